@@ -1,0 +1,41 @@
+# One command per check. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+TEST_ENV := QT_QPA_PLATFORM=offscreen
+
+.PHONY: run test lint unit bench screenshot clean-env
+
+# torch must be installed first: pinned to the local CPU build, otherwise
+# camel-tools pulls several GB of CUDA packages.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	env -u QT_QPA_PLATFORM $(PY) -m annotator $(ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check annotator tests benchmarks
+	$(PY) -m ruff format --check annotator tests benchmarks
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
+
+unit: $(STAMP)
+	$(TEST_ENV) $(PY) -m pytest -q
+
+test: lint unit
+
+bench: $(STAMP)
+	$(TEST_ENV) $(PY) benchmarks/run_all.py
+
+screenshot: $(STAMP)
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m annotator.tools.screenshot docs/screenshot.png
+
+clean-env:
+	rm -rf $(VENV)

@@ -1,0 +1,33 @@
+"""Error types that carry a message meant for the user."""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base class: ``str(error)`` is a complete sentence a user can act on."""
+
+
+class DocumentRejected(AnnotatorError):
+    """A file could not be imported as a document.
+
+    Attributes:
+        name: the file's name or path, as the user gave it.
+        reason: why it was rejected, e.g. "is not valid UTF-8 (byte 0xff at offset 12)".
+    """
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+class SpanError(AnnotatorError):
+    """A span's offsets or label are not acceptable."""
+
+
+class SchemaError(AnnotatorError):
+    """A schema file or a schema edit is invalid."""
+
+
+class ProjectError(AnnotatorError):
+    """A project database cannot be opened or used."""

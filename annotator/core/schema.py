@@ -1,0 +1,224 @@
+"""The annotation schema: entity labels, event types with roles, relation types.
+
+A schema is plain data, loaded from and saved to JSON. The default schema is
+ACE 2005 (``annotator/assets/ace2005.json``). Each project stores its own copy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from importlib import resources
+from typing import Any
+
+from annotator.core.errors import SchemaError
+
+
+@dataclass(frozen=True)
+class Label:
+    """An entity or value type that a span can carry.
+
+    ``kind`` is "entity" (PER, ORG, ...) or "value" (TIME, MONEY, ...).
+    """
+
+    name: str
+    color: str
+    hotkey: str = ""
+    description: str = ""
+    kind: str = "entity"
+
+
+@dataclass(frozen=True)
+class Role:
+    """An argument slot of an event type. An empty ``allowed`` admits any label."""
+
+    name: str
+    allowed: tuple[str, ...] = ()
+    hotkey: str = ""
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An event type (e.g. Conflict.Attack); its trigger spans carry this name as label."""
+
+    name: str
+    color: str
+    hotkey: str = ""
+    roles: tuple[Role, ...] = ()
+    description: str = ""
+
+    def role(self, name: str) -> Role | None:
+        """The role called ``name``, if the type has one."""
+        return next((r for r in self.roles if r.name == name), None)
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A relation type with the labels allowed at each end (empty = any)."""
+
+    name: str
+    color: str
+    hotkey: str = ""
+    arg1: tuple[str, ...] = ()
+    arg2: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Everything a project can annotate with."""
+
+    name: str
+    labels: tuple[Label, ...] = ()
+    events: tuple[EventType, ...] = ()
+    relations: tuple[RelationType, ...] = ()
+    role_check: str = "lenient"  # or "strict"
+    version: int = 1
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def entity_labels(self) -> tuple[Label, ...]:
+        """Labels of kind "entity"."""
+        return tuple(label for label in self.labels if label.kind == "entity")
+
+    def label(self, name: str) -> Label | None:
+        """The span label called ``name``."""
+        return next((lb for lb in self.labels if lb.name == name), None)
+
+    def event_type(self, name: str) -> EventType | None:
+        """The event type called ``name``."""
+        return next((e for e in self.events if e.name == name), None)
+
+    def relation_type(self, name: str) -> RelationType | None:
+        """The relation type called ``name``."""
+        return next((r for r in self.relations if r.name == name), None)
+
+    def span_label_names(self) -> set[str]:
+        """Every name a span may carry: entity/value labels and event types (triggers)."""
+        return {lb.name for lb in self.labels} | {e.name for e in self.events}
+
+    def color_of(self, name: str) -> str:
+        """Colour for a span label or event type; grey if unknown."""
+        item = self.label(name) or self.event_type(name)
+        return item.color if item else "#9e9e9e"
+
+    def hotkeys(self) -> dict[str, str]:
+        """Map each hotkey to the name of the label, event or relation type it triggers."""
+        keys: dict[str, str] = {}
+        for item in self.items():
+            if item.hotkey:
+                keys[item.hotkey] = item.name
+        return keys
+
+    def items(self) -> list[Label | EventType | RelationType]:
+        """Every label, event type and relation type, in that order."""
+        return [*self.labels, *self.events, *self.relations]
+
+    def with_label(self, label: Label) -> Schema:
+        """A copy with ``label`` added, or replacing the label of the same name."""
+        labels = [lb for lb in self.labels if lb.name != label.name] + [label]
+        return replace(self, labels=tuple(labels))
+
+
+def validate(schema: Schema) -> None:
+    """Raise :class:`SchemaError` on duplicate names, hotkey clashes or bad roles."""
+    names: set[str] = set()
+    for name in [lb.name for lb in schema.labels] + [e.name for e in schema.events]:
+        if name in names:
+            raise SchemaError(f"The name {name!r} is used twice in the schema.")
+        names.add(name)
+    seen_rel: set[str] = set()
+    for rel in schema.relations:
+        if rel.name in seen_rel:
+            raise SchemaError(f"The relation type {rel.name!r} is defined twice.")
+        seen_rel.add(rel.name)
+    keys: dict[str, str] = {}
+    for item in schema.items():
+        if not item.hotkey:
+            continue
+        norm = item.hotkey.lower()
+        if norm in keys:
+            raise SchemaError(
+                f"The hotkey {item.hotkey} is given to both {keys[norm]} and {item.name}."
+            )
+        keys[norm] = item.name
+    if schema.role_check not in ("lenient", "strict"):
+        raise SchemaError("role_check must be 'lenient' or 'strict'.")
+
+
+def to_dict(schema: Schema) -> dict[str, Any]:
+    """JSON-ready form of a schema."""
+    data = asdict(schema)
+    extra = data.pop("extra", {})
+    data.update(extra)
+    return data
+
+
+def to_json(schema: Schema) -> str:
+    """Serialize a schema as pretty JSON (UTF-8, Arabic kept readable)."""
+    return json.dumps(to_dict(schema), ensure_ascii=False, indent=2) + "\n"
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in (value or ()))
+
+
+def from_dict(data: dict[str, Any]) -> Schema:
+    """Build and validate a schema from parsed JSON; raise :class:`SchemaError`."""
+    if not isinstance(data, dict):
+        raise SchemaError("A schema must be a JSON object.")
+    try:
+        labels = tuple(Label(**lb) for lb in data.get("labels", []))
+        events = tuple(
+            EventType(
+                name=e["name"],
+                color=e.get("color", "#9e9e9e"),
+                hotkey=e.get("hotkey", ""),
+                description=e.get("description", ""),
+                roles=tuple(
+                    Role(r["name"], _tuple(r.get("allowed")), r.get("hotkey", ""))
+                    for r in e.get("roles", [])
+                ),
+            )
+            for e in data.get("events", [])
+        )
+        relations = tuple(
+            RelationType(
+                name=r["name"],
+                color=r.get("color", "#9e9e9e"),
+                hotkey=r.get("hotkey", ""),
+                arg1=_tuple(r.get("arg1")),
+                arg2=_tuple(r.get("arg2")),
+                description=r.get("description", ""),
+            )
+            for r in data.get("relations", [])
+        )
+    except (KeyError, TypeError) as exc:
+        raise SchemaError(f"The schema is malformed: {exc}") from None
+    known = {"name", "labels", "events", "relations", "role_check", "version"}
+    schema = Schema(
+        name=str(data.get("name", "Untitled schema")),
+        labels=labels,
+        events=events,
+        relations=relations,
+        role_check=str(data.get("role_check", "lenient")),
+        version=int(data.get("version", 1)),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+    validate(schema)
+    return schema
+
+
+def from_json(text: str) -> Schema:
+    """Parse a schema from JSON text; raise :class:`SchemaError` on any problem."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"The schema is not valid JSON: {exc}") from None
+    return from_dict(data)
+
+
+def default_schema() -> Schema:
+    """The bundled ACE 2005 schema."""
+    text = resources.files("annotator.assets").joinpath("ace2005.json").read_text("utf-8")
+    return from_json(text)

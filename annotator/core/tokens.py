@@ -1,0 +1,81 @@
+"""Word tokens with code-point offsets, from camel-tools' word tokenizer.
+
+camel-tools returns token strings; each is an exact substring of one
+whitespace-delimited word, in order, so offsets are recovered by aligning
+the tokens inside their word. camel-tools is imported on first use because
+its character tables take about half a second to build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+
+_WORD = re.compile(r"\S+")
+
+
+@cache
+def _camel_tokenizer() -> Callable[[str], list[str]]:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    return simple_word_tokenize
+
+
+def _align(word: str, pieces: list[str], base: int) -> Iterator[tuple[int, int]]:
+    pos = 0
+    for piece in pieces:
+        found = word.find(piece, pos)
+        if found < 0:  # camel-tools never rewrites text; guard anyway
+            continue
+        yield base + found, base + found + len(piece)
+        pos = found + len(piece)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` code-point offsets of the tokens in ``text[start:end]``.
+
+    ``start`` and ``end`` should fall on whitespace or the text's ends; tokens are
+    reported with offsets into the whole ``text``.
+    """
+    split = _camel_tokenizer()
+    stop = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text, start, stop):
+        word = match.group()
+        out.extend(_align(word, split(word), match.start()))
+    return out
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to the whitespace around it."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
+def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Grow ``[start, end)`` outward to whole tokens.
+
+    Leading and trailing white space in the selection is ignored first.
+    Returns ``None`` when the selection holds no token at all.
+    """
+    start, end = trim_whitespace(text, start, end)
+    if start >= end:
+        return None
+    lo, hi = _word_bounds(text, start, end)
+    hits = [(a, b) for a, b in tokenize(text, lo, hi) if a < end and b > start]
+    if not hits:
+        return None
+    return hits[0][0], hits[-1][1]
+
+
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` so that it neither starts nor ends with white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,112 @@
+"""Documents: import text files, list documents, track status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from annotator.core.errors import DocumentRejected
+from annotator.core.model import Document, DocumentSummary, ImportOutcome, ImportReport, Status
+from annotator.core.signal import Signal
+from annotator.core.text import decode_document, normalize_text, text_sha256
+from annotator.store.repository import Repository
+
+# progress(done, total, current_name) -> False to cancel
+Progress = Callable[[int, int, str], bool]
+
+
+def collect_text_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Expand folders into their ``.txt`` files (recursively, sorted); keep files as given."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+class DocumentService:
+    """Use cases about documents.
+
+    Signals:
+        changed: emitted with a document id (or None for "many") when the
+            document list changes: a new document, a status change.
+    """
+
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
+        self.changed: Signal[int | None] = Signal()
+
+    def summaries(self, annotator: str) -> list[DocumentSummary]:
+        """Every document with its status and span count for ``annotator``."""
+        return self._repo.summaries(annotator)
+
+    def document(self, doc_id: int) -> Document:
+        """One document with its stored text."""
+        return self._repo.document(doc_id)
+
+    def document_ids(self) -> list[int]:
+        """Every document id in import order."""
+        return self._repo.document_ids()
+
+    def find_by_names(self, names: Iterable[str]) -> dict[str, int]:
+        """Map document names to ids; missing names are absent from the result."""
+        return self._repo.find_documents(names)
+
+    def status(self, doc_id: int, annotator: str) -> Status:
+        """A document's status for one annotator."""
+        return self._repo.status(doc_id, annotator)
+
+    def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
+        """Record a document's status for one annotator."""
+        self._repo.set_status(doc_id, annotator, status)
+        self.changed.emit(doc_id)
+
+    def add_text(self, name: str, text: str) -> tuple[int, bool]:
+        """Store ``text`` (normalized) as a document unless it is already there.
+
+        Returns ``(doc_id, created)``.
+        """
+        text = normalize_text(text)
+        if not text.strip():
+            raise DocumentRejected(name, "contains only white space.")
+        sha = text_sha256(text)
+        existing = self._repo.document_id_for_sha(sha)
+        if existing is not None:
+            return existing, False
+        doc_id = self._repo.add_document(name, text, sha)
+        self.changed.emit(doc_id)
+        return doc_id, True
+
+    def import_file(self, path: Path) -> ImportOutcome:
+        """Import one text file; problems become a "rejected" outcome, never an exception."""
+        name = path.name
+        try:
+            data = path.read_bytes()
+            text = decode_document(data, str(path))
+            doc_id, created = self.add_text(name, text)
+        except DocumentRejected as exc:
+            return ImportOutcome(str(path), "rejected", str(exc))
+        except OSError as exc:
+            return ImportOutcome(str(path), "rejected", f"{path}: cannot be read ({exc.strerror}).")
+        if not created:
+            return ImportOutcome(
+                str(path), "duplicate", f"{path}: this text is already in the project.", doc_id
+            )
+        return ImportOutcome(str(path), "added", f"{path}: added.", doc_id)
+
+    def import_paths(
+        self, paths: Iterable[Path | str], progress: Progress | None = None
+    ) -> ImportReport:
+        """Import files and folders of ``.txt`` files; each file succeeds or fails alone."""
+        files = collect_text_files(paths)
+        report = ImportReport()
+        for index, path in enumerate(files):
+            if progress is not None and not progress(index, len(files), path.name):
+                break
+            report.outcomes.append(self.import_file(path))
+        if progress is not None:
+            progress(len(files), len(files), "")
+        return report

@@ -1,0 +1,60 @@
+"""Open a project: the one object the GUI and the CLI both start from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.core.model import ImportReport
+from annotator.services.annotations import AnnotationService
+from annotator.services.documents import DocumentService
+from annotator.services.schema import SchemaService
+from annotator.store.engine import open_sqlite
+from annotator.store.repository import Repository
+
+SEEDED_KEY = "seeded_from"
+
+
+@dataclass
+class Project:
+    """An open project file and the services that work on it."""
+
+    path: Path
+    repo: Repository
+    documents: DocumentService
+    annotations: AnnotationService
+    schemas: SchemaService
+
+    def annotators(self) -> list[tuple[str, str]]:
+        """Every annotator as ``(name, kind)``."""
+        return self.repo.annotators()
+
+    def gold_annotator(self) -> str | None:
+        """The name of the adjudicated (gold) layer, if the project has one."""
+        return next((name for name, kind in self.repo.annotators() if kind == "gold"), None)
+
+    def seed(self, seeds_dir: Path) -> ImportReport | None:
+        """Import the sample articles once, the first time the project is opened."""
+        if self.repo.meta(SEEDED_KEY) is not None or not seeds_dir.is_dir():
+            return None
+        report = self.documents.import_paths([seeds_dir])
+        self.repo.set_meta(SEEDED_KEY, str(seeds_dir))
+        return report
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.repo.close()
+
+
+def open_project(path: Path | str) -> Project:
+    """Open or create the project file at ``path`` (migrating it if needed)."""
+    path = Path(path)
+    repo = Repository(open_sqlite(path))
+    schemas = SchemaService(repo)
+    return Project(
+        path=path,
+        repo=repo,
+        documents=DocumentService(repo),
+        annotations=AnnotationService(repo, lambda: schemas.schema),
+        schemas=schemas,
+    )

@@ -1,0 +1,124 @@
+"""SQLAlchemy 2 typed models. Changes here need an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table."""
+
+
+class MetaRow(Base):
+    """Key/value facts about the project (e.g. when it was created)."""
+
+    __tablename__ = "project_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SchemaRow(Base):
+    """The project's annotation schema, as JSON. One row, id 1."""
+
+    __tablename__ = "annotation_schema"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+
+class AnnotatorRow(Base):
+    """A person (kind "human") or the adjudicated layer (kind "gold")."""
+
+    __tablename__ = "annotators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="human")
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class DocumentRow(Base):
+    """A document; identified by the SHA-256 of its stored text."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    length: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class StatusRow(Base):
+    """A document's status for one annotator."""
+
+    __tablename__ = "document_status"
+    doc_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotators.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+
+class SpanRow(Base):
+    """A labelled range [start, end) in code points; entity, value or event trigger."""
+
+    __tablename__ = "spans"
+    __table_args__ = (Index("ix_spans_doc_annotator", "doc_id", "annotator_id", "start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    start: Mapped[int]
+    end: Mapped[int]
+    label: Mapped[str] = mapped_column(String(200))
+    attributes: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class EventRow(Base):
+    """An event: its trigger is a span whose label is the event type."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_doc_annotator", "doc_id", "annotator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(200))
+    trigger_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    attributes: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class ArgumentRow(Base):
+    """One filled role of an event."""
+
+    __tablename__ = "event_arguments"
+    __table_args__ = (UniqueConstraint("event_id", "role", "span_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(200))
+    span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class RelationRow(Base):
+    """A directed relation between two spans."""
+
+    __tablename__ = "relations"
+    __table_args__ = (Index("ix_relations_doc_annotator", "doc_id", "annotator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(200))
+    arg1_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    arg2_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
