@@ -1,0 +1,78 @@
+"""The project file: pragmas, migrations, backups and refusal of foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from annotator.core.errors import ProjectError
+from annotator.services.project import open_project
+from annotator.store.engine import open_sqlite
+
+
+def test_pragmas_are_set(db_path: Path) -> None:
+    engine = open_sqlite(db_path)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+    finally:
+        engine.dispose()
+
+
+def test_new_project_is_at_head_and_stores_the_default_schema(db_path: Path) -> None:
+    project = open_project(db_path)
+    project.close()
+    con = sqlite3.connect(db_path)
+    try:
+        (rev,) = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        (body,) = con.execute("SELECT body FROM annotation_schema").fetchone()
+    finally:
+        con.close()
+    assert rev
+    assert '"ACE 2005"' in body
+
+
+def test_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(ProjectError, match="not an annotation project"):
+        open_sqlite(other)
+    con = sqlite3.connect(other)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    finally:
+        con.close()
+    assert tables == ["notes"]
+
+
+def test_database_from_a_newer_app_is_refused(db_path: Path) -> None:
+    open_project(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.close()
+    with pytest.raises(ProjectError, match="newer version"):
+        open_sqlite(db_path)
+
+
+def test_backup_is_a_complete_copy_of_the_project(db_path: Path) -> None:
+    from annotator.store.engine import _backup
+
+    project = open_project(db_path)
+    project.documents.add_text("a.txt", "نص عربي")
+    project.close()
+    copy = _backup(db_path, "0001")
+    assert copy.name.startswith(f"{db_path.name}.backup-0001-")
+    con = sqlite3.connect(copy)
+    try:
+        assert con.execute("SELECT text FROM documents").fetchall() == [("نص عربي",)]
+    finally:
+        con.close()

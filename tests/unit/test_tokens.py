@@ -1,0 +1,40 @@
+"""Token offsets from camel-tools and snapping selections to whole tokens."""
+
+from __future__ import annotations
+
+from annotator.core.tokens import snap_to_tokens, tokenize, trim_whitespace
+
+TEXT = "أكدت وزارة الدفاع الروسية «مكثفاً» في بمحافظة حماة؟ 😀 ok."
+
+
+def test_tokens_slice_back_to_their_text() -> None:
+    toks = [TEXT[a:b] for a, b in tokenize(TEXT)]
+    assert toks == [
+        "أكدت", "وزارة", "الدفاع", "الروسية", "«", "مكثفاً", "»", "في",
+        "بمحافظة", "حماة", "؟", "😀", "ok", ".",
+    ]  # fmt: skip
+
+
+def test_partial_selection_snaps_outward_to_the_token() -> None:
+    i = TEXT.index("فاع")
+    a, b = snap_to_tokens(TEXT, i, i + 2) or (0, 0)
+    assert TEXT[a:b] == "الدفاع"
+
+
+def test_selection_across_words_and_spaces() -> None:
+    i = TEXT.index("زارة")
+    j = TEXT.index("الروسية") + 2
+    a, b = snap_to_tokens(TEXT, i - 1, j) or (0, 0)
+    assert TEXT[a:b] == "وزارة الدفاع الروسية"
+
+
+def test_punctuation_is_not_swallowed() -> None:
+    i = TEXT.index("مكثفاً")
+    a, b = snap_to_tokens(TEXT, i, i + 3) or (0, 0)
+    assert TEXT[a:b] == "مكثفاً"
+
+
+def test_whitespace_only_selection_gives_none() -> None:
+    i = TEXT.index(" ")
+    assert snap_to_tokens(TEXT, i, i + 1) is None
+    assert trim_whitespace(TEXT, i, i + 1) == (i + 1, i + 1)
