@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-export QT_QPA_PLATFORM ?= offscreen
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
 .PHONY: run test lint unit bench screenshot clean-env
@@ -18,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	env -u QT_QPA_PLATFORM $(PY) -m annotator $(ARGS)
+	$(PY) -m annotator $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check annotator tests benchmarks
