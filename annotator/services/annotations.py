@@ -16,6 +16,22 @@ from annotator.core.signal import Signal
 from annotator.store.repository import Repository
 
 
+def _follow_trigger(event: Event, span_id: int, label: str, schema: Schema) -> Event | None:
+    """``event`` after its trigger ``span_id`` is relabelled ``label``.
+
+    The event takes the new type (dropping roles the type lacks), or goes if
+    the new label is not an event type. Events that only use the span as an
+    argument are unchanged.
+    """
+    if event.trigger_id != span_id:
+        return event
+    etype = schema.event_type(label)
+    if etype is None:
+        return None
+    args = tuple(a for a in event.arguments if etype.role(a.role) is not None)
+    return replace(event, type=label, arguments=args)
+
+
 class AnnotationService:
     """Reads and edits one project's annotations.
 
@@ -83,11 +99,14 @@ class AnnotationService:
         events, relations = self._repo.touching([span_id])
         new = replace(old, label=label)
         keep = Bundle(events=tuple(events), relations=tuple(relations))
+        followed = tuple(
+            f for e in events if (f := _follow_trigger(e, span_id, label, self._schema()))
+        )
         edit = Edit(
             old.doc_id,
             old.annotator,
             remove=Bundle((old,), keep.events, keep.relations),
-            add=Bundle((new,), keep.events, keep.relations),
+            add=Bundle((new,), followed, keep.relations),
             description=f"Relabel {old.label} → {label}",
         )
         return self.apply(edit)

@@ -1,13 +1,50 @@
-"""The project's schema: read, replace, export and import it."""
+"""The project's schema: read, replace, edit, export and import it.
+
+Renaming or deleting a type changes the annotations that use it in the same
+transaction as the schema. Each such edit is a :class:`SchemaChange` whose
+``inverse()`` undoes it exactly (annotation ids are kept).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotator.core import schema as schema_io
-from annotator.core.schema import Schema
+from annotator.core.errors import SchemaError
+from annotator.core.model import Argument, Bundle, Event, Relation, Span
+from annotator.core.schema import EventType, Label, Role, Schema
 from annotator.core.signal import Signal
+from annotator.services import schema_edit
+from annotator.services.schema_edit import Item, Target
 from annotator.store.repository import Repository
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """A schema edit and the annotation edit that goes with it, applied together."""
+
+    before: Schema
+    after: Schema
+    remove: Bundle = Bundle()
+    add: Bundle = Bundle()
+    description: str = ""
+
+    def inverse(self) -> SchemaChange:
+        """The change that undoes this one."""
+        return SchemaChange(self.after, self.before, self.add, self.remove, self.description)
+
+    def removed_count(self) -> int:
+        """How many annotations (spans, events, arguments, relations) this change deletes."""
+        kept_spans = {sp.id for sp in self.add.spans}
+        kept_rels = {r.id for r in self.add.relations}
+        new_events = {e.id: e for e in self.add.events}
+        n = sum(1 for sp in self.remove.spans if sp.id not in kept_spans)
+        n += sum(1 for r in self.remove.relations if r.id not in kept_rels)
+        for e in self.remove.events:
+            after = new_events.get(e.id)
+            n += 1 if after is None else max(0, len(e.arguments) - len(after.arguments))
+        return n
 
 
 class SchemaService:
@@ -15,6 +52,8 @@ class SchemaService:
 
     Signals:
         changed: emitted with the new :class:`Schema` after it is stored.
+        annotations_changed: emitted with each applied :class:`SchemaChange`
+            (after ``changed``), since it may have renamed or deleted annotations.
     """
 
     def __init__(self, repo: Repository) -> None:
@@ -26,6 +65,7 @@ class SchemaService:
         else:
             self._schema = schema_io.from_json(body)
         self.changed: Signal[Schema] = Signal()
+        self.annotations_changed: Signal[SchemaChange] = Signal()
 
     @property
     def schema(self) -> Schema:
@@ -39,6 +79,128 @@ class SchemaService:
         self._schema = schema
         self.changed.emit(schema)
 
+    def set_role_check(self, mode: str) -> SchemaChange:
+        """Plan switching role checks to "lenient" or "strict"."""
+        return self._plain(replace(self._schema, role_check=mode), f"Role checks: {mode}")
+
+    # -- planned edits: build a SchemaChange, then apply() it ----------------
+    def plan_put(self, item: Item, parent: str = "") -> SchemaChange:
+        """Plan adding ``item``, or replacing the item of the same name (colour, hotkey, roles)."""
+        after = schema_edit.put(self._schema, item, parent)
+        verb = "Edit" if schema_edit.find(self._schema, _target_of(item, parent)) else "Add"
+        return self._plain(after, f"{verb} {_target_of(item, parent).describe()}")
+
+    def plan_rename(self, target: Target, new: str) -> SchemaChange:
+        """Plan renaming an item and every annotation that uses it.
+
+        Raises:
+            SchemaError: unknown item, empty or clashing name, or annotations
+                already using the new name.
+        """
+        after = schema_edit.rename(self._schema, target, new)
+        schema_io.validate(after)
+        new = new.strip()
+        if target.kind in ("label", "event") and self._repo.spans_with_labels([new]):
+            raise SchemaError(f"Some spans already carry the label {new!r}; pick another name.")
+        remove, add = self._renamed(target, new)
+        return SchemaChange(self._schema, after, remove, add, f"Rename {target.describe()} → {new}")
+
+    def plan_delete(self, target: Target) -> SchemaChange:
+        """Plan deleting an item with every annotation that uses it.
+
+        ``removed_count()`` of the result says how many annotations would go.
+        """
+        after = schema_edit.delete(self._schema, target)
+        remove, add = self._deleted(target)
+        return SchemaChange(self._schema, after, remove, add, f"Delete {target.describe()}")
+
+    def apply(self, change: SchemaChange) -> None:
+        """Store ``change`` (schema and annotations) in one transaction.
+
+        Raises:
+            SchemaError: the project's schema is no longer ``change.before``,
+                or ``change.after`` is invalid (e.g. a hotkey clash).
+        """
+        if schema_io.to_json(change.before) != schema_io.to_json(self._schema):
+            raise SchemaError("The schema changed since this edit was planned.")
+        schema_io.validate(change.after)
+        self._repo.apply_with_schema(change.remove, change.add, schema_io.to_json(change.after))
+        self._schema = change.after
+        self.changed.emit(change.after)
+        self.annotations_changed.emit(change)
+
+    def _plain(self, after: Schema, description: str) -> SchemaChange:
+        schema_io.validate(after)
+        return SchemaChange(self._schema, after, description=description)
+
+    # -- the annotations an edit touches -------------------------------------
+    def _renamed(self, target: Target, new: str) -> tuple[Bundle, Bundle]:
+        old = target.name
+        spans: list[Span] = []
+        events: list[Event] = []
+        relations: list[Relation] = []
+        if target.kind in ("label", "event"):
+            spans = self._repo.spans_with_labels([old])
+            events, relations = self._repo.touching([sp.id for sp in spans])
+        if target.kind == "event":
+            events = _union(events, self._repo.events_of_types([old]))
+        if target.kind == "role":
+            events = [
+                e
+                for e in self._repo.events_of_types([target.parent])
+                if any(a.role == old for a in e.arguments)
+            ]
+        if target.kind == "relation":
+            relations = self._repo.relations_of_types([old])
+        remove = Bundle(tuple(spans), tuple(events), tuple(relations))
+        add = Bundle(
+            tuple(replace(sp, label=new) for sp in spans),
+            tuple(_rename_in_event(e, target, new) for e in events),
+            tuple(replace(r, type=new) if r.type == old else r for r in relations),
+        )
+        return remove, add
+
+    def _deleted(self, target: Target) -> tuple[Bundle, Bundle]:
+        name = target.name
+        if target.kind == "relation":
+            return Bundle(relations=tuple(self._repo.relations_of_types([name]))), Bundle()
+        if target.kind == "role":
+            events = [
+                e
+                for e in self._repo.events_of_types([target.parent])
+                if any(a.role == name for a in e.arguments)
+            ]
+            kept = tuple(
+                replace(e, arguments=tuple(a for a in e.arguments if a.role != name))
+                for e in events
+            )
+            return Bundle(events=tuple(events)), Bundle(events=kept)
+        spans = self._repo.spans_with_labels([name])
+        doomed = {sp.id for sp in spans}
+        events, relations = self._repo.touching(doomed)
+        if target.kind == "event":
+            events = _union(events, self._repo.events_of_types([name]))
+        survivors = tuple(
+            replace(e, arguments=tuple(a for a in e.arguments if a.span_id not in doomed))
+            for e in events
+            if e.trigger_id not in doomed and e.type != name
+        )
+        return Bundle(tuple(spans), tuple(events), tuple(relations)), Bundle(events=survivors)
+
+    def plan_import(self, path: Path) -> SchemaChange:
+        """Plan replacing the schema with one read from a JSON file (validated first).
+
+        Annotations are left as they are, even if the new schema lacks their types.
+        """
+        path = Path(path)
+        try:
+            schema = schema_io.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SchemaError(f"{path}: cannot be read as a UTF-8 schema file ({exc}).") from None
+        except SchemaError as exc:
+            raise SchemaError(f"{path}: {exc}") from None
+        return SchemaChange(self._schema, schema, description=f"Import schema {path.name}")
+
     def export_to(self, path: Path) -> None:
         """Write the schema to a JSON file a team can share."""
         Path(path).write_text(schema_io.to_json(self._schema), encoding="utf-8")
@@ -48,3 +210,29 @@ class SchemaService:
         schema = schema_io.from_json(Path(path).read_text(encoding="utf-8"))
         self.replace(schema)
         return schema
+
+
+def _target_of(item: Item, parent: str) -> Target:
+    if isinstance(item, Role):
+        return Target("role", item.name, parent)
+    if isinstance(item, Label):
+        return Target("label", item.name)
+    if isinstance(item, EventType):
+        return Target("event", item.name)
+    return Target("relation", item.name)
+
+
+def _union(a: list[Event], b: list[Event]) -> list[Event]:
+    seen = {e.id for e in a}
+    return a + [e for e in b if e.id not in seen]
+
+
+def _rename_in_event(e: Event, target: Target, new: str) -> Event:
+    if target.kind == "event" and e.type == target.name:
+        return replace(e, type=new)
+    if target.kind == "role" and e.type == target.parent:
+        args = tuple(
+            Argument(new if a.role == target.name else a.role, a.span_id) for a in e.arguments
+        )
+        return replace(e, arguments=args)
+    return e

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,6 +43,21 @@ def _attrs(raw: str | None) -> dict[str, str]:
 
 def _dump(attrs: dict[str, str]) -> str:
     return json.dumps(attrs, ensure_ascii=False, sort_keys=True) if attrs else "{}"
+
+
+def _remap_event(e: Event, ids: dict[int, int]) -> Event:
+    """``e`` with placeholder span ids replaced by the ids just assigned."""
+    if not ids:
+        return e
+    args = tuple(Argument(a.role, ids.get(a.span_id, a.span_id)) for a in e.arguments)
+    return replace(e, trigger_id=ids.get(e.trigger_id, e.trigger_id), arguments=args)
+
+
+def _remap_relation(r: Relation, ids: dict[int, int]) -> Relation:
+    """``r`` with placeholder span ids replaced by the ids just assigned."""
+    if not ids:
+        return r
+    return replace(r, arg1_id=ids.get(r.arg1_id, r.arg1_id), arg2_id=ids.get(r.arg2_id, r.arg2_id))
 
 
 class Repository:
@@ -370,15 +386,88 @@ class Repository:
 
         Ids in ``add`` are kept, so re-inserting what an earlier edit removed
         restores it exactly. Id 0 asks for a new id (only for spans that no
-        event or relation in the same bundle refers to). Returns ``add`` with
-        the ids actually used.
+        event or relation in the same bundle refers to). A negative span id is
+        a placeholder: the span gets a new id, and events and relations in the
+        same bundle that refer to the placeholder get that id. Returns ``add``
+        with the ids actually used.
         """
         with self._tx() as s:
-            self._delete(s, remove)
-            spans = tuple(self._insert_span(s, sp) for sp in add.spans)
-            events = tuple(self._insert_event(s, e) for e in add.events)
-            relations = tuple(self._insert_relation(s, r) for r in add.relations)
-            return Bundle(spans, events, relations)
+            return self._apply(s, remove, add)
+
+    def _apply(self, s: Session, remove: Bundle, add: Bundle) -> Bundle:
+        self._delete(s, remove)
+        spans = tuple(self._insert_span(s, sp) for sp in add.spans)
+        ids = {old.id: new.id for old, new in zip(add.spans, spans, strict=True) if old.id < 0}
+        events = tuple(self._insert_event(s, _remap_event(e, ids)) for e in add.events)
+        relations = tuple(self._insert_relation(s, _remap_relation(r, ids)) for r in add.relations)
+        return Bundle(spans, events, relations)
+
+    def apply_with_schema(self, remove: Bundle, add: Bundle, schema_body: str) -> Bundle:
+        """Like :meth:`apply`, and store a new schema in the same transaction."""
+        with self._tx() as s:
+            done = self._apply(s, remove, add)
+            s.merge(SchemaRow(id=1, body=schema_body))
+            return done
+
+    def spans_with_labels(self, labels: Iterable[str]) -> list[Span]:
+        """Every span, in any document and layer, whose label is one of ``labels``."""
+        wanted = list(labels)
+        with self._tx() as s:
+            rows = s.scalars(
+                select(SpanRow).where(SpanRow.label.in_(wanted)).order_by(SpanRow.id)
+            ).all()
+            return [
+                Span(
+                    r.id,
+                    r.doc_id,
+                    self._name_of(s, r.annotator_id),
+                    r.start,
+                    r.end,
+                    r.label,
+                    _attrs(r.attributes),
+                )
+                for r in rows
+            ]
+
+    def events_of_types(self, types: Iterable[str]) -> list[Event]:
+        """Every event, in any document and layer, whose type is one of ``types``."""
+        wanted = list(types)
+        with self._tx() as s:
+            rows = s.scalars(
+                select(EventRow).where(EventRow.type.in_(wanted)).order_by(EventRow.id)
+            ).all()
+            args = self._arguments(s, [r.id for r in rows])
+            return [
+                Event(
+                    r.id,
+                    r.doc_id,
+                    self._name_of(s, r.annotator_id),
+                    r.type,
+                    r.trigger_span_id,
+                    tuple(args.get(r.id, ())),
+                    _attrs(r.attributes),
+                )
+                for r in rows
+            ]
+
+    def relations_of_types(self, types: Iterable[str]) -> list[Relation]:
+        """Every relation, in any document and layer, whose type is one of ``types``."""
+        wanted = list(types)
+        with self._tx() as s:
+            rows = s.scalars(
+                select(RelationRow).where(RelationRow.type.in_(wanted)).order_by(RelationRow.id)
+            ).all()
+            return [
+                Relation(
+                    r.id,
+                    r.doc_id,
+                    self._name_of(s, r.annotator_id),
+                    r.type,
+                    r.arg1_span_id,
+                    r.arg2_span_id,
+                )
+                for r in rows
+            ]
 
     def _delete(self, s: Session, bundle: Bundle) -> None:
         if bundle.relations:
@@ -394,7 +483,7 @@ class Repository:
 
     def _insert_span(self, s: Session, sp: Span) -> Span:
         row = SpanRow(
-            id=sp.id or None,
+            id=sp.id if sp.id > 0 else None,
             doc_id=sp.doc_id,
             annotator_id=self._aid(s, sp.annotator),
             start=sp.start,
@@ -425,3 +514,68 @@ class Repository:
                 )
             )
             s.execute(delete(SpanRow).where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid))
+
+    # -- bulk import (added for the import/export use cases) -------------------
+    def import_layers(
+        self, annotator: str, items: list[tuple[str, str, str, Bundle]], replace: bool
+    ) -> list[int]:
+        """Store several documents' annotations for one annotator in ONE transaction.
+
+        Each item is ``(name, text, sha256, bundle)``. A document is matched by
+        its SHA-256, or added. Span ids in ``bundle`` are local: spans get new
+        ids, and events and relations are remapped to them. With ``replace``,
+        the annotator's existing layer on each document is deleted first.
+        Returns the document ids, in order. Nothing is written if anything fails.
+        """
+        self.annotator_id(annotator)  # created in its own transaction, so the cache stays valid
+        with self._tx() as s:
+            aid = self._aid(s, annotator)
+            return [self._import_one(s, aid, annotator, item, replace) for item in items]
+
+    def _import_one(
+        self,
+        s: Session,
+        aid: int,
+        annotator: str,
+        item: tuple[str, str, str, Bundle],
+        replace: bool,
+    ) -> int:
+        name, text, sha, bundle = item
+        doc_id = s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha))
+        if doc_id is None:
+            row = DocumentRow(name=name, text=text, sha256=sha, length=len(text))
+            s.add(row)
+            s.flush()
+            doc_id = row.id
+        if replace:
+            self._clear_in(s, doc_id, aid)
+        ids: dict[int, int] = {}
+        for sp in bundle.spans:
+            new = SpanRow(
+                doc_id=doc_id,
+                annotator_id=aid,
+                start=sp.start,
+                end=sp.end,
+                label=sp.label,
+                attributes=_dump(sp.attributes),
+            )
+            s.add(new)
+            s.flush()
+            ids[sp.id] = new.id
+        for e in bundle.events:
+            args = tuple(Argument(a.role, ids[a.span_id]) for a in e.arguments)
+            event = Event(0, doc_id, annotator, e.type, ids[e.trigger_id], args, e.attributes)
+            self._insert_event(s, event)
+        for r in bundle.relations:
+            rel = Relation(0, doc_id, annotator, r.type, ids[r.arg1_id], ids[r.arg2_id])
+            self._insert_relation(s, rel)
+        return int(doc_id)
+
+    def _clear_in(self, s: Session, doc_id: int, aid: int) -> None:
+        ev_ids = select(EventRow.id).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid)
+        s.execute(delete(ArgumentRow).where(ArgumentRow.event_id.in_(ev_ids)))
+        s.execute(delete(EventRow).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid))
+        s.execute(
+            delete(RelationRow).where(RelationRow.doc_id == doc_id, RelationRow.annotator_id == aid)
+        )
+        s.execute(delete(SpanRow).where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid))
