@@ -1,0 +1,81 @@
+"""Composition root: opens the project, asks who is annotating, builds the window.
+
+It holds no logic of its own. Optional panels written as separate modules
+(``annotator.ui.events_wiring``, ``annotator.ui.transfer_dialogs``) are wired
+here with one ``install(window, project)`` call each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator import config
+from annotator.core.errors import AnnotatorError
+from annotator.services.project import Project, open_project
+from annotator.ui.dialogs import ask_annotator_name
+from annotator.ui.main_window import MainWindow
+
+EXTENSIONS = ("annotator.ui.events_wiring", "annotator.ui.transfer_dialogs")
+
+
+def open_gui_project(db: str | None) -> Project:
+    """Open ``db``, or the default sample project (seeded on first start)."""
+    path = Path(db) if db else config.default_project_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    project = open_project(path)
+    if db is None:
+        project.seed(config.seeds_dir())
+    return project
+
+
+def choose_annotator(given: str | None) -> str | None:
+    """``--annotator``, else the remembered name, else ask; the choice is remembered."""
+    name = (given or "").strip() or config.remembered_annotator() or ask_annotator_name()
+    if name:
+        config.remember_annotator(name)
+    return name
+
+
+def install_extensions(window: MainWindow, project: Project) -> None:
+    """Call ``install(window, project)`` of each extension module that exists."""
+    for module_name in EXTENSIONS:
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        module.install(window, project)
+
+
+def build_window(project: Project, annotator: str, settings: QSettings | None = None) -> MainWindow:
+    """The main window with every extension installed."""
+    window = MainWindow(project, annotator, settings)
+    install_extensions(window, project)
+    return window
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Start the GUI; returns the process exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(config.APP_NAME)
+    app.setApplicationName(config.APP_NAME)
+    try:
+        project = open_gui_project(getattr(args, "db", None))
+    except (AnnotatorError, OSError) as exc:
+        QMessageBox.critical(None, "Cannot open project", str(exc))
+        return 2
+    annotator = choose_annotator(getattr(args, "annotator", None))
+    if not annotator:
+        project.close()
+        return 1
+    window = build_window(project, annotator, QSettings())
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        project.close()

@@ -1,0 +1,316 @@
+"""The main window: lays out the pane and panels and routes user actions to controllers.
+
+It holds no annotation logic: tagging lives in :mod:`annotator.ui.tagging`,
+edits in the services, and every edit goes through :attr:`MainWindow.undo_stack`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QFontDialog,
+    QLabel,
+    QMainWindow,
+    QWidget,
+)
+
+from annotator.core.model import Document, Edit, ImportReport, Status
+from annotator.core.schema import Schema
+from annotator.ui.actions import LabelActions, install_menus
+from annotator.ui.bridge import ServiceSignals
+from annotator.ui.fonts import default_font
+from annotator.ui.import_flow import import_with_progress, show_report
+from annotator.ui.palette import KIND_LABEL, LabelPalette
+from annotator.ui.panels import AnnotationTable, DocumentList
+from annotator.ui.tagging import EventTypeHandler, RelationTypeHandler, TaggingController
+from annotator.ui.text_pane import TextPane
+
+if TYPE_CHECKING:  # services are only used through the objects passed in
+    from annotator.services.project import Project
+
+Area = Qt.DockWidgetArea
+
+
+class MainWindow(QMainWindow):
+    """The annotation workbench for one project and one annotator.
+
+    Args:
+        project: the open project (services).
+        annotator: the current annotator's name; the pane shows this layer.
+        settings: where to keep window geometry (None: do not keep it).
+
+    Signals:
+        documentChanged(int): another document is now shown (its id).
+    """
+
+    documentChanged = Signal(int)
+
+    def __init__(self, project: Project, annotator: str, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self._annotator = annotator
+        self._settings = settings
+        self._document: Document | None = None
+        self._undo = QUndoStack(self)
+        self.signals = ServiceSignals(project, self)
+        self._pane = TextPane(self)
+        self._base_font = default_font()
+        self._pane.setFont(self._base_font)
+        self.setCentralWidget(self._pane)
+        self.tagging = TaggingController(self, project, self)
+        self.documents = DocumentList(self)
+        self.table = AnnotationTable(self)
+        self.palette_panel = LabelPalette(self)
+        self._build_menus_and_docks()
+        self._build_status_bar()
+        self._connect()
+        self._on_schema_changed(project.schemas.schema)
+        self.refresh_documents()
+        first = self.documents.model_.rows()
+        if first:
+            self.open_document(first[0].id)
+        self._restore_geometry()
+
+    # -- public API for extensions ------------------------------------------------
+    @property
+    def pane(self) -> TextPane:
+        """The text pane."""
+        return self._pane
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The undo stack every edit goes through."""
+        return self._undo
+
+    def current_doc_id(self) -> int | None:
+        """Id of the shown document, or None when the project is empty."""
+        return self._document.id if self._document else None
+
+    def current_document(self) -> Document | None:
+        """The shown document (with its stored text)."""
+        return self._document
+
+    def current_annotator(self) -> str:
+        """The annotator whose layer is shown and edited."""
+        return self._annotator
+
+    def add_dock(
+        self, widget: QWidget, title: str, area: Area = Area.RightDockWidgetArea
+    ) -> QDockWidget:
+        """Add a panel as a dock, with a toggle in the View menu."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def set_event_type_handler(self, handler: EventTypeHandler) -> None:
+        """Replace what an event-type hotkey does: ``handler(type_name, start, end)``."""
+        self.tagging.event_type_handler = handler
+
+    def set_relation_type_handler(self, handler: RelationTypeHandler) -> None:
+        """Replace what a relation-type hotkey does: ``handler(type_name, selected_span_ids)``."""
+        self.tagging.relation_type_handler = handler
+
+    def show_message(self, text: str, timeout_ms: int = 6000) -> None:
+        """Show a short message in the status bar."""
+        self.statusBar().showMessage(text, timeout_ms)
+
+    # -- construction ---------------------------------------------------------------
+    def _build_menus_and_docks(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("File")
+        self.edit_menu = bar.addMenu("Edit")
+        self.document_menu = bar.addMenu("Document")
+        self.labels_menu = bar.addMenu("Labels")
+        self.view_menu = bar.addMenu("View")
+        self.actions_ = install_menus(self)
+        self.label_actions = LabelActions(self)
+        self.add_dock(self.documents, "Documents", Area.RightDockWidgetArea)
+        self.add_dock(self.palette_panel, "Labels", Area.RightDockWidgetArea)
+        self.add_dock(self.table, "Annotations", Area.LeftDockWidgetArea)
+
+    def _build_status_bar(self) -> None:
+        self._mode_label = QLabel(self)
+        self._annotator_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self._mode_label)
+        self.statusBar().addPermanentWidget(self._annotator_label)
+        self._update_status()
+
+    def _connect(self) -> None:
+        self.signals.editApplied.connect(self._on_edit)
+        self.signals.documentsChanged.connect(lambda _doc: self.refresh_documents())
+        self.signals.schemaChanged.connect(self._on_schema_changed)
+        self.documents.documentActivated.connect(self.open_document)
+        self.table.spanActivated.connect(self._pane.select_span)
+        self._pane.spanSelectionChanged.connect(self._on_span_selection)
+        self.palette_panel.activated.connect(self._on_palette)
+
+    # -- documents ---------------------------------------------------------------
+    def refresh_documents(self) -> None:
+        """Reload the document list from the project."""
+        self.documents.model_.set_rows(self.project.documents.summaries(self._annotator))
+        if self._document is not None:
+            self.documents.select_document(self._document.id)
+        self._update_status()
+
+    def open_document(self, doc_id: int) -> None:
+        """Show a document and the current annotator's spans on it."""
+        doc = self.project.documents.document(doc_id)
+        spans = self.project.annotations.spans(doc_id, self._annotator)
+        schema = self.project.schemas.schema
+        self._document = doc
+        self._pane.set_document(doc.text, spans, schema)
+        self.table.model_.set_spans(doc.text, spans, schema)
+        self.documents.select_document(doc_id)
+        self._update_status()
+        self.documentChanged.emit(doc_id)
+
+    def _step_document(self, step: int) -> None:
+        rows = self.documents.model_.rows()
+        if not rows:
+            return
+        current = self.documents.model_.row_of(self.current_doc_id() or -1)
+        target = max(0, min(len(rows) - 1, current + step))
+        if target != current:
+            self.open_document(rows[target].id)
+
+    def next_document(self) -> None:
+        """Show the next document in the list."""
+        self._step_document(1)
+
+    def previous_document(self) -> None:
+        """Show the previous document in the list."""
+        self._step_document(-1)
+
+    def mark_done(self) -> None:
+        """Mark the shown document done for the current annotator."""
+        doc_id = self.current_doc_id()
+        if doc_id is not None:
+            self.project.documents.set_status(doc_id, self._annotator, Status.DONE)
+            self.show_message("Marked done.")
+
+    def import_files_dialog(self) -> None:
+        """Ask for .txt files and import them."""
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, "Import text", "", "Text files (*.txt);;All files (*)"
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def import_folder_dialog(self) -> None:
+        """Ask for a folder and import every .txt file in it."""
+        folder = QFileDialog.getExistingDirectory(self, "Import folder")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> ImportReport:
+        """Import files or folders with a progress dialog, then report the outcome."""
+        report = import_with_progress(self, self.project.documents, paths)
+        self.refresh_documents()
+        if self._document is None and report.added and report.added[0].doc_id:
+            self.open_document(report.added[0].doc_id)
+        self.show_message(report.summary())
+        self.last_import_report = show_report(self, report)
+        return report
+
+    # -- tagging -------------------------------------------------------------------
+    def apply_name(self, name: str, char_mode: bool = False) -> None:
+        """Apply a label, event type or relation type (hotkeys and palette clicks)."""
+        if self._document is None:
+            self.show_message("Import a document first.")
+            return
+        self.tagging.apply_name(name, char_mode)
+
+    def set_char_mode(self, on: bool) -> None:
+        """Switch character mode (tag exactly the selected characters) on or off."""
+        self._pane.char_mode = on
+        self.actions_["char_mode"].setChecked(on)
+        self._update_status()
+
+    def clear_selection(self) -> None:
+        """Drop both the text selection and the span selection."""
+        self._pane.clear_text_selection()
+        self._pane.select_span(-1, scroll=False)
+
+    def _on_palette(self, name: str, kind: str) -> None:
+        self.apply_name(name, False)
+        if kind == KIND_LABEL:
+            self._pane.setFocus()
+
+    def _on_span_selection(self, ids: list[int]) -> None:
+        self.table.show_span(ids[-1] if ids else -1)
+
+    def _on_edit(self, edit: Edit) -> None:
+        if edit.annotator != self._annotator:
+            return
+        delta = len(edit.add.spans) - len(edit.remove.spans)
+        self.documents.model_.update_row(edit.doc_id, span_delta=delta)
+        if edit.doc_id == self.current_doc_id():
+            self._pane.apply_edit(edit)
+            self.table.model_.apply_edit(edit)
+        row = self.documents.model_.row_of(edit.doc_id)
+        if row >= 0 and self.documents.model_.summary(row).status == Status.NEW:
+            self.project.documents.set_status(edit.doc_id, self._annotator, Status.IN_PROGRESS)
+
+    def _on_schema_changed(self, schema: Schema) -> None:
+        self._pane.set_schema(schema)
+        self.table.model_.set_schema(schema)
+        self.palette_panel.set_schema(schema)
+        self.label_actions.rebuild(schema)
+
+    # -- view ------------------------------------------------------------------------
+    def zoom(self, step: int) -> None:
+        """Make the text bigger (1), smaller (-1) or reset it (0)."""
+        if step == 0:
+            self._pane.setFont(self._base_font)
+        elif step > 0:
+            self._pane.zoomIn(1)
+        else:
+            self._pane.zoomOut(1)
+
+    def choose_font(self) -> None:
+        """Pick the pane's font with a font dialog."""
+        ok, font = QFontDialog.getFont(self._pane.font(), self, "Text font")
+        if ok:
+            self._base_font = font
+            self._pane.setFont(font)
+
+    def _update_status(self) -> None:
+        doc = self._document
+        mode = "Characters" if self._pane.char_mode else "Tokens"
+        self._mode_label.setText(f"Mode: {mode}")
+        self._annotator_label.setText(f"Annotator: {self._annotator}")
+        name = doc.name if doc else "no document"
+        status = ""
+        if doc is not None:
+            row = self.documents.model_.row_of(doc.id)
+            if row >= 0:
+                status = f" [{self.documents.model_.summary(row).status.display}]"
+        self.setWindowTitle(f"{name}{status} — {self._annotator} — {self.project.path.name}")
+
+    # -- lifetime ------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        self.resize(1300, 800)
+        if self._settings is not None:
+            geometry = self._settings.value("window/geometry")
+            state = self._settings.value("window/state")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            if state is not None:
+                self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Keep the window geometry, and stop listening to the project."""
+        if self._settings is not None:
+            self._settings.setValue("window/geometry", self.saveGeometry())
+            self._settings.setValue("window/state", self.saveState())
+        self.signals.detach()
+        super().closeEvent(event)

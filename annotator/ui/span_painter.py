@@ -1,0 +1,192 @@
+"""Geometry and drawing of span highlights for :class:`~annotator.ui.text_pane.TextPane`.
+
+Highlights are painted by hand instead of with character formats: a format
+change splits Qt's shaping runs and can break the joining of Arabic letters,
+and rebuilding formats for every span is slow. Backgrounds go under the text,
+nesting bars, outlines and captions over it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextLayout, QTextLine
+
+BAR_HEIGHT = 2.0
+BAR_STEP = 3.0
+BACKGROUND_ALPHA = 80
+TRIGGER_ALPHA = 45
+_LTR_CLASSES = {"L", "EN", "AN"}
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """An outlined box with a caption, e.g. an event argument with its role name.
+
+    Attributes:
+        start: first code point (inclusive).
+        end: last code point (exclusive).
+        color: outline colour, any name QColor accepts.
+        caption: short text drawn next to the box.
+    """
+
+    start: int
+    end: int
+    color: str
+    caption: str = ""
+
+
+@dataclass
+class PaintItem:
+    """One range to draw, already converted to block-relative Qt positions."""
+
+    rects: list[QRectF]
+    color: QColor
+    level: int = 0
+    trigger: bool = False
+    selected: bool = False
+    caption: str = ""
+
+
+def _is_ltr(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in _LTR_CLASSES
+
+
+def _direction_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` where the direction changes (neutrals join the run)."""
+    runs: list[tuple[int, int]] = []
+    run_start = start
+    current: bool | None = None
+    for i in range(start, end):
+        ch = text[i]
+        if unicodedata.bidirectional(ch) in ("WS", "ON", "CS", "ES", "ET", "B", "S", "NSM", "BN"):
+            continue
+        ltr = _is_ltr(ch)
+        if current is not None and ltr != current:
+            runs.append((run_start, i))
+            run_start = i
+        current = ltr
+    runs.append((run_start, end))
+    return runs
+
+
+def _x(line: QTextLine, pos: int, edge: QTextLine.Edge) -> float:
+    value: Any = line.cursorToX(pos, edge)  # PySide returns (x, pos)
+    return float(value[0] if isinstance(value, tuple) else value)
+
+
+def _run_rect(line: QTextLine, origin: QPointF, a: int, b: int) -> QRectF:
+    lead, trail = QTextLine.Edge.Leading, QTextLine.Edge.Trailing
+    xs = [_x(line, a, lead), _x(line, a, trail), _x(line, b - 1, lead), _x(line, b - 1, trail)]
+    left, right = min(xs), max(xs)
+    return QRectF(origin.x() + left, origin.y() + line.y(), right - left, line.height())
+
+
+def range_rects(
+    layout: QTextLayout, block_text: str, origin: QPointF, a: int, b: int
+) -> list[QRectF]:
+    """Rectangles covering block-relative Qt positions ``[a, b)``, one per line and run."""
+    rects: list[QRectF] = []
+    for i in range(layout.lineCount()):
+        line = layout.lineAt(i)
+        lo = line.textStart()
+        hi = lo + line.textLength()
+        s, e = max(a, lo), min(b, hi)
+        if s >= e:
+            if lo >= b:
+                break
+            continue
+        for rs, re_ in _direction_runs(block_text, s, e):
+            if rs < re_:
+                rects.append(_run_rect(line, origin, rs, re_))
+    return rects
+
+
+def assign_levels(ranges: list[tuple[int, int]]) -> list[int]:
+    """Give each range the lowest level free at its start (outer spans get lower levels).
+
+    ``ranges`` must be sorted by start; ties are ordered longest first here.
+    """
+    order = sorted(range(len(ranges)), key=lambda i: (ranges[i][0], -ranges[i][1]))
+    ends: list[int] = []
+    levels = [0] * len(ranges)
+    for i in order:
+        start, end = ranges[i]
+        level = next((lv for lv, e in enumerate(ends) if e <= start), len(ends))
+        if level == len(ends):
+            ends.append(end)
+        else:
+            ends[level] = end
+        levels[i] = level
+    return levels
+
+
+def paint_under(painter: QPainter, items: list[PaintItem]) -> None:
+    """Translucent backgrounds, drawn before the text."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    for item in items:
+        color = QColor(item.color)
+        color.setAlpha(TRIGGER_ALPHA if item.trigger else BACKGROUND_ALPHA)
+        for rect in item.rects:
+            painter.fillRect(rect, color)
+
+
+def paint_over(painter: QPainter, items: list[PaintItem], selection: QColor) -> None:
+    """Nesting bars, trigger boxes and selection outlines, drawn after the text."""
+    for item in items:
+        bar = QColor(item.color).darker(130)
+        height = BAR_HEIGHT * 2 if item.trigger else BAR_HEIGHT
+        for rect in item.rects:
+            y = rect.bottom() - height - item.level * BAR_STEP
+            painter.fillRect(QRectF(rect.left(), y, rect.width(), height), bar)
+            if item.trigger:
+                painter.setPen(QPen(bar, 1.5))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(rect.adjusted(0.75, 0.75, -0.75, -0.75))
+            if item.selected:
+                painter.setPen(QPen(selection, 2.0, Qt.PenStyle.DashLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(rect.adjusted(1, 1, -1, -1))
+
+
+def paint_overlays(painter: QPainter, items: list[PaintItem], font: QFont) -> None:
+    """Outlined boxes with a caption above their right (reading-start) corner."""
+    small = QFont(font)
+    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.6))
+    metrics = QFontMetricsF(small)
+    painter.setFont(small)
+    for item in items:
+        pen = QPen(item.color, 2.0)
+        for n, rect in enumerate(item.rects):
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 3, 3)
+            if n == 0 and item.caption:
+                width = metrics.horizontalAdvance(item.caption) + 6
+                box = QRectF(rect.right() - width, rect.top(), width, metrics.height())
+                painter.fillRect(box, item.color)
+                painter.setPen(QColor("white"))
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, item.caption)
+
+
+def hit_shift(layout: QTextLayout, line_index: int, block_text: str) -> float:
+    """How far to move x before asking Qt which cursor position lies under it.
+
+    Qt's ``QTextLine.xToCursor`` disagrees with ``cursorToX`` (and with what is
+    drawn) on wrapped right-to-left lines that end in white space: it is off by
+    the width of that white space. The last line of a block is not affected.
+    """
+    if line_index >= layout.lineCount() - 1:
+        return 0.0
+    line = layout.lineAt(line_index)
+    start = line.textStart()
+    end = start + line.textLength()
+    kept = end
+    while kept > start and block_text[kept - 1].isspace():
+        kept -= 1
+    if kept == end:
+        return 0.0
+    return abs(_x(line, end, QTextLine.Edge.Leading) - _x(line, kept, QTextLine.Edge.Leading))

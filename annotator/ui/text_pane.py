@@ -1,0 +1,395 @@
+"""The right-to-left text pane: shows one document and its spans, and is where tagging starts.
+
+Spans live in a :class:`~annotator.ui.span_index.SpanIndex` and are painted by
+hand for the visible blocks only (see :mod:`annotator.ui.span_painter`), so a
+200,000-word document with 20,000 spans opens and repaints quickly and
+highlights never change how Arabic letters join.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QTextBlock,
+    QTextCursor,
+    QTextLine,
+    QTextOption,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from annotator.core.model import Edit, Span
+from annotator.core.schema import Schema
+from annotator.ui.offsets import OffsetMap
+from annotator.ui.span_index import SpanIndex
+from annotator.ui.span_painter import (
+    Overlay,
+    PaintItem,
+    assign_levels,
+    hit_shift,
+    paint_over,
+    paint_overlays,
+    paint_under,
+    range_rects,
+)
+
+__all__ = ["Overlay", "TextPane"]
+
+_CLICK_SLOP = 4
+
+
+class TextPane(QPlainTextEdit):
+    """Read-only, selectable, right-to-left view of a document with its spans.
+
+    Signals:
+        spanClicked(int): a span was clicked (its id).
+        spanSelectionChanged(list): the ids of the selected spans changed.
+        spanHovered(int): the innermost span under the mouse changed (-1 for none).
+        textSelectionChanged(): the selected text range changed.
+    """
+
+    spanClicked = Signal(int)
+    spanSelectionChanged = Signal(list)
+    spanHovered = Signal(int)
+    textSelectionChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._map = OffsetMap("")
+        self._index = SpanIndex()
+        self._schema: Schema | None = None
+        self._selected: list[int] = []
+        self._overlays: list[Overlay] = []
+        self._hovered = -1
+        self._press_pos: QPoint | None = None
+        self._alt_selection = False
+        self._char_mode = False
+        self.first_paint_done = False
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.viewport().setMouseTracking(True)
+        self._apply_text_option()
+        self.selectionChanged.connect(self._on_selection_changed)
+
+    # -- content -----------------------------------------------------------------
+    def _apply_text_option(self) -> None:
+        option = QTextOption()
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+        option.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.document().setDefaultTextOption(option)
+
+    def set_document(self, text: str, spans: list[Span], schema: Schema) -> None:
+        """Show ``text`` (the stored text) with ``spans`` drawn in ``schema``'s colours."""
+        self._text = text
+        self._map = OffsetMap(text)
+        self._schema = schema
+        self._index.reset(spans)
+        self._selected = []
+        self._overlays = []
+        self._hovered = -1
+        self._apply_text_option()
+        self.setPlainText(text)
+        self._apply_text_option()
+        self.spanSelectionChanged.emit([])
+
+    def set_schema(self, schema: Schema) -> None:
+        """Redraw with another schema's colours and trigger types."""
+        self._schema = schema
+        self.viewport().update()
+
+    def apply_edit(self, edit: Edit) -> None:
+        """Update the span index incrementally and repaint the viewport."""
+        for span in edit.remove.spans:
+            self._index.remove(span.id)
+        for span in edit.add.spans:
+            self._index.add(span)
+        kept = [i for i in self._selected if i in self._index]
+        if kept != self._selected:
+            self._selected = kept
+            self.spanSelectionChanged.emit(list(kept))
+        self.viewport().update()
+
+    def spans(self) -> list[Span]:
+        """Every span shown, sorted by offsets."""
+        return self._index.all()
+
+    def span(self, span_id: int) -> Span | None:
+        """The shown span with this id."""
+        return self._index.get(span_id)
+
+    def spans_at(self, cp: int) -> list[Span]:
+        """Spans covering code point ``cp``, innermost first."""
+        return self._index.at(cp)
+
+    @property
+    def text(self) -> str:
+        """The stored text being shown."""
+        return self._text
+
+    @property
+    def offsets(self) -> OffsetMap:
+        """The code point / UTF-16 converter for the shown text."""
+        return self._map
+
+    # -- selection -----------------------------------------------------------------
+    @property
+    def char_mode(self) -> bool:
+        """True when tagging keeps exactly the selected characters (no token snapping)."""
+        return self._char_mode
+
+    @char_mode.setter
+    def char_mode(self, value: bool) -> None:
+        self._char_mode = bool(value)
+
+    @property
+    def selection_made_with_alt(self) -> bool:
+        """True if the current text selection was dragged with Alt held."""
+        return self._alt_selection and self.selection_range() is not None
+
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selected text as code-point offsets ``(start, end)``, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        a = self._map.from_qt(cursor.selectionStart())
+        b = self._map.from_qt(cursor.selectionEnd())
+        return (a, b) if a < b else None
+
+    def select_text(self, start: int, end: int) -> None:
+        """Select code points ``[start, end)`` as if by the user."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_qt(start))
+        cursor.setPosition(self._map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_text_selection(self) -> None:
+        """Drop the text selection, keeping the caret where it is."""
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def selected_span_ids(self) -> list[int]:
+        """Ids of the selected spans, in selection order."""
+        return list(self._selected)
+
+    def select_span(self, span_id: int, add: bool = False, scroll: bool = True) -> None:
+        """Select a span (or add it to the selection); -1 clears the span selection."""
+        if span_id not in self._index:
+            ids: list[int] = list(self._selected) if add else []
+        elif add:
+            ids = [i for i in self._selected if i != span_id] + [span_id]
+        else:
+            ids = [span_id]
+        if scroll and span_id in self._index:
+            span = self._index.get(span_id)
+            assert span is not None
+            self.scroll_to_offset(span.start)
+        if ids != self._selected:
+            self._selected = ids
+            self.spanSelectionChanged.emit(list(ids))
+        self.viewport().update()
+
+    def scroll_to_offset(self, cp: int) -> None:
+        """Move the caret to code point ``cp`` and make it visible."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_qt(cp))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    def set_overlays(self, overlays: list[Overlay]) -> None:
+        """Draw outlined, captioned boxes (e.g. event arguments); ``[]`` clears them."""
+        self._overlays = list(overlays)
+        self.viewport().update()
+
+    def _on_selection_changed(self) -> None:
+        self.textSelectionChanged.emit()
+
+    # -- hit testing -----------------------------------------------------------------
+    def _line_at(self, pos: QPointF) -> tuple[QTextBlock, int, QPointF] | None:
+        """The block and line under viewport position ``pos``, with block-local coords."""
+        block = self.cursorForPosition(pos.toPoint()).block()
+        if not block.isValid():
+            return None
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
+        layout = block.layout()
+        local = pos - origin
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if line.y() <= local.y() < line.y() + line.height():
+                return block, i, local
+        return None
+
+    def _hit_pos(self, pos: QPointF) -> QPointF:
+        """``pos`` moved so that Qt's own hit test agrees with what is drawn."""
+        found = self._line_at(pos)
+        if found is None:
+            return pos
+        block, i, _local = found
+        return pos + QPointF(hit_shift(block.layout(), i, block.text()), 0.0)
+
+    def char_at(self, pos: QPoint) -> int | None:
+        """Code point under viewport position ``pos``, or None between/after lines."""
+        found = self._line_at(QPointF(pos))
+        if found is None:
+            return None
+        block, i, local = found
+        line = block.layout().lineAt(i)
+        rect = line.naturalTextRect()
+        if not rect.left() <= local.x() <= rect.right():
+            return None
+        x = local.x() + hit_shift(block.layout(), i, block.text())
+        qpos = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
+        if qpos >= block.length() - 1:
+            return None
+        return self._map.from_qt(block.position() + qpos)
+
+    def spans_under(self, pos: QPoint) -> list[Span]:
+        """Spans under viewport position ``pos``, innermost first."""
+        cp = self.char_at(pos)
+        return [] if cp is None else self._index.at(cp)
+
+    # -- events -----------------------------------------------------------------
+    def _fixed(self, e: QMouseEvent) -> QMouseEvent:
+        """A copy of ``e`` whose position Qt's hit test maps to the drawn character."""
+        pos = self._hit_pos(e.position())
+        if pos == e.position():
+            return e
+        return QMouseEvent(
+            e.type(), pos, e.globalPosition(), e.button(), e.buttons(), e.modifiers()
+        )
+
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        """Double-click selects a word, at the drawn position."""
+        super().mouseDoubleClickEvent(self._fixed(e))
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        """Remember where a click started and whether Alt was held."""
+        self._press_pos = e.position().toPoint()
+        self._alt_selection = bool(e.modifiers() & Qt.KeyboardModifier.AltModifier)
+        super().mousePressEvent(self._fixed(e))
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        """A click without a drag selects the innermost span under it."""
+        super().mouseReleaseEvent(self._fixed(e))
+        pos = e.position().toPoint()
+        start = self._press_pos
+        self._press_pos = None
+        if e.button() != Qt.MouseButton.LeftButton or start is None:
+            return
+        if (pos - start).manhattanLength() > _CLICK_SLOP or self.selection_range():
+            return
+        hits = self.spans_under(pos)
+        add = bool(e.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if hits:
+            self.select_span(hits[0].id, add=add, scroll=False)
+            self.spanClicked.emit(hits[0].id)
+        elif not add:
+            self.select_span(-1, scroll=False)
+
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        """Track the hovered span."""
+        super().mouseMoveEvent(self._fixed(e))
+        hits = self.spans_under(e.position().toPoint())
+        hovered = hits[0].id if hits else -1
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self.spanHovered.emit(hovered)
+
+    def leaveEvent(self, e: QEvent) -> None:  # noqa: N802
+        """No span is hovered once the mouse leaves."""
+        super().leaveEvent(e)
+        if self._hovered != -1:
+            self._hovered = -1
+            self.spanHovered.emit(-1)
+
+    def viewportEvent(self, e: QEvent) -> bool:  # noqa: N802
+        """Show every label under the mouse as a tooltip."""
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            hits = self.spans_under(e.pos())
+            if hits:
+                lines = [f"{s.label}: {s.text_in(self._text)}" for s in hits]
+                QToolTip.showText(e.globalPos(), "\n".join(lines), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(e)
+
+    # -- painting -----------------------------------------------------------------
+    def _visible_blocks(self) -> list[tuple[QTextBlock, QPointF]]:
+        blocks: list[tuple[QTextBlock, QPointF]] = []
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().rect().bottom()
+        while block.isValid():
+            geo = self.blockBoundingGeometry(block).translated(offset)
+            if geo.top() > bottom:
+                break
+            if block.isVisible():
+                blocks.append((block, geo.topLeft()))
+            block = block.next()
+        return blocks
+
+    def _rects(
+        self, blocks: list[tuple[QTextBlock, QPointF]], start: int, end: int
+    ) -> list[QRectF]:
+        qa, qb = self._map.to_qt(start), self._map.to_qt(end)
+        rects: list[QRectF] = []
+        for block, origin in blocks:
+            pos = block.position()
+            if pos + block.length() <= qa:
+                continue
+            if pos >= qb:
+                break
+            rects += range_rects(block.layout(), block.text(), origin, qa - pos, qb - pos)
+        return rects
+
+    def _span_items(self, blocks: list[tuple[QTextBlock, QPointF]]) -> list[PaintItem]:
+        if not blocks or self._schema is None:
+            return []
+        first, last = blocks[0][0], blocks[-1][0]
+        lo = self._map.from_qt(first.position())
+        hi = self._map.from_qt(last.position() + last.length())
+        spans = self._index.overlapping(lo, hi)
+        levels = assign_levels([(s.start, s.end) for s in spans])
+        selected = set(self._selected)
+        schema = self._schema
+        return [
+            PaintItem(
+                self._rects(blocks, s.start, s.end),
+                QColor(schema.color_of(s.label)),
+                level,
+                trigger=schema.event_type(s.label) is not None,
+                selected=s.id in selected,
+            )
+            for s, level in zip(spans, levels, strict=True)
+        ]
+
+    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+        """Paint span backgrounds, then the text, then bars, outlines and overlays."""
+        blocks = self._visible_blocks()
+        items = self._span_items(blocks)
+        painter = QPainter(self.viewport())
+        paint_under(painter, items)
+        painter.end()
+        super().paintEvent(e)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        paint_over(painter, items, self.palette().highlight().color())
+        overlays = [
+            PaintItem(self._rects(blocks, o.start, o.end), QColor(o.color), caption=o.caption)
+            for o in self._overlays
+        ]
+        paint_overlays(painter, overlays, self.font())
+        painter.end()
+        self.first_paint_done = True

@@ -1,0 +1,79 @@
+"""GUI fixtures: a shown main window on a fresh seeded project, and pixel helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from annotator.services.project import Project
+from annotator.ui.main_window import MainWindow
+from annotator.ui.text_pane import TextPane
+
+ANNOTATOR = "tester"
+
+
+def make_window(qtbot: Any, project: Project, annotator: str = ANNOTATOR) -> MainWindow:
+    """A shown, active main window (no QSettings: geometry is not kept in tests)."""
+    window = MainWindow(project, annotator, settings=None)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot: Any, project: Project) -> Iterator[MainWindow]:
+    """The workbench on the seeded project, showing seed 000."""
+    win = make_window(qtbot, project)
+    yield win
+    win.close()
+
+
+def find_word(text: str, word: str, occurrence: int = 0) -> int:
+    """Code-point offset of ``word`` standing alone (between spaces or punctuation)."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(word, start + 1)
+        while (start > 0 and text[start - 1].isalpha()) or (
+            start + len(word) < len(text) and text[start + len(word)].isalpha()
+        ):
+            start = text.index(word, start + 1)
+    return start
+
+
+def point_at(pane: TextPane, cp: int) -> QPoint:
+    """Viewport pixel of the caret position before code point ``cp``."""
+    cursor = QTextCursor(pane.document())
+    cursor.setPosition(pane.offsets.to_qt(cp))
+    return pane.cursorRect(cursor).center()
+
+
+def char_center(pane: TextPane, cp: int) -> QPoint:
+    """Viewport pixel in the middle of the character at ``cp`` (right-to-left aware)."""
+    a, b = point_at(pane, cp), point_at(pane, cp + 1)
+    return QPoint((a.x() + b.x()) // 2, a.y())
+
+
+def drag_select(qtbot: Any, pane: TextPane, start: int, end: int, alt: bool = False) -> None:
+    """Drag the mouse from the caret position before ``start`` to the one before ``end``."""
+    pane.scroll_to_offset(start)
+    viewport = pane.viewport()
+    mods = Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier
+    p1, p2 = point_at(pane, start), point_at(pane, end)
+    assert viewport.rect().contains(p1) and viewport.rect().contains(p2)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, mods, p1)
+    qtbot.mouseMove(viewport, p2)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, mods, p2)
+
+
+def click_char(qtbot: Any, pane: TextPane, cp: int, ctrl: bool = False) -> None:
+    """Click in the middle of the character at ``cp``."""
+    mods = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, mods, char_center(pane, cp))
