@@ -117,6 +117,8 @@ class AnnotationService:
         Events triggered by a deleted span go too; events that only use it as
         an argument lose that argument; relations touching it go.
         """
+        if not span_ids:
+            raise SpanError("No span is selected, so nothing was deleted.")
         spans = [self._require(i) for i in span_ids]
         doomed = set(span_ids)
         events, relations = self._repo.touching(span_ids)

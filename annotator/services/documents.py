@@ -8,7 +8,7 @@ from pathlib import Path
 from annotator.core.errors import DocumentRejected
 from annotator.core.model import Document, DocumentSummary, ImportOutcome, ImportReport, Status
 from annotator.core.signal import Signal
-from annotator.core.text import decode_document, normalize_text, text_sha256
+from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, normalize_text, text_sha256
 from annotator.store.repository import Repository
 
 # progress(done, total, current_name) -> False to cancel
@@ -72,6 +72,10 @@ class DocumentService:
         text = normalize_text(text)
         if not text.strip():
             raise DocumentRejected(name, "contains only white space.")
+        return self._store(name, text)
+
+    def _store(self, name: str, text: str) -> tuple[int, bool]:
+        """Store already-normalized text unless a document with the same hash exists."""
         sha = text_sha256(text)
         existing = self._repo.document_id_for_sha(sha)
         if existing is not None:
@@ -84,9 +88,15 @@ class DocumentService:
         """Import one text file; problems become a "rejected" outcome, never an exception."""
         name = path.name
         try:
-            data = path.read_bytes()
-            text = decode_document(data, str(path))
-            doc_id, created = self.add_text(name, text)
+            size = path.stat().st_size
+            if size > MAX_DOCUMENT_BYTES:  # refuse before reading a huge file into memory
+                raise DocumentRejected(
+                    str(path),
+                    f"is too large ({size / 1_048_576:.1f} MB; the limit is "
+                    f"{MAX_DOCUMENT_BYTES / 1_048_576:.0f} MB). Split it into smaller documents.",
+                )
+            text = decode_document(path.read_bytes(), str(path))
+            doc_id, created = self._store(name, text)
         except DocumentRejected as exc:
             return ImportOutcome(str(path), "rejected", str(exc))
         except OSError as exc:

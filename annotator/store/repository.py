@@ -122,8 +122,14 @@ class Repository:
 
     def find_annotator(self, name: str) -> int | None:
         """The id of annotator ``name`` if it exists (never creates one)."""
+        if name in self._annotator_ids:
+            return self._annotator_ids[name]
         with self._tx() as s:
-            return s.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+            found = s.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+        if found is not None:
+            self._annotator_ids[name] = found
+            self._annotator_names[found] = name
+        return found
 
     def annotators(self) -> list[tuple[str, str]]:
         """Every annotator as ``(name, kind)``, in creation order."""
@@ -184,7 +190,7 @@ class Repository:
 
     def summaries(self, annotator: str) -> list[DocumentSummary]:
         """The document list for one annotator: status and span count per document."""
-        aid = self.annotator_id(annotator)
+        aid = self.find_annotator(annotator) or -1  # unknown: every document is new
         with self._tx() as s:
             counts = (
                 select(SpanRow.doc_id, func.count().label("n"))
@@ -216,7 +222,9 @@ class Repository:
 
     def status(self, doc_id: int, annotator: str) -> Status:
         """A document's status for one annotator."""
-        aid = self.annotator_id(annotator)
+        aid = self.find_annotator(annotator)  # reading never creates an annotator
+        if aid is None:
+            return Status.NEW
         with self._tx() as s:
             row = s.get(StatusRow, (doc_id, aid))
             return Status(row.status) if row else Status.NEW
@@ -230,7 +238,9 @@ class Repository:
     # -- spans ---------------------------------------------------------------
     def spans(self, doc_id: int, annotator: str) -> list[Span]:
         """All spans of one document in one annotator's layer, by start offset."""
-        aid = self.annotator_id(annotator)
+        aid = self.find_annotator(annotator)  # reading never creates an annotator
+        if aid is None:
+            return []
         with self._tx() as s:
             rows = s.execute(
                 select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.attributes)
@@ -258,7 +268,9 @@ class Repository:
     # -- events and relations -------------------------------------------------
     def events(self, doc_id: int, annotator: str) -> list[Event]:
         """All events of one document in one annotator's layer."""
-        aid = self.annotator_id(annotator)
+        aid = self.find_annotator(annotator)  # reading never creates an annotator
+        if aid is None:
+            return []
         with self._tx() as s:
             rows = s.scalars(
                 select(EventRow)
@@ -294,7 +306,9 @@ class Repository:
 
     def relations(self, doc_id: int, annotator: str) -> list[Relation]:
         """All relations of one document in one annotator's layer."""
-        aid = self.annotator_id(annotator)
+        aid = self.find_annotator(annotator)  # reading never creates an annotator
+        if aid is None:
+            return []
         with self._tx() as s:
             rows = s.execute(
                 select(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from annotator.core.errors import DocumentRejected
@@ -40,3 +42,30 @@ def test_bad_files_are_rejected_with_a_reason(data: bytes, reason: str) -> None:
 def test_huge_file_is_rejected() -> None:
     with pytest.raises(DocumentRejected, match="too large"):
         decode_document(b"a" * 2048, "big.txt", max_bytes=1024)
+
+
+def test_only_one_leading_bom_is_dropped_on_import(tmp_path: Path) -> None:
+    from annotator.services.project import open_project
+
+    path = tmp_path / "bom2.txt"
+    path.write_bytes("\ufeff\ufeffنص".encode())
+    project = open_project(tmp_path / "p.sqlite")
+    try:
+        outcome = project.documents.import_file(path)
+        assert outcome.doc_id is not None
+        assert project.documents.document(outcome.doc_id).text == "\ufeffنص"
+    finally:
+        project.close()
+
+
+def test_word_tokenizer_never_pulls_in_camel_modules_that_download_data() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from annotator.core.tokens import tokenize; tokenize('في محافظة حماة');"
+        "bad=[m for m in sys.modules if m.startswith(('camel_tools.morphology',"
+        "'camel_tools.disambig','camel_tools.ner','camel_tools.data','torch'))]; print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
