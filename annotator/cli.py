@@ -40,6 +40,8 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 def cmd_import_text(args: argparse.Namespace) -> int:
     """``annotator import PATH... --db PATH``: add .txt files or folders of them."""
+    if getattr(args, "format", None):
+        return cmd_import_annotations(args)
     project = open_project(_db_path(args))
     try:
         report = project.documents.import_paths(args.paths, TerminalProgress("Importing"))
@@ -50,6 +52,78 @@ def cmd_import_text(args: argparse.Namespace) -> int:
         print(outcome.message, file=stream)
     print(report.summary())
     return 1 if report.rejected else 0
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    """``annotator import PATH... --format FORMAT --annotator NAME``: annotated files."""
+    from annotator.services.transfer import ImportRequest, import_annotations
+
+    request = ImportRequest(
+        paths=tuple(Path(p) for p in args.paths),
+        format=args.format,
+        annotator=getattr(args, "annotator", None) or "",
+        add_labels=args.add_labels,
+        replace=args.replace,
+        scheme=args.scheme,
+    )
+    project = open_project(_db_path(args))
+    try:
+        report = import_annotations(project, request, TerminalProgress("Importing"))
+    finally:
+        project.close()
+    for outcome in report.outcomes:
+        stream = sys.stderr if outcome.status == "rejected" else sys.stdout
+        print(outcome.message, file=stream)
+    print(f"{len(report.added)} files imported, {len(report.rejected)} rejected")
+    return 1 if report.rejected or not report.outcomes else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``annotator export --format FORMAT --out PATH (--annotator NAME | --gold)``."""
+    from annotator.services.transfer import ExportRequest, export_layer
+
+    request = ExportRequest(
+        format=args.format,
+        out=Path(args.out),
+        annotator=getattr(args, "annotator", None),
+        gold=args.gold,
+        docs=tuple(args.docs or ()),
+        scheme=args.scheme,
+        nested=args.nested,
+        events=args.events,
+    )
+    project = open_project(_db_path(args))
+    try:
+        result = export_layer(project, request, TerminalProgress("Exporting"))
+    finally:
+        project.close()
+    print(result.summary())
+    return 1 if result.cancelled else 0
+
+
+def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.ArgumentParser) -> None:
+    from annotator.services.transfer import FORMATS
+
+    imp.add_argument("--format", choices=FORMATS, help="import annotated files in this format")
+    imp.add_argument(
+        "--add-labels", action="store_true", help="add unknown labels to the project's schema"
+    )
+    imp.add_argument(
+        "--replace", action="store_true", help="overwrite the annotator's existing layer"
+    )
+    imp.add_argument("--scheme", choices=("iob2", "bioes"), default="iob2", help="CoNLL tags")
+    exp = sub.add_parser("export", help="export one layer of annotations to a file or folder")
+    exp.add_argument("--db", default=argparse.SUPPRESS, help="project file")
+    exp.add_argument("--format", choices=FORMATS, required=True)
+    exp.add_argument("--out", required=True, help="output file (a folder for brat)")
+    layer = exp.add_mutually_exclusive_group()
+    layer.add_argument("--annotator", default=argparse.SUPPRESS, help="whose layer to export")
+    layer.add_argument("--gold", action="store_true", help="export the adjudicated layer")
+    exp.add_argument("--docs", nargs="+", metavar="NAME", help="only these documents")
+    exp.add_argument("--scheme", choices=("iob2", "bioes"), default="iob2")
+    exp.add_argument("--nested", choices=("outer", "inner"), default="outer")
+    exp.add_argument("--events", action="store_true", help="add a trigger column (CoNLL)")
+    exp.set_defaults(func=cmd_export)
 
 
 Command = Callable[[argparse.Namespace], int]
@@ -69,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", default=argparse.SUPPRESS, help="project file")
     imp.add_argument("--annotator", default=argparse.SUPPRESS, help="annotator name")
     imp.set_defaults(func=cmd_import_text)
+    _add_transfer_commands(sub, imp)
     return parser
 
 

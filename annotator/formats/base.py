@@ -1,0 +1,183 @@
+"""What every format shares: the annotated document, read options and errors.
+
+Writers take :class:`AnnotatedDocument` objects built from the project.
+Readers return them with ``document.id == 0`` and *local* span ids (the ids
+found in the file); events and relations refer to those local ids. The
+import service maps them to database ids.
+
+Id rule (all formats): on export, spans are numbered 1, 2, ... per document
+in the order (start, end, label); events in the order of their trigger's
+number, then type; relations by (arg1, arg2, type). So an export depends
+only on the annotations, never on database ids, and importing a file and
+exporting it again reproduces it byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Document, Event, Relation, Span
+from annotator.core.text import normalize_text
+
+
+class FormatError(AnnotatorError):
+    """A file cannot be read: the message names the file and, where known, the line.
+
+    Attributes:
+        path: the file, as the user gave it.
+        line: 1-based line number, or None when the problem is the whole file.
+        reason: what is wrong.
+    """
+
+    def __init__(self, path: str, line: int | None, reason: str) -> None:
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class AnnotatedDocument:
+    """A document and one annotator's layer on it."""
+
+    document: Document
+    annotator: str = ""
+    spans: tuple[Span, ...] = ()
+    events: tuple[Event, ...] = ()
+    relations: tuple[Relation, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The stored text."""
+        return self.document.text
+
+    @property
+    def name(self) -> str:
+        """The document's name."""
+        return self.document.name
+
+
+@dataclass
+class ReadOptions:
+    """What a reader accepts.
+
+    ``None`` for a set of names means "accept any". With ``add_labels``,
+    unknown span labels are accepted and collected in ``added``.
+    """
+
+    span_labels: frozenset[str] | None = None
+    event_types: frozenset[str] | None = None
+    relation_types: frozenset[str] | None = None
+    add_labels: bool = False
+    scheme: str = "iob2"
+    added: set[str] = field(default_factory=set)
+
+    def check_label(self, label: str, path: str, line: int | None) -> None:
+        """Raise :class:`FormatError` for an unknown span label (unless adding labels)."""
+        if not label or not label.strip():
+            raise FormatError(path, line, "a span has an empty label.")
+        if self.span_labels is None or label in self.span_labels:
+            return
+        if self.add_labels:
+            self.added.add(label)
+            return
+        raise FormatError(
+            path,
+            line,
+            f"the label {label!r} is not in the project's schema. "
+            "Add it to the schema first, or import with --add-labels.",
+        )
+
+    def check_event_type(self, name: str, path: str, line: int | None) -> None:
+        """Raise :class:`FormatError` for an event type the schema lacks."""
+        if self.event_types is not None and name not in self.event_types:
+            raise FormatError(
+                path, line, f"the event type {name!r} is not in the project's schema."
+            )
+
+    def check_relation_type(self, name: str, path: str, line: int | None) -> None:
+        """Raise :class:`FormatError` for a relation type the schema lacks."""
+        if self.relation_types is not None and name not in self.relation_types:
+            raise FormatError(
+                path, line, f"the relation type {name!r} is not in the project's schema."
+            )
+
+
+def check_text(text: str, path: str, line: int | None) -> None:
+    """Refuse a document text that is empty or not in stored (normalized) form."""
+    if not text.strip():
+        raise FormatError(path, line, "the document text is empty.")
+    if normalize_text(text) != text:
+        raise FormatError(
+            path,
+            line,
+            "the document text contains CR line breaks, U+2028/U+2029 or a leading BOM; "
+            "offsets into it would be ambiguous. Normalize the text to \\n line breaks.",
+        )
+
+
+def check_offsets(
+    text: str,
+    start: object,
+    end: object,
+    path: str,
+    line: int | None,
+    expected: str | None = None,
+) -> tuple[int, int]:
+    """Validate a span's offsets (and its text, if the file gives one)."""
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+        raise FormatError(path, line, f"span offsets must be integers, got {start!r}, {end!r}.")
+    if start >= end:
+        raise FormatError(path, line, f"span offsets are reversed or empty: [{start}, {end}).")
+    if start < 0 or end > len(text):
+        raise FormatError(
+            path,
+            line,
+            f"span [{start}, {end}) is out of range (the text has {len(text)} characters).",
+        )
+    if expected is not None and text[start:end] != expected:
+        raise FormatError(
+            path,
+            line,
+            f"span [{start}, {end}) text {expected!r} does not match the document text "
+            f"{text[start:end]!r}.",
+        )
+    return start, end
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A document's annotations in export order, with their per-document numbers."""
+
+    spans: list[Span]
+    events: list[Event]
+    relations: list[Relation]
+    span_no: dict[int, int]
+    event_no: dict[int, int]
+
+
+def number(doc: AnnotatedDocument) -> Numbered:
+    """Order and number a document's annotations (see the module docstring)."""
+    spans = sorted(doc.spans, key=lambda s: (s.start, s.end, s.label, s.id))
+    span_no = {s.id: i for i, s in enumerate(spans, 1)}
+    events = sorted(
+        doc.events, key=lambda e: (span_no.get(e.trigger_id, 0), e.type, _arg_key(e, span_no), e.id)
+    )
+    relations = sorted(
+        doc.relations,
+        key=lambda r: (span_no.get(r.arg1_id, 0), span_no.get(r.arg2_id, 0), r.type, r.id),
+    )
+    event_no = {e.id: i for i, e in enumerate(events, 1)}
+    return Numbered(spans, events, relations, span_no, event_no)
+
+
+def _arg_key(event: Event, span_no: dict[int, int]) -> tuple[tuple[str, int], ...]:
+    return tuple((a.role, span_no.get(a.span_id, 0)) for a in event.arguments)
+
+
+def label_set(names: Iterable[str]) -> frozenset[str]:
+    """A frozen set of names, for :class:`ReadOptions`."""
+    return frozenset(names)

@@ -1,0 +1,213 @@
+"""CoNLL-U with entity tags in MISC (``NER=B-PER``).
+
+Each document starts with ``# newdoc id = NAME``; each sentence has
+``# sent_id = NAME-N`` and ``# text = ...`` comments. A camel-tools token that
+was split at a span boundary becomes a multiword token: an ID range line with
+the original surface, then its parts. White space is kept in MISC the UD way
+(``SpaceAfter=No``, ``SpacesAfter=\\n``), so the reader rebuilds the exact
+text. With ``events``, trigger tags go in MISC as ``Trigger=B-Conflict.Attack``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from annotator.core.model import Document, Event, Span
+from annotator.core.text import text_sha256
+from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.formats.conll import Tagged, TokenOptions, WriteStats, decode_tags, tag_document
+from annotator.formats.segment import SCHEMES
+
+_EMPTY = "\t_\t_\t_\t_\t_\t_\t_\t"
+_ESCAPES = {"\\": "\\\\", " ": "\\s", "\t": "\\t", "\n": "\\n", "|": "\\p"}
+_UNESCAPES = {"\\\\": "\\", "\\s": " ", "\\t": "\t", "\\n": "\n", "\\p": "|", "\\r": "\r"}
+
+
+def _space_after(text: str, end: int, next_start: int) -> str | None:
+    gap = text[end:next_start]
+    if gap == " ":
+        return None
+    if not gap:
+        return "SpaceAfter=No"
+    return "SpacesAfter=" + "".join(_ESCAPES.get(ch, ch) for ch in gap)
+
+
+def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
+    """One document in CoNLL-U."""
+    tagged = tag_document(doc, opts)
+    stats.add(tagged)
+    text, pieces = doc.text, tagged.pieces
+    lines = [f"# newdoc id = {doc.name}"]
+    bounds = [*tagged.breaks, len(pieces)]
+    for si in range(len(bounds) - 1):
+        lo, hi = bounds[si], bounds[si + 1]
+        sentence = text[pieces[lo][0] : pieces[hi - 1][1]].replace("\n", " ")
+        lines += [f"# sent_id = {doc.name}-{si + 1}", f"# text = {sentence}"]
+        i = lo
+        while i < hi:
+            j = i
+            while j + 1 < hi and pieces[j + 1][2] == pieces[i][2]:
+                j += 1
+            nxt = pieces[j + 1][0] if j + 1 < len(pieces) else len(text)
+            space = _space_after(text, pieces[j][1], nxt)
+            if j > i:
+                form = text[pieces[i][0] : pieces[j][1]]
+                lines.append(f"{i - lo + 1}-{j - lo + 1}\t{form}{_EMPTY}{space or '_'}")
+                for k in range(i, j + 1):
+                    lines.append(_token_line(text, tagged, k, lo, None))
+            else:
+                lines.append(_token_line(text, tagged, i, lo, space))
+            i = j + 1
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _token_line(text: str, tagged: Tagged, k: int, lo: int, space: str | None) -> str:
+    a, b, _ = tagged.pieces[k]
+    misc = ["NER=" + tagged.tags[k]]
+    if space:
+        misc.append(space)
+    if tagged.triggers is not None:
+        misc.append("Trigger=" + tagged.triggers[k])
+    return f"{k - lo + 1}\t{text[a:b]}{_EMPTY}{'|'.join(misc)}"
+
+
+# -- reading ------------------------------------------------------------------
+Word = tuple[str, str, list[tuple[int, str, str, str | None]]]  # form, space, parts
+
+
+def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
+    """Parse CoNLL-U; each ``# newdoc`` starts a document."""
+    if options.scheme not in SCHEMES:
+        raise FormatError(path, None, f"unknown tag scheme {options.scheme!r}.")
+    built = [_build(name, sents, path, options) for name, sents in _documents(content, path)]
+    docs = [d for d in built if d is not None]
+    if not docs:
+        raise FormatError(path, None, "the file holds no tokens.")
+    return docs
+
+
+def _documents(content: str, path: str) -> Iterator[tuple[str, list[list[Word]]]]:
+    name = path.rsplit("/", 1)[-1]
+    sentences: list[list[Word]] = []
+    current: list[Word] = []
+    pending: tuple[int, str, int] | None = None  # end id, surface and misc of a range
+    for line_no, raw in enumerate(content.split("\n"), 1):
+        line = raw.rstrip("\r")
+        if line.startswith("# newdoc"):
+            if current:
+                sentences.append(current)
+            if sentences:
+                yield name, sentences
+            sentences, current = [], []
+            name = line.partition("=")[2].strip() or name
+            continue
+        if line.startswith("#"):
+            continue
+        if not line.strip():
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        cols = line.split("\t")
+        if len(cols) != 10:
+            raise FormatError(
+                path, line_no, f"expected 10 tab-separated columns, found {len(cols)}."
+            )
+        ident, form, misc = cols[0], cols[1], _misc(cols[9])
+        if "." in ident:
+            continue  # empty node
+        if "-" in ident:
+            lo, _, hi = ident.partition("-")
+            if not (lo.isdigit() and hi.isdigit()):
+                raise FormatError(path, line_no, f"bad ID range {ident!r}.")
+            pending = (int(hi), form, line_no)
+            current.append((form, _space(misc, path, line_no), []))
+            continue
+        if not ident.isdigit():
+            raise FormatError(path, line_no, f"bad token ID {ident!r}.")
+        part = (line_no, form, misc.get("NER", "O"), misc.get("Trigger"))
+        if pending is not None:
+            current[-1][2].append(part)
+            if int(ident) >= pending[0]:
+                _check_parts(current[-1], path, pending[2])
+                pending = None
+        else:
+            current.append((form, _space(misc, path, line_no), [part]))
+    if current:
+        sentences.append(current)
+    if sentences:
+        yield name, sentences
+
+
+def _misc(field: str) -> dict[str, str]:
+    if field == "_":
+        return {}
+    return dict(item.partition("=")[::2] for item in field.split("|"))
+
+
+def _space(misc: dict[str, str], path: str, line: int) -> str:
+    if misc.get("SpaceAfter") == "No":
+        return ""
+    if "SpacesAfter" in misc:
+        raw = misc["SpacesAfter"]
+        out, i = [], 0
+        while i < len(raw):
+            pair = raw[i : i + 2]
+            if pair in _UNESCAPES:
+                out.append(_UNESCAPES[pair])
+                i += 2
+            else:
+                out.append(raw[i])
+                i += 1
+        return "".join(out)
+    return " "
+
+
+def _check_parts(word: Word, path: str, line: int) -> None:
+    joined = "".join(p[1] for p in word[2])
+    if joined != word[0]:
+        raise FormatError(
+            path, line, f"the parts {joined!r} of multiword token {word[0]!r} do not spell it."
+        )
+
+
+def _build(
+    name: str, sentences: list[list[Word]], path: str, opts: ReadOptions
+) -> AnnotatedDocument | None:
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    rows: list[tuple[int, list[str]]] = []
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    words = [w for s in sentences for w in s]
+    last = words[-1] if words else None
+    for sentence in sentences:
+        first = len(rows)
+        for word in sentence:
+            for line_no, form, ner, trig in word[2]:
+                offsets.append((pos, pos + len(form)))
+                rows.append((line_no, [form, ner, trig or "O"]))
+                parts.append(form)
+                pos += len(form)
+            space = "" if word is last and word[1] == " " else word[1]
+            parts.append(space)
+            pos += len(space)
+        bounds.append((first, len(rows)))
+    if not rows:
+        return None
+    text = "".join(parts)
+    spans: list[Span] = []
+    events: list[Event] = []
+    for col in (1, 2):
+        for i, j, label, line in decode_tags(rows, bounds, col, opts.scheme, path):
+            span = Span(len(spans) + 1, 0, "", offsets[i][0], offsets[j - 1][1], label)
+            spans.append(span)
+            if col == 1:
+                opts.check_label(label, path, line)
+            else:
+                opts.check_event_type(label, path, line)
+                events.append(Event(len(events) + 1, 0, "", label, span.id))
+    return AnnotatedDocument(
+        Document(0, name, text, text_sha256(text)), "", tuple(spans), tuple(events)
+    )

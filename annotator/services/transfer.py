@@ -1,0 +1,303 @@
+"""Export and import annotations: the use cases behind File → Export/Import and the CLI.
+
+Export writes one annotator's layer (or the gold layer) of some or all
+documents in one of :data:`FORMATS`. Import reads files in a format into a
+named annotator's layer. Each imported file is read and checked completely
+before anything is written, and then written in one transaction: a file that
+fails leaves the project exactly as it was, and the other files still go in.
+Documents are matched by the SHA-256 of their text, or added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Bundle, ImportOutcome, ImportReport, Status
+from annotator.core.schema import Label
+from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document
+from annotator.formats import conll
+from annotator.formats import files as transfer_io
+from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.services.project import Project
+
+FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "brat")
+# progress(done, total, current_name) -> False to cancel
+Progress = Callable[[int, int, str], bool]
+MAX_FILE_BYTES = MAX_DOCUMENT_BYTES  # larger import files are refused
+_PALETTE = ("#8e24aa", "#00897b", "#f4511e", "#3949ab", "#c0ca33", "#6d4c41", "#d81b60")
+
+
+class TransferError(AnnotatorError):
+    """An export or import request cannot be carried out as asked."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export, where, and how."""
+
+    format: str
+    out: Path
+    annotator: str | None = None
+    gold: bool = False
+    docs: tuple[str, ...] = ()
+    scheme: str = "iob2"
+    nested: str = "outer"
+    events: bool = False
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    layer: str
+    documents: int = 0
+    spans: int = 0
+    tokens: int = 0
+    left_out: int = 0
+    triggers_skipped: int = 0
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        """A few lines for a terminal or a message box."""
+        if self.cancelled:
+            return "Export cancelled; nothing was written."
+        lines = [
+            f"Exported {self.documents} documents, {self.spans} spans of layer "
+            f"{self.layer!r} to {self.path}."
+        ]
+        if self.left_out:
+            lines.append(
+                f"{self.left_out} spans were left out (nested or overlapping spans at the "
+                "other level, or spans that cover no token)."
+            )
+        if self.triggers_skipped:
+            lines.append(
+                f"{self.triggers_skipped} event trigger spans were not written "
+                "(add --events for a trigger column)."
+            )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What to import and into which layer."""
+
+    paths: tuple[Path, ...]
+    format: str
+    annotator: str
+    add_labels: bool = False
+    replace: bool = False
+    scheme: str = "iob2"
+
+
+@dataclass
+class _Loaded:
+    docs: list[AnnotatedDocument]
+    notes: list[str] = field(default_factory=list)
+
+
+# -- export ---------------------------------------------------------------------
+def resolve_layer(project: Project, annotator: str | None, gold: bool) -> str:
+    """The annotator whose layer to export; raise :class:`TransferError` if unclear."""
+    if gold:
+        name = project.gold_annotator()
+        if name is None:
+            raise TransferError(
+                "This project has no gold (adjudicated) layer yet. Adjudicate documents "
+                "first, or export one annotator's layer with --annotator NAME."
+            )
+        return name
+    if not annotator:
+        raise TransferError("Choose the layer to export: --annotator NAME or --gold.")
+    known = [name for name, _ in project.annotators()]
+    if annotator not in known:
+        listing = ", ".join(known) or "none yet"
+        raise TransferError(f"There is no annotator named {annotator!r} (known: {listing}).")
+    return annotator
+
+
+def select_documents(project: Project, names: Iterable[str], layer: str) -> list[int]:
+    """Ids of the named documents.
+
+    Without names: every document the layer has worked on, that is, with
+    annotations or a status other than "new" (import marks its documents
+    "in progress").
+    """
+    wanted = list(names)
+    if not wanted:
+        return [
+            s.id
+            for s in project.documents.summaries(layer)
+            if s.span_count or s.status is not Status.NEW
+        ]
+    found = project.documents.find_by_names(wanted)
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise TransferError("No document named " + ", ".join(repr(n) for n in missing) + ".")
+    return [found[n] for n in wanted]
+
+
+def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
+    """One document with one layer's spans, events and relations."""
+    ann = project.annotations
+    return AnnotatedDocument(
+        project.documents.document(doc_id),
+        layer,
+        tuple(ann.spans(doc_id, layer)),
+        tuple(ann.events(doc_id, layer)),
+        tuple(ann.relations(doc_id, layer)),
+    )
+
+
+def export_layer(
+    project: Project, request: ExportRequest, progress: Progress | None = None
+) -> ExportResult:
+    """Export a layer to ``request.out`` (a file, or a folder for brat)."""
+    if request.format not in FORMATS:
+        raise TransferError(f"Unknown format {request.format!r}; choose one of {FORMATS}.")
+    layer = resolve_layer(project, request.annotator, request.gold)
+    doc_ids = select_documents(project, request.docs, layer)
+    result = ExportResult(request.out, layer)
+    opts = conll.TokenOptions(
+        request.scheme,
+        request.nested,
+        request.events,
+        frozenset(e.name for e in project.schemas.schema.events),
+    )
+    writer = transfer_io.open_writer(request.format, request.out, opts, project.schemas.schema)
+    try:
+        for index, doc_id in enumerate(doc_ids):
+            doc = load_layer(project, doc_id, layer)
+            if progress is not None and not progress(index, len(doc_ids), doc.name):
+                result.cancelled = True
+                break
+            writer.write(doc)
+            result.documents += 1
+            result.spans += len(doc.spans)
+    except BaseException:
+        writer.abort()
+        raise
+    if result.cancelled:
+        writer.abort()
+        return result
+    writer.finish()
+    if progress is not None:
+        progress(len(doc_ids), len(doc_ids), "")
+    stats = writer.stats
+    result.tokens, result.left_out = stats.tokens, stats.left_out
+    result.triggers_skipped = stats.triggers_skipped
+    return result
+
+
+# -- import ---------------------------------------------------------------------
+def import_annotations(
+    project: Project, request: ImportRequest, progress: Progress | None = None
+) -> ImportReport:
+    """Import every file; each one goes in completely or not at all."""
+    if request.format not in FORMATS:
+        raise TransferError(f"Unknown format {request.format!r}; choose one of {FORMATS}.")
+    if not request.annotator:
+        raise TransferError("Name the annotator whose layer receives the import (--annotator).")
+    files = transfer_io.collect_inputs(request.paths, request.format)
+    report = ImportReport()
+    for index, path in enumerate(files):
+        if progress is not None and not progress(index, len(files), path.name):
+            break
+        report.outcomes.append(_import_file(project, path, request))
+    if progress is not None:
+        progress(len(files), len(files), "")
+    if report.added:
+        project.documents.changed.emit(None)
+    return report
+
+
+def _read_options(project: Project, request: ImportRequest) -> ReadOptions:
+    schema = project.schemas.schema
+    return ReadOptions(
+        span_labels=frozenset(schema.span_label_names()),
+        event_types=frozenset(e.name for e in schema.events),
+        relation_types=frozenset(r.name for r in schema.relations),
+        add_labels=request.add_labels,
+        scheme=request.scheme,
+    )
+
+
+def _import_file(project: Project, path: Path, request: ImportRequest) -> ImportOutcome:
+    opts = _read_options(project, request)
+    try:
+        loaded = _load(path, request.format, opts)
+        _check_layers(project, loaded.docs, request, str(path))
+        items = [
+            (d.name, d.text, d.document.sha256, Bundle(d.spans, d.events, d.relations))
+            for d in loaded.docs
+        ]
+        doc_ids = project.repo.import_layers(request.annotator, items, request.replace)
+        _add_labels(project, opts.added)
+        _mark_started(project, doc_ids, request.annotator)
+    except AnnotatorError as exc:
+        return ImportOutcome(str(path), "rejected", str(exc))
+    except OSError as exc:
+        return ImportOutcome(str(path), "rejected", f"{path}: cannot be read ({exc.strerror}).")
+    spans = sum(len(d.spans) for d in loaded.docs)
+    events = sum(len(d.events) for d in loaded.docs)
+    relations = sum(len(d.relations) for d in loaded.docs)
+    message = (
+        f"{path}: {len(loaded.docs)} documents, {spans} spans, {events} events, "
+        f"{relations} relations imported into {request.annotator!r}."
+    )
+    if opts.added:
+        message += " Labels added to the schema: " + ", ".join(sorted(opts.added)) + "."
+    for note in loaded.notes:
+        message += " " + note
+    return ImportOutcome(str(path), "added", message, doc_ids[0] if doc_ids else None)
+
+
+def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
+    if fmt == "brat":
+        return _Loaded(transfer_io.read_brat(path, opts))
+    content = decode_document(path.read_bytes(), str(path), MAX_FILE_BYTES)
+    docs = transfer_io.read_stream(fmt, content, str(path), opts)
+    notes = [conll.REBUILT_NOTE] if fmt == "conll" else []
+    return _Loaded(docs, notes)
+
+
+def _check_layers(
+    project: Project, docs: list[AnnotatedDocument], request: ImportRequest, path: str
+) -> None:
+    shas = [d.document.sha256 for d in docs]
+    if len(set(shas)) != len(shas):
+        raise FormatError(path, None, "the same document text appears twice in the file.")
+    if request.replace or project.repo.find_annotator(request.annotator) is None:
+        return
+    for doc in docs:
+        doc_id = project.repo.document_id_for_sha(doc.document.sha256)
+        if doc_id is None:
+            continue
+        count = len(project.annotations.spans(doc_id, request.annotator))
+        if count:
+            raise FormatError(
+                path,
+                None,
+                f"document {doc.name!r} already has {count} spans by {request.annotator!r}. "
+                "Import with --replace to overwrite them, or into another annotator.",
+            )
+
+
+def _mark_started(project: Project, doc_ids: list[int], annotator: str) -> None:
+    for doc_id in doc_ids:
+        if project.documents.status(doc_id, annotator) is Status.NEW:
+            project.documents.set_status(doc_id, annotator, Status.IN_PROGRESS)
+
+
+def _add_labels(project: Project, names: set[str]) -> None:
+    schema = project.schemas.schema
+    for name in sorted(names):
+        if schema.label(name) is None:
+            color = _PALETTE[sum(map(ord, name)) % len(_PALETTE)]
+            schema = schema.with_label(Label(name, color))
+    if names:
+        project.schemas.replace(schema)
