@@ -122,3 +122,16 @@ def test_drag_selection_reports_text_selection_signal(qtbot: Any, window: MainWi
     with qtbot.waitSignal(pane.textSelectionChanged):
         drag_select(qtbot, pane, start, start + 5)
     assert pane.selection_range() == (start, start + 5)
+
+
+def test_qt_bindings_keep_none_alive_on_void_calls() -> None:
+    """PySide6 6.12.0 dropped a reference to None on each void call, crashing Python 3.11."""
+    import sys
+
+    from PySide6.QtGui import QColor
+
+    color = QColor("#ff0000")
+    before = sys.getrefcount(None)
+    for _ in range(200):
+        color.setAlpha(10)
+    assert sys.getrefcount(None) >= before - 5

@@ -1,0 +1,145 @@
+"""Workbench speed on a 200,000-word document with 20,000 spans.
+
+Measures, with the real window offscreen:
+- open: from asking the window to show the document to the pane's first paint;
+- create: from a label hotkey press (with text selected) to the span being
+  stored and the pane repainted, over 200 creations spread through the text;
+- peak memory (max RSS) of the whole process.
+
+Targets (issue 2): open <= 1 s, median create <= 16 ms, peak memory <= 500 MB.
+Run: ``make bench`` or ``QT_QPA_PLATFORM=offscreen python -m benchmarks.bench_workbench``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.core.model import Bundle, Edit, Span  # noqa: E402
+from annotator.core.tokens import tokenize  # noqa: E402
+from annotator.services.project import Project, open_project  # noqa: E402
+from annotator.ui.main_window import MainWindow  # noqa: E402
+from benchmarks.corpus import repeated_text, seed_texts  # noqa: E402
+
+WORDS = 200_000
+SPANS = 20_000
+CREATES = 200
+ANNOTATOR = "bench"
+LABELS = ("PER", "ORG", "GPE", "LOC", "FAC")
+
+
+def build_project(path: Path) -> tuple[Project, int, list[tuple[int, int]]]:
+    """A project with one seed (shown first) and the big document with its spans."""
+    project = open_project(path)
+    project.documents.add_text("seed.txt", seed_texts()[0])
+    text = repeated_text(WORDS)
+    big_id, _created = project.documents.add_text("big.txt", text)
+    words = [(m.start(), m.end()) for m in re.finditer(r"[^\s«»،.,:؛()\"]+", text)]
+    step = len(words) // SPANS
+    tagged = words[::step][:SPANS]
+    spans = tuple(
+        Span(0, big_id, ANNOTATOR, a, b, LABELS[i % len(LABELS)]) for i, (a, b) in enumerate(tagged)
+    )
+    project.annotations.apply(Edit(big_id, ANNOTATOR, add=Bundle(spans=spans)))
+    free = [w for i, w in enumerate(words) if i % step == step // 2]
+    print(f"document: {len(text.split()):,} words, {len(text):,} characters, {len(spans):,} spans")
+    return project, big_id, free
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Process events until ``condition()`` holds."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        QApplication.processEvents()
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the pane did not repaint")
+
+
+def measure_open(window: MainWindow, doc_id: int) -> float:
+    """Seconds from open_document() to the end of the pane's first paint."""
+    pane = window.pane
+    pane.first_paint_done = False
+    started = time.perf_counter()
+    window.open_document(doc_id)
+    wait_for(lambda: pane.first_paint_done)
+    return time.perf_counter() - started
+
+
+def measure_creates(window: MainWindow, free: list[tuple[int, int]]) -> list[float]:
+    """Milliseconds from a hotkey press to the stored span being painted, per creation."""
+    pane = window.pane
+    stride = max(1, len(free) // CREATES)
+    times: list[float] = []
+    for start, end in free[::stride][:CREATES]:
+        pane.select_text(start, end)
+        wait_for(lambda: True)
+        QApplication.processEvents()
+        pane.first_paint_done = False
+        before = len(pane.spans())
+        started = time.perf_counter()
+        QTest.keyClick(pane, Qt.Key.Key_P)
+        wait_for(lambda: pane.first_paint_done)
+        times.append((time.perf_counter() - started) * 1000)
+        assert len(pane.spans()) == before + 1, "the hotkey did not create a span"
+    return times
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (Linux reports KB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "OVER TARGET"
+
+
+def main() -> int:
+    """Build the corpus, run the measurements and print them."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        project, big_id, free = build_project(Path(tmp) / "bench.sqlite")
+        print(f"setup (corpus + 20,000 spans stored): {time.perf_counter() - started:.1f} s")
+        tokenize("تهيئة")  # load camel-tools once, as the first tag in a session would
+        window = MainWindow(project, ANNOTATOR)
+        window.resize(1300, 800)
+        window.show()
+        QTest.qWaitForWindowExposed(window)
+        window.activateWindow()
+        wait_for(lambda: QApplication.activeWindow() is window)
+        cold = measure_open(window, big_id)
+        window.open_document(window.documents.model_.rows()[0].id)
+        warm = statistics.median(measure_open(window, big_id) for _ in range(3))
+        creates = measure_creates(window, free)
+        median = statistics.median(creates)
+        p95 = statistics.quantiles(creates, n=20)[-1]
+        stored = len(project.annotations.spans(big_id, ANNOTATOR))
+        window.close()
+        project.close()
+    peak = peak_rss_mb()
+    print(f"open to first paint (first time):  {cold * 1000:8.1f} ms   {verdict(cold <= 1.0)}")
+    print(f"open to first paint (median of 3): {warm * 1000:8.1f} ms   {verdict(warm <= 1.0)}")
+    print(f"create span, hotkey to repaint:    median {median:6.2f} ms   {verdict(median <= 16)}")
+    print(f"                                   p95    {p95:6.2f} ms   max {max(creates):6.2f} ms")
+    print(f"  ({len(creates)} creations; {stored:,} spans stored at the end)")
+    print(f"peak memory (max RSS):             {peak:8.1f} MB   {verdict(peak <= 500)}")
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
