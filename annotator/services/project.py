@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.model import ImportReport
 from annotator.services.annotations import AnnotationService
@@ -11,6 +12,9 @@ from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
 from annotator.store.engine import open_sqlite
 from annotator.store.repository import Repository
+
+if TYPE_CHECKING:
+    from annotator.services.transfer import TransferService
 
 SEEDED_KEY = "seeded_from"
 
@@ -40,6 +44,12 @@ class Project:
         report = self.documents.import_paths([seeds_dir])
         self.repo.set_meta(SEEDED_KEY, str(seeds_dir))
         return report
+
+    def transfer(self) -> TransferService:
+        """Export and import use cases bound to this project (for the GUI)."""
+        from annotator.services.transfer import TransferService
+
+        return TransferService(self)
 
     def close(self) -> None:
         """Close the database connection."""

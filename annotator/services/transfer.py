@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Bundle, ImportOutcome, ImportReport, Status
@@ -21,7 +22,9 @@ from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document
 from annotator.formats import conll
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
-from annotator.services.project import Project
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
 
 FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "brat")
 # progress(done, total, current_name) -> False to cancel
@@ -301,3 +304,56 @@ def _add_labels(project: Project, names: set[str]) -> None:
             schema = schema.with_label(Label(name, color))
     if names:
         project.schemas.replace(schema)
+
+
+class TransferService:
+    """Export and import for one project, with plain arguments (what the GUI calls)."""
+
+    formats = FORMATS
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    def layers(self) -> list[str]:
+        """Names of the human annotators whose layers can be exported or filled."""
+        return [name for name, kind in self._project.annotators() if kind != "gold"]
+
+    def has_gold(self) -> bool:
+        """True once the project has an adjudicated layer."""
+        return self._project.gold_annotator() is not None
+
+    def document_names(self) -> list[str]:
+        """Every document's name, in import order."""
+        return [s.name for s in self._project.documents.summaries("")]
+
+    def export(
+        self,
+        fmt: str,
+        out: Path,
+        *,
+        annotator: str | None = None,
+        gold: bool = False,
+        docs: Iterable[str] = (),
+        scheme: str = "iob2",
+        nested: str = "outer",
+        events: bool = False,
+        progress: Progress | None = None,
+    ) -> ExportResult:
+        """Run an export (see :class:`ExportRequest` and :func:`export_layer`)."""
+        request = ExportRequest(fmt, out, annotator, gold, tuple(docs), scheme, nested, events)
+        return export_layer(self._project, request, progress)
+
+    def import_files(
+        self,
+        paths: Iterable[Path],
+        fmt: str,
+        annotator: str,
+        *,
+        add_labels: bool = False,
+        replace: bool = False,
+        scheme: str = "iob2",
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Run an import (see :class:`ImportRequest` and :func:`import_annotations`)."""
+        request = ImportRequest(tuple(paths), fmt, annotator, add_labels, replace, scheme)
+        return import_annotations(self._project, request, progress)

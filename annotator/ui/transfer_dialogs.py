@@ -1,0 +1,281 @@
+"""File → Import annotations… and File → Export…: dialogs over the transfer service.
+
+The dialogs only collect choices; the work is done by
+:class:`annotator.services.transfer.TransferService` (the same code as the
+CLI), behind a cancellable :class:`QProgressDialog`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+
+if TYPE_CHECKING:  # the service is only used through the object passed in
+    from annotator.services.project import Project
+    from annotator.services.transfer import TransferService
+
+GOLD = "Gold (adjudicated) layer"
+FORMAT_HELP = {
+    "jsonl": "Native JSON Lines: lossless, with events and relations",
+    "doccano": "doccano sequence labelling (JSONL)",
+    "spacy": "spaCy / Prodigy spans (JSONL)",
+    "conll": "CoNLL token<TAB>tag",
+    "conllu": "CoNLL-U, entity tags in MISC",
+    "brat": "brat standoff folder (.txt + .ann + annotation.conf)",
+}
+
+
+def _format_combo(parent: QWidget, formats: tuple[str, ...]) -> QComboBox:
+    combo = QComboBox(parent)
+    for fmt in formats:
+        combo.addItem(f"{fmt} — {FORMAT_HELP.get(fmt, fmt)}", fmt)
+    return combo
+
+
+def _path_row(parent: QWidget, edit: QLineEdit, browse: Any) -> QWidget:
+    row = QWidget(parent)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    button = QPushButton("Browse…", row)
+    button.clicked.connect(browse)
+    layout.addWidget(button)
+    return row
+
+
+def _progress(parent: QWidget, title: str) -> tuple[QProgressDialog, Any]:
+    dialog = QProgressDialog(f"{title}…", "Cancel", 0, 1, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+
+    def progress(done: int, total: int, name: str) -> bool:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)
+        dialog.setLabelText(f"{title}: {name}" if name else "Done")
+        QApplication.processEvents()
+        return not dialog.wasCanceled()
+
+    return dialog, progress
+
+
+def _message(parent: QWidget, name: str, title: str, text: str, warn: bool) -> QMessageBox:
+    icon = QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName(name)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+class ExportDialog(QDialog):
+    """Choose format, layer, documents and options, then export with progress."""
+
+    def __init__(self, parent: QWidget, transfer: TransferService, annotator: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export annotations")
+        self.setObjectName("exportDialog")
+        self._transfer = transfer
+        self.result_text = ""
+        self.format = _format_combo(self, transfer.formats)
+        self.layer = QComboBox(self)
+        self.layer.addItems([*transfer.layers(), GOLD])
+        if annotator in transfer.layers():
+            self.layer.setCurrentText(annotator)
+        self.docs = QListWidget(self)
+        self.docs.addItems(transfer.document_names())
+        self.docs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.docs.setToolTip("Select documents to export only those; none selected = all")
+        self.scheme = QComboBox(self)
+        self.scheme.addItems(["iob2", "bioes"])
+        self.nested = QComboBox(self)
+        self.nested.addItems(["outer", "inner"])
+        self.events = QCheckBox("Add an event trigger column (CoNLL)", self)
+        self.out = QLineEdit(self)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("Layer", self.layer)
+        form.addRow("Documents", self.docs)
+        form.addRow("Tag scheme", self.scheme)
+        form.addRow("Nested spans", self.nested)
+        form.addRow("", self.events)
+        form.addRow("Save to", _path_row(self, self.out, self._browse))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.run)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        if self.format.currentData() == "brat":
+            path = QFileDialog.getExistingDirectory(self, "Export to folder")
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export to file")
+        if path:
+            self.out.setText(path)
+
+    def run(self) -> None:
+        """Export with the chosen options; report the outcome in a message box."""
+        if not self.out.text().strip():
+            _message(self, "exportReport", "Export", "Choose where to save the export.", True)
+            return
+        layer = self.layer.currentText()
+        dialog, progress = _progress(self, "Exporting")
+        try:
+            result = self._transfer.export(
+                self.format.currentData(),
+                Path(self.out.text().strip()),
+                annotator=None if layer == GOLD else layer,
+                gold=layer == GOLD,
+                docs=[item.text() for item in self.docs.selectedItems()],
+                scheme=self.scheme.currentText(),
+                nested=self.nested.currentText(),
+                events=self.events.isChecked(),
+                progress=progress,
+            )
+        except (AnnotatorError, OSError) as exc:
+            self.result_text = str(exc)
+            _message(self, "exportReport", "Export failed", self.result_text, True)
+            return
+        finally:
+            dialog.close()
+            dialog.deleteLater()
+        self.result_text = result.summary()
+        _message(self.parentWidget() or self, "exportReport", "Export", self.result_text, False)
+        self.accept()
+
+
+class ImportDialog(QDialog):
+    """Choose files, format and target layer, then import with progress."""
+
+    def __init__(self, parent: QWidget, transfer: TransferService, annotator: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import annotations")
+        self.setObjectName("importAnnotationsDialog")
+        self._transfer = transfer
+        self.report: Any = None
+        self.format = _format_combo(self, transfer.formats)
+        self.paths = QLineEdit(self)
+        self.paths.setToolTip("Files or folders; separate several with ';'")
+        self.annotator = QLineEdit(annotator, self)
+        self.scheme = QComboBox(self)
+        self.scheme.addItems(["iob2", "bioes"])
+        self.add_labels = QCheckBox("Add unknown labels to the schema", self)
+        self.replace = QCheckBox("Replace this annotator's existing annotations", self)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("Files", _path_row(self, self.paths, self._browse))
+        form.addRow("Into annotator", self.annotator)
+        form.addRow("CoNLL tag scheme", self.scheme)
+        form.addRow("", self.add_labels)
+        form.addRow("", self.replace)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.run)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        if self.format.currentData() == "brat":
+            path = QFileDialog.getExistingDirectory(self, "brat folder")
+            chosen = [path] if path else []
+        else:
+            chosen, _ = QFileDialog.getOpenFileNames(self, "Annotated files")
+        if chosen:
+            self.paths.setText(";".join(chosen))
+
+    def run(self) -> None:
+        """Import; each file goes in completely or not at all; show what happened."""
+        paths = [Path(p.strip()) for p in self.paths.text().split(";") if p.strip()]
+        name = self.annotator.text().strip()
+        if not paths or not name:
+            _message(self, "importAnnotationsReport", "Import", "Choose files and a name.", True)
+            return
+        dialog, progress = _progress(self, "Importing")
+        try:
+            report = self._transfer.import_files(
+                paths,
+                self.format.currentData(),
+                name,
+                add_labels=self.add_labels.isChecked(),
+                replace=self.replace.isChecked(),
+                scheme=self.scheme.currentText(),
+                progress=progress,
+            )
+        except (AnnotatorError, OSError) as exc:
+            _message(self, "importAnnotationsReport", "Import failed", str(exc), True)
+            return
+        finally:
+            dialog.close()
+            dialog.deleteLater()
+        self.report = report
+        text = "\n".join(o.message for o in report.outcomes) or "No files found."
+        warn = bool(report.rejected) or not report.outcomes
+        _message(self.parentWidget() or self, "importAnnotationsReport", "Import", text, warn)
+        self.accept()
+
+
+def install_transfer_actions(window: Any, transfer: TransferService) -> tuple[QAction, QAction]:
+    """Add File → "Import annotations…" and "Export…" to ``window.file_menu``.
+
+    ``window`` provides ``file_menu``, ``current_annotator()``, ``refresh_documents()``,
+    ``current_doc_id()`` and ``open_document(doc_id)``.
+    """
+    menu = window.file_menu
+    menu.addSeparator()
+    import_action = menu.addAction("Import annotations…")
+    import_action.setObjectName("importAnnotationsAction")
+    export_action = menu.addAction("Export…")
+    export_action.setObjectName("exportAction")
+    export_action.setShortcut("Ctrl+E")
+
+    def open_import() -> None:
+        dialog = ImportDialog(window, transfer, window.current_annotator())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: _refresh(window))
+        dialog.open()
+
+    def open_export() -> None:
+        dialog = ExportDialog(window, transfer, window.current_annotator())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    import_action.triggered.connect(open_import)
+    export_action.triggered.connect(open_export)
+    return import_action, export_action
+
+
+def _refresh(window: Any) -> None:
+    window.refresh_documents()
+    doc_id = window.current_doc_id()
+    if doc_id is not None:
+        window.open_document(doc_id)
+
+
+def install(window: Any, project: Project) -> None:
+    """Extension hook called by ``annotator.app``."""
+    install_transfer_actions(window, project.transfer())

@@ -1,0 +1,113 @@
+"""File → Export… and File → Import annotations… through the real dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+
+from annotator.services.project import Project
+from annotator.ui.main_window import MainWindow
+from annotator.ui.transfer_dialogs import GOLD, install
+from tests.golden.seed000 import GOLDEN, SEED_NAME, annotate_seed000
+from tests.gui.conftest import make_window
+
+
+def _open(qtbot: Any, window: MainWindow, action: str, dialog: str) -> QDialog:
+    actions = {a.objectName(): a for a in window.file_menu.actions()}
+    actions[action].trigger()
+    qtbot.waitUntil(lambda: window.findChild(QDialog, dialog) is not None)
+    found = window.findChild(QDialog, dialog)
+    assert found is not None and found.isVisible()
+    return found
+
+
+def _ok(dialog: QDialog) -> None:
+    box = dialog.findChild(QDialogButtonBox)
+    box.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def _report(qtbot: Any, window: MainWindow, name: str) -> QMessageBox:
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, name) is not None)
+    box = window.findChild(QMessageBox, name)
+    assert box is not None
+    return box
+
+
+def _select(combo: Any, data: str) -> None:
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def test_export_dialog_writes_the_golden_conll(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
+    annotate_seed000(project)
+    window = make_window(qtbot, project, annotator="amal")
+    install(window, project)
+    dialog = _open(qtbot, window, "exportAction", "exportDialog")
+    _select(dialog.format, "conll")
+    out = tmp_path / "out.conll"
+    dialog.out.setText(str(out))
+    _ok(dialog)
+    box = _report(qtbot, window, "exportReport")
+    assert "1 spans were left out" in box.text()
+    assert out.read_bytes() == (GOLDEN / "seed000.conll").read_bytes()
+    box.close()
+    window.close()
+
+
+def test_export_dialog_explains_missing_gold_layer(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
+    annotate_seed000(project)
+    window = make_window(qtbot, project, annotator="amal")
+    install(window, project)
+    dialog = _open(qtbot, window, "exportAction", "exportDialog")
+    dialog.layer.setCurrentText(GOLD)
+    dialog.out.setText(str(tmp_path / "gold.jsonl"))
+    _ok(dialog)
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "exportReport") is not None)
+    box = dialog.findChild(QMessageBox, "exportReport")
+    assert "no gold (adjudicated) layer yet" in box.text()
+    assert not (tmp_path / "gold.jsonl").exists()
+    box.close()
+    dialog.close()
+    window.close()
+
+
+def test_import_dialog_fills_the_layer_and_reports(qtbot: Any, project: Project) -> None:
+    window = make_window(qtbot, project, annotator="tester")
+    install(window, project)
+    dialog = _open(qtbot, window, "importAnnotationsAction", "importAnnotationsDialog")
+    _select(dialog.format, "jsonl")
+    dialog.paths.setText(str(GOLDEN / "seed000.jsonl"))
+    assert dialog.annotator.text() == "tester"
+    _ok(dialog)
+    box = _report(qtbot, window, "importAnnotationsReport")
+    assert "7 spans, 1 events, 1 relations imported into 'tester'" in box.text()
+    doc_id = project.documents.find_by_names([SEED_NAME])[SEED_NAME]
+    assert len(project.annotations.spans(doc_id, "tester")) == 7
+    assert len(project.annotations.events(doc_id, "tester")) == 1
+    box.close()
+    window.close()
+
+
+def test_import_dialog_reports_a_bad_file_and_writes_nothing(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.conll"
+    bad.write_text("a\tO\nb\tI-PER\n", encoding="utf-8")
+    window = make_window(qtbot, project, annotator="tester")
+    install(window, project)
+    dialog = _open(qtbot, window, "importAnnotationsAction", "importAnnotationsDialog")
+    _select(dialog.format, "conll")
+    dialog.paths.setText(str(bad))
+    _ok(dialog)
+    box = _report(qtbot, window, "importAnnotationsReport")
+    assert f"{bad}, line 2" in box.text() and box.icon() == QMessageBox.Icon.Warning
+    docs = project.documents.document_ids()
+    assert all(project.annotations.spans(d, "tester") == [] for d in docs)
+    assert len(docs) == 5  # the rebuilt CoNLL text was not added as a document
+    box.close()
+    window.close()
