@@ -246,10 +246,16 @@ def install_transfer_actions(window: Any, transfer: TransferService) -> tuple[QA
     ``current_doc_id()`` and ``open_document(doc_id)``.
     """
     menu = window.file_menu
-    menu.addSeparator()
-    import_action = menu.addAction("Import annotations…")
+    quit_ = next((a for a in menu.actions() if a.text().replace("&", "") == "Quit"), None)
+    import_action = QAction("Import annotations…", menu)
     import_action.setObjectName("importAnnotationsAction")
-    export_action = menu.addAction("Export…")
+    export_action = QAction("Export…", menu)
+    if quit_ is None:
+        menu.addSeparator()
+        menu.addActions([import_action, export_action])
+    else:
+        menu.insertActions(quit_, [import_action, export_action])
+        menu.insertSeparator(quit_)
     export_action.setObjectName("exportAction")
     export_action.setShortcut("Ctrl+E")
 
