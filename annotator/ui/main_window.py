@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.label_actions = LabelActions(self)
         self.add_dock(self.documents, "Documents", Area.RightDockWidgetArea)
         self.add_dock(self.palette_panel, "Labels", Area.RightDockWidgetArea)
-        self.add_dock(self.table, "Annotations", Area.LeftDockWidgetArea)
+        self.annotations_dock = self.add_dock(self.table, "Annotations", Area.LeftDockWidgetArea)
 
     def _build_status_bar(self) -> None:
         self._mode_label = QLabel(self)

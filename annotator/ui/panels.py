@@ -14,8 +14,26 @@ def _setup(view: QTableView) -> None:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.horizontalHeader().setStretchLastSection(True)
     view.setTabKeyNavigation(False)
+    view.horizontalHeader().setStretchLastSection(False)
+
+
+def _stretch(view: QTableView, column: int, sample: str) -> None:
+    """Stretch one column; the others get a fixed width that fits their title and numbers.
+
+    Fixed widths (not ResizeToContents) keep inserting rows cheap in a 20,000-row table.
+    """
+    header = view.horizontalHeader()
+    metrics = view.fontMetrics()
+    model = view.model()
+    for col in range(model.columnCount()):
+        if col == column:
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        else:
+            title = str(model.headerData(col, Qt.Orientation.Horizontal))
+            width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width + 16)
 
 
 class DocumentList(QTableView):
@@ -32,6 +50,7 @@ class DocumentList(QTableView):
         self.model_ = DocumentListModel()
         _setup(self)
         self.setModel(self.model_)
+        _stretch(self, 0, "In progress")
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)
 
@@ -61,6 +80,8 @@ class AnnotationTable(QTableView):
         _setup(self)
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         self.setModel(self.model_)
+        _stretch(self, 0, "0000000")
+        self.setColumnWidth(1, self.fontMetrics().horizontalAdvance("Conflict.Attack") + 30)
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)
 

@@ -1,0 +1,1 @@
+"""Developer tools (screenshots and the like); not part of the app's runtime."""

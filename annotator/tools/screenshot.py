@@ -1,0 +1,93 @@
+"""Take the README screenshot: the real window on seed 000 with a few spans.
+
+Run under Xvfb (``make screenshot``)::
+
+    xvfb-run -a -s "-screen 0 1400x900x24" python -m annotator.tools.screenshot docs/screenshot.png
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator import config
+from annotator.app import build_window
+from annotator.services.project import open_project
+from annotator.ui.main_window import MainWindow
+
+ANNOTATOR = "demo"
+
+# (label, phrase, occurrence, skip): tag the phrase's n-th occurrence, minus `skip` leading chars
+SPANS = [
+    ("ORG", "وزارة الدفاع الروسية", 0, 0),
+    ("GPE", "الروسية", 0, 0),
+    ("Conflict.Attack", "هجوماً", 0, 0),
+    ("ORG", "داعش", 0, 0),
+    ("GPE", "حماة", 0, 0),
+    ("GPE", "روسيا", 0, 0),
+    ("GPE", "آستانة", 0, 0),
+    ("GPE", "واشنطنَ", 0, 0),
+    ("LOC", "بمحافظة", 0, 1),
+    ("WEA", "صواريخ", 0, 0),
+]
+
+
+def _nth(text: str, phrase: str, n: int) -> int:
+    at = -1
+    for _ in range(n + 1):
+        at = text.index(phrase, at + 1)
+    return at
+
+
+def tag_demo_spans(window: MainWindow) -> None:
+    """Create the demo spans through the same controller the hotkeys use."""
+    text = window.pane.text
+    for label, phrase, occurrence, skip in SPANS:
+        start = _nth(text, phrase, occurrence) + skip
+        window.tagging.create_span(label, start, start + len(phrase) - skip)
+    window.pane.select_span(-1, scroll=False)
+    window.pane.scroll_to_offset(0)
+    window.table.scrollToTop()
+
+
+def settle(seconds: float) -> None:
+    """Let Qt lay out and paint for a while."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def main(argv: list[str]) -> int:
+    """Write the screenshot to ``argv[0]`` (default docs/screenshot.png)."""
+    out = Path(argv[0] if argv else "docs/screenshot.png")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        project = open_project(Path(tmp) / "demo.sqlite")
+        project.documents.import_paths([config.seeds_dir()])
+        window = build_window(project, ANNOTATOR)
+        window.resize(1400, 900)
+        window.show()
+        settle(0.3)
+        dock = window.annotations_dock
+        window.resizeDocks([dock], [420], Qt.Orientation.Horizontal)
+        window.resizeDocks([dock], [330], Qt.Orientation.Vertical)
+        settle(0.3)
+        tag_demo_spans(window)
+        settle(0.5)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        ok = window.grab().save(str(out))
+        window.close()
+        project.close()
+    del app
+    print(f"wrote {out}" if ok else f"could not write {out}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
