@@ -9,7 +9,7 @@ its character tables take about half a second to build.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 
 _WORD = re.compile(r"\S+")
@@ -22,28 +22,24 @@ def _camel_tokenizer() -> Callable[[str], list[str]]:
     return simple_word_tokenize
 
 
-def _align(word: str, pieces: list[str], base: int) -> Iterator[tuple[int, int]]:
-    pos = 0
-    for piece in pieces:
-        found = word.find(piece, pos)
-        if found < 0:  # camel-tools never rewrites text; guard anyway
-            continue
-        yield base + found, base + found + len(piece)
-        pos = found + len(piece)
-
-
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Return ``(start, end)`` code-point offsets of the tokens in ``text[start:end]``.
 
     ``start`` and ``end`` should fall on whitespace or the text's ends; tokens are
-    reported with offsets into the whole ``text``.
+    reported with offsets into the whole ``text``. camel-tools is called once on
+    the whole range (not once per word), and each token is found by a forward
+    search, because every token is an exact substring and tokens come in order.
     """
-    split = _camel_tokenizer()
     stop = len(text) if end is None else end
     out: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text, start, stop):
-        word = match.group()
-        out.extend(_align(word, split(word), match.start()))
+    find = text.find
+    pos = start
+    for piece in _camel_tokenizer()(text[start:stop]):
+        found = find(piece, pos, stop)
+        if found < 0:  # camel-tools never rewrites text; guard anyway
+            continue
+        pos = found + len(piece)
+        out.append((found, pos))
     return out
 
 
