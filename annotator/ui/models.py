@@ -90,6 +90,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self._text = ""
         self._spans: list[Span] = []
         self._keys: list[tuple[int, int, int]] = []
+        self._key_of: dict[int, tuple[int, int, int]] = {}
         self._schema: Schema | None = None
 
     def set_spans(self, text: str, spans: list[Span], schema: Schema) -> None:
@@ -98,6 +99,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self._text = text
         self._spans = sorted(spans, key=_key)
         self._keys = [_key(s) for s in self._spans]
+        self._key_of = {s.id: _key(s) for s in self._spans}
         self._schema = schema
         self.endResetModel()
 
@@ -114,12 +116,14 @@ class AnnotationTableModel(QAbstractTableModel):
             if row >= 0:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._spans[row], self._keys[row]
+                self._key_of.pop(span.id, None)
                 self.endRemoveRows()
         for span in edit.add.spans:
             row = bisect_left(self._keys, _key(span))
             self.beginInsertRows(QModelIndex(), row, row)
             self._spans.insert(row, span)
             self._keys.insert(row, _key(span))
+            self._key_of[span.id] = _key(span)
             self.endInsertRows()
 
     def row_of_span(self, span: Span) -> int:
@@ -128,8 +132,12 @@ class AnnotationTableModel(QAbstractTableModel):
         return row if row < len(self._keys) and self._keys[row] == _key(span) else -1
 
     def row_of_id(self, span_id: int) -> int:
-        """Row of a span id, or -1 (linear; for selection sync)."""
-        return next((i for i, k in enumerate(self._keys) if k[2] == span_id), -1)
+        """Row of a span id, or -1."""
+        key = self._key_of.get(span_id)
+        if key is None:
+            return -1
+        row = bisect_left(self._keys, key)
+        return row if row < len(self._keys) and self._keys[row] == key else -1
 
     def span_at(self, row: int) -> Span:
         """The span shown in ``row``."""

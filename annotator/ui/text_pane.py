@@ -124,6 +124,10 @@ class TextPane(QPlainTextEdit):
         """Every span shown, sorted by offsets."""
         return self._index.all()
 
+    def span_count(self) -> int:
+        """Number of spans shown."""
+        return len(self._index)
+
     def span(self, span_id: int) -> Span | None:
         """The shown span with this id."""
         return self._index.get(span_id)
