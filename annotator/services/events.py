@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span
 from annotator.core.schema import EventType, Schema
-from annotator.services.annotations import AnnotationService
+
+if TYPE_CHECKING:
+    from annotator.services.annotations import AnnotationService
 
 # Placeholder id for a span created in the same edit as the event that uses it.
 NEW_SPAN = -1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core import schema as schema_io
 from annotator.core.errors import SchemaError
@@ -17,7 +18,9 @@ from annotator.core.schema import EventType, Label, Role, Schema
 from annotator.core.signal import Signal
 from annotator.services import schema_edit
 from annotator.services.schema_edit import Item, Target
-from annotator.store.repository import Repository
+
+if TYPE_CHECKING:
+    from annotator.store.repository import Repository
 
 
 @dataclass(frozen=True)

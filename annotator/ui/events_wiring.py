@@ -1,0 +1,167 @@
+"""Installs the event, relation and schema tools into the main window.
+
+``install(window, project)`` (called by :mod:`annotator.app`) adds the Event
+and Relations docks, takes over the event-type and relation-type hotkeys,
+lets a label hotkey fill an armed event role, and adds Edit → Schema editor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Bundle, Edit, Event, Relation, Span
+from annotator.services.events import EventService
+from annotator.services.schema import SchemaChange
+from annotator.ui.event_panel import EditorContext, EventPanel, follow
+from annotator.ui.relation_panel import RelationPanel
+from annotator.ui.schema_editor import SchemaEditor
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+    from annotator.ui.main_window import MainWindow
+
+SCHEMA_EDITOR_KEY = "Ctrl+Shift+E"
+Area = Qt.DockWidgetArea
+
+
+class EventTools(QObject):
+    """The installed tools; kept on the window as ``window.event_tools``.
+
+    Attributes:
+        events: the event and relation service.
+        event_panel: the Event dock's panel.
+        relation_panel: the Relations dock's panel.
+        schema_action: Edit → Schema editor… (Ctrl+Shift+E).
+    """
+
+    def __init__(self, window: MainWindow, project: Project) -> None:
+        super().__init__(window)
+        self._window = window
+        self._project = project
+        self.events = EventService(project.annotations, lambda: project.schemas.schema)
+        self.ctx = EditorContext(
+            pane=window.pane,
+            stack=window.undo_stack,
+            annotations=project.annotations,
+            events=self.events,
+            schema=lambda: project.schemas.schema,
+            doc_id=window.current_doc_id,
+            annotator=window.current_annotator,
+        )
+        self.event_panel = EventPanel(self.ctx)
+        self.relation_panel = RelationPanel(self.ctx)
+        self.schema_editor: SchemaEditor | None = None
+        window.add_dock(self.event_panel, "Event", Area.LeftDockWidgetArea)
+        window.add_dock(self.relation_panel, "Relations", Area.LeftDockWidgetArea)
+        window.set_event_type_handler(self.create_event)
+        window.set_relation_type_handler(self.relate)
+        self._take_over_tagging()
+        self.schema_action = QAction("Schema editor…", window)
+        self.schema_action.setShortcut(QKeySequence(SCHEMA_EDITOR_KEY))
+        self.schema_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.schema_action.triggered.connect(lambda _checked=False: self.open_schema_editor())
+        window.addAction(self.schema_action)
+        window.edit_menu.addSeparator()
+        window.edit_menu.addAction(self.schema_action)
+        for panel in (self.event_panel, self.relation_panel):
+            panel.overlaysChanged.connect(self.update_overlays)
+        window.documentChanged.connect(lambda _doc: self._on_document())
+        follow(project.schemas.annotations_changed, self, self._on_schema_change)
+        follow(project.schemas.changed, self, lambda _s: self._on_document())
+
+    # -- handlers the window calls ---------------------------------------------
+    def create_event(self, name: str, start: int, end: int) -> None:
+        """Event-type hotkey: make ``[start, end)`` the trigger of a new ``name`` event."""
+        doc_id = self._window.current_doc_id()
+        if doc_id is None:
+            return
+        annotator = self._window.current_annotator()
+        try:
+            edit = self.ctx.push(
+                lambda: self.events.create_event(doc_id, annotator, start, end, name),
+                f"Event {name}",
+            )
+        except AnnotatorError as exc:
+            self._window.show_message(str(exc))
+            return
+        pane = self._window.pane
+        pane.clear_text_selection()
+        event = edit.add.events[0]
+        pane.select_span(event.trigger_id, scroll=False)
+        self.event_panel.set_event(event.id)
+
+    def relate(self, name: str, _span_ids: list[int]) -> None:
+        """Relation-type hotkey: relate the two selected spans."""
+        if not self.relation_panel.relate(name):
+            self._window.show_message(self.relation_panel.message.text())
+
+    def _take_over_tagging(self) -> None:
+        """A label hotkey on new text fills the armed event role, if one is armed."""
+        tagging = self._window.tagging
+        original: Callable[[str, int, int], Edit | None] = tagging.create_span
+
+        def create_span(label: str, start: int, end: int) -> Edit | None:
+            if self.event_panel.fill_with_new_span(label, start, end):
+                return None
+            return original(label, start, end)
+
+        setattr(tagging, "create_span", create_span)  # noqa: B010 (instance override)
+
+    # -- schema editor ---------------------------------------------------------
+    def open_schema_editor(self) -> SchemaEditor:
+        """Show the schema editor (one per window), and return it."""
+        if self.schema_editor is None:
+            self.schema_editor = SchemaEditor(
+                self._project.schemas, self._window.undo_stack, self._window
+            )
+        self.schema_editor.refresh()
+        self.schema_editor.show()
+        self.schema_editor.raise_()
+        return self.schema_editor
+
+    def _on_schema_change(self, change: SchemaChange) -> None:
+        """Tell every view about the annotations a schema edit renamed or removed."""
+        groups: dict[tuple[int, str], tuple[list[object], list[object]]] = {}
+        for side, bundle in ((0, change.remove), (1, change.add)):
+            objs: list[Span | Event | Relation] = [*bundle.spans, *bundle.events, *bundle.relations]
+            for obj in objs:
+                groups.setdefault((obj.doc_id, obj.annotator), ([], []))[side].append(obj)
+        for (doc_id, annotator), (removed, added) in groups.items():
+            edit = Edit(doc_id, annotator, _bundle(removed), _bundle(added), change.description)
+            self._project.annotations.changed.emit(edit)
+
+    # -- view ------------------------------------------------------------------
+    def _on_document(self) -> None:
+        self.event_panel.refresh()
+        self.relation_panel.refresh()
+        self.update_overlays()
+
+    def update_overlays(self) -> None:
+        """Draw the event's arguments and the selected span's relations in the text."""
+        overlays = self.event_panel.overlays() + self.relation_panel.overlays()
+        self._window.pane.set_overlays(overlays)
+
+
+def _bundle(objects: list[object]) -> Bundle:
+    return Bundle(
+        tuple(o for o in objects if isinstance(o, Span)),
+        tuple(o for o in objects if isinstance(o, Event)),
+        tuple(o for o in objects if isinstance(o, Relation)),
+    )
+
+
+def install_event_tools(window: MainWindow, project: Project) -> EventTools:
+    """Install the event, relation and schema tools; returns them (also ``window.event_tools``)."""
+    tools = EventTools(window, project)
+    window.event_tools = tools  # type: ignore[attr-defined]
+    return tools
+
+
+def install(window: MainWindow, project: Project) -> None:
+    """Extension entry point used by :func:`annotator.app.install_extensions`."""
+    install_event_tools(window, project)

@@ -1,0 +1,197 @@
+"""The relation panel: relate two selected spans, and list the document's relations.
+
+Select two spans (click the first, Ctrl+click the second), then press a
+relation type's hotkey (Ctrl+1 ... Ctrl+6 in the ACE schema) or double-click
+the type in the list. The first selected span is the relation's first end.
+Relations of the selected span are highlighted in the list and outlined in the
+text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Relation
+from annotator.ui.event_panel import ERROR_STYLE, WARN_STYLE, EditorContext, follow
+from annotator.ui.text_pane import Overlay
+
+PICK_TWO = "Select two spans: click the first, Ctrl+click the second."
+
+
+class RelationPanel(QWidget):
+    """Creates relations between the two selected spans and lists them.
+
+    Signals:
+        overlaysChanged(): the outlines to draw in the text changed (see :meth:`overlays`).
+    """
+
+    overlaysChanged = Signal()
+
+    def __init__(self, ctx: EditorContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._relations: list[Relation] = []
+        self._build()
+        ctx.pane.spanSelectionChanged.connect(lambda _ids: self._render())
+        follow(ctx.annotations.changed, self, lambda _edit: self.refresh())
+        self.refresh()
+
+    def _build(self) -> None:
+        self.pair = QLabel(PICK_TWO)
+        self.pair.setWordWrap(True)
+        self.types = QListWidget()
+        self.types.setMaximumHeight(120)
+        self.types.itemActivated.connect(
+            lambda item: self.relate(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.create_button = QPushButton("Relate")
+        self.create_button.clicked.connect(self._create_chosen)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Type", "From", "To"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(lambda row, _c: self._show_row(row))
+        self.delete_button = QPushButton("Delete relation")
+        self.delete_button.clicked.connect(self.delete_selected)
+        row = QHBoxLayout()
+        row.addWidget(self.create_button)
+        row.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        for w in (self.pair, self.types, self.message, self.table):
+            layout.addWidget(w)
+        layout.addLayout(row)
+
+    # -- state -------------------------------------------------------------------
+    def relations(self) -> list[Relation]:
+        """The relations of the document shown, as listed."""
+        return list(self._relations)
+
+    def chosen_pair(self) -> tuple[int, int] | None:
+        """The two most recently selected spans (first end, second end), if two are selected."""
+        ids = self._ctx.pane.selected_span_ids()
+        return (ids[-2], ids[-1]) if len(ids) >= 2 else None
+
+    def refresh(self) -> None:
+        """Re-read the document's relations and the schema's relation types."""
+        doc = self._ctx.doc_id()
+        ann = self._ctx.annotator()
+        self._relations = [] if doc is None else self._ctx.annotations.relations(doc, ann)
+        self.types.clear()
+        for rt in self._ctx.schema().relations:
+            key = f"  ({rt.hotkey})" if rt.hotkey else ""
+            item = QListWidgetItem(f"{rt.name}{key}")
+            item.setData(Qt.ItemDataRole.UserRole, rt.name)
+            item.setToolTip(rt.description)
+            self.types.addItem(item)
+        self._render()
+
+    # -- actions -------------------------------------------------------------------
+    def relate(self, rel_type: str) -> bool:
+        """Relate the two selected spans with ``rel_type``; False if two are not selected."""
+        pair = self.chosen_pair()
+        if pair is None:
+            self._say(PICK_TWO, ERROR_STYLE)
+            return False
+        a, b = pair
+        try:
+            out = self._ctx.push_outcome(
+                lambda: self._ctx.events.create_relation(rel_type, a, b), rel_type
+            )
+        except AnnotatorError as exc:
+            self._say(str(exc), ERROR_STYLE)
+            return False
+        self._say(f"Warning: {out.warning}" if out.warning else "", WARN_STYLE)
+        return True
+
+    def _create_chosen(self) -> None:
+        item = self.types.currentItem()
+        if item is not None:
+            self.relate(item.data(Qt.ItemDataRole.UserRole))
+
+    def delete_selected(self) -> None:
+        """Delete the relation in the selected row (undoable)."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self._relations):
+            return
+        rel = self._relations[row]
+        self._ctx.push(lambda: self._ctx.events.delete_relation(rel), f"Delete {rel.type}")
+
+    def _show_row(self, row: int) -> None:
+        rel = self._relations[row]
+        self._ctx.pane.select_span(rel.arg1_id)
+        self._ctx.pane.select_span(rel.arg2_id, add=True, scroll=False)
+
+    # -- drawing -------------------------------------------------------------------
+    def _focus(self) -> set[int]:
+        ids = self._ctx.pane.selected_span_ids()
+        return set(ids[-1:]) if ids else set()
+
+    def overlays(self) -> list[Overlay]:
+        """Outlines for the relations of the selected span: the other end, with the type."""
+        focus = self._focus()
+        out: list[Overlay] = []
+        schema = self._ctx.schema()
+        for rel in self._relations:
+            if not focus & {rel.arg1_id, rel.arg2_id}:
+                continue
+            outgoing = rel.arg1_id in focus
+            other = self._ctx.pane.span(rel.arg2_id if outgoing else rel.arg1_id)
+            rtype = schema.relation_type(rel.type)
+            color = rtype.color if rtype else "#9e9e9e"
+            if other is not None:
+                caption = f"{rel.type} →" if outgoing else f"→ {rel.type}"
+                out.append(Overlay(other.start, other.end, color, caption))
+        return out
+
+    def _say(self, text: str, style: str = "") -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(style)
+        self.message.setVisible(bool(text))
+
+    def _describe(self, span_id: int) -> str:
+        span = self._ctx.pane.span(span_id)
+        return f"«{span.text_in(self._ctx.pane.text)}» {span.label}" if span else f"span {span_id}"
+
+    def _render(self) -> None:
+        pair = self.chosen_pair()
+        if pair is None:
+            self.pair.setText(PICK_TWO)
+        else:
+            self.pair.setText(f"{self._describe(pair[0])}  →  {self._describe(pair[1])}")
+        focus = self._focus()
+        self.table.setRowCount(len(self._relations))
+        bold = QFont()
+        bold.setBold(True)
+        for r, rel in enumerate(self._relations):
+            cells = [
+                QTableWidgetItem(rel.type),
+                QTableWidgetItem(self._describe(rel.arg1_id)),
+                QTableWidgetItem(self._describe(rel.arg2_id)),
+            ]
+            hit = bool(focus & {rel.arg1_id, rel.arg2_id})
+            for c, cell in enumerate(cells):
+                if hit:
+                    cell.setFont(bold)
+                    cell.setBackground(QBrush(QColor("#fff3cd")))
+                self.table.setItem(r, c, cell)
+        self.overlaysChanged.emit()
