@@ -123,7 +123,7 @@ class EventPanel(QWidget):
         pane.spanClicked.connect(self._on_span_clicked)
         pane.spanSelectionChanged.connect(self._on_selection)
         pane.spanHovered.connect(self._on_hover)
-        follow(ctx.annotations.changed, self, lambda _edit: self.refresh())
+        follow(ctx.annotations.changed, self, self._on_edit)
         self.refresh()
 
     def _build(self) -> None:
@@ -185,6 +185,11 @@ class EventPanel(QWidget):
         if self._event is None:
             self._armed = ""
         self._render()
+
+    def _on_edit(self, edit: Edit) -> None:
+        """Re-read only when an edit touches events (plain span edits leave them as they are)."""
+        if edit.remove.events or edit.add.events or edit.remove.spans:
+            self.refresh()
 
     def _lookup(self, event_id: int | None) -> Event | None:
         doc = self._ctx.doc_id()
@@ -337,8 +342,10 @@ class EventPanel(QWidget):
         for w in (self.type_box, self.table, self.clear_button, self.delete_button):
             w.setEnabled(enabled)
         self.type_box.blockSignals(True)
-        self.type_box.clear()
-        self.type_box.addItems([e.name for e in self._ctx.schema().events])
+        names = [e.name for e in self._ctx.schema().events]
+        if names != [self.type_box.itemText(i) for i in range(self.type_box.count())]:
+            self.type_box.clear()
+            self.type_box.addItems(names)
         if event is not None:
             self.type_box.setCurrentText(event.type)
             trigger = self._ctx.pane.span(event.trigger_id)

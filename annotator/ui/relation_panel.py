@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Relation
+from annotator.core.model import Edit, Relation
 from annotator.ui.event_panel import ERROR_STYLE, WARN_STYLE, EditorContext, follow
 from annotator.ui.text_pane import Overlay
 
@@ -48,7 +48,7 @@ class RelationPanel(QWidget):
         self._relations: list[Relation] = []
         self._build()
         ctx.pane.spanSelectionChanged.connect(lambda _ids: self._render())
-        follow(ctx.annotations.changed, self, lambda _edit: self.refresh())
+        follow(ctx.annotations.changed, self, self._on_edit)
         self.refresh()
 
     def _build(self) -> None:
@@ -104,6 +104,11 @@ class RelationPanel(QWidget):
             item.setToolTip(rt.description)
             self.types.addItem(item)
         self._render()
+
+    def _on_edit(self, edit: Edit) -> None:
+        """Re-read only when an edit touches relations."""
+        if edit.remove.relations or edit.add.relations:
+            self.refresh()
 
     # -- actions -------------------------------------------------------------------
     def relate(self, rel_type: str) -> bool:

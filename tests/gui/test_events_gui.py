@@ -292,3 +292,17 @@ def test_attack_event_exports_as_jsonl_event_and_brat_e_line(
         ("Instrument", "صواريخ"),
         ("Place", "حماة"),
     ]
+
+
+def test_app_installs_the_event_tools(qtbot: Any, project: Project) -> None:
+    from annotator.app import build_window
+
+    window = build_window(project, ANNOTATOR)
+    qtbot.addWidget(window)
+    tools = window.event_tools  # type: ignore[attr-defined]
+    assert isinstance(tools, EventTools)
+    docks = {a.text() for a in window.view_menu.actions()}
+    assert {"Event", "Relations"} <= docks
+    assert tools.schema_action in window.edit_menu.actions()
+    assert tools.schema_action.shortcut().toString() == "Ctrl+Shift+E"
+    window.close()
