@@ -1,4 +1,4 @@
-"""The repository: the only place that builds queries.
+"""The repository: the only place that builds queries (with :mod:`annotator.store.rows`).
 
 Every public method runs in its own transaction and commits before it
 returns, so each edit is on disk as soon as the call ends.
@@ -6,24 +6,15 @@ returns, so each edit is on disk as soon as the call ends.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.core.model import (
-    Argument,
-    Bundle,
-    Document,
-    DocumentSummary,
-    Event,
-    Relation,
-    Span,
-    Status,
-)
+from annotator.core.model import Bundle, Document, DocumentSummary, Event, Relation, Span, Status
+from annotator.store import rows
 from annotator.store.models import (
     AnnotatorRow,
     ArgumentRow,
@@ -35,29 +26,6 @@ from annotator.store.models import (
     SpanRow,
     StatusRow,
 )
-
-
-def _attrs(raw: str | None) -> dict[str, str]:
-    return json.loads(raw) if raw and raw != "{}" else {}
-
-
-def _dump(attrs: dict[str, str]) -> str:
-    return json.dumps(attrs, ensure_ascii=False, sort_keys=True) if attrs else "{}"
-
-
-def _remap_event(e: Event, ids: dict[int, int]) -> Event:
-    """``e`` with placeholder span ids replaced by the ids just assigned."""
-    if not ids:
-        return e
-    args = tuple(Argument(a.role, ids.get(a.span_id, a.span_id)) for a in e.arguments)
-    return replace(e, trigger_id=ids.get(e.trigger_id, e.trigger_id), arguments=args)
-
-
-def _remap_relation(r: Relation, ids: dict[int, int]) -> Relation:
-    """``r`` with placeholder span ids replaced by the ids just assigned."""
-    if not ids:
-        return r
-    return replace(r, arg1_id=ids.get(r.arg1_id, r.arg1_id), arg2_id=ids.get(r.arg2_id, r.arg2_id))
 
 
 class Repository:
@@ -242,28 +210,20 @@ class Repository:
         if aid is None:
             return []
         with self._tx() as s:
-            rows = s.execute(
+            found = s.execute(
                 select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.attributes)
                 .where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid)
                 .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
             )
-            return [Span(i, doc_id, annotator, a, b, lb, _attrs(at)) for i, a, b, lb, at in rows]
+            return [
+                Span(i, doc_id, annotator, a, b, lb, rows.attrs(at)) for i, a, b, lb, at in found
+            ]
 
     def span(self, span_id: int) -> Span | None:
         """One span by id."""
         with self._tx() as s:
-            row = s.get(SpanRow, span_id)
-            if row is None:
-                return None
-            name = self._name_of(s, row.annotator_id)
-            return Span(
-                row.id, row.doc_id, name, row.start, row.end, row.label, _attrs(row.attributes)
-            )
-
-    def add_span(self, span: Span) -> Span:
-        """Insert one span (id 0 means a new id) and return it with its id."""
-        with self._tx() as s:
-            return self._insert_span(s, span)
+            found = rows.load_spans(s, SpanRow.id == span_id, self._namer(s))
+            return found[0] if found else None
 
     # -- events and relations -------------------------------------------------
     def events(self, doc_id: int, annotator: str) -> list[Event]:
@@ -272,37 +232,8 @@ class Repository:
         if aid is None:
             return []
         with self._tx() as s:
-            rows = s.scalars(
-                select(EventRow)
-                .where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid)
-                .order_by(EventRow.id)
-            ).all()
-            args = self._arguments(s, [r.id for r in rows])
-            return [
-                Event(
-                    r.id,
-                    doc_id,
-                    annotator,
-                    r.type,
-                    r.trigger_span_id,
-                    tuple(args.get(r.id, ())),
-                    _attrs(r.attributes),
-                )
-                for r in rows
-            ]
-
-    def _arguments(self, s: Session, event_ids: list[int]) -> dict[int, list[Argument]]:
-        out: dict[int, list[Argument]] = {}
-        if not event_ids:
-            return out
-        rows = s.execute(
-            select(ArgumentRow.event_id, ArgumentRow.role, ArgumentRow.span_id)
-            .where(ArgumentRow.event_id.in_(event_ids))
-            .order_by(ArgumentRow.event_id, ArgumentRow.position, ArgumentRow.id)
-        )
-        for event_id, role, span_id in rows:
-            out.setdefault(event_id, []).append(Argument(role, span_id))
-        return out
+            where = (EventRow.doc_id == doc_id) & (EventRow.annotator_id == aid)
+            return rows.load_events(s, where, self._namer(s))
 
     def relations(self, doc_id: int, annotator: str) -> list[Relation]:
         """All relations of one document in one annotator's layer."""
@@ -310,90 +241,19 @@ class Repository:
         if aid is None:
             return []
         with self._tx() as s:
-            rows = s.execute(
-                select(
-                    RelationRow.id,
-                    RelationRow.type,
-                    RelationRow.arg1_span_id,
-                    RelationRow.arg2_span_id,
-                )
-                .where(RelationRow.doc_id == doc_id, RelationRow.annotator_id == aid)
-                .order_by(RelationRow.id)
-            )
-            return [Relation(i, doc_id, annotator, t, a1, a2) for i, t, a1, a2 in rows]
-
-    def _insert_event(self, s: Session, e: Event) -> Event:
-        aid = self._aid(s, e.annotator)
-        row = EventRow(
-            id=e.id or None,
-            doc_id=e.doc_id,
-            annotator_id=aid,
-            type=e.type,
-            trigger_span_id=e.trigger_id,
-            attributes=_dump(e.attributes),
-        )
-        s.add(row)
-        s.flush()
-        for pos, arg in enumerate(e.arguments):
-            s.add(ArgumentRow(event_id=row.id, role=arg.role, span_id=arg.span_id, position=pos))
-        return Event(row.id, e.doc_id, e.annotator, e.type, e.trigger_id, e.arguments, e.attributes)
-
-    def _insert_relation(self, s: Session, r: Relation) -> Relation:
-        aid = self._aid(s, r.annotator)
-        row = RelationRow(
-            id=r.id or None,
-            doc_id=r.doc_id,
-            annotator_id=aid,
-            type=r.type,
-            arg1_span_id=r.arg1_id,
-            arg2_span_id=r.arg2_id,
-        )
-        s.add(row)
-        s.flush()
-        return Relation(row.id, r.doc_id, r.annotator, r.type, r.arg1_id, r.arg2_id)
+            where = (RelationRow.doc_id == doc_id) & (RelationRow.annotator_id == aid)
+            return rows.load_relations(s, where, self._namer(s))
 
     # -- edits: one transaction each, ids kept, so an edit's inverse undoes it --
     def touching(self, span_ids: Iterable[int]) -> tuple[list[Event], list[Relation]]:
         """Events whose trigger or arguments use these spans, and relations that do."""
         ids = list(span_ids)
         with self._tx() as s:
-            ev_ids = set(s.scalars(select(EventRow.id).where(EventRow.trigger_span_id.in_(ids))))
-            ev_ids |= set(
-                s.scalars(select(ArgumentRow.event_id).where(ArgumentRow.span_id.in_(ids)))
-            )
-            rows = s.scalars(
-                select(EventRow).where(EventRow.id.in_(ev_ids)).order_by(EventRow.id)
-            ).all()
-            args = self._arguments(s, [r.id for r in rows])
-            events = [
-                Event(
-                    r.id,
-                    r.doc_id,
-                    self._name_of(s, r.annotator_id),
-                    r.type,
-                    r.trigger_span_id,
-                    tuple(args.get(r.id, ())),
-                    _attrs(r.attributes),
-                )
-                for r in rows
-            ]
-            rel_rows = s.scalars(
-                select(RelationRow)
-                .where((RelationRow.arg1_span_id.in_(ids)) | (RelationRow.arg2_span_id.in_(ids)))
-                .order_by(RelationRow.id)
-            ).all()
-            relations = [
-                Relation(
-                    r.id,
-                    r.doc_id,
-                    self._name_of(s, r.annotator_id),
-                    r.type,
-                    r.arg1_span_id,
-                    r.arg2_span_id,
-                )
-                for r in rel_rows
-            ]
-            return events, relations
+            used_as_arg = select(ArgumentRow.event_id).where(ArgumentRow.span_id.in_(ids))
+            ev_where = EventRow.trigger_span_id.in_(ids) | EventRow.id.in_(used_as_arg)
+            rel_where = RelationRow.arg1_span_id.in_(ids) | RelationRow.arg2_span_id.in_(ids)
+            namer = self._namer(s)
+            return rows.load_events(s, ev_where, namer), rows.load_relations(s, rel_where, namer)
 
     def apply(self, remove: Bundle, add: Bundle) -> Bundle:
         """Delete ``remove`` then insert ``add``, in one transaction.
@@ -409,11 +269,17 @@ class Repository:
             return self._apply(s, remove, add)
 
     def _apply(self, s: Session, remove: Bundle, add: Bundle) -> Bundle:
-        self._delete(s, remove)
-        spans = tuple(self._insert_span(s, sp) for sp in add.spans)
+        rows.delete_bundle(s, remove)
+        spans = tuple(rows.insert_span(s, self._aid(s, sp.annotator), sp) for sp in add.spans)
         ids = {old.id: new.id for old, new in zip(add.spans, spans, strict=True) if old.id < 0}
-        events = tuple(self._insert_event(s, _remap_event(e, ids)) for e in add.events)
-        relations = tuple(self._insert_relation(s, _remap_relation(r, ids)) for r in add.relations)
+        events = tuple(
+            rows.insert_event(s, self._aid(s, e.annotator), rows.remap_event(e, ids))
+            for e in add.events
+        )
+        relations = tuple(
+            rows.insert_relation(s, self._aid(s, r.annotator), rows.remap_relation(r, ids))
+            for r in add.relations
+        )
         return Bundle(spans, events, relations)
 
     def apply_with_schema(self, remove: Bundle, add: Bundle, schema_body: str) -> Bundle:
@@ -425,111 +291,20 @@ class Repository:
 
     def spans_with_labels(self, labels: Iterable[str]) -> list[Span]:
         """Every span, in any document and layer, whose label is one of ``labels``."""
-        wanted = list(labels)
         with self._tx() as s:
-            rows = s.scalars(
-                select(SpanRow).where(SpanRow.label.in_(wanted)).order_by(SpanRow.id)
-            ).all()
-            return [
-                Span(
-                    r.id,
-                    r.doc_id,
-                    self._name_of(s, r.annotator_id),
-                    r.start,
-                    r.end,
-                    r.label,
-                    _attrs(r.attributes),
-                )
-                for r in rows
-            ]
+            return rows.load_spans(s, SpanRow.label.in_(list(labels)), self._namer(s))
 
     def events_of_types(self, types: Iterable[str]) -> list[Event]:
         """Every event, in any document and layer, whose type is one of ``types``."""
-        wanted = list(types)
         with self._tx() as s:
-            rows = s.scalars(
-                select(EventRow).where(EventRow.type.in_(wanted)).order_by(EventRow.id)
-            ).all()
-            args = self._arguments(s, [r.id for r in rows])
-            return [
-                Event(
-                    r.id,
-                    r.doc_id,
-                    self._name_of(s, r.annotator_id),
-                    r.type,
-                    r.trigger_span_id,
-                    tuple(args.get(r.id, ())),
-                    _attrs(r.attributes),
-                )
-                for r in rows
-            ]
+            return rows.load_events(s, EventRow.type.in_(list(types)), self._namer(s))
 
     def relations_of_types(self, types: Iterable[str]) -> list[Relation]:
         """Every relation, in any document and layer, whose type is one of ``types``."""
-        wanted = list(types)
         with self._tx() as s:
-            rows = s.scalars(
-                select(RelationRow).where(RelationRow.type.in_(wanted)).order_by(RelationRow.id)
-            ).all()
-            return [
-                Relation(
-                    r.id,
-                    r.doc_id,
-                    self._name_of(s, r.annotator_id),
-                    r.type,
-                    r.arg1_span_id,
-                    r.arg2_span_id,
-                )
-                for r in rows
-            ]
+            return rows.load_relations(s, RelationRow.type.in_(list(types)), self._namer(s))
 
-    def _delete(self, s: Session, bundle: Bundle) -> None:
-        if bundle.relations:
-            s.execute(
-                delete(RelationRow).where(RelationRow.id.in_([r.id for r in bundle.relations]))
-            )
-        if bundle.events:
-            ids = [e.id for e in bundle.events]
-            s.execute(delete(ArgumentRow).where(ArgumentRow.event_id.in_(ids)))
-            s.execute(delete(EventRow).where(EventRow.id.in_(ids)))
-        if bundle.spans:
-            s.execute(delete(SpanRow).where(SpanRow.id.in_([sp.id for sp in bundle.spans])))
-
-    def _insert_span(self, s: Session, sp: Span) -> Span:
-        row = SpanRow(
-            id=sp.id if sp.id > 0 else None,
-            doc_id=sp.doc_id,
-            annotator_id=self._aid(s, sp.annotator),
-            start=sp.start,
-            end=sp.end,
-            label=sp.label,
-            attributes=_dump(sp.attributes),
-        )
-        s.add(row)
-        s.flush()
-        return Span(
-            row.id, sp.doc_id, sp.annotator, sp.start, sp.end, sp.label, dict(sp.attributes)
-        )
-
-    def clear_layer(self, doc_id: int, annotator: str) -> None:
-        """Delete every annotation of one annotator in one document."""
-        aid = self.annotator_id(annotator)
-        with self._tx() as s:
-            ev_ids = select(EventRow.id).where(
-                EventRow.doc_id == doc_id, EventRow.annotator_id == aid
-            )
-            s.execute(delete(ArgumentRow).where(ArgumentRow.event_id.in_(ev_ids)))
-            s.execute(
-                delete(EventRow).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid)
-            )
-            s.execute(
-                delete(RelationRow).where(
-                    RelationRow.doc_id == doc_id, RelationRow.annotator_id == aid
-                )
-            )
-            s.execute(delete(SpanRow).where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid))
-
-    # -- bulk import (added for the import/export use cases) -------------------
+    # -- bulk import -----------------------------------------------------------
     def import_layers(
         self, annotator: str, items: list[tuple[str, str, str, Bundle]], replace: bool
     ) -> list[int]:
@@ -552,7 +327,7 @@ class Repository:
         aid: int,
         annotator: str,
         item: tuple[str, str, str, Bundle],
-        replace: bool,
+        replace_: bool,
     ) -> int:
         name, text, sha, bundle = item
         doc_id = s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha))
@@ -561,35 +336,33 @@ class Repository:
             s.add(row)
             s.flush()
             doc_id = row.id
-        if replace:
-            self._clear_in(s, doc_id, aid)
-        ids: dict[int, int] = {}
-        for sp in bundle.spans:
-            new = SpanRow(
-                doc_id=doc_id,
-                annotator_id=aid,
-                start=sp.start,
-                end=sp.end,
-                label=sp.label,
-                attributes=_dump(sp.attributes),
-            )
-            s.add(new)
-            s.flush()
-            ids[sp.id] = new.id
-        for e in bundle.events:
-            args = tuple(Argument(a.role, ids[a.span_id]) for a in e.arguments)
-            event = Event(0, doc_id, annotator, e.type, ids[e.trigger_id], args, e.attributes)
-            self._insert_event(s, event)
-        for r in bundle.relations:
-            rel = Relation(0, doc_id, annotator, r.type, ids[r.arg1_id], ids[r.arg2_id])
-            self._insert_relation(s, rel)
+        if replace_:
+            rows.clear_layer(s, doc_id, aid)
+        self._apply(s, Bundle(), _as_placeholders(bundle, int(doc_id), annotator))
         return int(doc_id)
 
-    def _clear_in(self, s: Session, doc_id: int, aid: int) -> None:
-        ev_ids = select(EventRow.id).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid)
-        s.execute(delete(ArgumentRow).where(ArgumentRow.event_id.in_(ev_ids)))
-        s.execute(delete(EventRow).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid))
-        s.execute(
-            delete(RelationRow).where(RelationRow.doc_id == doc_id, RelationRow.annotator_id == aid)
-        )
-        s.execute(delete(SpanRow).where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid))
+    def _namer(self, s: Session) -> rows.NameOf:
+        return lambda annotator_id: self._name_of(s, annotator_id)
+
+
+def _as_placeholders(bundle: Bundle, doc_id: int, annotator: str) -> Bundle:
+    """Rewrite a file's local span ids as placeholders (negative) for :meth:`Repository.apply`."""
+    ids = {sp.id: -(i + 1) for i, sp in enumerate(bundle.spans)}
+    used = {e.trigger_id for e in bundle.events} | {
+        a.span_id for e in bundle.events for a in e.arguments
+    }
+    used |= {r.arg1_id for r in bundle.relations} | {r.arg2_id for r in bundle.relations}
+    if not used <= ids.keys():
+        raise ValueError(f"annotations refer to spans not in the file: {sorted(used - ids.keys())}")
+    spans = tuple(
+        replace(sp, id=ids[sp.id], doc_id=doc_id, annotator=annotator) for sp in bundle.spans
+    )
+    events = tuple(
+        replace(rows.remap_event(e, ids), id=0, doc_id=doc_id, annotator=annotator)
+        for e in bundle.events
+    )
+    relations = tuple(
+        replace(rows.remap_relation(r, ids), id=0, doc_id=doc_id, annotator=annotator)
+        for r in bundle.relations
+    )
+    return Bundle(spans, events, relations)

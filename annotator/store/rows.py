@@ -1,0 +1,167 @@
+"""Session-level building blocks of the repository: row <-> core object, insert, delete.
+
+Every function here works inside a transaction that the caller
+(:class:`annotator.store.repository.Repository`) owns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from annotator.core.model import Argument, Bundle, Event, Relation, Span
+from annotator.store.models import ArgumentRow, EventRow, RelationRow, SpanRow
+
+NameOf = Callable[[int], str]  # annotator id -> name
+
+
+def attrs(raw: str | None) -> dict[str, str]:
+    """Parse a stored attributes column."""
+    return json.loads(raw) if raw and raw != "{}" else {}
+
+
+def dump(values: dict[str, str]) -> str:
+    """Serialize attributes for storage (stable key order)."""
+    return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else "{}"
+
+
+def remap_event(e: Event, ids: dict[int, int]) -> Event:
+    """``e`` with placeholder span ids replaced by the ids just assigned."""
+    if not ids:
+        return e
+    args = tuple(Argument(a.role, ids.get(a.span_id, a.span_id)) for a in e.arguments)
+    return replace(e, trigger_id=ids.get(e.trigger_id, e.trigger_id), arguments=args)
+
+
+def remap_relation(r: Relation, ids: dict[int, int]) -> Relation:
+    """``r`` with placeholder span ids replaced by the ids just assigned."""
+    if not ids:
+        return r
+    return replace(r, arg1_id=ids.get(r.arg1_id, r.arg1_id), arg2_id=ids.get(r.arg2_id, r.arg2_id))
+
+
+def load_spans(s: Session, where: Any, name_of: NameOf) -> list[Span]:
+    """Spans matching ``where``, by id."""
+    rows = s.scalars(select(SpanRow).where(where).order_by(SpanRow.id)).all()
+    return [
+        Span(r.id, r.doc_id, name_of(r.annotator_id), r.start, r.end, r.label, attrs(r.attributes))
+        for r in rows
+    ]
+
+
+def load_events(s: Session, where: Any, name_of: NameOf) -> list[Event]:
+    """Events matching ``where`` with their arguments in slot order, by id."""
+    rows = s.scalars(select(EventRow).where(where).order_by(EventRow.id)).all()
+    args = load_arguments(s, [r.id for r in rows])
+    return [
+        Event(
+            r.id,
+            r.doc_id,
+            name_of(r.annotator_id),
+            r.type,
+            r.trigger_span_id,
+            tuple(args.get(r.id, ())),
+            attrs(r.attributes),
+        )
+        for r in rows
+    ]
+
+
+def load_relations(s: Session, where: Any, name_of: NameOf) -> list[Relation]:
+    """Relations matching ``where``, by id."""
+    rows = s.scalars(select(RelationRow).where(where).order_by(RelationRow.id)).all()
+    return [
+        Relation(r.id, r.doc_id, name_of(r.annotator_id), r.type, r.arg1_span_id, r.arg2_span_id)
+        for r in rows
+    ]
+
+
+def load_arguments(s: Session, event_ids: list[int]) -> dict[int, list[Argument]]:
+    """Arguments of the given events, grouped by event id, in slot order."""
+    out: dict[int, list[Argument]] = {}
+    if not event_ids:
+        return out
+    rows = s.execute(
+        select(ArgumentRow.event_id, ArgumentRow.role, ArgumentRow.span_id)
+        .where(ArgumentRow.event_id.in_(event_ids))
+        .order_by(ArgumentRow.event_id, ArgumentRow.position, ArgumentRow.id)
+    )
+    for event_id, role, span_id in rows:
+        out.setdefault(event_id, []).append(Argument(role, span_id))
+    return out
+
+
+def insert_span(s: Session, aid: int, sp: Span) -> Span:
+    """Insert a span; an id <= 0 asks for a new one. Returns it with its id."""
+    row = SpanRow(
+        id=sp.id if sp.id > 0 else None,
+        doc_id=sp.doc_id,
+        annotator_id=aid,
+        start=sp.start,
+        end=sp.end,
+        label=sp.label,
+        attributes=dump(sp.attributes),
+    )
+    s.add(row)
+    s.flush()
+    return replace(sp, id=row.id, attributes=dict(sp.attributes))
+
+
+def insert_event(s: Session, aid: int, e: Event) -> Event:
+    """Insert an event and its arguments; id 0 asks for a new one."""
+    row = EventRow(
+        id=e.id or None,
+        doc_id=e.doc_id,
+        annotator_id=aid,
+        type=e.type,
+        trigger_span_id=e.trigger_id,
+        attributes=dump(e.attributes),
+    )
+    s.add(row)
+    s.flush()
+    for pos, arg in enumerate(e.arguments):
+        s.add(ArgumentRow(event_id=row.id, role=arg.role, span_id=arg.span_id, position=pos))
+    return replace(e, id=row.id)
+
+
+def insert_relation(s: Session, aid: int, r: Relation) -> Relation:
+    """Insert a relation; id 0 asks for a new one."""
+    row = RelationRow(
+        id=r.id or None,
+        doc_id=r.doc_id,
+        annotator_id=aid,
+        type=r.type,
+        arg1_span_id=r.arg1_id,
+        arg2_span_id=r.arg2_id,
+    )
+    s.add(row)
+    s.flush()
+    return replace(r, id=row.id)
+
+
+def delete_bundle(s: Session, bundle: Bundle) -> None:
+    """Delete the bundle's relations, events (with arguments) and spans, in that order."""
+    if bundle.relations:
+        s.execute(delete(RelationRow).where(RelationRow.id.in_([r.id for r in bundle.relations])))
+    if bundle.events:
+        ids = [e.id for e in bundle.events]
+        s.execute(delete(ArgumentRow).where(ArgumentRow.event_id.in_(ids)))
+        s.execute(delete(EventRow).where(EventRow.id.in_(ids)))
+    if bundle.spans:
+        s.execute(delete(SpanRow).where(SpanRow.id.in_([sp.id for sp in bundle.spans])))
+
+
+def clear_layer(s: Session, doc_id: int, aid: int) -> None:
+    """Delete one annotator's whole layer on one document."""
+    ev_ids = select(EventRow.id).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid)
+    s.execute(delete(ArgumentRow).where(ArgumentRow.event_id.in_(ev_ids)))
+    s.execute(delete(EventRow).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid))
+    s.execute(
+        delete(RelationRow).where(RelationRow.doc_id == doc_id, RelationRow.annotator_id == aid)
+    )
+    s.execute(delete(SpanRow).where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid))
