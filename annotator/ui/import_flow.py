@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.model import ImportReport
+from annotator.ui.progress import progress_dialog
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.documents import DocumentService
@@ -18,23 +19,8 @@ def import_with_progress(
     parent: QWidget, documents: DocumentService, paths: list[Path]
 ) -> ImportReport:
     """Import ``paths`` (files or folders) while showing a cancellable progress dialog."""
-    dialog = QProgressDialog("Importing…", "Cancel", 0, 1, parent)
-    dialog.setWindowTitle("Import text")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-
-    def progress(done: int, total: int, name: str) -> bool:
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(done)
-        dialog.setLabelText(f"Importing {name}…" if name else "Done")
-        QApplication.processEvents()
-        return not dialog.wasCanceled()
-
-    try:
+    with progress_dialog(parent, "Importing") as progress:
         return documents.import_paths(paths, progress)
-    finally:
-        dialog.close()
-        dialog.deleteLater()
 
 
 def report_text(report: ImportReport) -> tuple[str, str]:

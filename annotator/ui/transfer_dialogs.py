@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -25,12 +24,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QWidget,
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.ui.progress import progress_dialog
 
 if TYPE_CHECKING:  # the service is only used through the object passed in
     from annotator.services.project import Project
@@ -63,22 +62,6 @@ def _path_row(parent: QWidget, edit: QLineEdit, browse: Any) -> QWidget:
     button.clicked.connect(browse)
     layout.addWidget(button)
     return row
-
-
-def _progress(parent: QWidget, title: str) -> tuple[QProgressDialog, Any]:
-    dialog = QProgressDialog(f"{title}…", "Cancel", 0, 1, parent)
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-
-    def progress(done: int, total: int, name: str) -> bool:
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(done)
-        dialog.setLabelText(f"{title}: {name}" if name else "Done")
-        QApplication.processEvents()
-        return not dialog.wasCanceled()
-
-    return dialog, progress
 
 
 def _message(parent: QWidget, name: str, title: str, text: str, warn: bool) -> QMessageBox:
@@ -143,26 +126,23 @@ class ExportDialog(QDialog):
             _message(self, "exportReport", "Export", "Choose where to save the export.", True)
             return
         layer = self.layer.currentText()
-        dialog, progress = _progress(self, "Exporting")
         try:
-            result = self._transfer.export(
-                self.format.currentData(),
-                Path(self.out.text().strip()),
-                annotator=None if layer == GOLD else layer,
-                gold=layer == GOLD,
-                docs=[item.text() for item in self.docs.selectedItems()],
-                scheme=self.scheme.currentText(),
-                nested=self.nested.currentText(),
-                events=self.events.isChecked(),
-                progress=progress,
-            )
+            with progress_dialog(self, "Exporting") as progress:
+                result = self._transfer.export(
+                    self.format.currentData(),
+                    Path(self.out.text().strip()),
+                    annotator=None if layer == GOLD else layer,
+                    gold=layer == GOLD,
+                    docs=[item.text() for item in self.docs.selectedItems()],
+                    scheme=self.scheme.currentText(),
+                    nested=self.nested.currentText(),
+                    events=self.events.isChecked(),
+                    progress=progress,
+                )
         except (AnnotatorError, OSError) as exc:
             self.result_text = str(exc)
             _message(self, "exportReport", "Export failed", self.result_text, True)
             return
-        finally:
-            dialog.close()
-            dialog.deleteLater()
         self.result_text = result.summary()
         _message(self.parentWidget() or self, "exportReport", "Export", self.result_text, False)
         self.accept()
@@ -215,23 +195,20 @@ class ImportDialog(QDialog):
         if not paths or not name:
             _message(self, "importAnnotationsReport", "Import", "Choose files and a name.", True)
             return
-        dialog, progress = _progress(self, "Importing")
         try:
-            report = self._transfer.import_files(
-                paths,
-                self.format.currentData(),
-                name,
-                add_labels=self.add_labels.isChecked(),
-                replace=self.replace.isChecked(),
-                scheme=self.scheme.currentText(),
-                progress=progress,
-            )
+            with progress_dialog(self, "Importing") as progress:
+                report = self._transfer.import_files(
+                    paths,
+                    self.format.currentData(),
+                    name,
+                    add_labels=self.add_labels.isChecked(),
+                    replace=self.replace.isChecked(),
+                    scheme=self.scheme.currentText(),
+                    progress=progress,
+                )
         except (AnnotatorError, OSError) as exc:
             _message(self, "importAnnotationsReport", "Import failed", str(exc), True)
             return
-        finally:
-            dialog.close()
-            dialog.deleteLater()
         self.report = report
         text = "\n".join(o.message for o in report.outcomes) or "No files found."
         warn = bool(report.rejected) or not report.outcomes
