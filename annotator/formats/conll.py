@@ -11,7 +11,7 @@ sentences with line breaks, so offsets refer to that rebuilt text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -207,13 +207,32 @@ def _build(
             parts.append(cols[0])
             offsets.append((pos, pos + len(cols[0])))
             pos += len(cols[0])
-    text = "".join(parts)
+    flat = [row for sentence in sentences for row in sentence]
+    columns = range(1, len(flat[0][1]))
+    return annotated_from_tags(
+        name, "".join(parts), flat, _sentence_bounds(sentences), offsets, columns, opts, path
+    )
+
+
+def annotated_from_tags(
+    name: str,
+    text: str,
+    rows: Sequence[Row],
+    bounds: list[tuple[int, int]],
+    offsets: list[tuple[int, int]],
+    columns: Iterable[int],
+    opts: ReadOptions,
+    path: str,
+) -> AnnotatedDocument:
+    """Build a document from tag columns: column 1 holds entities, later ones triggers.
+
+    ``offsets[i]`` is the character range of token row ``i`` in ``text``; each
+    trigger span gets an event without arguments.
+    """
     spans: list[Span] = []
     events: list[Event] = []
-    flat = [row for sentence in sentences for row in sentence]
-    bounds = _sentence_bounds(sentences)
-    for col in range(1, len(flat[0][1])):
-        for i, j, label, line in decode_tags(flat, bounds, col, opts.scheme, path):
+    for col in columns:
+        for i, j, label, line in decode_tags(rows, bounds, col, opts.scheme, path):
             span = Span(len(spans) + 1, 0, "", offsets[i][0], offsets[j - 1][1], label)
             spans.append(span)
             if col == 1:

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from annotator.core.model import Document, Event, Span
-from annotator.core.text import text_sha256
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
-from annotator.formats.conll import Tagged, TokenOptions, WriteStats, decode_tags, tag_document
+from annotator.formats.conll import (
+    Tagged,
+    TokenOptions,
+    WriteStats,
+    annotated_from_tags,
+    tag_document,
+)
 from annotator.formats.segment import SCHEMES
 
 _EMPTY = "\t_\t_\t_\t_\t_\t_\t_\t"
@@ -196,18 +200,4 @@ def _build(
         bounds.append((first, len(rows)))
     if not rows:
         return None
-    text = "".join(parts)
-    spans: list[Span] = []
-    events: list[Event] = []
-    for col in (1, 2):
-        for i, j, label, line in decode_tags(rows, bounds, col, opts.scheme, path):
-            span = Span(len(spans) + 1, 0, "", offsets[i][0], offsets[j - 1][1], label)
-            spans.append(span)
-            if col == 1:
-                opts.check_label(label, path, line)
-            else:
-                opts.check_event_type(label, path, line)
-                events.append(Event(len(events) + 1, 0, "", label, span.id))
-    return AnnotatedDocument(
-        Document(0, name, text, text_sha256(text)), "", tuple(spans), tuple(events)
-    )
+    return annotated_from_tags(name, "".join(parts), rows, bounds, offsets, (1, 2), opts, path)
