@@ -143,6 +143,8 @@ class TaggingController:
         annotations = self._project.annotations
         stack = self._bench.undo_stack
         ids = self._bench.pane.selected_span_ids()
+        if not self._confirm_trigger_loss(ids, label):
+            return
         if len(ids) > 1:
             stack.beginMacro(f"Relabel {len(ids)} spans → {label}")
         for span_id in ids:
@@ -170,8 +172,24 @@ class TaggingController:
             return
         self._push(lambda: annotations.delete_spans(ids), "Delete span")
 
+    def _confirm_trigger_loss(self, ids: list[int], label: str) -> bool:
+        """Ask before a relabel turns triggers with events into plain spans."""
+        schema = self._project.schemas.schema
+        if schema.event_type(label) is not None:
+            return True  # trigger -> trigger keeps the event (its type follows)
+        annotations = self._project.annotations
+        losing = 0
+        for span_id in ids:
+            span = annotations.span(span_id)
+            if span is not None and schema.event_type(span.label) is not None:
+                losing += len(annotations.dependents(span_id)[0])
+        return not losing or self.confirm_cascade(
+            f"Relabelling as {label} removes {losing} event(s) triggered by the selection, "
+            "with their arguments (Undo brings them back). Continue?"
+        )
+
     def _ask(self, question: str) -> bool:
-        answer = QMessageBox.question(self._parent, "Delete span", question)
+        answer = QMessageBox.question(self._parent, "Confirm", question)
         return answer == QMessageBox.StandardButton.Yes
 
     def _no_relations(self, name: str, span_ids: list[int]) -> None:
