@@ -76,3 +76,31 @@ def test_backup_is_a_complete_copy_of_the_project(db_path: Path) -> None:
         assert con.execute("SELECT text FROM documents").fetchall() == [("نص عربي",)]
     finally:
         con.close()
+
+
+def test_an_edit_survives_the_process_being_killed(db_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys\n"
+        "from annotator.services.project import open_project\n"
+        "p = open_project(sys.argv[1])\n"
+        "doc, _ = p.documents.add_text('k.txt', 'قصفت الطائرات مدينة حماة')\n"
+        "p.annotations.create_span(doc, 'amal', 21, 25, 'GPE')\n"
+        "print('stored', flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == -signal.SIGKILL
+    assert run.stdout.strip() == "stored"
+    project = open_project(db_path)
+    try:
+        (doc_id,) = project.documents.document_ids()
+        (span,) = project.annotations.spans(doc_id, "amal")
+        assert span.text_in(project.documents.document(doc_id).text) == "حماة"
+    finally:
+        project.close()
