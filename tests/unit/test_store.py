@@ -88,7 +88,7 @@ def test_an_edit_survives_the_process_being_killed(db_path: Path) -> None:
         "from annotator.services.project import open_project\n"
         "p = open_project(sys.argv[1])\n"
         "doc, _ = p.documents.add_text('k.txt', 'قصفت الطائرات مدينة حماة')\n"
-        "p.annotations.create_span(doc, 'amal', 21, 25, 'GPE')\n"
+        "p.annotations.create_span(doc, 'amal', 20, 24, 'GPE')\n"
         "print('stored', flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
