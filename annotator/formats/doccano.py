@@ -18,10 +18,9 @@ from annotator.formats.base import (
     FormatError,
     ReadOptions,
     check_offsets,
-    check_text,
     number,
 )
-from annotator.formats.jsonl import json_lines
+from annotator.formats.jsonl import document_text, read_documents
 
 
 def dumps(doc: AnnotatedDocument) -> str:
@@ -32,10 +31,7 @@ def dumps(doc: AnnotatedDocument) -> str:
 
 def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
     """Parse a doccano JSONL file; documents are named ``FILE:LINE``."""
-    docs = [_read_line(obj, path, line, options) for line, obj in json_lines(content, path)]
-    if not docs:
-        raise FormatError(path, None, "the file holds no documents.")
-    return docs
+    return read_documents(content, path, options, _read_line)
 
 
 def _triples(obj: dict[str, Any], path: str, line: int) -> list[tuple[object, object, object]]:
@@ -56,10 +52,7 @@ def _triples(obj: dict[str, Any], path: str, line: int) -> list[tuple[object, ob
 
 
 def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> AnnotatedDocument:
-    text = obj.get("text")
-    if not isinstance(text, str):
-        raise FormatError(path, line, "'text' is missing or not a string.")
-    check_text(text, path, line)
+    text = document_text(obj, path, line)
     spans: list[Span] = []
     for start, end, label in _triples(obj, path, line):
         a, b = check_offsets(text, start, end, path, line)

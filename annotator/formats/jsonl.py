@@ -16,7 +16,7 @@ informational (the layer is the one named on the command line).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from annotator.core.model import Argument, Document, Event, Relation, Span
@@ -77,10 +77,29 @@ def dumps(doc: AnnotatedDocument) -> str:
 
 def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
     """Parse a whole jsonl file; raise :class:`FormatError` naming the line."""
-    docs = [_read_line(obj, path, line, options) for line, obj in json_lines(content, path)]
+    return read_documents(content, path, options, _read_line)
+
+
+LineReader = Callable[[dict[str, Any], str, int, ReadOptions], AnnotatedDocument]
+
+
+def read_documents(
+    content: str, path: str, options: ReadOptions, read_line: LineReader
+) -> list[AnnotatedDocument]:
+    """One document per JSON line, read by ``read_line``; a file with none is an error."""
+    docs = [read_line(obj, path, line, options) for line, obj in json_lines(content, path)]
     if not docs:
         raise FormatError(path, None, "the file holds no documents.")
     return docs
+
+
+def document_text(obj: dict[str, Any], path: str, line: int) -> str:
+    """The line's ``"text"``, checked to be a non-empty string in stored (normalized) form."""
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise FormatError(path, line, "'text' is missing or not a string.")
+    check_text(text, path, line)
+    return text
 
 
 def json_lines(content: str, path: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -99,16 +118,8 @@ def json_lines(content: str, path: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield line_no, obj
 
 
-def _field(obj: dict[str, Any], key: str, kind: type, path: str, line: int) -> Any:
-    value = obj.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise FormatError(path, line, f"{key!r} is missing or not a {kind.__name__}.")
-    return value
-
-
 def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> AnnotatedDocument:
-    text: str = _field(obj, "text", str, path, line)
-    check_text(text, path, line)
+    text = document_text(obj, path, line)
     sha = text_sha256(text)
     if "sha256" in obj and obj["sha256"] != sha:
         raise FormatError(path, line, "'sha256' does not match the SHA-256 of 'text'.")

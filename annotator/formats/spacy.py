@@ -22,11 +22,10 @@ from annotator.formats.base import (
     FormatError,
     ReadOptions,
     check_offsets,
-    check_text,
     number,
 )
 from annotator.formats.conll import WriteStats
-from annotator.formats.jsonl import json_lines
+from annotator.formats.jsonl import document_text, read_documents
 from annotator.formats.segment import pieces_for
 
 
@@ -86,17 +85,11 @@ def _last_token(pieces: list[tuple[int, int, int]], by_end: dict[int, int], s: S
 
 def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
     """Parse a spaCy/Prodigy JSONL file."""
-    docs = [_read_line(obj, path, line, options) for line, obj in json_lines(content, path)]
-    if not docs:
-        raise FormatError(path, None, "the file holds no documents.")
-    return docs
+    return read_documents(content, path, options, _read_line)
 
 
 def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> AnnotatedDocument:
-    text = obj.get("text")
-    if not isinstance(text, str):
-        raise FormatError(path, line, "'text' is missing or not a string.")
-    check_text(text, path, line)
+    text = document_text(obj, path, line)
     tokens = obj.get("tokens", [])
     items = obj.get("spans", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
