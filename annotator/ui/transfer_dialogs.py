@@ -7,6 +7,7 @@ CLI), behind a cancellable :class:`QProgressDialog`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,16 @@ def _path_row(parent: QWidget, edit: QLineEdit, browse: Any) -> QWidget:
     return row
 
 
+def _ok_cancel(dialog: QDialog, run: Callable[[], None]) -> QDialogButtonBox:
+    """OK runs ``run`` (which accepts the dialog when it succeeds); Cancel closes it."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(run)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def _message(parent: QWidget, name: str, title: str, text: str, warn: bool) -> QMessageBox:
     icon = QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Information
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
@@ -105,12 +116,7 @@ class ExportDialog(QDialog):
         form.addRow("Nested spans", self.nested)
         form.addRow("", self.events)
         form.addRow("Save to", _path_row(self, self.out, self._browse))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.run)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(_ok_cancel(self, self.run))
 
     def _browse(self) -> None:
         if self.format.currentData() == "brat":
@@ -172,12 +178,7 @@ class ImportDialog(QDialog):
         form.addRow("CoNLL tag scheme", self.scheme)
         form.addRow("", self.add_labels)
         form.addRow("", self.replace)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.run)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(_ok_cancel(self, self.run))
 
     def _browse(self) -> None:
         if self.format.currentData() == "brat":

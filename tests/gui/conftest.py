@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
 from annotator.services.project import Project
+from annotator.ui.events_wiring import EventTools, install_event_tools
 from annotator.ui.main_window import MainWindow
 from annotator.ui.text_pane import TextPane
 
@@ -26,6 +27,22 @@ def make_window(qtbot: Any, project: Project, annotator: str = ANNOTATOR) -> Mai
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     return window
+
+
+def cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
+    """The item at ``row``, ``col``; fails the test if the cell is empty."""
+    item = table.item(row, col)
+    assert item is not None, f"no cell at {row}, {col}"
+    return item
+
+
+@pytest.fixture
+def tools(window: MainWindow, project: Project) -> EventTools:
+    """The event tools installed on the workbench, which shows seed 000."""
+    doc_id = window.current_doc_id()
+    assert doc_id is not None
+    assert project.documents.document(doc_id).name.startswith("000_")
+    return install_event_tools(window, project)
 
 
 @pytest.fixture

@@ -5,36 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
 from annotator.core.model import Argument, Event
 from annotator.formats import brat, jsonl
 from annotator.formats.base import AnnotatedDocument
 from annotator.services.project import Project
-from annotator.ui.events_wiring import EventTools, install_event_tools
+from annotator.ui.events_wiring import EventTools
 from annotator.ui.main_window import MainWindow
-from tests.gui.conftest import ANNOTATOR, click_char, drag_select, find_word
+from tests.gui.conftest import ANNOTATOR, cell, click_char, drag_select, find_word
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
-    item = table.item(row, col)
-    assert item is not None, f"no cell at {row}, {col}"
-    return item
-
-
-@pytest.fixture
-def tools(window: MainWindow, project: Project) -> EventTools:
-    """The event tools installed on the workbench, which shows seed 000."""
-    doc_id = window.current_doc_id()
-    assert doc_id is not None
-    assert project.documents.document(doc_id).name.startswith("000_")
-    return install_event_tools(window, project)
 
 
 def _word(window: MainWindow, word: str, nth: int = 0) -> tuple[int, int]:
@@ -70,9 +53,9 @@ def _build_attack(qtbot: Any, window: MainWindow, tools: EventTools) -> None:
     _tag(qtbot, window, "روسيا", Qt.Key.Key_G)
     _tag(qtbot, window, "صواريخ", Qt.Key.Key_W)  # an entity span first...
     row = next(
-        r for r in range(panel.table.rowCount()) if _cell(panel.table, r, 0).text() == "Instrument"
+        r for r in range(panel.table.rowCount()) if cell(panel.table, r, 0).text() == "Instrument"
     )
-    rect = panel.table.visualItemRect(_cell(panel.table, row, 0))
+    rect = panel.table.visualItemRect(cell(panel.table, row, 0))
     qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert panel.armed_role() == "Instrument"
     click_char(qtbot, pane, _word(window, "صواريخ")[0] + 2)  # ...then click it in the text
@@ -150,9 +133,9 @@ def test_disallowed_role_type_warns_then_strict_refuses(
     (event,) = _events(project, window)
     assert [a.role for a in event.arguments] == ["Place"]
     place_row = next(
-        r for r in range(panel.table.rowCount()) if _cell(panel.table, r, 0).text() == "Place"
+        r for r in range(panel.table.rowCount()) if cell(panel.table, r, 0).text() == "Place"
     )
-    assert _cell(panel.table, place_row, 2).text().startswith("⚠")
+    assert cell(panel.table, place_row, 2).text().startswith("⚠")
 
     project.schemas.apply(project.schemas.set_role_check("strict"))
     qtbot.keyClick(window.pane, Qt.Key.Key_1, ALT)  # Attacker allows PER/ORG/GPE
@@ -184,10 +167,10 @@ def test_relation_by_ctrl_click_and_hotkey(
     assert _text_of(project, window, rel.arg1_id)[0] == "روسيا"
     assert _text_of(project, window, rel.arg2_id)[0] == "حماة"
     panel = tools.relation_panel
-    assert panel.table.rowCount() == 1 and _cell(panel.table, 0, 0).text() == "PHYS"
+    assert panel.table.rowCount() == 1 and cell(panel.table, 0, 0).text() == "PHYS"
     click_char(qtbot, pane, _word(window, "حماة")[0] + 1)  # either end selected: shown
     assert [o.caption for o in panel.overlays()] == ["→ PHYS"]
-    assert _cell(panel.table, 0, 0).font().bold()
+    assert cell(panel.table, 0, 0).font().bold()
     window.undo_stack.undo()
     assert project.annotations.relations(doc_id, ANNOTATOR) == []
     assert panel.table.rowCount() == 0

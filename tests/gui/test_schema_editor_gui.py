@@ -5,37 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
 )
 
 from annotator.services.project import Project
-from annotator.ui.events_wiring import EventTools, install_event_tools
+from annotator.ui.events_wiring import EventTools
 from annotator.ui.main_window import MainWindow
 from annotator.ui.schema_editor import SchemaEditor
 from annotator.ui.schema_item_editor import ItemEditor
-from tests.gui.conftest import ANNOTATOR, drag_select, find_word
+from tests.gui.conftest import ANNOTATOR, cell, drag_select, find_word
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:
-    item = table.item(row, col)
-    assert item is not None, f"no cell at {row}, {col}"
-    return item
-
-
-@pytest.fixture
-def tools(window: MainWindow, project: Project) -> EventTools:
-    """Event tools on the workbench showing seed 000."""
-    return install_event_tools(window, project)
 
 
 def _tag(qtbot: Any, window: MainWindow, word: str, key: Qt.Key, mods: Any = None) -> None:
@@ -58,8 +43,8 @@ def _open(qtbot: Any, window: MainWindow, tools: EventTools) -> SchemaEditor:
 
 
 def _pick_row(qtbot: Any, tab: ItemEditor, name: str) -> None:
-    row = next(r for r in range(tab.table.rowCount()) if _cell(tab.table, r, 0).text() == name)
-    rect = tab.table.visualItemRect(_cell(tab.table, row, 0))
+    row = next(r for r in range(tab.table.rowCount()) if cell(tab.table, r, 0).text() == name)
+    rect = tab.table.visualItemRect(cell(tab.table, row, 0))
     qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert tab.name.text() == name
 
@@ -176,7 +161,7 @@ def test_add_role_and_event_type_then_use_them(
     _tag(qtbot, window, "هجوماً", Qt.Key.Key_Z, SHIFT)  # the new hotkey works at once
     (event,) = project.annotations.events(window.current_doc_id() or 0, ANNOTATOR)
     assert event.type == "Conflict.Siege"
-    assert _cell(tools.event_panel.table, 0, 0).text() == "Besieger"
+    assert cell(tools.event_panel.table, 0, 0).text() == "Besieger"
 
 
 def test_role_check_setting_and_schema_file_round_trip(
