@@ -31,3 +31,19 @@ class SchemaError(AnnotatorError):
 
 class ProjectError(AnnotatorError):
     """A project database cannot be opened or used."""
+
+
+class EventError(AnnotatorError):
+    """An event or relation edit is not acceptable (the project is unchanged)."""
+
+
+class StaleEditError(AnnotatorError):
+    """An undo or redo step no longer matches the project, so it was not applied.
+
+    Something outside the undo stack (an import, a schema edit, another
+    program) changed the rows that step would touch.
+    """
+
+
+class ReadOnlyError(ProjectError):
+    """The project was opened read-only, so nothing can be changed."""

@@ -12,28 +12,51 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 
 from annotator.core.errors import ProjectError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+BUSY_TIMEOUT_MS = 5000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver must not open transactions on its own: _begin below does, so
+    # that writes can take the write lock up front (BEGIN IMMEDIATE).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the next one may wait
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=FULL")  # a committed edit survives a power cut
     cursor.close()
 
 
+def _begin(conn: Connection) -> None:
+    """Start every transaction explicitly: DEFERRED for reads, IMMEDIATE when asked."""
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite connections get WAL, foreign keys and a busy timeout."""
+    """Create an engine; SQLite connections get WAL, foreign keys and a busy timeout.
+
+    A connection with the execution option ``sqlite_begin="IMMEDIATE"`` takes
+    the write lock when its transaction begins, so a read-check-write sequence
+    in it cannot interleave with another process's writes.
+    """
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
     return engine
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The same engine, with every transaction started as BEGIN IMMEDIATE."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -63,18 +86,19 @@ def _backup(path: Path, revision: str | None) -> Path:
     return target
 
 
-def migrate(engine: Engine, db_path: Path | None = None) -> None:
-    """Bring the database schema to the newest revision.
+def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
+    """Bring the database schema to the newest revision; return the backup's path, if any.
 
-    An existing SQLite database that needs migrating is backed up first. A
-    database written by a newer version of the app is refused.
+    An existing SQLite database that needs migrating is backed up first, and
+    the backup is kept. A database written by a newer version of the app is
+    refused. See ``migrations/env.py`` for how a migration runs.
     """
     cfg = _alembic_config(engine)
     script = ScriptDirectory.from_config(cfg)
     head = script.get_current_head()
     current = _current_revision(engine)
     if current == head:
-        return
+        return None
     if current is not None and current not in {r.revision for r in script.walk_revisions()}:
         raise ProjectError(
             f"This project was written by a newer version of the app (schema {current}). "
@@ -83,9 +107,11 @@ def migrate(engine: Engine, db_path: Path | None = None) -> None:
     has_tables = bool(inspect(engine).get_table_names())
     if current is None and has_tables:
         raise ProjectError("This file is an SQLite database, but not an annotation project.")
+    backup = None
     if db_path is not None and current is not None and db_path.exists():
-        _backup(db_path, current)
+        backup = _backup(db_path, current)
     command.upgrade(cfg, "head")
+    return backup
 
 
 def open_sqlite(path: Path) -> Engine:

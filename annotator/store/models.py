@@ -1,4 +1,10 @@
-"""SQLAlchemy 2 typed models. Changes here need an Alembic migration."""
+"""SQLAlchemy 2 typed models. Changes here need an Alembic migration.
+
+Every table with an integer id uses AUTOINCREMENT on SQLite (a sequence on
+other databases), so an id is never given to a second row, even after the
+first is deleted: an undo step that re-inserts a row by id can never collide
+with somebody else's row.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+AUTOINCREMENT = {"sqlite_autoincrement": True}
 
 
 class Base(DeclarativeBase):
@@ -37,6 +46,7 @@ class AnnotatorRow(Base):
     """A person (kind "human") or the adjudicated layer (kind "gold")."""
 
     __tablename__ = "annotators"
+    __table_args__ = (AUTOINCREMENT,)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="human")
@@ -47,6 +57,7 @@ class DocumentRow(Base):
     """A document; identified by the SHA-256 of its stored text."""
 
     __tablename__ = "documents"
+    __table_args__ = (AUTOINCREMENT,)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -73,7 +84,10 @@ class SpanRow(Base):
     """A labelled range [start, end) in code points; entity, value or event trigger."""
 
     __tablename__ = "spans"
-    __table_args__ = (Index("ix_spans_doc_annotator", "doc_id", "annotator_id", "start"),)
+    __table_args__ = (
+        Index("ix_spans_doc_annotator", "doc_id", "annotator_id", "start"),
+        AUTOINCREMENT,
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
@@ -88,7 +102,7 @@ class EventRow(Base):
     """An event: its trigger is a span whose label is the event type."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_doc_annotator", "doc_id", "annotator_id"),)
+    __table_args__ = (Index("ix_events_doc_annotator", "doc_id", "annotator_id"), AUTOINCREMENT)
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
@@ -102,7 +116,7 @@ class ArgumentRow(Base):
     """One filled role of an event."""
 
     __tablename__ = "event_arguments"
-    __table_args__ = (UniqueConstraint("event_id", "role", "span_id"),)
+    __table_args__ = (UniqueConstraint("event_id", "role", "span_id"), AUTOINCREMENT)
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(200))
@@ -114,7 +128,10 @@ class RelationRow(Base):
     """A directed relation between two spans."""
 
     __tablename__ = "relations"
-    __table_args__ = (Index("ix_relations_doc_annotator", "doc_id", "annotator_id"),)
+    __table_args__ = (
+        Index("ix_relations_doc_annotator", "doc_id", "annotator_id"),
+        AUTOINCREMENT,
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
@@ -122,3 +139,21 @@ class RelationRow(Base):
     arg1_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     arg2_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class ChangeRow(Base):
+    """One committed change to one layer (or to the schema, with no document).
+
+    ``session`` identifies the writer (one per open project), so a window can
+    tell its own changes from an import's or another program's.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (AUTOINCREMENT,)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session: Mapped[str] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(16))
+    doc_id: Mapped[int | None]
+    annotator: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=_now)

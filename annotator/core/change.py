@@ -1,0 +1,112 @@
+"""What the one write path applies: a :class:`Change` is one user action or one imported file.
+
+A change holds annotation edits (per document and layer), optionally a schema
+edit and document status changes. :class:`~annotator.services.write.WriteService`
+validates it, adds the cascade, applies it in ONE transaction and announces it.
+``inverse()`` undoes it exactly, because ids are kept and never reused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from annotator.core.model import Bundle, Edit, Event, Relation, Span, Status
+from annotator.core.schema import Schema
+
+Annotation = Span | Event | Relation
+
+
+class Origin(StrEnum):
+    """Where a change came from; the undo stack owns only USER and UNDO changes."""
+
+    USER = "user"  # a GUI action that goes on the undo stack (also its redo)
+    UNDO = "undo"  # an undo-stack replay: applied exactly, never cascaded
+    IMPORT = "import"  # text or annotation import (not undoable)
+    SCHEMA = "schema"  # a schema edit made outside the undo stack (e.g. --add-labels)
+    STATUS = "status"  # a document status change
+    OTHER = "other"  # another process (seen in the change log)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A document's status for one annotator, before and after."""
+
+    doc_id: int
+    annotator: str
+    before: Status
+    after: Status
+
+    def inverse(self) -> StatusChange:
+        """The status change that undoes this one."""
+        return StatusChange(self.doc_id, self.annotator, self.after, self.before)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One transaction's worth of changes.
+
+    Attributes:
+        edits: annotation edits, each on one document and layer.
+        schema_before: the schema this change expects to find (with ``schema_after``).
+        schema_after: the schema to store, or None to leave it alone.
+        statuses: document status changes.
+        description: the undo-menu text.
+        origin: who asked for it (see :class:`Origin`).
+        new_documents: ids of documents the transaction added (imports).
+    """
+
+    edits: tuple[Edit, ...] = ()
+    schema_before: Schema | None = None
+    schema_after: Schema | None = None
+    statuses: tuple[StatusChange, ...] = ()
+    description: str = ""
+    origin: Origin = Origin.USER
+    new_documents: tuple[int, ...] = field(default=())
+
+    def inverse(self) -> Change:
+        """The change that undoes this one (document additions are not undone)."""
+        return Change(
+            tuple(e.inverse() for e in reversed(self.edits)),
+            self.schema_after,
+            self.schema_before,
+            tuple(s.inverse() for s in reversed(self.statuses)),
+            self.description,
+            Origin.UNDO,
+        )
+
+    def as_replay(self) -> Change:
+        """The same change, to be applied again exactly (redo)."""
+        return replace(self, origin=Origin.UNDO, new_documents=())
+
+    def layers(self) -> set[tuple[int, str]]:
+        """The (document, annotator) layers this change touches."""
+        found = {(e.doc_id, e.annotator) for e in self.edits}
+        found |= {(s.doc_id, s.annotator) for s in self.statuses}
+        return found
+
+    def is_empty(self) -> bool:
+        """True if applying the change would write nothing."""
+        no_edits = all(e.remove.is_empty() and e.add.is_empty() for e in self.edits)
+        return no_edits and self.schema_after is None and not self.statuses
+
+
+def split_by_layer(remove: Bundle, add: Bundle, description: str) -> tuple[Edit, ...]:
+    """Cut a project-wide (remove, add) pair into one :class:`Edit` per document and layer."""
+    groups: dict[tuple[int, str], tuple[list[Annotation], list[Annotation]]] = {}
+    for side, bundle in ((0, remove), (1, add)):
+        objs: tuple[Annotation, ...] = (*bundle.spans, *bundle.events, *bundle.relations)
+        for obj in objs:
+            groups.setdefault((obj.doc_id, obj.annotator), ([], []))[side].append(obj)
+    return tuple(
+        Edit(doc_id, annotator, _bundle(removed), _bundle(added), description)
+        for (doc_id, annotator), (removed, added) in sorted(groups.items())
+    )
+
+
+def _bundle(objects: list[Annotation]) -> Bundle:
+    return Bundle(
+        tuple(o for o in objects if isinstance(o, Span)),
+        tuple(o for o in objects if isinstance(o, Event)),
+        tuple(o for o in objects if isinstance(o, Relation)),
+    )

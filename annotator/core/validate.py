@@ -1,0 +1,148 @@
+"""Every invariant of an annotation layer, checked in one place before anything is written.
+
+:func:`check_edit` looks at what an edit adds, against the state the edit
+leaves behind (what it adds plus what is stored and not removed):
+
+- spans: inside the text (``0 <= start < end <= length``), label in the schema;
+- events: type in the schema and equal to the trigger's label; the trigger and
+  every argument exist in the same document and layer; roles belong to the
+  event type; no argument twice; the trigger is not its own argument; in
+  strict mode, argument labels allowed by the role;
+- relations: type in the schema, two different ends in the same layer, not
+  already present; in strict mode, end labels allowed by the type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from annotator.core.errors import EventError, SpanError
+from annotator.core.model import Edit, Event, Relation, Span
+from annotator.core.schema import Schema
+
+SpanLookup = Callable[[int], Span | None]
+
+
+def _names(names: Iterable[str]) -> str:
+    listed = ", ".join(names)
+    return listed or "any type"
+
+
+def check_span(span: Span, length: int, schema: Schema) -> None:
+    """Raise :class:`SpanError` unless the span's offsets and label are acceptable."""
+    if not 0 <= span.start < span.end <= length:
+        raise SpanError(
+            f"The span [{span.start}, {span.end}) is outside the document (0 to {length}) or empty."
+        )
+    if span.label not in schema.span_label_names():
+        raise SpanError(f"The label {span.label!r} is not in the project's schema.")
+
+
+def check_edit(
+    edit: Edit,
+    schema: Schema,
+    length: int,
+    stored_span: SpanLookup,
+    stored_relations: Callable[[Relation], list[Relation]],
+) -> None:
+    """Raise :class:`SpanError` or :class:`EventError` if ``edit`` would break an invariant.
+
+    Args:
+        edit: the edit, cascade included, before placeholder ids are assigned.
+        schema: the schema in force after the edit.
+        length: the document's length in code points.
+        stored_span: a stored span by id (None if there is none).
+        stored_relations: stored relations with the same ends as the given one.
+    """
+    added = {s.id: s for s in edit.add.spans}
+    removed = {s.id for s in edit.remove.spans} - added.keys()
+
+    def span_of(span_id: int) -> Span | None:
+        if span_id in added:
+            return added[span_id]
+        if span_id in removed:
+            return None
+        return stored_span(span_id)
+
+    for span in edit.add.spans:
+        _check_layer(span, edit)
+        check_span(span, length, schema)
+    triggers: set[int] = set()
+    for event in edit.add.events:
+        _check_layer(event, edit)
+        if event.trigger_id in triggers:
+            raise EventError("Two events cannot share one trigger span.")
+        triggers.add(event.trigger_id)
+        _check_event(event, schema, span_of)
+    seen: set[tuple[str, int, int]] = set()
+    gone_relations = {r.id for r in edit.remove.relations}
+    for rel in edit.add.relations:
+        _check_layer(rel, edit)
+        key = (rel.type, rel.arg1_id, rel.arg2_id)
+        twin = [r for r in stored_relations(rel) if r.id not in gone_relations and r.id != rel.id]
+        if key in seen or any((r.type, r.arg1_id, r.arg2_id) == key for r in twin):
+            raise EventError(f"These spans are already related by {rel.type}.")
+        seen.add(key)
+        _check_relation(rel, schema, span_of)
+
+
+def _check_layer(obj: Span | Event | Relation, edit: Edit) -> None:
+    if (obj.doc_id, obj.annotator) != (edit.doc_id, edit.annotator):
+        raise SpanError(
+            "An edit can only change one document and layer; "
+            f"got document {obj.doc_id} of {obj.annotator!r} in an edit of document "
+            f"{edit.doc_id} of {edit.annotator!r}."
+        )
+
+
+def _same_layer(span: Span | None, obj: Event | Relation, what: str) -> Span:
+    if span is None or (span.doc_id, span.annotator) != (obj.doc_id, obj.annotator):
+        raise EventError(f"The {what} must be a span of the same document and layer.")
+    return span
+
+
+def _check_event(event: Event, schema: Schema, span_of: SpanLookup) -> None:
+    etype = schema.event_type(event.type)
+    if etype is None:
+        raise EventError(f"{event.type} is not an event type of the project's schema.")
+    trigger = _same_layer(span_of(event.trigger_id), event, "trigger")
+    if trigger.label != event.type:
+        raise EventError(
+            f"An event of type {event.type} needs a trigger labelled {event.type}, "
+            f"not {trigger.label}."
+        )
+    seen: set[tuple[str, int]] = set()
+    for arg in event.arguments:
+        slot = etype.role(arg.role)
+        if slot is None:
+            raise EventError(f"{event.type} has no role {arg.role!r}.")
+        if arg.span_id == event.trigger_id:
+            raise EventError("An event's trigger cannot also be one of its arguments.")
+        if (arg.role, arg.span_id) in seen:
+            raise EventError(f"That span already fills {arg.role}.")
+        seen.add((arg.role, arg.span_id))
+        span = _same_layer(span_of(arg.span_id), event, f"argument {arg.role}")
+        if schema.role_check == "strict" and slot.allowed and span.label not in slot.allowed:
+            raise EventError(
+                f"Refused (strict role checks): {arg.role} of {event.type} allows "
+                f"{_names(slot.allowed)}, not {span.label}."
+            )
+
+
+def _check_relation(rel: Relation, schema: Schema, span_of: SpanLookup) -> None:
+    rtype = schema.relation_type(rel.type)
+    if rtype is None:
+        raise EventError(f"{rel.type} is not a relation type of the project's schema.")
+    if rel.arg1_id == rel.arg2_id:
+        raise EventError("A relation needs two different spans.")
+    a = _same_layer(span_of(rel.arg1_id), rel, "first end of a relation")
+    b = _same_layer(span_of(rel.arg2_id), rel, "second end of a relation")
+    if schema.role_check != "strict":
+        return
+    problems = []
+    if rtype.arg1 and a.label not in rtype.arg1:
+        problems.append(f"its first end allows {_names(rtype.arg1)}, not {a.label}")
+    if rtype.arg2 and b.label not in rtype.arg2:
+        problems.append(f"its second end allows {_names(rtype.arg2)}, not {b.label}")
+    if problems:
+        raise EventError(f"Refused (strict role checks): {rel.type}: {'; '.join(problems)}.")
