@@ -1,15 +1,12 @@
 """Composition root: opens the project, asks who is annotating, builds the window.
 
-It holds no logic of its own. Optional panels written as separate modules
-(``annotator.ui.events_wiring``, ``annotator.ui.transfer_dialogs``) are wired
-here with one ``install(window, project)`` call each.
+It holds no logic of its own. Every feature is wired here explicitly: the
+window, then the event/relation/schema tools and the transfer dialogs.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -19,10 +16,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.services.project import Project, open_project
+from annotator.ui import transfer_dialogs
 from annotator.ui.dialogs import ask_annotator_name
+from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.main_window import MainWindow
-
-EXTENSIONS = ("annotator.ui.events_wiring", "annotator.ui.transfer_dialogs")
 
 
 def open_gui_project(db: str | None) -> Project:
@@ -43,19 +40,11 @@ def choose_annotator(given: str | None) -> str | None:
     return name
 
 
-def install_extensions(window: MainWindow, project: Project) -> None:
-    """Call ``install(window, project)`` of each extension module that exists."""
-    for module_name in EXTENSIONS:
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
-        module.install(window, project)
-
-
 def build_window(project: Project, annotator: str, settings: QSettings | None = None) -> MainWindow:
-    """The main window with every extension installed."""
+    """The main window with the event tools and the transfer dialogs."""
     window = MainWindow(project, annotator, settings)
-    install_extensions(window, project)
+    install_event_tools(window, project)
+    transfer_dialogs.install(window, project)
     return window
 
 

@@ -1,49 +1,45 @@
 """Annotation use cases: create, relabel and delete spans, as undoable edits.
 
-Each method returns the :class:`Edit` it applied, with real ids filled in,
-so an undo stack can replay ``edit.inverse()`` and then ``edit`` again.
+Each method builds the smallest :class:`Edit` that says what the user asked
+for and hands it to the write service, which adds the cascade, validates and
+applies it. The returned edit (cascade and real ids included) is what an undo
+stack replays: ``edit.inverse()`` to undo, the edit itself to redo.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
+from annotator.core import cascade, validate
+from annotator.core.change import Change, Origin
 from annotator.core.errors import SpanError
 from annotator.core.model import Bundle, Edit, Event, Relation, Span
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
+from annotator.services.write import WriteService
 from annotator.store.repository import Repository
 
 
-def _follow_trigger(event: Event, span_id: int, label: str, schema: Schema) -> Event | None:
-    """``event`` after its trigger ``span_id`` is relabelled ``label``.
-
-    The event takes the new type (dropping roles the type lacks), or goes if
-    the new label is not an event type. Events that only use the span as an
-    argument are unchanged.
-    """
-    if event.trigger_id != span_id:
-        return event
-    etype = schema.event_type(label)
-    if etype is None:
-        return None
-    args = tuple(a for a in event.arguments if etype.role(a.role) is not None)
-    return replace(event, type=label, arguments=args)
-
-
 class AnnotationService:
-    """Reads and edits one project's annotations.
+    """Reads and edits one project's annotations (every write goes through ``write``).
 
     Signals:
-        changed: emitted with every applied :class:`Edit` (after it is committed).
+        changed: each committed :class:`Edit`, relayed from the write service.
     """
 
-    def __init__(self, repo: Repository, schema: Callable[[], Schema]) -> None:
+    def __init__(self, repo: Repository, write: WriteService) -> None:
         self._repo = repo
-        self._schema = schema
+        self._write = write
         self._lengths: dict[int, int] = {}
         self.changed: Signal[Edit] = Signal()
+        write.changed.connect(self._relay)
+
+    def _relay(self, change: Change) -> None:
+        for edit in change.edits:
+            self.changed.emit(edit)
+
+    def _schema(self) -> Schema:
+        return self._write.schema
 
     # -- reading -------------------------------------------------------------
     def spans(self, doc_id: int, annotator: str) -> list[Span]:
@@ -66,47 +62,38 @@ class AnnotationService:
         """Events and relations that use a span (what deleting it would touch)."""
         return self._repo.touching([span_id])
 
+    def preview(self, edit: Edit) -> Edit:
+        """``edit`` with the cascade it would get, without applying it (for confirmations)."""
+        events, relations = self._repo.touching([s.id for s in edit.remove.spans])
+        remove, add = cascade.expand(edit.remove, edit.add, events, relations, self._schema())
+        return replace(edit, remove=remove, add=add)
+
     # -- editing -------------------------------------------------------------
-    def apply(self, edit: Edit) -> Edit:
-        """Apply an edit in one transaction; return it with the ids actually used."""
-        added = self._repo.apply(edit.remove, edit.add)
-        done = replace(edit, add=added)
-        self.changed.emit(done)
-        return done
+    def apply(self, edit: Edit, origin: Origin = Origin.USER) -> Edit:
+        """Apply an edit through the write service; return it with cascade and real ids."""
+        return self._write.apply_edit(edit, origin)
 
     def check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
         """Raise :class:`SpanError` unless ``[start, end)`` and ``label`` are acceptable."""
-        length = self._length(doc_id)
-        if not 0 <= start < end <= length:
-            raise SpanError(
-                f"The span [{start}, {end}) is outside the document (0 to {length}) or empty."
-            )
-        if label not in self._schema().span_label_names():
-            raise SpanError(f"The label {label!r} is not in the project's schema.")
+        validate.check_span(
+            Span(0, doc_id, "", start, end, label), self._length(doc_id), self._schema()
+        )
 
     def create_span(self, doc_id: int, annotator: str, start: int, end: int, label: str) -> Edit:
         """Create a span and return the applied edit."""
-        self.check_span(doc_id, start, end, label)
         span = Span(0, doc_id, annotator, start, end, label)
         return self.apply(
             Edit(doc_id, annotator, add=Bundle(spans=(span,)), description=f"Tag {label}")
         )
 
     def relabel_span(self, span_id: int, label: str) -> Edit:
-        """Give a span a new label, keeping its id and everything that refers to it."""
+        """Give a span a new label, keeping its id; a relabelled trigger takes its event along."""
         old = self._require(span_id)
-        self.check_span(old.doc_id, old.start, old.end, label)
-        events, relations = self._repo.touching([span_id])
-        new = replace(old, label=label)
-        keep = Bundle(events=tuple(events), relations=tuple(relations))
-        followed = tuple(
-            f for e in events if (f := _follow_trigger(e, span_id, label, self._schema()))
-        )
         edit = Edit(
             old.doc_id,
             old.annotator,
-            remove=Bundle((old,), keep.events, keep.relations),
-            add=Bundle((new,), followed, keep.relations),
+            remove=Bundle((old,)),
+            add=Bundle((replace(old, label=label),)),
             description=f"Relabel {old.label} → {label}",
         )
         return self.apply(edit)
@@ -120,19 +107,11 @@ class AnnotationService:
         if not span_ids:
             raise SpanError("No span is selected, so nothing was deleted.")
         spans = [self._require(i) for i in span_ids]
-        doomed = set(span_ids)
-        events, relations = self._repo.touching(span_ids)
-        kept_events = tuple(
-            replace(e, arguments=tuple(a for a in e.arguments if a.span_id not in doomed))
-            for e in events
-            if e.trigger_id not in doomed
-        )
         first = spans[0]
         edit = Edit(
             first.doc_id,
             first.annotator,
-            remove=Bundle(tuple(spans), tuple(events), tuple(relations)),
-            add=Bundle(events=kept_events),
+            remove=Bundle(tuple(spans)),
             description="Delete span" if len(spans) == 1 else f"Delete {len(spans)} spans",
         )
         return self.apply(edit)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from annotator.core.change import Change
 from annotator.core.errors import DocumentRejected
 from annotator.core.model import Document, DocumentSummary, ImportOutcome, ImportReport, Status
 from annotator.core.signal import Signal
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, normalize_text, text_sha256
+from annotator.services.write import NewDocument, WriteService
 from annotator.store.repository import Repository
 
 # progress(done, total, current_name) -> False to cancel
@@ -35,9 +37,18 @@ class DocumentService:
             document list changes: a new document, a status change.
     """
 
-    def __init__(self, repo: Repository) -> None:
+    def __init__(self, repo: Repository, write: WriteService) -> None:
         self._repo = repo
+        self._write = write
         self.changed: Signal[int | None] = Signal()
+        write.changed.connect(self._relay)
+
+    def _relay(self, change: Change) -> None:
+        touched = {s.doc_id for s in change.statuses} | set(change.new_documents)
+        if len(touched) == 1:
+            self.changed.emit(touched.pop())
+        elif touched:
+            self.changed.emit(None)
 
     def summaries(self, annotator: str) -> list[DocumentSummary]:
         """Every document with its status and span count for ``annotator``."""
@@ -61,8 +72,7 @@ class DocumentService:
 
     def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
         """Record a document's status for one annotator."""
-        self._repo.set_status(doc_id, annotator, status)
-        self.changed.emit(doc_id)
+        self._write.set_status(doc_id, annotator, status)
 
     def add_text(self, name: str, text: str) -> tuple[int, bool]:
         """Store ``text`` (normalized) as a document unless it is already there.
@@ -76,13 +86,7 @@ class DocumentService:
 
     def _store(self, name: str, text: str) -> tuple[int, bool]:
         """Store already-normalized text unless a document with the same hash exists."""
-        sha = text_sha256(text)
-        existing = self._repo.document_id_for_sha(sha)
-        if existing is not None:
-            return existing, False
-        doc_id = self._repo.add_document(name, text, sha)
-        self.changed.emit(doc_id)
-        return doc_id, True
+        return self._write.add_documents([NewDocument(name, text, text_sha256(text))])[0]
 
     def import_file(self, path: Path) -> ImportOutcome:
         """Import one text file; problems become a "rejected" outcome, never an exception."""

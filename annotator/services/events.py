@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import EventError
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span
 from annotator.core.schema import EventType, Schema
 
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 NEW_SPAN = -1
 
 
-class EventError(AnnotatorError):
-    """An event or relation edit is not acceptable (the project is unchanged)."""
+__all__ = ["NEW_SPAN", "EventError", "EventService", "Outcome"]
 
 
 @dataclass(frozen=True)
@@ -155,14 +154,12 @@ class EventService:
         existing = self.event_for_trigger(span)
         if existing is not None:
             return self.change_type(existing, etype)
-        evs, rels = self._ann.dependents(span_id)
-        new_span = replace(span, label=etype)
         event = Event(0, span.doc_id, span.annotator, etype, span.id)
         edit = Edit(
             span.doc_id,
             span.annotator,
-            remove=Bundle((span,), tuple(evs), tuple(rels)),
-            add=Bundle((new_span,), (*evs, event), tuple(rels)),
+            remove=Bundle((span,)),
+            add=Bundle((replace(span, label=etype),), (event,)),
             description=f"Event {etype}",
         )
         return self._ann.apply(edit)
@@ -178,17 +175,11 @@ class EventService:
         kept = tuple(a for a in event.arguments if schema_type.role(a.role) is not None)
         dropped = len(event.arguments) - len(kept)
         note = f" (drops {dropped} argument{'s' if dropped != 1 else ''})" if dropped else ""
-        evs, rels = self._ann.dependents(trigger.id)
-        others = tuple(e for e in evs if e.id != event.id)
         edit = Edit(
             event.doc_id,
             event.annotator,
-            remove=Bundle((trigger,), tuple(evs), tuple(rels)),
-            add=Bundle(
-                (replace(trigger, label=etype),),
-                (replace(event, type=etype, arguments=kept), *others),
-                tuple(rels),
-            ),
+            remove=Bundle((trigger,)),
+            add=Bundle((replace(trigger, label=etype),)),
             description=f"Event type {event.type} → {etype}{note}",
         )
         return self._ann.apply(edit)

@@ -10,8 +10,10 @@ from annotator.core.model import ImportReport
 from annotator.services.annotations import AnnotationService
 from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
+from annotator.services.write import WriteService
 from annotator.store.engine import open_sqlite
 from annotator.store.repository import Repository
+from annotator.store.writer import Writer
 
 if TYPE_CHECKING:
     from annotator.services.transfer import TransferService
@@ -25,6 +27,7 @@ class Project:
 
     path: Path
     repo: Repository
+    write: WriteService
     documents: DocumentService
     annotations: AnnotationService
     schemas: SchemaService
@@ -42,7 +45,7 @@ class Project:
         if self.repo.meta(SEEDED_KEY) is not None or not seeds_dir.is_dir():
             return None
         report = self.documents.import_paths([seeds_dir])
-        self.repo.set_meta(SEEDED_KEY, str(seeds_dir))
+        self.write.set_meta(SEEDED_KEY, str(seeds_dir))
         return report
 
     def transfer(self) -> TransferService:
@@ -59,12 +62,14 @@ class Project:
 def open_project(path: Path | str) -> Project:
     """Open or create the project file at ``path`` (migrating it if needed)."""
     path = Path(path)
-    repo = Repository(open_sqlite(path))
-    schemas = SchemaService(repo)
+    engine = open_sqlite(path)
+    repo = Repository(engine)
+    write = WriteService(Writer(engine))
     return Project(
         path=path,
         repo=repo,
-        documents=DocumentService(repo),
-        annotations=AnnotationService(repo, lambda: schemas.schema),
-        schemas=schemas,
+        write=write,
+        documents=DocumentService(repo, write),
+        annotations=AnnotationService(repo, write),
+        schemas=SchemaService(repo, write),
     )

@@ -11,15 +11,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.core import cascade
 from annotator.core import schema as schema_io
+from annotator.core.change import Change, Origin, split_by_layer
 from annotator.core.errors import SchemaError
-from annotator.core.model import Argument, Bundle, Event, Relation, Span
+from annotator.core.model import Argument, Bundle, Event, Relation
 from annotator.core.schema import EventType, Label, Role, Schema
 from annotator.core.signal import Signal
 from annotator.services import schema_edit
 from annotator.services.schema_edit import Item, Target
 
 if TYPE_CHECKING:
+    from annotator.services.write import WriteService
     from annotator.store.repository import Repository
 
 
@@ -51,36 +54,35 @@ class SchemaChange:
 
 
 class SchemaService:
-    """Holds the project's schema; every change is validated and stored at once.
+    """Plans schema edits; every change is applied by the write service.
 
     Signals:
-        changed: emitted with the new :class:`Schema` after it is stored.
-        annotations_changed: emitted with each applied :class:`SchemaChange`
-            (after ``changed``), since it may have renamed or deleted annotations.
+        changed: emitted with the new :class:`Schema` after it is stored (by
+            this window, an import, or another program noticed on a write).
     """
 
-    def __init__(self, repo: Repository) -> None:
+    def __init__(self, repo: Repository, write: WriteService) -> None:
         self._repo = repo
-        body = repo.schema_json()
-        if body is None:
-            self._schema = schema_io.default_schema()
-            repo.set_schema_json(schema_io.to_json(self._schema))
-        else:
-            self._schema = schema_io.from_json(body)
+        self._write = write
         self.changed: Signal[Schema] = Signal()
-        self.annotations_changed: Signal[SchemaChange] = Signal()
+        write.changed.connect(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        if change.schema_after is not None:
+            self.changed.emit(change.schema_after)
+
+    @property
+    def _schema(self) -> Schema:
+        return self._write.schema
 
     @property
     def schema(self) -> Schema:
         """The current schema."""
-        return self._schema
+        return self._write.schema
 
     def replace(self, schema: Schema) -> None:
-        """Validate and store a new schema."""
-        schema_io.validate(schema)
-        self._repo.set_schema_json(schema_io.to_json(schema))
-        self._schema = schema
-        self.changed.emit(schema)
+        """Validate and store a new schema (annotations are left as they are)."""
+        self._write.replace_schema(schema)
 
     def set_role_check(self, mode: str) -> SchemaChange:
         """Plan switching role checks to "lenient" or "strict"."""
@@ -105,7 +107,7 @@ class SchemaService:
         new = new.strip()
         if target.kind in ("label", "event") and self._repo.spans_with_labels([new]):
             raise SchemaError(f"Some spans already carry the label {new!r}; pick another name.")
-        remove, add = self._renamed(target, new)
+        remove, add = self._renamed(target, new, after)
         return SchemaChange(self._schema, after, remove, add, f"Rename {target.describe()} → {new}")
 
     def plan_delete(self, target: Target) -> SchemaChange:
@@ -114,56 +116,59 @@ class SchemaService:
         ``removed_count()`` of the result says how many annotations would go.
         """
         after = schema_edit.delete(self._schema, target)
-        remove, add = self._deleted(target)
+        remove, add = self._deleted(target, after)
         return SchemaChange(self._schema, after, remove, add, f"Delete {target.describe()}")
 
-    def apply(self, change: SchemaChange) -> None:
+    def apply(self, change: SchemaChange, origin: Origin = Origin.USER) -> None:
         """Store ``change`` (schema and annotations) in one transaction.
+
+        ``origin`` is UNDO when an undo stack replays a change or its inverse.
 
         Raises:
             SchemaError: the project's schema is no longer ``change.before``,
                 or ``change.after`` is invalid (e.g. a hotkey clash).
         """
-        if schema_io.to_json(change.before) != schema_io.to_json(self._schema):
-            raise SchemaError("The schema changed since this edit was planned.")
-        schema_io.validate(change.after)
-        self._repo.apply_with_schema(change.remove, change.add, schema_io.to_json(change.after))
-        self._schema = change.after
-        self.changed.emit(change.after)
-        self.annotations_changed.emit(change)
+        self._write.apply(
+            Change(
+                split_by_layer(change.remove, change.add, change.description),
+                change.before,
+                change.after,
+                description=change.description,
+                origin=origin,
+            )
+        )
 
     def _plain(self, after: Schema, description: str) -> SchemaChange:
         schema_io.validate(after)
         return SchemaChange(self._schema, after, description=description)
 
     # -- the annotations an edit touches -------------------------------------
-    def _renamed(self, target: Target, new: str) -> tuple[Bundle, Bundle]:
+    def _renamed(self, target: Target, new: str, after: Schema) -> tuple[Bundle, Bundle]:
         old = target.name
-        spans: list[Span] = []
-        events: list[Event] = []
-        relations: list[Relation] = []
         if target.kind in ("label", "event"):
             spans = self._repo.spans_with_labels([old])
-            events, relations = self._repo.touching([sp.id for sp in spans])
-        if target.kind == "event":
-            events = _union(events, self._repo.events_of_types([old]))
+            events, relations = self._repo.touching(sp.id for sp in spans)
+            relabelled = Bundle(tuple(replace(sp, label=new) for sp in spans))
+            return cascade.expand(Bundle(tuple(spans)), relabelled, events, relations, after)
+        evs: list[Event] = []
+        rels: list[Relation] = []
         if target.kind == "role":
-            events = [
+            evs = [
                 e
                 for e in self._repo.events_of_types([target.parent])
                 if any(a.role == old for a in e.arguments)
             ]
         if target.kind == "relation":
-            relations = self._repo.relations_of_types([old])
-        remove = Bundle(tuple(spans), tuple(events), tuple(relations))
+            rels = self._repo.relations_of_types([old])
+        remove = Bundle((), tuple(evs), tuple(rels))
         add = Bundle(
-            tuple(replace(sp, label=new) for sp in spans),
-            tuple(_rename_in_event(e, target, new) for e in events),
-            tuple(replace(r, type=new) if r.type == old else r for r in relations),
+            (),
+            tuple(_rename_in_event(e, target, new) for e in evs),
+            tuple(replace(r, type=new) for r in rels),
         )
         return remove, add
 
-    def _deleted(self, target: Target) -> tuple[Bundle, Bundle]:
+    def _deleted(self, target: Target, after: Schema) -> tuple[Bundle, Bundle]:
         name = target.name
         if target.kind == "relation":
             return Bundle(relations=tuple(self._repo.relations_of_types([name]))), Bundle()
@@ -179,16 +184,8 @@ class SchemaService:
             )
             return Bundle(events=tuple(events)), Bundle(events=kept)
         spans = self._repo.spans_with_labels([name])
-        doomed = {sp.id for sp in spans}
-        events, relations = self._repo.touching(doomed)
-        if target.kind == "event":
-            events = _union(events, self._repo.events_of_types([name]))
-        survivors = tuple(
-            replace(e, arguments=tuple(a for a in e.arguments if a.span_id not in doomed))
-            for e in events
-            if e.trigger_id not in doomed and e.type != name
-        )
-        return Bundle(tuple(spans), tuple(events), tuple(relations)), Bundle(events=survivors)
+        events, relations = self._repo.touching(sp.id for sp in spans)
+        return cascade.expand(Bundle(tuple(spans)), Bundle(), events, relations, after)
 
     def plan_import(self, path: Path) -> SchemaChange:
         """Plan replacing the schema with one read from a JSON file (validated first).
@@ -210,9 +207,9 @@ class SchemaService:
 
     def import_from(self, path: Path) -> Schema:
         """Replace the schema with one read from a JSON file (validated first)."""
-        schema = schema_io.from_json(Path(path).read_text(encoding="utf-8"))
-        self.replace(schema)
-        return schema
+        change = self.plan_import(path)
+        self.replace(change.after)
+        return change.after
 
 
 def _target_of(item: Item, parent: str) -> Target:
@@ -223,11 +220,6 @@ def _target_of(item: Item, parent: str) -> Target:
     if isinstance(item, EventType):
         return Target("event", item.name)
     return Target("relation", item.name)
-
-
-def _union(a: list[Event], b: list[Event]) -> list[Event]:
-    seen = {e.id for e in a}
-    return a + [e for e in b if e.id not in seen]
 
 
 def _rename_in_event(e: Event, target: Target, new: str) -> Event:

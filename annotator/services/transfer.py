@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Bundle, ImportOutcome, ImportReport, Status
-from annotator.core.schema import Label
+from annotator.core.schema import Label, Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document
+from annotator.errorlog import unexpected_message
 from annotator.formats import conll
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.services.write import LayerImport, NewDocument
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -213,8 +215,6 @@ def import_annotations(
         report.outcomes.append(_import_file(project, path, request))
     if progress is not None:
         progress(len(files), len(files), "")
-    if report.added:
-        project.documents.changed.emit(None)
     return report
 
 
@@ -230,21 +230,35 @@ def _read_options(project: Project, request: ImportRequest) -> ReadOptions:
 
 
 def _import_file(project: Project, path: Path, request: ImportRequest) -> ImportOutcome:
+    """Read, check and store one file; any failure becomes a "rejected" outcome."""
     opts = _read_options(project, request)
     try:
         loaded = _load(path, request.format, opts)
-        _check_layers(project, loaded.docs, request, str(path))
+        _check_unique(loaded.docs, str(path))
         items = [
-            (d.name, d.text, d.document.sha256, Bundle(d.spans, d.events, d.relations))
+            LayerImport(
+                NewDocument(d.name, d.text, d.document.sha256),
+                Bundle(d.spans, d.events, d.relations),
+            )
             for d in loaded.docs
         ]
-        doc_ids = project.repo.import_layers(request.annotator, items, request.replace)
-        _add_labels(project, opts.added)
-        _mark_started(project, doc_ids, request.annotator)
-    except AnnotatorError as exc:
+        change = project.write.import_layers(
+            request.annotator,
+            items,
+            replace_layer=request.replace,
+            new_labels=_label_adder(opts.added) if opts.added else None,
+            description=f"Import {path.name}",
+        )
+    except FormatError as exc:
         return ImportOutcome(str(path), "rejected", str(exc))
+    except AnnotatorError as exc:
+        return ImportOutcome(str(path), "rejected", f"{path}: {exc}")
     except OSError as exc:
         return ImportOutcome(str(path), "rejected", f"{path}: cannot be read ({exc.strerror}).")
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+        return ImportOutcome(
+            str(path), "rejected", f"{path}: " + unexpected_message(exc, f"importing {path}")
+        )
     spans = sum(len(d.spans) for d in loaded.docs)
     events = sum(len(d.events) for d in loaded.docs)
     relations = sum(len(d.relations) for d in loaded.docs)
@@ -256,7 +270,8 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
         message += " Labels added to the schema: " + ", ".join(sorted(opts.added)) + "."
     for note in loaded.notes:
         message += " " + note
-    return ImportOutcome(str(path), "added", message, doc_ids[0] if doc_ids else None)
+    first = change.edits[0].doc_id if change.edits else None
+    return ImportOutcome(str(path), "added", message, first)
 
 
 def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
@@ -268,42 +283,23 @@ def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
     return _Loaded(docs, notes)
 
 
-def _check_layers(
-    project: Project, docs: list[AnnotatedDocument], request: ImportRequest, path: str
-) -> None:
+def _check_unique(docs: list[AnnotatedDocument], path: str) -> None:
     shas = [d.document.sha256 for d in docs]
     if len(set(shas)) != len(shas):
         raise FormatError(path, None, "the same document text appears twice in the file.")
-    if request.replace or project.repo.find_annotator(request.annotator) is None:
-        return
-    for doc in docs:
-        doc_id = project.repo.document_id_for_sha(doc.document.sha256)
-        if doc_id is None:
-            continue
-        count = len(project.annotations.spans(doc_id, request.annotator))
-        if count:
-            raise FormatError(
-                path,
-                None,
-                f"document {doc.name!r} already has {count} spans by {request.annotator!r}. "
-                "Import with --replace to overwrite them, or into another annotator.",
-            )
 
 
-def _mark_started(project: Project, doc_ids: list[int], annotator: str) -> None:
-    for doc_id in doc_ids:
-        if project.documents.status(doc_id, annotator) is Status.NEW:
-            project.documents.set_status(doc_id, annotator, Status.IN_PROGRESS)
+def _label_adder(names: set[str]) -> Callable[[Schema], Schema]:
+    """A schema edit that adds the labels ``names`` lacks (run inside the import's transaction)."""
 
+    def add(schema: Schema) -> Schema:
+        for name in sorted(names):
+            if schema.label(name) is None:
+                color = _PALETTE[sum(map(ord, name)) % len(_PALETTE)]
+                schema = schema.with_label(Label(name, color))
+        return schema
 
-def _add_labels(project: Project, names: set[str]) -> None:
-    schema = project.schemas.schema
-    for name in sorted(names):
-        if schema.label(name) is None:
-            color = _PALETTE[sum(map(ord, name)) % len(_PALETTE)]
-            schema = schema.with_label(Label(name, color))
-    if names:
-        project.schemas.replace(schema)
+    return add
 
 
 class TransferService:

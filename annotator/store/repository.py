@@ -1,23 +1,24 @@
-"""The repository: the only place that builds queries (with :mod:`annotator.store.rows`).
+"""The repository: reads only (with :mod:`annotator.store.rows`).
 
-Every public method runs in its own transaction and commits before it
-returns, so each edit is on disk as soon as the call ends.
+Every change goes through :mod:`annotator.store.writer`, used only by the
+write service. Each read runs in its own short (deferred) transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.core.model import Bundle, Document, DocumentSummary, Event, Relation, Span, Status
+from annotator.core.model import Document, DocumentSummary, Event, Relation, Span, Status
 from annotator.store import rows
 from annotator.store.models import (
     AnnotatorRow,
     ArgumentRow,
+    ChangeRow,
     DocumentRow,
     EventRow,
     MetaRow,
@@ -26,6 +27,18 @@ from annotator.store.models import (
     SpanRow,
     StatusRow,
 )
+
+
+@dataclass(frozen=True)
+class LoggedChange:
+    """One change-log entry: which writer changed which layer, and how."""
+
+    id: int
+    session: str
+    origin: str
+    doc_id: int | None
+    annotator: str | None
+    description: str
 
 
 class Repository:
@@ -53,41 +66,13 @@ class Repository:
             row = s.get(MetaRow, key)
             return row.value if row else None
 
-    def set_meta(self, key: str, value: str) -> None:
-        """Store a project fact."""
-        with self._tx() as s:
-            s.merge(MetaRow(key=key, value=value))
-
     def schema_json(self) -> str | None:
         """The project's schema as JSON, or None for a new project."""
         with self._tx() as s:
             row = s.get(SchemaRow, 1)
             return row.body if row else None
 
-    def set_schema_json(self, body: str) -> None:
-        """Replace the project's schema."""
-        with self._tx() as s:
-            s.merge(SchemaRow(id=1, body=body))
-
     # -- annotators ----------------------------------------------------------
-    def annotator_id(self, name: str, kind: str = "human") -> int:
-        """The id of annotator ``name``, created on first use."""
-        if name in self._annotator_ids:
-            return self._annotator_ids[name]
-        with self._tx() as s:
-            return self._aid(s, name, kind)
-
-    def _aid(self, s: Session, name: str, kind: str = "human") -> int:
-        if name not in self._annotator_ids:
-            row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
-            if row is None:
-                row = AnnotatorRow(name=name, kind=kind)
-                s.add(row)
-                s.flush()
-            self._annotator_ids[name] = row.id
-            self._annotator_names[row.id] = name
-        return self._annotator_ids[name]
-
     def find_annotator(self, name: str) -> int | None:
         """The id of annotator ``name`` if it exists (never creates one)."""
         if name in self._annotator_ids:
@@ -117,14 +102,6 @@ class Repository:
         """The id of the document with this text hash, if any."""
         with self._tx() as s:
             return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
-
-    def add_document(self, name: str, text: str, sha256: str) -> int:
-        """Store a new document and return its id."""
-        with self._tx() as s:
-            row = DocumentRow(name=name, text=text, sha256=sha256, length=len(text))
-            s.add(row)
-            s.flush()
-            return row.id
 
     def document(self, doc_id: int) -> Document:
         """Load one document with its full text."""
@@ -197,12 +174,6 @@ class Repository:
             row = s.get(StatusRow, (doc_id, aid))
             return Status(row.status) if row else Status.NEW
 
-    def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
-        """Record a document's status for one annotator."""
-        aid = self.annotator_id(annotator)
-        with self._tx() as s:
-            s.merge(StatusRow(doc_id=doc_id, annotator_id=aid, status=status.value))
-
     # -- spans ---------------------------------------------------------------
     def spans(self, doc_id: int, annotator: str) -> list[Span]:
         """All spans of one document in one annotator's layer, by start offset."""
@@ -255,40 +226,6 @@ class Repository:
             namer = self._namer(s)
             return rows.load_events(s, ev_where, namer), rows.load_relations(s, rel_where, namer)
 
-    def apply(self, remove: Bundle, add: Bundle) -> Bundle:
-        """Delete ``remove`` then insert ``add``, in one transaction.
-
-        Ids in ``add`` are kept, so re-inserting what an earlier edit removed
-        restores it exactly. Id 0 asks for a new id (only for spans that no
-        event or relation in the same bundle refers to). A negative span id is
-        a placeholder: the span gets a new id, and events and relations in the
-        same bundle that refer to the placeholder get that id. Returns ``add``
-        with the ids actually used.
-        """
-        with self._tx() as s:
-            return self._apply(s, remove, add)
-
-    def _apply(self, s: Session, remove: Bundle, add: Bundle) -> Bundle:
-        rows.delete_bundle(s, remove)
-        spans = tuple(rows.insert_span(s, self._aid(s, sp.annotator), sp) for sp in add.spans)
-        ids = {old.id: new.id for old, new in zip(add.spans, spans, strict=True) if old.id < 0}
-        events = tuple(
-            rows.insert_event(s, self._aid(s, e.annotator), rows.remap_event(e, ids))
-            for e in add.events
-        )
-        relations = tuple(
-            rows.insert_relation(s, self._aid(s, r.annotator), rows.remap_relation(r, ids))
-            for r in add.relations
-        )
-        return Bundle(spans, events, relations)
-
-    def apply_with_schema(self, remove: Bundle, add: Bundle, schema_body: str) -> Bundle:
-        """Like :meth:`apply`, and store a new schema in the same transaction."""
-        with self._tx() as s:
-            done = self._apply(s, remove, add)
-            s.merge(SchemaRow(id=1, body=schema_body))
-            return done
-
     def spans_with_labels(self, labels: Iterable[str]) -> list[Span]:
         """Every span, in any document and layer, whose label is one of ``labels``."""
         with self._tx() as s:
@@ -304,65 +241,28 @@ class Repository:
         with self._tx() as s:
             return rows.load_relations(s, RelationRow.type.in_(list(types)), self._namer(s))
 
-    # -- bulk import -----------------------------------------------------------
-    def import_layers(
-        self, annotator: str, items: list[tuple[str, str, str, Bundle]], replace: bool
-    ) -> list[int]:
-        """Store several documents' annotations for one annotator in ONE transaction.
-
-        Each item is ``(name, text, sha256, bundle)``. A document is matched by
-        its SHA-256, or added. Span ids in ``bundle`` are local: spans get new
-        ids, and events and relations are remapped to them. With ``replace``,
-        the annotator's existing layer on each document is deleted first.
-        Returns the document ids, in order. Nothing is written if anything fails.
-        """
-        self.annotator_id(annotator)  # created in its own transaction, so the cache stays valid
+    # -- the change log ---------------------------------------------------------------
+    def last_change_id(self) -> int:
+        """The id of the newest change-log entry (0 if none)."""
         with self._tx() as s:
-            aid = self._aid(s, annotator)
-            return [self._import_one(s, aid, annotator, item, replace) for item in items]
+            return int(s.scalar(select(func.max(ChangeRow.id))) or 0)
 
-    def _import_one(
-        self,
-        s: Session,
-        aid: int,
-        annotator: str,
-        item: tuple[str, str, str, Bundle],
-        replace_: bool,
-    ) -> int:
-        name, text, sha, bundle = item
-        doc_id = s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha))
-        if doc_id is None:
-            row = DocumentRow(name=name, text=text, sha256=sha, length=len(text))
-            s.add(row)
-            s.flush()
-            doc_id = row.id
-        if replace_:
-            rows.clear_layer(s, doc_id, aid)
-        self._apply(s, Bundle(), _as_placeholders(bundle, int(doc_id), annotator))
-        return int(doc_id)
+    def changes_since(self, change_id: int) -> list[LoggedChange]:
+        """Change-log entries newer than ``change_id``, oldest first."""
+        with self._tx() as s:
+            found = s.execute(
+                select(
+                    ChangeRow.id,
+                    ChangeRow.session,
+                    ChangeRow.origin,
+                    ChangeRow.doc_id,
+                    ChangeRow.annotator,
+                    ChangeRow.description,
+                )
+                .where(ChangeRow.id > change_id)
+                .order_by(ChangeRow.id)
+            )
+            return [LoggedChange(*row) for row in found]
 
     def _namer(self, s: Session) -> rows.NameOf:
         return lambda annotator_id: self._name_of(s, annotator_id)
-
-
-def _as_placeholders(bundle: Bundle, doc_id: int, annotator: str) -> Bundle:
-    """Rewrite a file's local span ids as placeholders (negative) for :meth:`Repository.apply`."""
-    ids = {sp.id: -(i + 1) for i, sp in enumerate(bundle.spans)}
-    used = {e.trigger_id for e in bundle.events} | {
-        a.span_id for e in bundle.events for a in e.arguments
-    }
-    used |= {r.arg1_id for r in bundle.relations} | {r.arg2_id for r in bundle.relations}
-    if not used <= ids.keys():
-        raise ValueError(f"annotations refer to spans not in the file: {sorted(used - ids.keys())}")
-    spans = tuple(
-        replace(sp, id=ids[sp.id], doc_id=doc_id, annotator=annotator) for sp in bundle.spans
-    )
-    events = tuple(
-        replace(rows.remap_event(e, ids), id=0, doc_id=doc_id, annotator=annotator)
-        for e in bundle.events
-    )
-    relations = tuple(
-        replace(rows.remap_relation(r, ids), id=0, doc_id=doc_id, annotator=annotator)
-        for r in bundle.relations
-    )
-    return Bundle(spans, events, relations)

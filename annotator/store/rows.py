@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.model import Argument, Bundle, Event, Relation, Span
@@ -156,12 +156,54 @@ def delete_bundle(s: Session, bundle: Bundle) -> None:
         s.execute(delete(SpanRow).where(SpanRow.id.in_([sp.id for sp in bundle.spans])))
 
 
-def clear_layer(s: Session, doc_id: int, aid: int) -> None:
-    """Delete one annotator's whole layer on one document."""
-    ev_ids = select(EventRow.id).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid)
-    s.execute(delete(ArgumentRow).where(ArgumentRow.event_id.in_(ev_ids)))
-    s.execute(delete(EventRow).where(EventRow.doc_id == doc_id, EventRow.annotator_id == aid))
+def update_span(s: Session, aid: int, sp: Span) -> Span:
+    """Change a stored span in place (rows that refer to it are untouched)."""
     s.execute(
-        delete(RelationRow).where(RelationRow.doc_id == doc_id, RelationRow.annotator_id == aid)
+        update(SpanRow)
+        .where(SpanRow.id == sp.id)
+        .values(
+            doc_id=sp.doc_id,
+            annotator_id=aid,
+            start=sp.start,
+            end=sp.end,
+            label=sp.label,
+            attributes=dump(sp.attributes),
+        )
     )
-    s.execute(delete(SpanRow).where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid))
+    return replace(sp, attributes=dict(sp.attributes))
+
+
+def update_event(s: Session, aid: int, e: Event) -> Event:
+    """Change a stored event in place; its arguments are replaced."""
+    s.execute(
+        update(EventRow)
+        .where(EventRow.id == e.id)
+        .values(
+            doc_id=e.doc_id,
+            annotator_id=aid,
+            type=e.type,
+            trigger_span_id=e.trigger_id,
+            attributes=dump(e.attributes),
+        )
+    )
+    s.execute(delete(ArgumentRow).where(ArgumentRow.event_id == e.id))
+    for pos, arg in enumerate(e.arguments):
+        s.add(ArgumentRow(event_id=e.id, role=arg.role, span_id=arg.span_id, position=pos))
+    s.flush()
+    return e
+
+
+def update_relation(s: Session, aid: int, r: Relation) -> Relation:
+    """Change a stored relation in place."""
+    s.execute(
+        update(RelationRow)
+        .where(RelationRow.id == r.id)
+        .values(
+            doc_id=r.doc_id,
+            annotator_id=aid,
+            type=r.type,
+            arg1_span_id=r.arg1_id,
+            arg2_span_id=r.arg2_id,
+        )
+    )
+    return r

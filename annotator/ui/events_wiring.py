@@ -7,16 +7,13 @@ lets a label hotkey fill an armed event role, and adds Edit → Schema editor.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Bundle, Edit, Event, Relation, Span
 from annotator.services.events import EventService
-from annotator.services.schema import SchemaChange
 from annotator.ui.event_panel import EditorContext, EventPanel, follow
 from annotator.ui.relation_panel import RelationPanel
 from annotator.ui.schema_editor import SchemaEditor
@@ -71,7 +68,6 @@ class EventTools(QObject):
         for panel in (self.event_panel, self.relation_panel):
             panel.overlaysChanged.connect(self.update_overlays)
         window.documentChanged.connect(lambda _doc: self._on_document())
-        follow(project.schemas.annotations_changed, self, self._on_schema_change)
         follow(project.schemas.changed, self, lambda _s: self._on_document())
 
     # -- handlers the window calls ---------------------------------------------
@@ -102,15 +98,7 @@ class EventTools(QObject):
 
     def _take_over_tagging(self) -> None:
         """A label hotkey on new text fills the armed event role, if one is armed."""
-        tagging = self._window.tagging
-        original: Callable[[str, int, int], Edit | None] = tagging.create_span
-
-        def create_span(label: str, start: int, end: int) -> Edit | None:
-            if self.event_panel.fill_with_new_span(label, start, end):
-                return None
-            return original(label, start, end)
-
-        setattr(tagging, "create_span", create_span)  # noqa: B010 (instance override)
+        self._window.tagging.fill_armed_role = self.event_panel.fill_with_new_span
 
     # -- schema editor ---------------------------------------------------------
     def open_schema_editor(self) -> SchemaEditor:
@@ -124,17 +112,6 @@ class EventTools(QObject):
         self.schema_editor.raise_()
         return self.schema_editor
 
-    def _on_schema_change(self, change: SchemaChange) -> None:
-        """Tell every view about the annotations a schema edit renamed or removed."""
-        groups: dict[tuple[int, str], tuple[list[object], list[object]]] = {}
-        for side, bundle in ((0, change.remove), (1, change.add)):
-            objs: list[Span | Event | Relation] = [*bundle.spans, *bundle.events, *bundle.relations]
-            for obj in objs:
-                groups.setdefault((obj.doc_id, obj.annotator), ([], []))[side].append(obj)
-        for (doc_id, annotator), (removed, added) in groups.items():
-            edit = Edit(doc_id, annotator, _bundle(removed), _bundle(added), change.description)
-            self._project.annotations.changed.emit(edit)
-
     # -- view ------------------------------------------------------------------
     def _on_document(self) -> None:
         self.event_panel.refresh()
@@ -147,21 +124,8 @@ class EventTools(QObject):
         self._window.pane.set_overlays(overlays)
 
 
-def _bundle(objects: list[object]) -> Bundle:
-    return Bundle(
-        tuple(o for o in objects if isinstance(o, Span)),
-        tuple(o for o in objects if isinstance(o, Event)),
-        tuple(o for o in objects if isinstance(o, Relation)),
-    )
-
-
 def install_event_tools(window: MainWindow, project: Project) -> EventTools:
     """Install the event, relation and schema tools; returns them (also ``window.event_tools``)."""
     tools = EventTools(window, project)
     window.event_tools = tools  # type: ignore[attr-defined]
     return tools
-
-
-def install(window: MainWindow, project: Project) -> None:
-    """Extension entry point used by :func:`annotator.app.install_extensions`."""
-    install_event_tools(window, project)

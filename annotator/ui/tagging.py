@@ -56,6 +56,8 @@ class TaggingController:
         self._project = project
         self._parent = parent
         self.event_type_handler: EventTypeHandler = self.create_trigger
+        # set by the event tools: fills an armed event role with new text (True if it did)
+        self.fill_armed_role: Callable[[str, int, int], bool] = lambda _label, _s, _e: False
         self.relation_type_handler: RelationTypeHandler = self._no_relations
         self.confirm_cascade: Callable[[str], bool] = self._ask
 
@@ -80,7 +82,8 @@ class TaggingController:
             if target is None:
                 self._bench.show_message("The selection holds no word to tag.")
                 return
-            self.create_span(label, *target)
+            if not self.fill_armed_role(label, *target):
+                self.create_span(label, *target)
         elif pane.selected_span_ids():
             self.relabel_selected(label)
         else:

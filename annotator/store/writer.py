@@ -1,0 +1,249 @@
+"""Write transactions: the only code that changes rows.
+
+Only :class:`annotator.services.write.WriteService` uses this module (an
+import-linter contract checks it). Each :meth:`Writer.transaction` is one
+``BEGIN IMMEDIATE`` transaction: it takes the write lock first, so checks made
+inside it ("does this layer have spans?", "what is the schema now?") still
+hold when it writes, whatever other processes do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from annotator.core.model import Bundle, Event, Relation, Span, Status
+from annotator.store import rows
+from annotator.store.engine import writer_engine
+from annotator.store.models import (
+    AnnotatorRow,
+    ArgumentRow,
+    ChangeRow,
+    DocumentRow,
+    EventRow,
+    MetaRow,
+    RelationRow,
+    SchemaRow,
+    SpanRow,
+    StatusRow,
+)
+
+
+class WriteTx:
+    """Reads and writes inside one open write transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self._names: dict[int, str] = {}
+
+    # -- reading inside the transaction ----------------------------------------
+    def name_of(self, annotator_id: int) -> str:
+        """An annotator's name by id."""
+        if annotator_id not in self._names:
+            name = self.s.scalar(select(AnnotatorRow.name).where(AnnotatorRow.id == annotator_id))
+            self._names[annotator_id] = str(name)
+        return self._names[annotator_id]
+
+    def find_annotator(self, name: str) -> int | None:
+        """An annotator's id, or None."""
+        return self.s.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+
+    def annotator_id(self, name: str, kind: str = "human") -> int:
+        """An annotator's id, created (with ``kind``) if needed."""
+        found = self.find_annotator(name)
+        if found is not None:
+            return found
+        row = AnnotatorRow(name=name, kind=kind)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def document_length(self, doc_id: int) -> int | None:
+        """A document's length in code points, or None if it does not exist."""
+        return self.s.scalar(select(DocumentRow.length).where(DocumentRow.id == doc_id))
+
+    def spans(self, ids: Iterable[int]) -> dict[int, Span]:
+        """Stored spans by id (missing ids are absent)."""
+        wanted = [i for i in set(ids) if i > 0]
+        if not wanted:
+            return {}
+        found = rows.load_spans(self.s, SpanRow.id.in_(wanted), self.name_of)
+        return {sp.id: sp for sp in found}
+
+    def events(self, ids: Iterable[int]) -> dict[int, Event]:
+        """Stored events by id."""
+        wanted = [i for i in set(ids) if i > 0]
+        if not wanted:
+            return {}
+        return {e.id: e for e in rows.load_events(self.s, EventRow.id.in_(wanted), self.name_of)}
+
+    def relations(self, ids: Iterable[int]) -> dict[int, Relation]:
+        """Stored relations by id."""
+        wanted = [i for i in set(ids) if i > 0]
+        if not wanted:
+            return {}
+        found = rows.load_relations(self.s, RelationRow.id.in_(wanted), self.name_of)
+        return {r.id: r for r in found}
+
+    def touching(self, span_ids: Iterable[int]) -> tuple[list[Event], list[Relation]]:
+        """Stored events and relations that use any of these spans."""
+        ids = [i for i in set(span_ids) if i > 0]
+        if not ids:
+            return [], []
+        used_as_arg = select(ArgumentRow.event_id).where(ArgumentRow.span_id.in_(ids))
+        ev_where = EventRow.trigger_span_id.in_(ids) | EventRow.id.in_(used_as_arg)
+        rel_where = RelationRow.arg1_span_id.in_(ids) | RelationRow.arg2_span_id.in_(ids)
+        return (
+            rows.load_events(self.s, ev_where, self.name_of),
+            rows.load_relations(self.s, rel_where, self.name_of),
+        )
+
+    def relations_between(self, arg1_id: int, arg2_id: int) -> list[Relation]:
+        """Stored relations from ``arg1_id`` to ``arg2_id``."""
+        where = (RelationRow.arg1_span_id == arg1_id) & (RelationRow.arg2_span_id == arg2_id)
+        return rows.load_relations(self.s, where, self.name_of)
+
+    def layer(self, doc_id: int, annotator: str) -> Bundle:
+        """One annotator's whole layer on one document."""
+        aid = self.find_annotator(annotator)
+        if aid is None:
+            return Bundle()
+        spans = rows.load_spans(
+            self.s, (SpanRow.doc_id == doc_id) & (SpanRow.annotator_id == aid), self.name_of
+        )
+        events = rows.load_events(
+            self.s, (EventRow.doc_id == doc_id) & (EventRow.annotator_id == aid), self.name_of
+        )
+        relations = rows.load_relations(
+            self.s,
+            (RelationRow.doc_id == doc_id) & (RelationRow.annotator_id == aid),
+            self.name_of,
+        )
+        return Bundle(tuple(spans), tuple(events), tuple(relations))
+
+    def layer_span_count(self, doc_id: int, annotator: str) -> int:
+        """How many spans an annotator has on a document."""
+        aid = self.find_annotator(annotator)
+        if aid is None:
+            return 0
+        return int(
+            self.s.scalar(
+                select(func.count())
+                .select_from(SpanRow)
+                .where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid)
+            )
+            or 0
+        )
+
+    def document_id_for_sha(self, sha256: str) -> int | None:
+        """The id of the document with this text hash, if any."""
+        return self.s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
+
+    def schema_body(self) -> str | None:
+        """The stored schema JSON."""
+        row = self.s.get(SchemaRow, 1)
+        return row.body if row else None
+
+    def status(self, doc_id: int, annotator: str) -> Status:
+        """A document's status for one annotator."""
+        aid = self.find_annotator(annotator)
+        row = self.s.get(StatusRow, (doc_id, aid)) if aid is not None else None
+        return Status(row.status) if row else Status.NEW
+
+    # -- writing ---------------------------------------------------------------
+    def apply(self, remove: Bundle, add: Bundle) -> Bundle:
+        """Delete ``remove`` then insert ``add``; return ``add`` with the ids used.
+
+        A row in both (same id) is updated in place, so nothing that refers to
+        it is touched. Id 0 or a negative span id (a placeholder that events
+        and relations in ``add`` may refer to) asks for a new id.
+        """
+        kept_s = {x.id for x in remove.spans} & {x.id for x in add.spans}
+        kept_e = {x.id for x in remove.events} & {x.id for x in add.events}
+        kept_r = {x.id for x in remove.relations} & {x.id for x in add.relations}
+        rows.delete_bundle(
+            self.s,
+            Bundle(
+                tuple(x for x in remove.spans if x.id not in kept_s),
+                tuple(x for x in remove.events if x.id not in kept_e),
+                tuple(x for x in remove.relations if x.id not in kept_r),
+            ),
+        )
+        spans = tuple(
+            (rows.update_span if sp.id in kept_s else rows.insert_span)(
+                self.s, self.annotator_id(sp.annotator), sp
+            )
+            for sp in add.spans
+        )
+        ids = {old.id: new.id for old, new in zip(add.spans, spans, strict=True) if old.id <= 0}
+        events = tuple(
+            (rows.update_event if e.id in kept_e else rows.insert_event)(
+                self.s, self.annotator_id(e.annotator), rows.remap_event(e, ids)
+            )
+            for e in add.events
+        )
+        relations = tuple(
+            (rows.update_relation if r.id in kept_r else rows.insert_relation)(
+                self.s, self.annotator_id(r.annotator), rows.remap_relation(r, ids)
+            )
+            for r in add.relations
+        )
+        return Bundle(spans, events, relations)
+
+    def add_document(self, name: str, text: str, sha256: str) -> int:
+        """Store a new document; return its id."""
+        row = DocumentRow(name=name, text=text, sha256=sha256, length=len(text))
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
+        """Record a document's status for one annotator."""
+        aid = self.annotator_id(annotator)
+        self.s.merge(StatusRow(doc_id=doc_id, annotator_id=aid, status=status.value))
+
+    def set_schema_body(self, body: str) -> None:
+        """Replace the stored schema."""
+        self.s.merge(SchemaRow(id=1, body=body))
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a project fact."""
+        self.s.merge(MetaRow(key=key, value=value))
+
+    def log(
+        self, session: str, origin: str, doc_id: int | None, annotator: str | None, text: str
+    ) -> None:
+        """Record a change in the change log."""
+        self.s.add(
+            ChangeRow(
+                session=session,
+                origin=origin,
+                doc_id=doc_id,
+                annotator=annotator,
+                description=text[:500],
+            )
+        )
+
+
+class Writer:
+    """Opens write transactions on one project database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = sessionmaker(writer_engine(engine), expire_on_commit=False)
+        self._readers = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[WriteTx]:
+        """A read-only transaction with the same API (for a project opened read-only)."""
+        with self._readers() as session:
+            yield WriteTx(session)
+            session.rollback()
+
+    @contextmanager
+    def transaction(self) -> Iterator[WriteTx]:
+        """One BEGIN IMMEDIATE transaction: committed if the block ends normally."""
+        with self._sessions.begin() as session:
+            yield WriteTx(session)
