@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.core.change import Origin
 from annotator.core.model import ImportReport
 from annotator.services.annotations import AnnotationService
 from annotator.services.documents import DocumentService
@@ -31,6 +32,8 @@ class Project:
     documents: DocumentService
     annotations: AnnotationService
     schemas: SchemaService
+    backup: Path | None = None
+    _seen_change: int = field(default=0, repr=False)
 
     def annotators(self) -> list[tuple[str, str]]:
         """Every annotator as ``(name, kind)``."""
@@ -39,6 +42,23 @@ class Project:
     def gold_annotator(self) -> str | None:
         """The name of the adjudicated (gold) layer, if the project has one."""
         return next((name for name, kind in self.repo.annotators() if kind == "gold"), None)
+
+    def foreign_changes(self) -> list[tuple[str, int | None, str | None, str]]:
+        """Changes since the last call that did not come from this project's undo stack.
+
+        Each is ``(origin, doc_id, annotator, description)``; ``doc_id`` is None
+        for a schema change. "other" means another program (another session).
+        """
+        changes = self.repo.changes_since(self._seen_change)
+        if changes:
+            self._seen_change = changes[-1].id
+        mine = self.write.session
+        own_stack = {Origin.USER, Origin.UNDO}
+        return [
+            (Origin.OTHER if c.session != mine else c.origin, c.doc_id, c.annotator, c.description)
+            for c in changes
+            if c.session != mine or c.origin not in own_stack
+        ]
 
     def seed(self, seeds_dir: Path) -> ImportReport | None:
         """Import the sample articles once, the first time the project is opened."""
@@ -72,4 +92,5 @@ def open_project(path: Path | str) -> Project:
         documents=DocumentService(repo, write),
         annotations=AnnotationService(repo, write),
         schemas=SchemaService(repo, write),
+        _seen_change=repo.last_change_id(),
     )

@@ -119,7 +119,7 @@ class SchemaService:
         remove, add = self._deleted(target, after)
         return SchemaChange(self._schema, after, remove, add, f"Delete {target.describe()}")
 
-    def apply(self, change: SchemaChange, origin: Origin = Origin.USER) -> None:
+    def apply(self, change: SchemaChange, origin: Origin = Origin.USER) -> SchemaChange:
         """Store ``change`` (schema and annotations) in one transaction.
 
         ``origin`` is UNDO when an undo stack replays a change or its inverse.
@@ -137,6 +137,7 @@ class SchemaService:
                 origin=origin,
             )
         )
+        return change
 
     def _plain(self, after: Schema, description: str) -> SchemaChange:
         schema_io.validate(after)

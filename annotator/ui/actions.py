@@ -42,13 +42,16 @@ def install_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu.addAction(acts["quit"])
 
     edit = window.edit_menu
-    undo = window.undo_stack.createUndoAction(window, "Undo")
-    undo.setShortcuts([QKeySequence("Ctrl+Z")])
-    redo = window.undo_stack.createRedoAction(window, "Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    stack = window.undo_stack
+    undo = _action(window, "Undo", window.undo, "Ctrl+Z")
+    redo = _action(window, "Redo", window.redo, "Ctrl+Shift+Z", "Ctrl+Y")
+    undo.setEnabled(False)
+    redo.setEnabled(False)
+    stack.canUndoChanged.connect(undo.setEnabled)
+    stack.canRedoChanged.connect(redo.setEnabled)
+    stack.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}".strip()))
+    stack.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}".strip()))
     for action in (undo, redo):
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        window.addAction(action)
         edit.addAction(action)
     acts["undo"], acts["redo"] = undo, redo
     edit.addSeparator()

@@ -14,11 +14,13 @@ class ServiceSignals(QObject):
     """Re-emits a project's service signals as Qt signals.
 
     Signals:
+        changeApplied(object): a :class:`~annotator.core.change.Change` was committed.
         editApplied(object): an :class:`~annotator.core.model.Edit` was committed.
         documentsChanged(object): a document id, or None, when the document list changed.
         schemaChanged(object): the project's new :class:`~annotator.core.schema.Schema`.
     """
 
+    changeApplied = Signal(object)
     editApplied = Signal(object)
     documentsChanged = Signal(object)
     schemaChanged = Signal(object)
@@ -29,9 +31,11 @@ class ServiceSignals(QObject):
         project.annotations.changed.connect(self.editApplied.emit)
         project.documents.changed.connect(self.documentsChanged.emit)
         project.schemas.changed.connect(self.schemaChanged.emit)
+        project.write.changed.connect(self.changeApplied.emit)
 
     def detach(self) -> None:
         """Stop listening to the project (call before this object is destroyed)."""
+        self._project.write.changed.disconnect(self.changeApplied.emit)
         self._project.annotations.changed.disconnect(self.editApplied.emit)
         self._project.documents.changed.disconnect(self.documentsChanged.emit)
         self._project.schemas.changed.disconnect(self.schemaChanged.emit)

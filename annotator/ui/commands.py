@@ -1,58 +1,128 @@
-"""Undo commands: every annotation edit is one QUndoCommand that calls a service."""
+"""Undo commands: every edit is one QUndoCommand that calls a service.
+
+The first ``redo()`` runs the service call (the write service adds the cascade
+and validates). Later redos and every undo replay the applied change exactly
+(origin UNDO): the write service refuses a replay whose rows were changed
+elsewhere, and the stack is told (:meth:`UndoStack.report_failure`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from annotator.core.change import Origin
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit
+from annotator.errorlog import unexpected_message
+from annotator.ui.undo import UndoStack
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.annotations import AnnotationService
 
+T = TypeVar("T")
 
-class ApplyEditCommand(QUndoCommand):
-    """Runs a service call once, then replays its :class:`Edit` for undo and redo.
+
+class ReplayCommand(QUndoCommand, Generic[T]):
+    """Runs ``action`` once, then replays its result with ``replay`` for undo and redo.
 
     Args:
-        annotations: the service that applies edits.
-        action: called on the first ``redo()``; returns the edit it applied.
-        text: the undo-menu text until the edit supplies its own description.
+        stack: the stack the command goes on (told when a replay fails).
+        action: the service call; returns what it applied.
+        replay: applies a result (or its inverse) exactly.
+        invert: the result that undoes a result.
+        text: the undo-menu text.
 
-    If ``action`` raises an :class:`AnnotatorError`, the command marks itself
-    obsolete (so the stack drops it) and keeps the error in :attr:`error`.
+    If ``action`` raises, the command marks itself obsolete (the stack drops
+    it) and keeps the error in :attr:`error`; an unexpected exception is
+    logged and turned into an :class:`AnnotatorError` naming the log.
     """
 
     def __init__(
-        self, annotations: AnnotationService, action: Callable[[], Edit], text: str = "Edit"
+        self,
+        stack: QUndoStack,
+        action: Callable[[], T],
+        replay: Callable[[T], object],
+        invert: Callable[[T], T],
+        text: str,
     ) -> None:
         super().__init__(text)
-        self._annotations = annotations
+        self._stack = stack
         self._action = action
-        self.edit: Edit | None = None
+        self._replay = replay
+        self._invert = invert
+        self.result: T | None = None
         self.error: AnnotatorError | None = None
 
     def redo(self) -> None:
-        """Apply the edit (calling the service the first time)."""
-        if self.edit is None:
-            try:
-                self.edit = self._action()
-            except AnnotatorError as exc:
-                self.error = exc
-                self.setObsolete(True)
-                return
-            if self.edit.description:
-                self.setText(self.edit.description)
-        else:
-            self._annotations.apply(self.edit)
+        """Apply (calling the service the first time, replaying afterwards)."""
+        if self.result is not None:
+            self._safely(self.result)
+            return
+        try:
+            result = self._action()
+        except AnnotatorError as exc:
+            self.error = exc
+        except Exception as exc:  # noqa: BLE001 - shown and logged, never lost
+            self.error = AnnotatorError(unexpected_message(exc, f"applying {self.text()!r}"))
+        if self.error is not None:
+            self.setObsolete(True)
+            return
+        self.result = result
+        self.described(result)
 
     def undo(self) -> None:
-        """Apply the inverse edit."""
-        if self.edit is not None:
-            self._annotations.apply(self.edit.inverse())
+        """Apply the inverse exactly."""
+        if self.result is not None:
+            self._safely(self._invert(self.result))
+
+    def described(self, result: T) -> None:
+        """Hook: update the undo-menu text from the applied result."""
+
+    def _safely(self, result: T) -> None:
+        try:
+            self._replay(result)
+        except AnnotatorError as exc:
+            self._failed(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown and logged, never lost
+            self._failed(unexpected_message(exc, f"replaying {self.text()!r}"))
+
+    def _failed(self, message: str) -> None:
+        if isinstance(self._stack, UndoStack):
+            self._stack.report_failure(message)
+
+
+class ApplyEditCommand(ReplayCommand[Edit]):
+    """An annotation edit: the service call's :class:`Edit`, replayed for undo and redo."""
+
+    def __init__(
+        self,
+        stack: QUndoStack,
+        annotations: AnnotationService,
+        action: Callable[[], Edit],
+        text: str = "Edit",
+    ) -> None:
+        super().__init__(
+            stack,
+            action,
+            lambda edit: annotations.apply(edit, Origin.UNDO),
+            lambda edit: edit.inverse(),
+            text,
+        )
+
+    @property
+    def edit(self) -> Edit | None:
+        """The applied edit (cascade and ids included), or None."""
+        return self.result
+
+    def described(self, result: Edit) -> None:
+        """Use the edit's own description in the undo menu."""
+        if result.description:
+            self.setText(result.description)
+        if isinstance(self._stack, UndoStack):
+            self._stack.note_layers({(result.doc_id, result.annotator)})
 
 
 def push_edit(
@@ -66,7 +136,7 @@ def push_edit(
     Raises:
         AnnotatorError: whatever the service refused; nothing is pushed then.
     """
-    command = ApplyEditCommand(annotations, action, text)
+    command = ApplyEditCommand(stack, annotations, action, text)
     stack.push(command)
     if command.error is not None:
         raise command.error

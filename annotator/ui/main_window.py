@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QFontDialog,
@@ -30,6 +31,7 @@ from annotator.ui.palette import KIND_LABEL, LabelPalette
 from annotator.ui.panels import AnnotationTable, DocumentList
 from annotator.ui.tagging import EventTypeHandler, RelationTypeHandler, TaggingController
 from annotator.ui.text_pane import TextPane
+from annotator.ui.undo import UndoStack, watch_other_writers
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.project import Project
@@ -57,8 +59,9 @@ class MainWindow(QMainWindow):
         self._annotator = annotator
         self._settings = settings
         self._document: Document | None = None
-        self._undo = QUndoStack(self)
+        self._undo = UndoStack(self)
         self.signals = ServiceSignals(project, self)
+        self.last_notice = ""
         self._pane = TextPane(self)
         self._base_font = default_font()
         self._pane.setFont(self._base_font)
@@ -76,6 +79,8 @@ class MainWindow(QMainWindow):
         if first:
             self.open_document(first[0].id)
         self._restore_geometry()
+        project.write.busy = self._wait_while_busy
+        self._watch = watch_other_writers(self._undo, project.foreign_changes, self)
 
     # -- public API for extensions ------------------------------------------------
     @property
@@ -123,6 +128,34 @@ class MainWindow(QMainWindow):
         """Show a short message in the status bar."""
         self.statusBar().showMessage(text, timeout_ms)
 
+    def notify(self, text: str) -> None:
+        """Tell the user something they must not miss (kept for 30 s in the status bar)."""
+        self.last_notice = text
+        self.show_message(text, 30000)
+
+    def undo(self) -> None:
+        """Undo one step, after checking that no other writer made the history obsolete."""
+        self._undo.foreign_changes(self.project.foreign_changes())
+        self._undo.undo()
+
+    def redo(self) -> None:
+        """Redo one step, after the same check as :meth:`undo`."""
+        self._undo.foreign_changes(self.project.foreign_changes())
+        self._undo.redo()
+
+    def _wait_while_busy(self, attempt: int) -> bool:
+        """Busy handler for the write service: keep painting, say why, retry for ~20 s."""
+        if attempt > 40:
+            return False
+        self.show_message(
+            f"The project file is busy (another program is writing). Retrying… ({attempt})", 2000
+        )
+        clock = QElapsedTimer()
+        clock.start()
+        while clock.elapsed() < 250:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 50)
+        return True
+
     # -- construction ---------------------------------------------------------------
     def _build_menus_and_docks(self) -> None:
         bar = self.menuBar()
@@ -145,6 +178,10 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _connect(self) -> None:
+        self._undo.historyCleared.connect(self.notify)
+        self.signals.changeApplied.connect(
+            lambda _c: self._undo.foreign_changes(self.project.foreign_changes())
+        )
         self.signals.editApplied.connect(self._on_edit)
         self.signals.documentsChanged.connect(lambda _doc: self.refresh_documents())
         self.signals.schemaChanged.connect(self._on_schema_changed)
@@ -312,5 +349,6 @@ class MainWindow(QMainWindow):
         if self._settings is not None:
             self._settings.setValue("window/geometry", self.saveGeometry())
             self._settings.setValue("window/state", self.saveState())
+        self._watch.stop()
         self.signals.detach()
         super().closeEvent(event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,44 +25,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.change import Origin, split_by_layer
 from annotator.core.errors import AnnotatorError
 from annotator.services.schema import SchemaChange, SchemaService
 from annotator.services.schema_edit import Kind
+from annotator.ui.commands import ReplayCommand
 from annotator.ui.event_panel import ERROR_STYLE, follow
 from annotator.ui.schema_item_editor import ItemEditor
+from annotator.ui.undo import UndoStack
 
 OK_STYLE = "color:#1b5e20; padding:4px;"
 Step = SchemaChange | Callable[[], SchemaChange]
 
 
-class SchemaChangeCommand(QUndoCommand):
-    """Applies a :class:`SchemaChange` on redo and its inverse on undo.
+class SchemaChangeCommand(ReplayCommand[SchemaChange]):
+    """Applies a :class:`SchemaChange` on redo and replays its inverse exactly on undo.
 
     If the first redo fails, the command marks itself obsolete and keeps the error.
     """
 
-    def __init__(self, schemas: SchemaService, change: SchemaChange) -> None:
-        super().__init__(change.description)
-        self._schemas = schemas
+    def __init__(self, stack: QUndoStack, schemas: SchemaService, change: SchemaChange) -> None:
+        super().__init__(
+            stack,
+            lambda: schemas.apply(change),
+            lambda c: schemas.apply(c, Origin.UNDO),
+            lambda c: c.inverse(),
+            change.description,
+        )
         self.change = change
-        self.error: AnnotatorError | None = None
-        self._done = False
 
-    def redo(self) -> None:
-        """Apply the change."""
-        try:
-            self._schemas.apply(self.change)
-        except AnnotatorError as exc:
-            if self._done:
-                raise
-            self.error = exc
-            self.setObsolete(True)
-            return
-        self._done = True
-
-    def undo(self) -> None:
-        """Apply the inverse change."""
-        self._schemas.apply(self.change.inverse())
+    def described(self, result: SchemaChange) -> None:
+        """Record the layers the change touched, so outside edits can clear the history."""
+        if isinstance(self._stack, UndoStack):
+            layers = set(split_by_layer(result.remove, result.add, "")) if result else set()
+            self._stack.note_layers({(e.doc_id, e.annotator) for e in layers}, schema=True)
 
 
 class SchemaEditor(QDialog):
@@ -151,7 +147,7 @@ class SchemaEditor(QDialog):
         try:
             for step in steps:
                 change = step if isinstance(step, SchemaChange) else step()
-                command = SchemaChangeCommand(self.schemas, change)
+                command = SchemaChangeCommand(self._stack, self.schemas, change)
                 self._stack.push(command)
                 if command.error is not None:
                     raise command.error
