@@ -1,0 +1,191 @@
+"""The one write path: ids never reused, undo touches only its own rows, importers validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.core.change import Origin
+from annotator.core.errors import EventError, StaleEditError
+from annotator.core.model import Bundle, Edit, Span
+from annotator.services.events import EventService
+from annotator.services.project import Project, open_project
+from annotator.services.transfer import ImportRequest, import_annotations
+from tests.unit.test_transfer_errors import _golden_line, _snapshot, _write_jsonl
+
+ANN = "amal"
+# astral, NBSP, ZWNJ, tatweel, diacritics, Latin, digits
+TEXT = "😀 قصفتْ الطائـرات\u00a0مدينة\u200cحماة في 2024 عبر 𝐀𝐁 Reuters"
+
+
+def _doc(project: Project, text: str = TEXT) -> int:
+    doc_id, _created = project.documents.add_text("w.txt", text)
+    return doc_id
+
+
+def _at(text: str, word: str) -> tuple[int, int]:
+    start = text.index(word)
+    return start, start + len(word)
+
+
+def test_ids_are_never_reused_after_a_delete(project: Project) -> None:
+    doc_id = _doc(project)
+    first = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE").add.spans[0]
+    project.annotations.delete_spans([first.id])
+    second = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE").add.spans[0]
+    assert second.id > first.id
+
+
+def test_undo_after_an_import_never_touches_the_imported_span(project: Project) -> None:
+    doc_id = _doc(project)
+    mine = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE")
+    deleted = project.annotations.delete_spans([mine.add.spans[0].id])
+    # a stranger's span arrives outside the undo stack, after the delete freed the id
+    stranger = project.annotations.create_span(doc_id, "other", *_at(TEXT, "مدينة"), "GPE")
+    stranger_span = stranger.add.spans[0]
+    assert stranger_span.id != mine.add.spans[0].id
+    project.annotations.apply(deleted.inverse(), Origin.UNDO)  # undo the delete
+    project.annotations.apply(mine.inverse(), Origin.UNDO)  # undo the tag
+    assert project.annotations.spans(doc_id, "other") == [stranger_span]
+    assert project.annotations.spans(doc_id, ANN) == []
+
+
+def test_two_windows_on_one_file_cannot_undo_each_others_spans(
+    project: Project, db_path: Path
+) -> None:
+    doc_id = _doc(project)
+    other = open_project(db_path)
+    try:
+        tag = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "PER")
+        project.annotations.apply(tag.inverse(), Origin.UNDO)  # window 1: undo "Tag PER"
+        theirs = other.annotations.create_span(doc_id, "salma", *_at(TEXT, "حماة"), "GPE")
+        project.annotations.apply(tag, Origin.UNDO)  # window 1: redo
+        project.annotations.apply(tag.inverse(), Origin.UNDO)  # window 1: undo again
+        assert other.annotations.spans(doc_id, "salma") == list(theirs.add.spans)
+    finally:
+        other.close()
+
+
+def test_undo_is_refused_when_another_writer_changed_the_span(
+    project: Project, db_path: Path
+) -> None:
+    doc_id = _doc(project)
+    tag = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE")
+    span = tag.add.spans[0]
+    other = open_project(db_path)
+    try:
+        other.annotations.relabel_span(span.id, "LOC")
+    finally:
+        other.close()
+    with pytest.raises(StaleEditError):
+        project.annotations.apply(tag.inverse(), Origin.UNDO)
+    (kept,) = project.annotations.spans(doc_id, ANN)
+    assert (kept.id, kept.label) == (span.id, "LOC")
+
+
+def test_undo_is_refused_when_it_would_cascade_into_someone_elses_relation(
+    project: Project, db_path: Path
+) -> None:
+    doc_id = _doc(project)
+    a = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE")
+    b = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "مدينة"), "GPE")
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    rel = events.create_relation("PART-WHOLE", a.add.spans[0].id, b.add.spans[0].id)
+    with pytest.raises(StaleEditError):
+        project.annotations.apply(a.inverse(), Origin.UNDO)
+    assert project.annotations.relations(doc_id, ANN) == list(rel.edit.add.relations)
+
+
+def test_a_fresh_delete_cascades_but_its_undo_restores_everything(project: Project) -> None:
+    doc_id = _doc(project)
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    trigger = events.create_event(doc_id, ANN, *_at(TEXT, "قصفتْ"), "Conflict.Attack")
+    event = trigger.add.events[0]
+    place = events.add_argument_new_span(event, "Place", *_at(TEXT, "حماة"), "GPE")
+    place_id = place.edit.add.spans[-1].id
+    before = (project.annotations.spans(doc_id, ANN), project.annotations.events(doc_id, ANN))
+    gone = project.annotations.delete_spans([place_id])
+    (left,) = project.annotations.events(doc_id, ANN)
+    assert left.arguments == ()
+    project.annotations.apply(gone.inverse(), Origin.UNDO)
+    assert (
+        project.annotations.spans(doc_id, ANN),
+        project.annotations.events(doc_id, ANN),
+    ) == before
+
+
+def test_an_edit_across_two_layers_is_refused(project: Project) -> None:
+    doc_id = _doc(project)
+    span = Span(0, doc_id, "someone", 0, 1, "GPE")
+    with pytest.raises(Exception, match="one document and layer"):
+        project.annotations.apply(Edit(doc_id, ANN, add=Bundle(spans=(span,))))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "needle"),
+    [
+        (lambda o: o["events"][0].update(type="Life.Die"), "needs a trigger labelled"),
+        (
+            lambda o: o["events"][0]["arguments"].append({"role": "Victim", "span": 2}),
+            "has no role 'Victim'",
+        ),
+        (lambda o: o["relations"][0].update(arg2=o["relations"][0]["arg1"]), "two different"),
+        (
+            lambda o: o["events"][0]["arguments"].append(o["events"][0]["arguments"][0]),
+            "already fills",
+        ),
+    ],
+    ids=["event-type-vs-trigger", "role-not-in-type", "self-relation", "argument-twice"],
+)
+def test_importers_refuse_what_the_services_refuse(
+    project: Project, db_path: Path, tmp_path: Path, mutate: object, needle: str
+) -> None:
+    line = _golden_line()
+    assert callable(mutate)
+    mutate(line)
+    path = _write_jsonl(tmp_path / "bad.jsonl", line)
+    before = _snapshot(db_path)
+    report = import_annotations(project, ImportRequest((path,), "jsonl", "amal"))
+    (outcome,) = report.outcomes
+    assert outcome.status == "rejected", outcome.message
+    assert str(path) in outcome.message and needle in outcome.message, outcome.message
+    assert _snapshot(db_path) == before
+
+
+def test_a_crash_in_one_file_does_not_stop_the_batch(project: Project, tmp_path: Path) -> None:
+    good = _write_jsonl(tmp_path / "b_good.jsonl", _golden_line())
+    broken = tmp_path / "a_broken.jsonl"
+    broken.write_text("[" * 100_000 + "\n", encoding="utf-8")  # crashed json.loads
+    report = import_annotations(project, ImportRequest((broken, good), "jsonl", "amal"))
+    assert [o.status for o in report.outcomes] == ["rejected", "added"]
+
+
+def test_strict_mode_is_enforced_by_the_write_path_itself(project: Project) -> None:
+    doc_id = _doc(project)
+    project.schemas.apply(project.schemas.set_role_check("strict"))
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    event = events.create_event(doc_id, ANN, *_at(TEXT, "قصفتْ"), "Conflict.Attack").add.events[0]
+    date = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "2024"), "TIME").add.spans[0]
+    bad = Edit(
+        doc_id,
+        ANN,
+        remove=Bundle(events=(event,)),
+        add=Bundle(events=(event.__class__(**{**event.__dict__, "arguments": ()}),)),
+    )
+    project.annotations.apply(bad)  # sanity: an empty argument list is fine
+    from annotator.core.model import Argument
+
+    fresh = project.annotations.events(doc_id, ANN)[0]
+    with_place = Edit(
+        doc_id,
+        ANN,
+        remove=Bundle(events=(fresh,)),
+        add=Bundle(
+            events=(
+                fresh.__class__(**{**fresh.__dict__, "arguments": (Argument("Place", date.id),)}),
+            )
+        ),
+    )
+    with pytest.raises(EventError, match="strict"):
+        project.annotations.apply(with_place)
