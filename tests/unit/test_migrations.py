@@ -1,0 +1,116 @@
+"""Migrating a project file written at revision 0001: every row survives, foreign keys hold."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine
+
+from annotator.core import schema as schema_io
+from annotator.services.project import open_project
+from annotator.store.engine import _alembic_config, make_engine
+
+TABLES = (
+    "annotation_schema",
+    "project_meta",
+    "annotators",
+    "documents",
+    "document_status",
+    "spans",
+    "events",
+    "event_arguments",
+    "relations",
+)
+TEXT = "😀 قصفتْ الطائـرات\u00a0مدينة\u200cحماة في 2024 Reuters"
+NOW = "2026-01-01 00:00:00.000000"
+
+
+def _project_at_0001(path: Path) -> None:
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(_alembic_config(engine), "0001")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    with con:
+        body = schema_io.to_json(schema_io.default_schema())
+        con.execute("INSERT INTO annotation_schema VALUES (1, ?, ?)", (body, NOW))
+        con.execute("INSERT INTO project_meta VALUES ('seeded_from', '/seeds')")
+        con.executemany(
+            "INSERT INTO annotators VALUES (?, ?, ?, ?)",
+            [(1, "amal", "human", NOW), (3, "salma", "human", NOW)],
+        )
+        con.execute(
+            "INSERT INTO documents VALUES (2, 'a.txt', 'f' , ?, ?, ?)", (TEXT, len(TEXT), NOW)
+        )
+        con.executemany(
+            "INSERT INTO document_status VALUES (?, ?, ?, ?)",
+            [(2, 1, "done", NOW), (2, 3, "in_progress", NOW)],
+        )
+        con.executemany(
+            "INSERT INTO spans VALUES (?, 2, ?, ?, ?, ?, ?, ?)",
+            [
+                (5, 1, 2, 7, "Conflict.Attack", "{}", NOW),
+                (7, 1, 17, 27, "GPE", '{"mention": "NAM"}', NOW),  # outer
+                (8, 1, 22, 27, "GPE", "{}", NOW),  # nested inside 7
+                (9, 3, 17, 22, "FAC", "{}", NOW),
+            ],
+        )
+        con.execute(
+            "INSERT INTO events VALUES (4, 2, 1, 'Conflict.Attack', 5, ?, ?)",
+            ('{"polarity": "POS"}', NOW),
+        )
+        con.execute("INSERT INTO event_arguments VALUES (6, 4, 'Place', 8, 0)")
+        con.execute("INSERT INTO relations VALUES (3, 2, 1, 'PART-WHOLE', 8, 7, ?)", (NOW,))
+    con.close()
+
+
+def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(path) as con:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+
+
+def test_a_0001_project_migrates_with_every_row_kept(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    _project_at_0001(path)
+    before = _dump(path)
+    project = open_project(path)
+    project.close()
+    after = _dump(path)
+    assert after == before
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'spans'").fetchone()[0]
+    assert "AUTOINCREMENT" in sql
+    backups = list(tmp_path.glob("old.sqlite.backup-0001-*"))
+    assert len(backups) == 1 and _dump(backups[0]) == before
+
+
+def test_a_migrated_project_never_reuses_an_id(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    _project_at_0001(path)
+    project = open_project(path)
+    try:
+        project.annotations.delete_spans([9])  # salma's span, the highest id
+        doc = project.documents.document(2)
+        start = doc.text.index("حماة")
+        edit = project.annotations.create_span(2, "salma", start, start + 4, "GPE")
+        assert edit.add.spans[0].id > 9
+    finally:
+        project.close()
+
+
+def test_migration_runs_with_foreign_keys_off(tmp_path: Path) -> None:
+    """Rebuilding `spans` with foreign keys on would cascade into events, arguments, relations."""
+    path = tmp_path / "old.sqlite"
+    _project_at_0001(path)
+    open_project(path).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        counts = [
+            conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+            for t in ("events", "event_arguments", "relations")
+        ]
+    engine.dispose()
+    assert counts == [1, 1, 1]
