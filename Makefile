@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint unit bench screenshot clean-env
+.PHONY: run test lint unit bench stress screenshot clean-env
 
 # torch must be installed first: pinned to the local CPU build, otherwise
 # camel-tools pulls several GB of CUDA packages.
@@ -29,6 +29,11 @@ unit: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest -q
 
 test: lint unit
+
+# SIGKILL at random moments (60 trials) and the multi-process tests, repeated
+stress: $(STAMP)
+	ANNOTATOR_KILL_TRIALS=60 $(TEST_ENV) $(PY) -m pytest -q -s \
+		tests/unit/test_crash_kill.py tests/unit/test_concurrency.py
 
 bench: $(STAMP)
 	$(TEST_ENV) $(PY) benchmarks/run_all.py
