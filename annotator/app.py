@@ -18,15 +18,19 @@ from annotator.core.errors import AnnotatorError
 from annotator.services.project import Project, open_project
 from annotator.ui import transfer_dialogs
 from annotator.ui.dialogs import ask_annotator_name
+from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.main_window import MainWindow
+
+# One lock wait in the GUI thread; the window's busy handler retries while it keeps painting.
+GUI_BUSY_TIMEOUT_MS = 150
 
 
 def open_gui_project(db: str | None) -> Project:
     """Open ``db``, or the default sample project (seeded on first start)."""
     path = Path(db) if db else config.default_project_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    project = open_project(path)
+    project = open_project(path, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
     if db is None:
         project.seed(config.seeds_dir())
     return project
@@ -63,6 +67,7 @@ def run_gui(args: argparse.Namespace) -> int:
         project.close()
         return 1
     window = build_window(project, annotator, QSettings())
+    install_excepthook(lambda: window)
     window.show()
     try:
         return app.exec()

@@ -12,7 +12,7 @@ from annotator.services.annotations import AnnotationService
 from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
 from annotator.services.write import WriteService
-from annotator.store.engine import open_sqlite
+from annotator.store.engine import BUSY_TIMEOUT_MS, open_sqlite
 from annotator.store.repository import Repository
 from annotator.store.writer import Writer
 
@@ -79,10 +79,14 @@ class Project:
         self.repo.close()
 
 
-def open_project(path: Path | str) -> Project:
-    """Open or create the project file at ``path`` (migrating it if needed)."""
+def open_project(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Project:
+    """Open or create the project file at ``path`` (migrating it if needed).
+
+    ``busy_timeout_ms`` is how long one attempt waits for a lock held by
+    another program; the write service then asks its ``busy`` handler.
+    """
     path = Path(path)
-    engine = open_sqlite(path)
+    engine = open_sqlite(path, busy_timeout_ms)
     repo = Repository(engine)
     write = WriteService(Writer(engine))
     return Project(

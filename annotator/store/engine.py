@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIMEOUT_MS) -> None:
     # The driver must not open transactions on its own: _begin below does, so
     # that writes can take the write lock up front (BEGIN IMMEDIATE).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the next one may wait
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")  # first: the next one may wait
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")  # a committed edit survives a power cut
@@ -40,16 +41,18 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """Create an engine; SQLite connections get WAL, foreign keys and a busy timeout.
 
     A connection with the execution option ``sqlite_begin="IMMEDIATE"`` takes
     the write lock when its transaction begins, so a read-check-write sequence
-    in it cannot interleave with another process's writes.
+    in it cannot interleave with another process's writes. ``busy_timeout_ms``
+    is how long SQLite itself waits for a lock (the GUI keeps it short and
+    retries while it keeps painting).
     """
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_timeout_ms))
         event.listen(engine, "begin", _begin)
     return engine
 
@@ -114,7 +117,7 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
     return backup
 
 
-def open_sqlite(path: Path) -> Engine:
+def open_sqlite(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """Open or create the project file at ``path`` and migrate it."""
     path = Path(path)
     if path.exists() and path.is_dir():
@@ -124,7 +127,7 @@ def open_sqlite(path: Path) -> Engine:
             if fh.read(16) != b"SQLite format 3\x00":
                 raise ProjectError(f"{path} is not a project file (not an SQLite database).")
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{path}", busy_timeout_ms)
     try:
         migrate(engine, path)
     except Exception:
