@@ -289,6 +289,8 @@ class WriteService:
 
     def _apply_in(self, tx: WriteTx, schema: Schema, change: Change) -> Change:
         exact = change.origin is Origin.UNDO
+        if change.origin is Origin.USER:
+            change = replace(change, statuses=change.statuses + _started(tx, change))
         if change.schema_before is not None and change.schema_after is not None:
             if schema_io.to_json(change.schema_before) != schema_io.to_json(schema):
                 raise (StaleEditError if exact else SchemaError)(
@@ -364,6 +366,17 @@ class WriteService:
                 "This project is open read-only, so nothing can be changed. "
                 "Export still works; copy the file somewhere writable to edit it."
             )
+
+
+def _started(tx: WriteTx, change: Change) -> tuple[StatusChange, ...]:
+    """A user's first edit on a document moves it from "new" to "in progress"."""
+    layers = {(e.doc_id, e.annotator) for e in change.edits if not e.add.is_empty()}
+    layers -= {(s.doc_id, s.annotator) for s in change.statuses}
+    return tuple(
+        StatusChange(doc_id, annotator, Status.NEW, Status.IN_PROGRESS)
+        for doc_id, annotator in sorted(layers)
+        if tx.status(doc_id, annotator) is Status.NEW
+    )
 
 
 def _outside_schema_change(previous: Schema | None, current: Schema) -> Change | None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.change import Change
 from annotator.core.model import Document, Edit, ImportReport, Status
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
@@ -179,9 +180,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self._undo.historyCleared.connect(self.notify)
-        self.signals.changeApplied.connect(
-            lambda _c: self._undo.foreign_changes(self.project.foreign_changes())
-        )
+        self.signals.changeApplied.connect(self._on_change)
         self.signals.editApplied.connect(self._on_edit)
         self.signals.documentsChanged.connect(lambda _doc: self.refresh_documents())
         self.signals.schemaChanged.connect(self._on_schema_changed)
@@ -285,17 +284,21 @@ class MainWindow(QMainWindow):
     def _on_span_selection(self, ids: list[int]) -> None:
         self.table.show_span(ids[-1] if ids else -1)
 
+    def _on_change(self, change: Change) -> None:
+        self._undo.foreign_changes(self.project.foreign_changes())
+        if change.statuses or change.new_documents:
+            return  # the document list reloads from the project (documentsChanged)
+        for edit in change.edits:
+            if edit.annotator == self._annotator:
+                delta = len(edit.add.spans) - len(edit.remove.spans)
+                self.documents.model_.update_row(edit.doc_id, span_delta=delta)
+
     def _on_edit(self, edit: Edit) -> None:
         if edit.annotator != self._annotator:
             return
-        delta = len(edit.add.spans) - len(edit.remove.spans)
-        self.documents.model_.update_row(edit.doc_id, span_delta=delta)
         if edit.doc_id == self.current_doc_id():
             self._pane.apply_edit(edit)
             self.table.model_.apply_edit(edit)
-        row = self.documents.model_.row_of(edit.doc_id)
-        if row >= 0 and self.documents.model_.summary(row).status == Status.NEW:
-            self.project.documents.set_status(edit.doc_id, self._annotator, Status.IN_PROGRESS)
 
     def _on_schema_changed(self, schema: Schema) -> None:
         self._pane.set_schema(schema)
