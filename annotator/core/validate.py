@@ -3,7 +3,8 @@
 :func:`check_edit` looks at what an edit adds, against the state the edit
 leaves behind (what it adds plus what is stored and not removed):
 
-- spans: inside the text (``0 <= start < end <= length``), label in the schema;
+- spans: inside the text (``0 <= start < end <= length``), label in the schema,
+  no exact duplicate (same offsets and label) in the layer;
 - events: type in the schema and equal to the trigger's label; the trigger and
   every argument exist in the same document and layer; roles belong to the
   event type; no argument twice; the trigger is not its own argument; in
@@ -44,6 +45,7 @@ def check_edit(
     length: int,
     stored_span: SpanLookup,
     stored_relations: Callable[[Relation], list[Relation]],
+    stored_twins: Callable[[Span], list[Span]] = lambda _s: [],
 ) -> None:
     """Raise :class:`SpanError` or :class:`EventError` if ``edit`` would break an invariant.
 
@@ -53,6 +55,7 @@ def check_edit(
         length: the document's length in code points.
         stored_span: a stored span by id (None if there is none).
         stored_relations: stored relations with the same ends as the given one.
+        stored_twins: stored spans of the same layer with the same offsets as the given one.
     """
     added = {s.id: s for s in edit.add.spans}
     removed = {s.id for s in edit.remove.spans} - added.keys()
@@ -64,9 +67,18 @@ def check_edit(
             return None
         return stored_span(span_id)
 
+    spans_seen: set[tuple[int, int, str]] = set()
     for span in edit.add.spans:
         _check_layer(span, edit)
         check_span(span, length, schema)
+        span_key = (span.start, span.end, span.label)
+        twins = [t for t in stored_twins(span) if t.id not in removed and t.id not in added]
+        if span_key in spans_seen or any(t.label == span.label for t in twins):
+            raise SpanError(
+                f"An identical {span.label} span [{span.start}, {span.end}) is already there; "
+                "a second one was not added."
+            )
+        spans_seen.add(span_key)
     triggers: set[int] = set()
     for event in edit.add.events:
         _check_layer(event, edit)

@@ -11,6 +11,7 @@ from annotator.core.model import ImportReport
 from annotator.services.annotations import AnnotationService
 from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
+from annotator.services.search import SearchService
 from annotator.services.write import WriteService
 from annotator.store.engine import BUSY_TIMEOUT_MS, open_sqlite
 from annotator.store.repository import Repository
@@ -32,6 +33,7 @@ class Project:
     documents: DocumentService
     annotations: AnnotationService
     schemas: SchemaService
+    search: SearchService
     backup: Path | None = None
     _seen_change: int = field(default=0, repr=False)
 
@@ -89,12 +91,15 @@ def open_project(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Pr
     engine = open_sqlite(path, busy_timeout_ms)
     repo = Repository(engine)
     write = WriteService(Writer(engine))
+    documents = DocumentService(repo, write)
+    annotations = AnnotationService(repo, write)
     return Project(
         path=path,
         repo=repo,
         write=write,
-        documents=DocumentService(repo, write),
-        annotations=AnnotationService(repo, write),
+        documents=documents,
+        annotations=annotations,
         schemas=SchemaService(repo, write),
+        search=SearchService(documents, annotations, write),
         _seen_change=repo.last_change_id(),
     )

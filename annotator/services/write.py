@@ -329,7 +329,12 @@ class WriteService:
         referenced |= {r.arg1_id for r in add.relations} | {r.arg2_id for r in add.relations}
         stored = tx.spans(referenced)
         validate.check_edit(
-            full, schema, length, stored.get, lambda r: tx.relations_between(r.arg1_id, r.arg2_id)
+            full,
+            schema,
+            length,
+            stored.get,
+            lambda r: tx.relations_between(r.arg1_id, r.arg2_id),
+            lambda sp: tx.spans_at(sp.doc_id, sp.annotator, sp.start, sp.end),
         )
         return replace(full, add=tx.apply(remove, add))
 

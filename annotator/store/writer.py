@@ -101,6 +101,19 @@ class WriteTx:
             rows.load_relations(self.s, rel_where, self.name_of),
         )
 
+    def spans_at(self, doc_id: int, annotator: str, start: int, end: int) -> list[Span]:
+        """Stored spans of one layer with exactly these offsets."""
+        aid = self.find_annotator(annotator)
+        if aid is None:
+            return []
+        where = (
+            (SpanRow.doc_id == doc_id)
+            & (SpanRow.annotator_id == aid)
+            & (SpanRow.start == start)
+            & (SpanRow.end == end)
+        )
+        return rows.load_spans(self.s, where, self.name_of)
+
     def relations_between(self, arg1_id: int, arg2_id: int) -> list[Relation]:
         """Stored relations from ``arg1_id`` to ``arg2_id``."""
         where = (RelationRow.arg1_span_id == arg1_id) & (RelationRow.arg2_span_id == arg2_id)
