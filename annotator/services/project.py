@@ -10,7 +10,7 @@ from annotator.core.model import ImportReport
 from annotator.services.annotations import AnnotationService
 from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
-from annotator.store.engine import open_sqlite
+from annotator.store.engine import open_file
 from annotator.store.repository import Repository
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class Project:
     documents: DocumentService
     annotations: AnnotationService
     schemas: SchemaService
+    read_only: bool = False  # the file or its folder cannot be written: nothing may change
 
     def annotators(self) -> list[tuple[str, str]]:
         """Every annotator as ``(name, kind)``."""
@@ -39,7 +40,7 @@ class Project:
 
     def seed(self, seeds_dir: Path) -> ImportReport | None:
         """Import the sample articles once, the first time the project is opened."""
-        if self.repo.meta(SEEDED_KEY) is not None or not seeds_dir.is_dir():
+        if self.read_only or self.repo.meta(SEEDED_KEY) is not None or not seeds_dir.is_dir():
             return None
         report = self.documents.import_paths([seeds_dir])
         self.repo.set_meta(SEEDED_KEY, str(seeds_dir))
@@ -56,10 +57,15 @@ class Project:
         self.repo.close()
 
 
-def open_project(path: Path | str) -> Project:
-    """Open or create the project file at ``path`` (migrating it if needed)."""
+def open_project(path: Path | str, *, create: bool = True) -> Project:
+    """Open or create the project file at ``path`` (migrating it if needed).
+
+    ``create=False`` refuses a missing file (for commands that only read). A
+    file that cannot be written opens with ``read_only`` set.
+    """
+    opened = open_file(path, create=create)
     path = Path(path)
-    repo = Repository(open_sqlite(path))
+    repo = Repository(opened.engine)
     schemas = SchemaService(repo)
     return Project(
         path=path,
@@ -67,4 +73,5 @@ def open_project(path: Path | str) -> Project:
         documents=DocumentService(repo),
         annotations=AnnotationService(repo, lambda: schemas.schema),
         schemas=schemas,
+        read_only=opened.read_only,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,12 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
 
 from annotator.core.errors import ProjectError
+from annotator.store import projectfile
+from annotator.store.dberrors import translate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -88,16 +93,39 @@ def migrate(engine: Engine, db_path: Path | None = None) -> None:
     command.upgrade(cfg, "head")
 
 
-def open_sqlite(path: Path) -> Engine:
-    """Open or create the project file at ``path`` and migrate it."""
-    path = Path(path)
-    if path.exists() and path.is_dir():
-        raise ProjectError(f"{path} is a folder, not a project file.")
-    if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise ProjectError(f"{path} is not a project file (not an SQLite database).")
-    path.parent.mkdir(parents=True, exist_ok=True)
+def open_sqlite(path: Path | str, *, create: bool = True) -> Engine:
+    """Open or create the project file at ``path`` and migrate it (see :func:`open_file`)."""
+    return open_file(path, create=create).engine
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """An open project file: its engine, and whether it could only be opened read-only."""
+
+    engine: Engine
+    read_only: bool
+
+
+def open_file(path: Path | str, *, create: bool = True) -> OpenedFile:
+    """Judge the file first (:mod:`.projectfile`), then open it.
+
+    A refused file is never touched. A file whose folder or itself cannot be
+    written opens read-only. ``create=False`` refuses a missing file. Known
+    SQLite failures (full disk, locked, damaged...) become :class:`ProjectError`.
+    """
+    check = projectfile.inspect_file(path, create=create)
+    try:
+        if check.read_only:
+            return OpenedFile(_open_read_only(check), True)
+        return OpenedFile(_open_writable(check.path), False)
+    except (sqlite3.Error, DBAPIError, OSError) as exc:
+        error = translate(exc, check.path)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _open_writable(path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{path}")
     try:
         migrate(engine, path)
@@ -105,6 +133,59 @@ def open_sqlite(path: Path) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def _readonly_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _readonly_engine(uri: str) -> Engine:
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        poolclass=QueuePool,
+    )
+    event.listen(engine, "connect", _readonly_pragmas)
+    return engine
+
+
+def _open_read_only(check: projectfile.FileCheck) -> Engine:
+    """An engine that never writes: ``mode=ro``, or ``immutable=1`` in a read-only folder.
+
+    A WAL database needs its ``-shm`` file; in a read-only folder where it
+    cannot be created, SQLite can only open the file as immutable, which is
+    right only when no ``-wal`` file holds changes not yet in the main file.
+    """
+    path = check.path
+    if check.is_new or check.revision != _head_revision():
+        raise ProjectError(
+            f"{path} is read-only and needs to be upgraded by this version of the app "
+            "before it can be opened. Copy it to a folder you may write to."
+        )
+    engine = _readonly_engine(projectfile.readonly_uri(path))
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        return engine
+    except DBAPIError:
+        engine.dispose()
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ProjectError(
+            f"{path} is read-only and has changes in {wal.name} that can only be read from a "
+            "folder you may write to. Copy both files to such a folder to open them."
+        )
+    return _readonly_engine(projectfile.readonly_uri(path, immutable=True))
+
+
+def _head_revision() -> str | None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def copy_project(src: Path, dst: Path) -> None:
