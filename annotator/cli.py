@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from annotator import config, errorlog
-from annotator.core.errors import AnnotatorError
-from annotator.services.project import open_project
+from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.services.project import Project, open_project
 from annotator.store.dberrors import translate
 
 EXIT_OK = 0
@@ -53,11 +53,22 @@ def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else config.default_project_path()
 
 
+def _open_for_writing(args: argparse.Namespace) -> Project:
+    project = open_project(_db_path(args))
+    if project.read_only:
+        project.close()
+        raise ProjectError(
+            f"{project.path} is read-only (the file or its folder cannot be written), "
+            "so nothing can be imported into it."
+        )
+    return project
+
+
 def cmd_import_text(args: argparse.Namespace) -> int:
     """``annotator import PATH... --db PATH``: add .txt files or folders of them."""
     if getattr(args, "format", None):
         return cmd_import_annotations(args)
-    project = open_project(_db_path(args))
+    project = _open_for_writing(args)
     try:
         report = project.documents.import_paths(args.paths, TerminalProgress("Importing"))
     finally:
@@ -81,7 +92,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         replace=args.replace,
         scheme=args.scheme,
     )
-    project = open_project(_db_path(args))
+    project = _open_for_writing(args)
     try:
         report = import_annotations(project, request, TerminalProgress("Importing"))
     finally:
