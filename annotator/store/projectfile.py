@@ -129,7 +129,10 @@ def _check_header(path: Path, size: int) -> None:
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
+    # The in-header size is valid when the two counters agree; while a -wal file exists a
+    # checkpoint may be growing the file right now, so only SQLite itself can judge then.
     header_size_valid = header[24:28] == header[92:96] and pages > 0
+    header_size_valid = header_size_valid and not Path(f"{path}-wal").exists()
     if page_size < 512 or (header_size_valid and size < pages * page_size):
         raise ProjectError(
             f"{path} is damaged: the file is truncated ({size} bytes, "
