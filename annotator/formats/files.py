@@ -87,9 +87,16 @@ class StreamWriter:
         os.replace(self._tmp, self._out)
 
     def abort(self) -> None:
-        """Close and delete the temporary file (only the one this writer made)."""
-        self._handle.close()
-        self._tmp.unlink(missing_ok=True)
+        """Close and delete the temporary file (only the one this writer made).
+
+        Closing flushes, which fails again on a full disk; the file goes anyway.
+        """
+        try:
+            self._handle.close()
+        except OSError:
+            pass
+        finally:
+            self._tmp.unlink(missing_ok=True)
 
 
 class BratWriter:

@@ -176,3 +176,32 @@ def test_a_full_disk_gives_one_clear_line(tmp_path: Path) -> None:
         f"error: The disk that holds {db} is full, so the change could not be saved. "
         "Free some space and try again.\n"
     )
+
+
+@pytest.mark.skipif(not _can_unshare(), reason="a full disk needs a tmpfs mount (root)")
+def test_an_export_to_a_full_disk_is_refused_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite"
+    project = open_project(db)
+    for index in range(40):  # about 8 KB of jsonl: more than the 4 KB disk holds
+        doc, _ = project.documents.add_text(f"{index}.txt", f"{TEXT} رقم {index} " * 3)
+        project.annotations.create_span(doc, "amal", 23, 27, "GPE")
+    project.close()
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    out = disk / "out.jsonl"
+    export = shlex.join(_export(db, out))
+    script = f"mount -t tmpfs -o size=4k none {disk} && {export}; echo rc=$?; ls -A {disk}"
+    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stderr == (
+        f"error: Cannot write the export to {out} (No space left on device); "
+        "the export did not finish.\n"
+    )
+    assert run.stdout == "rc=2\n"  # and `ls -A` of the disk printed nothing: no temp file
