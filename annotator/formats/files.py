@@ -104,8 +104,9 @@ class BratWriter:
 
     Files go to a new folder beside ``out`` that this writer made (a ``.part``
     folder it did not make is never touched). ``finish`` renames that folder
-    to ``out``, or moves its files into an existing ``out``. A marker file
-    lists what was written, so a later export may replace its own files.
+    to ``out``, or moves its files into an existing ``out`` (other files there
+    stay). A marker file lists what was written, so a later export may write
+    into this folder again without ``force``.
     """
 
     def __init__(self, out: Path, schema: Schema, protected: tuple[Path, ...] = ()) -> None:
@@ -141,14 +142,9 @@ class BratWriter:
         for path in incoming:
             if any(target.same_file(path, p) for p in self._protected):
                 raise target.OutputRefused(f"Export would overwrite the open project {path}.")
-        stale = _previous_files(self._out) - set(names)
         for path in sorted(self._tmp.iterdir()):
             os.replace(path, self._out / path.name)
         self._tmp.rmdir()
-        for name in sorted(stale):
-            old = self._out / name
-            if old.is_file() and not old.is_symlink():
-                old.unlink()
 
     def abort(self) -> None:
         """Delete the temporary folder this writer made."""
@@ -156,23 +152,6 @@ class BratWriter:
 
 
 _MARKER_HEAD = "# Written by annotator export; the files it wrote in this folder:"
-
-
-def _previous_files(folder: Path) -> set[str]:
-    """Names an earlier export listed in its marker (plain names only)."""
-    try:
-        lines = (folder / target.MARKER).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return set()
-    return {
-        n
-        for n in lines
-        if n
-        and not n.startswith("#")
-        and "/" not in n
-        and "\\" not in n
-        and n not in {".", "..", target.MARKER}
-    }
 
 
 def open_writer(

@@ -137,7 +137,7 @@ def test_brat_refuses_a_foreign_folder_unless_forced(annotated: Project, tmp_pat
     assert (folder / "chapter1.txt").read_text("utf-8") == "فصل أول"
 
 
-def test_brat_may_replace_its_own_export_and_drops_only_its_own_stale_files(
+def test_brat_may_write_again_into_its_own_export_and_keeps_other_files(
     annotated: Project, tmp_path: Path
 ) -> None:
     doc, _ = annotated.documents.add_text("second.txt", "نص ثانٍ 😀 عن دمشق")
@@ -155,7 +155,21 @@ def test_brat_may_replace_its_own_export_and_drops_only_its_own_stale_files(
     (out / "notes.md").write_text("ملاحظاتي", encoding="utf-8")  # the user's own file
     annotated.transfer().export("brat", out, annotator=LAYER, docs=["k.txt"])
     names = sorted(p.name for p in out.iterdir())
-    assert names == [MARKER, "annotation.conf", "k.ann", "k.txt", "notes.md"]
+    assert names == [
+        MARKER,
+        "annotation.conf",
+        "k.ann",
+        "k.txt",
+        "notes.md",
+        "second.ann",
+        "second.txt",
+    ]
+    assert (out / "notes.md").read_text("utf-8") == "ملاحظاتي"
+    assert (out / MARKER).read_text("utf-8").splitlines()[1:] == [
+        "annotation.conf",
+        "k.ann",
+        "k.txt",
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["brat", "jsonl"])

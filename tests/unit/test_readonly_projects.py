@@ -8,6 +8,7 @@ tmpfs stands in for a full disk. As another user, plain ``chmod`` is used.
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import shutil
@@ -24,6 +25,7 @@ ROOT = os.geteuid() == 0
 TEXT = "قصفت الطائرات 😀 مدينة\u00a0حماة و\u200cـ Latin 42"
 
 
+@functools.cache
 def _can_unshare() -> bool:
     if not ROOT or shutil.which("unshare") is None:
         return False
