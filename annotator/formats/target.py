@@ -30,8 +30,10 @@ class OutputRefused(AnnotatorError):
 
 
 def project_files(project: Path) -> tuple[Path, ...]:
-    """The project file and the files SQLite keeps beside it."""
-    return tuple(Path(f"{project}{suffix}") for suffix in _PROJECT_SUFFIXES)
+    """The project file and the files SQLite keeps beside it (beside its target, if a link)."""
+    real = os.path.realpath(project)
+    names = {f"{base}{suffix}" for base in (str(project), real) for suffix in _PROJECT_SUFFIXES}
+    return tuple(Path(name) for name in sorted(names))
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from annotator.__main__ import main
 from annotator.core.errors import AnnotatorError
 from annotator.formats.target import MARKER
-from annotator.services.project import Project
+from annotator.services.project import Project, open_project
 
 LAYER = "amal"
 TEXT = "قصفت الطائرات 😀 مدينة\u00a0حماة و\u200cـحركاتٌ Latin 42"
@@ -74,6 +74,21 @@ def test_the_open_project_is_never_an_export_target(
         out = Path(f"{db}{how}")
         assert out.exists()
     _refused(annotated, "jsonl", out, "is the open project file", force)
+
+
+def test_a_project_opened_through_a_symlink_protects_its_real_wal_file(
+    annotated: Project, tmp_path: Path
+) -> None:
+    link = tmp_path / "elsewhere" / "link.sqlite"
+    link.parent.mkdir()
+    link.symlink_to(annotated.path)
+    through_link = open_project(link)
+    try:
+        wal = Path(f"{annotated.path}-wal")
+        assert wal.exists() and not Path(f"{link}-wal").exists()
+        _refused(through_link, "jsonl", wal, "is the open project file", force=True)
+    finally:
+        through_link.close()
 
 
 def test_the_cli_refuses_the_project_with_exit_code_2(
