@@ -7,11 +7,14 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the GUI or a subcommand."""
-    from annotator.cli import build_parser, run_command
+    from annotator.cli import build_parser, interrupted, run_command
 
-    args = build_parser().parse_args(argv)
-    if getattr(args, "command", None):
-        return run_command(args)
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "command", None):
+            return run_command(args)
+    except KeyboardInterrupt:
+        return interrupted()
     from annotator.app import run_gui
 
     return run_gui(args)

@@ -8,9 +8,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from annotator import config
-from annotator.core.errors import AnnotatorError
-from annotator.services.project import open_project
+from annotator import config, errorlog
+from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.services.project import Project, open_project
+from annotator.store.dberrors import translate
+
+EXIT_OK = 0
+EXIT_SOME_REJECTED = 1  # an import where some files were rejected, or a cancelled export
+EXIT_REFUSED = 2  # a refused input or request (also argparse's usage errors)
+EXIT_UNEXPECTED = 3  # a bug or an unknown failure; the traceback is in the log file
+EXIT_INTERRUPTED = 130  # Ctrl+C
+EXIT_CODES_HELP = """exit codes:
+  0    success
+  1    some input files were rejected (the others went in), or the export was cancelled
+  2    the command was refused: bad arguments, a missing or unusable project file,
+       an export target that must not be replaced
+  3    unexpected error: one line names the log file that holds the details
+  130  interrupted (Ctrl+C)
+"""
 
 
 class TerminalProgress:
@@ -38,11 +53,22 @@ def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else config.default_project_path()
 
 
+def _open_for_writing(args: argparse.Namespace) -> Project:
+    project = open_project(_db_path(args))
+    if project.read_only:
+        project.close()
+        raise ProjectError(
+            f"{project.path} is read-only (the file or its folder cannot be written), "
+            "so nothing can be imported into it."
+        )
+    return project
+
+
 def cmd_import_text(args: argparse.Namespace) -> int:
     """``annotator import PATH... --db PATH``: add .txt files or folders of them."""
     if getattr(args, "format", None):
         return cmd_import_annotations(args)
-    project = open_project(_db_path(args))
+    project = _open_for_writing(args)
     try:
         report = project.documents.import_paths(args.paths, TerminalProgress("Importing"))
     finally:
@@ -66,7 +92,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         replace=args.replace,
         scheme=args.scheme,
     )
-    project = open_project(_db_path(args))
+    project = _open_for_writing(args)
     try:
         report = import_annotations(project, request, TerminalProgress("Importing"))
     finally:
@@ -91,8 +117,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         scheme=args.scheme,
         nested=args.nested,
         events=args.events,
+        force=args.force,
     )
-    project = open_project(_db_path(args))
+    project = open_project(_db_path(args), create=False)
     try:
         result = export_layer(project, request, TerminalProgress("Exporting"))
     finally:
@@ -123,6 +150,12 @@ def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.Argume
     exp.add_argument("--scheme", choices=("iob2", "bioes"), default="iob2")
     exp.add_argument("--nested", choices=("outer", "inner"), default="outer")
     exp.add_argument("--events", action="store_true", help="add a trigger column (CoNLL)")
+    exp.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an SQLite file or write into a folder not made by an export "
+        "(never the open project)",
+    )
     exp.set_defaults(func=cmd_export)
 
 
@@ -134,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate Arabic text: entities, events and relations, saved to SQLite.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--db", help="project file to open or create (default: the sample project)")
     parser.add_argument("--annotator", help="your annotator name (asked on first start otherwise)")
@@ -148,10 +183,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Run a parsed subcommand, turning known errors into a message and exit code 2."""
+    """Run a parsed subcommand; never show a traceback.
+
+    A refused input prints ``error: ...`` and returns :data:`EXIT_REFUSED`; an
+    unexpected exception is logged and prints one line naming the log
+    (:data:`EXIT_UNEXPECTED`); Ctrl+C returns :data:`EXIT_INTERRUPTED`.
+    """
     func: Command = args.func
     try:
         return func(args)
     except AnnotatorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _refused(exc)
+    except KeyboardInterrupt:
+        return interrupted()
+    except Exception as exc:  # noqa: BLE001 - the one place the CLI turns any failure into a line
+        known = translate(exc, _db_path(args))
+        if known is not None:
+            return _refused(known)
+        context = f"running 'annotator {args.command}'"
+        print(errorlog.unexpected_message(exc, context), file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _refused(exc: AnnotatorError) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def interrupted() -> int:
+    """Report Ctrl+C in one line; return :data:`EXIT_INTERRUPTED`."""
+    start = "\n" if sys.stderr.isatty() else ""
+    print(
+        f"{start}Interrupted; a file being imported or exported was not written.", file=sys.stderr
+    )
+    return EXIT_INTERRUPTED

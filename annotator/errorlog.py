@@ -56,7 +56,9 @@ def record(exc: BaseException, context: str) -> Path:
 def unexpected_message(exc: BaseException, context: str) -> str:
     """Log ``exc`` and return one line for the user that names the log file."""
     path = record(exc, context)
+    lines = str(exc).strip().splitlines()  # SQLAlchemy adds [SQL: ...] lines: keep one line
+    summary = lines[0].rstrip(".") if lines else ""
     return (
-        f"Unexpected error while {context}: {type(exc).__name__}: {exc}. "
+        f"Unexpected error while {context}: {type(exc).__name__}: {summary}. "
         f"Nothing more was changed; details are in {path}."
     )

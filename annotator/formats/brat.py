@@ -12,6 +12,7 @@ requires, and joined again on reading. Ids are numbered as in
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from annotator.core.model import Argument, Document, Event, Relation, Span
@@ -38,10 +39,34 @@ class Seen:
 
 
 def file_stem(doc: AnnotatedDocument, taken: set[str]) -> str:
-    """A safe, unused file name (without suffix) for a document."""
+    """A safe file name (without suffix) for a document, not yet in ``taken``; it is added.
+
+    ``taken`` holds case-folded NFC keys, so names that differ only in case or
+    normalisation (which clash on macOS and Windows) get distinct files. A name
+    is cut so that it fits the 255-byte limit with ``.txt``/``.ann``; a clash
+    gets ``_2``, ``_3``... before the suffix.
+    """
     name = doc.name[:-4] if doc.name.endswith(".txt") else doc.name
-    stem = _UNSAFE.sub("_", name).lstrip(".") or f"doc{doc.document.id}"
-    return stem if stem not in taken else f"{stem}_{doc.document.id}"
+    base = _UNSAFE.sub("_", name).lstrip(".").rstrip(" .") or "document"
+    stem, count = _fit(base, ""), 1
+    while _stem_key(stem) in taken:
+        count += 1
+        stem = _fit(base, f"_{count}")
+    taken.add(_stem_key(stem))
+    return stem
+
+
+_STEM_BYTES = 255 - len(".ann")
+
+
+def _fit(base: str, tail: str) -> str:
+    room = _STEM_BYTES - len(tail.encode("utf-8"))
+    cut = base.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return cut + tail
+
+
+def _stem_key(stem: str) -> str:
+    return unicodedata.normalize("NFC", stem).casefold()
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -1,8 +1,10 @@
 """Files on disk for every format: pick a writer, collect input files, read them.
 
-Writers write through a temporary name (``OUT.part``) and rename it into
-place only when the export finishes, so a cancelled or failed export leaves
-no half-written file behind.
+Writers write to a new, uniquely named temporary file or folder beside the
+target and rename it into place only when the export finishes, so a
+cancelled or failed export leaves no half-written file behind, and never
+deletes anything it did not make. :mod:`annotator.formats.target` decides
+beforehand whether the target may be replaced at all.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Protocol, TextIO
 
 from annotator.core.schema import Schema
 from annotator.core.text import decode_document
-from annotator.formats import brat, conll, conllu, doccano, jsonl, spacy
+from annotator.formats import brat, conll, conllu, doccano, jsonl, spacy, target
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
 
@@ -53,15 +55,15 @@ class Writer(Protocol):
 
 
 class StreamWriter:
-    """Writes a one-file format through ``OUT.part``."""
+    """Writes a one-file format to a new temporary file beside ``out``, then renames it."""
 
     def __init__(self, fmt: str, out: Path, opts: TokenOptions) -> None:
         self.stats = WriteStats()
         self._fmt = fmt
         self._opts = opts
         self._out = out
-        self._tmp = out.with_name(out.name + ".part")
-        self._handle: TextIO = open(self._tmp, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        fd, self._tmp = target.new_temp_file(out)
+        self._handle: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, doc: AnnotatedDocument) -> None:
         """Append one document."""
@@ -78,33 +80,48 @@ class StreamWriter:
         self._handle.write(chunk)
 
     def finish(self) -> None:
-        """Close and move into place."""
+        """Flush to disk, close and rename into place."""
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
         self._handle.close()
         os.replace(self._tmp, self._out)
 
     def abort(self) -> None:
-        """Close and delete the temporary file."""
-        self._handle.close()
-        self._tmp.unlink(missing_ok=True)
+        """Close and delete the temporary file (only the one this writer made).
+
+        Closing flushes, which fails again on a full disk; the file goes anyway.
+        """
+        try:
+            self._handle.close()
+        except OSError:
+            pass
+        finally:
+            self._tmp.unlink(missing_ok=True)
 
 
 class BratWriter:
-    """Writes ``NAME.txt`` and ``NAME.ann`` per document plus ``annotation.conf``."""
+    """Writes ``NAME.txt`` and ``NAME.ann`` per document plus ``annotation.conf``.
 
-    def __init__(self, out: Path, schema: Schema) -> None:
+    Files go to a new folder beside ``out`` that this writer made (a ``.part``
+    folder it did not make is never touched). ``finish`` renames that folder
+    to ``out``, or moves its files into an existing ``out`` (other files there
+    stay). A marker file lists what was written, so a later export may write
+    into this folder again without ``force``.
+    """
+
+    def __init__(self, out: Path, schema: Schema, protected: tuple[Path, ...] = ()) -> None:
         self.stats = WriteStats()
         self._out = out
         self._schema = schema
-        self._tmp = out.with_name(out.name + ".part")
-        shutil.rmtree(self._tmp, ignore_errors=True)
-        self._tmp.mkdir(parents=True)
-        self._names: set[str] = set()
+        self._protected = protected
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = target.new_temp_folder(out)
+        self._taken: set[str] = set()
         self._seen = brat.Seen()
 
     def write(self, doc: AnnotatedDocument) -> None:
-        """Write one document's two files."""
-        stem = brat.file_stem(doc, self._names)
-        self._names.add(stem)
+        """Write one document's two files, under a name no other document has."""
+        stem = brat.file_stem(doc, self._taken)
         ann = brat.dumps(doc)
         brat.collect(doc, self._seen)
         (self._tmp / f"{stem}.txt").write_text(doc.text, encoding="utf-8", newline="\n")
@@ -112,23 +129,37 @@ class BratWriter:
         self.stats.documents += 1
 
     def finish(self) -> None:
-        """Write annotation.conf and move every file into the output folder."""
+        """Write annotation.conf and the marker, then publish the folder."""
         conf = brat.annotation_conf(self._schema, self._seen)
         (self._tmp / "annotation.conf").write_text(conf, encoding="utf-8", newline="\n")
-        self._out.mkdir(parents=True, exist_ok=True)
+        names = sorted(p.name for p in self._tmp.iterdir())
+        marker = "\n".join([_MARKER_HEAD, *names]) + "\n"
+        (self._tmp / target.MARKER).write_text(marker, encoding="utf-8", newline="\n")
+        if not self._out.exists():
+            os.rename(self._tmp, self._out)
+            return
+        incoming = [self._out / name for name in [*names, target.MARKER]]
+        for path in incoming:
+            if any(target.same_file(path, p) for p in self._protected):
+                raise target.OutputRefused(f"Export would overwrite the open project {path}.")
         for path in sorted(self._tmp.iterdir()):
             os.replace(path, self._out / path.name)
         self._tmp.rmdir()
 
     def abort(self) -> None:
-        """Delete the temporary folder."""
+        """Delete the temporary folder this writer made."""
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def open_writer(fmt: str, out: Path, opts: TokenOptions, schema: Schema) -> Writer:
-    """A writer for ``fmt`` that will publish to ``out``."""
+_MARKER_HEAD = "# Written by annotator export; the files it wrote in this folder:"
+
+
+def open_writer(
+    fmt: str, out: Path, opts: TokenOptions, schema: Schema, protected: tuple[Path, ...] = ()
+) -> Writer:
+    """A writer for ``fmt`` that will publish to ``out`` (check it first with ``target``)."""
     if fmt == "brat":
-        return BratWriter(out, schema)
+        return BratWriter(out, schema, protected)
     if out.is_dir():
         raise FormatError(str(out), None, "is a folder; give a file name for this format.")
     return StreamWriter(fmt, out, opts)

@@ -13,7 +13,7 @@ from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
 from annotator.services.search import SearchService
 from annotator.services.write import WriteService
-from annotator.store.engine import BUSY_TIMEOUT_MS, open_sqlite
+from annotator.store.engine import BUSY_TIMEOUT_MS, open_file
 from annotator.store.repository import Repository
 from annotator.store.writer import Writer
 
@@ -34,7 +34,8 @@ class Project:
     annotations: AnnotationService
     schemas: SchemaService
     search: SearchService
-    backup: Path | None = None
+    read_only: bool = False  # the file or its folder cannot be written: nothing may change
+    backup: Path | None = None  # the copy taken before this open migrated the file
     _seen_change: int = field(default=0, repr=False)
 
     def annotators(self) -> list[tuple[str, str]]:
@@ -64,7 +65,7 @@ class Project:
 
     def seed(self, seeds_dir: Path) -> ImportReport | None:
         """Import the sample articles once, the first time the project is opened."""
-        if self.repo.meta(SEEDED_KEY) is not None or not seeds_dir.is_dir():
+        if self.read_only or self.repo.meta(SEEDED_KEY) is not None or not seeds_dir.is_dir():
             return None
         report = self.documents.import_paths([seeds_dir])
         self.write.set_meta(SEEDED_KEY, str(seeds_dir))
@@ -81,16 +82,21 @@ class Project:
         self.repo.close()
 
 
-def open_project(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Project:
+def open_project(
+    path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Project:
     """Open or create the project file at ``path`` (migrating it if needed).
 
-    ``busy_timeout_ms`` is how long one attempt waits for a lock held by
-    another program; the write service then asks its ``busy`` handler.
+    ``create=False`` refuses a missing file (for commands that only read). A
+    file that cannot be written opens with ``read_only`` set, and the write
+    service refuses every change. ``busy_timeout_ms`` is how long one attempt
+    waits for a lock held by another program; the write service then asks its
+    ``busy`` handler.
     """
+    opened = open_file(path, create=create, busy_timeout_ms=busy_timeout_ms)
     path = Path(path)
-    engine = open_sqlite(path, busy_timeout_ms)
-    repo = Repository(engine)
-    write = WriteService(Writer(engine))
+    repo = Repository(opened.engine)
+    write = WriteService(Writer(opened.engine), read_only=opened.read_only)
     documents = DocumentService(repo, write)
     annotations = AnnotationService(repo, write)
     return Project(
@@ -101,5 +107,7 @@ def open_project(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Pr
         annotations=annotations,
         schemas=SchemaService(repo, write),
         search=SearchService(documents, annotations, write),
+        read_only=opened.read_only,
+        backup=opened.backup,
         _seen_change=repo.last_change_id(),
     )

@@ -23,6 +23,7 @@ from annotator.errorlog import unexpected_message
 from annotator.formats import conll
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.formats.target import check_output, project_files
 from annotator.services.write import LayerImport, NewDocument
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class ExportRequest:
     scheme: str = "iob2"
     nested: str = "outer"
     events: bool = False
+    force: bool = False  # replace an SQLite file or write into a foreign folder (never the project)
 
 
 @dataclass
@@ -166,14 +168,34 @@ def export_layer(
         raise TransferError(f"Unknown format {request.format!r}; choose one of {FORMATS}.")
     layer = resolve_layer(project, request.annotator, request.gold)
     doc_ids = select_documents(project, request.docs, layer)
-    result = ExportResult(request.out, layer)
     opts = conll.TokenOptions(
         request.scheme,
         request.nested,
         request.events,
         frozenset(e.name for e in project.schemas.schema.events),
     )
-    writer = transfer_io.open_writer(request.format, request.out, opts, project.schemas.schema)
+    protected = project_files(project.path)
+    check_output(request.format == "brat", request.out, protected, request.force)
+    try:
+        return _write(project, request, layer, doc_ids, opts, progress)
+    except OSError as exc:
+        raise TransferError(
+            f"Cannot write the export to {request.out} ({exc.strerror}); the export did not finish."
+        ) from None
+
+
+def _write(
+    project: Project,
+    request: ExportRequest,
+    layer: str,
+    doc_ids: list[int],
+    opts: conll.TokenOptions,
+    progress: Progress | None,
+) -> ExportResult:
+    result = ExportResult(request.out, layer)
+    writer = transfer_io.open_writer(
+        request.format, request.out, opts, project.schemas.schema, project_files(project.path)
+    )
     try:
         for index, doc_id in enumerate(doc_ids):
             doc = load_layer(project, doc_id, layer)
@@ -183,13 +205,13 @@ def export_layer(
             writer.write(doc)
             result.documents += 1
             result.spans += len(doc.spans)
+        if result.cancelled:
+            writer.abort()
+            return result
+        writer.finish()
     except BaseException:
         writer.abort()
         raise
-    if result.cancelled:
-        writer.abort()
-        return result
-    writer.finish()
     if progress is not None:
         progress(len(doc_ids), len(doc_ids), "")
     stats = writer.stats
@@ -333,10 +355,13 @@ class TransferService:
         scheme: str = "iob2",
         nested: str = "outer",
         events: bool = False,
+        force: bool = False,
         progress: Progress | None = None,
     ) -> ExportResult:
         """Run an export (see :class:`ExportRequest` and :func:`export_layer`)."""
-        request = ExportRequest(fmt, out, annotator, gold, tuple(docs), scheme, nested, events)
+        request = ExportRequest(
+            fmt, out, annotator, gold, tuple(docs), scheme, nested, events, force
+        )
         return export_layer(self._project, request, progress)
 
     def import_files(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -14,8 +15,12 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
 
 from annotator.core.errors import ProjectError
+from annotator.store import projectfile
+from annotator.store.dberrors import translate
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -117,23 +122,106 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
     return backup
 
 
-def open_sqlite(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
-    """Open or create the project file at ``path`` and migrate it."""
-    path = Path(path)
-    if path.exists() and path.is_dir():
-        raise ProjectError(f"{path} is a folder, not a project file.")
-    if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise ProjectError(f"{path} is not a project file (not an SQLite database).")
-    path.parent.mkdir(parents=True, exist_ok=True)
+def open_sqlite(
+    path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Engine:
+    """Open or create the project file at ``path`` and migrate it (see :func:`open_file`)."""
+    return open_file(path, create=create, busy_timeout_ms=busy_timeout_ms).engine
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """An open project file: its engine, whether it is read-only, and a migration's backup."""
+
+    engine: Engine
+    read_only: bool
+    backup: Path | None = None
+
+
+def open_file(
+    path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> OpenedFile:
+    """Judge the file first (:mod:`.projectfile`), then open it.
+
+    A refused file is never touched. A file whose folder or itself cannot be
+    written opens read-only. ``create=False`` refuses a missing file. Known
+    SQLite failures (full disk, locked, damaged...) become :class:`ProjectError`.
+    An older file is migrated after a backup, whose path is returned.
+    """
+    check = projectfile.inspect_file(path, create=create)
+    try:
+        if check.read_only:
+            return OpenedFile(_open_read_only(check), True)
+        engine, backup = _open_writable(check.path, busy_timeout_ms)
+        return OpenedFile(engine, False, backup)
+    except (sqlite3.Error, DBAPIError, OSError) as exc:
+        error = translate(exc, check.path)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _open_writable(path: Path, busy_timeout_ms: int) -> tuple[Engine, Path | None]:
     engine = make_engine(f"sqlite:///{path}", busy_timeout_ms)
     try:
-        migrate(engine, path)
+        backup = migrate(engine, path)
     except Exception:
         engine.dispose()
         raise
+    return engine, backup
+
+
+def _readonly_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _readonly_engine(uri: str) -> Engine:
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        poolclass=QueuePool,
+    )
+    event.listen(engine, "connect", _readonly_pragmas)
     return engine
+
+
+def _open_read_only(check: projectfile.FileCheck) -> Engine:
+    """An engine that never writes: ``mode=ro``, or ``immutable=1`` in a read-only folder.
+
+    A WAL database needs its ``-shm`` file; in a read-only folder where it
+    cannot be created, SQLite can only open the file as immutable, which is
+    right only when no ``-wal`` file holds changes not yet in the main file.
+    """
+    path = check.path
+    if check.is_new or check.revision != _head_revision():
+        raise ProjectError(
+            f"{path} is read-only and needs to be upgraded by this version of the app "
+            "before it can be opened. Copy it to a folder you may write to."
+        )
+    engine = _readonly_engine(projectfile.readonly_uri(path))
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        return engine
+    except DBAPIError:
+        engine.dispose()
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ProjectError(
+            f"{path} is read-only and has changes in {wal.name} that can only be read from a "
+            "folder you may write to. Copy both files to such a folder to open them."
+        )
+    return _readonly_engine(projectfile.readonly_uri(path, immutable=True))
+
+
+def _head_revision() -> str | None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def copy_project(src: Path, dst: Path) -> None:

@@ -176,6 +176,14 @@ class MainWindow(QMainWindow):
         self._annotator_label = QLabel(self)
         self.statusBar().addPermanentWidget(self._mode_label)
         self.statusBar().addPermanentWidget(self._annotator_label)
+        if self.project.read_only:  # the file or its folder cannot be written
+            self.read_only_label = QLabel("Read-only", self)
+            self.read_only_label.setObjectName("readOnlyLabel")
+            self.read_only_label.setToolTip(
+                f"{self.project.path} cannot be written: changes cannot be saved. "
+                "Export still works."
+            )
+            self.statusBar().addPermanentWidget(self.read_only_label)
         self._update_status()
 
     def _connect(self) -> None:
@@ -334,7 +342,10 @@ class MainWindow(QMainWindow):
             row = self.documents.model_.row_of(doc.id)
             if row >= 0:
                 status = f" [{self.documents.model_.summary(row).status.display}]"
-        self.setWindowTitle(f"{name}{status} — {self._annotator} — {self.project.path.name}")
+        read_only = " (read-only)" if self.project.read_only else ""
+        self.setWindowTitle(
+            f"{name}{status} — {self._annotator} — {self.project.path.name}{read_only}"
+        )
 
     # -- lifetime ------------------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -107,6 +107,8 @@ class ExportDialog(QDialog):
         self.nested = QComboBox(self)
         self.nested.addItems(["outer", "inner"])
         self.events = QCheckBox("Add an event trigger column (CoNLL)", self)
+        self.force = QCheckBox("Replace an SQLite file or fill a folder no export made", self)
+        self.force.setToolTip("Never the open project itself")
         self.out = QLineEdit(self)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
@@ -116,6 +118,7 @@ class ExportDialog(QDialog):
         form.addRow("Nested spans", self.nested)
         form.addRow("", self.events)
         form.addRow("Save to", _path_row(self, self.out, self._browse))
+        form.addRow("", self.force)
         form.addRow(_ok_cancel(self, self.run))
 
     def _browse(self) -> None:
@@ -143,6 +146,7 @@ class ExportDialog(QDialog):
                     scheme=self.scheme.currentText(),
                     nested=self.nested.currentText(),
                     events=self.events.isChecked(),
+                    force=self.force.isChecked(),
                     progress=progress,
                 )
         except (AnnotatorError, OSError) as exc:
