@@ -112,9 +112,11 @@ class BratWriter:
         self.stats.documents += 1
 
     def finish(self) -> None:
-        """Write annotation.conf and move every file into the output folder."""
+        """Write annotation.conf and visual.conf and move every file into the output folder."""
         conf = brat.annotation_conf(self._schema, self._seen)
         (self._tmp / "annotation.conf").write_text(conf, encoding="utf-8", newline="\n")
+        visual = brat.visual_conf(self._schema, self._seen)
+        (self._tmp / "visual.conf").write_text(visual, encoding="utf-8", newline="\n")
         self._out.mkdir(parents=True, exist_ok=True)
         for path in sorted(self._tmp.iterdir()):
             os.replace(path, self._out / path.name)
