@@ -55,10 +55,13 @@ class Writer(Protocol):
 class StreamWriter:
     """Writes a one-file format through ``OUT.part``."""
 
-    def __init__(self, fmt: str, out: Path, opts: TokenOptions) -> None:
+    def __init__(
+        self, fmt: str, out: Path, opts: TokenOptions, doccano_opts: doccano.Options | None = None
+    ) -> None:
         self.stats = WriteStats()
         self._fmt = fmt
         self._opts = opts
+        self._doccano = doccano_opts or doccano.Options()
         self._out = out
         self._tmp = out.with_name(out.name + ".part")
         self._handle: TextIO = open(self._tmp, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
@@ -68,7 +71,7 @@ class StreamWriter:
         if self._fmt == "jsonl":
             chunk = jsonl.dumps(doc)
         elif self._fmt == "doccano":
-            chunk = doccano.dumps(doc)
+            chunk = doccano.dumps(doc, self._doccano, self.stats)
         elif self._fmt == "spacy":
             chunk = spacy.dumps(doc, self.stats)
         elif self._fmt == "conll":
@@ -127,13 +130,19 @@ class BratWriter:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def open_writer(fmt: str, out: Path, opts: TokenOptions, schema: Schema) -> Writer:
+def open_writer(
+    fmt: str,
+    out: Path,
+    opts: TokenOptions,
+    schema: Schema,
+    doccano_opts: doccano.Options | None = None,
+) -> Writer:
     """A writer for ``fmt`` that will publish to ``out``."""
     if fmt == "brat":
         return BratWriter(out, schema)
     if out.is_dir():
         raise FormatError(str(out), None, "is a folder; give a file name for this format.")
-    return StreamWriter(fmt, out, opts)
+    return StreamWriter(fmt, out, opts, doccano_opts)
 
 
 def collect_inputs(paths: Iterable[Path], fmt: str) -> list[Path]:

@@ -19,9 +19,10 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Bundle, ImportOutcome, ImportReport, Status
 from annotator.core.schema import Label
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document
-from annotator.formats import conll
+from annotator.formats import conll, doccano
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.services import selection
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -47,8 +48,13 @@ class ExportRequest:
     gold: bool = False
     docs: tuple[str, ...] = ()
     scheme: str = "iob2"
-    nested: str = "outer"
+    nested: str = ""  # "" is the format's default: "outer" for CoNLL, "all" for doccano
     events: bool = False
+    statuses: tuple[str, ...] = ()  # only documents with one of these statuses
+    split: tuple[int, ...] = ()  # shares, e.g. (80, 10, 10); see services.selection
+    seed: int = 0
+    offsets: str = "utf16"  # doccano: "utf16" or "codepoints"
+    layout: str = "label"  # doccano: "label" or "relation"
 
 
 @dataclass
@@ -63,6 +69,7 @@ class ExportResult:
     left_out: int = 0
     triggers_skipped: int = 0
     cancelled: bool = False
+    parts: dict[str, int] = field(default_factory=dict)  # split part -> documents
 
     def summary(self) -> str:
         """A few lines for a terminal or a message box."""
@@ -72,6 +79,10 @@ class ExportResult:
             f"Exported {self.documents} documents, {self.spans} spans of layer "
             f"{self.layer!r} to {self.path}."
         ]
+        if self.parts:
+            lines.append(
+                "Split by document: " + ", ".join(f"{k} {v}" for k, v in self.parts.items()) + "."
+            )
         if self.left_out:
             lines.append(
                 f"{self.left_out} spans were left out (nested or overlapping spans at the "
@@ -80,7 +91,7 @@ class ExportResult:
         if self.triggers_skipped:
             lines.append(
                 f"{self.triggers_skipped} event trigger spans were not written "
-                "(add --events for a trigger column)."
+                "(add --events to write them)."
             )
         return "\n".join(lines)
 
@@ -123,25 +134,29 @@ def resolve_layer(project: Project, annotator: str | None, gold: bool) -> str:
     return annotator
 
 
-def select_documents(project: Project, names: Iterable[str], layer: str) -> list[int]:
-    """Ids of the named documents.
+def select_documents(
+    project: Project, names: Iterable[str], layer: str, statuses: Iterable[str] = ()
+) -> list[int]:
+    """Ids of the named documents, keeping only those with one of ``statuses`` if given.
 
     Without names: every document the layer has worked on, that is, with
     annotations or a status other than "new" (import marks its documents
-    "in progress").
+    "in progress"); with statuses, every document whose status for the layer
+    is one of them.
     """
-    wanted = list(names)
+    wanted, allowed = list(names), set(statuses)
+    summaries = project.documents.summaries(layer)
+    if allowed:
+        keep = {s.id for s in summaries if s.status.value in allowed}
+    else:
+        keep = {s.id for s in summaries if s.span_count or s.status is not Status.NEW}
     if not wanted:
-        return [
-            s.id
-            for s in project.documents.summaries(layer)
-            if s.span_count or s.status is not Status.NEW
-        ]
+        return [s.id for s in summaries if s.id in keep]
     found = project.documents.find_by_names(wanted)
     missing = [n for n in wanted if n not in found]
     if missing:
         raise TransferError("No document named " + ", ".join(repr(n) for n in missing) + ".")
-    return [found[n] for n in wanted]
+    return [found[n] for n in wanted if not allowed or found[n] in keep]
 
 
 def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
@@ -153,47 +168,84 @@ def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
         tuple(ann.spans(doc_id, layer)),
         tuple(ann.events(doc_id, layer)),
         tuple(ann.relations(doc_id, layer)),
+        project.documents.status(doc_id, layer).value,
     )
 
 
 def export_layer(
     project: Project, request: ExportRequest, progress: Progress | None = None
 ) -> ExportResult:
-    """Export a layer to ``request.out`` (a file, or a folder for brat)."""
+    """Export a layer to ``request.out`` (a file, or a folder for brat), split if asked."""
     if request.format not in FORMATS:
         raise TransferError(f"Unknown format {request.format!r}; choose one of {FORMATS}.")
+    if request.format == "doccano" and request.nested not in ("", "all", "outer"):
+        raise TransferError("doccano keeps nested spans as they are (all) or outer spans only.")
     layer = resolve_layer(project, request.annotator, request.gold)
-    doc_ids = select_documents(project, request.docs, layer)
+    doc_ids = select_documents(project, request.docs, layer, request.statuses)
     result = ExportResult(request.out, layer)
-    opts = conll.TokenOptions(
-        request.scheme,
-        request.nested,
-        request.events,
-        frozenset(e.name for e in project.schemas.schema.events),
-    )
-    writer = transfer_io.open_writer(request.format, request.out, opts, project.schemas.schema)
+    writers = _open_writers(project, request)
     try:
         for index, doc_id in enumerate(doc_ids):
             doc = load_layer(project, doc_id, layer)
             if progress is not None and not progress(index, len(doc_ids), doc.name):
                 result.cancelled = True
                 break
-            writer.write(doc)
+            part = _part(request, doc)
+            writers[part].write(doc)
             result.documents += 1
             result.spans += len(doc.spans)
+            if request.split:
+                result.parts[part] = result.parts.get(part, 0) + 1
     except BaseException:
-        writer.abort()
+        for writer in writers.values():
+            writer.abort()
         raise
     if result.cancelled:
-        writer.abort()
+        for writer in writers.values():
+            writer.abort()
         return result
-    writer.finish()
+    for writer in writers.values():
+        writer.finish()
+        stats = writer.stats
+        result.tokens += stats.tokens
+        result.left_out += stats.left_out
+        result.triggers_skipped += stats.triggers_skipped
     if progress is not None:
         progress(len(doc_ids), len(doc_ids), "")
-    stats = writer.stats
-    result.tokens, result.left_out = stats.tokens, stats.left_out
-    result.triggers_skipped = stats.triggers_skipped
     return result
+
+
+def _part(request: ExportRequest, doc: AnnotatedDocument) -> str:
+    if not request.split:
+        return ""
+    return selection.part_of(doc.document.sha256, request.seed, request.split)
+
+
+def _open_writers(project: Project, request: ExportRequest) -> dict[str, transfer_io.Writer]:
+    """One writer, or one per split part (named as in :mod:`annotator.services.selection`)."""
+    opts = conll.TokenOptions(
+        request.scheme,
+        request.nested or "outer",
+        request.events,
+        frozenset(e.name for e in project.schemas.schema.events),
+    )
+    doccano_opts = doccano.Options(
+        request.layout, request.offsets, request.nested or "all", request.events
+    )
+    schema = project.schemas.schema
+    fmt, out = request.format, request.out
+    if not request.split:
+        return {"": transfer_io.open_writer(fmt, out, opts, schema, doccano_opts)}
+    writers: dict[str, transfer_io.Writer] = {}
+    try:
+        for part in selection.part_names(request.split):
+            path = selection.part_path(out, fmt, part)
+            writers[part] = transfer_io.open_writer(fmt, path, opts, schema, doccano_opts)
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    return writers
 
 
 # -- import ---------------------------------------------------------------------
@@ -240,7 +292,7 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
         ]
         doc_ids = project.repo.import_layers(request.annotator, items, request.replace)
         _add_labels(project, opts.added)
-        _mark_started(project, doc_ids, request.annotator)
+        _mark_started(project, doc_ids, request.annotator, [d.status for d in loaded.docs])
     except AnnotatorError as exc:
         return ImportOutcome(str(path), "rejected", str(exc))
     except OSError as exc:
@@ -290,9 +342,15 @@ def _check_layers(
             )
 
 
-def _mark_started(project: Project, doc_ids: list[int], annotator: str) -> None:
-    for doc_id in doc_ids:
-        if project.documents.status(doc_id, annotator) is Status.NEW:
+def _mark_started(
+    project: Project, doc_ids: list[int], annotator: str, statuses: list[str]
+) -> None:
+    """Give each document the status its file records (in progress or done), else mark
+    a new one started."""
+    for doc_id, status in zip(doc_ids, statuses, strict=False):
+        if status in (Status.IN_PROGRESS.value, Status.DONE.value):
+            project.documents.set_status(doc_id, annotator, Status(status))
+        elif project.documents.status(doc_id, annotator) is Status.NEW:
             project.documents.set_status(doc_id, annotator, Status.IN_PROGRESS)
 
 
@@ -335,12 +393,15 @@ class TransferService:
         gold: bool = False,
         docs: Iterable[str] = (),
         scheme: str = "iob2",
-        nested: str = "outer",
+        nested: str = "",
         events: bool = False,
+        statuses: Iterable[str] = (),
         progress: Progress | None = None,
     ) -> ExportResult:
         """Run an export (see :class:`ExportRequest` and :func:`export_layer`)."""
-        request = ExportRequest(fmt, out, annotator, gold, tuple(docs), scheme, nested, events)
+        request = ExportRequest(
+            fmt, out, annotator, gold, tuple(docs), scheme, nested, events, tuple(statuses)
+        )
         return export_layer(self._project, request, progress)
 
     def import_files(
