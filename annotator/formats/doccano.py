@@ -112,25 +112,21 @@ def dumps(
 
     obj: dict[str, Any] = {"text": doc.text}
     if options.layout == "relation":
-        ids = {s.id for s in spans}
+        # entity ids count the written spans, so a re-export numbers them the same
+        ids = {s.id: i for i, s in enumerate(spans, 1)}
         obj["entities"] = [
             {
-                "id": n.span_no[s.id],
+                "id": ids[s.id],
                 "label": s.label,
                 "start_offset": off(s.start),
                 "end_offset": off(s.end),
             }
             for s in spans
         ]
+        ends = [r for r in n.relations if r.arg1_id in ids and r.arg2_id in ids]
         obj["relations"] = [
-            {
-                "id": i,
-                "from_id": n.span_no[r.arg1_id],
-                "to_id": n.span_no[r.arg2_id],
-                "type": r.type,
-            }
-            for i, r in enumerate(n.relations, 1)
-            if r.arg1_id in ids and r.arg2_id in ids
+            {"id": i, "from_id": ids[r.arg1_id], "to_id": ids[r.arg2_id], "type": r.type}
+            for i, r in enumerate(ends, 1)
         ]
     else:
         obj["label"] = [[off(s.start), off(s.end), s.label] for s in spans]
