@@ -15,10 +15,12 @@ Two shares (``90/10``) give train and test.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
+from annotator.formats.files import Writer
 
 STATUSES = tuple(s.value for s in Status)
 
@@ -77,3 +79,20 @@ def part_path(out: Path, fmt: str, part: str) -> Path:
     if fmt == "brat":
         return out / part
     return out.with_name(f"{out.stem}-{part}{out.suffix}")
+
+
+def open_writers(
+    fmt: str, out: Path, shares: tuple[int, ...], open_one: Callable[[Path], Writer]
+) -> dict[str, Writer]:
+    """``{"": writer}`` without a split, else one writer per part; all or none are opened."""
+    if not shares:
+        return {"": open_one(out)}
+    writers: dict[str, Writer] = {}
+    try:
+        for part in part_names(shares):
+            writers[part] = open_one(part_path(out, fmt, part))
+    except BaseException:
+        for opened in writers.values():
+            opened.abort()
+        raise
+    return writers

@@ -183,6 +183,8 @@ def export_layer(
     layer = resolve_layer(project, request.annotator, request.gold)
     doc_ids = select_documents(project, request.docs, layer, request.statuses)
     result = ExportResult(request.out, layer)
+    if request.split:
+        result.parts = dict.fromkeys(selection.part_names(request.split), 0)
     writers = _open_writers(project, request)
     try:
         for index, doc_id in enumerate(doc_ids):
@@ -195,7 +197,7 @@ def export_layer(
             result.documents += 1
             result.spans += len(doc.spans)
             if request.split:
-                result.parts[part] = result.parts.get(part, 0) + 1
+                result.parts[part] += 1
     except BaseException:
         for writer in writers.values():
             writer.abort()
@@ -232,20 +234,13 @@ def _open_writers(project: Project, request: ExportRequest) -> dict[str, transfe
     doccano_opts = doccano.Options(
         request.layout, request.offsets, request.nested or "all", request.events
     )
-    schema = project.schemas.schema
-    fmt, out = request.format, request.out
-    if not request.split:
-        return {"": transfer_io.open_writer(fmt, out, opts, schema, doccano_opts)}
-    writers: dict[str, transfer_io.Writer] = {}
-    try:
-        for part in selection.part_names(request.split):
-            path = selection.part_path(out, fmt, part)
-            writers[part] = transfer_io.open_writer(fmt, path, opts, schema, doccano_opts)
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
-    return writers
+
+    def writer(out: Path) -> transfer_io.Writer:
+        return transfer_io.open_writer(
+            request.format, out, opts, project.schemas.schema, doccano_opts
+        )
+
+    return selection.open_writers(request.format, request.out, request.split, writer)
 
 
 # -- import ---------------------------------------------------------------------
