@@ -81,15 +81,15 @@ def dumps(doc: AnnotatedDocument) -> str:
         for arg in e.arguments:
             counts[arg.role] = counts.get(arg.role, 0) + 1
             suffix = str(counts[arg.role]) if counts[arg.role] > 1 else ""
-            roles.append(f"{encode(arg.role)}{suffix}:T{n.span_no[arg.span_id]}")
+            roles.append(f"{encode(arg.role, False)}{suffix}:T{n.span_no[arg.span_id]}")
         lines.append(f"E{i}\t{' '.join(roles)}")
         attrs += [(k, f"E{i}", v) for k, v in sorted(e.attributes.items())]
     for i, r in enumerate(n.relations, 1):
         a1, a2 = n.span_no[r.arg1_id], n.span_no[r.arg2_id]
         lines.append(f"R{i}\t{encode(r.type)} Arg1:T{a1} Arg2:T{a2}")
     for i, (name, target, value) in enumerate(attrs, 1):
-        value = encode(value) if value else ""
-        lines.append(f"A{i}\t{encode(name)} {target} {value}".rstrip(" "))
+        value = encode(value, False) if value else ""
+        lines.append(f"A{i}\t{encode(name, False)} {target} {value}".rstrip(" "))
     return "".join(line + "\n" for line in lines)
 
 
@@ -159,13 +159,13 @@ def annotation_conf(schema: Schema, seen: Seen) -> str:
     out = ["[entities]", *map(encode, labels), "", "[relations]", *_relations(schema, seen)]
     out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]"]
     for name, args in roles.items():
-        listed = ", ".join(f"{encode(r)}*:{types}" for r, types in args.items())
+        listed = ", ".join(f"{encode(r, False)}*:{types}" for r, types in args.items())
         out.append(f"{encode(name)}\t{listed}" if listed else encode(name))
     out += ["", "[attributes]"]
     for name in sorted(seen.attributes):
-        values = sorted(encode(v) for v in seen.attributes[name] if v)
+        values = sorted(encode(v, False) for v in seen.attributes[name] if v)
         out.append(
-            f"{encode(name)}\tArg:<ENTITY>|<EVENT>"
+            f"{encode(name, False)}\tArg:<ENTITY>|<EVENT>"
             + (f", Value:{'|'.join(values)}" if values else "")
         )
     return _CONF_NOTE + "\n".join(out) + "\n"
@@ -173,15 +173,15 @@ def annotation_conf(schema: Schema, seen: Seen) -> str:
 
 def visual_conf(schema: Schema, seen: Seen) -> str:
     """brat's ``visual.conf``: a ``[labels]`` line for each name whose storage form differs."""
-    names = [lb.name for lb in schema.labels] + [e.name for e in schema.events]
-    names += [r.name for r in schema.relations]
-    names += [role.name for e in schema.events for role in e.roles]
-    names += sorted(seen.labels) + sorted(seen.attributes)
-    names += sorted({role for _, role in seen.roles if role} | {t for t, _ in seen.ends})
-    names += sorted(v for values in seen.attributes.values() for v in values if v)
+    types = [lb.name for lb in schema.labels] + [e.name for e in schema.events]
+    types += [r.name for r in schema.relations] + sorted(seen.labels)
+    types += sorted({t for t, _ in seen.ends})
+    others = [role.name for e in schema.events for role in e.roles] + sorted(seen.attributes)
+    others += sorted({role for _, role in seen.roles if role})
+    others += sorted(v for values in seen.attributes.values() for v in values if v)
+    codes = [(encode(n), n) for n in types] + [(encode(n, False), n) for n in others]
     lines, done = [], set()
-    for name in names:
-        code = encode(name)
+    for code, name in codes:
         if code != name and code not in done:
             done.add(code)
             lines.append(f"{code} | {display(name)}")
@@ -217,8 +217,8 @@ def read(ann: str, text: str, name: str, path: str, opts: ReadOptions) -> Annota
             parts = rest.split(" ")
             if len(parts) not in (2, 3):
                 raise FormatError(path, line_no, "expected 'Name Target [Value]'.")
-            value = read_name(parts[2], None) if len(parts) == 3 else ""
-            parsed.attrs.append((line_no, parts[1], read_name(parts[0], None), value))
+            value = read_name(parts[2], None, False) if len(parts) == 3 else ""
+            parsed.attrs.append((line_no, parts[1], read_name(parts[0], None, False), value))
         elif kind not in "#N*":
             raise FormatError(path, line_no, f"unknown annotation id {ident!r}.")
     for line_no, ident, rest in parsed.pending:
@@ -288,7 +288,7 @@ def _event(
     for part in parts[1:]:
         role, _, target = part.partition(":")
         # a repeated role carries a numeric suffix (brat annotation.py, split_role)
-        role = read_name(role[:1] + role[1:].rstrip("0123456789"), None)
+        role = read_name(role[:1] + role[1:].rstrip("0123456789"), None, False)
         args.append(Argument(role, _ref(target, spans, path, line)))
     number_ = _number(ident, path, line)
     return Event(number_, 0, "", etype, _ref(trig, spans, path, line), tuple(args))

@@ -21,8 +21,10 @@ The code, from a project name to a brat name:
   ``___645__62d_...``, ``A_1`` → ``__A_5f__31_``.
 
 Plain codes never start with ``_``, other codes always do, so decoding is
-unambiguous. The readable name is shown in brat through the ``[labels]``
-section that the export writes to ``visual.conf``.
+unambiguous. Roles, attribute names and attribute values treat ``.`` as any
+other character, so their plain codes are the names themselves. The readable
+name is shown in brat through the ``[labels]`` section that the export writes
+to ``visual.conf``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import re
 
 _PLAIN = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$")
+_PLAIN_NO_DOT = re.compile(r"^[A-Za-z0-9-]+$")
 _KEEP = re.compile(r"[A-Za-z-]")
 _STORAGE = re.compile(r"^[a-zA-Z0-9_-]+$")
 _ESCAPE = re.compile(r"_([0-9a-f]+)_")
@@ -37,22 +40,28 @@ _ESCAPE = re.compile(r"_([0-9a-f]+)_")
 _RESERVED = frozenset({"SEPARATOR"})
 
 
-def encode(name: str) -> str:
-    """The brat storage-form name for a project name (see the module docstring)."""
-    if _PLAIN.match(name) and not name[-1].isdigit() and name not in _RESERVED:
+def encode(name: str, dots: bool = True) -> str:
+    """The brat storage-form name for a project name (see the module docstring).
+
+    With ``dots=False`` (roles, attribute names and values) a ``.`` is not a
+    plain character: such names take the ``__`` form, so that plain names read
+    back exactly as they are written.
+    """
+    plain = _PLAIN.match(name) if dots else _PLAIN_NO_DOT.match(name)
+    if plain and not name[-1].isdigit() and name not in _RESERVED:
         return name.replace(".", "_")
     return "__" + "".join(c if _KEEP.match(c) else f"_{ord(c):x}_" for c in name)
 
 
-def decode(code: str) -> str | None:
+def decode(code: str, dots: bool = True) -> str | None:
     """The project name for a brat name written by :func:`encode`; None if it is not one."""
     if not _STORAGE.match(code):
         return None
     if not code.startswith("__"):
-        name = code.replace("_", ".")
-        return name if encode(name) == code else None
+        name = code.replace("_", ".") if dots else code
+        return name if encode(name, dots) == code else None
     name = _ESCAPE.sub(lambda m: _char(m.group(1)), code[2:])
-    return name if encode(name) == code else None
+    return name if encode(name, dots) == code else None
 
 
 def _char(hex_digits: str) -> str:
@@ -60,19 +69,18 @@ def _char(hex_digits: str) -> str:
     return chr(value) if value <= 0x10FFFF else "\ufffd"
 
 
-def read_name(code: str, known: frozenset[str] | None) -> str:
+def read_name(code: str, known: frozenset[str] | None, dots: bool = True) -> str:
     """The project name for a name found in a brat file.
 
-    A name this app wrote decodes exactly. A file made elsewhere may use a
-    name as it is (``Time_Within``): when only the undecoded form is known to
-    the project, it is kept as it is.
+    A ``__`` name decodes exactly. A plain name with ``_`` becomes the dotted
+    name only when the project knows that name (or nothing is known): files
+    made elsewhere use ``_`` in names such as ``Simple_chemical``, which then
+    stay as they are. Names that do not decode are kept as they are.
     """
-    name = decode(code)
-    if name is None:
-        return code
-    if known is not None and name not in known and code in known:
-        return code
-    return name
+    name = decode(code, dots)
+    if name is None or code.startswith("__") or known is None:
+        return code if name is None else name
+    return name if name in known else code
 
 
 def display(name: str) -> str:

@@ -201,10 +201,33 @@ def test_visual_conf_shows_the_readable_names(exported: Path) -> None:
         "a_31_",
     ],
 )
-def test_names_encode_to_storage_form_and_back(name: str) -> None:
-    code = brat_names.encode(name)
+@pytest.mark.parametrize("dots", [True, False])
+def test_names_encode_to_storage_form_and_back(name: str, dots: bool) -> None:
+    code = brat_names.encode(name, dots)
     assert STORAGE.match(code) and not code[-1].isdigit()
-    assert brat_names.decode(code) == name
+    assert brat_names.decode(code, dots) == name
+
+
+def test_names_from_other_brat_projects_keep_their_underscores() -> None:
+    from annotator.formats import brat
+    from annotator.formats.base import ReadOptions
+
+    text = "Binding of p53 😀 protein"
+    ann = (
+        "T1\tSimple_chemical 0 7\tBinding\nT2\tConflict_Attack 11 14\tp53\n"
+        "E1\tConflict_Attack:T2 Time_Within:T1\nA1\tNeg_ation E1 Not_Negated\n"
+    )
+    opts = ReadOptions(
+        span_labels=frozenset({"Conflict.Attack"}),
+        event_types=frozenset({"Conflict.Attack"}),
+        add_labels=True,
+    )
+    doc = brat.read(ann, text, "x.txt", "x.ann", opts)
+    assert [s.label for s in doc.spans] == ["Simple_chemical", "Conflict.Attack"]
+    (event,) = doc.events
+    assert event.type == "Conflict.Attack" and event.arguments[0].role == "Time_Within"
+    assert event.attributes == {"Neg_ation": "Not_Negated"}
+    assert opts.added == {"Simple_chemical"}
 
 
 def test_round_trip_keeps_dotted_events_relations_and_attributes(
