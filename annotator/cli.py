@@ -106,6 +106,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``annotator export --format FORMAT --out PATH (--annotator NAME | --gold)``."""
+    from annotator.services.selection import parse_split, parse_statuses
     from annotator.services.transfer import ExportRequest, export_layer
 
     request = ExportRequest(
@@ -115,9 +116,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         gold=args.gold,
         docs=tuple(args.docs or ()),
         scheme=args.scheme,
-        nested=args.nested,
+        nested=args.nested or "",
         events=args.events,
         force=args.force,
+        statuses=parse_statuses(args.status or ()),
+        split=parse_split(args.split) if args.split else (),
+        seed=args.seed,
+        offsets=args.offsets,
+        layout=args.layout,
     )
     project = open_project(_db_path(args), create=False)
     try:
@@ -148,15 +154,51 @@ def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.Argume
     layer.add_argument("--gold", action="store_true", help="export the adjudicated layer")
     exp.add_argument("--docs", nargs="+", metavar="NAME", help="only these documents")
     exp.add_argument("--scheme", choices=("iob2", "bioes"), default="iob2")
-    exp.add_argument("--nested", choices=("outer", "inner"), default="outer")
-    exp.add_argument("--events", action="store_true", help="add a trigger column (CoNLL)")
+    exp.add_argument(
+        "--nested",
+        choices=("outer", "inner", "all"),
+        help="nested spans: CoNLL level (default outer); doccano: all (default) or outer only",
+    )
+    exp.add_argument(
+        "--events", action="store_true", help="add a trigger column (CoNLL); triggers (doccano)"
+    )
     exp.add_argument(
         "--force",
         action="store_true",
         help="replace an SQLite file or write into a folder not made by an export "
         "(never the open project)",
     )
+    _add_selection_args(exp)
     exp.set_defaults(func=cmd_export)
+
+
+def _add_selection_args(exp: argparse.ArgumentParser) -> None:
+    exp.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="only documents with this status for the layer: new, in_progress, done "
+        "(repeat or separate with commas)",
+    )
+    exp.add_argument(
+        "--split",
+        metavar="TRAIN/DEV/TEST",
+        help="split by document, e.g. 80/10/10: writes OUT-train.EXT, OUT-dev.EXT, "
+        "OUT-test.EXT (brat: OUT/train/, ...)",
+    )
+    exp.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    exp.add_argument(
+        "--offsets",
+        choices=("utf16", "codepoints"),
+        default="utf16",
+        help="doccano offset unit (default utf16, as doccano's web UI counts)",
+    )
+    exp.add_argument(
+        "--layout",
+        choices=("label", "relation"),
+        default="label",
+        help="doccano layout: label (sequence labelling) or relation (entities and relations)",
+    )
 
 
 Command = Callable[[argparse.Namespace], int]

@@ -41,13 +41,18 @@ class FormatError(AnnotatorError):
 
 @dataclass(frozen=True)
 class AnnotatedDocument:
-    """A document and one annotator's layer on it."""
+    """A document and one annotator's layer on it, with that layer's status.
+
+    Writers put ``name``, ``annotator`` and ``status`` wherever their format
+    has room for document metadata.
+    """
 
     document: Document
     annotator: str = ""
     spans: tuple[Span, ...] = ()
     events: tuple[Event, ...] = ()
     relations: tuple[Relation, ...] = ()
+    status: str = ""  # the layer's status for the document ("new", "in_progress", "done")
 
     @property
     def text(self) -> str:

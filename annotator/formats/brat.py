@@ -7,6 +7,12 @@ events: ``Name Target Value``, or ``Name Target`` for an empty value). A span
 crossing a line break is written as fragments split at the break, as brat
 requires, and joined again on reading. Ids are numbered as in
 :mod:`annotator.formats.base`, so export → import → export is identical.
+
+Every type, role and attribute name (and attribute value) is written in
+brat's storage form through :mod:`annotator.formats.brat_names`
+(``Conflict.Attack`` → ``Conflict_Attack``) and decoded on reading;
+``visual.conf`` maps each written name back to the readable one for brat's
+display.
 """
 
 from __future__ import annotations
@@ -25,9 +31,9 @@ from annotator.formats.base import (
     check_offsets,
     number,
 )
+from annotator.formats.brat_names import display, encode, read_name
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
-_SUFFIX = re.compile(r"^(.*\D)(\d+)$")
 
 
 @dataclass
@@ -36,6 +42,10 @@ class Seen:
 
     labels: set[str] = field(default_factory=set)
     attributes: dict[str, set[str]] = field(default_factory=dict)
+    # (event type, role) -> labels of the spans that fill it
+    roles: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # (relation type, 1 or 2) -> labels of the spans at that end
+    ends: dict[tuple[str, int], set[str]] = field(default_factory=dict)
 
 
 def file_stem(doc: AnnotatedDocument, taken: set[str]) -> str:
@@ -88,58 +98,119 @@ def dumps(doc: AnnotatedDocument) -> str:
         frags = _fragments(text, s.start, s.end)
         where = ";".join(f"{a} {b}" for a, b in frags)
         shown = " ".join(text[a:b] for a, b in frags)
-        lines.append(f"T{i}\t{s.label} {where}\t{shown}")
+        lines.append(f"T{i}\t{encode(s.label)} {where}\t{shown}")
         attrs += [(k, f"T{i}", v) for k, v in sorted(s.attributes.items())]
     for i, e in enumerate(n.events, 1):
-        roles = [f"{e.type}:T{n.span_no[e.trigger_id]}"]
+        roles = [f"{encode(e.type)}:T{n.span_no[e.trigger_id]}"]
         counts: dict[str, int] = {}
         for arg in e.arguments:
             counts[arg.role] = counts.get(arg.role, 0) + 1
             suffix = str(counts[arg.role]) if counts[arg.role] > 1 else ""
-            roles.append(f"{arg.role}{suffix}:T{n.span_no[arg.span_id]}")
+            roles.append(f"{encode(arg.role, False)}{suffix}:T{n.span_no[arg.span_id]}")
         lines.append(f"E{i}\t{' '.join(roles)}")
         attrs += [(k, f"E{i}", v) for k, v in sorted(e.attributes.items())]
     for i, r in enumerate(n.relations, 1):
         a1, a2 = n.span_no[r.arg1_id], n.span_no[r.arg2_id]
-        lines.append(f"R{i}\t{r.type} Arg1:T{a1} Arg2:T{a2}")
+        lines.append(f"R{i}\t{encode(r.type)} Arg1:T{a1} Arg2:T{a2}")
     for i, (name, target, value) in enumerate(attrs, 1):
-        lines.append(f"A{i}\t{name} {target} {value}".rstrip(" "))
+        value = encode(value, False) if value else ""
+        lines.append(f"A{i}\t{encode(name, False)} {target} {value}".rstrip(" "))
     return "".join(line + "\n" for line in lines)
 
 
 def collect(doc: AnnotatedDocument, seen: Seen) -> None:
-    """Remember the labels and attribute values a document uses."""
+    """Remember the labels, roles, relation ends and attribute values a document uses."""
+    label = {s.id: s.label for s in doc.spans}
     for s in doc.spans:
         seen.labels.add(s.label)
         for k, v in s.attributes.items():
             seen.attributes.setdefault(k, set()).add(v)
     for e in doc.events:
+        seen.roles.setdefault((e.type, ""), set())
+        for a in e.arguments:
+            seen.roles.setdefault((e.type, a.role), set()).add(label[a.span_id])
         for k, v in e.attributes.items():
             seen.attributes.setdefault(k, set()).add(v)
+    for r in doc.relations:
+        seen.ends.setdefault((r.type, 1), set()).add(label[r.arg1_id])
+        seen.ends.setdefault((r.type, 2), set()).add(label[r.arg2_id])
 
 
-def _types(names: tuple[str, ...]) -> str:
-    return "|".join(names) if names else "<ENTITY>"
+def _types(names: tuple[str, ...], used: set[str]) -> str:
+    """brat's allowed types for an argument: the schema's (empty is any) plus those used."""
+    if not names:
+        return "<ENTITY>"
+    return "|".join(encode(n) for n in [*names, *sorted(used - set(names))])
+
+
+def _roles(schema: Schema, seen: Seen) -> dict[str, dict[str, str]]:
+    """Event type -> role -> allowed types, for every type in the schema or the data."""
+    out: dict[str, dict[str, str]] = {}
+    for e in schema.events:
+        out[e.name] = {
+            r.name: _types(r.allowed, seen.roles.get((e.name, r.name), set())) for r in e.roles
+        }
+    for (etype, role), used in sorted(seen.roles.items()):
+        roles = out.setdefault(etype, {})
+        if role and role not in roles:
+            roles[role] = _types(tuple(sorted(used)), set())
+    return out
+
+
+def _relations(schema: Schema, seen: Seen) -> list[str]:
+    ends = {r.name: (r.arg1, r.arg2) for r in schema.relations}
+    for rtype, _ in sorted(seen.ends):
+        if rtype not in ends:
+            ends[rtype] = ((), ())
+    return [
+        f"{encode(name)}\tArg1:{_types(a1, seen.ends.get((name, 1), set()))}, "
+        f"Arg2:{_types(a2, seen.ends.get((name, 2), set()))}"
+        for name, (a1, a2) in ends.items()
+    ]
+
+
+_CONF_NOTE = (
+    "# Written by the annotator. Names are in brat's storage form ([a-zA-Z0-9_-]):\n"
+    "# '.' is written '_', other characters as _HEX_ after a leading '__';\n"
+    "# visual.conf [labels] gives the readable names.\n"
+)
 
 
 def annotation_conf(schema: Schema, seen: Seen) -> str:
-    """brat's ``annotation.conf`` for the schema (plus labels met in the data)."""
-    events = {e.name for e in schema.events}
+    """brat's ``annotation.conf`` for the schema plus every name met in the data."""
+    roles = _roles(schema, seen)
     labels = [lb.name for lb in schema.labels]
-    labels += sorted(seen.labels - set(labels) - events)
-    out = ["[entities]", *labels, "", "[relations]"]
-    out += [f"{r.name}\tArg1:{_types(r.arg1)}, Arg2:{_types(r.arg2)}" for r in schema.relations]
+    labels += sorted(seen.labels - set(labels) - set(roles))
+    out = ["[entities]", *map(encode, labels), "", "[relations]", *_relations(schema, seen)]
     out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]"]
-    for e in schema.events:
-        roles = ", ".join(f"{r.name}*:{_types(r.allowed)}" for r in e.roles)
-        out.append(f"{e.name}\t{roles}" if roles else e.name)
+    for name, args in roles.items():
+        listed = ", ".join(f"{encode(r, False)}*:{types}" for r, types in args.items())
+        out.append(f"{encode(name)}\t{listed}" if listed else encode(name))
     out += ["", "[attributes]"]
     for name in sorted(seen.attributes):
-        values = sorted(v for v in seen.attributes[name] if v)
+        values = sorted(encode(v, False) for v in seen.attributes[name] if v)
         out.append(
-            f"{name}\tArg:<ENTITY>|<EVENT>" + (f", Value:{'|'.join(values)}" if values else "")
+            f"{encode(name, False)}\tArg:<ENTITY>|<EVENT>"
+            + (f", Value:{'|'.join(values)}" if values else "")
         )
-    return "\n".join(out) + "\n"
+    return _CONF_NOTE + "\n".join(out) + "\n"
+
+
+def visual_conf(schema: Schema, seen: Seen) -> str:
+    """brat's ``visual.conf``: a ``[labels]`` line for each name whose storage form differs."""
+    types = [lb.name for lb in schema.labels] + [e.name for e in schema.events]
+    types += [r.name for r in schema.relations] + sorted(seen.labels)
+    types += sorted({t for t, _ in seen.ends})
+    others = [role.name for e in schema.events for role in e.roles] + sorted(seen.attributes)
+    others += sorted({role for _, role in seen.roles if role})
+    others += sorted(v for values in seen.attributes.values() for v in values if v)
+    codes = [(encode(n), n) for n in types] + [(encode(n, False), n) for n in others]
+    lines, done = [], set()
+    for code, name in codes:
+        if code != name and code not in done:
+            done.add(code)
+            lines.append(f"{code} | {display(name)}")
+    return "[labels]\n" + "".join(line + "\n" for line in lines)
 
 
 # -- reading ------------------------------------------------------------------
@@ -171,7 +242,8 @@ def read(ann: str, text: str, name: str, path: str, opts: ReadOptions) -> Annota
             parts = rest.split(" ")
             if len(parts) not in (2, 3):
                 raise FormatError(path, line_no, "expected 'Name Target [Value]'.")
-            parsed.attrs.append((line_no, parts[1], parts[0], parts[2] if len(parts) == 3 else ""))
+            value = read_name(parts[2], None, False) if len(parts) == 3 else ""
+            parsed.attrs.append((line_no, parts[1], read_name(parts[0], None, False), value))
         elif kind not in "#N*":
             raise FormatError(path, line_no, f"unknown annotation id {ident!r}.")
     for line_no, ident, rest in parsed.pending:
@@ -196,6 +268,12 @@ def _number(ident: str, path: str, line: int) -> int:
     return int(ident[1:])
 
 
+def _known_span_types(opts: ReadOptions) -> frozenset[str] | None:
+    if opts.span_labels is None:
+        return None
+    return opts.span_labels | (opts.event_types or frozenset())
+
+
 def _span(ident: str, rest: str, text: str, path: str, line: int, opts: ReadOptions) -> Span:
     head, _, shown = rest.partition("\t")
     label, _, where = head.partition(" ")
@@ -211,6 +289,7 @@ def _span(ident: str, rest: str, text: str, path: str, line: int, opts: ReadOpti
     expected = " ".join(text[a:b] for a, b in frags)
     if shown != expected:
         raise FormatError(path, line, f"span text {shown!r} does not match the text {expected!r}.")
+    label = read_name(label, _known_span_types(opts))
     opts.check_label(label, path, line)
     return Span(_number(ident, path, line), 0, "", frags[0][0], frags[-1][1], label)
 
@@ -228,13 +307,13 @@ def _event(
     if not parts or ":" not in parts[0]:
         raise FormatError(path, line, "expected 'Type:Ttrigger Role:Tn ...'.")
     etype, _, trig = parts[0].partition(":")
+    etype = read_name(etype, opts.event_types)
     opts.check_event_type(etype, path, line)
     args: list[Argument] = []
     for part in parts[1:]:
         role, _, target = part.partition(":")
-        match = _SUFFIX.match(role)
-        if match and any(a.role == match.group(1) for a in args):
-            role = match.group(1)
+        # a repeated role carries a numeric suffix (brat annotation.py, split_role)
+        role = read_name(role[:1] + role[1:].rstrip("0123456789"), None, False)
         args.append(Argument(role, _ref(target, spans, path, line)))
     number_ = _number(ident, path, line)
     return Event(number_, 0, "", etype, _ref(trig, spans, path, line), tuple(args))
@@ -246,10 +325,11 @@ def _relation(
     parts = rest.split()
     if len(parts) != 3 or not parts[1].startswith("Arg1:") or not parts[2].startswith("Arg2:"):
         raise FormatError(path, line, "expected 'Type Arg1:Tn Arg2:Tm'.")
-    opts.check_relation_type(parts[0], path, line)
+    rtype = read_name(parts[0], opts.relation_types)
+    opts.check_relation_type(rtype, path, line)
     a1 = _ref(parts[1][5:], spans, path, line)
     a2 = _ref(parts[2][5:], spans, path, line)
-    return Relation(_number(ident, path, line), 0, "", parts[0], a1, a2)
+    return Relation(_number(ident, path, line), 0, "", rtype, a1, a2)
 
 
 def _attach(parsed: _Parsed, path: str) -> None:

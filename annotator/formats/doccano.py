@@ -1,17 +1,41 @@
-"""doccano sequence labelling JSONL: ``{"text": ..., "label": [[start, end, "LABEL"], ...]}``.
+"""doccano JSONL, in the two layouts doccano imports, with doccano's offset unit.
 
-This is what doccano's "JSONL" import for sequence labelling expects; spans are
-listed in (start, end, label) order. Only spans are carried: events and
-relations have no place in this format. The reader also accepts doccano's
-newer export shape, ``"entities": [{"start_offset", "end_offset", "label"}]``.
+Sequence labelling ("JSONL" import)::
+
+    {"text": ..., "label": [[start, end, "LABEL"], ...], "name": ..., ...}
+
+Relation extraction ("JSONL(Relation)" import, a span project with relations)::
+
+    {"text": ..., "entities": [{"id", "label", "start_offset", "end_offset"}],
+     "relations": [{"id", "from_id", "to_id", "type"}], "name": ..., ...}
+
+(doccano ``backend/data_import/pipeline``: ``SpanLabel`` and ``RelationLabel``
+in ``label.py``, the example files under ``examples/``.)
+
+**Offsets.** doccano's web UI counts UTF-16 code units (doccano#2484), so by
+default offsets are written in UTF-16 units: after an emoji they are one more
+than the code-point offsets the project stores. ``offsets="codepoints"`` writes
+code points instead. Each line says which it uses in an ``"offsets"`` key;
+doccano keeps unknown keys as the example's metadata, as it does ``"name"``,
+``"annotator"`` and ``"status"``. A line without the key is read as UTF-16.
+
+**Nesting.** Unless the doccano project allows overlapping spans, doccano keeps,
+left to right, only spans that start at or after the end of the last one kept
+(``labels.py`` ``Spans.clean``). ``nested="outer"`` applies that rule here,
+outer spans first, so what is written is what doccano keeps; the default
+writes every span. Event triggers are not entities: they are left out (and
+counted) unless ``triggers`` is set.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from annotator.core.model import Document, Span
+from annotator.core.model import Document, Relation, Span
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -20,46 +44,180 @@ from annotator.formats.base import (
     check_offsets,
     number,
 )
-from annotator.formats.jsonl import document_text, read_documents
+from annotator.formats.conll import WriteStats
+from annotator.formats.jsonl import document_text, line_status, read_documents
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+UNITS = ("utf16", "codepoints")
+LAYOUTS = ("label", "relation")
 
 
-def dumps(doc: AnnotatedDocument) -> str:
-    """One document as one doccano line."""
-    labels = [[s.start, s.end, s.label] for s in number(doc).spans]
-    return json.dumps({"text": doc.text, "label": labels}, ensure_ascii=False) + "\n"
+@dataclass(frozen=True)
+class Options:
+    """How to write doccano lines (see the module docstring)."""
+
+    layout: str = "label"
+    offsets: str = "utf16"
+    nested: str = "all"
+    triggers: bool = False
+
+
+class Units:
+    """Offsets in one text, converted between code points and UTF-16 units."""
+
+    def __init__(self, text: str) -> None:
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
+        self._units = [cp + i for i, cp in enumerate(self._astral)]
+
+    def to_utf16(self, cp: int) -> int:
+        """The UTF-16 offset of a code-point offset."""
+        return cp + bisect.bisect_left(self._astral, cp)
+
+    def to_codepoint(self, unit: int) -> int | None:
+        """The code-point offset of a UTF-16 offset; None inside a surrogate pair."""
+        before = bisect.bisect_left(self._units, unit)
+        if before and self._units[before - 1] + 1 == unit:
+            return None
+        return unit - before
+
+
+def _outer(spans: list[Span]) -> list[Span]:
+    """doccano's Spans.clean on spans sorted outer-first: no span overlaps a kept one."""
+    kept, last = [], -1
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if s.start >= last:
+            kept.append(s)
+            last = s.end
+    return kept
+
+
+def dumps(
+    doc: AnnotatedDocument, options: Options = Options(), stats: WriteStats | None = None
+) -> str:
+    """One document as one doccano line; ``stats`` counts the spans left out."""
+    n = number(doc)
+    triggers = {e.trigger_id for e in doc.events}
+    spans = [s for s in n.spans if options.triggers or s.id not in triggers]
+    skipped = len(n.spans) - len(spans)
+    if options.nested == "outer":
+        kept = {s.id for s in _outer(spans)}
+        spans = [s for s in spans if s.id in kept]
+    if stats is not None:
+        stats.triggers_skipped += skipped
+        stats.left_out += len(n.spans) - skipped - len(spans)
+    units = Units(doc.text) if options.offsets == "utf16" else None
+
+    def off(cp: int) -> int:
+        return units.to_utf16(cp) if units is not None else cp
+
+    obj: dict[str, Any] = {"text": doc.text}
+    if options.layout == "relation":
+        # entity ids count the written spans, so a re-export numbers them the same
+        ids = {s.id: i for i, s in enumerate(spans, 1)}
+        obj["entities"] = [
+            {
+                "id": ids[s.id],
+                "label": s.label,
+                "start_offset": off(s.start),
+                "end_offset": off(s.end),
+            }
+            for s in spans
+        ]
+        ends = [r for r in n.relations if r.arg1_id in ids and r.arg2_id in ids]
+        obj["relations"] = [
+            {"id": i, "from_id": ids[r.arg1_id], "to_id": ids[r.arg2_id], "type": r.type}
+            for i, r in enumerate(ends, 1)
+        ]
+    else:
+        obj["label"] = [[off(s.start), off(s.end), s.label] for s in spans]
+    obj.update(name=doc.name, annotator=doc.annotator, status=doc.status)
+    obj["offsets"] = options.offsets
+    return json.dumps(obj, ensure_ascii=False) + "\n"
 
 
 def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
-    """Parse a doccano JSONL file; documents are named ``FILE:LINE``."""
+    """Parse a doccano JSONL file, either layout; unnamed documents are named ``FILE:LINE``."""
     return read_documents(content, path, options, _read_line)
 
 
-def _triples(obj: dict[str, Any], path: str, line: int) -> list[tuple[object, object, object]]:
+_Entity = tuple[object, object, object, object]
+
+
+def _entities(obj: dict[str, Any], path: str, line: int) -> list[_Entity]:
     if "entities" in obj and "label" not in obj:
         ents = obj["entities"]
         if not isinstance(ents, list) or not all(isinstance(e, dict) for e in ents):
             raise FormatError(path, line, "'entities' must be a list of objects.")
-        return [(e.get("start_offset"), e.get("end_offset"), e.get("label")) for e in ents]
+        return [
+            (e.get("id"), e.get("start_offset"), e.get("end_offset"), e.get("label")) for e in ents
+        ]
     labels = obj.get("label", [])
     if not isinstance(labels, list):
         raise FormatError(path, line, "'label' must be a list of [start, end, label].")
-    out = []
-    for item in labels:
+    out: list[_Entity] = []
+    for i, item in enumerate(labels, 1):
         if not isinstance(item, list) or len(item) != 3:
             raise FormatError(path, line, f"expected [start, end, label], found {item!r}.")
-        out.append((item[0], item[1], item[2]))
+        out.append((i, item[0], item[1], item[2]))
     return out
+
+
+def _unit_reader(obj: dict[str, Any], text: str, path: str, line: int) -> Units | None:
+    unit = obj.get("offsets", "utf16")
+    if unit not in UNITS:
+        raise FormatError(path, line, f"'offsets' must be 'utf16' or 'codepoints', not {unit!r}.")
+    return Units(text) if unit == "utf16" else None
+
+
+def _cp(units: Units | None, value: object, path: str, line: int) -> object:
+    if units is None or not isinstance(value, int) or isinstance(value, bool):
+        return value
+    cp = units.to_codepoint(value)
+    if cp is None:
+        raise FormatError(path, line, f"UTF-16 offset {value} falls inside a character.")
+    return cp
 
 
 def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> AnnotatedDocument:
     text = document_text(obj, path, line)
+    units = _unit_reader(obj, text, path, line)
     spans: list[Span] = []
-    for start, end, label in _triples(obj, path, line):
-        a, b = check_offsets(text, start, end, path, line)
+    by_id: dict[object, int] = {}
+    for ident, start, end, label in _entities(obj, path, line):
+        a, b = check_offsets(
+            text, _cp(units, start, path, line), _cp(units, end, path, line), path, line
+        )
         if not isinstance(label, str):
             raise FormatError(path, line, f"the label {label!r} is not a string.")
         opts.check_label(label, path, line)
+        if ident in by_id or isinstance(ident, (dict, list)):
+            raise FormatError(
+                path, line, f"the entity id {ident!r} is used twice or is not a number."
+            )
+        by_id[ident] = len(spans) + 1
         spans.append(Span(len(spans) + 1, 0, "", a, b, label))
-    name = f"{path.rsplit('/', 1)[-1]}:{line}"
-    document = Document(0, name, text, text_sha256(text))
-    return AnnotatedDocument(document, "", tuple(spans))
+    relations = _relations(obj, by_id, path, line, opts)
+    name = obj.get("name") or f"{path.rsplit('/', 1)[-1]}:{line}"
+    document = Document(0, str(name), text, text_sha256(text))
+    return AnnotatedDocument(document, "", tuple(spans), (), tuple(relations), line_status(obj))
+
+
+def _relations(
+    obj: dict[str, Any], by_id: dict[object, int], path: str, line: int, opts: ReadOptions
+) -> list[Relation]:
+    items = obj.get("relations", [])
+    if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
+        raise FormatError(path, line, "'relations' must be a list of objects.")
+    out = []
+    for i, item in enumerate(items, 1):
+        rtype = item.get("type")
+        if not isinstance(rtype, str):
+            raise FormatError(path, line, f"relation {i} has no 'type'.")
+        opts.check_relation_type(rtype, path, line)
+        ends = [item.get("from_id"), item.get("to_id")]
+        if not all(isinstance(e, (int, str)) and e in by_id for e in ends):
+            raise FormatError(
+                path, line, f"relation {i} refers to an entity id that is not in 'entities'."
+            )
+        out.append(Relation(i, 0, "", rtype, by_id[ends[0]], by_id[ends[1]]))
+    return out

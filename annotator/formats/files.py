@@ -57,10 +57,13 @@ class Writer(Protocol):
 class StreamWriter:
     """Writes a one-file format to a new temporary file beside ``out``, then renames it."""
 
-    def __init__(self, fmt: str, out: Path, opts: TokenOptions) -> None:
+    def __init__(
+        self, fmt: str, out: Path, opts: TokenOptions, doccano_opts: doccano.Options | None = None
+    ) -> None:
         self.stats = WriteStats()
         self._fmt = fmt
         self._opts = opts
+        self._doccano = doccano_opts or doccano.Options()
         self._out = out
         fd, self._tmp = target.new_temp_file(out)
         self._handle: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
@@ -70,7 +73,7 @@ class StreamWriter:
         if self._fmt == "jsonl":
             chunk = jsonl.dumps(doc)
         elif self._fmt == "doccano":
-            chunk = doccano.dumps(doc)
+            chunk = doccano.dumps(doc, self._doccano, self.stats)
         elif self._fmt == "spacy":
             chunk = spacy.dumps(doc, self.stats)
         elif self._fmt == "conll":
@@ -129,9 +132,11 @@ class BratWriter:
         self.stats.documents += 1
 
     def finish(self) -> None:
-        """Write annotation.conf and the marker, then publish the folder."""
+        """Write annotation.conf, visual.conf and the marker, then publish the folder."""
         conf = brat.annotation_conf(self._schema, self._seen)
         (self._tmp / "annotation.conf").write_text(conf, encoding="utf-8", newline="\n")
+        visual = brat.visual_conf(self._schema, self._seen)
+        (self._tmp / "visual.conf").write_text(visual, encoding="utf-8", newline="\n")
         names = sorted(p.name for p in self._tmp.iterdir())
         marker = "\n".join([_MARKER_HEAD, *names]) + "\n"
         (self._tmp / target.MARKER).write_text(marker, encoding="utf-8", newline="\n")
@@ -155,14 +160,19 @@ _MARKER_HEAD = "# Written by annotator export; the files it wrote in this folder
 
 
 def open_writer(
-    fmt: str, out: Path, opts: TokenOptions, schema: Schema, protected: tuple[Path, ...] = ()
+    fmt: str,
+    out: Path,
+    opts: TokenOptions,
+    schema: Schema,
+    protected: tuple[Path, ...] = (),
+    doccano_opts: doccano.Options | None = None,
 ) -> Writer:
     """A writer for ``fmt`` that will publish to ``out`` (check it first with ``target``)."""
     if fmt == "brat":
         return BratWriter(out, schema, protected)
     if out.is_dir():
         raise FormatError(str(out), None, "is a folder; give a file name for this format.")
-    return StreamWriter(fmt, out, opts)
+    return StreamWriter(fmt, out, opts, doccano_opts)
 
 
 def collect_inputs(paths: Iterable[Path], fmt: str) -> list[Path]:

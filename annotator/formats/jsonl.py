@@ -1,6 +1,6 @@
 """The native, lossless JSON Lines format: one document per line.
 
-``{"id", "name", "text", "sha256", "annotator",
+``{"id", "name", "text", "sha256", "annotator", "status",
 "spans": [{"id", "start", "end", "label", "text"}],
 "events": [{"id", "type", "trigger", "arguments": [{"role", "span"}]}],
 "relations": [{"id", "type", "arg1", "arg2"}]}``
@@ -9,8 +9,8 @@ Span, event and relation ids are numbered per document (see
 :mod:`annotator.formats.base`); events and relations refer to span ids.
 ``attributes`` appears on a span or event only when it has some. The
 document ``id`` is the exporting project's document id; on import, documents
-are matched by the SHA-256 of their text, and ``id`` and ``annotator`` are
-informational (the layer is the one named on the command line).
+are matched by the SHA-256 of their text, and ``id``, ``annotator`` and
+``status`` are informational (the layer is the one named on the command line).
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def dumps(doc: AnnotatedDocument) -> str:
         "text": text,
         "sha256": doc.document.sha256,
         "annotator": doc.annotator,
+        "status": doc.status,
         "spans": spans,
         "events": events,
         "relations": relations,
@@ -102,6 +103,12 @@ def document_text(obj: dict[str, Any], path: str, line: int) -> str:
     return text
 
 
+def line_status(obj: dict[str, Any]) -> str:
+    """The line's ``"status"`` if it is one the project knows, else ``""``."""
+    status = obj.get("status")
+    return status if status in ("new", "in_progress", "done") else ""
+
+
 def json_lines(content: str, path: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line number, object)`` for each non-blank line; raise on bad JSON."""
     for line_no, raw in enumerate(content.split("\n"), 1):
@@ -129,7 +136,9 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
     events = _events(obj, known, path, line, opts)
     relations = _relations(obj, known, path, line, opts)
     document = Document(0, str(name), text, sha)
-    return AnnotatedDocument(document, "", tuple(spans), tuple(events), tuple(relations))
+    return AnnotatedDocument(
+        document, "", tuple(spans), tuple(events), tuple(relations), line_status(obj)
+    )
 
 
 def _items(obj: dict[str, Any], key: str, path: str, line: int) -> list[dict[str, Any]]:

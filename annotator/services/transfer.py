@@ -20,10 +20,11 @@ from annotator.core.model import Bundle, ImportOutcome, ImportReport, Status
 from annotator.core.schema import Label, Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document
 from annotator.errorlog import unexpected_message
-from annotator.formats import conll
+from annotator.formats import conll, doccano
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.target import check_output, project_files
+from annotator.services import selection
 from annotator.services.write import LayerImport, NewDocument
 
 if TYPE_CHECKING:
@@ -50,9 +51,14 @@ class ExportRequest:
     gold: bool = False
     docs: tuple[str, ...] = ()
     scheme: str = "iob2"
-    nested: str = "outer"
+    nested: str = ""  # "" is the format's default: "outer" for CoNLL, "all" for doccano
     events: bool = False
     force: bool = False  # replace an SQLite file or write into a foreign folder (never the project)
+    statuses: tuple[str, ...] = ()  # only documents with one of these statuses
+    split: tuple[int, ...] = ()  # shares, e.g. (80, 10, 10); see services.selection
+    seed: int = 0
+    offsets: str = "utf16"  # doccano: "utf16" or "codepoints"
+    layout: str = "label"  # doccano: "label" or "relation"
 
 
 @dataclass
@@ -67,6 +73,7 @@ class ExportResult:
     left_out: int = 0
     triggers_skipped: int = 0
     cancelled: bool = False
+    parts: dict[str, int] = field(default_factory=dict)  # split part -> documents
 
     def summary(self) -> str:
         """A few lines for a terminal or a message box."""
@@ -76,6 +83,10 @@ class ExportResult:
             f"Exported {self.documents} documents, {self.spans} spans of layer "
             f"{self.layer!r} to {self.path}."
         ]
+        if self.parts:
+            lines.append(
+                "Split by document: " + ", ".join(f"{k} {v}" for k, v in self.parts.items()) + "."
+            )
         if self.left_out:
             lines.append(
                 f"{self.left_out} spans were left out (nested or overlapping spans at the "
@@ -84,7 +95,7 @@ class ExportResult:
         if self.triggers_skipped:
             lines.append(
                 f"{self.triggers_skipped} event trigger spans were not written "
-                "(add --events for a trigger column)."
+                "(add --events to write them)."
             )
         return "\n".join(lines)
 
@@ -127,25 +138,29 @@ def resolve_layer(project: Project, annotator: str | None, gold: bool) -> str:
     return annotator
 
 
-def select_documents(project: Project, names: Iterable[str], layer: str) -> list[int]:
-    """Ids of the named documents.
+def select_documents(
+    project: Project, names: Iterable[str], layer: str, statuses: Iterable[str] = ()
+) -> list[int]:
+    """Ids of the named documents, keeping only those with one of ``statuses`` if given.
 
     Without names: every document the layer has worked on, that is, with
     annotations or a status other than "new" (import marks its documents
-    "in progress").
+    "in progress"); with statuses, every document whose status for the layer
+    is one of them.
     """
-    wanted = list(names)
+    wanted, allowed = list(names), set(statuses)
+    summaries = project.documents.summaries(layer)
+    if allowed:
+        keep = {s.id for s in summaries if s.status.value in allowed}
+    else:
+        keep = {s.id for s in summaries if s.span_count or s.status is not Status.NEW}
     if not wanted:
-        return [
-            s.id
-            for s in project.documents.summaries(layer)
-            if s.span_count or s.status is not Status.NEW
-        ]
+        return [s.id for s in summaries if s.id in keep]
     found = project.documents.find_by_names(wanted)
     missing = [n for n in wanted if n not in found]
     if missing:
         raise TransferError("No document named " + ", ".join(repr(n) for n in missing) + ".")
-    return [found[n] for n in wanted]
+    return [found[n] for n in wanted if not allowed or found[n] in keep]
 
 
 def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
@@ -157,27 +172,22 @@ def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
         tuple(ann.spans(doc_id, layer)),
         tuple(ann.events(doc_id, layer)),
         tuple(ann.relations(doc_id, layer)),
+        project.documents.status(doc_id, layer).value,
     )
 
 
 def export_layer(
     project: Project, request: ExportRequest, progress: Progress | None = None
 ) -> ExportResult:
-    """Export a layer to ``request.out`` (a file, or a folder for brat)."""
+    """Export a layer to ``request.out`` (a file, or a folder for brat), split if asked."""
     if request.format not in FORMATS:
         raise TransferError(f"Unknown format {request.format!r}; choose one of {FORMATS}.")
+    if request.format == "doccano" and request.nested not in ("", "all", "outer"):
+        raise TransferError("doccano keeps nested spans as they are (all) or outer spans only.")
     layer = resolve_layer(project, request.annotator, request.gold)
-    doc_ids = select_documents(project, request.docs, layer)
-    opts = conll.TokenOptions(
-        request.scheme,
-        request.nested,
-        request.events,
-        frozenset(e.name for e in project.schemas.schema.events),
-    )
-    protected = project_files(project.path)
-    check_output(request.format == "brat", request.out, protected, request.force)
+    doc_ids = select_documents(project, request.docs, layer, request.statuses)
     try:
-        return _write(project, request, layer, doc_ids, opts, progress)
+        return _write(project, request, layer, doc_ids, progress)
     except OSError as exc:
         raise TransferError(
             f"Cannot write the export to {request.out} ({exc.strerror}); the export did not finish."
@@ -189,35 +199,70 @@ def _write(
     request: ExportRequest,
     layer: str,
     doc_ids: list[int],
-    opts: conll.TokenOptions,
     progress: Progress | None,
 ) -> ExportResult:
     result = ExportResult(request.out, layer)
-    writer = transfer_io.open_writer(
-        request.format, request.out, opts, project.schemas.schema, project_files(project.path)
-    )
+    if request.split:
+        result.parts = dict.fromkeys(selection.part_names(request.split), 0)
+    writers = _open_writers(project, request)
     try:
         for index, doc_id in enumerate(doc_ids):
             doc = load_layer(project, doc_id, layer)
             if progress is not None and not progress(index, len(doc_ids), doc.name):
                 result.cancelled = True
                 break
-            writer.write(doc)
+            part = _part(request, doc)
+            writers[part].write(doc)
             result.documents += 1
             result.spans += len(doc.spans)
-        if result.cancelled:
-            writer.abort()
-            return result
-        writer.finish()
+            if request.split:
+                result.parts[part] += 1
     except BaseException:
-        writer.abort()
+        for writer in writers.values():
+            writer.abort()
         raise
+    if result.cancelled:
+        for writer in writers.values():
+            writer.abort()
+        return result
+    for writer in writers.values():
+        writer.finish()
+        stats = writer.stats
+        result.tokens += stats.tokens
+        result.left_out += stats.left_out
+        result.triggers_skipped += stats.triggers_skipped
     if progress is not None:
         progress(len(doc_ids), len(doc_ids), "")
-    stats = writer.stats
-    result.tokens, result.left_out = stats.tokens, stats.left_out
-    result.triggers_skipped = stats.triggers_skipped
     return result
+
+
+def _part(request: ExportRequest, doc: AnnotatedDocument) -> str:
+    if not request.split:
+        return ""
+    return selection.part_of(doc.document.sha256, request.seed, request.split)
+
+
+def _open_writers(project: Project, request: ExportRequest) -> dict[str, transfer_io.Writer]:
+    """One writer, or one per split part (named as in :mod:`annotator.services.selection`)."""
+    opts = conll.TokenOptions(
+        request.scheme,
+        request.nested or "outer",
+        request.events,
+        frozenset(e.name for e in project.schemas.schema.events),
+    )
+    doccano_opts = doccano.Options(
+        request.layout, request.offsets, request.nested or "all", request.events
+    )
+
+    protected = project_files(project.path)
+
+    def writer(out: Path) -> transfer_io.Writer:
+        check_output(request.format == "brat", out, protected, request.force)
+        return transfer_io.open_writer(
+            request.format, out, opts, project.schemas.schema, protected, doccano_opts
+        )
+
+    return selection.open_writers(request.format, request.out, request.split, writer)
 
 
 # -- import ---------------------------------------------------------------------
@@ -261,6 +306,7 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
             LayerImport(
                 NewDocument(d.name, d.text, d.document.sha256),
                 Bundle(d.spans, d.events, d.relations),
+                d.status,
             )
             for d in loaded.docs
         ]
@@ -353,14 +399,15 @@ class TransferService:
         gold: bool = False,
         docs: Iterable[str] = (),
         scheme: str = "iob2",
-        nested: str = "outer",
+        nested: str = "",
         events: bool = False,
         force: bool = False,
+        statuses: Iterable[str] = (),
         progress: Progress | None = None,
     ) -> ExportResult:
         """Run an export (see :class:`ExportRequest` and :func:`export_layer`)."""
         request = ExportRequest(
-            fmt, out, annotator, gold, tuple(docs), scheme, nested, events, force
+            fmt, out, annotator, gold, tuple(docs), scheme, nested, events, force, tuple(statuses)
         )
         return export_layer(self._project, request, progress)
 

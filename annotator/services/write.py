@@ -69,10 +69,14 @@ class NewDocument:
 
 @dataclass(frozen=True)
 class LayerImport:
-    """One document's annotations from an imported file (span ids local to the file)."""
+    """One document's annotations from an imported file (span ids local to the file).
+
+    ``status`` is the status the file records ("in_progress" or "done"), if any.
+    """
 
     document: NewDocument
     bundle: Bundle
+    status: str = ""
 
 
 class WriteService:
@@ -249,8 +253,10 @@ class WriteService:
                 remove = self._existing_layer(tx, doc_id, annotator, item, replace_layer)
                 add = _as_placeholders(item.bundle, doc_id, annotator)
                 edits.append(Edit(doc_id, annotator, remove, add, description))
-                if tx.status(doc_id, annotator) is Status.NEW:
-                    statuses.append(StatusChange(doc_id, annotator, Status.NEW, Status.IN_PROGRESS))
+                now = tx.status(doc_id, annotator)
+                wanted = _imported_status(item.status, now)
+                if wanted is not now:
+                    statuses.append(StatusChange(doc_id, annotator, now, wanted))
             change = Change(
                 tuple(edits),
                 schema if after is not schema else None,
@@ -371,6 +377,13 @@ class WriteService:
                 "This project is open read-only, so nothing can be changed. "
                 "Export still works; copy the file somewhere writable to edit it."
             )
+
+
+def _imported_status(recorded: str, now: Status) -> Status:
+    """The status after an import: the file's own (in progress or done), else started."""
+    if recorded in (Status.IN_PROGRESS.value, Status.DONE.value):
+        return Status(recorded)
+    return Status.IN_PROGRESS if now is Status.NEW else now
 
 
 def _started(tx: WriteTx, change: Change) -> tuple[StatusChange, ...]:

@@ -105,10 +105,14 @@ class ExportDialog(QDialog):
         self.scheme = QComboBox(self)
         self.scheme.addItems(["iob2", "bioes"])
         self.nested = QComboBox(self)
-        self.nested.addItems(["outer", "inner"])
+        self.nested.addItems(["format default", "outer", "inner", "all"])
+        self.nested.setToolTip(
+            "CoNLL default: outer; doccano default: all (outer = what doccano keeps)"
+        )
         self.events = QCheckBox("Add an event trigger column (CoNLL)", self)
         self.force = QCheckBox("Replace an SQLite file or fill a folder no export made", self)
         self.force.setToolTip("Never the open project itself")
+        self.done_only = QCheckBox("Only documents marked done", self)
         self.out = QLineEdit(self)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
@@ -117,6 +121,7 @@ class ExportDialog(QDialog):
         form.addRow("Tag scheme", self.scheme)
         form.addRow("Nested spans", self.nested)
         form.addRow("", self.events)
+        form.addRow("", self.done_only)
         form.addRow("Save to", _path_row(self, self.out, self._browse))
         form.addRow("", self.force)
         form.addRow(_ok_cancel(self, self.run))
@@ -144,9 +149,10 @@ class ExportDialog(QDialog):
                     gold=layer == GOLD,
                     docs=[item.text() for item in self.docs.selectedItems()],
                     scheme=self.scheme.currentText(),
-                    nested=self.nested.currentText(),
+                    nested="" if self.nested.currentIndex() == 0 else self.nested.currentText(),
                     events=self.events.isChecked(),
                     force=self.force.isChecked(),
+                    statuses=("done",) if self.done_only.isChecked() else (),
                     progress=progress,
                 )
         except (AnnotatorError, OSError) as exc:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span
+from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
 from annotator.services.project import Project, open_project
 from annotator.services.transfer import ExportRequest, export_layer
 
@@ -77,6 +77,7 @@ def annotate_seed000(project: Project) -> int:
     relation = Relation(0, doc_id, ANNOTATOR, "PART-WHOLE", -6, -5)
     bundle = Bundle(tuple(spans), (event,), (relation,))
     project.annotations.apply(Edit(doc_id, ANNOTATOR, add=bundle))
+    project.documents.set_status(doc_id, ANNOTATOR, Status.IN_PROGRESS)
     return doc_id
 
 

@@ -270,7 +270,7 @@ def test_attack_event_exports_as_jsonl_event_and_brat_e_line(
     (e_line,) = [ln for ln in ann if ln.startswith("E")]
     parts = [p.split(":") for p in e_line.split("\t")[1].split(" ")]
     assert [(role, t_lines[t]) for role, t in parts] == [
-        ("Conflict.Attack", "هجوماً"),
+        ("Conflict_Attack", "هجوماً"),  # brat's storage form of Conflict.Attack
         ("Attacker", "روسيا"),
         ("Instrument", "صواريخ"),
         ("Place", "حماة"),

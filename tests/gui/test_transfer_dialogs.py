@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
+from annotator.core.model import Status
 from annotator.services.project import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.transfer_dialogs import GOLD, install
@@ -53,6 +55,30 @@ def test_export_dialog_writes_the_golden_conll(
     box = _report(qtbot, window, "exportReport")
     assert "1 spans were left out" in box.text()
     assert out.read_bytes() == (GOLDEN / "seed000.conll").read_bytes()
+    box.close()
+    window.close()
+
+
+def test_export_dialog_done_only_leaves_unfinished_documents_out(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
+    annotate_seed000(project)  # in progress, with spans
+    names = [s.name for s in project.documents.summaries("amal")]
+    finished = next(n for n in names if n != SEED_NAME)
+    done_id = project.documents.find_by_names([finished])[finished]
+    project.documents.set_status(done_id, "amal", Status.DONE)
+    window = make_window(qtbot, project, annotator="amal")
+    install(window, project)
+    dialog = _open(qtbot, window, "exportAction", "exportDialog")
+    _select(dialog.format, "jsonl")
+    dialog.done_only.setChecked(True)
+    out = tmp_path / "done.jsonl"
+    dialog.out.setText(str(out))
+    _ok(dialog)
+    box = _report(qtbot, window, "exportReport")
+    assert "Exported 1 documents" in box.text()
+    (line,) = out.read_text("utf-8").splitlines()
+    assert json.loads(line)["name"] == finished and json.loads(line)["status"] == "done"
     box.close()
     window.close()
 

@@ -148,7 +148,7 @@ def test_brat_refuses_a_foreign_folder_unless_forced(annotated: Project, tmp_pat
     result = _export(annotated, "brat", folder, force=True)
     assert result.documents == 1  # type: ignore[attr-defined]
     names = sorted(p.name for p in folder.iterdir())
-    assert names == [MARKER, "annotation.conf", "chapter1.txt", "k.ann", "k.txt"]
+    assert names == [MARKER, "annotation.conf", "chapter1.txt", "k.ann", "k.txt", "visual.conf"]
     assert (folder / "chapter1.txt").read_text("utf-8") == "فصل أول"
 
 
@@ -166,6 +166,7 @@ def test_brat_may_write_again_into_its_own_export_and_keeps_other_files(
         "k.txt",
         "second.ann",
         "second.txt",
+        "visual.conf",
     ]
     (out / "notes.md").write_text("ملاحظاتي", encoding="utf-8")  # the user's own file
     annotated.transfer().export("brat", out, annotator=LAYER, docs=["k.txt"])
@@ -178,12 +179,14 @@ def test_brat_may_write_again_into_its_own_export_and_keeps_other_files(
         "notes.md",
         "second.ann",
         "second.txt",
+        "visual.conf",
     ]
     assert (out / "notes.md").read_text("utf-8") == "ملاحظاتي"
     assert (out / MARKER).read_text("utf-8").splitlines()[1:] == [
         "annotation.conf",
         "k.ann",
         "k.txt",
+        "visual.conf",
     ]
 
 

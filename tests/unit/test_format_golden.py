@@ -68,6 +68,6 @@ def test_jsonl_carries_event_and_relation_by_span_ids(exported: Path) -> None:
 
 def test_brat_has_event_relation_and_attribute_lines(exported: Path) -> None:
     ann = (exported / "brat" / "000_dfbb423181b2695a.ann").read_text("utf-8")
-    assert "E1\tConflict.Attack:T3 Attacker:T4 Instrument:T7 Place:T6\n" in ann
+    assert "E1\tConflict_Attack:T3 Attacker:T4 Instrument:T7 Place:T6\n" in ann
     assert "R1\tPART-WHOLE Arg1:T6 Arg2:T5\n" in ann
     assert "A2\tTense E1 Past\n" in ann
