@@ -21,6 +21,7 @@ from annotator.ui.dialogs import ask_annotator_name
 from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.main_window import MainWindow
+from annotator.ui.search_wiring import install_search_tools
 
 # One lock wait in the GUI thread; the window's busy handler retries while it keeps painting.
 GUI_BUSY_TIMEOUT_MS = 150
@@ -48,6 +49,7 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     """The main window with the event tools and the transfer dialogs."""
     window = MainWindow(project, annotator, settings)
     install_event_tools(window, project)
+    install_search_tools(window, project)
     transfer_dialogs.install(window, project)
     return window
 

@@ -75,6 +75,11 @@ class SearchService:
         text, folded = self._fold(doc_id)
         return find_all(text, query, folded)
 
+    def hit_context(self, doc_id: int, hit: Hit, width: int = 30) -> tuple[str, str, str]:
+        """The hit's text with ``width`` code points of context on each side (one line)."""
+        text, _folded = self._fold(doc_id)
+        return context(text, hit, width)
+
     def in_project(self, query: Query) -> list[DocumentHits]:
         """Matches in every document that has some, in import order."""
         query.compile()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.core.change import Origin
+from annotator.core.change import Change, Origin
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit
 from annotator.errorlog import unexpected_message
@@ -21,6 +21,7 @@ from annotator.ui.undo import UndoStack
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.annotations import AnnotationService
+    from annotator.services.write import WriteService
 
 T = TypeVar("T")
 
@@ -123,6 +124,44 @@ class ApplyEditCommand(ReplayCommand[Edit]):
             self.setText(result.description)
         if isinstance(self._stack, UndoStack):
             self._stack.note_layers({(result.doc_id, result.annotator)})
+
+
+class ApplyChangeCommand(ReplayCommand[Change]):
+    """A change that may span documents (e.g. "Tag all"), replayed exactly for undo and redo."""
+
+    def __init__(
+        self, stack: QUndoStack, write: WriteService, action: Callable[[], Change], text: str
+    ) -> None:
+        super().__init__(
+            stack,
+            action,
+            lambda change: write.apply(change.as_replay()),
+            lambda change: change.inverse(),
+            text,
+        )
+
+    def described(self, result: Change) -> None:
+        """Use the change's description, and record the layers it touched."""
+        if result.description:
+            self.setText(result.description)
+        if isinstance(self._stack, UndoStack):
+            self._stack.note_layers(result.layers())
+
+
+def push_change(
+    stack: QUndoStack, write: WriteService, action: Callable[[], Change], text: str
+) -> Change:
+    """Run ``action`` as one undoable command and return the applied change.
+
+    Raises:
+        AnnotatorError: whatever the service refused; nothing is pushed then.
+    """
+    command = ApplyChangeCommand(stack, write, action, text)
+    stack.push(command)
+    if command.error is not None:
+        raise command.error
+    assert command.result is not None
+    return command.result
 
 
 def push_edit(

@@ -1,0 +1,162 @@
+"""Search the document or the project (Ctrl+F, Ctrl+Shift+F) and tag every occurrence.
+
+Matching is Arabic-aware (:mod:`annotator.core.search`): diacritics and
+tatweel are ignored, alef forms, ya/alef maqsura and ta marbuta/ha unified, and
+clitics may be attached. Hits are listed per document with their context;
+activating one shows it selected in the text. "Tag all…" previews every
+occurrence before applying them as one undoable step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.search import Hit, Query
+from annotator.services.search import DocumentHits, SearchService
+
+ISOLATE = "\u2068{}\u2069"  # keep each piece's direction inside the mixed line
+HitKey = tuple[int, int, int]  # doc_id, start, end
+
+
+class SearchPanel(QWidget):
+    """The query, its options and the hits per document.
+
+    Signals:
+        hitActivated(int, int, int): show a hit (document id, start, end in code points).
+        tagAllRequested(): the user asked to tag every occurrence of the query.
+    """
+
+    hitActivated = Signal(int, int, int)
+    tagAllRequested = Signal()
+
+    def __init__(
+        self,
+        search: SearchService,
+        current_doc: Callable[[], int | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._search = search
+        self._current_doc = current_doc
+        self._hits: list[HitKey] = []
+        self._last: list[DocumentHits] = []
+        self._at = -1
+        self.query = QLineEdit(self)
+        self.query.setPlaceholderText("Search (Enter: next, Shift+Enter: previous)")
+        self.query.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.query.setClearButtonEnabled(True)
+        self.regex = QCheckBox("Regular expression", self)
+        self.clitics = QCheckBox("With clitics (و ف ب ك ل ال)", self)
+        self.everywhere = QCheckBox("All documents", self)
+        self.status = QLabel(self)
+        self.results = QTreeWidget(self)
+        self.results.setHeaderHidden(True)
+        self.results.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.tag_all = QPushButton("Tag all…", self)
+        self.tag_all.setToolTip("Tag every occurrence with one label (preview first)")
+        self._layout()
+        self.query.returnPressed.connect(self.next_hit)
+        for box in (self.regex, self.clitics, self.everywhere):
+            box.toggled.connect(lambda _on: self.run())
+        self.results.itemActivated.connect(self._activated)
+        self.results.itemClicked.connect(self._activated)
+        self.tag_all.clicked.connect(self.tagAllRequested.emit)
+
+    def _layout(self) -> None:
+        options = QHBoxLayout()
+        for widget in (self.regex, self.clitics, self.everywhere):
+            options.addWidget(widget)
+        options.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.tag_all)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query)
+        layout.addLayout(options)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(bottom)
+
+    def current_query(self) -> Query:
+        """The query as typed, with the chosen options."""
+        return Query(self.query.text(), self.regex.isChecked(), self.clitics.isChecked())
+
+    def scope(self) -> list[int]:
+        """The documents searched: the shown one, or all with "All documents"."""
+        if self.everywhere.isChecked():
+            return [d.doc_id for d in self._last]
+        doc = self._current_doc()
+        return [doc] if doc is not None else []
+
+    def run(self) -> list[DocumentHits]:
+        """Search again with the current query and options; list the hits."""
+        self.results.clear()
+        self._hits, self._at, self._last = [], -1, []
+        if not self.query.text().strip():
+            self.status.setText("")
+            return []
+        try:
+            found = self._find()
+        except AnnotatorError as exc:
+            self.status.setText(str(exc))
+            return []
+        self._last = found
+        for group in found:
+            top = QTreeWidgetItem([f"{group.name} ({len(group.hits)})"])
+            top.setData(0, Qt.ItemDataRole.UserRole, None)
+            self.results.addTopLevelItem(top)
+            for hit in group.hits:
+                self._add_hit(top, group.doc_id, hit)
+            top.setExpanded(True)
+        total = len(self._hits)
+        docs = len(found)
+        self.status.setText(f"{total} match{'es' if total != 1 else ''} in {docs} document(s)")
+        return found
+
+    def _find(self) -> list[DocumentHits]:
+        query = self.current_query()
+        if self.everywhere.isChecked():
+            return self._search.in_project(query)
+        doc = self._current_doc()
+        if doc is None:
+            return []
+        hits = self._search.in_document(doc, query)
+        return [DocumentHits(doc, "This document", tuple(hits))] if hits else []
+
+    def _add_hit(self, top: QTreeWidgetItem, doc_id: int, hit: Hit) -> None:
+        before, middle, after = self._search.hit_context(doc_id, hit)
+        text = "…" + ISOLATE.format(before) + "【" + ISOLATE.format(middle) + "】"
+        text += ISOLATE.format(after) + "…"
+        item = QTreeWidgetItem([text])
+        item.setData(0, Qt.ItemDataRole.UserRole, (doc_id, hit.start, hit.end))
+        top.addChild(item)
+        self._hits.append((doc_id, hit.start, hit.end))
+
+    def next_hit(self, step: int = 1) -> None:
+        """Show the next (or, with -1, the previous) hit, searching first if needed."""
+        if not self._hits:
+            self.run()
+        if not self._hits:
+            return
+        self._at = (self._at + step) % len(self._hits)
+        self.hitActivated.emit(*self._hits[self._at])
+        self.status.setText(f"{self._at + 1} of {len(self._hits)}")
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        key = item.data(0, Qt.ItemDataRole.UserRole)
+        if key:
+            self._at = self._hits.index(tuple(key))
+            self.hitActivated.emit(*key)
