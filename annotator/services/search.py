@@ -80,6 +80,13 @@ class SearchService:
         text, _folded = self._fold(doc_id)
         return context(text, hit, width)
 
+    def find(self, query: Query, doc_id: int | None) -> list[DocumentHits]:
+        """Matches in one document (named "This document"), or in all with ``doc_id`` None."""
+        if doc_id is None:
+            return self.in_project(query)
+        hits = self.in_document(doc_id, query)
+        return [DocumentHits(doc_id, "This document", tuple(hits))] if hits else []
+
     def in_project(self, query: Query) -> list[DocumentHits]:
         """Matches in every document that has some, in import order."""
         query.compile()

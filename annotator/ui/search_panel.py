@@ -10,6 +10,7 @@ occurrence before applying them as one undoable step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.search import Hit, Query
-from annotator.services.search import DocumentHits, SearchService
+
+if TYPE_CHECKING:  # services are only used through the objects passed in
+    from annotator.services.search import DocumentHits, SearchService
 
 ISOLATE = "\u2068{}\u2069"  # keep each piece's direction inside the mixed line
 HitKey = tuple[int, int, int]  # doc_id, start, end
@@ -129,12 +132,9 @@ class SearchPanel(QWidget):
     def _find(self) -> list[DocumentHits]:
         query = self.current_query()
         if self.everywhere.isChecked():
-            return self._search.in_project(query)
+            return self._search.find(query, None)
         doc = self._current_doc()
-        if doc is None:
-            return []
-        hits = self._search.in_document(doc, query)
-        return [DocumentHits(doc, "This document", tuple(hits))] if hits else []
+        return [] if doc is None else self._search.find(query, doc)
 
     def _add_hit(self, top: QTreeWidgetItem, doc_id: int, hit: Hit) -> None:
         before, middle, after = self._search.hit_context(doc_id, hit)

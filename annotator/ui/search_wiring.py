@@ -17,13 +17,13 @@ from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.search import Query
-from annotator.services.search import TagAllPlan
 from annotator.ui.commands import push_change
 from annotator.ui.search_panel import SearchPanel
 from annotator.ui.tag_all_dialog import TagAllDialog
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
+    from annotator.services.search import TagAllPlan
     from annotator.ui.main_window import MainWindow
 
 Area = Qt.DockWidgetArea

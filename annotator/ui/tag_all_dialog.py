@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.services.search import Occurrence, TagAllPlan
+if TYPE_CHECKING:  # services are only used through the objects passed in
+    from annotator.services.search import Occurrence, TagAllPlan
 
 ISOLATE = "\u2068{}\u2069"
 
