@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from annotator.core.model import Document, Span
+from annotator.core.positions import CodePoint
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -59,7 +60,7 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
         if not isinstance(label, str):
             raise FormatError(path, line, f"the label {label!r} is not a string.")
         opts.check_label(label, path, line)
-        spans.append(Span(len(spans) + 1, 0, "", a, b, label))
+        spans.append(Span(len(spans) + 1, 0, "", CodePoint(a), CodePoint(b), label))
     name = f"{path.rsplit('/', 1)[-1]}:{line}"
     document = Document(0, name, text, text_sha256(text))
     return AnnotatedDocument(document, "", tuple(spans))

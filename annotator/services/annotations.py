@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from annotator.core.errors import SpanError
 from annotator.core.model import Bundle, Edit, Event, Relation, Span
+from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
 from annotator.store.repository import Repository
@@ -74,7 +75,7 @@ class AnnotationService:
         self.changed.emit(done)
         return done
 
-    def check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
+    def check_span(self, doc_id: int, start: CodePoint, end: CodePoint, label: str) -> None:
         """Raise :class:`SpanError` unless ``[start, end)`` and ``label`` are acceptable."""
         length = self._length(doc_id)
         if not 0 <= start < end <= length:
@@ -84,7 +85,9 @@ class AnnotationService:
         if label not in self._schema().span_label_names():
             raise SpanError(f"The label {label!r} is not in the project's schema.")
 
-    def create_span(self, doc_id: int, annotator: str, start: int, end: int, label: str) -> Edit:
+    def create_span(
+        self, doc_id: int, annotator: str, start: CodePoint, end: CodePoint, label: str
+    ) -> Edit:
         """Create a span and return the applied edit."""
         self.check_span(doc_id, start, end, label)
         span = Span(0, doc_id, annotator, start, end, label)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Bundle, Edit, Event, Relation, Span
+from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
 from annotator.services.schema import SchemaChange
 from annotator.ui.event_panel import EditorContext, EventPanel, follow
@@ -75,7 +76,7 @@ class EventTools(QObject):
         follow(project.schemas.changed, self, lambda _s: self._on_document())
 
     # -- handlers the window calls ---------------------------------------------
-    def create_event(self, name: str, start: int, end: int) -> None:
+    def create_event(self, name: str, start: CodePoint, end: CodePoint) -> None:
         """Event-type hotkey: make ``[start, end)`` the trigger of a new ``name`` event."""
         doc_id = self._window.current_doc_id()
         if doc_id is None:
@@ -103,9 +104,9 @@ class EventTools(QObject):
     def _take_over_tagging(self) -> None:
         """A label hotkey on new text fills the armed event role, if one is armed."""
         tagging = self._window.tagging
-        original: Callable[[str, int, int], Edit | None] = tagging.create_span
+        original: Callable[[str, CodePoint, CodePoint], Edit | None] = tagging.create_span
 
-        def create_span(label: str, start: int, end: int) -> Edit | None:
+        def create_span(label: str, start: CodePoint, end: CodePoint) -> Edit | None:
             if self.event_panel.fill_with_new_span(label, start, end):
                 return None
             return original(label, start, end)
