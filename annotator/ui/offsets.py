@@ -114,6 +114,14 @@ class BlockOffsets:
         cp = CodePoint(max(self.start, min(cp, self.end)))
         return QtBlockPos(self._map.to_qt(cp) - self._qt_start)
 
+    def char_units(self, cp: CodePoint) -> tuple[QtBlockPos, QtBlockPos]:
+        """Block-relative positions of the first and the last UTF-16 unit of character ``cp``.
+
+        They differ for an astral character, whose low surrogate is its last unit.
+        """
+        first = self.to_block(cp)
+        return first, QtBlockPos(max(first, self.to_block(CodePoint(cp + 1)) - 1))
+
     def from_block(self, pos: QtBlockPos) -> CodePoint:
         """Code point (in the whole text) of block-relative UTF-16 position ``pos``."""
         return self._map.from_qt(QtPos(self._qt_start + pos))

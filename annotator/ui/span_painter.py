@@ -90,9 +90,17 @@ def _run_rect(
 ) -> QRectF:
     """The rectangle over code points ``[a, b)``, which lie on ``line`` in one direction."""
     lead, trail = QTextLine.Edge.Leading, QTextLine.Edge.Trailing
-    first, last = block.to_block(a), block.to_block(CodePoint(b - 1))
-    xs = [_x(line, pos, edge) for pos in (first, last) for edge in (lead, trail)]
+    xs: list[float] = []
+    for cp in (a, CodePoint(b - 1)):  # the run's first and last characters, both edges
+        first_unit, last_unit = block.char_units(cp)
+        xs += [_x(line, first_unit, lead), _x(line, last_unit, trail)]
     left, right = min(xs), max(xs)
+    if right - left < 0.5:  # Qt gives no width to some astral characters: use their glyphs
+        start, end = block.to_block(a), block.to_block(b)
+        boxes = [run.boundingRect() for run in line.glyphRuns(start, end - start)]
+        if boxes:
+            left = min(r.left() for r in boxes)
+            right = max(r.right() for r in boxes)
     return QRectF(origin.x() + left, origin.y() + line.y(), right - left, line.height())
 
 
