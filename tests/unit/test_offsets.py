@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.text import normalize_text
 from annotator.core.positions import CodePoint
-from annotator.ui.offsets import OffsetMap, QtBlockPos, QtPos
+from annotator.core.text import normalize_text
+from annotator.ui.offsets import OffsetMap, QtPos
 
 SAMPLES = {
     "emoji": "قال 😀 الرئيس 👍🏽 أمس",
