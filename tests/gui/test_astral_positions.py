@@ -172,20 +172,29 @@ def test_spans_are_painted_over_their_own_characters(qtbot: Any, bench: MainWind
 
 
 def test_the_window_reopens_an_astral_document_with_spans_at_start(
-    qtbot: Any, astral_project: Project, tmp_path: Path
+    qtbot: Any, tmp_path: Path
 ) -> None:
-    doc_id = astral_project.documents.find_by_names(["astral.txt"])["astral.txt"]
+    path = tmp_path / "restart.sqlite"
+    first = open_project(path)
+    doc_id, _created = first.documents.add_text("astral.txt", TEXT)
     for part in CLICKS:
         a, b = at(TEXT, part)
-        astral_project.annotations.create_span(doc_id, ANNOTATOR, a, b, "GPE")
-    path = astral_project.path if hasattr(astral_project, "path") else None
-    del path
-    window = build_window(astral_project, ANNOTATOR)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.current_doc_id() == doc_id
-    assert window.pane.span_count() == len(CLICKS)
-    image = grab(window.pane)  # paints every span without crashing
-    assert image.shape[0] > 0
-    window.close()
+        first.annotations.create_span(doc_id, ANNOTATOR, a, b, "GPE")
+    first.close()
+    # start again: the app's own window builder opens the first document and paints it
+    project = open_project(path)
+    try:
+        window = build_window(project, ANNOTATOR)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.current_doc_id() == doc_id
+        assert window.pane.span_count() == len(CLICKS)
+        image = grab(window.pane)  # paints every span (this crashed before issue 7)
+        span = window.pane.spans()[0]
+        click_char(qtbot, window.pane, CodePoint(span.start + 1))
+        assert window.pane.selected_span_ids() == [span.id]
+        assert image.any()
+        window.close()
+    finally:
+        project.close()
