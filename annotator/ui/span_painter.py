@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextLayout, QTextLine
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QTextBlock,
+    QTextLayout,
+    QTextLine,
+)
 
 from annotator.core.positions import CodePoint
 from annotator.ui.offsets import BlockOffsets, QtBlockPos
@@ -24,6 +33,10 @@ BACKGROUND_ALPHA = 80
 TRIGGER_ALPHA = 45
 _LTR_CLASSES = {"L", "EN", "AN"}
 _NEUTRAL_CLASSES = {"WS", "ON", "CS", "ES", "ET", "B", "S", "NSM", "BN"}
+
+
+VisibleBlock = tuple[QTextBlock, QPointF, BlockOffsets]
+"""A block on screen, its top-left corner in viewport coordinates, and its converter."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from annotator.ui.span_index import SpanIndex
 from annotator.ui.span_painter import (
     Overlay,
     PaintItem,
+    VisibleBlock,
     assign_levels,
     hit_shift,
     paint_over,
@@ -41,9 +42,6 @@ from annotator.ui.span_painter import (
 __all__ = ["Overlay", "TextPane"]
 
 _CLICK_SLOP = 4
-
-VisibleBlock = tuple[QTextBlock, QPointF, BlockOffsets]
-"""A block on screen, its top-left corner in viewport coordinates, and its converter."""
 
 
 class TextPane(QPlainTextEdit):
@@ -262,12 +260,9 @@ class TextPane(QPlainTextEdit):
         if not rect.left() <= local.x() <= rect.right():
             return None
         x = local.x() + hit_shift(block.layout(), i, offsets, self._text)
-        cp = offsets.from_block(
-            QtBlockPos(line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter))
-        )
-        if cp >= offsets.text_end:
-            return None
-        return cp
+        qpos = QtBlockPos(line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter))
+        cp = offsets.from_block(qpos)
+        return None if cp >= offsets.text_end else cp
 
     def spans_under(self, pos: QPoint) -> list[Span]:
         """Spans under viewport position ``pos``, innermost first."""
