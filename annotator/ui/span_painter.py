@@ -123,6 +123,26 @@ def line_range(line: QTextLine, block: BlockOffsets) -> tuple[CodePoint, CodePoi
     return block.from_block(start), block.from_block(QtBlockPos(start + line.textLength()))
 
 
+def char_under(line: QTextLine, block: BlockOffsets, x: float, guess: CodePoint) -> CodePoint:
+    """The character of ``line`` drawn under ``x``, searched near ``guess`` (Qt's hit test).
+
+    Qt's ``xToCursor`` can be a character off (see :func:`hit_shift`); the edges
+    from ``cursorToX`` are the ones the text and the highlights are drawn with.
+    """
+    lo, hi = line_range(line, block)
+    for delta in (0, -1, 1, -2, 2):
+        cp = CodePoint(guess + delta)
+        if lo <= cp < hi:
+            first_unit, last_unit = block.char_units(cp)
+            edges = (
+                _x(line, first_unit, QTextLine.Edge.Leading),
+                _x(line, last_unit, QTextLine.Edge.Trailing),
+            )
+            if min(edges) <= x <= max(edges):
+                return cp
+    return guess
+
+
 def range_rects(
     layout: QTextLayout,
     block: BlockOffsets,

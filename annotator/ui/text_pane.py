@@ -32,6 +32,7 @@ from annotator.ui.span_painter import (
     PaintItem,
     VisibleBlock,
     assign_levels,
+    char_under,
     hit_shift,
     paint_over,
     paint_overlays,
@@ -261,7 +262,7 @@ class TextPane(QPlainTextEdit):
             return None
         x = local.x() + hit_shift(block.layout(), i, offsets, self._text)
         qpos = QtBlockPos(line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter))
-        cp = offsets.from_block(qpos)
+        cp = char_under(line, offsets, local.x(), offsets.from_block(qpos))
         return None if cp >= offsets.text_end else cp
 
     def spans_under(self, pos: QPoint) -> list[Span]:

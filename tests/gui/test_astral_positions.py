@@ -18,6 +18,7 @@ from annotator.app import build_window
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project, open_project
 from annotator.ui.main_window import MainWindow
+from annotator.ui.offsets import QtPos
 from tests.gui.conftest import ANNOTATOR, char_center, click_char, drag_select, make_window
 from tests.gui.pixels import changed_box, grab, same_place, selection_box
 
@@ -195,6 +196,43 @@ def test_the_window_reopens_an_astral_document_with_spans_at_start(
         click_char(qtbot, window.pane, CodePoint(span.start + 1))
         assert window.pane.selected_span_ids() == [span.id]
         assert image.any()
+        window.close()
+    finally:
+        project.close()
+
+
+def test_clicks_on_wrapped_right_to_left_lines_after_astral_characters(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    # «بغداد» sits between Arabic words, so its edges are not at a change of direction
+    text = "قال 😀 الرئيس 𝐀 إنّ الـــحرب 👍🏽 انتهت في 𠀀 وفد من بغداد اليوم " * 12 + "ok 12."
+    project = open_project(tmp_path / "wrapped.sqlite")
+    try:
+        project.documents.add_text("wrapped.txt", text)
+        window = make_window(qtbot, project)
+        pane = window.pane
+        starts = [i for i in range(len(text)) if text.startswith("بغداد", i)]
+        ids = []
+        for start in starts:
+            edit = window.tagging.create_span("GPE", CodePoint(start), CodePoint(start + 5))
+            assert edit is not None
+            ids.append(edit.add.spans[0].id)
+        block = pane.document().firstBlock()
+        assert block.layout().lineCount() > 4  # the paragraph wraps
+        for start, span_id in zip(starts, ids, strict=True):
+            for offset in (0, 2, 4):  # first, middle and last letter
+                pane.scroll_to_offset(CodePoint(start))
+                click_char(qtbot, pane, CodePoint(start + offset))
+                assert pane.selected_span_ids() == [span_id], (start, offset)
+            drag_select(qtbot, pane, CodePoint(start), CodePoint(start + 5))
+            assert pane.selection_range() == (start, start + 5)
+        # the first letter of every wrapped line, at the line's right edge
+        layout = block.layout()
+        for i in range(1, layout.lineCount()):
+            cp = pane.offsets.from_qt(QtPos(layout.lineAt(i).textStart()))
+            assert not text[cp].isspace()
+            pane.scroll_to_offset(cp)
+            assert pane.char_at(char_center(pane, cp)) == cp, (i, cp)
         window.close()
     finally:
         project.close()
