@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from annotator.core.positions import CodePoint
+
 
 class Status(StrEnum):
     """A document's progress for one annotator."""
@@ -50,8 +52,8 @@ class Span:
     id: int
     doc_id: int
     annotator: str
-    start: int
-    end: int
+    start: CodePoint
+    end: CodePoint
     label: str
     attributes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.positions import CodePoint
 
 _EXTRA_DROPPED = {"\u0640", "\u0653", "\u0654", "\u0655"}  # tatweel, combining madda/hamza
 # proclitics before a word, as folded text: conjunction, preposition, article
@@ -112,8 +113,8 @@ class Query:
 class Hit:
     """A match in the stored text, ``[start, end)`` in code points."""
 
-    start: int
-    end: int
+    start: CodePoint
+    end: CodePoint
 
 
 def _is_letter(ch: str) -> bool:
@@ -133,7 +134,7 @@ def find_all(stored: str, query: Query, folded: Folded | None = None) -> list[Hi
         if query.whole_word and not _word_bounded(text, a, b, query.clitics):
             continue
         start, end = folded.to_stored(a, b, stored)
-        hits.append(Hit(start, end))
+        hits.append(Hit(CodePoint(start), CodePoint(end)))
     return hits
 
 

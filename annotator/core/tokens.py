@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from annotator.core.positions import CodePoint
+
 _WORD = re.compile(r"\S+")
 
 
@@ -22,7 +24,15 @@ def _camel_tokenizer() -> Callable[[str], list[str]]:
     return simple_word_tokenize
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+Range = tuple[CodePoint, CodePoint]
+"""A ``[start, end)`` range of code points."""
+
+_TEXT_START = CodePoint(0)
+
+
+def tokenize(
+    text: str, start: CodePoint = _TEXT_START, end: CodePoint | None = None
+) -> list[Range]:
     """Return ``(start, end)`` code-point offsets of the tokens in ``text[start:end]``.
 
     ``start`` and ``end`` should fall on whitespace or the text's ends; tokens are
@@ -31,28 +41,28 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
     search, because every token is an exact substring and tokens come in order.
     """
     stop = len(text) if end is None else end
-    out: list[tuple[int, int]] = []
+    out: list[Range] = []
     find = text.find
     pos = start
     for piece in _camel_tokenizer()(text[start:stop]):
-        found = find(piece, pos, stop)
+        found = CodePoint(find(piece, pos, stop))
         if found < 0:  # camel-tools never rewrites text; guard anyway
             continue
-        pos = found + len(piece)
+        pos = CodePoint(found + len(piece))
         out.append((found, pos))
     return out
 
 
-def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+def _word_bounds(text: str, start: CodePoint, end: CodePoint) -> Range:
     """Widen ``[start, end)`` to the whitespace around it."""
     while start > 0 and not text[start - 1].isspace():
-        start -= 1
+        start = CodePoint(start - 1)
     while end < len(text) and not text[end].isspace():
-        end += 1
+        end = CodePoint(end + 1)
     return start, end
 
 
-def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
+def snap_to_tokens(text: str, start: CodePoint, end: CodePoint) -> Range | None:
     """Grow ``[start, end)`` outward to whole tokens.
 
     Leading and trailing white space in the selection is ignored first.
@@ -68,10 +78,10 @@ def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
     return hits[0][0], hits[-1][1]
 
 
-def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_whitespace(text: str, start: CodePoint, end: CodePoint) -> Range:
     """Shrink ``[start, end)`` so that it neither starts nor ends with white space."""
     while start < end and text[start].isspace():
-        start += 1
+        start = CodePoint(start + 1)
     while end > start and text[end - 1].isspace():
-        end -= 1
+        end = CodePoint(end - 1)
     return start, end

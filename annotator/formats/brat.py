@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from annotator.core.model import Argument, Document, Event, Relation, Span
+from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
@@ -291,7 +292,9 @@ def _span(ident: str, rest: str, text: str, path: str, line: int, opts: ReadOpti
         raise FormatError(path, line, f"span text {shown!r} does not match the text {expected!r}.")
     label = read_name(label, _known_span_types(opts))
     opts.check_label(label, path, line)
-    return Span(_number(ident, path, line), 0, "", frags[0][0], frags[-1][1], label)
+    return Span(
+        _number(ident, path, line), 0, "", CodePoint(frags[0][0]), CodePoint(frags[-1][1]), label
+    )
 
 
 def _ref(ident: str, spans: dict[str, Span], path: str, line: int) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from annotator.core.model import Document, Event, Span
+from annotator.core.positions import CodePoint
 from annotator.core.text import text_sha256
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.segment import (
@@ -233,7 +234,9 @@ def annotated_from_tags(
     events: list[Event] = []
     for col in columns:
         for i, j, label, line in decode_tags(rows, bounds, col, opts.scheme, path):
-            span = Span(len(spans) + 1, 0, "", offsets[i][0], offsets[j - 1][1], label)
+            span = Span(
+                len(spans) + 1, 0, "", CodePoint(offsets[i][0]), CodePoint(offsets[j - 1][1]), label
+            )
             spans.append(span)
             if col == 1:
                 opts.check_label(label, path, line)

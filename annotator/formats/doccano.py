@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.model import Document, Relation, Span
+from annotator.core.positions import CodePoint
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -195,7 +196,7 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
                 path, line, f"the entity id {ident!r} is used twice or is not a number."
             )
         by_id[ident] = len(spans) + 1
-        spans.append(Span(len(spans) + 1, 0, "", a, b, label))
+        spans.append(Span(len(spans) + 1, 0, "", CodePoint(a), CodePoint(b), label))
     relations = _relations(obj, by_id, path, line, opts)
     name = obj.get("name") or f"{path.rsplit('/', 1)[-1]}:{line}"
     document = Document(0, str(name), text, text_sha256(text))

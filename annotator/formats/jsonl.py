@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from annotator.core.model import Argument, Document, Event, Relation, Span
+from annotator.core.positions import CodePoint
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -171,7 +172,11 @@ def _spans(obj: dict[str, Any], text: str, path: str, line: int, opts: ReadOptio
         if not isinstance(label, str):
             raise FormatError(path, line, f"span {ident} has no label.")
         opts.check_label(label, path, line)
-        out.append(Span(ident, 0, "", start, end, label, _attributes(item, path, line)))
+        out.append(
+            Span(
+                ident, 0, "", CodePoint(start), CodePoint(end), label, _attributes(item, path, line)
+            )
+        )
     return out
 
 

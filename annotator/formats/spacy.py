@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from annotator.core.model import Document, Span
+from annotator.core.positions import CodePoint
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -104,7 +105,7 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
         if not isinstance(label, str):
             raise FormatError(path, line, f"span [{start}, {end}) has no label.")
         opts.check_label(label, path, line)
-        spans.append(Span(len(spans) + 1, 0, "", start, end, label))
+        spans.append(Span(len(spans) + 1, 0, "", CodePoint(start), CodePoint(end), label))
     raw_meta = obj.get("meta")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     name = str(meta.get("name") or f"{path.rsplit('/', 1)[-1]}:{line}")

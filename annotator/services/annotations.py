@@ -14,6 +14,7 @@ from annotator.core import cascade, validate
 from annotator.core.change import Change, Origin
 from annotator.core.errors import SpanError
 from annotator.core.model import Bundle, Edit, Event, Relation, Span
+from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
 from annotator.services.write import WriteService
@@ -73,13 +74,15 @@ class AnnotationService:
         """Apply an edit through the write service; return it with cascade and real ids."""
         return self._write.apply_edit(edit, origin)
 
-    def check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
+    def check_span(self, doc_id: int, start: CodePoint, end: CodePoint, label: str) -> None:
         """Raise :class:`SpanError` unless ``[start, end)`` and ``label`` are acceptable."""
         validate.check_span(
             Span(0, doc_id, "", start, end, label), self._length(doc_id), self._schema()
         )
 
-    def create_span(self, doc_id: int, annotator: str, start: int, end: int, label: str) -> Edit:
+    def create_span(
+        self, doc_id: int, annotator: str, start: CodePoint, end: CodePoint, label: str
+    ) -> Edit:
         """Create a span and return the applied edit."""
         span = Span(0, doc_id, annotator, start, end, label)
         return self.apply(

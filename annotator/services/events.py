@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import EventError
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span
+from annotator.core.positions import CodePoint
 from annotator.core.schema import EventType, Schema
 
 if TYPE_CHECKING:
@@ -126,7 +127,9 @@ class EventService:
         return warning
 
     # -- events --------------------------------------------------------------
-    def create_event(self, doc_id: int, annotator: str, start: int, end: int, etype: str) -> Edit:
+    def create_event(
+        self, doc_id: int, annotator: str, start: CodePoint, end: CodePoint, etype: str
+    ) -> Edit:
         """Create a trigger span ``[start, end)`` and its event, as one edit.
 
         If a trigger span already covers exactly these offsets, its event
@@ -211,7 +214,7 @@ class EventService:
         return Outcome(self._ann.apply(edit), warning)
 
     def add_argument_new_span(
-        self, event: Event, role: str, start: int, end: int, label: str
+        self, event: Event, role: str, start: CodePoint, end: CodePoint, label: str
     ) -> Outcome:
         """Create a ``label`` span ``[start, end)`` and fill ``role`` with it, as one edit."""
         event = self._fresh(event)

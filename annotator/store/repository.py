@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.model import Document, DocumentSummary, Event, Relation, Span, Status
+from annotator.core.positions import CodePoint
 from annotator.store import rows
 from annotator.store.models import (
     AnnotatorRow,
@@ -187,7 +188,8 @@ class Repository:
                 .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
             )
             return [
-                Span(i, doc_id, annotator, a, b, lb, rows.attrs(at)) for i, a, b, lb, at in found
+                Span(i, doc_id, annotator, CodePoint(a), CodePoint(b), lb, rows.attrs(at))
+                for i, a, b, lb, at in found
             ]
 
     def span(self, span_id: int) -> Span | None:

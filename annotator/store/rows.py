@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.model import Argument, Bundle, Event, Relation, Span
+from annotator.core.positions import CodePoint
 from annotator.store.models import ArgumentRow, EventRow, RelationRow, SpanRow
 
 NameOf = Callable[[int], str]  # annotator id -> name
@@ -49,7 +50,15 @@ def load_spans(s: Session, where: Any, name_of: NameOf) -> list[Span]:
     """Spans matching ``where``, by id."""
     rows = s.scalars(select(SpanRow).where(where).order_by(SpanRow.id)).all()
     return [
-        Span(r.id, r.doc_id, name_of(r.annotator_id), r.start, r.end, r.label, attrs(r.attributes))
+        Span(
+            r.id,
+            r.doc_id,
+            name_of(r.annotator_id),
+            CodePoint(r.start),
+            CodePoint(r.end),
+            r.label,
+            attrs(r.attributes),
+        )
         for r in rows
     ]
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator import config
 from annotator.app import build_window
+from annotator.core.positions import CodePoint
 from annotator.services.project import open_project
 from annotator.ui.main_window import MainWindow
 
@@ -37,21 +38,21 @@ SPANS = [
 ]
 
 
-def _nth(text: str, phrase: str, n: int) -> int:
+def _nth(text: str, phrase: str, n: int) -> CodePoint:
     at = -1
     for _ in range(n + 1):
         at = text.index(phrase, at + 1)
-    return at
+    return CodePoint(at)
 
 
 def tag_demo_spans(window: MainWindow) -> None:
     """Create the demo spans through the same controller the hotkeys use."""
     text = window.pane.text
     for label, phrase, occurrence, skip in SPANS:
-        start = _nth(text, phrase, occurrence) + skip
-        window.tagging.create_span(label, start, start + len(phrase) - skip)
+        start = CodePoint(_nth(text, phrase, occurrence) + skip)
+        window.tagging.create_span(label, start, CodePoint(start + len(phrase) - skip))
     window.pane.select_span(-1, scroll=False)
-    window.pane.scroll_to_offset(0)
+    window.pane.scroll_to_offset(CodePoint(0))
     window.table.scrollToTop()
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Event
+from annotator.core.positions import CodePoint
 from annotator.core.schema import EventType, Schema
 from annotator.services.events import EventService, Outcome
 from annotator.ui.commands import push_edit
@@ -232,7 +233,7 @@ class EventPanel(QWidget):
         self._run(lambda: self._ctx.events.add_argument(event, role, span_id), f"{role}")
         return True
 
-    def fill_with_new_span(self, label: str, start: int, end: int) -> bool:
+    def fill_with_new_span(self, label: str, start: CodePoint, end: CodePoint) -> bool:
         """Create a ``label`` span on ``[start, end)`` and fill the armed role with it.
 
         Returns False (doing nothing) if no role is armed, so the caller can

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
 from annotator.ui.event_panel import EditorContext, EventPanel, follow
 from annotator.ui.relation_panel import RelationPanel
@@ -71,7 +72,7 @@ class EventTools(QObject):
         follow(project.schemas.changed, self, lambda _s: self._on_document())
 
     # -- handlers the window calls ---------------------------------------------
-    def create_event(self, name: str, start: int, end: int) -> None:
+    def create_event(self, name: str, start: CodePoint, end: CodePoint) -> None:
         """Event-type hotkey: make ``[start, end)`` the trigger of a new ``name`` event."""
         doc_id = self._window.current_doc_id()
         if doc_id is None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from annotator.core.model import DocumentSummary, Edit, Span, Status
+from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 
 Index = QModelIndex | QPersistentModelIndex
@@ -76,7 +77,7 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
 
-def _key(span: Span) -> tuple[int, int, int]:
+def _key(span: Span) -> tuple[CodePoint, CodePoint, int]:
     return (span.start, span.end, span.id)
 
 

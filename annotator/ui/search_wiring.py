@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.positions import CodePoint
 from annotator.core.search import Query
 from annotator.ui.commands import push_change
 from annotator.ui.search_panel import SearchPanel
@@ -89,7 +90,7 @@ class SearchTools(QObject):
         """Open the hit's document if needed and select the hit in the text."""
         if self._window.current_doc_id() != doc_id:
             self._window.open_document(doc_id)
-        self._window.pane.select_text(start, end)
+        self._window.pane.select_text(CodePoint(start), CodePoint(end))
         self._window.pane.centerCursor()
 
     def _refresh_if_local(self) -> None:

@@ -11,9 +11,10 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable
 
 from annotator.core.model import Span
+from annotator.core.positions import CodePoint
 
 
-def _key(span: Span) -> tuple[int, int, int]:
+def _key(span: Span) -> tuple[CodePoint, CodePoint, int]:
     return (span.start, span.end, span.id)
 
 
@@ -26,7 +27,7 @@ class SpanIndex:
 
     def __init__(self, spans: Iterable[Span] = ()) -> None:
         self._by_id: dict[int, Span] = {}
-        self._keys: list[tuple[int, int, int]] = []
+        self._keys: list[tuple[CodePoint, CodePoint, int]] = []
         self._max_len = 0
         self.reset(spans)
 
@@ -68,13 +69,13 @@ class SpanIndex:
         """Every span, sorted by ``(start, end, id)``."""
         return [self._by_id[k[2]] for k in self._keys]
 
-    def overlapping(self, lo: int, hi: int) -> list[Span]:
+    def overlapping(self, lo: CodePoint, hi: CodePoint) -> list[Span]:
         """Spans with ``start < hi`` and ``end > lo``, sorted by start."""
-        first = bisect_left(self._keys, (lo - self._max_len, -1, -1))
-        last = bisect_left(self._keys, (hi, -1, -1))
+        first = bisect_left(self._keys, (CodePoint(lo - self._max_len), CodePoint(-1), -1))
+        last = bisect_left(self._keys, (hi, CodePoint(-1), -1))
         return [self._by_id[k[2]] for k in self._keys[first:last] if k[1] > lo]
 
-    def at(self, cp: int) -> list[Span]:
+    def at(self, cp: CodePoint) -> list[Span]:
         """Spans covering the character at ``cp``, innermost (shortest) first."""
-        hits = self.overlapping(cp, cp + 1)
+        hits = self.overlapping(cp, CodePoint(cp + 1))
         return sorted(hits, key=lambda s: (s.end - s.start, s.start, s.id))

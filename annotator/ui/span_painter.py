@@ -13,13 +13,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextLayout, QTextLine
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QTextBlock,
+    QTextLayout,
+    QTextLine,
+)
+
+from annotator.core.positions import CodePoint
+from annotator.ui.offsets import BlockOffsets, QtBlockPos
 
 BAR_HEIGHT = 2.0
 BAR_STEP = 3.0
 BACKGROUND_ALPHA = 80
 TRIGGER_ALPHA = 45
 _LTR_CLASSES = {"L", "EN", "AN"}
+_NEUTRAL_CLASSES = {"WS", "ON", "CS", "ES", "ET", "B", "S", "NSM", "BN"}
+
+
+VisibleBlock = tuple[QTextBlock, QPointF, BlockOffsets]
+"""A block on screen, its top-left corner in viewport coordinates, and its converter."""
 
 
 @dataclass(frozen=True)
@@ -33,15 +50,15 @@ class Overlay:
         caption: short text drawn next to the box.
     """
 
-    start: int
-    end: int
+    start: CodePoint
+    end: CodePoint
     color: str
     caption: str = ""
 
 
 @dataclass
 class PaintItem:
-    """One range to draw, already converted to block-relative Qt positions."""
+    """One range to draw, already turned into rectangles."""
 
     rects: list[QRectF]
     color: QColor
@@ -55,63 +72,112 @@ def _is_ltr(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in _LTR_CLASSES
 
 
-def _direction_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+Run = tuple[CodePoint, CodePoint]
+
+
+def _direction_runs(text: str, start: CodePoint, end: CodePoint) -> list[Run]:
     """Split ``text[start:end]`` where the direction changes (neutrals join the run)."""
-    runs: list[tuple[int, int]] = []
+    runs: list[Run] = []
     run_start = start
     current: bool | None = None
     for i in range(start, end):
         ch = text[i]
-        if unicodedata.bidirectional(ch) in ("WS", "ON", "CS", "ES", "ET", "B", "S", "NSM", "BN"):
+        if unicodedata.bidirectional(ch) in _NEUTRAL_CLASSES:
             continue
         ltr = _is_ltr(ch)
         if current is not None and ltr != current:
-            runs.append((run_start, i))
-            run_start = i
+            runs.append((run_start, CodePoint(i)))
+            run_start = CodePoint(i)
         current = ltr
     runs.append((run_start, end))
     return runs
 
 
-def _x(line: QTextLine, pos: int, edge: QTextLine.Edge) -> float:
+def _x(line: QTextLine, pos: QtBlockPos, edge: QTextLine.Edge) -> float:
     value: Any = line.cursorToX(pos, edge)  # PySide returns (x, pos)
     return float(value[0] if isinstance(value, tuple) else value)
 
 
-def _run_rect(line: QTextLine, origin: QPointF, a: int, b: int) -> QRectF:
+def _run_rect(
+    line: QTextLine, origin: QPointF, block: BlockOffsets, a: CodePoint, b: CodePoint
+) -> QRectF:
+    """The rectangle over code points ``[a, b)``, which lie on ``line`` in one direction."""
     lead, trail = QTextLine.Edge.Leading, QTextLine.Edge.Trailing
-    xs = [_x(line, a, lead), _x(line, a, trail), _x(line, b - 1, lead), _x(line, b - 1, trail)]
+    xs: list[float] = []
+    for cp in (a, CodePoint(b - 1)):  # the run's first and last characters, both edges
+        first_unit, last_unit = block.char_units(cp)
+        xs += [_x(line, first_unit, lead), _x(line, last_unit, trail)]
     left, right = min(xs), max(xs)
+    if right - left < 0.5:  # Qt gives no width to some astral characters: use their glyphs
+        start, end = block.to_block(a), block.to_block(b)
+        boxes = [run.boundingRect() for run in line.glyphRuns(start, end - start)]
+        if boxes:
+            left = min(r.left() for r in boxes)
+            right = max(r.right() for r in boxes)
     return QRectF(origin.x() + left, origin.y() + line.y(), right - left, line.height())
 
 
+def line_range(line: QTextLine, block: BlockOffsets) -> tuple[CodePoint, CodePoint]:
+    """The code points ``[start, end)`` that ``line`` of ``block`` shows."""
+    start = QtBlockPos(line.textStart())
+    return block.from_block(start), block.from_block(QtBlockPos(start + line.textLength()))
+
+
+def char_under(line: QTextLine, block: BlockOffsets, x: float, guess: CodePoint) -> CodePoint:
+    """The character of ``line`` drawn under ``x``, searched near ``guess`` (Qt's hit test).
+
+    Qt's ``xToCursor`` can be a character off (see :func:`hit_shift`); the edges
+    from ``cursorToX`` are the ones the text and the highlights are drawn with.
+    """
+    lo, hi = line_range(line, block)
+    for delta in (0, -1, 1, -2, 2):
+        cp = CodePoint(guess + delta)
+        if lo <= cp < hi:
+            first_unit, last_unit = block.char_units(cp)
+            edges = (
+                _x(line, first_unit, QTextLine.Edge.Leading),
+                _x(line, last_unit, QTextLine.Edge.Trailing),
+            )
+            if min(edges) <= x <= max(edges):
+                return cp
+    return guess
+
+
 def range_rects(
-    layout: QTextLayout, block_text: str, origin: QPointF, a: int, b: int
+    layout: QTextLayout,
+    block: BlockOffsets,
+    text: str,
+    origin: QPointF,
+    start: CodePoint,
+    end: CodePoint,
 ) -> list[QRectF]:
-    """Rectangles covering block-relative Qt positions ``[a, b)``, one per line and run."""
+    """Rectangles covering code points ``[start, end)`` of ``text`` inside one block.
+
+    One rectangle per line and direction run. ``text`` is the stored text,
+    ``block`` converts to the positions of the block's ``layout``.
+    """
     rects: list[QRectF] = []
     for i in range(layout.lineCount()):
         line = layout.lineAt(i)
-        lo = line.textStart()
-        hi = lo + line.textLength()
-        s, e = max(a, lo), min(b, hi)
+        lo, hi = line_range(line, block)
+        s, e = max(start, lo), min(end, hi)
         if s >= e:
-            if lo >= b:
+            if lo >= end:
                 break
             continue
-        for rs, re_ in _direction_runs(block_text, s, e):
+        for rs, re_ in _direction_runs(text, s, e):
             if rs < re_:
-                rects.append(_run_rect(line, origin, rs, re_))
+                rects.append(_run_rect(line, origin, block, rs, re_))
     return rects
 
 
-def assign_levels(ranges: list[tuple[int, int]]) -> list[int]:
+def assign_levels(ranges: list[tuple[CodePoint, CodePoint]]) -> list[int]:
     """Give each range the lowest level free at its start (outer spans get lower levels).
 
     ``ranges`` must be sorted by start; ties are ordered longest first here.
     """
     order = sorted(range(len(ranges)), key=lambda i: (ranges[i][0], -ranges[i][1]))
-    ends: list[int] = []
+    ends: list[CodePoint] = []
     levels = [0] * len(ranges)
     for i in order:
         start, end = ranges[i]
@@ -172,21 +238,22 @@ def paint_overlays(painter: QPainter, items: list[PaintItem], font: QFont) -> No
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter, item.caption)
 
 
-def hit_shift(layout: QTextLayout, line_index: int, block_text: str) -> float:
+def hit_shift(layout: QTextLayout, line_index: int, block: BlockOffsets, text: str) -> float:
     """How far to move x before asking Qt which cursor position lies under it.
 
     Qt's ``QTextLine.xToCursor`` disagrees with ``cursorToX`` (and with what is
     drawn) on wrapped right-to-left lines that end in white space: it is off by
     the width of that white space. The last line of a block is not affected.
+    ``text`` is the stored text and ``block`` the converter for ``layout``'s block.
     """
     if line_index >= layout.lineCount() - 1:
         return 0.0
     line = layout.lineAt(line_index)
-    start = line.textStart()
-    end = start + line.textLength()
+    start, end = line_range(line, block)
     kept = end
-    while kept > start and block_text[kept - 1].isspace():
-        kept -= 1
+    while kept > start and text[kept - 1].isspace():
+        kept = CodePoint(kept - 1)
     if kept == end:
         return 0.0
-    return abs(_x(line, end, QTextLine.Edge.Leading) - _x(line, kept, QTextLine.Edge.Leading))
+    lead = QTextLine.Edge.Leading
+    return abs(_x(line, block.to_block(end), lead) - _x(line, block.to_block(kept), lead))

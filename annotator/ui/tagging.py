@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit
+from annotator.core.positions import CodePoint
 from annotator.core.tokens import snap_to_tokens, trim_whitespace
 from annotator.ui.commands import push_edit
 from annotator.ui.text_pane import TextPane
@@ -22,7 +23,7 @@ from annotator.ui.text_pane import TextPane
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.project import Project
 
-EventTypeHandler = Callable[[str, int, int], None]
+EventTypeHandler = Callable[[str, CodePoint, CodePoint], None]
 RelationTypeHandler = Callable[[str, list[int]], None]
 
 
@@ -57,7 +58,9 @@ class TaggingController:
         self._parent = parent
         self.event_type_handler: EventTypeHandler = self.create_trigger
         # set by the event tools: fills an armed event role with new text (True if it did)
-        self.fill_armed_role: Callable[[str, int, int], bool] = lambda _label, _s, _e: False
+        self.fill_armed_role: Callable[[str, CodePoint, CodePoint], bool] = lambda _label, _s, _e: (
+            False
+        )
         self.relation_type_handler: RelationTypeHandler = self._no_relations
         self.confirm_cascade: Callable[[str], bool] = self._ask
 
@@ -101,7 +104,7 @@ class TaggingController:
             return
         self.event_type_handler(name, *target)
 
-    def target_range(self, char_mode: bool = False) -> tuple[int, int] | None:
+    def target_range(self, char_mode: bool = False) -> tuple[CodePoint, CodePoint] | None:
         """The selection in code points: snapped to tokens, or exact in character mode."""
         pane = self._bench.pane
         selection = pane.selection_range()
@@ -121,7 +124,7 @@ class TaggingController:
             self._bench.show_message(str(exc))
             return None
 
-    def create_span(self, label: str, start: int, end: int) -> Edit | None:
+    def create_span(self, label: str, start: CodePoint, end: CodePoint) -> Edit | None:
         """Create a span in the current layer and select it."""
         doc_id = self._bench.current_doc_id()
         if doc_id is None:
@@ -137,7 +140,7 @@ class TaggingController:
             pane.select_span(edit.add.spans[0].id, scroll=False)
         return edit
 
-    def create_trigger(self, name: str, start: int, end: int) -> None:
+    def create_trigger(self, name: str, start: CodePoint, end: CodePoint) -> None:
         """Default event-type handler: a trigger span labelled with the event type."""
         self.create_span(name, start, end)
 

@@ -23,13 +23,16 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Edit, Span
+from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
-from annotator.ui.offsets import OffsetMap
+from annotator.ui.offsets import BlockOffsets, OffsetMap, QtBlockPos, QtPos
 from annotator.ui.span_index import SpanIndex
 from annotator.ui.span_painter import (
     Overlay,
     PaintItem,
+    VisibleBlock,
     assign_levels,
+    char_under,
     hit_shift,
     paint_over,
     paint_overlays,
@@ -132,7 +135,7 @@ class TextPane(QPlainTextEdit):
         """The shown span with this id."""
         return self._index.get(span_id)
 
-    def spans_at(self, cp: int) -> list[Span]:
+    def spans_at(self, cp: CodePoint) -> list[Span]:
         """Spans covering code point ``cp``, innermost first."""
         return self._index.at(cp)
 
@@ -161,16 +164,16 @@ class TextPane(QPlainTextEdit):
         """True if the current text selection was dragged with Alt held."""
         return self._alt_selection and self.selection_range() is not None
 
-    def selection_range(self) -> tuple[int, int] | None:
+    def selection_range(self) -> tuple[CodePoint, CodePoint] | None:
         """The selected text as code-point offsets ``(start, end)``, or None."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
-        a = self._map.from_qt(cursor.selectionStart())
-        b = self._map.from_qt(cursor.selectionEnd())
+        a = self._map.from_qt(QtPos(cursor.selectionStart()))
+        b = self._map.from_qt(QtPos(cursor.selectionEnd()))
         return (a, b) if a < b else None
 
-    def select_text(self, start: int, end: int) -> None:
+    def select_text(self, start: CodePoint, end: CodePoint) -> None:
         """Select code points ``[start, end)`` as if by the user."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_qt(start))
@@ -204,7 +207,7 @@ class TextPane(QPlainTextEdit):
             self.spanSelectionChanged.emit(list(ids))
         self.viewport().update()
 
-    def scroll_to_offset(self, cp: int) -> None:
+    def scroll_to_offset(self, cp: CodePoint) -> None:
         """Move the caret to code point ``cp`` and make it visible."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_qt(cp))
@@ -220,6 +223,9 @@ class TextPane(QPlainTextEdit):
         self.textSelectionChanged.emit()
 
     # -- hit testing -----------------------------------------------------------------
+    def _block_offsets(self, block: QTextBlock) -> BlockOffsets:
+        return self._map.block(QtPos(block.position()), block.length())
+
     def _line_at(self, pos: QPointF) -> tuple[QTextBlock, int, QPointF] | None:
         """The block and line under viewport position ``pos``, with block-local coords."""
         block = self.cursorForPosition(pos.toPoint()).block()
@@ -240,23 +246,24 @@ class TextPane(QPlainTextEdit):
         if found is None:
             return pos
         block, i, _local = found
-        return pos + QPointF(hit_shift(block.layout(), i, block.text()), 0.0)
+        shift = hit_shift(block.layout(), i, self._block_offsets(block), self._text)
+        return pos + QPointF(shift, 0.0)
 
-    def char_at(self, pos: QPoint) -> int | None:
+    def char_at(self, pos: QPoint) -> CodePoint | None:
         """Code point under viewport position ``pos``, or None between/after lines."""
         found = self._line_at(QPointF(pos))
         if found is None:
             return None
         block, i, local = found
+        offsets = self._block_offsets(block)
         line = block.layout().lineAt(i)
         rect = line.naturalTextRect()
         if not rect.left() <= local.x() <= rect.right():
             return None
-        x = local.x() + hit_shift(block.layout(), i, block.text())
-        qpos = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
-        if qpos >= block.length() - 1:
-            return None
-        return self._map.from_qt(block.position() + qpos)
+        x = local.x() + hit_shift(block.layout(), i, offsets, self._text)
+        qpos = QtBlockPos(line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter))
+        cp = char_under(line, offsets, local.x(), offsets.from_block(qpos))
+        return None if cp >= offsets.text_end else cp
 
     def spans_under(self, pos: QPoint) -> list[Span]:
         """Spans under viewport position ``pos``, innermost first."""
@@ -330,8 +337,8 @@ class TextPane(QPlainTextEdit):
         return super().viewportEvent(e)
 
     # -- painting -----------------------------------------------------------------
-    def _visible_blocks(self) -> list[tuple[QTextBlock, QPointF]]:
-        blocks: list[tuple[QTextBlock, QPointF]] = []
+    def _visible_blocks(self) -> list[VisibleBlock]:
+        blocks: list[VisibleBlock] = []
         block = self.firstVisibleBlock()
         offset = self.contentOffset()
         bottom = self.viewport().rect().bottom()
@@ -340,30 +347,24 @@ class TextPane(QPlainTextEdit):
             if geo.top() > bottom:
                 break
             if block.isVisible():
-                blocks.append((block, geo.topLeft()))
+                blocks.append((block, geo.topLeft(), self._block_offsets(block)))
             block = block.next()
         return blocks
 
-    def _rects(
-        self, blocks: list[tuple[QTextBlock, QPointF]], start: int, end: int
-    ) -> list[QRectF]:
-        qa, qb = self._map.to_qt(start), self._map.to_qt(end)
+    def _rects(self, blocks: list[VisibleBlock], start: CodePoint, end: CodePoint) -> list[QRectF]:
         rects: list[QRectF] = []
-        for block, origin in blocks:
-            pos = block.position()
-            if pos + block.length() <= qa:
+        for block, origin, offsets in blocks:
+            if offsets.end <= start:
                 continue
-            if pos >= qb:
+            if offsets.start >= end:
                 break
-            rects += range_rects(block.layout(), block.text(), origin, qa - pos, qb - pos)
+            rects += range_rects(block.layout(), offsets, self._text, origin, start, end)
         return rects
 
-    def _span_items(self, blocks: list[tuple[QTextBlock, QPointF]]) -> list[PaintItem]:
+    def _span_items(self, blocks: list[VisibleBlock]) -> list[PaintItem]:
         if not blocks or self._schema is None:
             return []
-        first, last = blocks[0][0], blocks[-1][0]
-        lo = self._map.from_qt(first.position())
-        hi = self._map.from_qt(last.position() + last.length())
+        lo, hi = blocks[0][2].start, blocks[-1][2].end
         spans = self._index.overlapping(lo, hi)
         levels = assign_levels([(s.start, s.end) for s in spans])
         selected = set(self._selected)

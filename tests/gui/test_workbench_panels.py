@@ -15,6 +15,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.models import AnnotationTableModel, DocumentListModel
 from annotator.ui.text_pane import Overlay
 from tests.gui.conftest import ANNOTATOR, char_center, drag_select, find_word
+from tests.gui.pixels import changed_box, grab, same_place, selection_box
 
 
 def test_models_pass_the_model_tester(
@@ -101,13 +102,20 @@ def test_overlays_and_spans_paint_without_changing_the_text(
     doc_id = window.current_doc_id()
     assert doc_id is not None
     start = find_word(pane.text, "هجوماً")
-    plain = pane.viewport().grab().toImage()
-    window.tagging.create_span("Conflict.Attack", start, start + len("هجوماً"))
-    pane.set_overlays([Overlay(start, start + 6, "#d32f2f", "Attacker")])
+    end = start + len("هجوماً")
     pane.scroll_to_offset(0)
-    pane.repaint()
-    painted = pane.viewport().grab().toImage()
-    assert painted != plain
+    word_box = selection_box(pane, start, end)
+    plain = grab(pane)
+    window.tagging.create_span("Conflict.Attack", start, end)
+    tagged = grab(pane)
+    # the trigger's background, bar and box cover the word, and nothing else
+    assert same_place(changed_box(plain, tagged), word_box)
+    pane.set_overlays([Overlay(start, end, "#d32f2f", "Attacker")])
+    outlined = changed_box(tagged, grab(pane))
+    # the outline follows the word; its caption may stick out on the left (reading end)
+    assert abs(outlined.right() - word_box.right()) <= 2
+    assert word_box.top() - 2 <= outlined.top() and outlined.bottom() <= word_box.bottom() + 2
+    assert outlined.width() >= word_box.width() - 4
     assert pane.document().toPlainText().replace("\u00a0", " ") == pane.text.replace("\u00a0", " ")
     pane.set_overlays([])
     # edits from another layer never reach this pane

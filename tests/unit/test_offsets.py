@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.core.positions import CodePoint
 from annotator.core.text import normalize_text
-from annotator.ui.offsets import OffsetMap
+from annotator.ui.offsets import OffsetMap, QtPos
 
 SAMPLES = {
     "emoji": "قال 😀 الرئيس 👍🏽 أمس",
@@ -78,8 +79,32 @@ def test_qt_document_positions_agree_after_set_plain_text(qapp: object) -> None:
         cursor = QTextCursor(document)
         cursor.setPosition(offsets.to_qt(cp))
         cursor.setPosition(offsets.to_qt(cp + 1), QTextCursor.MoveMode.KeepAnchor)
-        selected = cursor.selectedText().replace("\u2029", "\n")
-        if text[cp] == "\u00a0":
-            assert selected in ("\u00a0", " ")  # Qt may show NBSP as a space
-        else:
-            assert selected == text[cp]
+        # selectedText() keeps NBSP (only toPlainText() turns it into a space)
+        assert cursor.selectedText().replace("\u2029", "\n") == text[cp]
+
+
+def test_block_offsets_convert_inside_each_block(qapp: object) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    text = "😀 قال\n𝐀𝐁 وَزَارَةُ 👍🏽\nok 12\u00a0مارس 𠀀"
+    document = QTextDocument()
+    document.setPlainText(text)
+    offsets = OffsetMap(text)
+    block = document.begin()
+    starts = [0, text.index("𝐀"), text.index("ok")]
+    for start in starts:
+        ends = text.find("\n", start)
+        stop = len(text) if ends < 0 else ends
+        local = offsets.block(QtPos(block.position()), block.length())
+        assert (local.start, local.text_end) == (start, stop)
+        assert local.end == min(stop + 1, len(text))
+        for cp in range(start, stop + 1):
+            pos = local.to_block(CodePoint(cp))
+            assert pos == utf16_len(text[start:cp])
+            assert local.from_block(pos) == cp
+            if cp < stop:
+                first, last = local.char_units(CodePoint(cp))
+                assert last - first == utf16_len(text[cp]) - 1
+                assert block.text()[cp - start] == text[cp]  # PySide gives code points
+        block = block.next()
+    assert not block.isValid()

@@ -38,3 +38,9 @@ def test_whitespace_only_selection_gives_none() -> None:
     i = TEXT.index(" ")
     assert snap_to_tokens(TEXT, i, i + 1) is None
     assert trim_whitespace(TEXT, i, i + 1) == (i + 1, i + 1)
+
+
+def test_clitics_stay_in_their_token_so_snapping_keeps_the_proclitic() -> None:
+    i = TEXT.index("بمحافظة")
+    assert (i, i + 7) in tokenize(TEXT)
+    assert snap_to_tokens(TEXT, i + 1, i + 7) == (i, i + 7)
