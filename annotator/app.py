@@ -71,6 +71,9 @@ def run_gui(args: argparse.Namespace) -> int:
     window = build_window(project, annotator, QSettings())
     install_excepthook(lambda: window)
     window.show()
+    notice = project.upgrade_notice()
+    if notice:
+        QMessageBox.information(window, "Project upgraded", notice)
     try:
         return app.exec()
     finally:

@@ -53,8 +53,17 @@ def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else config.default_project_path()
 
 
+def _open(args: argparse.Namespace, create: bool = True) -> Project:
+    """Open the project named by ``--db``; say where the backup is if the file was upgraded."""
+    project = open_project(_db_path(args), create=create)
+    notice = project.upgrade_notice()
+    if notice:
+        print(notice, file=sys.stderr)
+    return project
+
+
 def _open_for_writing(args: argparse.Namespace) -> Project:
-    project = open_project(_db_path(args))
+    project = _open(args)
     if project.read_only:
         project.close()
         raise ProjectError(
@@ -125,7 +134,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         offsets=args.offsets,
         layout=args.layout,
     )
-    project = open_project(_db_path(args), create=False)
+    project = _open(args, create=False)
     try:
         result = export_layer(project, request, TerminalProgress("Exporting"))
     finally:

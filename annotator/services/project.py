@@ -46,6 +46,15 @@ class Project:
         """The name of the adjudicated (gold) layer, if the project has one."""
         return next((name for name, kind in self.repo.annotators() if kind == "gold"), None)
 
+    def upgrade_notice(self) -> str | None:
+        """A sentence naming the backup, if opening this project upgraded its file."""
+        if self.backup is None:
+            return None
+        return (
+            f"{self.path.name} was upgraded to this version's file format; the file as it was "
+            f"before is kept at {self.backup}."
+        )
+
     def foreign_changes(self) -> list[tuple[str, int | None, str | None, str]]:
         """Changes since the last call that did not come from this project's undo stack.
 

@@ -114,3 +114,24 @@ def test_migration_runs_with_foreign_keys_off(tmp_path: Path) -> None:
         ]
     engine.dispose()
     assert counts == [1, 1, 1]
+
+
+def test_the_cli_names_the_backup_after_an_upgrade(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    path = tmp_path / "old.sqlite"
+    _project_at_0001(path)
+    run = subprocess.run(
+        [sys.executable, "-m", "annotator", "export", "--db", str(path), "--format", "jsonl"]
+        + ["--annotator", "amal", "--out", str(tmp_path / "out.jsonl")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    (backup,) = tmp_path.glob("old.sqlite.backup-0001-*")
+    assert f"kept at {backup}" in run.stderr
