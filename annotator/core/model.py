@@ -5,7 +5,7 @@ Offsets count Unicode code points in the stored text; ``end`` is exclusive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from annotator.core.positions import CodePoint
@@ -171,3 +171,18 @@ class Edit:
     def inverse(self) -> Edit:
         """The edit that undoes this one."""
         return Edit(self.doc_id, self.annotator, self.add, self.remove, self.description)
+
+
+def remap_event(e: Event, ids: dict[int, int]) -> Event:
+    """``e`` with span ids replaced by ``ids`` (placeholders by assigned ids, say)."""
+    if not ids:
+        return e
+    args = tuple(Argument(a.role, ids.get(a.span_id, a.span_id)) for a in e.arguments)
+    return replace(e, trigger_id=ids.get(e.trigger_id, e.trigger_id), arguments=args)
+
+
+def remap_relation(r: Relation, ids: dict[int, int]) -> Relation:
+    """``r`` with span ids replaced by ``ids``."""
+    if not ids:
+        return r
+    return replace(r, arg1_id=ids.get(r.arg1_id, r.arg1_id), arg2_id=ids.get(r.arg2_id, r.arg2_id))

@@ -37,7 +37,7 @@ from annotator.core.errors import (
     SpanError,
     StaleEditError,
 )
-from annotator.core.model import Bundle, Edit, Status
+from annotator.core.model import Bundle, Edit, Status, remap_event, remap_relation
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
 from annotator.store.writer import Writer, WriteTx
@@ -452,32 +452,15 @@ def _as_placeholders(bundle: Bundle, doc_id: int, annotator: str) -> Bundle:
     if not used <= ids.keys():
         raise SpanError(f"annotations refer to spans not in the file: {sorted(used - ids.keys())}.")
 
-    def span_ref(i: int) -> int:
-        return ids[i]
-
     spans = tuple(
         replace(sp, id=ids[sp.id], doc_id=doc_id, annotator=annotator) for sp in bundle.spans
     )
     events = tuple(
-        replace(
-            e,
-            id=0,
-            doc_id=doc_id,
-            annotator=annotator,
-            trigger_id=span_ref(e.trigger_id),
-            arguments=tuple(replace(a, span_id=span_ref(a.span_id)) for a in e.arguments),
-        )
+        replace(remap_event(e, ids), id=0, doc_id=doc_id, annotator=annotator)
         for e in bundle.events
     )
     relations = tuple(
-        replace(
-            r,
-            id=0,
-            doc_id=doc_id,
-            annotator=annotator,
-            arg1_id=span_ref(r.arg1_id),
-            arg2_id=span_ref(r.arg2_id),
-        )
+        replace(remap_relation(r, ids), id=0, doc_id=doc_id, annotator=annotator)
         for r in bundle.relations
     )
     return Bundle(spans, events, relations)

@@ -14,7 +14,13 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from annotator.core.model import Argument, Bundle, Event, Relation, Span
+from annotator.core.model import (
+    Argument,
+    Bundle,
+    Event,
+    Relation,
+    Span,
+)
 from annotator.core.positions import CodePoint
 from annotator.store.models import ArgumentRow, EventRow, RelationRow, SpanRow
 
@@ -29,21 +35,6 @@ def attrs(raw: str | None) -> dict[str, str]:
 def dump(values: dict[str, str]) -> str:
     """Serialize attributes for storage (stable key order)."""
     return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else "{}"
-
-
-def remap_event(e: Event, ids: dict[int, int]) -> Event:
-    """``e`` with placeholder span ids replaced by the ids just assigned."""
-    if not ids:
-        return e
-    args = tuple(Argument(a.role, ids.get(a.span_id, a.span_id)) for a in e.arguments)
-    return replace(e, trigger_id=ids.get(e.trigger_id, e.trigger_id), arguments=args)
-
-
-def remap_relation(r: Relation, ids: dict[int, int]) -> Relation:
-    """``r`` with placeholder span ids replaced by the ids just assigned."""
-    if not ids:
-        return r
-    return replace(r, arg1_id=ids.get(r.arg1_id, r.arg1_id), arg2_id=ids.get(r.arg2_id, r.arg2_id))
 
 
 def load_spans(s: Session, where: Any, name_of: NameOf) -> list[Span]:
@@ -105,17 +96,45 @@ def load_arguments(s: Session, event_ids: list[int]) -> dict[int, list[Argument]
     return out
 
 
+def _span_values(aid: int, sp: Span) -> dict[str, Any]:
+    return {
+        "doc_id": sp.doc_id,
+        "annotator_id": aid,
+        "start": sp.start,
+        "end": sp.end,
+        "label": sp.label,
+        "attributes": dump(sp.attributes),
+    }
+
+
+def _event_values(aid: int, e: Event) -> dict[str, Any]:
+    return {
+        "doc_id": e.doc_id,
+        "annotator_id": aid,
+        "type": e.type,
+        "trigger_span_id": e.trigger_id,
+        "attributes": dump(e.attributes),
+    }
+
+
+def _relation_values(aid: int, r: Relation) -> dict[str, Any]:
+    return {
+        "doc_id": r.doc_id,
+        "annotator_id": aid,
+        "type": r.type,
+        "arg1_span_id": r.arg1_id,
+        "arg2_span_id": r.arg2_id,
+    }
+
+
+def _add_arguments(s: Session, event_id: int, e: Event) -> None:
+    for pos, arg in enumerate(e.arguments):
+        s.add(ArgumentRow(event_id=event_id, role=arg.role, span_id=arg.span_id, position=pos))
+
+
 def insert_span(s: Session, aid: int, sp: Span) -> Span:
     """Insert a span; an id <= 0 asks for a new one. Returns it with its id."""
-    row = SpanRow(
-        id=sp.id if sp.id > 0 else None,
-        doc_id=sp.doc_id,
-        annotator_id=aid,
-        start=sp.start,
-        end=sp.end,
-        label=sp.label,
-        attributes=dump(sp.attributes),
-    )
+    row = SpanRow(id=sp.id if sp.id > 0 else None, **_span_values(aid, sp))
     s.add(row)
     s.flush()
     return replace(sp, id=row.id, attributes=dict(sp.attributes))
@@ -123,31 +142,16 @@ def insert_span(s: Session, aid: int, sp: Span) -> Span:
 
 def insert_event(s: Session, aid: int, e: Event) -> Event:
     """Insert an event and its arguments; id 0 asks for a new one."""
-    row = EventRow(
-        id=e.id or None,
-        doc_id=e.doc_id,
-        annotator_id=aid,
-        type=e.type,
-        trigger_span_id=e.trigger_id,
-        attributes=dump(e.attributes),
-    )
+    row = EventRow(id=e.id or None, **_event_values(aid, e))
     s.add(row)
     s.flush()
-    for pos, arg in enumerate(e.arguments):
-        s.add(ArgumentRow(event_id=row.id, role=arg.role, span_id=arg.span_id, position=pos))
+    _add_arguments(s, row.id, e)
     return replace(e, id=row.id)
 
 
 def insert_relation(s: Session, aid: int, r: Relation) -> Relation:
     """Insert a relation; id 0 asks for a new one."""
-    row = RelationRow(
-        id=r.id or None,
-        doc_id=r.doc_id,
-        annotator_id=aid,
-        type=r.type,
-        arg1_span_id=r.arg1_id,
-        arg2_span_id=r.arg2_id,
-    )
+    row = RelationRow(id=r.id or None, **_relation_values(aid, r))
     s.add(row)
     s.flush()
     return replace(r, id=row.id)
@@ -167,52 +171,20 @@ def delete_bundle(s: Session, bundle: Bundle) -> None:
 
 def update_span(s: Session, aid: int, sp: Span) -> Span:
     """Change a stored span in place (rows that refer to it are untouched)."""
-    s.execute(
-        update(SpanRow)
-        .where(SpanRow.id == sp.id)
-        .values(
-            doc_id=sp.doc_id,
-            annotator_id=aid,
-            start=sp.start,
-            end=sp.end,
-            label=sp.label,
-            attributes=dump(sp.attributes),
-        )
-    )
+    s.execute(update(SpanRow).where(SpanRow.id == sp.id).values(**_span_values(aid, sp)))
     return replace(sp, attributes=dict(sp.attributes))
 
 
 def update_event(s: Session, aid: int, e: Event) -> Event:
     """Change a stored event in place; its arguments are replaced."""
-    s.execute(
-        update(EventRow)
-        .where(EventRow.id == e.id)
-        .values(
-            doc_id=e.doc_id,
-            annotator_id=aid,
-            type=e.type,
-            trigger_span_id=e.trigger_id,
-            attributes=dump(e.attributes),
-        )
-    )
+    s.execute(update(EventRow).where(EventRow.id == e.id).values(**_event_values(aid, e)))
     s.execute(delete(ArgumentRow).where(ArgumentRow.event_id == e.id))
-    for pos, arg in enumerate(e.arguments):
-        s.add(ArgumentRow(event_id=e.id, role=arg.role, span_id=arg.span_id, position=pos))
+    _add_arguments(s, e.id, e)
     s.flush()
     return e
 
 
 def update_relation(s: Session, aid: int, r: Relation) -> Relation:
     """Change a stored relation in place."""
-    s.execute(
-        update(RelationRow)
-        .where(RelationRow.id == r.id)
-        .values(
-            doc_id=r.doc_id,
-            annotator_id=aid,
-            type=r.type,
-            arg1_span_id=r.arg1_id,
-            arg2_span_id=r.arg2_id,
-        )
-    )
+    s.execute(update(RelationRow).where(RelationRow.id == r.id).values(**_relation_values(aid, r)))
     return r

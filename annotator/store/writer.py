@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.core.model import Bundle, Event, Relation, Span, Status
+from annotator.core.model import Bundle, Event, Relation, Span, Status, remap_event, remap_relation
 from annotator.store import rows
 from annotator.store.engine import writer_engine
 from annotator.store.models import (
@@ -194,13 +194,13 @@ class WriteTx:
         ids = {old.id: new.id for old, new in zip(add.spans, spans, strict=True) if old.id <= 0}
         events = tuple(
             (rows.update_event if e.id in kept_e else rows.insert_event)(
-                self.s, self.annotator_id(e.annotator), rows.remap_event(e, ids)
+                self.s, self.annotator_id(e.annotator), remap_event(e, ids)
             )
             for e in add.events
         )
         relations = tuple(
             (rows.update_relation if r.id in kept_r else rows.insert_relation)(
-                self.s, self.annotator_id(r.annotator), rows.remap_relation(r, ids)
+                self.s, self.annotator_id(r.annotator), remap_relation(r, ids)
             )
             for r in add.relations
         )

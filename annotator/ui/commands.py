@@ -156,12 +156,7 @@ def push_change(
     Raises:
         AnnotatorError: whatever the service refused; nothing is pushed then.
     """
-    command = ApplyChangeCommand(stack, write, action, text)
-    stack.push(command)
-    if command.error is not None:
-        raise command.error
-    assert command.result is not None
-    return command.result
+    return _push(stack, ApplyChangeCommand(stack, write, action, text))
 
 
 def push_edit(
@@ -175,9 +170,12 @@ def push_edit(
     Raises:
         AnnotatorError: whatever the service refused; nothing is pushed then.
     """
-    command = ApplyEditCommand(stack, annotations, action, text)
+    return _push(stack, ApplyEditCommand(stack, annotations, action, text))
+
+
+def _push(stack: QUndoStack, command: ReplayCommand[T]) -> T:
     stack.push(command)
     if command.error is not None:
         raise command.error
-    assert command.edit is not None
-    return command.edit
+    assert command.result is not None
+    return command.result
