@@ -213,7 +213,9 @@ def from_json(text: str) -> Schema:
     """Parse a schema from JSON text; raise :class:`SchemaError` on any problem."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        raise SchemaError("The schema is not valid JSON: it is nested too deeply.") from None
+    except ValueError as exc:  # JSONDecodeError, or an integer with thousands of digits
         raise SchemaError(f"The schema is not valid JSON: {exc}") from None
     return from_dict(data)
 
