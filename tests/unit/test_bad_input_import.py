@@ -203,11 +203,19 @@ def test_bad_schema_files_are_refused_and_nothing_changes(
     huge.write_text('{"labels": [], "version": ' + "9" * 5000 + "}", encoding="utf-8")
     utf16 = tmp_path / "utf16.json"
     utf16.write_bytes('{"labels": []}'.encode("utf-16"))
+    version = tmp_path / "version.json"
+    version.write_text('{"labels": [], "version": "٢"}', encoding="utf-8")
+    surrogate = tmp_path / "surrogate.json"
+    surrogate.write_text(
+        '{"labels": [{"name": "PER\\ud800", "color": "#fff", "hotkey": "x"}]}', encoding="utf-8"
+    )
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     cases = [
         (deep, "nested too deeply"),
         (huge, "not valid JSON"),
+        (version, "version must be an integer"),
+        (surrogate, "unpaired surrogate"),
         (utf16, "UTF-16"),
         (fifo, "is a FIFO"),
         (Path("/dev/zero"), "is a device"),
