@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint unit bench stress screenshot clean-env
+.PHONY: run test lint unit fuzz bench stress screenshot clean-env
 
 # torch must be installed first: pinned to the local CPU build, otherwise
 # camel-tools pulls several GB of CUDA packages.
@@ -34,6 +34,12 @@ test: lint unit
 stress: $(STAMP)
 	ANNOTATOR_KILL_TRIALS=60 $(TEST_ENV) $(PY) -m pytest -q -s \
 		tests/unit/test_crash_kill.py tests/unit/test_concurrency.py
+
+# The reader fuzz tests with at least 10,000 generated inputs per reader
+# (make test runs the same tests with a small, derandomized profile).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(TEST_ENV) $(PY) -m pytest -q -p no:cacheprovider \
+		--hypothesis-show-statistics tests/unit/test_fuzz_readers.py
 
 bench: $(STAMP)
 	$(TEST_ENV) $(PY) benchmarks/run_all.py

@@ -202,19 +202,31 @@ def from_dict(data: dict[str, Any]) -> Schema:
         events=events,
         relations=relations,
         role_check=str(data.get("role_check", "lenient")),
-        version=int(data.get("version", 1)),
+        version=_version(data.get("version", 1)),
         extra={k: v for k, v in data.items() if k not in known},
     )
     validate(schema)
     return schema
 
 
+def _version(value: object) -> int:
+    if type(value) is not int:
+        raise SchemaError(f"The schema's version must be an integer, not {str(value)[:40]!r}.")
+    return value
+
+
 def from_json(text: str) -> Schema:
     """Parse a schema from JSON text; raise :class:`SchemaError` on any problem."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        raise SchemaError("The schema is not valid JSON: it is nested too deeply.") from None
+    except ValueError as exc:  # JSONDecodeError, or an integer with thousands of digits
         raise SchemaError(f"The schema is not valid JSON: {exc}") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise SchemaError("The schema contains an unpaired surrogate (\\ud800-\\udfff).") from None
     return from_dict(data)
 
 

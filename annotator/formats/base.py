@@ -14,12 +14,16 @@ exporting it again reproduces it byte for byte.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Document, Event, Relation, Span
-from annotator.core.text import normalize_text
+from annotator.core.model import Argument, Document, Event, Relation, Span
+from annotator.core.text import is_invisible, normalize_text
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SHOWN = 60
 
 
 class FormatError(AnnotatorError):
@@ -82,8 +86,9 @@ class ReadOptions:
 
     def check_label(self, label: str, path: str, line: int | None) -> None:
         """Raise :class:`FormatError` for an unknown span label (unless adding labels)."""
-        if not label or not label.strip():
+        if not isinstance(label, str) or is_invisible(label):
             raise FormatError(path, line, "a span has an empty label.")
+        check_string(label, path, line, "a span label")
         if self.span_labels is None or label in self.span_labels:
             return
         if self.add_labels:
@@ -98,6 +103,7 @@ class ReadOptions:
 
     def check_event_type(self, name: str, path: str, line: int | None) -> None:
         """Raise :class:`FormatError` for an event type the schema lacks."""
+        check_name(name, path, line, "an event type")
         if self.event_types is not None and name not in self.event_types:
             raise FormatError(
                 path, line, f"the event type {name!r} is not in the project's schema."
@@ -105,16 +111,67 @@ class ReadOptions:
 
     def check_relation_type(self, name: str, path: str, line: int | None) -> None:
         """Raise :class:`FormatError` for a relation type the schema lacks."""
+        check_name(name, path, line, "a relation type")
         if self.relation_types is not None and name not in self.relation_types:
             raise FormatError(
                 path, line, f"the relation type {name!r} is not in the project's schema."
             )
 
 
+def shown(value: object) -> str:
+    """``repr(value)`` cut to a length that fits in a message."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**40 else "a huge number"
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def check_string(value: str, path: str, line: int | None, what: str) -> None:
+    """Refuse a string that cannot be stored as UTF-8 (it holds an unpaired surrogate)."""
+    bad = _SURROGATE.search(value)
+    if bad is not None:
+        raise FormatError(
+            path,
+            line,
+            f"{what} contains an unpaired surrogate (U+{ord(bad.group()):04X}), "
+            "which is not valid Unicode text.",
+        )
+
+
+def check_name(value: object, path: str, line: int | None, what: str) -> str:
+    """A label, type, role or attribute name: a string with a visible character."""
+    if not isinstance(value, str) or is_invisible(value):
+        raise FormatError(path, line, f"{what} is missing, empty or not a string: {shown(value)}.")
+    check_string(value, path, line, what)
+    return value
+
+
+def check_content(content: str, path: str) -> None:
+    """Refuse file content holding an unpaired surrogate, naming its line."""
+    bad = _SURROGATE.search(content)
+    if bad is not None:
+        line = content.count("\n", 0, bad.start()) + 1
+        check_string(bad.group(), path, line, "the line")
+
+
+def check_arguments(
+    args: Iterable[Argument], trigger: int, what: str, path: str, line: int | None
+) -> None:
+    """Refuse an event that lists one argument twice or uses its trigger as an argument."""
+    seen: set[tuple[str, int]] = set()
+    for arg in args:
+        if arg.span_id == trigger:
+            raise FormatError(path, line, f"{what} uses its own trigger as its {arg.role!r}.")
+        if (arg.role, arg.span_id) in seen:
+            raise FormatError(path, line, f"{what} has the {arg.role!r} argument twice.")
+        seen.add((arg.role, arg.span_id))
+
+
 def check_text(text: str, path: str, line: int | None) -> None:
-    """Refuse a document text that is empty or not in stored (normalized) form."""
-    if not text.strip():
-        raise FormatError(path, line, "the document text is empty.")
+    """Refuse a document text that is empty, invisible-only or not in stored (normalized) form."""
+    if is_invisible(text):
+        raise FormatError(
+            path, line, "the document text is empty or only white space and invisible characters."
+        )
+    check_string(text, path, line, "the document text")
     if normalize_text(text) != text:
         raise FormatError(
             path,
@@ -133,22 +190,24 @@ def check_offsets(
     expected: str | None = None,
 ) -> tuple[int, int]:
     """Validate a span's offsets (and its text, if the file gives one)."""
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
-        raise FormatError(path, line, f"span offsets must be integers, got {start!r}, {end!r}.")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise FormatError(
+            path, line, f"span offsets must be integers, got {shown(start)}, {shown(end)}."
+        )
+    assert isinstance(start, int) and isinstance(end, int)
+    where = f"[{shown(start)}, {shown(end)})"
     if start >= end:
-        raise FormatError(path, line, f"span offsets are reversed or empty: [{start}, {end}).")
+        raise FormatError(path, line, f"span offsets are reversed or empty: {where}.")
     if start < 0 or end > len(text):
         raise FormatError(
-            path,
-            line,
-            f"span [{start}, {end}) is out of range (the text has {len(text)} characters).",
+            path, line, f"span {where} is out of range (the text has {len(text)} characters)."
         )
     if expected is not None and text[start:end] != expected:
         raise FormatError(
             path,
             line,
-            f"span [{start}, {end}) text {expected!r} does not match the document text "
-            f"{text[start:end]!r}.",
+            f"span [{start}, {end}) text {shown(expected)} does not match the document text "
+            f"{shown(text[start:end])}.",
         )
     return start, end
 

@@ -29,8 +29,13 @@ from annotator.formats.base import (
     AnnotatedDocument,
     FormatError,
     ReadOptions,
+    check_arguments,
+    check_content,
+    check_name,
     check_offsets,
+    check_text,
     number,
+    shown,
 )
 from annotator.formats.brat_names import display, encode, read_name
 
@@ -215,6 +220,10 @@ def visual_conf(schema: Schema, seen: Seen) -> str:
 
 
 # -- reading ------------------------------------------------------------------
+_ID_NUMBER = re.compile("[0-9]{1,9}")
+_OFFSET = re.compile("-?[0-9]{1,18}")
+
+
 @dataclass
 class _Parsed:
     spans: dict[str, Span] = field(default_factory=dict)
@@ -222,10 +231,32 @@ class _Parsed:
     relations: list[Relation] = field(default_factory=list)
     attrs: list[tuple[int, str, str, str]] = field(default_factory=list)
     pending: list[tuple[int, str, str]] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)  # id as written -> line
+    numbers: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+
+    def claim(self, ident: str, path: str, line: int) -> None:
+        """Refuse an id seen before, or one with the same kind and number (T1 and T01)."""
+        if ident in self.ids:
+            raise FormatError(
+                path, line, f"the id {ident!r} is already used on line {self.ids[ident]}."
+            )
+        key = (ident[0], _number(ident, path, line))
+        if key in self.numbers:
+            other, where = self.numbers[key]
+            raise FormatError(
+                path,
+                line,
+                f"the id {ident!r} has the same number as {other!r} on line {where}; "
+                "ids must be unique.",
+            )
+        self.ids[ident] = line
+        self.numbers[key] = (ident, line)
 
 
 def read(ann: str, text: str, name: str, path: str, opts: ReadOptions) -> AnnotatedDocument:
     """Parse an ``.ann`` file against its text."""
+    check_text(text, name, None)
+    check_content(ann, path)
     parsed = _Parsed()
     for line_no, raw in enumerate(ann.split("\n"), 1):
         line = raw.rstrip("\r")
@@ -235,18 +266,16 @@ def read(ann: str, text: str, name: str, path: str, opts: ReadOptions) -> Annota
         if not tab or not ident:
             raise FormatError(path, line_no, "expected an id, a tab and the annotation.")
         kind = ident[0]
+        if kind in "TERAM":
+            parsed.claim(ident, path, line_no)
         if kind == "T":
             parsed.spans[ident] = _span(ident, rest, text, path, line_no, opts)
         elif kind in "ER":
             parsed.pending.append((line_no, ident, rest))
         elif kind in "AM":
-            parts = rest.split(" ")
-            if len(parts) not in (2, 3):
-                raise FormatError(path, line_no, "expected 'Name Target [Value]'.")
-            value = read_name(parts[2], None, False) if len(parts) == 3 else ""
-            parsed.attrs.append((line_no, parts[1], read_name(parts[0], None, False), value))
+            parsed.attrs.append(_attribute(rest, path, line_no))
         elif kind not in "#N*":
-            raise FormatError(path, line_no, f"unknown annotation id {ident!r}.")
+            raise FormatError(path, line_no, f"unknown annotation id {shown(ident)}.")
     for line_no, ident, rest in parsed.pending:
         if ident[0] == "E":
             parsed.events[ident] = _event(ident, rest, parsed.spans, path, line_no, opts)
@@ -263,9 +292,21 @@ def read(ann: str, text: str, name: str, path: str, opts: ReadOptions) -> Annota
     )
 
 
+def _attribute(rest: str, path: str, line: int) -> tuple[int, str, str, str]:
+    parts = rest.split(" ")
+    if len(parts) not in (2, 3):
+        raise FormatError(path, line, "expected 'Name Target [Value]'.")
+    name = read_name(parts[0], None, False)
+    check_name(name, path, line, "the attribute name")
+    value = read_name(parts[2], None, False) if len(parts) == 3 else ""
+    return line, parts[1], name, value
+
+
 def _number(ident: str, path: str, line: int) -> int:
-    if not ident[1:].isdigit():
-        raise FormatError(path, line, f"bad annotation id {ident!r}.")
+    if not _ID_NUMBER.fullmatch(ident[1:]):
+        raise FormatError(
+            path, line, f"bad annotation id {shown(ident)} (expected a letter and ASCII digits)."
+        )
     return int(ident[1:])
 
 
@@ -276,20 +317,26 @@ def _known_span_types(opts: ReadOptions) -> frozenset[str] | None:
 
 
 def _span(ident: str, rest: str, text: str, path: str, line: int, opts: ReadOptions) -> Span:
-    head, _, shown = rest.partition("\t")
+    head, _, shown_text = rest.partition("\t")
     label, _, where = head.partition(" ")
     frags: list[tuple[int, int]] = []
     for frag in where.split(";"):
         bits = frag.split(" ")
-        if len(bits) != 2 or not all(b.lstrip("-").isdigit() for b in bits):
-            raise FormatError(path, line, f"bad offsets {where!r} (expected 'start end').")
+        if len(bits) != 2 or not all(_OFFSET.fullmatch(b) for b in bits):
+            raise FormatError(
+                path, line, f"bad offsets {shown(where)} (expected 'start end' in ASCII digits)."
+            )
         frags.append(check_offsets(text, int(bits[0]), int(bits[1]), path, line))
     for (_, b), (a, _) in zip(frags, frags[1:], strict=False):
         if a < b or text[b:a].strip("\n"):
             raise FormatError(path, line, "discontinuous spans are not supported.")
     expected = " ".join(text[a:b] for a, b in frags)
-    if shown != expected:
-        raise FormatError(path, line, f"span text {shown!r} does not match the text {expected!r}.")
+    if shown_text != expected:
+        raise FormatError(
+            path,
+            line,
+            f"span text {shown(shown_text)} does not match the text {shown(expected)}.",
+        )
     label = read_name(label, _known_span_types(opts))
     opts.check_label(label, path, line)
     return Span(
@@ -299,7 +346,9 @@ def _span(ident: str, rest: str, text: str, path: str, line: int, opts: ReadOpti
 
 def _ref(ident: str, spans: dict[str, Span], path: str, line: int) -> int:
     if ident not in spans:
-        raise FormatError(path, line, f"refers to {ident!r}, which is not a T line in this file.")
+        raise FormatError(
+            path, line, f"refers to {shown(ident)}, which is not a T line in this file."
+        )
     return spans[ident].id
 
 
@@ -312,14 +361,16 @@ def _event(
     etype, _, trig = parts[0].partition(":")
     etype = read_name(etype, opts.event_types)
     opts.check_event_type(etype, path, line)
+    trigger = _ref(trig, spans, path, line)
     args: list[Argument] = []
     for part in parts[1:]:
         role, _, target = part.partition(":")
         # a repeated role carries a numeric suffix (brat annotation.py, split_role)
         role = read_name(role[:1] + role[1:].rstrip("0123456789"), None, False)
+        check_name(role, path, line, "an argument role")
         args.append(Argument(role, _ref(target, spans, path, line)))
-    number_ = _number(ident, path, line)
-    return Event(number_, 0, "", etype, _ref(trig, spans, path, line), tuple(args))
+    check_arguments(args, trigger, f"event {ident}", path, line)
+    return Event(_number(ident, path, line), 0, "", etype, trigger, tuple(args))
 
 
 def _relation(
@@ -332,14 +383,18 @@ def _relation(
     opts.check_relation_type(rtype, path, line)
     a1 = _ref(parts[1][5:], spans, path, line)
     a2 = _ref(parts[2][5:], spans, path, line)
+    if a1 == a2:
+        raise FormatError(path, line, f"relation {ident} links {parts[1][5:]} to itself.")
     return Relation(_number(ident, path, line), 0, "", rtype, a1, a2)
 
 
 def _attach(parsed: _Parsed, path: str) -> None:
     for line, target, name, value in parsed.attrs:
-        if target in parsed.spans:
-            parsed.spans[target].attributes[name] = value
-        elif target in parsed.events:
-            parsed.events[target].attributes[name] = value
-        else:
-            raise FormatError(path, line, f"the attribute refers to {target!r}, which is unknown.")
+        owner = parsed.spans.get(target) or parsed.events.get(target)
+        if owner is None:
+            raise FormatError(
+                path, line, f"the attribute refers to {shown(target)}, which is unknown."
+            )
+        if name in owner.attributes:
+            raise FormatError(path, line, f"the attribute {name!r} of {target} is set twice.")
+        owner.attributes[name] = value

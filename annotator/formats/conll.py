@@ -18,7 +18,13 @@ from pathlib import PurePath
 from annotator.core.model import Document, Event, Span
 from annotator.core.positions import CodePoint
 from annotator.core.text import text_sha256
-from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.formats.base import (
+    AnnotatedDocument,
+    FormatError,
+    ReadOptions,
+    check_content,
+    check_text,
+)
 from annotator.formats.segment import (
     NESTED,
     SCHEMES,
@@ -142,6 +148,7 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
     """Parse a CoNLL file into documents with rebuilt text."""
     if options.scheme not in SCHEMES:
         raise FormatError(path, None, f"unknown tag scheme {options.scheme!r}.")
+    check_content(content, path)
     stem = PurePath(path).stem
     docs = []
     for index, sentences in enumerate(_documents(content, path), 1):
@@ -228,8 +235,10 @@ def annotated_from_tags(
     """Build a document from tag columns: column 1 holds entities, later ones triggers.
 
     ``offsets[i]`` is the character range of token row ``i`` in ``text``; each
-    trigger span gets an event without arguments.
+    trigger span gets an event without arguments. The rebuilt ``text`` must
+    follow the stored-text rules (see :func:`annotator.formats.base.check_text`).
     """
+    check_text(text, path, rows[0][0] if rows else None)
     spans: list[Span] = []
     events: list[Event] = []
     for col in columns:

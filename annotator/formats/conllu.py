@@ -10,9 +10,17 @@ text. With ``events``, trigger tags go in MISC as ``Trigger=B-Conflict.Attack``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.formats.base import (
+    AnnotatedDocument,
+    FormatError,
+    ReadOptions,
+    check_content,
+    shown,
+)
 from annotator.formats.conll import (
     Tagged,
     TokenOptions,
@@ -24,6 +32,8 @@ from annotator.formats.segment import SCHEMES
 
 _EMPTY = "\t_\t_\t_\t_\t_\t_\t_\t"
 _ESCAPES = {"\\": "\\\\", " ": "\\s", "\t": "\\t", "\n": "\\n", "|": "\\p"}
+_ID = re.compile("[1-9][0-9]{0,8}")
+_EMPTY_NODE = re.compile("[0-9]{1,9}[.][1-9][0-9]{0,8}")
 _UNESCAPES = {"\\\\": "\\", "\\s": " ", "\\t": "\t", "\\n": "\n", "\\p": "|", "\\r": "\r"}
 
 
@@ -91,57 +101,99 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
     return docs
 
 
+@dataclass
+class _Range:
+    """A multiword token being read: its ID range, and the line that opened it."""
+
+    first: int
+    last: int
+    line: int
+    next_id: int
+
+
 def _documents(content: str, path: str) -> Iterator[tuple[str, list[list[Word]]]]:
+    check_content(content, path)
     name = path.rsplit("/", 1)[-1]
     sentences: list[list[Word]] = []
     current: list[Word] = []
-    pending: tuple[int, str, int] | None = None  # end id, surface and misc of a range
+    pending: _Range | None = None  # an open multiword token
     for line_no, raw in enumerate(content.split("\n"), 1):
         line = raw.rstrip("\r")
-        if line.startswith("# newdoc"):
-            if current:
-                sentences.append(current)
-            if sentences:
-                yield name, sentences
-            sentences, current = [], []
-            name = line.partition("=")[2].strip() or name
+        newdoc = line.startswith("# newdoc")
+        if line.startswith("#") and not newdoc:
             continue
-        if line.startswith("#"):
-            continue
-        if not line.strip():
+        if newdoc or not line.strip():
+            _check_closed(pending, path)
             if current:
                 sentences.append(current)
             current = []
+            if newdoc:
+                if sentences:
+                    yield name, sentences
+                sentences = []
+                name = line.partition("=")[2].strip() or name
             continue
-        cols = line.split("\t")
-        if len(cols) != 10:
-            raise FormatError(
-                path, line_no, f"expected 10 tab-separated columns, found {len(cols)}."
-            )
-        ident, form, misc = cols[0], cols[1], _misc(cols[9])
-        if "." in ident:
-            continue  # empty node
-        if "-" in ident:
-            lo, _, hi = ident.partition("-")
-            if not (lo.isdigit() and hi.isdigit()):
-                raise FormatError(path, line_no, f"bad ID range {ident!r}.")
-            pending = (int(hi), form, line_no)
-            current.append((form, _space(misc, path, line_no), []))
-            continue
-        if not ident.isdigit():
-            raise FormatError(path, line_no, f"bad token ID {ident!r}.")
-        part = (line_no, form, misc.get("NER", "O"), misc.get("Trigger"))
-        if pending is not None:
-            current[-1][2].append(part)
-            if int(ident) >= pending[0]:
-                _check_parts(current[-1], path, pending[2])
-                pending = None
-        else:
-            current.append((form, _space(misc, path, line_no), [part]))
+        pending = _read_token(line, line_no, path, current, pending)
+    _check_closed(pending, path)
     if current:
         sentences.append(current)
     if sentences:
         yield name, sentences
+
+
+def _read_token(
+    line: str, line_no: int, path: str, current: list[Word], pending: _Range | None
+) -> _Range | None:
+    """Add one token line to the sentence; return the multiword token still open."""
+    cols = line.split("\t")
+    if len(cols) != 10:
+        raise FormatError(path, line_no, f"expected 10 tab-separated columns, found {len(cols)}.")
+    ident, form, misc = cols[0], cols[1], _misc(cols[9])
+    if _EMPTY_NODE.fullmatch(ident):
+        return pending  # an empty node
+    if not form:
+        raise FormatError(path, line_no, "the FORM column is empty.")
+    if "-" in ident:
+        lo, _, hi = ident.partition("-")
+        if pending is not None:
+            raise FormatError(
+                path,
+                line_no,
+                f"multiword token {ident!r} starts inside the one on line {pending.line}.",
+            )
+        if not (_ID.fullmatch(lo) and _ID.fullmatch(hi)) or int(lo) >= int(hi):
+            raise FormatError(path, line_no, f"bad ID range {shown(ident)}.")
+        current.append((form, _space(misc), []))
+        return _Range(int(lo), int(hi), line_no, int(lo))
+    if not _ID.fullmatch(ident):
+        raise FormatError(path, line_no, f"bad token ID {shown(ident)}.")
+    part = (line_no, form, misc.get("NER", "O"), misc.get("Trigger"))
+    if pending is None:
+        current.append((form, _space(misc), [part]))
+        return None
+    if int(ident) != pending.next_id:
+        raise FormatError(
+            path,
+            line_no,
+            f"token {ident} is not the next part ({pending.next_id}) of the multiword token "
+            f"{pending.first}-{pending.last} on line {pending.line}.",
+        )
+    current[-1][2].append(part)
+    pending.next_id += 1
+    if pending.next_id <= pending.last:
+        return pending
+    _check_parts(current[-1], path, pending.line)
+    return None
+
+
+def _check_closed(pending: _Range | None, path: str) -> None:
+    if pending is not None:
+        raise FormatError(
+            path,
+            pending.line,
+            f"multiword token {pending.first}-{pending.last} is not complete: its sentence "
+            f"ends after token {pending.next_id - 1}.",
+        )
 
 
 def _misc(field: str) -> dict[str, str]:
@@ -150,7 +202,7 @@ def _misc(field: str) -> dict[str, str]:
     return dict(item.partition("=")[::2] for item in field.split("|"))
 
 
-def _space(misc: dict[str, str], path: str, line: int) -> str:
+def _space(misc: dict[str, str]) -> str:
     if misc.get("SpaceAfter") == "No":
         return ""
     if "SpacesAfter" in misc:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from annotator.core.schema import Schema
-from annotator.core.text import decode_document
+from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, decode_utf8, read_input
 from annotator.formats import brat, conll, conllu, doccano, jsonl, spacy, target
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
@@ -199,21 +199,15 @@ def read_stream(fmt: str, content: str, path: str, opts: ReadOptions) -> list[An
     return _READERS[fmt](content, path, opts)
 
 
-def read_brat(ann_path: Path, opts: ReadOptions) -> list[AnnotatedDocument]:
-    """Read one ``.ann`` file and the ``.txt`` beside it."""
+def read_brat(
+    ann_path: Path, opts: ReadOptions, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> list[AnnotatedDocument]:
+    """Read one ``.ann`` file and the ``.txt`` beside it (each at most ``max_bytes``)."""
     txt_path = ann_path.with_suffix(".txt")
-    if not txt_path.is_file():
+    if not os.path.lexists(txt_path):
         raise FormatError(
             str(ann_path), None, f"there is no {txt_path.name} beside it; brat needs both files."
         )
-    text = decode_document(txt_path.read_bytes(), str(txt_path))
-    data = ann_path.read_bytes()
-    if b"\x00" in data:
-        raise FormatError(str(ann_path), None, "looks like a binary file, not a brat .ann file.")
-    try:
-        ann = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FormatError(
-            str(ann_path), None, f"is not valid UTF-8 (byte at offset {exc.start})."
-        ) from None
+    text = decode_document(read_input(txt_path, max_bytes), str(txt_path), max_bytes)
+    ann = decode_utf8(read_input(ann_path, max_bytes), str(ann_path))
     return [brat.read(ann, text, txt_path.name, str(ann_path), opts)]

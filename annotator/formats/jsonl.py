@@ -26,9 +26,14 @@ from annotator.formats.base import (
     AnnotatedDocument,
     FormatError,
     ReadOptions,
+    check_arguments,
+    check_content,
+    check_name,
     check_offsets,
+    check_string,
     check_text,
     number,
+    shown,
 )
 
 
@@ -89,6 +94,7 @@ def read_documents(
     content: str, path: str, options: ReadOptions, read_line: LineReader
 ) -> list[AnnotatedDocument]:
     """One document per JSON line, read by ``read_line``; a file with none is an error."""
+    check_content(content, path)
     docs = [read_line(obj, path, line, options) for line, obj in json_lines(content, path)]
     if not docs:
         raise FormatError(path, None, "the file holds no documents.")
@@ -115,15 +121,36 @@ def json_lines(content: str, path: str) -> Iterator[tuple[int, dict[str, Any]]]:
     for line_no, raw in enumerate(content.split("\n"), 1):
         if not raw.strip():
             continue
-        try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise FormatError(
-                path, line_no, f"bad JSON ({exc.msg} at column {exc.colno})."
-            ) from None
+        obj = _parse(raw, path, line_no)
         if not isinstance(obj, dict):
             raise FormatError(path, line_no, "each line must be a JSON object.")
+        _check_strings(obj, path, line_no)
         yield line_no, obj
+
+
+def _parse(raw: str, path: str, line: int) -> object:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, line, f"bad JSON ({exc.msg} at column {exc.colno}).") from None
+    except RecursionError:
+        raise FormatError(path, line, "the JSON is nested too deeply.") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise FormatError(path, line, f"bad JSON ({exc}).") from None
+
+
+def _check_strings(obj: object, path: str, line: int) -> None:
+    """Refuse any key or string value (at any depth) that is not valid Unicode."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            check_string(item, path, line, f"the string {shown(item)}")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> AnnotatedDocument:
@@ -132,6 +159,7 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
     if "sha256" in obj and obj["sha256"] != sha:
         raise FormatError(path, line, "'sha256' does not match the SHA-256 of 'text'.")
     name = obj.get("name") or f"{path}:{line}"
+    check_name(name, path, line, "'name'")
     spans = _spans(obj, text, path, line, opts)
     known = {s.id for s in spans}
     events = _events(obj, known, path, line, opts)
@@ -151,8 +179,9 @@ def _items(obj: dict[str, Any], key: str, path: str, line: int) -> list[dict[str
 
 def _local_id(item: dict[str, Any], seen: set[int], what: str, path: str, line: int) -> int:
     ident = item.get("id")
-    if not isinstance(ident, int) or isinstance(ident, bool):
+    if not _is_int(ident):
         raise FormatError(path, line, f"a {what} has no integer 'id'.")
+    assert isinstance(ident, int)
     if ident in seen:
         raise FormatError(path, line, f"the {what} id {ident} is used twice.")
     seen.add(ident)
@@ -186,13 +215,37 @@ def _attributes(item: dict[str, Any], path: str, line: int) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()
     ):
         raise FormatError(path, line, "'attributes' must map strings to strings.")
+    for key in attrs:
+        check_name(key, path, line, "an attribute name")
     return dict(attrs)
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _ref(value: object, known: set[int], what: str, path: str, line: int) -> int:
-    if not isinstance(value, int) or value not in known:
-        raise FormatError(path, line, f"{what} refers to span {value!r}, which is not in 'spans'.")
+    if not _is_int(value) or value not in known:
+        raise FormatError(
+            path, line, f"{what} refers to span {shown(value)}, which is not in 'spans'."
+        )
+    assert isinstance(value, int)
     return value
+
+
+def _arguments(
+    item: dict[str, Any], known: set[int], what: str, path: str, line: int
+) -> list[Argument]:
+    raw = item.get("arguments", [])
+    if not isinstance(raw, list):
+        raise FormatError(path, line, f"{what}'s 'arguments' must be a list of objects.")
+    args = []
+    for arg in raw:
+        if not isinstance(arg, dict):
+            raise FormatError(path, line, f"{what} has an argument that is not an object.")
+        role = check_name(arg.get("role"), path, line, f"{what}'s argument 'role'")
+        args.append(Argument(role, _ref(arg.get("span"), known, f"{what}'s argument", path, line)))
+    return args
 
 
 def _events(
@@ -207,12 +260,8 @@ def _events(
             raise FormatError(path, line, f"event {ident} has no 'type'.")
         opts.check_event_type(etype, path, line)
         trigger = _ref(item.get("trigger"), known, f"event {ident}'s trigger", path, line)
-        args = []
-        for arg in item.get("arguments", []):
-            if not isinstance(arg, dict) or not isinstance(arg.get("role"), str):
-                raise FormatError(path, line, f"event {ident} has a malformed argument.")
-            span = _ref(arg.get("span"), known, f"event {ident}'s argument", path, line)
-            args.append(Argument(arg["role"], span))
+        args = _arguments(item, known, f"event {ident}", path, line)
+        check_arguments(args, trigger, f"event {ident}", path, line)
         attrs = _attributes(item, path, line)
         out.append(Event(ident, 0, "", etype, trigger, tuple(args), attrs))
     return out
@@ -231,5 +280,7 @@ def _relations(
         opts.check_relation_type(rtype, path, line)
         a1 = _ref(item.get("arg1"), known, f"relation {ident}'s arg1", path, line)
         a2 = _ref(item.get("arg2"), known, f"relation {ident}'s arg2", path, line)
+        if a1 == a2:
+            raise FormatError(path, line, f"relation {ident} links span {a1} to itself.")
         out.append(Relation(ident, 0, "", rtype, a1, a2))
     return out

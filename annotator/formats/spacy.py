@@ -22,8 +22,10 @@ from annotator.formats.base import (
     AnnotatedDocument,
     FormatError,
     ReadOptions,
+    check_name,
     check_offsets,
     number,
+    shown,
 )
 from annotator.formats.conll import WriteStats
 from annotator.formats.jsonl import document_text, read_documents
@@ -108,7 +110,8 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
         spans.append(Span(len(spans) + 1, 0, "", CodePoint(start), CodePoint(end), label))
     raw_meta = obj.get("meta")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
-    name = str(meta.get("name") or f"{path.rsplit('/', 1)[-1]}:{line}")
+    name = meta.get("name") or f"{path.rsplit('/', 1)[-1]}:{line}"
+    check_name(name, path, line, "'meta' 'name'")
     return AnnotatedDocument(Document(0, name, text, text_sha256(text)), "", tuple(spans))
 
 
@@ -119,8 +122,8 @@ def _check_tokens(
     if first is None or last is None or not tokens:
         return
     ok = (
-        isinstance(first, int)
-        and isinstance(last, int)
+        type(first) is int
+        and type(last) is int
         and 0 <= first <= last < len(tokens)
         and tokens[first].get("start") == start
         and tokens[last].get("end") == end
@@ -129,6 +132,6 @@ def _check_tokens(
         raise FormatError(
             path,
             line,
-            f"span [{start}, {end}) does not line up with tokens {first}..{last} "
+            f"span [{start}, {end}) does not line up with tokens {shown(first)}..{shown(last)} "
             "(token_end is inclusive).",
         )

@@ -9,7 +9,13 @@ from annotator.core.change import Change
 from annotator.core.errors import DocumentRejected
 from annotator.core.model import Document, DocumentSummary, ImportOutcome, ImportReport, Status
 from annotator.core.signal import Signal
-from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, normalize_text, text_sha256
+from annotator.core.text import (
+    MAX_DOCUMENT_BYTES,
+    decode_document,
+    normalize_text,
+    read_input,
+    text_sha256,
+)
 from annotator.services.write import NewDocument, WriteService
 from annotator.store.repository import Repository
 
@@ -92,14 +98,7 @@ class DocumentService:
         """Import one text file; problems become a "rejected" outcome, never an exception."""
         name = path.name
         try:
-            size = path.stat().st_size
-            if size > MAX_DOCUMENT_BYTES:  # refuse before reading a huge file into memory
-                raise DocumentRejected(
-                    str(path),
-                    f"is too large ({size / 1_048_576:.1f} MB; the limit is "
-                    f"{MAX_DOCUMENT_BYTES / 1_048_576:.0f} MB). Split it into smaller documents.",
-                )
-            text = decode_document(path.read_bytes(), str(path))
+            text = decode_document(read_input(path, MAX_DOCUMENT_BYTES), str(path))
             doc_id, created = self._store(name, text)
         except DocumentRejected as exc:
             return ImportOutcome(str(path), "rejected", str(exc))

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from annotator.core import cascade
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, split_by_layer
-from annotator.core.errors import SchemaError
+from annotator.core.errors import DocumentRejected, SchemaError
 from annotator.core.model import Argument, Bundle, Event, Relation
 from annotator.core.schema import EventType, Label, Role, Schema
 from annotator.core.signal import Signal
+from annotator.core.text import decode_document, read_input
 from annotator.services import schema_edit
 from annotator.services.schema_edit import Item, Target
 
@@ -194,12 +195,7 @@ class SchemaService:
         Annotations are left as they are, even if the new schema lacks their types.
         """
         path = Path(path)
-        try:
-            schema = schema_io.from_json(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SchemaError(f"{path}: cannot be read as a UTF-8 schema file ({exc}).") from None
-        except SchemaError as exc:
-            raise SchemaError(f"{path}: {exc}") from None
+        schema = _read_schema(path)
         return SchemaChange(self._schema, schema, description=f"Import schema {path.name}")
 
     def export_to(self, path: Path) -> None:
@@ -208,9 +204,19 @@ class SchemaService:
 
     def import_from(self, path: Path) -> Schema:
         """Replace the schema with one read from a JSON file (validated first)."""
-        change = self.plan_import(path)
-        self.replace(change.after)
-        return change.after
+        schema = _read_schema(Path(path))
+        self.replace(schema)
+        return schema
+
+
+def _read_schema(path: Path) -> Schema:
+    """Read and validate a schema file; any problem is a :class:`SchemaError` naming it."""
+    try:
+        return schema_io.from_json(decode_document(read_input(path), str(path)))
+    except DocumentRejected as exc:
+        raise SchemaError(f"{exc} It cannot be read as a UTF-8 schema file.") from None
+    except SchemaError as exc:
+        raise SchemaError(f"{path}: {exc}") from None
 
 
 def _target_of(item: Item, parent: str) -> Target:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Bundle, ImportOutcome, ImportReport, Status
 from annotator.core.schema import Label, Schema
-from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document
+from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.errorlog import unexpected_message
 from annotator.formats import conll, doccano
 from annotator.formats import files as transfer_io
@@ -344,8 +344,8 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
 
 def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
     if fmt == "brat":
-        return _Loaded(transfer_io.read_brat(path, opts))
-    content = decode_document(path.read_bytes(), str(path), MAX_FILE_BYTES)
+        return _Loaded(transfer_io.read_brat(path, opts, MAX_FILE_BYTES))
+    content = decode_document(read_input(path, MAX_FILE_BYTES), str(path), MAX_FILE_BYTES)
     docs = transfer_io.read_stream(fmt, content, str(path), opts)
     notes = [conll.REBUILT_NOTE] if fmt == "conll" else []
     return _Loaded(docs, notes)

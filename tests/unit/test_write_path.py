@@ -130,10 +130,10 @@ def test_an_edit_across_two_layers_is_refused(project: Project) -> None:
             lambda o: o["events"][0]["arguments"].append({"role": "Victim", "span": 2}),
             "has no role 'Victim'",
         ),
-        (lambda o: o["relations"][0].update(arg2=o["relations"][0]["arg1"]), "two different"),
+        (lambda o: o["relations"][0].update(arg2=o["relations"][0]["arg1"]), "to itself"),
         (
             lambda o: o["events"][0]["arguments"].append(o["events"][0]["arguments"][0]),
-            "already fills",
+            "argument twice",
         ),
     ],
     ids=["event-type-vs-trigger", "role-not-in-type", "self-relation", "argument-twice"],
@@ -189,3 +189,26 @@ def test_strict_mode_is_enforced_by_the_write_path_itself(project: Project) -> N
     )
     with pytest.raises(EventError, match="strict"):
         project.annotations.apply(with_place)
+
+
+def test_the_write_path_itself_refuses_a_self_relation_and_a_repeated_argument(
+    project: Project,
+) -> None:
+    """The readers refuse these too; the validator must hold for every other caller."""
+    from annotator.core.model import Argument, Relation
+
+    doc_id = _doc(project)
+    span = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE").add.spans[0]
+    self_rel = Relation(0, doc_id, ANN, "PART-WHOLE", span.id, span.id)
+    with pytest.raises(EventError, match="two different"):
+        project.annotations.apply(Edit(doc_id, ANN, add=Bundle(relations=(self_rel,))))
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    event = events.create_event(doc_id, ANN, *_at(TEXT, "قصفتْ"), "Conflict.Attack").add.events[0]
+    twice = (Argument("Place", span.id), Argument("Place", span.id))
+    doubled = event.__class__(**{**event.__dict__, "arguments": twice})
+    with pytest.raises(EventError, match="already fills"):
+        project.annotations.apply(
+            Edit(doc_id, ANN, remove=Bundle(events=(event,)), add=Bundle(events=(doubled,)))
+        )
+    assert project.annotations.relations(doc_id, ANN) == []
+    assert project.annotations.events(doc_id, ANN)[0].arguments == ()
