@@ -37,7 +37,7 @@ from annotator.core.errors import (
     SpanError,
     StaleEditError,
 )
-from annotator.core.model import Bundle, Edit, Status, remap_event, remap_relation
+from annotator.core.model import Bundle, Edit, Span, Status, remap_event, remap_relation
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
 from annotator.store.writer import Writer, WriteTx
@@ -340,7 +340,7 @@ class WriteService:
             length,
             stored.get,
             lambda r: tx.relations_between(r.arg1_id, r.arg2_id),
-            lambda sp: tx.spans_at(sp.doc_id, sp.annotator, sp.start, sp.end),
+            _twin_finder(tx, full),
         )
         return replace(full, add=tx.apply(remove, add))
 
@@ -377,6 +377,16 @@ class WriteService:
                 "This project is open read-only, so nothing can be changed. "
                 "Export still works; copy the file somewhere writable to edit it."
             )
+
+
+def _twin_finder(tx: WriteTx, edit: Edit) -> Callable[[Span], list[Span]]:
+    """Stored spans with the same offsets: one query per span, or one for a large edit."""
+    if len(edit.add.spans) <= 8:
+        return lambda sp: tx.spans_at(sp.doc_id, sp.annotator, sp.start, sp.end)
+    by_range: dict[tuple[int, int], list[Span]] = {}
+    for sp in tx.layer_spans(edit.doc_id, edit.annotator):
+        by_range.setdefault((sp.start, sp.end), []).append(sp)
+    return lambda sp: by_range.get((sp.start, sp.end), [])
 
 
 def _imported_status(recorded: str, now: Status) -> Status:

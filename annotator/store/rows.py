@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.model import (
@@ -138,6 +138,19 @@ def insert_span(s: Session, aid: int, sp: Span) -> Span:
     s.add(row)
     s.flush()
     return replace(sp, id=row.id, attributes=dict(sp.attributes))
+
+
+def insert_spans(s: Session, spans: list[tuple[int, Span]]) -> list[Span]:
+    """Insert many ``(annotator_id, span)`` in one statement; returns them with their ids."""
+    if not spans:
+        return []
+    params = [{"id": sp.id if sp.id > 0 else None, **_span_values(aid, sp)} for aid, sp in spans]
+    stmt = insert(SpanRow).returning(SpanRow.id, sort_by_parameter_order=True)
+    ids = s.execute(stmt, params).scalars().all()
+    return [
+        replace(sp, id=new_id, attributes=dict(sp.attributes))
+        for (_aid, sp), new_id in zip(spans, ids, strict=True)
+    ]
 
 
 def insert_event(s: Session, aid: int, e: Event) -> Event:

@@ -38,6 +38,7 @@ class WriteTx:
     def __init__(self, session: Session) -> None:
         self.s = session
         self._names: dict[int, str] = {}
+        self._ids: dict[str, int] = {}  # valid for this transaction only
 
     # -- reading inside the transaction ----------------------------------------
     def name_of(self, annotator_id: int) -> str:
@@ -49,7 +50,12 @@ class WriteTx:
 
     def find_annotator(self, name: str) -> int | None:
         """An annotator's id, or None."""
-        return self.s.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+        if name not in self._ids:
+            found = self.s.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+            if found is None:
+                return None
+            self._ids[name] = found
+        return self._ids[name]
 
     def annotator_id(self, name: str, kind: str = "human") -> int:
         """An annotator's id, created (with ``kind``) if needed."""
@@ -59,6 +65,7 @@ class WriteTx:
         row = AnnotatorRow(name=name, kind=kind)
         self.s.add(row)
         self.s.flush()
+        self._ids[name] = row.id
         return row.id
 
     def document_length(self, doc_id: int) -> int | None:
@@ -100,6 +107,14 @@ class WriteTx:
             rows.load_events(self.s, ev_where, self.name_of),
             rows.load_relations(self.s, rel_where, self.name_of),
         )
+
+    def layer_spans(self, doc_id: int, annotator: str) -> list[Span]:
+        """Every stored span of one layer on one document."""
+        aid = self.find_annotator(annotator)
+        if aid is None:
+            return []
+        where = (SpanRow.doc_id == doc_id) & (SpanRow.annotator_id == aid)
+        return rows.load_spans(self.s, where, self.name_of)
 
     def spans_at(self, doc_id: int, annotator: str, start: int, end: int) -> list[Span]:
         """Stored spans of one layer with exactly these offsets."""
@@ -185,10 +200,15 @@ class WriteTx:
                 tuple(x for x in remove.relations if x.id not in kept_r),
             ),
         )
+        fresh = rows.insert_spans(
+            self.s,
+            [(self.annotator_id(sp.annotator), sp) for sp in add.spans if sp.id not in kept_s],
+        )
+        new_ids = iter(fresh)
         spans = tuple(
-            (rows.update_span if sp.id in kept_s else rows.insert_span)(
-                self.s, self.annotator_id(sp.annotator), sp
-            )
+            rows.update_span(self.s, self.annotator_id(sp.annotator), sp)
+            if sp.id in kept_s
+            else next(new_ids)
             for sp in add.spans
         )
         ids = {old.id: new.id for old, new in zip(add.spans, spans, strict=True) if old.id <= 0}

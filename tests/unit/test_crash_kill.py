@@ -58,12 +58,13 @@ def _trial(db: Path, seed: int) -> tuple[int, int]:
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "ready"
-    time.sleep(random.Random(seed).uniform(0.05, 0.6))
+    first = child.stdout.readline()  # edits are flowing: kill at a random moment from here
+    time.sleep(random.Random(seed).uniform(0.0, 0.5))
     child.send_signal(signal.SIGKILL)
     rest, _ = child.communicate(timeout=60)
     assert child.returncode == -signal.SIGKILL
     acked = {}
-    for line in rest.splitlines():
+    for line in [first, *rest.splitlines()]:
         parts = line.split()
         if len(parts) == 5 and parts[0] == "ack":  # a line cut by the kill is not an ack
             acked[int(parts[1])] = (int(parts[2]), int(parts[3]), parts[4])
