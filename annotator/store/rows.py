@@ -132,14 +132,6 @@ def _add_arguments(s: Session, event_id: int, e: Event) -> None:
         s.add(ArgumentRow(event_id=event_id, role=arg.role, span_id=arg.span_id, position=pos))
 
 
-def insert_span(s: Session, aid: int, sp: Span) -> Span:
-    """Insert a span; an id <= 0 asks for a new one. Returns it with its id."""
-    row = SpanRow(id=sp.id if sp.id > 0 else None, **_span_values(aid, sp))
-    s.add(row)
-    s.flush()
-    return replace(sp, id=row.id, attributes=dict(sp.attributes))
-
-
 def insert_spans(s: Session, spans: list[tuple[int, Span]]) -> list[Span]:
     """Insert many ``(annotator_id, span)`` in one statement; returns them with their ids."""
     if not spans:
