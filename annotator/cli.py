@@ -91,6 +91,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         scheme=args.scheme,
         nested=args.nested,
         events=args.events,
+        segment=args.segment,
+        levels=args.levels,
+        separator=args.sep,
     )
     project = open_project(_db_path(args))
     try:
@@ -102,9 +105,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.ArgumentParser) -> None:
-    from annotator.services.transfer import FORMATS
+    from annotator.services.transfer import FORMATS, IMPORT_FORMATS
 
-    imp.add_argument("--format", choices=FORMATS, help="import annotated files in this format")
+    imp.add_argument(
+        "--format", choices=IMPORT_FORMATS, help="import annotated files in this format"
+    )
     imp.add_argument(
         "--add-labels", action="store_true", help="add unknown labels to the project's schema"
     )
@@ -121,8 +126,21 @@ def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.Argume
     layer.add_argument("--gold", action="store_true", help="export the adjudicated layer")
     exp.add_argument("--docs", nargs="+", metavar="NAME", help="only these documents")
     exp.add_argument("--scheme", choices=("iob2", "bioes"), default="iob2")
-    exp.add_argument("--nested", choices=("outer", "inner"), default="outer")
+    exp.add_argument(
+        "--nested",
+        choices=("outer", "inner", "all"),
+        default="outer",
+        help="one level of nested spans, or all levels as separate tag columns",
+    )
+    exp.add_argument("--levels", type=int, default=2, help="tag columns with --nested all")
     exp.add_argument("--events", action="store_true", help="add a trigger column (CoNLL)")
+    exp.add_argument(
+        "--segment",
+        choices=("none", "article", "clitics"),
+        default="none",
+        help="cut proclitics and the article off every token (token formats, ADR 0008)",
+    )
+    exp.add_argument("--sep", choices=("tab", "space"), default="tab", help="CoNLL columns")
     exp.set_defaults(func=cmd_export)
 
 

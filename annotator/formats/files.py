@@ -15,17 +15,18 @@ from typing import Protocol, TextIO
 
 from annotator.core.schema import Schema
 from annotator.core.text import decode_document
-from annotator.formats import brat, conll, conllu, doccano, jsonl, spacy
+from annotator.formats import brat, conll, conllu, doccano, hf, jsonl, spacy
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
 
-STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu")
+STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "hf")
 _SUFFIXES = {
     "jsonl": (".jsonl", ".json"),
     "doccano": (".jsonl", ".json"),
     "spacy": (".jsonl", ".json"),
     "conll": (".conll", ".iob", ".bio", ".txt", ".tsv"),
     "conllu": (".conllu",),
+    "hf": (".jsonl", ".json"),
     "brat": (".ann",),
 }
 _READERS: dict[str, Callable[[str, str, ReadOptions], list[AnnotatedDocument]]] = {
@@ -55,8 +56,16 @@ class Writer(Protocol):
 class StreamWriter:
     """Writes a one-file format through ``OUT.part``."""
 
-    def __init__(self, fmt: str, out: Path, opts: TokenOptions) -> None:
+    def __init__(
+        self, fmt: str, out: Path, opts: TokenOptions, schema: Schema | None = None
+    ) -> None:
         self.stats = WriteStats()
+        entity_names = [lb.name for lb in schema.labels] if schema else []
+        event_names = [e.name for e in schema.events] if schema else []
+        self._hf_labels = (
+            hf.LabelIndex(entity_names, opts.scheme),
+            hf.LabelIndex(event_names, opts.scheme),
+        )
         self._fmt = fmt
         self._opts = opts
         self._out = out
@@ -70,16 +79,23 @@ class StreamWriter:
         elif self._fmt == "doccano":
             chunk = doccano.dumps(doc)
         elif self._fmt == "spacy":
-            chunk = spacy.dumps(doc, self.stats)
+            chunk = spacy.dumps(doc, self.stats, self._opts)
         elif self._fmt == "conll":
             chunk = conll.dumps(doc, self._opts, self.stats)
+        elif self._fmt == "hf":
+            chunk = hf.dumps(doc, self._opts, self.stats, *self._hf_labels)
         else:
             chunk = conllu.dumps(doc, self._opts, self.stats)
         self._handle.write(chunk)
 
     def finish(self) -> None:
-        """Close and move into place."""
+        """Close and move into place (with the label sidecar, for hf)."""
         self._handle.close()
+        if self._fmt == "hf":
+            side = hf.sidecar_path(self._out)
+            tmp = side.with_name(side.name + ".part")
+            tmp.write_text(hf.sidecar(self._opts, *self._hf_labels), "utf-8", newline="\n")
+            os.replace(tmp, side)
         os.replace(self._tmp, self._out)
 
     def abort(self) -> None:
@@ -131,7 +147,7 @@ def open_writer(fmt: str, out: Path, opts: TokenOptions, schema: Schema) -> Writ
         return BratWriter(out, schema)
     if out.is_dir():
         raise FormatError(str(out), None, "is a folder; give a file name for this format.")
-    return StreamWriter(fmt, out, opts)
+    return StreamWriter(fmt, out, opts, schema)
 
 
 def collect_inputs(paths: Iterable[Path], fmt: str) -> list[Path]:

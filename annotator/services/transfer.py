@@ -26,7 +26,8 @@ from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
-FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "brat")
+FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "brat", "hf")
+IMPORT_FORMATS = tuple(f for f in FORMATS if f != "hf")  # hf is written only
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
 MAX_FILE_BYTES = MAX_DOCUMENT_BYTES  # larger import files are refused
@@ -49,6 +50,9 @@ class ExportRequest:
     scheme: str = "iob2"
     nested: str = "outer"
     events: bool = False
+    segment: str = "none"  # token formats: "none", "article" or "clitics" (ADR 0008)
+    levels: int = 2  # entity columns with nested="all"
+    separator: str = "tab"  # CoNLL columns: "tab" or "space"
 
 
 @dataclass
@@ -62,6 +66,9 @@ class ExportResult:
     tokens: int = 0
     left_out: int = 0
     triggers_skipped: int = 0
+    unaligned: int = 0
+    crossing: int = 0
+    examples: list[str] = field(default_factory=list)
     cancelled: bool = False
 
     def summary(self) -> str:
@@ -77,6 +84,13 @@ class ExportResult:
                 f"{self.left_out} spans were left out (nested or overlapping spans at the "
                 "other level, or spans that cover no token)."
             )
+        if self.unaligned:
+            lines.append(
+                f"{self.unaligned} spans do not start and end on token boundaries and were "
+                "left out (try --segment clitics), e.g.: " + "; ".join(self.examples) + "."
+            )
+        if self.crossing:
+            lines.append(f"{self.crossing} spans cross a sentence boundary and were left out.")
         if self.triggers_skipped:
             lines.append(
                 f"{self.triggers_skipped} event trigger spans were not written "
@@ -170,6 +184,9 @@ def export_layer(
         request.nested,
         request.events,
         frozenset(e.name for e in project.schemas.schema.events),
+        request.segment,
+        request.levels,
+        request.separator,
     )
     writer = transfer_io.open_writer(request.format, request.out, opts, project.schemas.schema)
     try:
@@ -193,6 +210,8 @@ def export_layer(
     stats = writer.stats
     result.tokens, result.left_out = stats.tokens, stats.left_out
     result.triggers_skipped = stats.triggers_skipped
+    result.unaligned, result.crossing = stats.unaligned, stats.crossing
+    result.examples = stats.examples
     return result
 
 
@@ -201,8 +220,10 @@ def import_annotations(
     project: Project, request: ImportRequest, progress: Progress | None = None
 ) -> ImportReport:
     """Import every file; each one goes in completely or not at all."""
-    if request.format not in FORMATS:
-        raise TransferError(f"Unknown format {request.format!r}; choose one of {FORMATS}.")
+    if request.format not in IMPORT_FORMATS:
+        raise TransferError(
+            f"Cannot import format {request.format!r}; choose one of {IMPORT_FORMATS}."
+        )
     if not request.annotator:
         raise TransferError("Name the annotator whose layer receives the import (--annotator).")
     files = transfer_io.collect_inputs(request.paths, request.format)
@@ -310,6 +331,7 @@ class TransferService:
     """Export and import for one project, with plain arguments (what the GUI calls)."""
 
     formats = FORMATS
+    import_formats = IMPORT_FORMATS
 
     def __init__(self, project: Project) -> None:
         self._project = project
@@ -337,10 +359,13 @@ class TransferService:
         scheme: str = "iob2",
         nested: str = "outer",
         events: bool = False,
+        segment: str = "none",
         progress: Progress | None = None,
     ) -> ExportResult:
         """Run an export (see :class:`ExportRequest` and :func:`export_layer`)."""
-        request = ExportRequest(fmt, out, annotator, gold, tuple(docs), scheme, nested, events)
+        request = ExportRequest(
+            fmt, out, annotator, gold, tuple(docs), scheme, nested, events, segment
+        )
         return export_layer(self._project, request, progress)
 
     def import_files(

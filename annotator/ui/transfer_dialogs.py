@@ -44,6 +44,7 @@ FORMAT_HELP = {
     "conll": "CoNLL token<TAB>tag",
     "conllu": "CoNLL-U, entity tags in MISC",
     "brat": "brat standoff folder (.txt + .ann + annotation.conf)",
+    "hf": "Hugging Face token classification (JSONL + features.json)",
 }
 
 
@@ -105,7 +106,10 @@ class ExportDialog(QDialog):
         self.scheme = QComboBox(self)
         self.scheme.addItems(["iob2", "bioes"])
         self.nested = QComboBox(self)
-        self.nested.addItems(["outer", "inner"])
+        self.nested.addItems(["outer", "inner", "all"])
+        self.segment = QComboBox(self)
+        self.segment.addItems(["none", "article", "clitics"])
+        self.segment.setToolTip("Cut proclitics and the article off every token (token formats)")
         self.events = QCheckBox("Add an event trigger column (CoNLL)", self)
         self.out = QLineEdit(self)
         form = QFormLayout(self)
@@ -114,6 +118,7 @@ class ExportDialog(QDialog):
         form.addRow("Documents", self.docs)
         form.addRow("Tag scheme", self.scheme)
         form.addRow("Nested spans", self.nested)
+        form.addRow("Clitic segmentation", self.segment)
         form.addRow("", self.events)
         form.addRow("Save to", _path_row(self, self.out, self._browse))
         form.addRow(_ok_cancel(self, self.run))
@@ -143,6 +148,7 @@ class ExportDialog(QDialog):
                     scheme=self.scheme.currentText(),
                     nested=self.nested.currentText(),
                     events=self.events.isChecked(),
+                    segment=self.segment.currentText(),
                     progress=progress,
                 )
         except (AnnotatorError, OSError) as exc:
@@ -163,7 +169,7 @@ class ImportDialog(QDialog):
         self.setObjectName("importAnnotationsDialog")
         self._transfer = transfer
         self.report: Any = None
-        self.format = _format_combo(self, transfer.formats)
+        self.format = _format_combo(self, transfer.import_formats)
         self.paths = QLineEdit(self)
         self.paths.setToolTip("Files or folders; separate several with ';'")
         self.annotator = QLineEdit(annotator, self)
