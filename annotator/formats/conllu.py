@@ -49,13 +49,13 @@ def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
     groups = tokens.groups
     lines = [f"# newdoc id = {doc.name}"]
     bounds = [*tagged.breaks, len(tokens)]
-    lead = len(text) - len(text.lstrip()) if tokens.starts else 0
-    if lead:
-        misc[0] += "|SpacesBefore=" + escape_space(text[:lead])
+    lead = tokens.starts[0] if tokens.starts else 0
+    before = "|SpacesBefore=" + escape_space(text[:lead]) if lead else ""
     for si in range(len(bounds) - 1):
         lo, hi = bounds[si], bounds[si + 1]
         sentence = text[tokens.starts[lo] : tokens.ends[hi - 1]].replace("\n", " ")
         lines += [f"# sent_id = {doc.name}-{si + 1}", f"# text = {sentence}"]
+        first_line = len(lines)
         if groups is None:
             lines += [
                 f"{i - lo + 1}\t{tokens.words[i]}{_EMPTY}{misc[i]}{_space_misc(gaps[i])}"
@@ -63,6 +63,10 @@ def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
             ]
         else:
             _grouped_lines(lines, text, tagged, misc, gaps, lo, hi)
+        if before:  # on the document's first token line (the range line of a multiword token)
+            line = lines[first_line]
+            line = line[:-2] + "\t" + before[1:] if line.endswith("\t_") else line + before
+            lines[first_line], before = line, ""
         lines.append("")
     return "\n".join(lines) + "\n"
 

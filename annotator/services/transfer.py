@@ -10,7 +10,7 @@ Documents are matched by the SHA-256 of their text, or added.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,6 +170,18 @@ def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
     )
 
 
+def _load_layers(project: Project, doc_ids: list[int], layer: str) -> Iterator[AnnotatedDocument]:
+    """The documents with one layer, loaded in batches (a few queries per batch)."""
+    for at in range(0, len(doc_ids), _BATCH):
+        for document, spans, events, relations in project.repo.layers_of(
+            doc_ids[at : at + _BATCH], layer
+        ):
+            yield AnnotatedDocument(document, layer, tuple(spans), tuple(events), tuple(relations))
+
+
+_BATCH = 200
+
+
 def export_layer(
     project: Project, request: ExportRequest, progress: Progress | None = None
 ) -> ExportResult:
@@ -190,8 +202,7 @@ def export_layer(
     )
     writer = transfer_io.open_writer(request.format, request.out, opts, project.schemas.schema)
     try:
-        for index, doc_id in enumerate(doc_ids):
-            doc = load_layer(project, doc_id, layer)
+        for index, doc in enumerate(_load_layers(project, doc_ids, layer)):
             if progress is not None and not progress(index, len(doc_ids), doc.name):
                 result.cancelled = True
                 break
