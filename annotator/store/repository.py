@@ -275,9 +275,10 @@ class Repository:
                     )
                     .where(SpanRow.doc_id.in_(doc_ids), SpanRow.annotator_id == aid)
                     .order_by(SpanRow.doc_id, SpanRow.start, SpanRow.end, SpanRow.id)
-                )
+                ).all()
+                attrs = rows.attrs
                 for i, d, a, b, lb, at in found:
-                    spans[d].append(Span(i, d, annotator, a, b, lb, rows.attrs(at)))
+                    spans[d].append(Span(i, d, annotator, a, b, lb, attrs(at)))
                 namer = self._namer(s)
                 where = EventRow.doc_id.in_(doc_ids) & (EventRow.annotator_id == aid)
                 for e in rows.load_events(s, where, namer):
