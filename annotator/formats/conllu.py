@@ -1,6 +1,6 @@
 """CoNLL-U with entity tags in MISC (``NE=B-PER``, the key ``spacy convert`` reads).
 
-Each document starts with ``# newdoc id = NAME``; each sentence has
+Each document starts with ``# newdoc id = NAME`` (and ``# annotator = NAME``); each sentence has
 ``# sent_id = NAME-N`` and ``# text = ...`` comments. Tokens depend on the
 text only (ADR 0008); with a clitic segmentation, a camel-tools token that was
 cut becomes a multiword token: an ID range line with the whole token, then its
@@ -48,6 +48,8 @@ def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
     gaps = gaps_after(text, tokens)
     groups = tokens.groups
     lines = [f"# newdoc id = {doc.name}"]
+    if doc.annotator:
+        lines.append(f"# annotator = {doc.annotator}")
     bounds = [*tagged.breaks, len(tokens)]
     lead = tokens.starts[0] if tokens.starts else 0
     before = "|SpacesBefore=" + escape_space(text[:lead]) if lead else ""

@@ -53,7 +53,9 @@ def dumps(doc: AnnotatedDocument, stats: WriteStats, opts: TokenOptions | None =
     stats.note_unaligned(doc, unaligned + trig_unaligned)
     stats.documents += 1
     stats.tokens += len(tokens)
-    meta = json.dumps({"name": doc.name, "id": doc.document.id}, ensure_ascii=False)
+    meta = json.dumps(
+        {"name": doc.name, "id": doc.document.id, "annotator": doc.annotator}, ensure_ascii=False
+    )
     return (
         f'{{"text": {json.dumps(text, ensure_ascii=False)}, "tokens": [{", ".join(parts)}], '
         f'"spans": {_spans_json(entities, tokens, index)}, '
