@@ -32,6 +32,13 @@ def test_brat_export_matches_golden_folder(exported: Path) -> None:
         assert (exported / "brat" / name).read_bytes() == (GOLDEN / "brat" / name).read_bytes()
 
 
+def test_conll_documents_start_with_the_conll2003_line(exported: Path) -> None:
+    tab = (exported / "seed000.conll").read_text("utf-8")
+    space = (exported / "seed000.space.conll").read_text("utf-8")
+    assert tab.startswith("-DOCSTART-\t-X-\t-X-\tO\n\nأكدت\tO\n")
+    assert space.startswith("-DOCSTART- -X- -X- O\n\nأكدت O\n")
+
+
 def test_clitic_span_needs_the_clitic_rule_in_conll(exported: Path) -> None:
     words = (exported / "seed000.conll").read_text("utf-8").split("\n")
     assert "بمحافظة\tO" in words and "محافظة\tB-GPE" not in words

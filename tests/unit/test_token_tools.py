@@ -65,7 +65,10 @@ def test_spacy_rebuilds_every_text_and_aligns_every_span(
     result = _export(corpus, "spacy", out, segment=segment)
     nlp = spacy.blank("ar")
     written = 0
+    triggers = []
     for task in _tasks(out):
+        triggers += [task["text"][s["start"] : s["end"]] for s in task["triggers"]]
+        assert all(s["label"] != "Conflict.Attack" for s in task["spans"])
         doc = _doc(nlp.vocab, task)
         assert doc.text == task["text"]
         for span in task["spans"] + task["triggers"]:
@@ -73,6 +76,7 @@ def test_spacy_rebuilds_every_text_and_aligns_every_span(
             assert made is not None, span
             assert (made.start, made.end - 1) == (span["token_start"], span["token_end"])
             written += 1
+    assert triggers == ["هجوماً", "الهجوم"]  # seed 000, synthetic-3: kept apart from entities
     synthetic_total = len(SPANS)
     assert written + result.unaligned == 7 + synthetic_total  # nothing lost silently
     seed_lost = 1 if segment in ("none", "article") else 0  # «محافظة» in «بمحافظة»
@@ -135,6 +139,7 @@ def test_a_tiny_ner_model_trains_from_the_spacy_export(corpus: Project, tmp_path
         nlp.update(examples, sgd=optimizer, drop=0.0)
     predicted = {(e.label_, e.text) for ex in examples for e in nlp(ex.reference.text).ents}
     gold = {(e.label_, e.text) for ex in examples for e in ex.reference.ents}
+    assert len(gold) == 13  # the synthetic corpus: 14 aligned entity spans, one nested
     assert len(predicted & gold) >= len(gold) // 2
 
 
