@@ -139,7 +139,7 @@ def test_a_tiny_ner_model_trains_from_the_spacy_export(corpus: Project, tmp_path
         nlp.update(examples, sgd=optimizer, drop=0.0)
     predicted = {(e.label_, e.text) for ex in examples for e in nlp(ex.reference.text).ents}
     gold = {(e.label_, e.text) for ex in examples for e in ex.reference.ents}
-    assert len(gold) == 13  # the synthetic corpus: 14 aligned entity spans, one nested
+    assert len(gold) == 12  # 14 aligned entity spans, one nested, «حلب» twice
     assert len(predicted & gold) >= len(gold) // 2
 
 
