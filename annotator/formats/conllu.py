@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import annotated_from_tags
@@ -31,6 +32,10 @@ def escape_space(gap: str) -> str:
     return "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ch.isspace() else ch) for ch in gap)
 
 
+_LINE = ("{}\t{}" + _EMPTY + "{}{}").format
+
+
+@cache  # most gaps are "" or " ": one dictionary lookup per token
 def _space_misc(gap: str) -> str:
     if gap == " ":
         return ""
@@ -59,10 +64,8 @@ def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
         lines += [f"# sent_id = {doc.name}-{si + 1}", f"# text = {sentence}"]
         first_line = len(lines)
         if groups is None:
-            lines += [
-                f"{i - lo + 1}\t{tokens.words[i]}{_EMPTY}{misc[i]}{_space_misc(gaps[i])}"
-                for i in range(lo, hi)
-            ]
+            words, extra = tokens.words[lo:hi], map(_space_misc, gaps[lo:hi])
+            lines += map(_LINE, range(1, hi - lo + 1), words, misc[lo:hi], extra)
         else:
             _grouped_lines(lines, text, tagged, misc, gaps, lo, hi)
         if before:  # on the document's first token line (the range line of a multiword token)
