@@ -89,7 +89,9 @@ class ExportResult:
         if self.unaligned:
             lines.append(
                 f"{self.unaligned} spans do not start and end on token boundaries and were "
-                "left out (try --segment clitics), e.g.: " + "; ".join(self.examples) + "."
+                "left out (--segment clitics keeps spans on proclitics), e.g.: "
+                + "; ".join(self.examples)
+                + "."
             )
         if self.crossing:
             lines.append(f"{self.crossing} spans cross a sentence boundary and were left out.")

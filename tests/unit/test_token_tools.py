@@ -258,7 +258,23 @@ def test_conll_round_trips_on_the_synthetic_corpus(
 
 def test_golden_seed_exports_are_checked_by_spacy_convert(tmp_path: Path) -> None:
     """The golden files themselves (not only fresh exports) pass the real converter."""
-    for name, converter in (("seed000.conll", "ner"), ("seed000.clitics.conllu", "conllu")):
+    cases = (("seed000.conll", "ner", 4), ("seed000.conllu", "conllu", 4))
+    for name, converter, count in (*cases, ("seed000.clitics.conllu", "conllu", 5)):
         found = _convert(GOLDEN / name, converter, tmp_path)
-        assert len(found) == (4 if name.endswith(".conll") else 5), name
+        assert len(found) == count, name
     assert SEED_NAME in (GOLDEN / "seed000.conllu").read_text("utf-8")
+
+
+def test_golden_hf_export_loads_in_datasets(tmp_path: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    sidecar = json.loads((GOLDEN / "seed000.hf.features.json").read_text("utf-8"))
+    loaded = datasets.load_dataset(
+        "json",
+        data_files=str(GOLDEN / "seed000.hf.jsonl"),
+        features=datasets.Features.from_dict(sidecar["features"]),
+        cache_dir=str(tmp_path / "cache"),
+    )["train"]
+    names = loaded.features["ner_tags"].feature.names
+    tags = [names[i] for row in loaded for i in row["ner_tags"]]
+    assert [t for t in tags if t.startswith("B-")] == ["B-ORG", "B-GPE", "B-GPE", "B-GPE", "B-WEA"]
+    assert loaded[0]["document"] == SEED_NAME
