@@ -84,7 +84,7 @@ class ExportResult:
         if self.left_out:
             lines.append(
                 f"{self.left_out} spans were left out (nested or overlapping spans at the "
-                "other level, or spans that cover no token)."
+                "other level, or beyond --levels)."
             )
         if self.unaligned:
             lines.append(
