@@ -32,7 +32,7 @@ def escape_space(gap: str) -> str:
     return "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ch.isspace() else ch) for ch in gap)
 
 
-_LINE = ("{}\t{}" + _EMPTY + "{}{}").format
+_LINE = "%d\t%s" + _EMPTY + "%s%s"
 
 
 @cache  # most gaps are "" or " ": one dictionary lookup per token
@@ -65,7 +65,8 @@ def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
         first_line = len(lines)
         if groups is None:
             words, extra = tokens.words[lo:hi], map(_space_misc, gaps[lo:hi])
-            lines += map(_LINE, range(1, hi - lo + 1), words, misc[lo:hi], extra)
+            rows = zip(range(1, hi - lo + 1), words, misc[lo:hi], extra, strict=True)
+            lines += [_LINE % row for row in rows]
         else:
             _grouped_lines(lines, text, tagged, misc, gaps, lo, hi)
         if before:  # on the document's first token line (the range line of a multiword token)
