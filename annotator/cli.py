@@ -133,6 +133,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         seed=args.seed,
         offsets=args.offsets,
         layout=args.layout,
+        segment=args.segment,
+        levels=args.levels,
+        separator=args.sep,
     )
     project = _open(args, create=False)
     try:
@@ -144,9 +147,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.ArgumentParser) -> None:
-    from annotator.services.transfer import FORMATS
+    from annotator.services.transfer import FORMATS, IMPORT_FORMATS
 
-    imp.add_argument("--format", choices=FORMATS, help="import annotated files in this format")
+    imp.add_argument(
+        "--format", choices=IMPORT_FORMATS, help="import annotated files in this format"
+    )
     imp.add_argument(
         "--add-labels", action="store_true", help="add unknown labels to the project's schema"
     )
@@ -166,11 +171,20 @@ def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.Argume
     exp.add_argument(
         "--nested",
         choices=("outer", "inner", "all"),
-        help="nested spans: CoNLL level (default outer); doccano: all (default) or outer only",
+        help="nested spans: one level (CoNLL default outer) or all levels as separate tag "
+        "columns; doccano: all (default) or outer only",
     )
+    exp.add_argument("--levels", type=int, default=2, help="tag columns with --nested all")
     exp.add_argument(
         "--events", action="store_true", help="add a trigger column (CoNLL); triggers (doccano)"
     )
+    exp.add_argument(
+        "--segment",
+        choices=("none", "article", "clitics"),
+        default="none",
+        help="cut proclitics and the article off every token (token formats, ADR 0010)",
+    )
+    exp.add_argument("--sep", choices=("tab", "space"), default="tab", help="CoNLL columns")
     exp.add_argument(
         "--force",
         action="store_true",

@@ -85,3 +85,25 @@ def trim_whitespace(text: str, start: CodePoint, end: CodePoint) -> Range:
     while end > start and text[end - 1].isspace():
         end = CodePoint(end - 1)
     return start, end
+
+
+def token_pieces(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The camel-tools tokens of the whole ``text``, with start and end offsets.
+
+    The same tokens as :func:`tokenize`, returned as three parallel lists (the
+    token strings, their starts and their ends) because the export formats need
+    all three and building tuples for a million tokens is measurable.
+    """
+    words = _camel_tokenizer()(text)
+    starts: list[int] = []
+    ends: list[int] = []
+    add_start = starts.append
+    add_end = ends.append
+    find = text.find
+    pos = 0
+    for piece in words:
+        found = find(piece, pos)
+        pos = found + len(piece)
+        add_start(found)
+        add_end(pos)
+    return words, starts, ends

@@ -1,18 +1,22 @@
-"""CoNLL: ``token<TAB>tag`` per line, a blank line after each sentence, and a
-``-DOCSTART-`` line (then a blank line) before each document.
+"""CoNLL: one token per line with its tags, a blank line after each sentence, and a
+CoNLL-2003 document line ``-DOCSTART- -X- -X- O`` (then a blank line) before each document.
 
-Tags are IOB2 (default) or BIOES. With ``events``, a third column tags the
-event triggers the same way. Nested entity spans are reduced to one level
-(``outer`` or ``inner``); the writer counts the spans it left out.
+Tokens depend on the text only (ADR 0010). Columns are separated by a tab
+(default) or a space. Tags are IOB2 (default) or BIOES. Nested entity spans
+are reduced to one level (``outer`` or ``inner``), or written as several
+columns, outermost first (``all``, GermEval 2014 style). With ``events``, a
+last column tags the event triggers. The writer counts the spans it leaves
+out: nested at another level, not on token boundaries, or across sentences.
 
 The reader rebuilds each document's text by joining tokens with spaces and
-sentences with line breaks, so offsets refer to that rebuilt text.
+sentences with line breaks, so offsets refer to that rebuilt text. Columns
+after the first tag column are entity levels, except that a column whose
+labels are all event types of the schema is read as triggers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from annotator.core.model import Document, Event, Span
@@ -25,15 +29,10 @@ from annotator.formats.base import (
     check_content,
     check_text,
 )
-from annotator.formats.segment import (
-    NESTED,
-    SCHEMES,
-    Piece,
-    pieces_for,
-    select_level,
-    sentence_breaks,
-    tag_pieces,
-)
+from annotator.formats.segment import SCHEMES
+from annotator.formats.tagging import SEPARATORS, Tagged, TokenOptions, WriteStats, tag_document
+
+__all__ = ["Tagged", "TokenOptions", "WriteStats", "dumps", "read"]
 
 DOCSTART = "-DOCSTART-"
 REBUILT_NOTE = (
@@ -42,102 +41,23 @@ REBUILT_NOTE = (
 )
 
 
-@dataclass(frozen=True)
-class TokenOptions:
-    """How documents become tagged tokens."""
-
-    scheme: str = "iob2"
-    nested: str = "outer"
-    events: bool = False
-    event_types: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        if self.scheme not in SCHEMES:
-            raise ValueError(f"scheme must be one of {SCHEMES}, not {self.scheme!r}")
-        if self.nested not in NESTED:
-            raise ValueError(f"nested must be one of {NESTED}, not {self.nested!r}")
-
-
-@dataclass
-class Tagged:
-    """A document as tagged token pieces, with sentence starts."""
-
-    pieces: list[Piece]
-    tags: list[str]
-    triggers: list[str] | None
-    breaks: list[int]
-    left_out: int = 0
-    triggers_skipped: int = 0
-
-
-@dataclass
-class WriteStats:
-    """Totals a token-based writer reports."""
-
-    documents: int = 0
-    tokens: int = 0
-    left_out: int = 0
-    triggers_skipped: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, tagged: Tagged) -> None:
-        """Count one document."""
-        self.documents += 1
-        self.tokens += len(tagged.pieces)
-        self.left_out += tagged.left_out
-        self.triggers_skipped += tagged.triggers_skipped
-
-
-def _trigger_ids(doc: AnnotatedDocument, opts: TokenOptions) -> set[int]:
-    ids = {e.trigger_id for e in doc.events}
-    return ids | {s.id for s in doc.spans if s.label in opts.event_types}
-
-
-def tag_document(doc: AnnotatedDocument, opts: TokenOptions) -> Tagged:
-    """Tokenize, split at span boundaries, tag, and find sentence starts."""
-    trig_ids = _trigger_ids(doc, opts)
-    entities = [s for s in doc.spans if s.id not in trig_ids]
-    kept, dropped = select_level(entities, opts.nested)
-    trig_kept: list[Span] = []
-    skipped = len(doc.spans) - len(entities)
-    if opts.events:
-        trig_kept, trig_dropped = select_level(
-            [s for s in doc.spans if s.id in trig_ids], opts.nested
-        )
-        dropped += trig_dropped
-        skipped = 0
-    pieces = pieces_for(doc.text, kept + trig_kept)
-    starts = [p[0] for p in pieces]
-    tags, empty = tag_pieces(pieces, starts, kept, opts.scheme)
-    columns: list[list[str]] = [tags]
-    triggers = None
-    if opts.events:
-        triggers, trig_empty = tag_pieces(pieces, starts, trig_kept, opts.scheme)
-        columns.append(triggers)
-        empty += trig_empty
-    breaks = sentence_breaks(doc.text, pieces, columns)
-    return Tagged(pieces, tags, triggers, breaks, dropped + empty, skipped)
-
-
 def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
-    """One document in CoNLL, starting with its ``-DOCSTART-`` line."""
+    """One document in CoNLL, starting with its ``-DOCSTART- -X- -X- O`` line."""
     tagged = tag_document(doc, opts)
-    stats.add(tagged)
-    text = doc.text
-    tags = tagged.tags
-    trig = tagged.triggers
-    lines = [DOCSTART, ""]
-    append = lines.append
-    bounds = [*tagged.breaks, len(tagged.pieces)]
-    for si in range(len(bounds) - 1):
-        for i in range(bounds[si], bounds[si + 1]):
-            a, b, _ = tagged.pieces[i]
-            if trig is None:
-                append(f"{text[a:b]}\t{tags[i]}")
-            else:
-                append(f"{text[a:b]}\t{tags[i]}\t{trig[i]}")
-        append("")
-    return "\n".join(lines) + "\n"
+    stats.add(doc, tagged)
+    sep = SEPARATORS[opts.separator]
+    columns = [tagged.tokens.words, *tagged.columns]
+    if tagged.triggers is not None:
+        columns.append(tagged.triggers)
+    if len(columns) == 2:
+        words, tags = columns
+        rows = [w + sep + t for w, t in zip(words, tags, strict=True)]
+    else:
+        rows = [sep.join(cols) for cols in zip(*columns, strict=True)]
+    bounds = [*tagged.breaks, len(rows)]
+    body = "\n\n".join("\n".join(rows[bounds[k] : bounds[k + 1]]) for k in range(len(bounds) - 1))
+    head = sep.join((DOCSTART, "-X-", "-X-", "O"))
+    return f"{head}\n\n{body}\n\n" if rows else f"{head}\n\n"
 
 
 # -- reading ------------------------------------------------------------------
@@ -165,7 +85,7 @@ def _documents(content: str, path: str) -> Iterator[list[list[Row]]]:
     width = 0
     for line_no, raw in enumerate(content.split("\n"), 1):
         line = raw.rstrip("\r")
-        cols = line.split("\t")
+        cols = line.split("\t") if "\t" in line else line.split(" ")
         if cols[0] == DOCSTART or line.startswith(DOCSTART + " "):
             if current:
                 sentences.append(current)
@@ -188,9 +108,9 @@ def _documents(content: str, path: str) -> Iterator[list[list[Row]]]:
 
 
 def _check_row(cols: list[str], width: int, path: str, line: int) -> None:
-    if len(cols) not in (2, 3):
+    if len(cols) < 2:
         raise FormatError(
-            path, line, f"expected 'token<TAB>tag' (2 or 3 columns), found {len(cols)}."
+            path, line, f"expected 'token<TAB>tag' (2 or more columns), found {len(cols)}."
         )
     if len(cols) != width:
         raise FormatError(path, line, f"expected {width} columns like the first line.")
@@ -217,9 +137,24 @@ def _build(
             pos += len(cols[0])
     flat = [row for sentence in sentences for row in sentence]
     columns = range(1, len(flat[0][1]))
+    triggers = {c for c in columns if c > 1 and _is_trigger_column(flat, c, opts)}
     return annotated_from_tags(
-        name, "".join(parts), flat, _sentence_bounds(sentences), offsets, columns, opts, path
+        name,
+        "".join(parts),
+        flat,
+        _sentence_bounds(sentences),
+        offsets,
+        columns,
+        opts,
+        path,
+        triggers,
     )
+
+
+def _is_trigger_column(rows: Sequence[Row], col: int, opts: ReadOptions) -> bool:
+    """A later column whose labels are all event types of the schema holds triggers."""
+    labels = {cols[col].partition("-")[2] for _, cols in rows if cols[col] != "O"}
+    return bool(labels) and opts.event_types is not None and labels <= opts.event_types
 
 
 def annotated_from_tags(
@@ -231,8 +166,9 @@ def annotated_from_tags(
     columns: Iterable[int],
     opts: ReadOptions,
     path: str,
+    triggers: set[int] | frozenset[int] = frozenset(),
 ) -> AnnotatedDocument:
-    """Build a document from tag columns: column 1 holds entities, later ones triggers.
+    """Build a document from tag columns: ``triggers`` name the trigger columns.
 
     ``offsets[i]`` is the character range of token row ``i`` in ``text``; each
     trigger span gets an event without arguments. The rebuilt ``text`` must
@@ -247,7 +183,7 @@ def annotated_from_tags(
                 len(spans) + 1, 0, "", CodePoint(offsets[i][0]), CodePoint(offsets[j - 1][1]), label
             )
             spans.append(span)
-            if col == 1:
+            if col not in triggers:
                 opts.check_label(label, path, line)
             else:
                 opts.check_event_type(label, path, line)

@@ -1,11 +1,15 @@
-"""CoNLL-U with entity tags in MISC (``NER=B-PER``).
+"""CoNLL-U with entity tags in MISC (``NE=B-PER``, the key ``spacy convert`` reads).
 
-Each document starts with ``# newdoc id = NAME``; each sentence has
-``# sent_id = NAME-N`` and ``# text = ...`` comments. A camel-tools token that
-was split at a span boundary becomes a multiword token: an ID range line with
-the original surface, then its parts. White space is kept in MISC the UD way
-(``SpaceAfter=No``, ``SpacesAfter=\\n``), so the reader rebuilds the exact
-text. With ``events``, trigger tags go in MISC as ``Trigger=B-Conflict.Attack``.
+Each document starts with ``# newdoc id = NAME`` (and ``# annotator = NAME``); each sentence has
+``# sent_id = NAME-N`` and ``# text = ...`` comments. Tokens depend on the
+text only (ADR 0010); with a clitic segmentation, a camel-tools token that was
+cut becomes a multiword token: an ID range line with the whole token, then its
+parts. White space is kept in MISC the UD way (``SpaceAfter=No``,
+``SpacesAfter=\\n\\s``, ``SpacesBefore`` on a document's first token), with
+every white-space character escaped (``\\s \\t \\n \\r``, ``\\u00A0`` for
+others), so the reader rebuilds the exact text. With ``nested="all"`` further
+levels go in ``NE2=``, ``NE3=``...; with ``events``, trigger tags go in
+``Trigger=B-Conflict.Attack``. The reader also accepts ``NER=``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -21,73 +26,100 @@ from annotator.formats.base import (
     check_content,
     shown,
 )
-from annotator.formats.conll import (
-    Tagged,
-    TokenOptions,
-    WriteStats,
-    annotated_from_tags,
-    tag_document,
-)
-from annotator.formats.segment import SCHEMES
+from annotator.formats.conll import annotated_from_tags
+from annotator.formats.segment import SCHEMES, gaps_after
+from annotator.formats.tagging import Tagged, TokenOptions, WriteStats, tag_document
 
 _EMPTY = "\t_\t_\t_\t_\t_\t_\t_\t"
-_ESCAPES = {"\\": "\\\\", " ": "\\s", "\t": "\\t", "\n": "\\n", "|": "\\p"}
+_ESCAPES = {"\\": "\\\\", " ": "\\s", "\t": "\\t", "\n": "\\n", "\r": "\\r", "|": "\\p"}
 _ID = re.compile("[1-9][0-9]{0,8}")
 _EMPTY_NODE = re.compile("[0-9]{1,9}[.][1-9][0-9]{0,8}")
-_UNESCAPES = {"\\\\": "\\", "\\s": " ", "\\t": "\t", "\\n": "\n", "\\p": "|", "\\r": "\r"}
 
 
-def _space_after(text: str, end: int, next_start: int) -> str | None:
-    gap = text[end:next_start]
+def escape_space(gap: str) -> str:
+    """A white-space run as a MISC value: UD escapes, ``\\uXXXX`` for other characters."""
+    return "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ch.isspace() else ch) for ch in gap)
+
+
+_LINE = "%d\t%s" + _EMPTY + "%s%s"
+
+
+@cache  # most gaps are "" or " ": one dictionary lookup per token
+def _space_misc(gap: str) -> str:
     if gap == " ":
-        return None
+        return ""
     if not gap:
-        return "SpaceAfter=No"
-    return "SpacesAfter=" + "".join(_ESCAPES.get(ch, ch) for ch in gap)
+        return "|SpaceAfter=No"
+    return "|SpacesAfter=" + escape_space(gap)
 
 
 def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
     """One document in CoNLL-U."""
     tagged = tag_document(doc, opts)
-    stats.add(tagged)
-    text, pieces = doc.text, tagged.pieces
+    stats.add(doc, tagged)
+    text, tokens = doc.text, tagged.tokens
+    misc = _misc_values(tagged)
+    gaps = gaps_after(text, tokens)
+    groups = tokens.groups
     lines = [f"# newdoc id = {doc.name}"]
-    bounds = [*tagged.breaks, len(pieces)]
+    if doc.annotator:
+        lines.append(f"# annotator = {doc.annotator}")
+    bounds = [*tagged.breaks, len(tokens)]
+    lead = tokens.starts[0] if tokens.starts else 0
+    before = "|SpacesBefore=" + escape_space(text[:lead]) if lead else ""
     for si in range(len(bounds) - 1):
         lo, hi = bounds[si], bounds[si + 1]
-        sentence = text[pieces[lo][0] : pieces[hi - 1][1]].replace("\n", " ")
+        sentence = text[tokens.starts[lo] : tokens.ends[hi - 1]].replace("\n", " ")
         lines += [f"# sent_id = {doc.name}-{si + 1}", f"# text = {sentence}"]
-        i = lo
-        while i < hi:
-            j = i
-            while j + 1 < hi and pieces[j + 1][2] == pieces[i][2]:
-                j += 1
-            nxt = pieces[j + 1][0] if j + 1 < len(pieces) else len(text)
-            space = _space_after(text, pieces[j][1], nxt)
-            if j > i:
-                form = text[pieces[i][0] : pieces[j][1]]
-                lines.append(f"{i - lo + 1}-{j - lo + 1}\t{form}{_EMPTY}{space or '_'}")
-                for k in range(i, j + 1):
-                    lines.append(_token_line(text, tagged, k, lo, None))
-            else:
-                lines.append(_token_line(text, tagged, i, lo, space))
-            i = j + 1
+        first_line = len(lines)
+        if groups is None:
+            words, extra = tokens.words[lo:hi], map(_space_misc, gaps[lo:hi])
+            rows = zip(range(1, hi - lo + 1), words, misc[lo:hi], extra, strict=True)
+            lines += [_LINE % row for row in rows]
+        else:
+            _grouped_lines(lines, text, tagged, misc, gaps, lo, hi)
+        if before:  # on the document's first token line (the range line of a multiword token)
+            line = lines[first_line]
+            line = line[:-2] + "\t" + before[1:] if line.endswith("\t_") else line + before
+            lines[first_line], before = line, ""
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
-def _token_line(text: str, tagged: Tagged, k: int, lo: int, space: str | None) -> str:
-    a, b, _ = tagged.pieces[k]
-    misc = ["NER=" + tagged.tags[k]]
-    if space:
-        misc.append(space)
+def _misc_values(tagged: Tagged) -> list[str]:
+    columns = ["NE=", *(f"NE{k}=" for k in range(2, len(tagged.columns) + 1))]
+    misc = ["NE=" + t for t in tagged.columns[0]]
+    for key, col in zip(columns[1:], tagged.columns[1:], strict=True):
+        misc = [m + "|" + key + t for m, t in zip(misc, col, strict=True)]
     if tagged.triggers is not None:
-        misc.append("Trigger=" + tagged.triggers[k])
-    return f"{k - lo + 1}\t{text[a:b]}{_EMPTY}{'|'.join(misc)}"
+        misc = [m + "|Trigger=" + t for m, t in zip(misc, tagged.triggers, strict=True)]
+    return misc
+
+
+def _grouped_lines(
+    lines: list[str], text: str, tagged: Tagged, misc: list[str], gaps: list[str], lo: int, hi: int
+) -> None:
+    tokens = tagged.tokens
+    groups = tokens.groups
+    assert groups is not None
+    i = lo
+    while i < hi:
+        j = i
+        while j + 1 < hi and groups[j + 1] == groups[i]:
+            j += 1
+        space = _space_misc(gaps[j])
+        if j > i:
+            form = text[tokens.starts[i] : tokens.ends[j]]
+            lines.append(f"{i - lo + 1}-{j - lo + 1}\t{form}{_EMPTY}{space[1:] or '_'}")
+            lines += [f"{k - lo + 1}\t{tokens.words[k]}{_EMPTY}{misc[k]}" for k in range(i, j + 1)]
+        else:
+            lines.append(f"{i - lo + 1}\t{tokens.words[i]}{_EMPTY}{misc[i]}{space}")
+        i = j + 1
 
 
 # -- reading ------------------------------------------------------------------
-Word = tuple[str, str, list[tuple[int, str, str, str | None]]]  # form, space, parts
+Part = tuple[int, str, list[str], str | None]  # line, form, entity tags by level, trigger tag
+Word = tuple[str, str, list[Part], str]  # form, space after, parts, space before
 
 
 def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
@@ -163,13 +195,13 @@ def _read_token(
             )
         if not (_ID.fullmatch(lo) and _ID.fullmatch(hi)) or int(lo) >= int(hi):
             raise FormatError(path, line_no, f"bad ID range {shown(ident)}.")
-        current.append((form, _space(misc), []))
+        current.append((form, _space(misc), [], _before(misc)))
         return _Range(int(lo), int(hi), line_no, int(lo))
     if not _ID.fullmatch(ident):
         raise FormatError(path, line_no, f"bad token ID {shown(ident)}.")
-    part = (line_no, form, misc.get("NER", "O"), misc.get("Trigger"))
+    part = (line_no, form, _levels(misc), misc.get("Trigger"))
     if pending is None:
-        current.append((form, _space(misc), [part]))
+        current.append((form, _space(misc), [part], _before(misc)))
         return None
     if int(ident) != pending.next_id:
         raise FormatError(
@@ -206,18 +238,31 @@ def _space(misc: dict[str, str]) -> str:
     if misc.get("SpaceAfter") == "No":
         return ""
     if "SpacesAfter" in misc:
-        raw = misc["SpacesAfter"]
-        out, i = [], 0
-        while i < len(raw):
-            pair = raw[i : i + 2]
-            if pair in _UNESCAPES:
-                out.append(_UNESCAPES[pair])
-                i += 2
-            else:
-                out.append(raw[i])
-                i += 1
-        return "".join(out)
+        return _unescape(misc["SpacesAfter"])
     return " "
+
+
+def _before(misc: dict[str, str]) -> str:
+    return _unescape(misc["SpacesBefore"]) if "SpacesBefore" in misc else ""
+
+
+def _levels(misc: dict[str, str]) -> list[str]:
+    tags = [misc.get("NE", misc.get("NER", "O"))]
+    while f"NE{len(tags) + 1}" in misc:
+        tags.append(misc[f"NE{len(tags) + 1}"])
+    return tags
+
+
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)")
+_SIMPLE = {"s": " ", "t": "\t", "n": "\n", "r": "\r", "p": "|", "\\": "\\"}
+
+
+def _unescape(raw: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        return chr(int(code[1:], 16)) if len(code) == 5 else _SIMPLE.get(code, m.group(0))
+
+    return _UNESCAPE.sub(one, raw)
 
 
 def _check_parts(word: Word, path: str, line: int) -> None:
@@ -235,15 +280,18 @@ def _build(
     offsets: list[tuple[int, int]] = []
     rows: list[tuple[int, list[str]]] = []
     bounds: list[tuple[int, int]] = []
-    pos = 0
     words = [w for s in sentences for w in s]
     last = words[-1] if words else None
+    parts.append(words[0][3] if words else "")
+    pos = len(parts[0])
+    depth = max((len(p[2]) for w in words for p in w[2]), default=1)
     for sentence in sentences:
         first = len(rows)
         for word in sentence:
-            for line_no, form, ner, trig in word[2]:
+            for line_no, form, tags, trig in word[2]:
                 offsets.append((pos, pos + len(form)))
-                rows.append((line_no, [form, ner, trig or "O"]))
+                levels = tags + ["O"] * (depth - len(tags))
+                rows.append((line_no, [form, *levels, trig or "O"]))
                 parts.append(form)
                 pos += len(form)
             space = "" if word is last and word[1] == " " else word[1]
@@ -252,4 +300,6 @@ def _build(
         bounds.append((first, len(rows)))
     if not rows:
         return None
-    return annotated_from_tags(name, "".join(parts), rows, bounds, offsets, (1, 2), opts, path)
+    columns = range(1, depth + 2)
+    text = "".join(parts)
+    return annotated_from_tags(name, text, rows, bounds, offsets, columns, opts, path, {depth + 1})

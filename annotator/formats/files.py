@@ -17,17 +17,18 @@ from typing import Protocol, TextIO
 
 from annotator.core.schema import Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, decode_utf8, read_input
-from annotator.formats import brat, conll, conllu, doccano, jsonl, spacy, target
+from annotator.formats import brat, conll, conllu, doccano, hf, jsonl, spacy, target
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
 
-STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu")
+STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "hf")
 _SUFFIXES = {
     "jsonl": (".jsonl", ".json"),
     "doccano": (".jsonl", ".json"),
     "spacy": (".jsonl", ".json"),
     "conll": (".conll", ".iob", ".bio", ".txt", ".tsv"),
     "conllu": (".conllu",),
+    "hf": (".jsonl", ".json"),
     "brat": (".ann",),
 }
 _READERS: dict[str, Callable[[str, str, ReadOptions], list[AnnotatedDocument]]] = {
@@ -58,9 +59,20 @@ class StreamWriter:
     """Writes a one-file format to a new temporary file beside ``out``, then renames it."""
 
     def __init__(
-        self, fmt: str, out: Path, opts: TokenOptions, doccano_opts: doccano.Options | None = None
+        self,
+        fmt: str,
+        out: Path,
+        opts: TokenOptions,
+        schema: Schema | None = None,
+        doccano_opts: doccano.Options | None = None,
     ) -> None:
         self.stats = WriteStats()
+        entity_names = [lb.name for lb in schema.labels] if schema else []
+        event_names = [e.name for e in schema.events] if schema else []
+        self._hf_labels = (
+            hf.LabelIndex(entity_names, opts.scheme),
+            hf.LabelIndex(event_names, opts.scheme),
+        )
         self._fmt = fmt
         self._opts = opts
         self._doccano = doccano_opts or doccano.Options()
@@ -75,18 +87,26 @@ class StreamWriter:
         elif self._fmt == "doccano":
             chunk = doccano.dumps(doc, self._doccano, self.stats)
         elif self._fmt == "spacy":
-            chunk = spacy.dumps(doc, self.stats)
+            chunk = spacy.dumps(doc, self.stats, self._opts)
         elif self._fmt == "conll":
             chunk = conll.dumps(doc, self._opts, self.stats)
+        elif self._fmt == "hf":
+            chunk = hf.dumps(doc, self._opts, self.stats, *self._hf_labels)
         else:
             chunk = conllu.dumps(doc, self._opts, self.stats)
         self._handle.write(chunk)
 
     def finish(self) -> None:
-        """Flush to disk, close and rename into place."""
+        """Flush to disk, close and rename into place (with the label sidecar, for hf)."""
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()
+        if self._fmt == "hf":
+            side = hf.sidecar_path(self._out)
+            fd, tmp = target.new_temp_file(side)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(hf.sidecar(self._opts, *self._hf_labels))
+            os.replace(tmp, side)
         os.replace(self._tmp, self._out)
 
     def abort(self) -> None:
@@ -172,7 +192,7 @@ def open_writer(
         return BratWriter(out, schema, protected)
     if out.is_dir():
         raise FormatError(str(out), None, "is a folder; give a file name for this format.")
-    return StreamWriter(fmt, out, opts, doccano_opts)
+    return StreamWriter(fmt, out, opts, schema, doccano_opts)
 
 
 def collect_inputs(paths: Iterable[Path], fmt: str) -> list[Path]:

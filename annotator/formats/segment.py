@@ -1,123 +1,182 @@
-"""Tokens, sentences and tags for the token-based formats (CoNLL, CoNLL-U, spaCy).
+"""Tokens, sentences, alignment and tags for the token formats (CoNLL, CoNLL-U, spaCy, HF).
 
-Tokens come from camel-tools (:func:`annotator.core.tokens.tokenize`). Where a
-span boundary falls inside a token, the token is split there, so every span
-covers whole tokens; each piece remembers the token it came from (``word``),
-which CoNLL-U writes as a multiword token. Sentences end after . ! ? ؟ … and
-at line breaks, but never inside a written span.
+Token boundaries are a function of the text alone (ADR 0010): camel-tools
+tokens (:func:`annotator.core.tokens.token_pieces`), optionally cut further
+by the clitic rule of :mod:`annotator.core.clitics`, the same way for every
+token. Annotations never move a boundary. A span whose start or end falls
+inside a token is *unaligned*: the writers leave it out and count it.
+
+Sentences are text-only too: a new sentence starts after a line break, and
+after . ! ? ؟ … (and any closing quotes or brackets) followed by white space.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from annotator.core.clitics import SEGMENTS, clitic_cuts
 from annotator.core.model import Span
-from annotator.core.tokens import tokenize
+from annotator.core.tokens import token_pieces
 
-END_PUNCT = frozenset(".!?؟…")
 SCHEMES = ("iob2", "bioes")
-NESTED = ("outer", "inner")
+NESTED = ("outer", "inner", "all")
+__all__ = ["NESTED", "SCHEMES", "SEGMENTS", "Tokens", "text_tokens"]
 
-Piece = tuple[int, int, int]  # start, end, index of the camel-tools token it came from
+_SENTENCE_END = re.compile(r"[.!?؟…][.!?؟…»\"'”’)\]]*\s|\n")
+
+Item = tuple[int, int, Span]  # first token, end token (exclusive), span
 
 
-def split_at(tokens: Sequence[tuple[int, int]], cuts: Sequence[int]) -> list[Piece]:
-    """Split tokens at the sorted offsets ``cuts`` that fall strictly inside them."""
-    out: list[Piece] = []
-    append = out.append
-    j = 0
-    n = len(cuts)
-    for k, (a, b) in enumerate(tokens):
-        while j < n and cuts[j] <= a:
-            j += 1
-        if j < n and cuts[j] < b:
-            s = a
-            while j < n and cuts[j] < b:
-                append((s, cuts[j], k))
-                s = cuts[j]
-                j += 1
-            append((s, b, k))
-        else:
-            append((a, b, k))
+@dataclass
+class Tokens:
+    """A text's tokens as parallel lists.
+
+    ``groups[i]`` is the index of the camel-tools token that piece ``i`` was
+    cut from; ``None`` when nothing was cut (each piece is its own token).
+    """
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    groups: list[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def text_tokens(text: str, segment: str = "none") -> Tokens:
+    """The tokens of ``text``: camel-tools tokens, cut by the ``segment`` rule."""
+    if segment not in SEGMENTS:
+        raise ValueError(f"segment must be one of {SEGMENTS}, not {segment!r}")
+    words, starts, ends = token_pieces(text)
+    if segment == "none":
+        return Tokens(words, starts, ends)
+    out = Tokens([], [], [], [])
+    assert out.groups is not None
+    for k, (word, a, b) in enumerate(zip(words, starts, ends, strict=True)):
+        prev = 0
+        for cut in [*clitic_cuts(word, segment), len(word)]:
+            out.words.append(word[prev:cut])
+            out.starts.append(a + prev)
+            out.ends.append(a + cut)
+            out.groups.append(k)
+            prev = cut
+        assert a + prev == b
     return out
 
 
-def pieces_for(text: str, spans: Iterable[Span]) -> list[Piece]:
-    """Tokenize ``text`` and split the tokens at every boundary of ``spans``."""
-    cuts = sorted({x for s in spans for x in (s.start, s.end)})
-    return split_at(tokenize(text), cuts)
+def sentence_starts(text: str, tokens: Tokens) -> list[int]:
+    """Indexes of the tokens that start a sentence (0 is always one, if any)."""
+    if not len(tokens):
+        return []
+    starts = tokens.starts
+    found = {bisect_left(starts, m.end()) for m in _SENTENCE_END.finditer(text)}
+    found.discard(len(starts))
+    found.add(0)
+    return sorted(found)
 
 
-def select_level(spans: Sequence[Span], nested: str) -> tuple[list[Span], int]:
-    """Keep one level of nested or overlapping spans; return ``(kept, dropped)``.
+def align(tokens: Tokens, spans: Sequence[Span]) -> tuple[list[Item], list[Span]]:
+    """Map spans to token ranges; return ``(aligned, unaligned)``.
 
-    ``outer`` keeps spans that no earlier-kept span overlaps (longest first);
-    ``inner`` keeps spans that contain no other span, then resolves crossings.
+    A span is aligned when it starts where a token starts and ends where a
+    token ends; nothing is snapped or trimmed.
+    """
+    starts, ends = tokens.starts, tokens.ends
+    n = len(starts)
+    aligned: list[Item] = []
+    unaligned: list[Span] = []
+    for s in spans:
+        i = bisect_left(starts, s.start)
+        j = bisect_left(ends, s.end)
+        if i < n and j < n and starts[i] == s.start and ends[j] == s.end and i <= j:
+            aligned.append((i, j + 1, s))
+        else:
+            unaligned.append(s)
+    return aligned, unaligned
+
+
+def within_sentences(items: list[Item], breaks: Sequence[int]) -> tuple[list[Item], int]:
+    """Drop items that cross a sentence start; return kept items and the number dropped."""
+    kept = [it for it in items if bisect_right(breaks, it[0]) == bisect_right(breaks, it[1] - 1)]
+    return kept, len(items) - len(kept)
+
+
+def levels(items: list[Item], nested: str, count: int) -> tuple[list[list[Item]], int]:
+    """Split items into non-overlapping levels; return ``(levels, left out)``.
+
+    ``outer`` keeps the longest spans that nothing kept overlaps; ``inner``
+    keeps spans that contain no other span, then resolves crossings the same
+    way; ``all`` gives ``count`` levels: the outer level, then the outer level
+    of what is left, and so on (GermEval 2014 style). Linear after sorting.
     """
     if nested not in NESTED:
         raise ValueError(f"nested must be one of {NESTED}")
-    ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
+    ordered = sorted(items, key=lambda it: (it[0], -it[1], it[2].label, it[2].id))
     if nested == "inner":
-        ordered = [s for s in ordered if not _contains_other(s, ordered)]
-    kept: list[Span] = []
+        ordered = _innermost(ordered)
+    out: list[list[Item]] = []
+    rest = ordered
+    for _ in range(count if nested == "all" else 1):
+        level, rest = _outer(rest)
+        out.append(level)
+    return out, len(items) - sum(len(level) for level in out)
+
+
+def _outer(ordered: list[Item]) -> tuple[list[Item], list[Item]]:
+    kept: list[Item] = []
+    rest: list[Item] = []
     last_end = -1
-    for s in ordered:
-        if s.start >= last_end:
-            kept.append(s)
-            last_end = s.end
-    return kept, len(spans) - len(kept)
+    for it in ordered:
+        if it[0] >= last_end:
+            kept.append(it)
+            last_end = it[1]
+        else:
+            rest.append(it)
+    return kept, rest
 
 
-def _contains_other(span: Span, ordered: Sequence[Span]) -> bool:
-    starts = [s.start for s in ordered]
-    i = bisect_left(starts, span.start)
-    for other in ordered[i:]:
-        if other.start >= span.end:
-            break
-        if (
-            other is not span
-            and span.contains(other)
-            and (other.start, other.end)
-            != (
-                span.start,
-                span.end,
-            )
-        ):
-            return True
-    return False
+def _innermost(ordered: list[Item]) -> list[Item]:
+    """Items (sorted by start, then longest first) that contain no item of another extent.
 
-
-def tag_pieces(
-    pieces: Sequence[Piece], starts: Sequence[int], spans: Sequence[Span], scheme: str
-) -> tuple[list[str], int]:
-    """Tag each piece for non-overlapping ``spans``; return tags and spans with no token.
-
-    ``starts`` is the list of piece start offsets (for bisection).
+    An item contains another exactly when some item after it in this order,
+    past the items of identical extent, ends no later than it does.
     """
-    tags = ["O"] * len(pieces)
-    empty = 0
+    n = len(ordered)
+    suffix_min = [0] * (n + 1)
+    suffix_min[n] = 1 << 62
+    for k in range(n - 1, -1, -1):
+        suffix_min[k] = min(ordered[k][1], suffix_min[k + 1])
+    out = []
+    k = 0
+    while k < n:
+        m = k
+        while m < n and ordered[m][:2] == ordered[k][:2]:
+            m += 1
+        if suffix_min[m] > ordered[k][1]:
+            out.extend(ordered[k:m])
+        k = m
+    return out
+
+
+def tag_column(size: int, items: Sequence[Item], scheme: str) -> list[str]:
+    """IOB2 or BIOES tags for ``size`` tokens from non-overlapping items."""
+    tags = ["O"] * size
     bioes = scheme == "bioes"
-    n = len(pieces)
-    for s in spans:
-        i = bisect_left(starts, s.start)
-        j = i
-        while j < n and pieces[j][1] <= s.end:
-            j += 1
-        if j == i:
-            empty += 1
-            continue
+    for i, j, s in items:
         label = s.label
         if bioes and j - i == 1:
             tags[i] = "S-" + label
             continue
         tags[i] = "B-" + label
-        inner = "I-" + label
-        for k in range(i + 1, j):
-            tags[k] = inner
+        if j - i > 1:
+            tags[i + 1 : j] = ["I-" + label] * (j - i - 1)
         if bioes:
             tags[j - 1] = "E-" + label
-    return tags, empty
+    return tags
 
 
 def continues(tag: str) -> bool:
@@ -125,22 +184,8 @@ def continues(tag: str) -> bool:
     return tag[:2] in ("I-", "E-")
 
 
-def sentence_breaks(
-    text: str, pieces: Sequence[Piece], columns: Sequence[Sequence[str]]
-) -> list[int]:
-    """Indexes of the pieces that start a new sentence (0 is always one)."""
-    if not pieces:
-        return []
-    breaks = [0]
-    prev_punct = text[pieces[0][0] : pieces[0][1]] in END_PUNCT
-    prev_end = pieces[0][1]
-    for i in range(1, len(pieces)):
-        a, b, _ = pieces[i]
-        piece = text[a:b]
-        is_punct = piece in END_PUNCT
-        boundary = (prev_punct and not is_punct) or "\n" in text[prev_end:a]
-        if boundary and not any(continues(col[i]) for col in columns):
-            breaks.append(i)
-        prev_punct = is_punct
-        prev_end = b
-    return breaks
+def gaps_after(text: str, tokens: Tokens) -> list[str]:
+    """The white space after each token (up to the next token, or the end of the text)."""
+    nexts = tokens.starts[1:]
+    nexts.append(len(text))
+    return [text[e:s] for e, s in zip(tokens.ends, nexts, strict=True)]

@@ -217,6 +217,53 @@ class Repository:
             where = (RelationRow.doc_id == doc_id) & (RelationRow.annotator_id == aid)
             return rows.load_relations(s, where, self._namer(s))
 
+    def layers_of(
+        self, doc_ids: list[int], annotator: str
+    ) -> list[tuple[Document, list[Span], list[Event], list[Relation]]]:
+        """Documents and one layer's spans, events and relations, in a few queries.
+
+        For exports of many small documents: one query per table for the whole
+        batch instead of four per document. Spans come in (start, end, id) order.
+        """
+        aid = self.find_annotator(annotator)
+        with self._tx() as s:
+            conn = s.connection()  # plain rows: no ORM loading for thousands of spans
+            docs = conn.execute(
+                select(
+                    DocumentRow.id, DocumentRow.name, DocumentRow.text, DocumentRow.sha256
+                ).where(DocumentRow.id.in_(doc_ids))
+            ).all()
+            spans: dict[int, list[Span]] = {d: [] for d in doc_ids}
+            events: dict[int, list[Event]] = {d: [] for d in doc_ids}
+            relations: dict[int, list[Relation]] = {d: [] for d in doc_ids}
+            if aid is not None:
+                found = conn.execute(
+                    select(
+                        SpanRow.id,
+                        SpanRow.doc_id,
+                        SpanRow.start,
+                        SpanRow.end,
+                        SpanRow.label,
+                        SpanRow.attributes,
+                    )
+                    .where(SpanRow.doc_id.in_(doc_ids), SpanRow.annotator_id == aid)
+                    .order_by(SpanRow.doc_id, SpanRow.start, SpanRow.end, SpanRow.id)
+                ).all()
+                attrs = rows.attrs
+                for i, d, a, b, lb, at in found:
+                    spans[d].append(
+                        Span(i, d, annotator, CodePoint(a), CodePoint(b), lb, attrs(at))
+                    )
+                namer = self._namer(s)
+                where = EventRow.doc_id.in_(doc_ids) & (EventRow.annotator_id == aid)
+                for e in rows.load_events(s, where, namer):
+                    events[e.doc_id].append(e)
+                where = RelationRow.doc_id.in_(doc_ids) & (RelationRow.annotator_id == aid)
+                for r in rows.load_relations(s, where, namer):
+                    relations[r.doc_id].append(r)
+        by_id = {row[0]: Document(*row) for row in docs}
+        return [(by_id[d], spans[d], events[d], relations[d]) for d in doc_ids if d in by_id]
+
     # -- edits: one transaction each, ids kept, so an edit's inverse undoes it --
     def touching(self, span_ids: Iterable[int]) -> tuple[list[Event], list[Relation]]:
         """Events whose trigger or arguments use these spans, and relations that do."""

@@ -44,6 +44,7 @@ FORMAT_HELP = {
     "conll": "CoNLL token<TAB>tag",
     "conllu": "CoNLL-U, entity tags in MISC",
     "brat": "brat standoff folder (.txt + .ann + annotation.conf)",
+    "hf": "Hugging Face token classification (JSONL + features.json)",
 }
 
 
@@ -107,8 +108,12 @@ class ExportDialog(QDialog):
         self.nested = QComboBox(self)
         self.nested.addItems(["format default", "outer", "inner", "all"])
         self.nested.setToolTip(
-            "CoNLL default: outer; doccano default: all (outer = what doccano keeps)"
+            "CoNLL default: outer (all = every level as its own column); "
+            "doccano default: all (outer = what doccano keeps)"
         )
+        self.segment = QComboBox(self)
+        self.segment.addItems(["none", "article", "clitics"])
+        self.segment.setToolTip("Cut proclitics and the article off every token (token formats)")
         self.events = QCheckBox("Add an event trigger column (CoNLL)", self)
         self.force = QCheckBox("Replace an SQLite file or fill a folder no export made", self)
         self.force.setToolTip("Never the open project itself")
@@ -120,6 +125,7 @@ class ExportDialog(QDialog):
         form.addRow("Documents", self.docs)
         form.addRow("Tag scheme", self.scheme)
         form.addRow("Nested spans", self.nested)
+        form.addRow("Clitic segmentation", self.segment)
         form.addRow("", self.events)
         form.addRow("", self.done_only)
         form.addRow("Save to", _path_row(self, self.out, self._browse))
@@ -153,6 +159,7 @@ class ExportDialog(QDialog):
                     events=self.events.isChecked(),
                     force=self.force.isChecked(),
                     statuses=("done",) if self.done_only.isChecked() else (),
+                    segment=self.segment.currentText(),
                     progress=progress,
                 )
         except (AnnotatorError, OSError) as exc:
@@ -173,7 +180,7 @@ class ImportDialog(QDialog):
         self.setObjectName("importAnnotationsDialog")
         self._transfer = transfer
         self.report: Any = None
-        self.format = _format_combo(self, transfer.formats)
+        self.format = _format_combo(self, transfer.import_formats)
         self.paths = QLineEdit(self)
         self.paths.setToolTip("Files or folders; separate several with ';'")
         self.annotator = QLineEdit(annotator, self)

@@ -47,7 +47,14 @@ EXPORTS: dict[str, tuple[str, dict[str, object]]] = {
     "seed000.events.conll": ("conll", {"events": True}),
     "seed000.conllu": ("conllu", {}),
     "brat": ("brat", {}),
+    # token formats with the clitic rule and all nesting levels (ADR 0010)
+    "seed000.clitics.conll": ("conll", {"segment": "clitics", "nested": "all", "events": True}),
+    "seed000.space.conll": ("conll", {"separator": "space"}),
+    "seed000.clitics.conllu": ("conllu", {"segment": "clitics", "nested": "all", "events": True}),
+    "seed000.clitics.spacy.jsonl": ("spacy", {"segment": "clitics"}),
+    "seed000.hf.jsonl": ("hf", {"segment": "clitics", "nested": "all", "events": True}),
 }
+SIDECARS = ("seed000.hf.features.json",)  # written beside an export, compared too
 
 
 def _offset(text: str, word: str, occurrence: int) -> int:

@@ -79,7 +79,8 @@ def test_malformed_conllu_names_file_line_and_reason(case: str) -> None:
         (["\ufeffقال\tO", "😀\tB-GPE"], 1, "leading BOM"),
         (["\u200c\tO", "\u200f\tO"], 1, "invisible"),
         (["قال\tB-\u200c"], 1, "empty label"),
-        (["قال\tO\tB-\u200c"], 1, "event type is missing, empty"),
+        # a third column is a second entity level unless its labels are event types
+        (["قال\tO\tB-\u200c"], 1, "a span has an empty label"),
         (["قال\tO\tO", "حماةَ\tB-GPE"], 2, "expected 3 columns like the first line"),
     ],
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotator.services.project import Project
-from tests.golden.seed000 import EXPORTS, GOLDEN, annotate_seed000, export_all
+from tests.golden.seed000 import EXPORTS, GOLDEN, SIDECARS, annotate_seed000, export_all
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def exported(project: Project, tmp_path: Path) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", [n for n in EXPORTS if n != "brat"])
+@pytest.mark.parametrize("name", [*(n for n in EXPORTS if n != "brat"), *SIDECARS])
 def test_export_matches_golden_file(exported: Path, name: str) -> None:
     assert (exported / name).read_bytes() == (GOLDEN / name).read_bytes()
 
@@ -32,11 +32,20 @@ def test_brat_export_matches_golden_folder(exported: Path) -> None:
         assert (exported / "brat" / name).read_bytes() == (GOLDEN / "brat" / name).read_bytes()
 
 
-def test_clitic_span_is_its_own_token_in_conll(exported: Path) -> None:
-    lines = (exported / "seed000.conll").read_text("utf-8").split("\n")
-    at = lines.index("محافظة\tB-GPE")
-    assert lines[at - 1] == "ب\tO"
-    assert lines[at + 1] == "حماة\tB-GPE"
+def test_conll_documents_start_with_the_conll2003_line(exported: Path) -> None:
+    tab = (exported / "seed000.conll").read_text("utf-8")
+    space = (exported / "seed000.space.conll").read_text("utf-8")
+    assert tab.startswith("-DOCSTART-\t-X-\t-X-\tO\n\nأكدت\tO\n")
+    assert space.startswith("-DOCSTART- -X- -X- O\n\nأكدت O\n")
+
+
+def test_clitic_span_needs_the_clitic_rule_in_conll(exported: Path) -> None:
+    words = (exported / "seed000.conll").read_text("utf-8").split("\n")
+    assert "بمحافظة\tO" in words and "محافظة\tB-GPE" not in words
+    lines = (exported / "seed000.clitics.conll").read_text("utf-8").split("\n")
+    at = lines.index("محافظة\tB-GPE\tO\tO")
+    assert lines[at - 1] == "ب\tO\tO\tO"
+    assert lines[at + 1] == "حماة\tB-GPE\tO\tO"
 
 
 def test_nested_levels_pick_outer_or_inner(exported: Path) -> None:

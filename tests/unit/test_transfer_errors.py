@@ -238,6 +238,8 @@ def test_cli_export_prints_left_out_spans(
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "1 spans were left out" in printed and "--events" in printed
+    assert "1 spans do not start and end on token boundaries" in printed
+    assert "GPE «محافظة»" in printed
     assert out.read_bytes() == (GOLDEN / "seed000.conll").read_bytes()
     assert (
         main(["export", "--db", str(db_path), "--format", "jsonl", "--out", str(out), "--gold"])
