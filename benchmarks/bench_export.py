@@ -28,13 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
-
+from annotator.core.change import Change, Origin  # noqa: E402
+from annotator.core.model import Bundle, Edit, Span  # noqa: E402
+from annotator.core.positions import CodePoint  # noqa: E402
 from annotator.core.text import text_sha256  # noqa: E402
 from annotator.core.tokens import token_pieces  # noqa: E402
 from annotator.services.project import Project, open_project  # noqa: E402
 from annotator.services.transfer import FORMATS, ExportRequest, export_layer  # noqa: E402
-from annotator.store.models import DocumentRow, SpanRow  # noqa: E402
+from annotator.services.write import NewDocument  # noqa: E402
 from benchmarks.corpus import repeated_text  # noqa: E402
 
 LABELS = ("PER", "ORG", "GPE", "LOC")
@@ -54,39 +55,20 @@ def small_texts(count: int, words: int = 175) -> list[str]:
 
 
 def store(project: Project, texts: list[str]) -> int:
-    """Store the documents and one span per ten tokens; return the token count."""
-    aid = project.repo.annotator_id(ANNOTATOR)
-    with project.repo.engine.begin() as conn:
-        doc_rows = [
-            {"name": f"doc{k:05d}.txt", "sha256": text_sha256(t), "text": t, "length": len(t)}
-            for k, t in enumerate(texts)
-        ]
-        conn.execute(insert(DocumentRow), doc_rows)
-    ids = {
-        name: i
-        for i, name in project.repo.engine.connect().exec_driver_sql(
-            "SELECT id, name FROM documents"
-        )
-    }
+    """Store the documents and one span per ten tokens, through the write path."""
+    docs = [NewDocument(f"doc{k:05d}.txt", t, text_sha256(t)) for k, t in enumerate(texts)]
+    ids = [doc_id for doc_id, _created in project.write.add_documents(docs)]
     tokens = 0
-    rows = []
-    for k, text in enumerate(texts):
+    edits = []
+    for doc_id, text in zip(ids, texts, strict=True):
         _, starts, ends = token_pieces(text)
         tokens += len(starts)
-        doc_id = ids[f"doc{k:05d}.txt"]
-        for n, (a, b) in enumerate(zip(starts[::10], ends[::10], strict=True)):
-            rows.append(
-                {
-                    "doc_id": doc_id,
-                    "annotator_id": aid,
-                    "start": a,
-                    "end": b,
-                    "label": LABELS[n % len(LABELS)],
-                    "attributes": "{}",
-                }
-            )
-    with project.repo.engine.begin() as conn:
-        conn.execute(insert(SpanRow), rows)
+        spans = tuple(
+            Span(0, doc_id, ANNOTATOR, CodePoint(a), CodePoint(b), LABELS[n % len(LABELS)])
+            for n, (a, b) in enumerate(zip(starts[::10], ends[::10], strict=True))
+        )
+        edits.append(Edit(doc_id, ANNOTATOR, add=Bundle(spans=spans)))
+    project.write.apply(Change(tuple(edits), description="benchmark", origin=Origin.IMPORT))
     return tokens
 
 
