@@ -135,7 +135,7 @@ class EventPanel(QWidget):
         self.type_box.activated.connect(self._on_type_chosen)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Role", "Key", "Argument"])
-        self.table.setMinimumHeight(170)
+        self.table.setMinimumHeight(100)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

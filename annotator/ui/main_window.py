@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -26,6 +26,7 @@ from annotator.core.model import Document, Edit, ImportReport, Status
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.bridge import ServiceSignals
+from annotator.ui.dock_layout import DockLayout
 from annotator.ui.fonts import default_font
 from annotator.ui.import_flow import import_with_progress, show_report
 from annotator.ui.palette import KIND_LABEL, LabelPalette
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         self._base_font = default_font()
         self._pane.setFont(self._base_font)
         self.setCentralWidget(self._pane)
+        self.dock_layout = DockLayout(self, self._pane)
+        self._layout_restored = False
         self.tagging = TaggingController(self, project, self)
         self.documents = DocumentList(self)
         self.table = AnnotationTable(self)
@@ -114,6 +117,7 @@ class MainWindow(QMainWindow):
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        self.dock_layout.add(dock, area)
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
 
@@ -323,6 +327,7 @@ class MainWindow(QMainWindow):
             self._pane.zoomIn(1)
         else:
             self._pane.zoomOut(1)
+        self._fit_panels()
 
     def choose_font(self) -> None:
         """Pick the pane's font with a font dialog."""
@@ -330,6 +335,7 @@ class MainWindow(QMainWindow):
         if ok:
             self._base_font = font
             self._pane.setFont(font)
+            self._fit_panels()
 
     def _update_status(self) -> None:
         doc = self._document
@@ -352,17 +358,45 @@ class MainWindow(QMainWindow):
         self.resize(1300, 800)
         if self._settings is not None:
             geometry = self._settings.value("window/geometry")
-            state = self._settings.value("window/state")
             if geometry is not None:
                 self.restoreGeometry(geometry)
-            if state is not None:
-                self.restoreState(state)
+
+    def _restore_layout(self) -> None:
+        """Restore the docks once every dock exists (tools add theirs after ``__init__``)."""
+        self._layout_restored = True
+        state = self._settings.value("window/state") if self._settings is not None else None
+        if state is None or not self.restoreState(state):
+            self.dock_layout.pin()
+        elif self._settings is not None:
+            hidden = self._settings.value("window/autoHidden", [])
+            self.dock_layout.set_auto_hidden(list(hidden) if isinstance(hidden, list) else [])
+        self._fit_panels()
+
+    def _fit_panels(self) -> None:
+        if not self._layout_restored:
+            return
+        self.dock_layout.update_pane_minimum()
+        self.dock_layout.fit()
+        if self.dock_layout.hidden_notice:
+            self.show_message(self.dock_layout.hidden_notice)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        """On first show (every dock exists by then), restore or pin the dock layout."""
+        if not self._layout_restored:
+            self._restore_layout()
+        super().showEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """Let panels give way when the text would become narrower than readable."""
+        super().resizeEvent(event)
+        self._fit_panels()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Keep the window geometry, and stop listening to the project."""
-        if self._settings is not None:
+        if self._settings is not None and self._layout_restored:
             self._settings.setValue("window/geometry", self.saveGeometry())
             self._settings.setValue("window/state", self.saveState())
+            self._settings.setValue("window/autoHidden", self.dock_layout.auto_hidden())
         self._watch.stop()
         self.signals.detach()
         super().closeEvent(event)
