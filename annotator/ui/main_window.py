@@ -30,7 +30,7 @@ from annotator.ui.dock_layout import DockLayout
 from annotator.ui.fonts import default_font
 from annotator.ui.import_flow import import_with_progress, show_report
 from annotator.ui.palette import KIND_LABEL, LabelPalette
-from annotator.ui.panels import AnnotationTable, DocumentList
+from annotator.ui.panels import AnnotationPanel, DocumentList
 from annotator.ui.tagging import EventTypeHandler, RelationTypeHandler, TaggingController
 from annotator.ui.text_pane import TextPane
 from annotator.ui.undo import UndoStack, watch_other_writers
@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         self._layout_restored = False
         self.tagging = TaggingController(self, project, self)
         self.documents = DocumentList(self)
-        self.table = AnnotationTable(self)
+        self.annotations_panel = AnnotationPanel(self)
+        self.table = self.annotations_panel.table
         self.palette_panel = LabelPalette(self)
         self._build_menus_and_docks()
         self._build_status_bar()
@@ -173,7 +174,9 @@ class MainWindow(QMainWindow):
         self.label_actions = LabelActions(self)
         self.add_dock(self.documents, "Documents", Area.RightDockWidgetArea)
         self.add_dock(self.palette_panel, "Labels", Area.RightDockWidgetArea)
-        self.annotations_dock = self.add_dock(self.table, "Annotations", Area.LeftDockWidgetArea)
+        self.annotations_dock = self.add_dock(
+            self.annotations_panel, "Annotations", Area.LeftDockWidgetArea
+        )
 
     def _build_status_bar(self) -> None:
         self._mode_label = QLabel(self)
@@ -237,6 +240,23 @@ class MainWindow(QMainWindow):
     def previous_document(self) -> None:
         """Show the previous document in the list."""
         self._step_document(-1)
+
+    def set_annotator(self, name: str) -> None:
+        """Show and edit ``name``'s layer from now on, without restarting.
+
+        The undo history is cleared (its steps belong to the previous layer) and the user is told.
+        """
+        if name == self._annotator:
+            return
+        previous, self._annotator = self._annotator, name
+        self._undo.clear()
+        self.refresh_documents()
+        if self._document is not None:
+            self.open_document(self._document.id)
+        self.notify(
+            f"Now annotating as {name}. The undo history of {previous} was cleared; "
+            "their work is saved."
+        )
 
     def mark_done(self) -> None:
         """Mark the shown document done for the current annotator."""
