@@ -81,12 +81,14 @@ def test_table_sorts_by_any_column_and_filters(
     click(3)
     ends = [r[3] for r in _rows(window)]
     assert ends == sorted(ends, reverse=True)
-    at = find_word(window.pane.text, "آستانة")
-    edit = window.tagging.create_span("GPE", CodePoint(at), CodePoint(at + len("آستانة")))
+    at = find_word(window.pane.text, "أكدت")
+    with qtbot.waitSignal(window.table.model_.rowsInserted) as inserted:
+        edit = window.tagging.create_span("GPE", CodePoint(at), CodePoint(at + len("أكدت")))
     assert edit is not None
+    assert inserted.args[1] == window.table.model_.row_of_id(edit.add.spans[0].id)
     ends = [r[3] for r in _rows(window)]
     assert len(ends) == len(TAGS) + 1 and ends == sorted(ends, reverse=True)
-    assert window.table.model_.row_of_id(edit.add.spans[0].id) == ends.index(at + 6)
+    assert window.table.model_.row_of_id(edit.add.spans[0].id) == ends.index(at + len("أكدت"))
     qtmodeltester.check(window.table.proxy)
     panel = window.annotations_panel
     qtbot.keyClicks(panel.filter, "wea")
