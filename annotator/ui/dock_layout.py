@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QPlainTextEdit
 
@@ -28,6 +28,8 @@ SAMPLE = "أعلنت وزارة الدفاع الروسية أنها شنت هج
 # (minimum, initial, maximum) width of a dock in each area, in pixels
 WIDTHS = {LEFT: (220, 300, 460), RIGHT: (170, 230, 380)}
 SEPARATOR = 8  # room for the dock separator and frames
+STATE_KEY = "window/state"
+HIDDEN_KEY = "window/autoHidden"
 
 
 def readable_text_width(font: QFont) -> int:
@@ -57,7 +59,6 @@ class DockLayout(QObject):
         self._pane = pane
         self._docks: dict[QDockWidget, Area] = {}
         self._auto_hidden: set[QDockWidget] = set()
-        self.hidden_notice = ""
 
     def add(self, dock: QDockWidget, area: Area) -> None:
         """Give ``dock`` the minimum and maximum width of its area."""
@@ -84,8 +85,28 @@ class DockLayout(QObject):
         self._pane.setMinimumWidth(readable_pane_width(self._pane))
         self._window.setMinimumWidth(readable_pane_width(self._pane) + 2 * SEPARATOR)
 
-    def fit(self) -> None:
-        """Hide docks (right area first) the window has no room for; show them again if it has."""
+    def restore(self, settings: QSettings | None) -> None:
+        """Restore the saved dock layout (call once every dock exists), or pin the defaults."""
+        state = settings.value(STATE_KEY) if settings is not None else None
+        if settings is None or state is None or not self._window.restoreState(state):
+            self.pin()
+            return
+        hidden = settings.value(HIDDEN_KEY, [])
+        names = [str(n) for n in hidden] if isinstance(hidden, list) else [str(hidden)]
+        self._auto_hidden = {d for d in self._docks if d.objectName() in names and d.isHidden()}
+
+    def save(self, settings: QSettings) -> None:
+        """Keep the dock layout, and which docks :meth:`fit` hid, for :meth:`restore`."""
+        settings.setValue(STATE_KEY, self._window.saveState())
+        settings.setValue(HIDDEN_KEY, sorted(d.objectName() for d in self._auto_hidden))
+
+    def fit(self) -> str:
+        """Hide docks (right area first) the window has no room for; show them again if it has.
+
+        Returns a message for the user when this hid docks, else "".
+        """
+        self.update_pane_minimum()
+        before = set(self._auto_hidden)
         room = self._window.width() - readable_pane_width(self._pane) - SEPARATOR
         hidden: list[str] = []
         for area in (LEFT, RIGHT):
@@ -99,19 +120,9 @@ class DockLayout(QObject):
                 self._set_shown(dock, keep)
                 if not keep:
                     hidden.append(dock.windowTitle())
-        self.hidden_notice = (
-            f"Hidden to keep the text readable: {', '.join(hidden)} (widen the window)."
-            if hidden
-            else ""
-        )
-
-    def auto_hidden(self) -> list[str]:
-        """Object names of the docks hidden by :meth:`fit` (not by the user)."""
-        return sorted(d.objectName() for d in self._auto_hidden)
-
-    def set_auto_hidden(self, names: list[str]) -> None:
-        """After restoring a saved layout: these hidden docks were hidden by :meth:`fit`."""
-        self._auto_hidden = {d for d in self._docks if d.objectName() in names and d.isHidden()}
+        if not hidden or self._auto_hidden <= before:
+            return ""
+        return f"Hidden to keep the text readable: {', '.join(hidden)} (widen the window)."
 
     def _set_shown(self, dock: QDockWidget, keep: bool) -> None:
         if keep and dock in self._auto_hidden:

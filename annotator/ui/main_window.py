@@ -381,29 +381,18 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.restoreGeometry(geometry)
 
-    def _restore_layout(self) -> None:
-        """Restore the docks once every dock exists (tools add theirs after ``__init__``)."""
-        self._layout_restored = True
-        state = self._settings.value("window/state") if self._settings is not None else None
-        if state is None or not self.restoreState(state):
-            self.dock_layout.pin()
-        elif self._settings is not None:
-            hidden = self._settings.value("window/autoHidden", [])
-            self.dock_layout.set_auto_hidden(list(hidden) if isinstance(hidden, list) else [])
-        self._fit_panels()
-
     def _fit_panels(self) -> None:
-        if not self._layout_restored:
-            return
-        self.dock_layout.update_pane_minimum()
-        self.dock_layout.fit()
-        if self.dock_layout.hidden_notice:
-            self.show_message(self.dock_layout.hidden_notice)
+        if self._layout_restored:
+            notice = self.dock_layout.fit()
+            if notice:
+                self.show_message(notice)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         """On first show (every dock exists by then), restore or pin the dock layout."""
         if not self._layout_restored:
-            self._restore_layout()
+            self._layout_restored = True
+            self.dock_layout.restore(self._settings)
+            self._fit_panels()
         super().showEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
@@ -415,8 +404,7 @@ class MainWindow(QMainWindow):
         """Keep the window geometry, and stop listening to the project."""
         if self._settings is not None and self._layout_restored:
             self._settings.setValue("window/geometry", self.saveGeometry())
-            self._settings.setValue("window/state", self.saveState())
-            self._settings.setValue("window/autoHidden", self.dock_layout.auto_hidden())
+            self.dock_layout.save(self._settings)
         self._watch.stop()
         self.signals.detach()
         super().closeEvent(event)
