@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,26 @@ def test_long_role_names_keep_the_text_width(qtbot: Any, project: Project) -> No
     assert window.pane.viewport().width() == width
 
 
+def _breaks_inside_words(window: MainWindow) -> list[str]:
+    """Wrapped line ends that fall between two letters (or a letter and its mark)."""
+    word = ("L", "M")
+    bad = []
+    block = window.pane.document().begin()
+    while block.isValid():
+        units = block.text().encode("utf-16-le")
+        layout = block.layout()
+        for n in range(layout.lineCount() - 1):
+            line = layout.lineAt(n)
+            end = 2 * (line.textStart() + line.textLength())
+            before = units[:end].decode("utf-16-le", errors="ignore")[-1:]
+            after = units[end:].decode("utf-16-le", errors="ignore")[:1]
+            cats = (unicodedata.category(before)[:1], unicodedata.category(after)[:1])
+            if before and after and cats[0] in word and cats[1] in word:
+                bad.append(before + "|" + after)
+        block = block.next()
+    return bad
+
+
 def test_narrow_windows_keep_the_text_readable(qtbot: Any, project: Project) -> None:
     window = _shown(qtbot, project)
     readable = readable_text_width(window.pane.font())
@@ -88,6 +109,7 @@ def test_narrow_windows_keep_the_text_readable(qtbot: Any, project: Project) -> 
         assert window.rect().contains(pane)
         for dock in window.findChildren(QDockWidget):
             assert not (dock.isVisible() and dock.geometry().intersects(pane)), dock.objectName()
+        assert _breaks_inside_words(window) == []
     window.resize(1300, 800)
     _settle()
     assert all(
