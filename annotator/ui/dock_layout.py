@@ -7,8 +7,9 @@ the saved state) so Qt does not re-fit them to the panels' size hints.
 
 The text pane never gets narrower than :func:`readable_text_width` (about
 :data:`READABLE_CHARS` average Arabic characters of its font): when the window
-is too narrow for that plus the docks, the right-hand docks are hidden first,
-then the left-hand ones; they come back when the window is wide enough again.
+is too narrow for that plus the docks, the right-hand docks are hidden first
+(they need the text to get :data:`COMFORTABLE_CHARS`), then the left-hand ones;
+they come back when the window is wide enough again.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ Area = Qt.DockWidgetArea
 LEFT = Area.LeftDockWidgetArea
 RIGHT = Area.RightDockWidgetArea
 READABLE_CHARS = 30
+# The right-hand docks (documents, labels, attributes) stay only while the text gets this many.
+COMFORTABLE_CHARS = 45
 # Ordinary Arabic prose (letters and spaces) to measure the average character width.
 SAMPLE = "أعلنت وزارة الدفاع الروسية أنها شنت هجوماً على مواقع في محافظة حماة السورية"
 # (minimum, initial, maximum) width of a dock in each area, in pixels
@@ -32,10 +35,10 @@ STATE_KEY = "window/state"
 HIDDEN_KEY = "window/autoHidden"
 
 
-def readable_text_width(font: QFont) -> int:
-    """Width in pixels of :data:`READABLE_CHARS` average Arabic characters in ``font``."""
+def readable_text_width(font: QFont, chars: int = READABLE_CHARS) -> int:
+    """Width in pixels of ``chars`` average Arabic characters in ``font``."""
     metrics = QFontMetricsF(font)
-    return ceil(metrics.horizontalAdvance(SAMPLE) / len(SAMPLE) * READABLE_CHARS)
+    return ceil(metrics.horizontalAdvance(SAMPLE) / len(SAMPLE) * chars)
 
 
 def readable_pane_width(pane: QPlainTextEdit) -> int:
@@ -101,7 +104,10 @@ class DockLayout(QObject):
         settings.setValue(HIDDEN_KEY, sorted(d.objectName() for d in self._auto_hidden))
 
     def fit(self) -> str:
-        """Hide docks (right area first) the window has no room for; show them again if it has.
+        """Hide docks the window has no room for; show them again when it has.
+
+        The left docks (annotations, event, relations) stay while the text gets
+        :data:`READABLE_CHARS`; the right ones only while it gets :data:`COMFORTABLE_CHARS`.
 
         Returns a message for the user when this hid docks, else "".
         """
@@ -109,12 +115,15 @@ class DockLayout(QObject):
         before = set(self._auto_hidden)
         room = self._window.width() - readable_pane_width(self._pane) - SEPARATOR
         hidden: list[str] = []
+        font = self._pane.font()
+        extra = {LEFT: 0, RIGHT: readable_text_width(font, COMFORTABLE_CHARS)}
+        extra[RIGHT] -= readable_text_width(font)
         for area in (LEFT, RIGHT):
             docks = self._in_area(area, with_hidden=True)
             if not docks:
                 continue
             cost = max(d.minimumWidth() for d in docks) + SEPARATOR
-            keep = cost <= room
+            keep = cost + extra[area] <= room
             room -= cost if keep else 0
             for dock in docks:
                 self._set_shown(dock, keep)

@@ -37,8 +37,9 @@ def _settle() -> None:
 
 
 def _docks(window: MainWindow) -> dict[str, tuple[int, int, bool]]:
+    """Size and visibility of each dock (a hidden dock's size is not kept: 0 × 0)."""
     return {
-        d.objectName(): (d.width(), d.height(), d.isVisible())
+        d.objectName(): (d.width(), d.height(), True) if d.isVisible() else (0, 0, False)
         for d in window.findChildren(QDockWidget)
     }
 
