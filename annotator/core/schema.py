@@ -64,6 +64,26 @@ class RelationType:
     description: str = ""
 
 
+ATTRIBUTE_TARGETS = ("entity", "value", "event")
+NOTE = "note"  # the span or event attribute that holds a free-text note (not a schema choice)
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A closed-choice attribute of spans or events (e.g. ACE mention type, event tense).
+
+    ``targets`` says what carries it: "entity" or "value" (spans whose label has
+    that kind) and/or "event" (events). ``hotkey`` cycles the value of the
+    selected span or event; an unset attribute is stored as no value at all.
+    """
+
+    name: str
+    values: tuple[str, ...]
+    targets: tuple[str, ...] = ("entity",)
+    hotkey: str = ""
+    description: str = ""
+
+
 @dataclass(frozen=True)
 class Schema:
     """Everything a project can annotate with."""
@@ -74,6 +94,7 @@ class Schema:
     relations: tuple[RelationType, ...] = ()
     role_check: str = "lenient"  # or "strict"
     version: int = 1
+    attributes: tuple[Attribute, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -96,6 +117,17 @@ class Schema:
     def span_label_names(self) -> set[str]:
         """Every name a span may carry: entity/value labels and event types (triggers)."""
         return {lb.name for lb in self.labels} | {e.name for e in self.events}
+
+    def span_attributes(self, label: str) -> tuple[Attribute, ...]:
+        """Attributes a span with ``label`` can carry (none for triggers or unknown labels)."""
+        found = self.label(label)
+        if found is None:
+            return ()
+        return tuple(a for a in self.attributes if found.kind in a.targets)
+
+    def event_attributes(self) -> tuple[Attribute, ...]:
+        """Attributes an event can carry."""
+        return tuple(a for a in self.attributes if "event" in a.targets)
 
     def color_of(self, name: str) -> str:
         """Colour for a span label or event type; grey if unknown."""
@@ -142,14 +174,48 @@ def validate(schema: Schema) -> None:
                 f"The hotkey {item.hotkey} is given to both {keys[norm]} and {item.name}."
             )
         keys[norm] = item.name
+    _validate_attributes(schema, keys)
     if schema.role_check not in ("lenient", "strict"):
         raise SchemaError("role_check must be 'lenient' or 'strict'.")
+
+
+def _validate_attributes(schema: Schema, keys: dict[str, str]) -> None:
+    seen: set[str] = set()
+    for attr in schema.attributes:
+        if attr.name in seen:
+            raise SchemaError(f"The attribute {attr.name!r} is defined twice.")
+        seen.add(attr.name)
+        if not attr.values or any(not v for v in attr.values):
+            raise SchemaError(f"The attribute {attr.name!r} needs non-empty values.")
+        if not attr.targets or any(t not in ATTRIBUTE_TARGETS for t in attr.targets):
+            raise SchemaError(
+                f"The attribute {attr.name!r} applies to 'entity', 'value' or 'event'."
+            )
+        norm = attr.hotkey.lower()
+        if norm and norm in keys:
+            raise SchemaError(
+                f"The hotkey {attr.hotkey} is given to both {keys[norm]} and {attr.name}."
+            )
+        if norm:
+            keys[norm] = attr.name
+
+
+def _attribute(data: dict[str, Any]) -> Attribute:
+    return Attribute(
+        name=str(data["name"]),
+        values=_tuple(data.get("values")),
+        targets=_tuple(data.get("targets", ("entity",))),
+        hotkey=str(data.get("hotkey", "")),
+        description=str(data.get("description", "")),
+    )
 
 
 def to_dict(schema: Schema) -> dict[str, Any]:
     """JSON-ready form of a schema."""
     data = asdict(schema)
     extra = data.pop("extra", {})
+    if not data["attributes"]:
+        del data["attributes"]  # older schemas had none: keep their JSON as it was
     data.update(extra)
     return data
 
@@ -193,9 +259,10 @@ def from_dict(data: dict[str, Any]) -> Schema:
             )
             for r in data.get("relations", [])
         )
+        attributes = tuple(_attribute(a) for a in data.get("attributes", []))
     except (KeyError, TypeError) as exc:
         raise SchemaError(f"The schema is malformed: {exc}") from None
-    known = {"name", "labels", "events", "relations", "role_check", "version"}
+    known = {"name", "labels", "events", "relations", "role_check", "version", "attributes"}
     schema = Schema(
         name=str(data.get("name", "Untitled schema")),
         labels=labels,
@@ -203,6 +270,7 @@ def from_dict(data: dict[str, Any]) -> Schema:
         relations=relations,
         role_check=str(data.get("role_check", "lenient")),
         version=_version(data.get("version", 1)),
+        attributes=attributes,
         extra={k: v for k, v in data.items() if k not in known},
     )
     validate(schema)

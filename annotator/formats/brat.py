@@ -2,8 +2,10 @@
 
 ``.ann`` lines, in this order: ``T`` (spans), ``E`` (events: ``Type:Ttrigger
 Role:Tn ...``, a repeated role gets brat's numeric suffix, ``Role2``), ``R``
-(relations: ``Type Arg1:Tn Arg2:Tm``) and ``A`` (attributes of spans and
-events: ``Name Target Value``, or ``Name Target`` for an empty value). A span
+(relations: ``Type Arg1:Tn Arg2:Tm``), ``A`` (attributes of spans and
+events: ``Name Target Value``, or ``Name Target`` for an empty value) and
+``#`` (a span's or event's note, its ``note`` attribute, as brat's
+``AnnotatorNotes Target<TAB>text``; line breaks in a note become spaces). A span
 crossing a line break is written as fragments split at the break, as brat
 requires, and joined again on reading. Ids are numbered as in
 :mod:`annotator.formats.base`, so export → import → export is identical.
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import Argument, Document, Event, Relation, Span
 from annotator.core.positions import CodePoint
-from annotator.core.schema import Schema
+from annotator.core.schema import NOTE, Schema
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -100,12 +102,14 @@ def dumps(doc: AnnotatedDocument) -> str:
     text = doc.text
     lines: list[str] = []
     attrs: list[tuple[str, str, str]] = []
+    notes: list[tuple[str, str]] = []
     for i, s in enumerate(n.spans, 1):
         frags = _fragments(text, s.start, s.end)
         where = ";".join(f"{a} {b}" for a, b in frags)
         shown = " ".join(text[a:b] for a, b in frags)
         lines.append(f"T{i}\t{encode(s.label)} {where}\t{shown}")
-        attrs += [(k, f"T{i}", v) for k, v in sorted(s.attributes.items())]
+        attrs += [(k, f"T{i}", v) for k, v in sorted(s.attributes.items()) if k != NOTE]
+        notes += [(f"T{i}", s.attributes[NOTE])] if s.attributes.get(NOTE) else []
     for i, e in enumerate(n.events, 1):
         roles = [f"{encode(e.type)}:T{n.span_no[e.trigger_id]}"]
         counts: dict[str, int] = {}
@@ -114,13 +118,16 @@ def dumps(doc: AnnotatedDocument) -> str:
             suffix = str(counts[arg.role]) if counts[arg.role] > 1 else ""
             roles.append(f"{encode(arg.role, False)}{suffix}:T{n.span_no[arg.span_id]}")
         lines.append(f"E{i}\t{' '.join(roles)}")
-        attrs += [(k, f"E{i}", v) for k, v in sorted(e.attributes.items())]
+        attrs += [(k, f"E{i}", v) for k, v in sorted(e.attributes.items()) if k != NOTE]
+        notes += [(f"E{i}", e.attributes[NOTE])] if e.attributes.get(NOTE) else []
     for i, r in enumerate(n.relations, 1):
         a1, a2 = n.span_no[r.arg1_id], n.span_no[r.arg2_id]
         lines.append(f"R{i}\t{encode(r.type)} Arg1:T{a1} Arg2:T{a2}")
     for i, (name, target, value) in enumerate(attrs, 1):
         value = encode(value, False) if value else ""
         lines.append(f"A{i}\t{encode(name, False)} {target} {value}".rstrip(" "))
+    for i, (target, note) in enumerate(notes, 1):
+        lines.append(f"#{i}\tAnnotatorNotes {target}\t{' '.join(note.splitlines())}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -130,13 +137,15 @@ def collect(doc: AnnotatedDocument, seen: Seen) -> None:
     for s in doc.spans:
         seen.labels.add(s.label)
         for k, v in s.attributes.items():
-            seen.attributes.setdefault(k, set()).add(v)
+            if k != NOTE:
+                seen.attributes.setdefault(k, set()).add(v)
     for e in doc.events:
         seen.roles.setdefault((e.type, ""), set())
         for a in e.arguments:
             seen.roles.setdefault((e.type, a.role), set()).add(label[a.span_id])
         for k, v in e.attributes.items():
-            seen.attributes.setdefault(k, set()).add(v)
+            if k != NOTE:
+                seen.attributes.setdefault(k, set()).add(v)
     for r in doc.relations:
         seen.ends.setdefault((r.type, 1), set()).add(label[r.arg1_id])
         seen.ends.setdefault((r.type, 2), set()).add(label[r.arg2_id])
@@ -274,7 +283,9 @@ def read(ann: str, text: str, name: str, path: str, opts: ReadOptions) -> Annota
             parsed.pending.append((line_no, ident, rest))
         elif kind in "AM":
             parsed.attrs.append(_attribute(rest, path, line_no))
-        elif kind not in "#N*":
+        elif kind == "#":
+            _note(rest, line_no, parsed)
+        elif kind not in "N*":
             raise FormatError(path, line_no, f"unknown annotation id {shown(ident)}.")
     for line_no, ident, rest in parsed.pending:
         if ident[0] == "E":
@@ -386,6 +397,14 @@ def _relation(
     if a1 == a2:
         raise FormatError(path, line, f"relation {ident} links {parts[1][5:]} to itself.")
     return Relation(_number(ident, path, line), 0, "", rtype, a1, a2)
+
+
+def _note(rest: str, line: int, parsed: _Parsed) -> None:
+    """Keep ``AnnotatorNotes Target<TAB>text`` as the target's note (other # lines: comments)."""
+    head, _, note = rest.partition("\t")
+    parts = head.split(" ")
+    if len(parts) == 2 and parts[0] == "AnnotatorNotes" and note:
+        parsed.attrs.append((line, parts[1], NOTE, note))
 
 
 def _attach(parsed: _Parsed, path: str) -> None:

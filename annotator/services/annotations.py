@@ -15,10 +15,18 @@ from annotator.core.change import Change, Origin
 from annotator.core.errors import SpanError
 from annotator.core.model import Bundle, Edit, Event, Relation, Span
 from annotator.core.positions import CodePoint
-from annotator.core.schema import Schema
+from annotator.core.schema import NOTE, Schema
 from annotator.core.signal import Signal
 from annotator.services.write import WriteService
 from annotator.store.repository import Repository
+
+
+def document_note_key(doc_id: int, annotator: str) -> str:
+    """The project fact (``project_meta`` key) that holds one annotator's note on a document.
+
+    Document notes are per annotator and not undoable: ``note/document/<doc id>/<annotator>``.
+    """
+    return f"note/document/{doc_id}/{annotator}"
 
 
 class AnnotationService:
@@ -118,6 +126,49 @@ class AnnotationService:
             description="Delete span" if len(spans) == 1 else f"Delete {len(spans)} spans",
         )
         return self.apply(edit)
+
+    def set_attributes(self, span_id: int, attributes: dict[str, str]) -> Edit:
+        """Give a span new attributes (empty values are dropped), keeping its id and label.
+
+        The edit removes and re-adds the same span, which the write service
+        updates in place, so events and relations that use it are untouched.
+        """
+        old = self._require(span_id)
+        attrs = {k: v for k, v in sorted(attributes.items()) if v}
+        if attrs == old.attributes:
+            raise SpanError("The span already has these attributes, so nothing was changed.")
+        names = ", ".join(
+            sorted(
+                k
+                for k in attrs.keys() | old.attributes.keys()
+                if attrs.get(k) != old.attributes.get(k)
+            )
+        )
+        edit = Edit(
+            old.doc_id,
+            old.annotator,
+            remove=Bundle((old,)),
+            add=Bundle((replace(old, attributes=attrs),)),
+            description=f"Set {names} of {old.label}",
+        )
+        return self.apply(edit)
+
+    def set_attribute(self, span_id: int, name: str, value: str) -> Edit:
+        """Set one attribute of a span ("" removes it); see :meth:`set_attributes`."""
+        old = self._require(span_id)
+        return self.set_attributes(span_id, {**old.attributes, name: value})
+
+    def set_note(self, span_id: int, note: str) -> Edit:
+        """Set a span's free-text note (its ``note`` attribute; "" removes it)."""
+        return self.set_attribute(span_id, NOTE, note.strip())
+
+    def document_note(self, doc_id: int, annotator: str) -> str:
+        """One annotator's note on a document ("" if none)."""
+        return self._repo.meta(document_note_key(doc_id, annotator)) or ""
+
+    def set_document_note(self, doc_id: int, annotator: str, note: str) -> None:
+        """Store one annotator's note on a document, as a project fact (not undoable)."""
+        self._write.set_meta(document_note_key(doc_id, annotator), note.strip())
 
     def _require(self, span_id: int) -> Span:
         span = self._repo.span(span_id)

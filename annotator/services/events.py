@@ -246,6 +246,31 @@ class EventService:
         )
         return self._ann.apply(edit)
 
+    # -- attributes ----------------------------------------------------------
+    def set_attributes(self, event: Event, attributes: dict[str, str]) -> Edit:
+        """Give an event new attributes (empty values are dropped), keeping its id.
+
+        The edit removes and re-adds the same event, which the write service
+        updates in place.
+        """
+        event = self._fresh(event)
+        attrs = {k: v for k, v in sorted(attributes.items()) if v}
+        if attrs == event.attributes:
+            raise EventError("The event already has these attributes, so nothing was changed.")
+        edit = Edit(
+            event.doc_id,
+            event.annotator,
+            remove=Bundle(events=(event,)),
+            add=Bundle(events=(replace(event, attributes=attrs),)),
+            description=f"{event.type}: attributes",
+        )
+        return self._ann.apply(edit)
+
+    def set_attribute(self, event: Event, name: str, value: str) -> Edit:
+        """Set one attribute of an event ("" removes it); see :meth:`set_attributes`."""
+        event = self._fresh(event)
+        return self.set_attributes(event, {**event.attributes, name: value})
+
     # -- relations -----------------------------------------------------------
     def create_relation(self, rel_type: str, arg1_id: int, arg2_id: int) -> Outcome:
         """Create a ``rel_type`` relation from span ``arg1_id`` to span ``arg2_id``."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.schema import RelationType, Schema
+from annotator.ui import document_actions
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -33,11 +34,16 @@ def install_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu = window.file_menu
     acts["import"] = _action(window, "Import text…", window.import_files_dialog, "Ctrl+I")
     acts["import_folder"] = _action(window, "Import folder…", window.import_folder_dialog)
+    acts["switch_annotator"] = _action(
+        window, "Switch annotator…", lambda: document_actions.switch_annotator(window)
+    )
     acts["quit"] = _action(
         window, "Quit", window.close, QKeySequence(QKeySequence.StandardKey.Quit)
     )
     for key in ("import", "import_folder"):
         file_menu.addAction(acts[key])
+    file_menu.addSeparator()
+    file_menu.addAction(acts["switch_annotator"])
     file_menu.addSeparator()
     file_menu.addAction(acts["quit"])
 
@@ -68,7 +74,11 @@ def install_menus(window: MainWindow) -> dict[str, QAction]:
     acts["done"] = _action(window, "Mark done", window.mark_done, "Ctrl+D")
     acts["next"] = _action(window, "Next document", window.next_document, "Ctrl+PgDown")
     acts["prev"] = _action(window, "Previous document", window.previous_document, "Ctrl+PgUp")
-    for key in ("done", "next", "prev"):
+    acts["reopen"] = _action(window, "Reopen", lambda: document_actions.reopen_document(window))
+    acts["doc_note"] = _action(
+        window, "Document note…", lambda: document_actions.edit_document_note(window)
+    )
+    for key in ("done", "reopen", "doc_note", "next", "prev"):
         doc.addAction(acts[key])
 
     view = window.view_menu

@@ -1,11 +1,11 @@
-"""Small dialogs used at start-up."""
+"""Small dialogs: who is annotating (at start-up and from File → Switch annotator…)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 
-def ask_annotator_name(parent: QWidget | None = None) -> str | None:
+def ask_annotator_name(parent: QWidget | None = None, current: str = "") -> str | None:
     """Ask for the annotator's name until one is given; None if the user cancels."""
     while True:
         name, ok = QInputDialog.getText(
@@ -13,6 +13,7 @@ def ask_annotator_name(parent: QWidget | None = None) -> str | None:
             "Annotator",
             "Your name (each span is stored in your own layer):",
             QLineEdit.EchoMode.Normal,
+            current,
         )
         if not ok:
             return None

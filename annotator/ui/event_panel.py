@@ -45,6 +45,7 @@ ERROR_STYLE = "background:#f8d7da; color:#842029; padding:4px; border:1px solid 
 HINT_STYLE = "background:#e7f1ff; color:#084298; padding:4px;"
 MAX_ROLE_KEYS = 9
 NO_EVENT = "No event selected. Select a trigger, or select text and press an event key."
+NO_EVENT_TYPE = "(no event)"
 
 
 @dataclass
@@ -132,10 +133,11 @@ class EventPanel(QWidget):
         self.title.setWordWrap(True)
         self.type_box = QComboBox()
         self.type_box.setToolTip("Change the event's type")
+        self.type_box.setPlaceholderText(NO_EVENT_TYPE)
         self.type_box.activated.connect(self._on_type_chosen)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Role", "Key", "Argument"])
-        self.table.setMinimumHeight(170)
+        self.table.setMinimumHeight(100)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -353,6 +355,7 @@ class EventPanel(QWidget):
             word = trigger.text_in(self._ctx.pane.text) if trigger else "?"
             self.title.setText(f"{event.type} «{word}»")
         else:
+            self.type_box.setCurrentIndex(-1)  # shows the placeholder, not a real type
             self.title.setText(NO_EVENT)
         self.type_box.blockSignals(False)
         self._render_table()

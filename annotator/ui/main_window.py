@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -26,10 +26,11 @@ from annotator.core.model import Document, Edit, ImportReport, Status
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.bridge import ServiceSignals
+from annotator.ui.dock_layout import DockLayout
 from annotator.ui.fonts import default_font
 from annotator.ui.import_flow import import_with_progress, show_report
 from annotator.ui.palette import KIND_LABEL, LabelPalette
-from annotator.ui.panels import AnnotationTable, DocumentList
+from annotator.ui.panels import AnnotationPanel, DocumentList
 from annotator.ui.tagging import EventTypeHandler, RelationTypeHandler, TaggingController
 from annotator.ui.text_pane import TextPane
 from annotator.ui.undo import UndoStack, watch_other_writers
@@ -67,9 +68,12 @@ class MainWindow(QMainWindow):
         self._base_font = default_font()
         self._pane.setFont(self._base_font)
         self.setCentralWidget(self._pane)
+        self.dock_layout = DockLayout(self, self._pane)
+        self._layout_restored = False
         self.tagging = TaggingController(self, project, self)
         self.documents = DocumentList(self)
-        self.table = AnnotationTable(self)
+        self.annotations_panel = AnnotationPanel(self)
+        self.table = self.annotations_panel.table
         self.palette_panel = LabelPalette(self)
         self._build_menus_and_docks()
         self._build_status_bar()
@@ -114,6 +118,7 @@ class MainWindow(QMainWindow):
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        self.dock_layout.add(dock, area)
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
 
@@ -169,7 +174,9 @@ class MainWindow(QMainWindow):
         self.label_actions = LabelActions(self)
         self.add_dock(self.documents, "Documents", Area.RightDockWidgetArea)
         self.add_dock(self.palette_panel, "Labels", Area.RightDockWidgetArea)
-        self.annotations_dock = self.add_dock(self.table, "Annotations", Area.LeftDockWidgetArea)
+        self.annotations_dock = self.add_dock(
+            self.annotations_panel, "Annotations", Area.LeftDockWidgetArea
+        )
 
     def _build_status_bar(self) -> None:
         self._mode_label = QLabel(self)
@@ -233,6 +240,23 @@ class MainWindow(QMainWindow):
     def previous_document(self) -> None:
         """Show the previous document in the list."""
         self._step_document(-1)
+
+    def set_annotator(self, name: str) -> None:
+        """Show and edit ``name``'s layer from now on, without restarting.
+
+        The undo history is cleared (its steps belong to the previous layer) and the user is told.
+        """
+        if name == self._annotator:
+            return
+        previous, self._annotator = self._annotator, name
+        self._undo.clear()
+        self.refresh_documents()
+        if self._document is not None:
+            self.open_document(self._document.id)
+        self.notify(
+            f"Now annotating as {name}. The undo history of {previous} was cleared; "
+            "their work is saved."
+        )
 
     def mark_done(self) -> None:
         """Mark the shown document done for the current annotator."""
@@ -323,6 +347,7 @@ class MainWindow(QMainWindow):
             self._pane.zoomIn(1)
         else:
             self._pane.zoomOut(1)
+        self._fit_panels()
 
     def choose_font(self) -> None:
         """Pick the pane's font with a font dialog."""
@@ -330,6 +355,7 @@ class MainWindow(QMainWindow):
         if ok:
             self._base_font = font
             self._pane.setFont(font)
+            self._fit_panels()
 
     def _update_status(self) -> None:
         doc = self._document
@@ -352,17 +378,33 @@ class MainWindow(QMainWindow):
         self.resize(1300, 800)
         if self._settings is not None:
             geometry = self._settings.value("window/geometry")
-            state = self._settings.value("window/state")
             if geometry is not None:
                 self.restoreGeometry(geometry)
-            if state is not None:
-                self.restoreState(state)
+
+    def _fit_panels(self) -> None:
+        if self._layout_restored:
+            notice = self.dock_layout.fit()
+            if notice:
+                self.show_message(notice)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        """On first show (every dock exists by then), restore or pin the dock layout."""
+        if not self._layout_restored:
+            self._layout_restored = True
+            self.dock_layout.restore(self._settings)
+            self._fit_panels()
+        super().showEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """Let panels give way when the text would become narrower than readable."""
+        super().resizeEvent(event)
+        self._fit_panels()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Keep the window geometry, and stop listening to the project."""
-        if self._settings is not None:
+        if self._settings is not None and self._layout_restored:
             self._settings.setValue("window/geometry", self.saveGeometry())
-            self._settings.setValue("window/state", self.saveState())
+            self.dock_layout.save(self._settings)
         self._watch.stop()
         self.signals.detach()
         super().closeEvent(event)

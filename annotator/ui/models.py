@@ -77,12 +77,21 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
 
+SortKey = tuple[Any, ...]
+
+
 def _key(span: Span) -> tuple[CodePoint, CodePoint, int]:
     return (span.start, span.end, span.id)
 
 
 class AnnotationTableModel(QAbstractTableModel):
-    """One document's spans: text (sliced from the stored text), label, start, end."""
+    """One document's spans: text (sliced from the stored text), label, start, end.
+
+    The model sorts itself (:meth:`sort`, by any column, ties broken by offsets
+    and id): a Python sort of 20,000 rows takes milliseconds, where a proxy
+    sorting through ``data()`` takes seconds. Rows are kept in key order, so an
+    edit inserts or removes single rows found by bisection.
+    """
 
     HEADERS = ("Text", "Label", "Start", "End")
 
@@ -90,18 +99,47 @@ class AnnotationTableModel(QAbstractTableModel):
         super().__init__()
         self._text = ""
         self._spans: list[Span] = []
-        self._keys: list[tuple[int, int, int]] = []
-        self._key_of: dict[int, tuple[int, int, int]] = {}
+        self._keys: list[SortKey] = []
+        self._key_of: dict[int, SortKey] = {}
         self._schema: Schema | None = None
+        self._column = 2
+        self._descending = False
+
+    def _sort_key(self, span: Span) -> SortKey:
+        col = self._column
+        if col == 0:
+            return (span.text_in(self._text), *_key(span))
+        if col == 1:
+            return (span.label, *_key(span))
+        if col == 3:
+            return (span.end, span.start, span.id)
+        return _key(span)
+
+    def _row(self, i: int) -> int:
+        """Row shown for internal position ``i`` (and back: the mapping is its own inverse)."""
+        return len(self._spans) - 1 - i if self._descending else i
 
     def set_spans(self, text: str, spans: list[Span], schema: Schema) -> None:
         """Replace every row."""
         self.beginResetModel()
         self._text = text
-        self._spans = sorted(spans, key=_key)
-        self._keys = [_key(s) for s in self._spans]
-        self._key_of = {s.id: _key(s) for s in self._spans}
         self._schema = schema
+        self._fill(spans)
+        self.endResetModel()
+
+    def _fill(self, spans: list[Span]) -> None:
+        self._spans = sorted(spans, key=self._sort_key)
+        self._keys = [self._sort_key(s) for s in self._spans]
+        self._key_of = {s.id: k for s, k in zip(self._spans, self._keys, strict=True)}
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by ``column`` (Text, Label, Start or End)."""
+        if not 0 <= column < len(self.HEADERS):
+            return
+        self.beginResetModel()
+        self._column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._fill(self._spans)
         self.endResetModel()
 
     def set_schema(self, schema: Schema) -> None:
@@ -113,36 +151,47 @@ class AnnotationTableModel(QAbstractTableModel):
     def apply_edit(self, edit: Edit) -> None:
         """Remove and insert the edit's spans, one row at a time."""
         for span in edit.remove.spans:
-            row = self.row_of_span(span)
-            if row >= 0:
+            i = self._position(span.id)
+            if i >= 0:
+                row = self._row(i)
                 self.beginRemoveRows(QModelIndex(), row, row)
-                del self._spans[row], self._keys[row]
+                del self._spans[i], self._keys[i]
                 self._key_of.pop(span.id, None)
                 self.endRemoveRows()
         for span in edit.add.spans:
-            row = bisect_left(self._keys, _key(span))
+            key = self._sort_key(span)
+            i = bisect_left(self._keys, key)
+            row = len(self._spans) - i if self._descending else i
             self.beginInsertRows(QModelIndex(), row, row)
-            self._spans.insert(row, span)
-            self._keys.insert(row, _key(span))
-            self._key_of[span.id] = _key(span)
+            self._spans.insert(i, span)
+            self._keys.insert(i, key)
+            self._key_of[span.id] = key
             self.endInsertRows()
 
-    def row_of_span(self, span: Span) -> int:
-        """Row of a span (matched by offsets and id), or -1."""
-        row = bisect_left(self._keys, _key(span))
-        return row if row < len(self._keys) and self._keys[row] == _key(span) else -1
-
-    def row_of_id(self, span_id: int) -> int:
-        """Row of a span id, or -1."""
+    def _position(self, span_id: int) -> int:
         key = self._key_of.get(span_id)
         if key is None:
             return -1
-        row = bisect_left(self._keys, key)
-        return row if row < len(self._keys) and self._keys[row] == key else -1
+        i = bisect_left(self._keys, key)
+        return i if i < len(self._keys) and self._keys[i] == key else -1
+
+    def row_of_span(self, span: Span) -> int:
+        """Row of a span (matched by id), or -1."""
+        return self.row_of_id(span.id)
+
+    def row_of_id(self, span_id: int) -> int:
+        """Row of a span id, or -1."""
+        i = self._position(span_id)
+        return self._row(i) if i >= 0 else -1
 
     def span_at(self, row: int) -> Span:
         """The span shown in ``row``."""
-        return self._spans[row]
+        return self._spans[self._row(row)]
+
+    def haystack(self, row: int) -> str:
+        """What the filter searches in a row: text, label and offsets, case-folded."""
+        span = self.span_at(row)
+        return f"{span.text_in(self._text)}\t{span.label}\t{span.start}\t{span.end}".casefold()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         """Number of spans (0 under any parent)."""
@@ -156,10 +205,12 @@ class AnnotationTableModel(QAbstractTableModel):
         """Cell text; the label cell also carries the label colour."""
         if not index.isValid():
             return None
-        span = self._spans[index.row()]
+        span = self.span_at(index.row())
         col = index.column()
         if role == _DISPLAY:
             return (span.text_in(self._text), span.label, span.start, span.end)[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and col == 1 and self._schema is not None:
             return QColor(self._schema.color_of(span.label))
         return None

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.ui.models import AnnotationTableModel, DocumentListModel
 
@@ -65,8 +79,41 @@ class DocumentList(QTableView):
             self.documentActivated.emit(self.model_.summary(index.row()).id)
 
 
+FILTER_DELAY_MS = 150
+
+
+class AnnotationFilter(QSortFilterProxyModel):
+    """Filters the annotation table; sorting is passed on to the source model (it is faster)."""
+
+    def __init__(self, source: AnnotationTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._needle = ""
+        self.setSourceModel(source)
+
+    def set_needle(self, text: str) -> None:
+        """Keep rows whose text, label or offsets contain ``text`` (any case)."""
+        needle = text.strip().casefold()
+        if needle != self._needle:
+            self.beginFilterChange()
+            self._needle = needle
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        """True if the row holds the filter text."""
+        return not self._needle or self._needle in self._source.haystack(row)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Let the source model sort itself (the proxy keeps its order)."""
+        self._source.sort(column, order)
+
+
 class AnnotationTable(QTableView):
-    """The current document's spans.
+    """The current document's spans: Text, Label, Start, End, sortable and filterable.
+
+    Columns stay in that logical order, left to right, even in a right-to-left
+    window; the Text column is right-aligned. :attr:`model_` is the source
+    model; the view shows it through :attr:`proxy` (sorting and filtering).
 
     Signals:
         spanActivated(int): the user clicked a row (the span's id).
@@ -77,23 +124,55 @@ class AnnotationTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model_ = AnnotationTableModel()
+        self.proxy = AnnotationFilter(self.model_, self)
         _setup(self)
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-        self.setModel(self.model_)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.setModel(self.proxy)
         _stretch(self, 0, "0000000")
         self.setColumnWidth(1, self.fontMetrics().horizontalAdvance("Conflict.Attack") + 30)
+        self.setSortingEnabled(True)
+        self.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose text, label or offsets contain ``text`` (any case)."""
+        self.proxy.set_needle(text)
 
     def show_span(self, span_id: int) -> None:
         """Select and reveal a span's row without emitting :attr:`spanActivated`."""
         row = self.model_.row_of_id(span_id)
-        if row >= 0:
-            self.selectRow(row)
-            self.scrollTo(self.model_.index(row, 0))
+        index = self.proxy.mapFromSource(self.model_.index(row, 0)) if row >= 0 else QModelIndex()
+        if index.isValid():
+            self.selectRow(index.row())
+            self.scrollTo(index)
         else:
             self.clearSelection()
 
+    def span_id_at(self, index: QModelIndex) -> int:
+        """Id of the span shown at a view index."""
+        return self.model_.span_at(self.proxy.mapToSource(index).row()).id
+
     def _on_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.spanActivated.emit(self.model_.span_at(index.row()).id)
+            self.spanActivated.emit(self.span_id_at(index))
+
+
+class AnnotationPanel(QWidget):
+    """The Annotations dock: a filter line above the :class:`AnnotationTable`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = AnnotationTable(self)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter by text, label or offset")
+        self.filter.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FILTER_DELAY_MS)
+        self._timer.timeout.connect(lambda: self.table.set_filter(self.filter.text()))
+        self.filter.textChanged.connect(lambda _t: self._timer.start())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table)

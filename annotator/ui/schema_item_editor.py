@@ -48,6 +48,9 @@ def _hotkey(text: str) -> str:
     return norm
 
 
+LABEL_KINDS = ("entity", "value")
+
+
 class ItemEditor(QWidget):
     """A table of one kind of schema item, with a form to add, change or delete one."""
 
@@ -80,6 +83,12 @@ class ItemEditor(QWidget):
         self.hotkey.setPlaceholderText("e.g. Shift+Z (empty: none)")
         self.extra1 = QLineEdit()
         self.extra2 = QLineEdit()
+        self.kind_box = QComboBox()  # a label's kind (labels tab only)
+        self.kind_box.addItems(list(LABEL_KINDS))
+        self.kind_box.setToolTip(
+            "entity: a thing mentioned (PER, ORG, GPE…); "
+            "value: a time, amount or other value an event role can point at (TIME, MONEY…)"
+        )
         self._layout_form()
 
     def _layout_form(self) -> None:
@@ -93,7 +102,9 @@ class ItemEditor(QWidget):
             row.addWidget(pick)
             form.addRow("Colour", row)
         form.addRow("Hotkey", self.hotkey)
-        extra = {"label": ("Kind (entity/value)", ""), "role": ("Allowed types", "")}
+        if self.kind == "label":
+            form.addRow("Kind", self.kind_box)
+        extra = {"role": ("Allowed types", "")}
         extra["relation"] = ("First end types", "Second end types")
         captions = extra.get(self.kind, ("", ""))
         if captions[0]:
@@ -179,7 +190,7 @@ class ItemEditor(QWidget):
         if not isinstance(item, Role):
             self.color.setText(item.color)
         if isinstance(item, Label):
-            self.extra1.setText(item.kind)
+            self.kind_box.setCurrentText(item.kind)
         elif isinstance(item, Role):
             self.extra1.setText(", ".join(item.allowed))
         elif isinstance(item, RelationType):
@@ -202,9 +213,7 @@ class ItemEditor(QWidget):
             raise SchemaError(f"{color!r} is not a colour (use #rrggbb).")
         key = _hotkey(self.hotkey.text())
         if self.kind == "label":
-            kind = self.extra1.text().strip() or "entity"
-            if kind not in ("entity", "value"):
-                raise SchemaError("A label's kind is 'entity' or 'value'.")
+            kind = self.kind_box.currentText()
             old = base if isinstance(base, Label) else Label(name, color)
             return replace(old, name=name, color=color, hotkey=key, kind=kind)
         if self.kind == "event":

@@ -74,6 +74,7 @@ class TextPane(QPlainTextEdit):
         self._char_mode = False
         self.first_paint_done = False
         self.setReadOnly(True)
+        self.setCursorWidth(0)  # read-only: no blinking caret
         self.setUndoRedoEnabled(False)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -329,7 +330,9 @@ class TextPane(QPlainTextEdit):
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
             hits = self.spans_under(e.pos())
             if hits:
-                lines = [f"{s.label}: {s.text_in(self._text)}" for s in hits]
+                lines = [
+                    f"\u2068{s.label}\u2069: \u2068{s.text_in(self._text)}\u2069" for s in hits
+                ]
                 QToolTip.showText(e.globalPos(), "\n".join(lines), self.viewport())
             else:
                 QToolTip.hideText()

@@ -43,7 +43,7 @@ def test_table_row_click_scrolls_to_and_selects_the_span(qtbot: Any, window: Mai
     window.pane.scroll_to_offset(0)
     table = window.table
     row = table.model_.row_of_id(edit.add.spans[0].id)
-    rect = table.visualRect(table.model_.index(row, 0))
+    rect = table.visualRect(table.proxy.mapFromSource(table.model_.index(row, 0)))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.pane.selected_span_ids() == [edit.add.spans[0].id]
     caret = window.pane.cursorRect()
@@ -90,7 +90,11 @@ def test_hover_tooltip_lists_every_label_under_the_mouse(qtbot: Any, window: Mai
     assert pane.span(hovered.args[0]).label == "GPE"  # type: ignore[union-attr]
     event = QHelpEvent(QEvent.Type.ToolTip, pos, pane.viewport().mapToGlobal(pos))
     QApplication.sendEvent(pane.viewport(), event)
-    assert QToolTip.text() == f"GPE: الروسية\nORG: {phrase}"
+    # each label and text is isolated (U+2068 … U+2069) so "GPE: الروسية" reads left to right
+    assert (
+        QToolTip.text()
+        == f"\u2068GPE\u2069: \u2068الروسية\u2069\n\u2068ORG\u2069: \u2068{phrase}\u2069"
+    )
     QToolTip.hideText()
     qtbot.mouseMove(pane.viewport(), QPoint(2, pane.viewport().height() - 2))
 

@@ -1,0 +1,232 @@
+"""The Attributes panel: the selected span's (and its event's) attributes and note.
+
+The schema says which attributes a span or an event can carry (e.g. ACE
+mention type on entity spans; polarity, modality, tense and genericity on
+events). Each shows as a choice; each attribute's hotkey (Ctrl+M for mention
+type, Ctrl+Alt+1…4 for the event attributes in the ACE schema) cycles the
+value of the selected span or of the event it triggers. Ctrl+Shift+N edits
+the selected span's note. Every change is one undoable edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Edit, Event, Span
+from annotator.core.schema import NOTE, Attribute, Schema
+from annotator.ui.event_panel import ERROR_STYLE, EditorContext, follow
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+UNSET = "—"
+NOTE_KEY = "Ctrl+Shift+N"
+NOTHING = "Select a span to see its attributes."
+
+
+def next_value(attr: Attribute, current: str) -> str:
+    """The value after ``current`` in ``attr``'s cycle: unset, then each value in turn."""
+    cycle = ["", *attr.values]
+    at = cycle.index(current) if current in cycle else 0
+    return cycle[(at + 1) % len(cycle)]
+
+
+class AttributePanel(QWidget):
+    """Shows and edits the attributes and note of the selected span and its event."""
+
+    def __init__(self, ctx: EditorContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._span: Span | None = None
+        self._event: Event | None = None
+        self.boxes: dict[tuple[str, str], QComboBox] = {}  # (span|event, name) -> choice
+        self.title = QLabel(NOTHING)
+        self.title.setWordWrap(True)
+        self.form = QFormLayout()
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(f"Note on this span ({NOTE_KEY})")
+        self.note.editingFinished.connect(self._note_edited)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(self.form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        ctx.pane.spanSelectionChanged.connect(lambda _ids: self.refresh())
+        follow(ctx.annotations.changed, self, lambda _edit: self.refresh())
+        self.refresh()
+
+    # -- state -------------------------------------------------------------------
+    def current_span(self) -> Span | None:
+        """The span shown (freshly read), or None."""
+        return self._span
+
+    def current_event(self) -> Event | None:
+        """The event the shown span triggers, or None."""
+        return self._event
+
+    def refresh(self) -> None:
+        """Re-read the selected span and its event, and rebuild the form."""
+        ids = self._ctx.pane.selected_span_ids()
+        span = self._ctx.annotations.span(ids[-1]) if ids else None
+        self._span = span
+        self._event = self._ctx.events.event_for_trigger(span) if span else None
+        self._render()
+
+    # -- editing -----------------------------------------------------------------
+    def set_value(self, owner: str, name: str, value: str) -> None:
+        """Set attribute ``name`` of the shown span (owner "span") or event ("event")."""
+        span, event = self._span, self._event
+        if owner == "span" and span is not None:
+            self._push(lambda: self._ctx.annotations.set_attribute(span.id, name, value), name)
+        elif owner == "event" and event is not None:
+            self._push(lambda: self._ctx.events.set_attribute(event, name, value), name)
+
+    def cycle(self, name: str) -> None:
+        """Hotkey: move attribute ``name`` of the selected span (or its event) to its next value."""
+        self.refresh()
+        schema = self._ctx.schema()
+        attr = next((a for a in schema.attributes if a.name == name), None)
+        if attr is None:
+            return
+        span, event = self._span, self._event
+        if span is not None and attr in schema.span_attributes(span.label):
+            self.set_value("span", name, next_value(attr, span.attributes.get(name, "")))
+        elif event is not None and attr in schema.event_attributes():
+            self.set_value("event", name, next_value(attr, event.attributes.get(name, "")))
+        else:
+            self._say(f"Select a span that can carry {name} first.")
+
+    def edit_note(self) -> None:
+        """Put the keyboard in the note field of the selected span."""
+        if self._span is None:
+            self._say("Select a span to write a note on it.")
+            return
+        dock = self.parentWidget()
+        if isinstance(dock, QDockWidget):
+            dock.show()
+            dock.raise_()
+        self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.note.selectAll()
+
+    def _note_edited(self) -> None:
+        span = self._span
+        if span is None or self.note.text().strip() == span.attributes.get(NOTE, ""):
+            return
+        text = self.note.text()
+        self._push(lambda: self._ctx.annotations.set_note(span.id, text), "Note")
+
+    def _push(self, action: Callable[[], Edit], text: str) -> None:
+        try:
+            self._ctx.push(action, text)
+        except AnnotatorError as exc:
+            self._say(str(exc))
+        else:
+            self._say("")
+        self.refresh()
+
+    # -- drawing -------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(ERROR_STYLE if text else "")
+        self.message.setVisible(bool(text))
+
+    def _render(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.boxes = {}
+        span, schema = self._span, self._ctx.schema()
+        self.note.setEnabled(span is not None)
+        self.note.setText(span.attributes.get(NOTE, "") if span else "")
+        if span is None:
+            self.title.setText(NOTHING)
+            return
+        word = span.text_in(self._ctx.pane.text)
+        self.title.setText(f"\u2068{span.label}\u2069: \u2068{word}\u2069")
+        for attr in schema.span_attributes(span.label):
+            self._add_box("span", attr, span.attributes.get(attr.name, ""))
+        if self._event is not None:
+            for attr in schema.event_attributes():
+                self._add_box("event", attr, self._event.attributes.get(attr.name, ""))
+
+    def _add_box(self, owner: str, attr: Attribute, value: str) -> None:
+        box = QComboBox()
+        box.setObjectName(f"{owner}:{attr.name}")
+        box.addItems([UNSET, *attr.values])
+        box.setCurrentIndex(box.findText(value) if value in attr.values else 0)
+        box.setToolTip(f"{attr.description} ({attr.hotkey})" if attr.hotkey else attr.description)
+        box.activated.connect(partial(self._chosen, owner, attr.name, box))
+        caption = f"Event {attr.name}" if owner == "event" else attr.name
+        self.form.addRow(caption, box)
+        self.boxes[(owner, attr.name)] = box
+
+    def _chosen(self, owner: str, name: str, box: QComboBox, index: int) -> None:
+        value = "" if index == 0 else box.itemText(index)
+        self.set_value(owner, name, value)
+
+
+class AttributeActions:
+    """A window action per attribute hotkey, and the note key; rebuilt when the schema changes."""
+
+    def __init__(self, window: MainWindow, panel: AttributePanel) -> None:
+        self._window = window
+        self._panel = panel
+        self.actions: list[QAction] = []
+        self.note_action = self._action("Edit span note…", panel.edit_note, NOTE_KEY)
+        window.edit_menu.addAction(self.note_action)
+
+    def rebuild(self, schema: Schema) -> None:
+        """Replace the cycling actions with those of ``schema``."""
+        for action in self.actions:
+            self._window.removeAction(action)
+            action.deleteLater()
+        self.actions = [
+            self._action(f"Next {a.name}", partial(self._panel.cycle, a.name), a.hotkey)
+            for a in schema.attributes
+            if a.hotkey
+        ]
+
+    def _action(self, text: str, slot: Callable[[], object], key: str) -> QAction:
+        action = QAction(text, self._window)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self._window.addAction(action)
+        return action
+
+
+def install_attribute_tools(window: MainWindow, ctx: EditorContext) -> AttributePanel:
+    """Add the Attributes dock and its hotkeys; returns the panel (also ``window.attributes``)."""
+    panel = AttributePanel(ctx)
+    dock = window.add_dock(panel, "Attributes", Qt.DockWidgetArea.RightDockWidgetArea)
+    actions = AttributeActions(window, panel)
+    actions.rebuild(ctx.schema())
+
+    def on_schema(schema: Schema) -> None:
+        actions.rebuild(schema)
+        panel.refresh()
+
+    follow(window.project.schemas.changed, panel, on_schema)
+    window.documentChanged.connect(lambda _d: panel.refresh())
+    window.attributes = panel  # type: ignore[attr-defined]
+    window.attributes_dock = dock  # type: ignore[attr-defined]
+    window.attribute_actions = actions  # type: ignore[attr-defined]
+    return panel

@@ -1,0 +1,67 @@
+"""Document and annotator actions of the main window: reopen, document note, switch annotator.
+
+Each talks to the services the window holds; nothing here edits annotations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QInputDialog
+
+from annotator import config
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Status
+from annotator.ui.dialogs import ask_annotator_name
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+
+def reopen_document(window: MainWindow) -> None:
+    """Document → Reopen: a Done document goes back to in progress for the current annotator."""
+    doc_id = window.current_doc_id()
+    if doc_id is None:
+        return
+    documents = window.project.documents
+    annotator = window.current_annotator()
+    if documents.status(doc_id, annotator) is not Status.DONE:
+        window.show_message("This document is not marked done, so there is nothing to reopen.")
+        return
+    try:
+        documents.set_status(doc_id, annotator, Status.IN_PROGRESS)
+    except AnnotatorError as exc:
+        window.notify(str(exc))
+        return
+    window.show_message("Reopened: the document is in progress again.")
+
+
+def edit_document_note(window: MainWindow) -> None:
+    """Document → Document note…: the current annotator's free-text note on the document."""
+    doc = window.current_document()
+    if doc is None:
+        window.show_message("Import a document first.")
+        return
+    annotations = window.project.annotations
+    annotator = window.current_annotator()
+    current = annotations.document_note(doc.id, annotator)
+    text, ok = QInputDialog.getMultiLineText(
+        window, "Document note", f"Your note on {doc.name} (only you see it):", current
+    )
+    if not ok or text.strip() == current:
+        return
+    try:
+        annotations.set_document_note(doc.id, annotator, text)
+    except AnnotatorError as exc:
+        window.notify(str(exc))
+        return
+    window.show_message("Note saved." if text.strip() else "Note removed.")
+
+
+def switch_annotator(window: MainWindow) -> None:
+    """File → Switch annotator…: ask a name, remember it, and show that annotator's layer."""
+    name = ask_annotator_name(window, window.current_annotator())
+    if not name or name == window.current_annotator():
+        return
+    config.remember_annotator(name)
+    window.set_annotator(name)
