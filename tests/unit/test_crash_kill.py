@@ -61,8 +61,10 @@ def _trial(db: Path, seed: int) -> tuple[int, int]:
     first = child.stdout.readline()  # edits are flowing: kill at a random moment from here
     time.sleep(random.Random(seed).uniform(0.0, 0.5))
     child.send_signal(signal.SIGKILL)
-    rest, _ = child.communicate(timeout=60)
-    assert child.returncode == -signal.SIGKILL
+    # read through the same buffered stream as readline() (communicate() would skip its buffer)
+    rest = child.stdout.read()
+    child.stdout.close()
+    assert child.wait(timeout=60) == -signal.SIGKILL
     acked = {}
     for line in [first, *rest.splitlines()]:
         parts = line.split()
