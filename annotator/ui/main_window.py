@@ -25,6 +25,7 @@ from annotator.core.change import Change
 from annotator.core.model import Document, Edit, ImportReport, Status
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
+from annotator.ui.band_action import install_band_action
 from annotator.ui.bridge import ServiceSignals
 from annotator.ui.fonts import default_font
 from annotator.ui.import_flow import import_with_progress, show_report
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("View")
         self.actions_ = install_menus(self)
         self.label_actions = LabelActions(self)
+        self.band_action = install_band_action(self, self.view_menu, self._pane, self._settings)
         self.add_dock(self.documents, "Documents", Area.RightDockWidgetArea)
         self.add_dock(self.palette_panel, "Labels", Area.RightDockWidgetArea)
         self.annotations_dock = self.add_dock(self.table, "Annotations", Area.LeftDockWidgetArea)

@@ -8,9 +8,8 @@ highlights never change how Arabic letters join.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QHelpEvent,
     QMouseEvent,
     QPainter,
@@ -25,22 +24,13 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from annotator.core.model import Edit, Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
+from annotator.ui.arcs import Arc
 from annotator.ui.offsets import BlockOffsets, OffsetMap, QtBlockPos, QtPos
+from annotator.ui.pane_painter import PanePainter
 from annotator.ui.span_index import SpanIndex
-from annotator.ui.span_painter import (
-    Overlay,
-    PaintItem,
-    VisibleBlock,
-    assign_levels,
-    char_under,
-    hit_shift,
-    paint_over,
-    paint_overlays,
-    paint_under,
-    range_rects,
-)
+from annotator.ui.span_painter import Overlay, char_under, hit_shift
 
-__all__ = ["Overlay", "TextPane"]
+__all__ = ["Arc", "Overlay", "TextPane"]
 
 _CLICK_SLOP = 4
 
@@ -65,9 +55,8 @@ class TextPane(QPlainTextEdit):
         self._text = ""
         self._map = OffsetMap("")
         self._index = SpanIndex()
-        self._schema: Schema | None = None
         self._selected: list[int] = []
-        self._overlays: list[Overlay] = []
+        self._painter = PanePainter(self._index)
         self._hovered = -1
         self._press_pos: QPoint | None = None
         self._alt_selection = False
@@ -96,10 +85,11 @@ class TextPane(QPlainTextEdit):
         """Show ``text`` (the stored text) with ``spans`` drawn in ``schema``'s colours."""
         self._text = text
         self._map = OffsetMap(text)
-        self._schema = schema
+        self._painter.schema = schema
         self._index.reset(spans)
         self._selected = []
-        self._overlays = []
+        self._painter.overlays = []
+        self._painter.arcs = []
         self._hovered = -1
         self._apply_text_option()
         self.setPlainText(text)
@@ -108,7 +98,7 @@ class TextPane(QPlainTextEdit):
 
     def set_schema(self, schema: Schema) -> None:
         """Redraw with another schema's colours and trigger types."""
-        self._schema = schema
+        self._painter.schema = schema
         self.viewport().update()
 
     def apply_edit(self, edit: Edit) -> None:
@@ -211,12 +201,13 @@ class TextPane(QPlainTextEdit):
         """Move the caret to code point ``cp`` and make it visible."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_qt(cp))
+        self._painter.place_around(self, cursor.block())
         self.setTextCursor(cursor)
         self.centerCursor()
 
     def set_overlays(self, overlays: list[Overlay]) -> None:
         """Draw outlined, captioned boxes (e.g. event arguments); ``[]`` clears them."""
-        self._overlays = list(overlays)
+        self._painter.overlays = list(overlays)
         self.viewport().update()
 
     def _on_selection_changed(self) -> None:
@@ -328,7 +319,10 @@ class TextPane(QPlainTextEdit):
         """Show every label under the mouse as a tooltip."""
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
             hits = self.spans_under(e.pos())
-            if hits:
+            tag = self._painter.tag_at(QPointF(e.pos()))
+            if tag is not None:
+                QToolTip.showText(e.globalPos(), tag, self.viewport())
+            elif hits:
                 lines = [f"{s.label}: {s.text_in(self._text)}" for s in hits]
                 QToolTip.showText(e.globalPos(), "\n".join(lines), self.viewport())
             else:
@@ -337,64 +331,46 @@ class TextPane(QPlainTextEdit):
         return super().viewportEvent(e)
 
     # -- painting -----------------------------------------------------------------
-    def _visible_blocks(self) -> list[VisibleBlock]:
-        blocks: list[VisibleBlock] = []
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        bottom = self.viewport().rect().bottom()
-        while block.isValid():
-            geo = self.blockBoundingGeometry(block).translated(offset)
-            if geo.top() > bottom:
-                break
-            if block.isVisible():
-                blocks.append((block, geo.topLeft(), self._block_offsets(block)))
-            block = block.next()
-        return blocks
+    @property
+    def band_on(self) -> bool:
+        """True when a band above each line shows label tags and relation arcs."""
+        return self._painter.band_on
 
-    def _rects(self, blocks: list[VisibleBlock], start: CodePoint, end: CodePoint) -> list[QRectF]:
-        rects: list[QRectF] = []
-        for block, origin, offsets in blocks:
-            if offsets.end <= start:
-                continue
-            if offsets.start >= end:
-                break
-            rects += range_rects(block.layout(), offsets, self._text, origin, start, end)
-        return rects
+    def set_band(self, on: bool) -> None:
+        """Switch the label band on (tags and arcs above each line) or off (dense text)."""
+        self._painter.band_on = bool(on)
+        self._fit_scrolling()
+        self.viewport().update()
 
-    def _span_items(self, blocks: list[VisibleBlock]) -> list[PaintItem]:
-        if not blocks or self._schema is None:
-            return []
-        lo, hi = blocks[0][2].start, blocks[-1][2].end
-        spans = self._index.overlapping(lo, hi)
-        levels = assign_levels([(s.start, s.end) for s in spans])
-        selected = set(self._selected)
-        schema = self._schema
-        return [
-            PaintItem(
-                self._rects(blocks, s.start, s.end),
-                QColor(schema.color_of(s.label)),
-                level,
-                trigger=schema.event_type(s.label) is not None,
-                selected=s.id in selected,
-            )
-            for s, level in zip(spans, levels, strict=True)
-        ]
+    def _fit_scrolling(self) -> None:
+        """Give the band to the blocks Qt scrolls by; have it work out the scroll range again."""
+        self._painter.moved = False
+        self._painter.place_around(self, self.firstVisibleBlock())
+        layout = self.document().documentLayout()
+        layout.documentSizeChanged.emit(layout.documentSize())
+
+    @property
+    def painter(self) -> PanePainter:
+        """What the pane draws besides the text (spans, band, arcs)."""
+        return self._painter
+
+    def set_arcs(self, arcs: list[Arc]) -> None:
+        """Draw these relations as arcs in the band (``[]`` clears them)."""
+        self._painter.arcs = list(arcs)
+        self.viewport().update()
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
-        """Paint span backgrounds, then the text, then bars, outlines and overlays."""
-        blocks = self._visible_blocks()
-        items = self._span_items(blocks)
+        """Paint span backgrounds, then the text, then bars, outlines, tags and arcs."""
+        frame = self._painter.prepare(self, self._text, self._map, set(self._selected))
         painter = QPainter(self.viewport())
-        paint_under(painter, items)
+        self._painter.paint_under(painter, frame)
         painter.end()
         super().paintEvent(e)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        paint_over(painter, items, self.palette().highlight().color())
-        overlays = [
-            PaintItem(self._rects(blocks, o.start, o.end), QColor(o.color), caption=o.caption)
-            for o in self._overlays
-        ]
-        paint_overlays(painter, overlays, self.font())
+        self._painter.paint_over(painter, frame, self.font(), self.palette().highlight().color())
         painter.end()
         self.first_paint_done = True
+        if self._painter.moved:
+            self._painter.moved = False
+            QTimer.singleShot(0, self, self._fit_scrolling)
