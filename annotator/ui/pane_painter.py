@@ -24,10 +24,12 @@ from annotator.ui.line_band import BandMetrics, band_metrics, place_lines
 from annotator.ui.offsets import OffsetMap, QtPos
 from annotator.ui.span_index import SpanIndex
 from annotator.ui.span_painter import (
+    LineSpan,
     Overlay,
     PaintItem,
     VisibleBlock,
     assign_levels,
+    block_lines,
     paint_over,
     paint_overlays,
     paint_under,
@@ -45,6 +47,7 @@ class Frame:
     anchors: dict[int, Anchor] = field(default_factory=dict)
     band: BandMetrics | None = None
     text: str = ""
+    lines: dict[int, list[LineSpan]] = field(default_factory=dict)
 
 
 class PanePainter:
@@ -65,12 +68,26 @@ class PanePainter:
         self._index = index
         self.schema: Schema | None = None
         self.overlays: list[Overlay] = []
-        self.arcs: list[Arc] = []
+        self._arcs: list[Arc] = []
+        self._arcs_of: dict[int, list[int]] = {}
         self.band_on = False
         self.band_content = True
         self._last = Frame()
         self.moved = False
         """True when a paint moved lines (the scroll bar's range must be worked out again)."""
+
+    @property
+    def arcs(self) -> list[Arc]:
+        """The relations drawn as arcs."""
+        return list(self._arcs)
+
+    def set_arcs(self, arcs: list[Arc]) -> None:
+        """Draw these relations (indexed by end, so a paint looks only at the visible ones)."""
+        self._arcs = list(arcs)
+        self._arcs_of = {}
+        for n, arc in enumerate(self._arcs):
+            for end in {arc.arg1, arc.arg2}:
+                self._arcs_of.setdefault(end, []).append(n)
 
     # -- geometry ------------------------------------------------------------------
     def band(self, font: QFont) -> BandMetrics | None:
@@ -126,17 +143,18 @@ class PanePainter:
             current = current.previous()
 
     @staticmethod
-    def rects(
-        text: str, blocks: list[VisibleBlock], start: CodePoint, end: CodePoint
-    ) -> list[QRectF]:
-        """Rectangles over code points ``[start, end)`` in the visible blocks."""
+    def rects(frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
+        """Rectangles over code points ``[start, end)`` in the frame's visible blocks."""
         out: list[QRectF] = []
-        for block, origin, conv in blocks:
+        for n, (block, origin, conv) in enumerate(frame.blocks):
             if conv.end <= start:
                 continue
             if conv.start >= end:
                 break
-            out += range_rects(block.layout(), conv, text, origin, start, end)
+            if n not in frame.lines:
+                frame.lines[n] = block_lines(block.layout(), conv)
+            layout = block.layout()
+            out += range_rects(layout, conv, frame.text, origin, start, end, frame.lines[n])
         return out
 
     # -- one paint -------------------------------------------------------------------
@@ -156,7 +174,7 @@ class PanePainter:
         rows = band_rows(ranges) if frame.band else levels
         schema = self.schema
         for s, level, row in zip(spans, levels, rows, strict=True):
-            rects = self.rects(text, frame.blocks, s.start, s.end)
+            rects = self.rects(frame, s.start, s.end)
             color = QColor(schema.color_of(s.label))
             frame.items.append(
                 PaintItem(
@@ -207,7 +225,7 @@ class PanePainter:
         paint_over(painter, frame.items, highlight)
         overlays = [
             PaintItem(
-                self.rects(frame.text, frame.blocks, o.start, o.end),
+                self.rects(frame, o.start, o.end),
                 QColor(o.color),
                 caption="" if frame.band else o.caption,
             )
@@ -216,10 +234,9 @@ class PanePainter:
         paint_overlays(painter, overlays, font)
         if frame.band is None or not self.band_content:
             return
-        for arc in self.arcs:
+        visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
+        for arc in (self._arcs[n] for n in visible):
             ends = (frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2))
-            if ends[0] is None and ends[1] is None:
-                continue
             paint_arc(
                 painter, arc, ends, (self._start(arc.arg2), self._start(arc.arg1)), frame.band
             )

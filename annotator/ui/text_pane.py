@@ -8,6 +8,8 @@ highlights never change how Arabic letters join.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QHelpEvent,
@@ -16,7 +18,6 @@ from PySide6.QtGui import (
     QPaintEvent,
     QTextBlock,
     QTextCursor,
-    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -25,14 +26,17 @@ from annotator.core.model import Edit, Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.ui.arcs import Arc
-from annotator.ui.offsets import BlockOffsets, OffsetMap, QtBlockPos, QtPos
+from annotator.ui.offsets import OffsetMap, QtPos
+from annotator.ui.pane_hits import char_at, hit_pos
 from annotator.ui.pane_painter import PanePainter
 from annotator.ui.span_index import SpanIndex
-from annotator.ui.span_painter import Overlay, char_under, hit_shift
+from annotator.ui.span_painter import Overlay
 
 __all__ = ["Arc", "Overlay", "TextPane"]
 
 _CLICK_SLOP = 4
+LOAD_FALLBACK_MS = 200
+"""Load a document's spans after this long even if the pane is not painted."""
 
 
 class TextPane(QPlainTextEdit):
@@ -43,12 +47,14 @@ class TextPane(QPlainTextEdit):
         spanSelectionChanged(list): the ids of the selected spans changed.
         spanHovered(int): the innermost span under the mouse changed (-1 for none).
         textSelectionChanged(): the selected text range changed.
+        spansLoaded(): the spans of a document opened with :meth:`open_text` are in.
     """
 
     spanClicked = Signal(int)
     spanSelectionChanged = Signal(list)
     spanHovered = Signal(int)
     textSelectionChanged = Signal()
+    spansLoaded = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +63,7 @@ class TextPane(QPlainTextEdit):
         self._index = SpanIndex()
         self._selected: list[int] = []
         self._painter = PanePainter(self._index)
+        self._pending: Callable[[], list[Span]] | None = None
         self._hovered = -1
         self._press_pos: QPoint | None = None
         self._alt_selection = False
@@ -83,13 +90,41 @@ class TextPane(QPlainTextEdit):
 
     def set_document(self, text: str, spans: list[Span], schema: Schema) -> None:
         """Show ``text`` (the stored text) with ``spans`` drawn in ``schema``'s colours."""
+        self._pending = None
+        self._index.reset(spans)
+        self._show(text, schema)
+
+    def open_text(self, text: str, schema: Schema, load: Callable[[], list[Span]]) -> None:
+        """Show ``text`` at once, and the spans ``load()`` returns right after the first paint.
+
+        Whatever asks for the spans earlier loads them first, so nothing ever
+        sees a partial document. :attr:`spansLoaded` is emitted once they are in.
+        """
+        self._index.reset([])
+        self._pending = load
+        self._show(text, schema)
+        QTimer.singleShot(LOAD_FALLBACK_MS, self, self._load_pending)  # if no paint comes
+
+    @property
+    def loading(self) -> bool:
+        """True while the spans of the document shown are not loaded yet."""
+        return self._pending is not None
+
+    def _load_pending(self) -> None:
+        load, self._pending = self._pending, None
+        if load is None:
+            return
+        self._index.reset(load())
+        self.viewport().update()
+        self.spansLoaded.emit()
+
+    def _show(self, text: str, schema: Schema) -> None:
         self._text = text
         self._map = OffsetMap(text)
         self._painter.schema = schema
-        self._index.reset(spans)
         self._selected = []
         self._painter.overlays = []
-        self._painter.arcs = []
+        self._painter.set_arcs([])
         self._hovered = -1
         self._apply_text_option()
         self.setPlainText(text)
@@ -103,6 +138,8 @@ class TextPane(QPlainTextEdit):
 
     def apply_edit(self, edit: Edit) -> None:
         """Update the span index incrementally and repaint the viewport."""
+        if self._pending is not None:
+            return  # the spans still to load are read after the edit: they include it
         for span in edit.remove.spans:
             self._index.remove(span.id)
         for span in edit.add.spans:
@@ -115,18 +152,22 @@ class TextPane(QPlainTextEdit):
 
     def spans(self) -> list[Span]:
         """Every span shown, sorted by offsets."""
+        self._load_pending()
         return self._index.all()
 
     def span_count(self) -> int:
         """Number of spans shown."""
+        self._load_pending()
         return len(self._index)
 
     def span(self, span_id: int) -> Span | None:
         """The shown span with this id."""
+        self._load_pending()
         return self._index.get(span_id)
 
     def spans_at(self, cp: CodePoint) -> list[Span]:
         """Spans covering code point ``cp``, innermost first."""
+        self._load_pending()
         return self._index.at(cp)
 
     @property
@@ -182,6 +223,7 @@ class TextPane(QPlainTextEdit):
 
     def select_span(self, span_id: int, add: bool = False, scroll: bool = True) -> None:
         """Select a span (or add it to the selection); -1 clears the span selection."""
+        self._load_pending()
         if span_id not in self._index:
             ids: list[int] = list(self._selected) if add else []
         elif add:
@@ -201,7 +243,7 @@ class TextPane(QPlainTextEdit):
         """Move the caret to code point ``cp`` and make it visible."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_qt(cp))
-        self._painter.place_around(self, cursor.block())
+        self._fit_scrolling(cursor.block())
         self.setTextCursor(cursor)
         self.centerCursor()
 
@@ -214,57 +256,20 @@ class TextPane(QPlainTextEdit):
         self.textSelectionChanged.emit()
 
     # -- hit testing -----------------------------------------------------------------
-    def _block_offsets(self, block: QTextBlock) -> BlockOffsets:
-        return self._map.block(QtPos(block.position()), block.length())
-
-    def _line_at(self, pos: QPointF) -> tuple[QTextBlock, int, QPointF] | None:
-        """The block and line under viewport position ``pos``, with block-local coords."""
-        block = self.cursorForPosition(pos.toPoint()).block()
-        if not block.isValid():
-            return None
-        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
-        layout = block.layout()
-        local = pos - origin
-        for i in range(layout.lineCount()):
-            line = layout.lineAt(i)
-            if line.y() <= local.y() < line.y() + line.height():
-                return block, i, local
-        return None
-
-    def _hit_pos(self, pos: QPointF) -> QPointF:
-        """``pos`` moved so that Qt's own hit test agrees with what is drawn."""
-        found = self._line_at(pos)
-        if found is None:
-            return pos
-        block, i, _local = found
-        shift = hit_shift(block.layout(), i, self._block_offsets(block), self._text)
-        return pos + QPointF(shift, 0.0)
-
     def char_at(self, pos: QPoint) -> CodePoint | None:
         """Code point under viewport position ``pos``, or None between/after lines."""
-        found = self._line_at(QPointF(pos))
-        if found is None:
-            return None
-        block, i, local = found
-        offsets = self._block_offsets(block)
-        line = block.layout().lineAt(i)
-        rect = line.naturalTextRect()
-        if not rect.left() <= local.x() <= rect.right():
-            return None
-        x = local.x() + hit_shift(block.layout(), i, offsets, self._text)
-        qpos = QtBlockPos(line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter))
-        cp = char_under(line, offsets, local.x(), offsets.from_block(qpos))
-        return None if cp >= offsets.text_end else cp
+        return char_at(self, self._map, self._text, QPointF(pos))
 
     def spans_under(self, pos: QPoint) -> list[Span]:
         """Spans under viewport position ``pos``, innermost first."""
+        self._load_pending()
         cp = self.char_at(pos)
         return [] if cp is None else self._index.at(cp)
 
     # -- events -----------------------------------------------------------------
     def _fixed(self, e: QMouseEvent) -> QMouseEvent:
         """A copy of ``e`` whose position Qt's hit test maps to the drawn character."""
-        pos = self._hit_pos(e.position())
+        pos = hit_pos(self, self._map, self._text, e.position())
         if pos == e.position():
             return e
         return QMouseEvent(
@@ -342,10 +347,13 @@ class TextPane(QPlainTextEdit):
         self._fit_scrolling()
         self.viewport().update()
 
-    def _fit_scrolling(self) -> None:
-        """Give the band to the blocks Qt scrolls by; have it work out the scroll range again."""
+    def _fit_scrolling(self, block: QTextBlock | None = None) -> None:
+        """Give the band to the blocks Qt scrolls by; have it work out the scroll range again.
+
+        ``block``: where the view is going (default: the first one on screen).
+        """
         self._painter.moved = False
-        self._painter.place_around(self, self.firstVisibleBlock())
+        self._painter.place_around(self, block or self.firstVisibleBlock())
         layout = self.document().documentLayout()
         layout.documentSizeChanged.emit(layout.documentSize())
 
@@ -356,7 +364,7 @@ class TextPane(QPlainTextEdit):
 
     def set_arcs(self, arcs: list[Arc]) -> None:
         """Draw these relations as arcs in the band (``[]`` clears them)."""
-        self._painter.arcs = list(arcs)
+        self._painter.set_arcs(arcs)
         self.viewport().update()
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
@@ -371,6 +379,8 @@ class TextPane(QPlainTextEdit):
         self._painter.paint_over(painter, frame, self.font(), self.palette().highlight().color())
         painter.end()
         self.first_paint_done = True
+        if self._pending is not None:
+            QTimer.singleShot(0, self, self._load_pending)
         if self._painter.moved:
             self._painter.moved = False
-            QTimer.singleShot(0, self, self._fit_scrolling)
+            QTimer.singleShot(0, self, lambda: self._fit_scrolling())
