@@ -20,6 +20,11 @@ from annotator.ui.line_band import BandMetrics
 
 ARROW = 5.0
 PEN_WIDTH = 2.0
+FROM_SHIFT = 4.0
+"""An arc leaves Arg1's tag this far right of its middle..."""
+TO_SHIFT = -3.0
+"""... and lands on Arg2's tag this far from its middle, so that a span that is
+Arg1 of one relation and Arg2 of another shows two distinct lines."""
 
 
 @dataclass(frozen=True)
@@ -124,21 +129,23 @@ def paint_arc(
     a, b = ends
     if a is not None and b is not None and abs(a.line_top - b.line_top) < 0.5:
         y = band.arc_y(a.line_top)
+        ax, bx = a.x + FROM_SHIFT, b.x + TO_SHIFT
         _draw(
             painter,
-            [QPointF(a.x, a.y), QPointF(a.x, y), QPointF(b.x, y), QPointF(b.x, b.y - ARROW)],
+            [QPointF(ax, a.y), QPointF(ax, y), QPointF(bx, y), QPointF(bx, b.y - ARROW)],
             color,
         )
-        _arrowhead(painter, b.x, b.y, color)
-        _caption(painter, arc.caption, (a.x + b.x) / 2, a.line_top, band, color)
+        _arrowhead(painter, bx, b.y, color)
+        _caption(painter, arc.caption, (ax + bx) / 2, a.line_top, band, color)
         return
     for end, partner, is_target in ((a, other_start[0], False), (b, other_start[1], True)):
         if end is None or partner is None:
             continue
         y = band.arc_y(end.line_top)
+        x = end.x + (TO_SHIFT if is_target else FROM_SHIFT)
         edge = end.left + 1 if partner > end.start else end.right - 1
         tip = end.y - ARROW if is_target else end.y
-        _draw(painter, [QPointF(end.x, tip), QPointF(end.x, y), QPointF(edge, y)], color)
+        _draw(painter, [QPointF(x, tip), QPointF(x, y), QPointF(edge, y)], color)
         if is_target:
-            _arrowhead(painter, end.x, end.y, color)
-        _caption(painter, arc.caption, (end.x + edge) / 2, end.line_top, band, color)
+            _arrowhead(painter, x, end.y, color)
+        _caption(painter, arc.caption, (x + edge) / 2, end.line_top, band, color)

@@ -35,7 +35,7 @@ from annotator.ui.span_painter import Overlay
 __all__ = ["Arc", "Overlay", "TextPane"]
 
 _CLICK_SLOP = 4
-LOAD_FALLBACK_MS = 200
+LOAD_FALLBACK_MS = 1000
 """Load a document's spans after this long even if the pane is not painted."""
 
 

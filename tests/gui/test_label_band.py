@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, Qt
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
 from annotator.services.project import Project, open_project
+from annotator.ui.arcs import FROM_SHIFT, TO_SHIFT
 from annotator.ui.fonts import default_font
 from annotator.ui.label_band import band_rows
 from annotator.ui.main_window import MainWindow
@@ -229,8 +230,9 @@ def test_a_relation_is_an_arc_with_its_arrowhead_on_arg2(
     assert across.any()
     # the arrowhead: wide just above Arg2's tag, a thin line above Arg1's
     near = slice(int(b.y) - 7, int(b.y) - 3)
-    assert arc[near, int(b.x) - 4 : int(b.x) + 5].sum(axis=1).max() >= 5
-    assert arc[near, int(a.x) - 4 : int(a.x) + 5].sum(axis=1).max() <= 3
+    bx, ax = int(b.x + TO_SHIFT), int(a.x + FROM_SHIFT)
+    assert arc[near, bx - 4 : bx + 5].sum(axis=1).max() >= 5
+    assert arc[near, ax - 4 : ax + 5].sum(axis=1).max() <= 3
 
 
 def test_the_band_can_be_switched_off_for_dense_reading(qtbot: Any, window: MainWindow) -> None:
