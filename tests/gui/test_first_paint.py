@@ -6,6 +6,7 @@ from typing import Any
 
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project
+from annotator.ui import text_pane
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import ANNOTATOR, find_word
 
@@ -75,3 +76,20 @@ def test_an_edit_while_loading_is_counted_once(
     assert window.table.model_.rowCount() == 2
     ids = [window.table.model_.span_at(r).id for r in range(2)]
     assert sorted(ids) == sorted(s.id for s in pane.spans())
+
+
+def test_a_pane_that_is_not_painted_loads_each_document_after_its_own_delay(
+    qtbot: Any, window: MainWindow, project: Project, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(text_pane, "LOAD_FALLBACK_MS", 3000)
+    doc_id = _tag(window, project, ["حماة"])
+    pane = window.pane
+    pane.hide()  # no paint: only the fallback delay loads the spans
+    other = next(r.id for r in window.documents.model_.rows() if r.id != doc_id)
+    window.open_document(other)
+    qtbot.wait(2000)
+    window.open_document(doc_id)
+    qtbot.wait(1500)  # past the first document's delay, well before this one's
+    assert pane.loading
+    qtbot.waitUntil(lambda: not pane.loading, timeout=5000)
+    assert pane.span_count() == 1
