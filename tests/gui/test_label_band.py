@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
@@ -259,3 +259,17 @@ def test_the_band_can_be_switched_off_for_dense_reading(qtbot: Any, window: Main
     window.band_action.trigger()
     grab(pane)
     assert pane.firstVisibleBlock().layout().lineAt(0).y() == with_band[0]
+
+
+def test_the_band_switch_is_remembered(qtbot: Any, project: Project, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(project, ANNOTATOR, settings)
+    qtbot.addWidget(first)
+    assert first.pane.band_on  # on by default
+    first.band_action.trigger()
+    assert not first.pane.band_on
+    first.close()
+    second = MainWindow(project, ANNOTATOR, settings)
+    qtbot.addWidget(second)
+    assert not second.band_action.isChecked() and not second.pane.band_on
+    second.close()
