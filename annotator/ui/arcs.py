@@ -86,13 +86,35 @@ def _arrowhead(painter: QPainter, x: float, tip: float, color: QColor) -> None:
     )
 
 
+@dataclass
+class ArcStyle:
+    """What all arcs of one paint share: the band's sizes and the captions already placed."""
+
+    band: BandMetrics
+    taken: list[QRectF]
+
+
+def _caption_box(text: str, x: float, line_top: float, style: ArcStyle) -> QRectF:
+    """Where the caption goes: centred on ``x``, or moved sideways off captions already drawn."""
+    band = style.band
+    width = QFontMetricsF(band.font).horizontalAdvance(text) + 6
+    top = band.band_top(line_top) + 1
+    for step in (0, 1, -1, 2, -2):
+        box = QRectF(x - width / 2 + step * (width + 4), top, width, band.row_height - 2)
+        if not any(box.intersects(other) for other in style.taken):
+            break
+    else:
+        box = QRectF(x - width / 2, top, width, band.row_height - 2)
+    style.taken.append(box)
+    return box
+
+
 def _caption(
-    painter: QPainter, text: str, x: float, line_top: float, band: BandMetrics, color: QColor
+    painter: QPainter, text: str, x: float, line_top: float, style: ArcStyle, color: QColor
 ) -> None:
-    """The relation type, centred on ``x`` in the arc zone above ``line_top``, on a white ground."""
-    metrics = QFontMetricsF(band.font)
-    width = metrics.horizontalAdvance(text) + 6
-    box = QRectF(x - width / 2, band.band_top(line_top) + 1, width, band.row_height - 2)
+    """The relation type in the arc zone above ``line_top``, on a white ground."""
+    band = style.band
+    box = _caption_box(text, x, line_top, style)
     painter.setPen(QPen(color, 1.0))
     painter.setBrush(QColor("white"))
     painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
@@ -118,7 +140,7 @@ def paint_arc(
     arc: Arc,
     ends: tuple[Anchor | None, Anchor | None],
     other_start: tuple[CodePoint | None, CodePoint | None],
-    band: BandMetrics,
+    style: ArcStyle,
 ) -> None:
     """Draw one relation.
 
@@ -126,6 +148,7 @@ def paint_arc(
     gives, for each of them, the first code point of the *other* end (None: unknown).
     """
     color = QColor(arc.color)
+    band = style.band
     a, b = ends
     if a is not None and b is not None and abs(a.line_top - b.line_top) < 0.5:
         y = band.arc_y(a.line_top)
@@ -136,7 +159,7 @@ def paint_arc(
             color,
         )
         _arrowhead(painter, bx, b.y, color)
-        _caption(painter, arc.caption, (ax + bx) / 2, a.line_top, band, color)
+        _caption(painter, arc.caption, (ax + bx) / 2, a.line_top, style, color)
         return
     for end, partner, is_target in ((a, other_start[0], False), (b, other_start[1], True)):
         if end is None or partner is None:
@@ -148,4 +171,4 @@ def paint_arc(
         _draw(painter, [QPointF(x, tip), QPointF(x, y), QPointF(edge, y)], color)
         if is_target:
             _arrowhead(painter, x, end.y, color)
-        _caption(painter, arc.caption, (x + edge) / 2, end.line_top, band, color)
+        _caption(painter, arc.caption, (x + edge) / 2, end.line_top, style, color)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
-from annotator.ui.arcs import Anchor, Arc, paint_arc
+from annotator.ui.arcs import Anchor, Arc, ArcStyle, paint_arc
 from annotator.ui.label_band import Tag, band_rows, layout_tags, paint_tags
 from annotator.ui.line_band import BandMetrics, band_metrics, place_lines
 from annotator.ui.offsets import OffsetMap, QtPos
@@ -39,7 +39,7 @@ from annotator.ui.span_painter import (
 
 @dataclass
 class Frame:
-    """What one paint draws: visible blocks, span items, tags and arc anchors."""
+    """What one paint draws: visible blocks, span items, tags, arc anchors and captions."""
 
     blocks: list[VisibleBlock] = field(default_factory=list)
     items: list[PaintItem] = field(default_factory=list)
@@ -48,6 +48,7 @@ class Frame:
     band: BandMetrics | None = None
     text: str = ""
     lines: dict[int, list[LineSpan]] = field(default_factory=dict)
+    captions: list[QRectF] = field(default_factory=list)
 
 
 class PanePainter:
@@ -235,11 +236,10 @@ class PanePainter:
         if frame.band is None or not self.band_content:
             return
         visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
+        style = ArcStyle(frame.band, frame.captions)
         for arc in (self._arcs[n] for n in visible):
             ends = (frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2))
-            paint_arc(
-                painter, arc, ends, (self._start(arc.arg2), self._start(arc.arg1)), frame.band
-            )
+            paint_arc(painter, arc, ends, (self._start(arc.arg2), self._start(arc.arg1)), style)
         paint_tags(painter, frame.tags, frame.band)
 
     def _start(self, span_id: int) -> CodePoint | None:

@@ -235,6 +235,22 @@ def test_a_relation_is_an_arc_with_its_arrowhead_on_arg2(
     assert arc[near, ax - 4 : ax + 5].sum(axis=1).max() <= 3
 
 
+def test_captions_of_relations_between_the_same_spans_do_not_overlap(
+    qtbot: Any, stored: tuple[Project, int]
+) -> None:
+    project, doc_id = stored
+    pane = _pane(qtbot, project, doc_id, 16, 900)
+    rels = project.annotations.relations(doc_id, ANNOTATOR)
+    arcs = [Arc(r.arg1_id, r.arg2_id, r.type, PART_WHOLE) for r in rels]
+    arcs += [Arc(r.arg1_id, r.arg2_id, "PHYS", "#1e88e5") for r in rels]  # same ends
+    pane.set_arcs(arcs)
+    _render(pane, True)
+    captions = pane.painter.last_frame.captions
+    assert len(captions) >= 4
+    for i, box in enumerate(captions):
+        assert not any(box.intersects(other) for other in captions[i + 1 :])
+
+
 def test_the_band_can_be_switched_off_for_dense_reading(qtbot: Any, window: MainWindow) -> None:
     pane = window.pane
     grab(pane)
