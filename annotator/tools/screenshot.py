@@ -1,8 +1,12 @@
-"""Take the README screenshot: the real window on seed 000 with a few spans.
+"""Take the README screenshots: the real window on seed 000 with a few spans.
 
 Run under Xvfb (``make screenshot``)::
 
     xvfb-run -a -s "-screen 0 1400x900x24" python -m annotator.tools.screenshot docs/screenshot.png
+
+With ``--band`` (``docs/screenshot-band.png``), seed 000 also gets an attack
+event with its arguments and two relations, the event is selected, and only
+the text pane is saved, zoomed in: the label band with tags, roles and arcs.
 """
 
 from __future__ import annotations
@@ -56,6 +60,30 @@ def tag_demo_spans(window: MainWindow) -> None:
     window.table.scrollToTop()
 
 
+# (role, phrase) arguments of the attack event; (type, arg1, arg2) relations between phrases
+ARGUMENTS = [("Attacker", "وزارة الدفاع الروسية"), ("Place", "حماة")]
+RELATIONS = [("PART-WHOLE", "حماة", "السورية"), ("PHYS", "داعش", "حماة")]
+
+
+def tag_band_demo(window: MainWindow) -> None:
+    """Add «السورية», the attack event with its arguments, and the relations; select the event."""
+    text = window.pane.text
+    start = _nth(text, "السورية", 0)
+    window.tagging.create_span("GPE", start, CodePoint(start + len("السورية")))
+    by_text = {s.text_in(text): s for s in window.pane.spans()}
+    tools = window.event_tools  # type: ignore[attr-defined]
+    trigger = by_text["هجوماً"]
+    tools.events.create_event_on_span(trigger.id, trigger.label)
+    event = tools.events.event_for_trigger(window.pane.span(trigger.id))
+    for role, phrase in ARGUMENTS:
+        tools.events.add_argument(event, role, by_text[phrase].id)
+    for rel_type, a, b in RELATIONS:
+        tools.events.create_relation(rel_type, by_text[a].id, by_text[b].id)
+    tools.event_panel.set_event(event.id)
+    window.pane.select_span(-1, scroll=False)
+    window.pane.scroll_to_offset(CodePoint(0))
+
+
 def settle(seconds: float) -> None:
     """Let Qt lay out and paint for a while."""
     end = time.monotonic() + seconds
@@ -65,7 +93,9 @@ def settle(seconds: float) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Write the screenshot to ``argv[0]`` (default docs/screenshot.png)."""
+    """Write the screenshot to ``argv[0]`` (default docs/screenshot.png); ``--band``: the band."""
+    band = "--band" in argv
+    argv = [a for a in argv if a != "--band"]
     out = Path(argv[0] if argv else "docs/screenshot.png")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,9 +110,13 @@ def main(argv: list[str]) -> int:
         window.resizeDocks([dock], [330], Qt.Orientation.Vertical)
         settle(0.3)
         tag_demo_spans(window)
+        if band:
+            window.zoom(1)
+            window.zoom(1)
+            tag_band_demo(window)
         settle(0.5)
         out.parent.mkdir(parents=True, exist_ok=True)
-        ok = window.grab().save(str(out))
+        ok = (window.pane.grab() if band else window.grab()).save(str(out))
         window.close()
         project.close()
     del app

@@ -123,6 +123,7 @@ class EventTools(QObject):
         """Draw the event's arguments and the selected span's relations in the text."""
         overlays = self.event_panel.overlays() + self.relation_panel.overlays()
         self._window.pane.set_overlays(overlays)
+        self._window.pane.set_arcs(self.relation_panel.arcs())
 
 
 def install_event_tools(window: MainWindow, project: Project) -> EventTools:

@@ -25,6 +25,7 @@ from annotator.core.change import Change
 from annotator.core.model import Document, Edit, ImportReport, Status
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
+from annotator.ui.band_action import install_band_action
 from annotator.ui.bridge import ServiceSignals
 from annotator.ui.dock_layout import DockLayout
 from annotator.ui.fonts import default_font
@@ -172,6 +173,7 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("View")
         self.actions_ = install_menus(self)
         self.label_actions = LabelActions(self)
+        self.band_action = install_band_action(self, self.view_menu, self._pane, self._settings)
         self.add_dock(self.documents, "Documents", Area.RightDockWidgetArea)
         self.add_dock(self.palette_panel, "Labels", Area.RightDockWidgetArea)
         self.annotations_dock = self.add_dock(
@@ -202,6 +204,11 @@ class MainWindow(QMainWindow):
         self.documents.documentActivated.connect(self.open_document)
         self.table.spanActivated.connect(self._pane.select_span)
         self._pane.spanSelectionChanged.connect(self._on_span_selection)
+        self._pane.spansLoaded.connect(
+            lambda: self.table.model_.set_spans(
+                self._pane.text, self._pane.spans(), self.project.schemas.schema
+            )
+        )
         self.palette_panel.activated.connect(self._on_palette)
 
     # -- documents ---------------------------------------------------------------
@@ -215,11 +222,11 @@ class MainWindow(QMainWindow):
     def open_document(self, doc_id: int) -> None:
         """Show a document and the current annotator's spans on it."""
         doc = self.project.documents.document(doc_id)
-        spans = self.project.annotations.spans(doc_id, self._annotator)
         schema = self.project.schemas.schema
         self._document = doc
-        self._pane.set_document(doc.text, spans, schema)
-        self.table.model_.set_spans(doc.text, spans, schema)
+        spans = self.project.annotations.spans
+        self._pane.open_text(doc.text, schema, lambda: spans(doc_id, self._annotator))
+        self.table.model_.set_spans(doc.text, [], schema)  # filled once the pane has the spans
         self.documents.select_document(doc_id)
         self._update_status()
         self.documentChanged.emit(doc_id)

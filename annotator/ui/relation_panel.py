@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Relation
 from annotator.ui.event_panel import ERROR_STYLE, WARN_STYLE, EditorContext, follow
-from annotator.ui.text_pane import Overlay
+from annotator.ui.text_pane import Arc, Overlay
 
 PICK_TWO = "Select two spans: click the first, Ctrl+click the second."
 
@@ -166,6 +166,15 @@ class RelationPanel(QWidget):
             if other is not None:
                 caption = f"{rel.type} →" if outgoing else f"→ {rel.type}"
                 out.append(Overlay(other.start, other.end, color, caption))
+        return out
+
+    def arcs(self) -> list[Arc]:
+        """Every relation of the document, to draw as an arc from Arg1 to Arg2 in the band."""
+        schema = self._ctx.schema()
+        out: list[Arc] = []
+        for rel in self._relations:
+            rtype = schema.relation_type(rel.type)
+            out.append(Arc(rel.arg1_id, rel.arg2_id, rel.type, rtype.color if rtype else "#9e9e9e"))
         return out
 
     def _say(self, text: str, style: str = "") -> None:

@@ -9,6 +9,7 @@ nesting bars, outlines and captions over it.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +144,24 @@ def char_under(line: QTextLine, block: BlockOffsets, x: float, guess: CodePoint)
     return guess
 
 
+LineSpan = tuple[QTextLine, CodePoint, CodePoint]
+"""A line of a block with the code points ``[start, end)`` it shows."""
+
+
+def _line_end(line: LineSpan) -> CodePoint:
+    return line[2]
+
+
+def block_lines(layout: QTextLayout, block: BlockOffsets) -> list[LineSpan]:
+    """Every line of a laid-out block with the code points it shows, in order."""
+    out: list[LineSpan] = []
+    for i in range(layout.lineCount()):
+        line = layout.lineAt(i)
+        lo, hi = line_range(line, block)
+        out.append((line, lo, hi))
+    return out
+
+
 def range_rects(
     layout: QTextLayout,
     block: BlockOffsets,
@@ -150,20 +169,23 @@ def range_rects(
     origin: QPointF,
     start: CodePoint,
     end: CodePoint,
+    lines: list[LineSpan] | None = None,
 ) -> list[QRectF]:
     """Rectangles covering code points ``[start, end)`` of ``text`` inside one block.
 
     One rectangle per line and direction run. ``text`` is the stored text,
-    ``block`` converts to the positions of the block's ``layout``.
+    ``block`` converts to the positions of the block's ``layout``; ``lines``
+    (from :func:`block_lines`) saves working out the lines again for each range.
     """
+    if lines is None:
+        lines = block_lines(layout, block)
     rects: list[QRectF] = []
-    for i in range(layout.lineCount()):
-        line = layout.lineAt(i)
-        lo, hi = line_range(line, block)
+    first = bisect_right(lines, start, key=_line_end)  # the first line ending after start
+    for line, lo, hi in lines[first:]:
+        if lo >= end:
+            break
         s, e = max(start, lo), min(end, hi)
         if s >= e:
-            if lo >= end:
-                break
             continue
         for rs, re_ in _direction_runs(text, s, e):
             if rs < re_:

@@ -8,16 +8,17 @@ highlights never change how Arabic letters join.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QTextBlock,
     QTextCursor,
-    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -25,24 +26,18 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from annotator.core.model import Edit, Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
-from annotator.ui.offsets import BlockOffsets, OffsetMap, QtBlockPos, QtPos
+from annotator.ui.arcs import Arc
+from annotator.ui.offsets import OffsetMap, QtPos
+from annotator.ui.pane_hits import char_at, hit_pos
+from annotator.ui.pane_painter import PanePainter
 from annotator.ui.span_index import SpanIndex
-from annotator.ui.span_painter import (
-    Overlay,
-    PaintItem,
-    VisibleBlock,
-    assign_levels,
-    char_under,
-    hit_shift,
-    paint_over,
-    paint_overlays,
-    paint_under,
-    range_rects,
-)
+from annotator.ui.span_painter import Overlay
 
-__all__ = ["Overlay", "TextPane"]
+__all__ = ["Arc", "Overlay", "TextPane"]
 
 _CLICK_SLOP = 4
+LOAD_FALLBACK_MS = 1000
+"""Load a document's spans after this long even if the pane is not painted."""
 
 
 class TextPane(QPlainTextEdit):
@@ -53,26 +48,34 @@ class TextPane(QPlainTextEdit):
         spanSelectionChanged(list): the ids of the selected spans changed.
         spanHovered(int): the innermost span under the mouse changed (-1 for none).
         textSelectionChanged(): the selected text range changed.
+        spansLoaded(): the spans of a document opened with :meth:`open_text` are in.
     """
 
     spanClicked = Signal(int)
     spanSelectionChanged = Signal(list)
     spanHovered = Signal(int)
     textSelectionChanged = Signal()
+    spansLoaded = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = ""
         self._map = OffsetMap("")
         self._index = SpanIndex()
-        self._schema: Schema | None = None
         self._selected: list[int] = []
-        self._overlays: list[Overlay] = []
+        self._painter = PanePainter(self._index)
+        self._pending: Callable[[], list[Span]] | None = None
+        self._loader = QTimer(self)  # loads the pending spans: after the first paint, or later
+        self._loader.setSingleShot(True)
+        self._loader.timeout.connect(self._load_pending)
         self._hovered = -1
         self._press_pos: QPoint | None = None
         self._alt_selection = False
         self._char_mode = False
         self.first_paint_done = False
+        """Set by each paint; benchmarks clear it and wait for it (with :attr:`first_paint_at`)."""
+        self.first_paint_at = 0.0
+        """``time.perf_counter()`` when :attr:`first_paint_done` was last set."""
         self.setReadOnly(True)
         self.setCursorWidth(0)  # read-only: no blinking caret
         self.setUndoRedoEnabled(False)
@@ -95,12 +98,42 @@ class TextPane(QPlainTextEdit):
 
     def set_document(self, text: str, spans: list[Span], schema: Schema) -> None:
         """Show ``text`` (the stored text) with ``spans`` drawn in ``schema``'s colours."""
+        self._pending = None
+        self._index.reset(spans)
+        self._show(text, schema)
+
+    def open_text(self, text: str, schema: Schema, load: Callable[[], list[Span]]) -> None:
+        """Show ``text`` at once, and the spans ``load()`` returns right after the first paint.
+
+        Whatever asks for the spans earlier loads them first, so nothing ever
+        sees a partial document. :attr:`spansLoaded` is emitted once they are in.
+        """
+        self._index.reset([])
+        self._pending = load
+        self._show(text, schema)
+        self._loader.start(LOAD_FALLBACK_MS)  # if no paint comes (a paint restarts it at 0)
+
+    @property
+    def loading(self) -> bool:
+        """True while the spans of the document shown are not loaded yet."""
+        return self._pending is not None
+
+    def _load_pending(self) -> None:
+        self._loader.stop()
+        load, self._pending = self._pending, None
+        if load is None:
+            return
+        self._index.reset(load())
+        self.viewport().update()
+        self.spansLoaded.emit()
+
+    def _show(self, text: str, schema: Schema) -> None:
         self._text = text
         self._map = OffsetMap(text)
-        self._schema = schema
-        self._index.reset(spans)
+        self._painter.schema = schema
         self._selected = []
-        self._overlays = []
+        self._painter.overlays = []
+        self._painter.set_arcs([])
         self._hovered = -1
         self._apply_text_option()
         self.setPlainText(text)
@@ -109,11 +142,13 @@ class TextPane(QPlainTextEdit):
 
     def set_schema(self, schema: Schema) -> None:
         """Redraw with another schema's colours and trigger types."""
-        self._schema = schema
+        self._painter.schema = schema
         self.viewport().update()
 
     def apply_edit(self, edit: Edit) -> None:
         """Update the span index incrementally and repaint the viewport."""
+        if self._pending is not None:
+            return  # the spans still to load are read after the edit: they include it
         for span in edit.remove.spans:
             self._index.remove(span.id)
         for span in edit.add.spans:
@@ -126,18 +161,22 @@ class TextPane(QPlainTextEdit):
 
     def spans(self) -> list[Span]:
         """Every span shown, sorted by offsets."""
+        self._load_pending()
         return self._index.all()
 
     def span_count(self) -> int:
         """Number of spans shown."""
+        self._load_pending()
         return len(self._index)
 
     def span(self, span_id: int) -> Span | None:
         """The shown span with this id."""
+        self._load_pending()
         return self._index.get(span_id)
 
     def spans_at(self, cp: CodePoint) -> list[Span]:
         """Spans covering code point ``cp``, innermost first."""
+        self._load_pending()
         return self._index.at(cp)
 
     @property
@@ -193,6 +232,7 @@ class TextPane(QPlainTextEdit):
 
     def select_span(self, span_id: int, add: bool = False, scroll: bool = True) -> None:
         """Select a span (or add it to the selection); -1 clears the span selection."""
+        self._load_pending()
         if span_id not in self._index:
             ids: list[int] = list(self._selected) if add else []
         elif add:
@@ -212,69 +252,33 @@ class TextPane(QPlainTextEdit):
         """Move the caret to code point ``cp`` and make it visible."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_qt(cp))
+        self._fit_scrolling(cursor.block())
         self.setTextCursor(cursor)
         self.centerCursor()
 
     def set_overlays(self, overlays: list[Overlay]) -> None:
         """Draw outlined, captioned boxes (e.g. event arguments); ``[]`` clears them."""
-        self._overlays = list(overlays)
+        self._painter.overlays = list(overlays)
         self.viewport().update()
 
     def _on_selection_changed(self) -> None:
         self.textSelectionChanged.emit()
 
     # -- hit testing -----------------------------------------------------------------
-    def _block_offsets(self, block: QTextBlock) -> BlockOffsets:
-        return self._map.block(QtPos(block.position()), block.length())
-
-    def _line_at(self, pos: QPointF) -> tuple[QTextBlock, int, QPointF] | None:
-        """The block and line under viewport position ``pos``, with block-local coords."""
-        block = self.cursorForPosition(pos.toPoint()).block()
-        if not block.isValid():
-            return None
-        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()
-        layout = block.layout()
-        local = pos - origin
-        for i in range(layout.lineCount()):
-            line = layout.lineAt(i)
-            if line.y() <= local.y() < line.y() + line.height():
-                return block, i, local
-        return None
-
-    def _hit_pos(self, pos: QPointF) -> QPointF:
-        """``pos`` moved so that Qt's own hit test agrees with what is drawn."""
-        found = self._line_at(pos)
-        if found is None:
-            return pos
-        block, i, _local = found
-        shift = hit_shift(block.layout(), i, self._block_offsets(block), self._text)
-        return pos + QPointF(shift, 0.0)
-
     def char_at(self, pos: QPoint) -> CodePoint | None:
         """Code point under viewport position ``pos``, or None between/after lines."""
-        found = self._line_at(QPointF(pos))
-        if found is None:
-            return None
-        block, i, local = found
-        offsets = self._block_offsets(block)
-        line = block.layout().lineAt(i)
-        rect = line.naturalTextRect()
-        if not rect.left() <= local.x() <= rect.right():
-            return None
-        x = local.x() + hit_shift(block.layout(), i, offsets, self._text)
-        qpos = QtBlockPos(line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter))
-        cp = char_under(line, offsets, local.x(), offsets.from_block(qpos))
-        return None if cp >= offsets.text_end else cp
+        return char_at(self, self._map, self._text, QPointF(pos))
 
     def spans_under(self, pos: QPoint) -> list[Span]:
         """Spans under viewport position ``pos``, innermost first."""
+        self._load_pending()
         cp = self.char_at(pos)
         return [] if cp is None else self._index.at(cp)
 
     # -- events -----------------------------------------------------------------
     def _fixed(self, e: QMouseEvent) -> QMouseEvent:
         """A copy of ``e`` whose position Qt's hit test maps to the drawn character."""
-        pos = self._hit_pos(e.position())
+        pos = hit_pos(self, self._map, self._text, e.position())
         if pos == e.position():
             return e
         return QMouseEvent(
@@ -329,7 +333,10 @@ class TextPane(QPlainTextEdit):
         """Show every label under the mouse as a tooltip."""
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
             hits = self.spans_under(e.pos())
-            if hits:
+            tag = self._painter.tag_at(QPointF(e.pos()))
+            if tag is not None:
+                QToolTip.showText(e.globalPos(), tag, self.viewport())
+            elif hits:
                 lines = [
                     f"\u2068{s.label}\u2069: \u2068{s.text_in(self._text)}\u2069" for s in hits
                 ]
@@ -340,64 +347,53 @@ class TextPane(QPlainTextEdit):
         return super().viewportEvent(e)
 
     # -- painting -----------------------------------------------------------------
-    def _visible_blocks(self) -> list[VisibleBlock]:
-        blocks: list[VisibleBlock] = []
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        bottom = self.viewport().rect().bottom()
-        while block.isValid():
-            geo = self.blockBoundingGeometry(block).translated(offset)
-            if geo.top() > bottom:
-                break
-            if block.isVisible():
-                blocks.append((block, geo.topLeft(), self._block_offsets(block)))
-            block = block.next()
-        return blocks
+    @property
+    def band_on(self) -> bool:
+        """True when a band above each line shows label tags and relation arcs."""
+        return self._painter.band_on
 
-    def _rects(self, blocks: list[VisibleBlock], start: CodePoint, end: CodePoint) -> list[QRectF]:
-        rects: list[QRectF] = []
-        for block, origin, offsets in blocks:
-            if offsets.end <= start:
-                continue
-            if offsets.start >= end:
-                break
-            rects += range_rects(block.layout(), offsets, self._text, origin, start, end)
-        return rects
+    def set_band(self, on: bool) -> None:
+        """Switch the label band on (tags and arcs above each line) or off (dense text)."""
+        self._painter.band_on = bool(on)
+        self._fit_scrolling()
+        self.viewport().update()
 
-    def _span_items(self, blocks: list[VisibleBlock]) -> list[PaintItem]:
-        if not blocks or self._schema is None:
-            return []
-        lo, hi = blocks[0][2].start, blocks[-1][2].end
-        spans = self._index.overlapping(lo, hi)
-        levels = assign_levels([(s.start, s.end) for s in spans])
-        selected = set(self._selected)
-        schema = self._schema
-        return [
-            PaintItem(
-                self._rects(blocks, s.start, s.end),
-                QColor(schema.color_of(s.label)),
-                level,
-                trigger=schema.event_type(s.label) is not None,
-                selected=s.id in selected,
-            )
-            for s, level in zip(spans, levels, strict=True)
-        ]
+    def _fit_scrolling(self, block: QTextBlock | None = None) -> None:
+        """Give the band to the blocks Qt scrolls by; have it work out the scroll range again.
+
+        ``block``: where the view is going (default: the first one on screen).
+        """
+        self._painter.moved = False
+        self._painter.place_around(self, block or self.firstVisibleBlock())
+        layout = self.document().documentLayout()
+        layout.documentSizeChanged.emit(layout.documentSize())
+
+    @property
+    def painter(self) -> PanePainter:
+        """What the pane draws besides the text (spans, band, arcs)."""
+        return self._painter
+
+    def set_arcs(self, arcs: list[Arc]) -> None:
+        """Draw these relations as arcs in the band (``[]`` clears them)."""
+        self._painter.set_arcs(arcs)
+        self.viewport().update()
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
-        """Paint span backgrounds, then the text, then bars, outlines and overlays."""
-        blocks = self._visible_blocks()
-        items = self._span_items(blocks)
+        """Paint span backgrounds, then the text, then bars, outlines, tags and arcs."""
+        frame = self._painter.prepare(self, self._text, self._map, set(self._selected))
         painter = QPainter(self.viewport())
-        paint_under(painter, items)
+        self._painter.paint_under(painter, frame)
         painter.end()
         super().paintEvent(e)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        paint_over(painter, items, self.palette().highlight().color())
-        overlays = [
-            PaintItem(self._rects(blocks, o.start, o.end), QColor(o.color), caption=o.caption)
-            for o in self._overlays
-        ]
-        paint_overlays(painter, overlays, self.font())
+        self._painter.paint_over(painter, frame, self.font(), self.palette().highlight().color())
         painter.end()
+        if not self.first_paint_done:
+            self.first_paint_at = time.perf_counter()
         self.first_paint_done = True
+        if self._pending is not None and self._loader.interval() != 0:
+            self._loader.start(0)
+        if self._painter.moved:
+            self._painter.moved = False
+            QTimer.singleShot(0, self, lambda: self._fit_scrolling())

@@ -84,7 +84,7 @@ def test_attack_event_by_mouse_and_keyboard_is_stored(
     # The panel shows the slots, and the text outlines the arguments with role names.
     captions = {o.caption for o in tools.event_panel.overlays()}
     assert {"Conflict.Attack", "Attacker", "Instrument", "Place"} <= captions
-    assert window.pane._overlays  # what the pane draws
+    assert window.pane.painter.overlays  # what the pane draws
     assert tools.event_panel.title.text() == "Conflict.Attack «هجوماً»"
 
 

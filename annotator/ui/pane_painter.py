@@ -1,0 +1,261 @@
+"""Everything the text pane draws besides the text: span highlights, the label band, arcs.
+
+:class:`PanePainter` keeps what is to be drawn (schema, overlays, relation
+arcs, whether the band is on) and, for each paint, works out the visible
+blocks, the spans on them, their rectangles, tags and arc anchors. The pane
+calls :meth:`PanePainter.prepare` and :meth:`PanePainter.paint_under` before
+Qt draws the text, and :meth:`PanePainter.paint_over` after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QFont, QPainter, QTextBlock
+from PySide6.QtWidgets import QPlainTextEdit
+
+from annotator.core.model import Span
+from annotator.core.positions import CodePoint
+from annotator.core.schema import Schema
+from annotator.ui.arcs import Anchor, Arc, ArcStyle, paint_arc
+from annotator.ui.label_band import Tag, band_rows, layout_tags, paint_tags
+from annotator.ui.line_band import BandMetrics, band_metrics, place_lines
+from annotator.ui.offsets import OffsetMap, QtPos
+from annotator.ui.span_index import SpanIndex
+from annotator.ui.span_painter import (
+    LineSpan,
+    Overlay,
+    PaintItem,
+    VisibleBlock,
+    assign_levels,
+    block_lines,
+    paint_over,
+    paint_overlays,
+    paint_under,
+    range_rects,
+)
+
+
+@dataclass
+class Frame:
+    """What one paint draws: visible blocks, span items, tags, arc anchors and captions."""
+
+    blocks: list[VisibleBlock] = field(default_factory=list)
+    items: list[PaintItem] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    anchors: dict[int, Anchor] = field(default_factory=dict)
+    band: BandMetrics | None = None
+    text: str = ""
+    lines: dict[int, list[LineSpan]] = field(default_factory=dict)
+    captions: list[QRectF] = field(default_factory=list)
+
+
+class PanePainter:
+    """Draws spans, overlays, label tags and relation arcs for a text pane.
+
+    Args:
+        index: the pane's span index (read, never changed here).
+
+    Attributes:
+        schema: colours and event types; nothing is drawn without one.
+        band_on: reserve the band above each line and draw tags and arcs there
+            (off by default; the window switches it on from its View menu).
+        band_content: draw the band's tags and arcs (False leaves the band empty:
+            for pixel tests that compare the text with and without them).
+    """
+
+    def __init__(self, index: SpanIndex) -> None:
+        self._index = index
+        self.schema: Schema | None = None
+        self.overlays: list[Overlay] = []
+        self._arcs: list[Arc] = []
+        self._arcs_of: dict[int, list[int]] = {}
+        self.band_on = False
+        self.band_content = True
+        self._last = Frame()
+        self.moved = False
+        """True when a paint moved lines (the scroll bar's range must be worked out again)."""
+
+    @property
+    def arcs(self) -> list[Arc]:
+        """The relations drawn as arcs."""
+        return list(self._arcs)
+
+    def set_arcs(self, arcs: list[Arc]) -> None:
+        """Draw these relations (indexed by end, so a paint looks only at the visible ones)."""
+        self._arcs = list(arcs)
+        self._arcs_of = {}
+        for n, arc in enumerate(self._arcs):
+            for end in {arc.arg1, arc.arg2}:
+                self._arcs_of.setdefault(end, []).append(n)
+
+    # -- geometry ------------------------------------------------------------------
+    def band(self, font: QFont) -> BandMetrics | None:
+        """The band's sizes for ``font``, or None when the band is off."""
+        return band_metrics(font) if self.band_on else None
+
+    def visible_blocks(self, pane: QPlainTextEdit, offsets: OffsetMap) -> list[VisibleBlock]:
+        """The blocks on screen, their lines moved to leave room for the band."""
+        band = self.band(pane.font())
+        height = band.height if band else 0.0
+        blocks: list[VisibleBlock] = []
+        block = pane.firstVisibleBlock()
+        self._place(pane, block, height)
+        offset = pane.contentOffset()
+        bottom = pane.viewport().rect().bottom()
+        while block.isValid():
+            self._place(pane, block, height)
+            geo = pane.blockBoundingGeometry(block).translated(offset)
+            if geo.top() > bottom:
+                break
+            if block.isVisible():
+                conv = offsets.block(QtPos(block.position()), block.length())
+                blocks.append((block, geo.topLeft(), conv))
+            block = block.next()
+        return blocks
+
+    def _place(self, pane: QPlainTextEdit, block: QTextBlock, height: float) -> float:
+        """Lay ``block`` out with room for the band; returns its height."""
+        if not block.isValid():
+            return 0.0
+        pane.blockBoundingGeometry(block)  # lays the block out if it is not yet
+        if place_lines(block.layout(), height):
+            self.moved = True
+        return pane.blockBoundingGeometry(block).height()
+
+    def place_around(self, pane: QPlainTextEdit, block: QTextBlock) -> None:
+        """Make room for the band in the blocks within a screen of ``block`` and at the end.
+
+        Qt computes scrolling (centring a position, the scroll bar's range) from
+        the blocks' heights: those it looks at must already have the band.
+        """
+        band = self.band(pane.font())
+        height = band.height if band else 0.0
+        screen = pane.viewport().height()
+        for step in (QTextBlock.previous, QTextBlock.next):
+            seen, current = 0.0, block
+            while current.isValid() and seen < screen:
+                seen += self._place(pane, current, height)
+                current = step(current)
+        seen, current = 0.0, pane.document().lastBlock()
+        while current.isValid() and seen < screen:
+            seen += self._place(pane, current, height)
+            current = current.previous()
+
+    @staticmethod
+    def rects(frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
+        """Rectangles over code points ``[start, end)`` in the frame's visible blocks."""
+        out: list[QRectF] = []
+        for n, (block, origin, conv) in enumerate(frame.blocks):
+            if conv.end <= start:
+                continue
+            if conv.start >= end:
+                break
+            if n not in frame.lines:
+                frame.lines[n] = block_lines(block.layout(), conv)
+            layout = block.layout()
+            out += range_rects(layout, conv, frame.text, origin, start, end, frame.lines[n])
+        return out
+
+    # -- one paint -------------------------------------------------------------------
+    def prepare(
+        self, pane: QPlainTextEdit, text: str, offsets: OffsetMap, selected: set[int]
+    ) -> Frame:
+        """Work out what this paint draws (call before Qt draws the text)."""
+        band = self.band(pane.font())
+        frame = Frame(blocks=self.visible_blocks(pane, offsets), band=band, text=text)
+        if not frame.blocks or self.schema is None:
+            self._last = frame
+            return frame
+        lo, hi = frame.blocks[0][2].start, frame.blocks[-1][2].end
+        spans = self._index.overlapping(lo, hi)
+        ranges = [(s.start, s.end) for s in spans]
+        levels = assign_levels(ranges)
+        rows = band_rows(ranges) if frame.band else levels
+        schema = self.schema
+        for s, level, row in zip(spans, levels, rows, strict=True):
+            rects = self.rects(frame, s.start, s.end)
+            color = QColor(schema.color_of(s.label))
+            frame.items.append(
+                PaintItem(
+                    rects,
+                    color,
+                    level,
+                    trigger=schema.event_type(s.label) is not None,
+                    selected=s.id in selected,
+                )
+            )
+            if frame.band and rects:
+                frame.tags.append(Tag(s.id, rects[0], s.label, color, row))
+        if frame.band:
+            self._tags_and_anchors(frame, spans, pane.viewport().width())
+        self._last = frame
+        return frame
+
+    def _tags_and_anchors(self, frame: Frame, spans: list[Span], width: int) -> None:
+        assert frame.band is not None
+        by_range = {(o.start, o.end): o for o in self.overlays if o.caption}
+        by_id = {s.id: s for s in spans}
+        for tag in frame.tags:
+            span = by_id[tag.span_id]
+            overlay = by_range.get((span.start, span.end))
+            if overlay is not None:
+                tag.title = f"{overlay.caption} ({span.label})"
+                tag.name = overlay.caption
+                tag.outline = QColor(overlay.color)
+        layout_tags(frame.tags, frame.band)
+        for tag in frame.tags:
+            assert tag.box is not None
+            start = by_id[tag.span_id].start
+            frame.anchors[tag.span_id] = Anchor(
+                round(tag.box.center().x()),
+                tag.box.top(),
+                tag.anchor.top(),
+                2.0,
+                width - 2.0,
+                start,
+            )
+
+    def paint_under(self, painter: QPainter, frame: Frame) -> None:
+        """Span backgrounds (before the text)."""
+        paint_under(painter, frame.items)
+
+    def paint_over(self, painter: QPainter, frame: Frame, font: QFont, highlight: QColor) -> None:
+        """Bars, outlines, overlays, then the band's arcs and tags (after the text)."""
+        paint_over(painter, frame.items, highlight)
+        overlays = [
+            PaintItem(
+                self.rects(frame, o.start, o.end),
+                QColor(o.color),
+                caption="" if frame.band else o.caption,
+            )
+            for o in self.overlays
+        ]
+        paint_overlays(painter, overlays, font)
+        if frame.band is None or not self.band_content:
+            return
+        visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
+        style = ArcStyle(frame.band, frame.captions)
+        for arc in (self._arcs[n] for n in visible):
+            ends = (frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2))
+            paint_arc(painter, arc, ends, (self._start(arc.arg2), self._start(arc.arg1)), style)
+        paint_tags(painter, frame.tags, frame.band)
+
+    def _start(self, span_id: int) -> CodePoint | None:
+        span = self._index.get(span_id)
+        return span.start if span else None
+
+    @property
+    def last_frame(self) -> Frame:
+        """What the last paint drew (tags with their boxes, arc anchors)."""
+        return self._last
+
+    def tag_at(self, pos: QPointF) -> str | None:
+        """The full name of the tag drawn at viewport position ``pos`` in the last paint."""
+        if not self.band_content:
+            return None
+        for tag in self._last.tags:
+            if tag.box is not None and tag.box.contains(pos):
+                return tag.title or tag.name
+        return None
