@@ -1,0 +1,142 @@
+"""α_U against Krippendorff's worked example and DKPro's edge cases; matching rules
+on hand-made examples; the bootstrap against explicitly resampled corpora."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from annotator.core.agreement import DocumentLayers, Layer, Options, compute
+from annotator.core.agreement.bootstrap import percentile
+from annotator.core.agreement.confusion import confusion
+from annotator.core.agreement.fscore import overlap_counts
+from annotator.core.agreement.structures import item_counts, layer_items
+from annotator.core.agreement.unitizing import category_alpha, overall_alpha
+from annotator.core.model import Argument, Event, Relation, Span
+from annotator.core.positions import CodePoint
+from tests.agreement_corpus import make_corpus
+
+
+def _units(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(start, start + length) for start, length in pairs]
+
+
+def test_alpha_u_reproduces_krippendorff_2004() -> None:
+    c = category_alpha(
+        [_units([(225, 70), (370, 30)]), _units([(220, 80), (355, 20), (400, 20)])], 150, 300
+    )
+    k = category_alpha([_units([(180, 60), (300, 50)])] * 2, 150, 300)
+    assert round(c.alpha, 4) == 0.7286
+    assert round(c.observed, 4) == 0.0144 and round(c.expected, 4) == 0.0532
+    assert round(k.alpha, 4) == 1.0
+    assert round(k.expected, 4) == 0.0490
+    assert round(overall_alpha([c, k], any_length=True), 4) == 0.8587
+
+
+def test_alpha_u_dkpro_edge_cases() -> None:
+    # DKPro's UnitizingAgreementTest: createExample, single unit, empty study
+    example = category_alpha([[(1, 9)], [(2, 3), (4, 5), (6, 7)]], 0, 10)
+    assert round(example.observed, 4) == 0.9100
+    assert round(example.expected, 4) == 0.5352
+    assert round(example.alpha, 4) == -0.7003
+    single = category_alpha([[(0, 1)], [], []], 0, 20)
+    assert overall_alpha([single], any_length=True) == 0.0
+    assert math.isnan(overall_alpha([], any_length=False))
+
+
+def _doc(layers: list[list[tuple[int, int, str]]], text: str = "كلمة " * 20) -> DocumentLayers:
+    built = tuple(
+        Layer(
+            f"a{r}",
+            tuple(
+                Span(k + 1, 1, f"a{r}", CodePoint(s), CodePoint(e), lab)
+                for k, (s, e, lab) in enumerate(keys)
+            ),
+        )
+        for r, keys in enumerate(layers)
+    )
+    return DocumentLayers(1, "d.txt", text, "0" * 64, built)
+
+
+def test_alpha_u_with_no_units_is_nan_in_the_report() -> None:
+    report = compute([_doc([[], []])], Options(resamples=0))
+    assert math.isnan(report.unitizing_overall)
+    assert report.unitizing == {}
+
+
+def test_overlap_matching_is_greedy_by_overlap_size() -> None:
+    # A's [0,10) overlaps B's [0,4) by 4 and B's [2,12) by 8: the larger overlap wins,
+    # leaving B's [0,4) to A's [3,5) (overlap 1).
+    a = [(0, 10, "X"), (3, 5, "X")]
+    b = [(0, 4, "X"), (2, 12, "X")]
+    counts = overlap_counts(sorted(a), sorted(b))["X"]
+    assert (counts.tp, counts.only_a, counts.only_b) == (2, 0, 0)
+    lone = overlap_counts([(0, 10, "X")], [(0, 4, "X"), (2, 12, "X")])["X"]
+    assert (lone.tp, lone.only_a, lone.only_b) == (1, 0, 1)
+    # Greedy, not a maximum matching: A's [0,10) takes B's [2,10) (overlap 8), so neither
+    # B's [0,2) nor A's [8,12) finds a partner, although a matching of two exists.
+    greedy = overlap_counts([(0, 10, "X"), (8, 12, "X")], [(0, 2, "X"), (2, 10, "X")])["X"]
+    assert (greedy.tp, greedy.only_a, greedy.only_b) == (1, 1, 1)
+    other_label = overlap_counts([(0, 10, "X")], [(0, 10, "Y")])
+    assert other_label["X"].tp == 0 and other_label["Y"].only_b == 1
+
+
+def test_confusion_pairs_overlaps_and_counts_the_rest_as_none() -> None:
+    a = [(0, 5, "PER"), (10, 15, "ORG"), (20, 25, "GPE")]
+    b = [(0, 5, "PER"), (11, 15, "GPE"), (30, 32, "LOC")]
+    counts = confusion(a, b)
+    assert counts == {("PER", "PER"): 1, ("ORG", "GPE"): 1, ("GPE", "none"): 1, ("none", "LOC"): 1}
+
+
+def _event_layer(name: str, role: str, arg: tuple[int, int], rel_label: str) -> Layer:
+    spans = (
+        Span(1, 1, name, CodePoint(0), CodePoint(5), "Conflict.Attack"),
+        Span(2, 1, name, CodePoint(arg[0]), CodePoint(arg[1]), "PER"),
+        Span(3, 1, name, CodePoint(20), CodePoint(25), rel_label),
+    )
+    event = Event(1, 1, name, "Conflict.Attack", 1, (Argument(role, 2),))
+    return Layer(name, spans, (event,), (Relation(1, 1, name, "PHYS", 2, 3),))
+
+
+def test_event_levels_and_relations() -> None:
+    a = layer_items(_event_layer("a", "Attacker", (6, 10), "GPE"))
+    b = layer_items(_event_layer("b", "Target", (6, 10), "LOC"))
+    c = layer_items(_event_layer("c", "Attacker", (6, 11), "GPE"))
+    ab, ac = item_counts(a, b), item_counts(a, c)
+    assert ab["trigger classification"]["Conflict.Attack"].tp == 1
+    assert ab["argument identification"]["Conflict.Attack"].tp == 1
+    assert ab["argument classification"]["Attacker"].only_a == 1
+    assert ab["argument classification"]["Target"].only_b == 1
+    assert ab["relation (offsets only)"]["PHYS"].tp == 1
+    assert ab["relation (typed ends)"]["PHYS"].tp == 0
+    assert ac["argument identification"]["Conflict.Attack"].tp == 0
+    assert ac["trigger identification"]["(any label)"].tp == 1
+
+
+def test_bootstrap_equals_explicit_resampling() -> None:
+    corpus = make_corpus(seed=3, documents=6, words=40)
+    resamples, seed = 25, 99
+    report = compute(corpus, Options(resamples=resamples, seed=seed))
+    rng = random.Random(seed)
+    drawn: dict[str, list[float]] = {name: [] for name in report.headline}
+    for _ in range(resamples):
+        picked = rng.choices(range(len(corpus)), k=len(corpus))
+        again = compute([corpus[k] for k in picked], Options(resamples=0))
+        for name, (value, _, _) in again.headline.items():
+            if not math.isnan(value):
+                drawn[name].append(value)
+    for name, (_, lo, hi) in report.headline.items():
+        if name.startswith("Gwet"):
+            continue  # AC1 keeps the whole corpus's q; a resample alone may see fewer tags
+        assert lo == pytest.approx(percentile(drawn[name], 2.5), abs=1e-9), name
+        assert hi == pytest.approx(percentile(drawn[name], 97.5), abs=1e-9), name
+
+
+def test_per_document_figures_are_worst_first() -> None:
+    report = compute(make_corpus(seed=4, documents=5, words=40), Options(resamples=0))
+    first = next(iter(report.headline))
+    scores = [d.figures[first] for d in report.documents]
+    assert scores == sorted(scores)
+    assert len({d.sha256 for d in report.documents}) == 5
