@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 
 import pytest
 
 from annotator.core.agreement import DocumentLayers, Layer, Options, compute
 from annotator.core.agreement.bootstrap import percentile
 from annotator.core.agreement.confusion import confusion
-from annotator.core.agreement.fscore import overlap_counts
-from annotator.core.agreement.structures import item_counts, layer_items
-from annotator.core.agreement.unitizing import category_alpha, overall_alpha
+from annotator.core.agreement.fscore import multiset_match, overlap_counts
+from annotator.core.agreement.unitizing import (
+    _pair_sum,
+    category_alpha,
+    distance,
+    outermost,
+    overall_alpha,
+    segments,
+)
 from annotator.core.model import Argument, Event, Relation, Span
 from annotator.core.positions import CodePoint
 from tests.agreement_corpus import make_corpus
@@ -60,6 +67,32 @@ def _doc(layers: list[list[tuple[int, int, str]]], text: str = "كلمة " * 20)
     return DocumentLayers(1, "d.txt", text, "0" * 64, built)
 
 
+def test_alpha_u_pair_sum_equals_dkpro_segment_pairs() -> None:
+    """The fast observed-disagreement sum equals DKPro's sum of δ² over segment pairs."""
+    rng = random.Random(1)
+    for _ in range(300):
+        one, two = (
+            outermost([(s, min(60, s + rng.randint(1, 9))) for s in rng.sample(range(59), 6)])[0]
+            for _ in range(2)
+        )
+        tiles1, tiles2 = segments(one, 0, 60), segments(two, 0, 60)
+        expected = sum(
+            distance(x, y)
+            for x in tiles1
+            for y in tiles2
+            if x[0] < y[0] + y[1] and y[0] < x[0] + x[1]
+        )
+        assert _pair_sum(one, two) == expected
+
+
+def test_multiset_match_counts_duplicates_like_counter_intersection() -> None:
+    rng = random.Random(3)
+    for _ in range(500):
+        a = [rng.randrange(5) for _ in range(rng.randrange(9))]
+        b = [rng.randrange(5) for _ in range(rng.randrange(9))]
+        assert Counter(multiset_match(a, b)) == Counter(a) & Counter(b)
+
+
 def test_alpha_u_with_no_units_is_nan_in_the_report() -> None:
     report = compute([_doc([[], []])], Options(resamples=0))
     assert math.isnan(report.unitizing_overall)
@@ -101,18 +134,22 @@ def _event_layer(name: str, role: str, arg: tuple[int, int], rel_label: str) -> 
 
 
 def test_event_levels_and_relations() -> None:
-    a = layer_items(_event_layer("a", "Attacker", (6, 10), "GPE"))
-    b = layer_items(_event_layer("b", "Target", (6, 10), "LOC"))
-    c = layer_items(_event_layer("c", "Attacker", (6, 11), "GPE"))
-    ab, ac = item_counts(a, b), item_counts(a, c)
-    assert ab["trigger classification"]["Conflict.Attack"].tp == 1
-    assert ab["argument identification"]["Conflict.Attack"].tp == 1
-    assert ab["argument classification"]["Attacker"].only_a == 1
-    assert ab["argument classification"]["Target"].only_b == 1
-    assert ab["relation (offsets only)"]["PHYS"].tp == 1
-    assert ab["relation (typed ends)"]["PHYS"].tp == 0
-    assert ac["argument identification"]["Conflict.Attack"].tp == 0
-    assert ac["trigger identification"]["(any label)"].tp == 1
+    layers = (
+        _event_layer("a", "Attacker", (6, 10), "GPE"),
+        _event_layer("b", "Target", (6, 10), "LOC"),
+        _event_layer("c", "Attacker", (6, 11), "GPE"),
+    )
+    doc = DocumentLayers(1, "e.txt", "هجوم " * 10, "1" * 64, layers)
+    levels = compute([doc], Options(resamples=0)).structures
+    ab, ac = ("a", "b"), ("a", "c")
+    assert levels["trigger classification"][ab]["Conflict.Attack"].tp == 1
+    assert levels["argument identification"][ab]["Conflict.Attack"].tp == 1
+    assert levels["argument classification"][ab]["Attacker"].only_a == 1
+    assert levels["argument classification"][ab]["Target"].only_b == 1
+    assert levels["relation (offsets only)"][ab]["PHYS"].tp == 1
+    assert levels["relation (typed ends)"][ab]["PHYS"].tp == 0
+    assert levels["argument identification"][ac]["Conflict.Attack"].tp == 0
+    assert levels["trigger identification"][ac]["(any label)"].tp == 1
 
 
 def test_bootstrap_equals_explicit_resampling() -> None:

@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from annotator.core.agreement.fscore import greedy_matches
-from annotator.core.agreement.units import Key
+from annotator.core.agreement.fscore import Keyed, greedy_matches
 
 NONE = "none"
 
 
-def confusion(a: Sequence[Key], b: Sequence[Key]) -> Counter[tuple[str, str]]:
-    """(label in A, label in B) counts for one document and one pair."""
-    matches = greedy_matches(a, b, prefer_same_label=True)
+def confusion(
+    a: Sequence[Keyed], b: Sequence[Keyed], candidates: list[tuple[int, int, int]] | None = None
+) -> Counter[tuple[str, str]]:
+    """(label in A, label in B) counts for one document and one pair (``a``, ``b`` sorted)."""
+    matches = greedy_matches(a, b, prefer_same_label=True, candidates=candidates)
     out: Counter[tuple[str, str]] = Counter()
     for i, j in matches:
         out[(a[i][2], b[j][2])] += 1

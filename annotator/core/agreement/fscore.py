@@ -17,12 +17,13 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-
-from annotator.core.agreement.units import Key
+from typing import Any
 
 RULES = ("exact", "overlap", "boundaries")
+Keyed = tuple[Any, ...]
+"""A span key: ``(start, end, label, ...)``, sorted by start then end."""
 ANY_LABEL = "(any label)"
 
 
@@ -68,65 +69,81 @@ def f1(tp: int, only_a: int, only_b: int) -> float:
     return 2 * tp / denominator if denominator else math.nan
 
 
-def multiset_counts(
-    a: Iterable[Hashable], b: Iterable[Hashable], group: Callable[[Hashable], str]
-) -> dict[str, Counts]:
-    """Match equal items as multisets; counts per ``group(item)``."""
+Group = Callable[[Any], Any] | None
+"""How items are grouped into rows: a key function, or None for the one "any label" row."""
+
+
+def multiset_match(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Hashable]:
+    """The items A and B share, as a multiset (each matches min(count in A, count in B) times).
+
+    Without duplicates the intersection is taken with sets (the common case, and fast).
+    """
+    sa, sb = set(a), set(b)
+    if len(sa) == len(a) and len(sb) == len(b):
+        return list(sa & sb)
     ca, cb = Counter(a), Counter(b)
-    out: dict[str, Counts] = {}
-    for item in ca.keys() | cb.keys():
-        na, nb = ca[item], cb[item]
-        counts = out.setdefault(group(item), Counts())
-        matched = min(na, nb)
-        counts.tp += matched
-        counts.only_a += na - matched
-        counts.only_b += nb - matched
-    return out
+    common: list[Hashable] = list(sa & sb)
+    for item in [x for x, n in ca.items() if n > 1]:
+        extra = min(ca[item], cb[item]) - 1
+        if extra > 0:
+            common.extend([item] * extra)
+    return common
 
 
-def _label(item: Hashable) -> str:
-    return item[2]  # type: ignore[index]
-
-
-def _any(_: Hashable) -> str:
-    return ANY_LABEL
-
-
-def pair_counts(a: Sequence[Key], b: Sequence[Key]) -> dict[str, dict[str, Counts]]:
-    """Counts per rule and label for one document and one pair of annotators."""
+def tally(
+    common: Sequence[Hashable], a: Sequence[Hashable], b: Sequence[Hashable], group: Group
+) -> dict[Any, Counts]:
+    """Matched and unmatched counts per ``group(item)`` (one "any label" row for None)."""
+    if group is None:
+        tp = len(common)
+        return {ANY_LABEL: Counts(tp, len(a) - tp, len(b) - tp)} if a or b else {}
+    matched = Counter(map(group, common))
+    size_a, size_b = Counter(map(group, a)), Counter(map(group, b))
     return {
-        "exact": multiset_counts(a, b, _label),
-        "overlap": overlap_counts(a, b),
-        "boundaries": multiset_counts(((s, e) for s, e, _ in a), ((s, e) for s, e, _ in b), _any),
+        g: Counts(matched[g], size_a[g] - matched[g], size_b[g] - matched[g])
+        for g in size_a.keys() | size_b.keys()
     }
 
 
-def overlap_counts(a: Sequence[Key], b: Sequence[Key]) -> dict[str, Counts]:
-    """Same-label overlap matching, one-to-one and greedy by overlap size, per label."""
-    by_label: dict[str, tuple[list[Key], list[Key]]] = {}
-    for key in a:
-        by_label.setdefault(key[2], ([], []))[0].append(key)
-    for key in b:
-        by_label.setdefault(key[2], ([], []))[1].append(key)
-    out = {}
-    for label, (la, lb) in by_label.items():
-        tp = len(greedy_matches(la, lb))
-        out[label] = Counts(tp, len(la) - tp, len(lb) - tp)
-    return out
+def multiset_counts(
+    a: Sequence[Hashable], b: Sequence[Hashable], group: Group
+) -> dict[str, Counts]:
+    """Match equal items as multisets; counts per ``group(item)``."""
+    return tally(multiset_match(a, b), a, b, group)
 
 
-def overlapping_pairs(a: Sequence[Key], b: Sequence[Key]) -> list[tuple[int, int, int]]:
+def overlap_counts(
+    a: Sequence[Keyed], b: Sequence[Keyed], candidates: list[tuple[int, int, int]] | None = None
+) -> dict[str, Counts]:
+    """Same-label overlap matching, one-to-one and greedy by overlap size, per label.
+
+    Labels never share a span, so one greedy pass over the same-label pairs of
+    sorted ``a`` and ``b`` equals a separate pass per label.
+    """
+    if candidates is None:
+        candidates = overlapping_pairs(a, b)
+    same = [c for c in candidates if a[c[1]][2] == b[c[2]][2]]
+    matched = Counter(a[i][2] for i, _ in greedy_matches(a, b, candidates=same))
+    size_a, size_b = Counter(k[2] for k in a), Counter(k[2] for k in b)
+    return {
+        g: Counts(matched[g], size_a[g] - matched[g], size_b[g] - matched[g])
+        for g in size_a.keys() | size_b.keys()
+    }
+
+
+def overlapping_pairs(a: Sequence[Keyed], b: Sequence[Keyed]) -> list[tuple[int, int, int]]:
     """``(overlap, i, j)`` for every ``a[i]``, ``b[j]`` sharing a character; both sorted."""
     if not a or not b:
         return []
     b_starts = [k[0] for k in b]
     longest = max(k[1] - k[0] for k in b)
     out = []
-    for i, (start, end, _) in enumerate(a):
+    for i, key in enumerate(a):
+        start, end = key[0], key[1]
         j = bisect_left(b_starts, end) - 1
         floor = start - longest
         while j >= 0 and b_starts[j] > floor:
-            b_start, b_end, _ = b[j]
+            b_start, b_end = b[j][0], b[j][1]
             shared = min(end, b_end) - max(start, b_start)
             if shared > 0:
                 out.append((shared, i, j))
@@ -135,22 +152,28 @@ def overlapping_pairs(a: Sequence[Key], b: Sequence[Key]) -> list[tuple[int, int
 
 
 def greedy_matches(
-    a: Sequence[Key], b: Sequence[Key], prefer_same_label: bool = False
+    a: Sequence[Keyed],
+    b: Sequence[Keyed],
+    prefer_same_label: bool = False,
+    candidates: list[tuple[int, int, int]] | None = None,
 ) -> list[tuple[int, int]]:
     """One-to-one matches ``(i, j)`` of overlapping keys, largest overlap first.
 
     ``a`` and ``b`` must be sorted. Ties go to the same label first when
     ``prefer_same_label``, then to the earlier span of A, then of B.
+    ``candidates`` (from :func:`overlapping_pairs`) limits the pairs considered.
     """
-    candidates = overlapping_pairs(a, b)
+    if candidates is None:
+        candidates = overlapping_pairs(a, b)
     if prefer_same_label:
-        candidates.sort(key=lambda c: (-c[0], a[c[1]][2] != b[c[2]][2], c[1], c[2]))
+        order = sorted([(-c[0], a[c[1]][2] != b[c[2]][2], c[1], c[2]) for c in candidates])
+        pairs = [(i, j) for _, _, i, j in order]
     else:
-        candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+        pairs = [(i, j) for _, i, j in sorted([(-c[0], c[1], c[2]) for c in candidates])]
     used_a: set[int] = set()
     used_b: set[int] = set()
     out = []
-    for _, i, j in candidates:
+    for i, j in pairs:
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
@@ -170,9 +193,3 @@ def macro_f1(per_label: dict[str, Counts]) -> float:
     """The mean of per-label F1 over labels that either side used (NaN if none)."""
     scores = [c.f1 for c in per_label.values() if c.tp + c.only_a + c.only_b]
     return sum(scores) / len(scores) if scores else math.nan
-
-
-def add_into(target: dict[str, Counts], source: dict[str, Counts]) -> None:
-    """Add per-label counts into ``target``."""
-    for label, counts in source.items():
-        target.setdefault(label, Counts()).add(counts)

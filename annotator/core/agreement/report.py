@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 from annotator.core.agreement import coefficients as co
 from annotator.core.agreement.bootstrap import Figure, intervals
-from annotator.core.agreement.confusion import as_table, confusion
-from annotator.core.agreement.fscore import Counts, add_into, f1, pair_counts
-from annotator.core.agreement.structures import LEVELS, Items, item_counts, layer_items
+from annotator.core.agreement.confusion import as_table
+from annotator.core.agreement.fscore import RULES, Counts, f1
+from annotator.core.agreement.pairwise import Flat, PairResult, compare
+from annotator.core.agreement.structures import LEVELS, layer_items
 from annotator.core.agreement.tokentags import TokenBounds, tags_for, text_tokens
 from annotator.core.agreement.unitizing import CategoryResult, category_alpha, overall_alpha
 from annotator.core.agreement.units import (
     DocumentLayers,
-    Key,
     Options,
     check_layers,
     entity_keys,
@@ -91,18 +91,14 @@ class _Doc:
     sha256: str
     tokens: int
     spans: list[int]
-    pair_rows: list[int]
     joint: co.Joint
 
 
 @dataclass
 class _Acc:
     names: tuple[str, ...]
-    span: dict[str, dict[tuple[str, str], PerLabel]] = field(default_factory=dict)
-    events: dict[str, dict[tuple[str, str], PerLabel]] = field(default_factory=dict)
-    joints: list[co.Joint] = field(default_factory=list)
-    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
-    units: dict[str, list[list[tuple[int, int]]]] = field(default_factory=dict)
+    flats: list[Flat]
+    joints: list[co.Joint]
     unaligned: int = 0
     deeper: int = 0
     offset: int = 0
@@ -117,16 +113,24 @@ def compute(
     """Compute every measure; ``tokens[k]`` may give document k's text-only tokens."""
     options = options or Options()
     names = check_layers(docs)
-    acc = _Acc(names, joints=[Counter() for _ in range(options.levels)])
+    acc = _Acc(names, [Flat() for _ in names], [Counter() for _ in range(options.levels)])
     for k, doc in enumerate(docs):
         bounds = tokens[k] if tokens is not None else text_tokens(doc.text)
-        _add_document(acc, doc, bounds, options)
+        _add_document(acc, k, doc, bounds, options)
     return _finish(acc, options)
 
 
-def _add_document(acc: _Acc, doc: DocumentLayers, bounds: TokenBounds, opts: Options) -> None:
-    keys = [entity_keys(layer, opts) for layer in doc.layers]
-    items = [layer_items(layer) for layer in doc.layers]
+def _add_document(
+    acc: _Acc, index: int, doc: DocumentLayers, bounds: TokenBounds, opts: Options
+) -> None:
+    spans = []
+    for flat, layer in zip(acc.flats, doc.layers, strict=True):
+        keys = entity_keys(layer, opts)
+        spans.append(len(keys))
+        off = acc.offset
+        flat.keys.extend((s + off, e + off, label, index) for s, e, label in keys)
+        for level, found in layer_items(layer).items():
+            flat.items[level].extend((index, *item) for item in found)
     tags = [tags_for(bounds, entity_spans(layer, opts), opts.levels) for layer in doc.layers]
     for t in tags:
         acc.unaligned += t.unaligned
@@ -134,62 +138,33 @@ def _add_document(acc: _Acc, doc: DocumentLayers, bounds: TokenBounds, opts: Opt
     joints = [Counter(zip(*(t.levels[lv] for t in tags), strict=True)) for lv in range(opts.levels)]
     for total, joint in zip(acc.joints, joints, strict=True):
         total.update(joint)
-    per_pair = [
-        _compare(acc, (acc.names[i], acc.names[j]), keys[i], keys[j], items[i], items[j])
-        for i, j in pairs(len(keys))
-    ]
-    row = [n for k in range(len(HEADLINE_F1)) for triples in per_pair for n in triples[k]]
-    _add_units(acc, keys, len(doc.text))
-    spans = [len(k) for k in keys]
-    acc.docs.append(_Doc(doc.name, doc.sha256, len(bounds), spans, row, joints[0]))
-
-
-def _compare(
-    acc: _Acc, pair: tuple[str, str], a: list[Key], b: list[Key], ia: Items, ib: Items
-) -> list[list[int]]:
-    """Compare one pair on one document; return its headline counts, one triple per figure."""
-    spans = pair_counts(a, b)
-    structures = item_counts(ia, ib)
-    acc.confusion.update(confusion(a, b))
-    for rule, per_label in spans.items():
-        add_into(acc.span.setdefault(rule, {}).setdefault(pair, {}), per_label)
-    for level, per_group in structures.items():
-        add_into(acc.events.setdefault(level, {}).setdefault(pair, {}), per_group)
-    triples = []
-    for kind, name in HEADLINE_F1.values():
-        source = spans if kind == "span" else structures
-        total = Counts()
-        for counts in source[name].values():
-            total.add(counts)
-        triples.append(total.as_list())
-    return triples
-
-
-def _add_units(acc: _Acc, keys: list[list[Key]], length: int) -> None:
-    raters = len(keys)
-    for r, layer_keys in enumerate(keys):
-        for start, end, label in layer_keys:
-            slots = acc.units.setdefault(label, [[] for _ in range(raters)])
-            slots[r].append((acc.offset + start, acc.offset + end))
-    acc.offset += length
+    acc.offset += len(doc.text)
+    acc.docs.append(_Doc(doc.name, doc.sha256, len(bounds), spans, joints[0]))
 
 
 def _finish(acc: _Acc, options: Options) -> AgreementReport:
     names = acc.names
+    results = {
+        (names[i], names[j]): compare(acc.flats[i], acc.flats[j]) for i, j in pairs(len(names))
+    }
     levels = [_token_level(lv + 1, joint, names) for lv, joint in enumerate(acc.joints)]
     categories = levels[0].categories
     figures = _figures(len(names), categories)
-    rows = [doc.pair_rows + _token_row(doc.joint, names, categories) for doc in acc.docs]
+    rows = [
+        _f1_row(results, k) + _token_row(doc.joint, names, categories)
+        for k, doc in enumerate(acc.docs)
+    ]
     totals = [sum(col) for col in zip(*rows, strict=True)] if rows else []
     ci = intervals(rows, figures, options.resamples, options.seed)
     headline = {
         name: (fig(totals) if totals else math.nan, *ci[name]) for name, fig in figures.items()
     }
-    unitizing = {
-        label: category_alpha(raters, 0, acc.offset) for label, raters in sorted(acc.units.items())
-    }
+    unitizing = _unitizing(acc)
     any_length = any(r.units for r in unitizing.values())
-    labels, matrix = as_table(acc.confusion)
+    matrix_counts: Counter[tuple[str, str]] = Counter()
+    for result in results.values():
+        matrix_counts.update(result.confusion)
+    labels, matrix = as_table(matrix_counts)
     left_out = {"unaligned spans": acc.unaligned, "spans below the measured levels": acc.deeper}
     left_out["units overlapping a unit of the same label"] = sum(
         r.left_out for r in unitizing.values()
@@ -197,8 +172,8 @@ def _finish(acc: _Acc, options: Options) -> AgreementReport:
     return AgreementReport(
         list(names),
         options,
-        acc.span,
-        acc.events,
+        {rule: {p: r.spans[rule] for p, r in results.items()} for rule in RULES},
+        {level: {p: r.structures[level] for p, r in results.items()} for level in LEVELS},
         levels,
         left_out,
         unitizing,
@@ -208,6 +183,25 @@ def _finish(acc: _Acc, options: Options) -> AgreementReport:
         _per_document(acc.docs, rows, figures),
         headline,
     )
+
+
+def _f1_row(results: dict[tuple[str, str], PairResult], doc: int) -> list[int]:
+    """Per-document counts of the headline F1 figures: figure-major, then pair."""
+    row: list[int] = []
+    empty = Counts()
+    for _, name in HEADLINE_F1.values():
+        for result in results.values():
+            row += result.per_doc[name].get(doc, empty).as_list()
+    return row
+
+
+def _unitizing(acc: _Acc) -> dict[str, CategoryResult]:
+    labels = sorted({key[2] for flat in acc.flats for key in flat.keys})
+    out = {}
+    for label in labels:
+        units = [[(k[0], k[1]) for k in flat.keys if k[2] == label] for flat in acc.flats]
+        out[label] = category_alpha(units, 0, acc.offset)
+    return out
 
 
 def _token_level(level: int, joint: co.Joint, names: Sequence[str]) -> TokenLevel:

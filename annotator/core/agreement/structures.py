@@ -17,9 +17,8 @@ and labels; ``relation (offsets only)`` drops the ends' labels. Per relation typ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 
-from annotator.core.agreement.fscore import ANY_LABEL, Counts, multiset_counts
 from annotator.core.agreement.units import Layer
 
 LEVELS = (
@@ -58,14 +57,3 @@ def layer_items(layer: Layer) -> Items:
         )
         out[LEVELS[5]].append((one.start, one.end, two.start, two.end, rel.type))
     return out
-
-
-def _group(level: str) -> Callable[[Hashable], str]:
-    if level == LEVELS[0]:
-        return lambda _: ANY_LABEL
-    return lambda item: str(item[-1])  # type: ignore[index]
-
-
-def item_counts(a: Items, b: Items) -> dict[str, dict[str, Counts]]:
-    """Counts per level and group (event type, role or relation type) for one pair."""
-    return {level: multiset_counts(a[level], b[level], _group(level)) for level in LEVELS}

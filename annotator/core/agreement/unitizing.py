@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -117,25 +118,44 @@ def observed_disagreement(raters: Sequence[Sequence[Unit]], begin: int, length: 
     count = len(raters)
     if count < 2 or length <= 0:
         return math.nan
-    tiles = [segments(units, begin, length) for units in raters]
     total = 0
     for r1 in range(count):
         for r2 in range(r1 + 1, count):
-            if raters[r1] or raters[r2]:
-                total += _pair_sum(tiles[r1], tiles[r2])
+            total += _pair_sum(raters[r1], raters[r2])
     return 2 * total / (count * (count - 1) * length * length)
 
 
-def _pair_sum(one: list[Segment], two: list[Segment]) -> int:
+def _pair_sum(one: Sequence[Unit], two: Sequence[Unit]) -> int:
+    """Σ δ² of two raters' sorted, non-overlapping units.
+
+    Equal to summing :func:`distance` over all segment pairs that share a
+    position: overlapping units give b² + (b + d)² (b + d is the difference of
+    the ends); a unit inside the other rater's gap, which is a unit that
+    overlaps none of the other rater's units, gives its length squared; every
+    other pair gives 0.
+    """
     i = j = total = 0
-    while i < len(one) and j < len(two):
-        a, b = one[i], two[j]
-        total += distance(a, b)
-        end_a, end_b = a[0] + a[1], b[0] + b[1]
-        if end_a <= end_b:
+    hit1: set[int] = set()
+    hit2: set[int] = set()
+    n1, n2 = len(one), len(two)
+    while i < n1 and j < n2:
+        s1, e1 = one[i]
+        s2, e2 = two[j]
+        if e1 <= s2:
             i += 1
-        if end_b <= end_a:
+            continue
+        if e2 <= s1:
             j += 1
+            continue
+        total += (s1 - s2) * (s1 - s2) + (e1 - e2) * (e1 - e2)
+        hit1.add(i)
+        hit2.add(j)
+        if e1 <= e2:
+            i += 1
+        else:
+            j += 1
+    total += sum((e - s) * (e - s) for k, (s, e) in enumerate(one) if k not in hit1)
+    total += sum((e - s) * (e - s) for k, (s, e) in enumerate(two) if k not in hit2)
     return total
 
 
@@ -149,11 +169,11 @@ def expected_disagreement(raters: Sequence[Sequence[Unit]], begin: int, length: 
     suffix = list(accumulate(reversed(gaps)))[::-1] + [0]
     n_units = len(lengths)
     numerator = 0
-    for ln in lengths:
+    for ln, times in Counter(lengths).items():  # few distinct lengths: one bisect each
         k = bisect_left(gaps, ln)
         fits = len(gaps) - k
-        numerator += (n_units - 1) * ln * (ln - 1) * (2 * ln - 1) // 3
-        numerator += ln * ln * (suffix[k] - (ln - 1) * fits)
+        one = (n_units - 1) * ln * (ln - 1) * (2 * ln - 1) // 3
+        numerator += times * (one + ln * ln * (suffix[k] - (ln - 1) * fits))
     squares = sum(ln * (ln - 1) for ln in lengths)
     denominator = length * (count * length * (count * length - 1) - squares)
     return 2 * numerator / denominator if denominator else math.nan
