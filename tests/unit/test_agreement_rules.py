@@ -12,7 +12,12 @@ import pytest
 from annotator.core.agreement import DocumentLayers, Layer, Options, compute
 from annotator.core.agreement.bootstrap import percentile
 from annotator.core.agreement.confusion import confusion
-from annotator.core.agreement.fscore import multiset_match, overlap_counts
+from annotator.core.agreement.fscore import (
+    greedy_matches,
+    multiset_match,
+    overlap_counts,
+    overlapping_pairs,
+)
 from annotator.core.agreement.unitizing import (
     _pair_sum,
     category_alpha,
@@ -114,6 +119,26 @@ def test_overlap_matching_is_greedy_by_overlap_size() -> None:
     assert (greedy.tp, greedy.only_a, greedy.only_b) == (1, 1, 1)
     other_label = overlap_counts([(0, 10, "X")], [(0, 10, "Y")])
     assert other_label["X"].tp == 0 and other_label["Y"].only_b == 1
+
+
+def test_greedy_matching_equals_a_plain_greedy_pass() -> None:
+    """Setting aside uncontested pairs changes nothing: same matches as sorting all pairs."""
+    rng = random.Random(5)
+    for _ in range(300):
+        a, b = (
+            sorted((s, s + rng.randint(1, 6), rng.choice("XY")) for s in rng.sample(range(40), 7))
+            for _ in range(2)
+        )
+        candidates = overlapping_pairs(a, b)
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        expected = set()
+        for _, i, j in sorted((-c[0], c[1], c[2]) for c in candidates):
+            if i not in used_a and j not in used_b:
+                used_a.add(i)
+                used_b.add(j)
+                expected.add((i, j))
+        assert set(greedy_matches(a, b)) == expected
 
 
 def test_confusion_pairs_overlaps_and_counts_the_rest_as_none() -> None:

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 RULES = ("exact", "overlap", "boundaries")
@@ -165,6 +166,12 @@ def greedy_matches(
     """
     if candidates is None:
         candidates = overlapping_pairs(a, b)
+    # A pair whose spans overlap nothing else is taken whatever the order: keep those
+    # aside and sort only the contested ones.
+    uses_a = Counter(map(itemgetter(1), candidates))
+    uses_b = Counter(map(itemgetter(2), candidates))
+    free = [(c[1], c[2]) for c in candidates if uses_a[c[1]] == 1 and uses_b[c[2]] == 1]
+    candidates = [c for c in candidates if uses_a[c[1]] > 1 or uses_b[c[2]] > 1]
     if prefer_same_label:
         order = sorted([(-c[0], a[c[1]][2] != b[c[2]][2], c[1], c[2]) for c in candidates])
         pairs = [(i, j) for _, _, i, j in order]
@@ -172,7 +179,7 @@ def greedy_matches(
         pairs = [(i, j) for _, i, j in sorted([(-c[0], c[1], c[2]) for c in candidates])]
     used_a: set[int] = set()
     used_b: set[int] = set()
-    out = []
+    out = free
     for i, j in pairs:
         if i not in used_a and j not in used_b:
             used_a.add(i)

@@ -188,9 +188,10 @@ def to_table(report: AgreementReport) -> str:
     for rule, by_pair in report.span_f1.items():
         lines.extend(_matrix(rule, report.annotators, by_pair))
     lines.append("")
+    lines.extend(_documents(report))
     current = ""
     for section, measure, subject, label, value in rows(report):
-        if section in ("headline",):
+        if section in ("headline", "per document"):
             continue
         if section != current:
             lines.append(f"[{section}]")
@@ -212,8 +213,20 @@ def _matrix(
         cells = []
         for b in names:
             per_label = by_pair.get((a, b)) or by_pair.get((b, a))
-            cells.append("1" if a == b else _fmt(micro(per_label).f1) if per_label else "n/a")
+            cells.append("-" if a == b else _fmt(micro(per_label).f1) if per_label else "n/a")
         out.append("  " + f"{a:<{width}}" + "".join(f"{c:>{width}}" for c in cells))
+    return out
+
+
+def _documents(report: AgreementReport) -> list[str]:
+    """One line per document, worst first: exact and overlap F1, Fleiss' κ, α, tokens."""
+    names = ["span F1, exact (mean over pairs)", "span F1, overlap (mean over pairs)"]
+    names += ["Fleiss' κ", "Krippendorff's α"]
+    out = ["Per document, worst exact span F1 first: exact F1, overlap F1, Fleiss' κ, α, tokens"]
+    for doc in report.documents:
+        cells = " ".join(f"{_fmt(doc.figures[n]):>7}" for n in names)
+        out.append(f"  {doc.name[:40]:<40} {cells} {doc.tokens:>8}  {doc.sha256[:12]}")
+    out.append("")
     return out
 
 
