@@ -74,12 +74,17 @@ Group = Callable[[Any], Any] | None
 """How items are grouped into rows: a key function, or None for the one "any label" row."""
 
 
-def multiset_match(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Hashable]:
+def multiset_match(
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    sets: tuple[set[Hashable], set[Hashable]] | None = None,
+) -> list[Hashable]:
     """The items A and B share, as a multiset (each matches min(count in A, count in B) times).
 
-    Without duplicates the intersection is taken with sets (the common case, and fast).
+    Without duplicates the intersection is taken with sets (the common case, and fast);
+    ``sets`` may pass ``set(a)`` and ``set(b)`` already built.
     """
-    sa, sb = set(a), set(b)
+    sa, sb = sets if sets is not None else (set(a), set(b))
     if len(sa) == len(a) and len(sb) == len(b):
         return list(sa & sb)
     ca, cb = Counter(a), Counter(b)
@@ -92,14 +97,23 @@ def multiset_match(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Hashabl
 
 
 def tally(
-    common: Sequence[Hashable], a: Sequence[Hashable], b: Sequence[Hashable], group: Group
+    common: Sequence[Hashable],
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    group: Group,
+    sizes: tuple[Counter[Any], Counter[Any]] | None = None,
 ) -> dict[Any, Counts]:
-    """Matched and unmatched counts per ``group(item)`` (one "any label" row for None)."""
+    """Matched and unmatched counts per ``group(item)`` (one "any label" row for None).
+
+    ``sizes`` may pass the group counts of ``a`` and ``b`` already built.
+    """
     if group is None:
         tp = len(common)
         return {ANY_LABEL: Counts(tp, len(a) - tp, len(b) - tp)} if a or b else {}
     matched = Counter(map(group, common))
-    size_a, size_b = Counter(map(group, a)), Counter(map(group, b))
+    size_a, size_b = (
+        sizes if sizes is not None else (Counter(map(group, a)), Counter(map(group, b)))
+    )
     return {
         g: Counts(matched[g], size_a[g] - matched[g], size_b[g] - matched[g])
         for g in size_a.keys() | size_b.keys()

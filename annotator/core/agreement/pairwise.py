@@ -11,11 +11,12 @@ what makes a million tokens fast in plain Python.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
-from annotator.core.agreement.confusion import confusion
+from annotator.core.agreement.confusion import confusion_from
 from annotator.core.agreement.fscore import (
     Counts,
     Group,
@@ -45,6 +46,33 @@ class Flat:
 
 
 @dataclass
+class _Side:
+    """What every pair needs from one annotator, built once."""
+
+    keys: list[GlobalKey]
+    key_set: set[Hashable]
+    bounds: list[tuple[int, int, int]]
+    bound_set: set[Hashable]
+    by_label: Counter[Any]
+    by_doc: Counter[Any]
+    items: dict[str, list[Tagged]]
+
+
+def prepare(flat: Flat) -> _Side:
+    """Sets and counts of one annotator's keys, shared by all pairs it is in."""
+    bounds = [(s, e, d) for s, e, _, d in flat.keys]
+    return _Side(
+        flat.keys,
+        set(flat.keys),
+        bounds,
+        set(bounds),
+        Counter(map(_LABEL, flat.keys)),
+        Counter(map(_DOC, flat.keys)),
+        flat.items,
+    )
+
+
+@dataclass
 class PairResult:
     """Counts per rule or level and label, the confusion counts, and per-document counts."""
 
@@ -54,20 +82,22 @@ class PairResult:
     per_doc: dict[str, dict[int, Counts]]
 
 
-def compare(a: Flat, b: Flat) -> PairResult:
-    """Every span, event and relation comparison of one pair."""
+def compare(a: _Side, b: _Side) -> PairResult:
+    """Every span, event and relation comparison of one pair (sides from :func:`prepare`)."""
     spans: dict[str, PerLabel] = {}
     per_doc: dict[str, dict[int, Counts]] = {}
-    common = multiset_match(a.keys, b.keys)
-    spans["exact"] = tally(common, a.keys, b.keys, _LABEL)
-    per_doc["exact"] = tally(common, a.keys, b.keys, _DOC)
+    labels, docs = (a.by_label, b.by_label), (a.by_doc, b.by_doc)
+    common = multiset_match(a.keys, b.keys, (a.key_set, b.key_set))
+    spans["exact"] = tally(common, a.keys, b.keys, _LABEL, labels)
+    per_doc["exact"] = tally(common, a.keys, b.keys, _DOC, docs)
     candidates = overlapping_pairs(a.keys, b.keys)
-    spans["overlap"], per_doc["overlap"] = _overlap(a.keys, b.keys, candidates)
-    ba = [(s, e, d) for s, e, _, d in a.keys]
-    bb = [(s, e, d) for s, e, _, d in b.keys]
-    common_b = multiset_match(ba, bb)
-    spans["boundaries"] = tally(common_b, ba, bb, None)
-    per_doc["boundaries"] = tally(common_b, ba, bb, _LABEL)
+    same = [c for c in candidates if a.keys[c[1]][2] == b.keys[c[2]][2]]
+    matched = [a.keys[i] for i, _ in greedy_matches(a.keys, b.keys, candidates=same)]
+    spans["overlap"] = tally(matched, a.keys, b.keys, _LABEL, labels)
+    per_doc["overlap"] = tally(matched, a.keys, b.keys, _DOC, docs)
+    common_b = multiset_match(a.bounds, b.bounds, (a.bound_set, b.bound_set))
+    spans["boundaries"] = tally(common_b, a.bounds, b.bounds, None)
+    per_doc["boundaries"] = tally(common_b, a.bounds, b.bounds, _LABEL, docs)
     structures: dict[str, PerLabel] = {}
     for level in LEVELS:
         ia, ib = a.items[level], b.items[level]
@@ -75,24 +105,5 @@ def compare(a: Flat, b: Flat) -> PairResult:
         group: Group = None if level == LEVELS[0] else _LAST
         structures[level] = tally(found, ia, ib, group)
         per_doc[level] = tally(found, ia, ib, _FIRST)
-    return PairResult(spans, structures, confusion(a.keys, b.keys, candidates), per_doc)
-
-
-def _overlap(
-    a: Sequence[GlobalKey], b: Sequence[GlobalKey], candidates: list[tuple[int, int, int]]
-) -> tuple[PerLabel, dict[int, Counts]]:
-    same = [c for c in candidates if a[c[1]][2] == b[c[2]][2]]
-    matches = greedy_matches(a, b, candidates=same)
-    return _split(a, b, matches, _LABEL), _split(a, b, matches, _DOC)  # type: ignore[return-value]
-
-
-def _split(
-    a: Sequence[GlobalKey], b: Sequence[GlobalKey], matches: list[tuple[int, int]], key: Group
-) -> dict[Hashable, Counts]:
-    assert key is not None
-    matched = Counter(key(a[i]) for i, _ in matches)
-    size_a, size_b = Counter(map(key, a)), Counter(map(key, b))
-    return {
-        g: Counts(matched[g], size_a[g] - matched[g], size_b[g] - matched[g])
-        for g in size_a.keys() | size_b.keys()
-    }
+    pairs = greedy_matches(a.keys, b.keys, prefer_same_label=True, candidates=candidates)
+    return PairResult(spans, structures, confusion_from(a.keys, b.keys, pairs, labels), per_doc)

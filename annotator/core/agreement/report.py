@@ -17,7 +17,7 @@ from annotator.core.agreement import coefficients as co
 from annotator.core.agreement.bootstrap import Figure, intervals
 from annotator.core.agreement.confusion import as_table
 from annotator.core.agreement.fscore import RULES, Counts, f1
-from annotator.core.agreement.pairwise import Flat, PairResult, compare
+from annotator.core.agreement.pairwise import Flat, PairResult, compare, prepare
 from annotator.core.agreement.structures import LEVELS, layer_items
 from annotator.core.agreement.tokentags import TokenBounds, tags_for, text_tokens
 from annotator.core.agreement.unitizing import CategoryResult, category_alpha, overall_alpha
@@ -144,9 +144,8 @@ def _add_document(
 
 def _finish(acc: _Acc, options: Options) -> AgreementReport:
     names = acc.names
-    results = {
-        (names[i], names[j]): compare(acc.flats[i], acc.flats[j]) for i, j in pairs(len(names))
-    }
+    sides = [prepare(flat) for flat in acc.flats]
+    results = {(names[i], names[j]): compare(sides[i], sides[j]) for i, j in pairs(len(names))}
     levels = [_token_level(lv + 1, joint, names) for lv, joint in enumerate(acc.joints)]
     categories = levels[0].categories
     figures = _figures(len(names), categories)
