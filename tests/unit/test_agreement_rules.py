@@ -19,6 +19,7 @@ from annotator.core.agreement.fscore import (
     overlapping_pairs,
 )
 from annotator.core.agreement.unitizing import (
+    _gaps,
     _pair_sum,
     category_alpha,
     distance,
@@ -88,6 +89,16 @@ def test_alpha_u_pair_sum_equals_dkpro_segment_pairs() -> None:
             if x[0] < y[0] + y[1] and y[0] < x[0] + x[1]
         )
         assert _pair_sum(one, two) == expected
+
+
+def test_gap_lengths_equal_the_gaps_of_the_segments() -> None:
+    rng = random.Random(2)
+    for _ in range(500):
+        begin, length = rng.randint(0, 5), rng.randint(1, 50)
+        starts = rng.sample(range(begin, begin + length), min(length, rng.randint(0, 6)))
+        units = outermost([(s, min(begin + length, s + rng.randint(1, 6))) for s in starts])[0]
+        tiles = segments(units, begin, length)
+        assert sorted(_gaps(units, begin, length)) == sorted(t[1] for t in tiles if not t[2])
 
 
 def test_multiset_match_counts_duplicates_like_counter_intersection() -> None:

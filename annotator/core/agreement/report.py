@@ -195,12 +195,15 @@ def _f1_row(results: dict[tuple[str, str], PairResult], doc: int) -> list[int]:
 
 
 def _unitizing(acc: _Acc) -> dict[str, CategoryResult]:
-    labels = sorted({key[2] for flat in acc.flats for key in flat.keys})
-    out = {}
-    for label in labels:
-        units = [[(k[0], k[1]) for k in flat.keys if k[2] == label] for flat in acc.flats]
-        out[label] = category_alpha(units, 0, acc.offset)
-    return out
+    raters = len(acc.flats)
+    units: dict[str, list[list[tuple[int, int]]]] = {}
+    for r, flat in enumerate(acc.flats):
+        for start, end, label, _ in flat.keys:
+            slots = units.get(label)
+            if slots is None:
+                slots = units[label] = [[] for _ in range(raters)]
+            slots[r].append((start, end))
+    return {label: category_alpha(u, 0, acc.offset) for label, u in sorted(units.items())}
 
 
 def _token_level(level: int, joint: co.Joint, names: Sequence[str]) -> TokenLevel:

@@ -55,7 +55,10 @@ def outermost(units: Sequence[Unit]) -> tuple[list[Unit], int]:
     """Non-overlapping units (longest first at each start); the number left out."""
     kept: list[Unit] = []
     last_end = -1
-    for start, end in sorted(units, key=lambda u: (u[0], -u[1])):
+    ordered = sorted(units)
+    if len({start for start, _ in ordered}) < len(ordered):  # same start: longest first
+        ordered.sort(key=lambda u: (u[0], -u[1]))
+    for start, end in ordered:
         if start >= last_end:
             kept.append((start, end))
             last_end = end
@@ -159,13 +162,23 @@ def _pair_sum(one: Sequence[Unit], two: Sequence[Unit]) -> int:
     return total
 
 
+def _gaps(units: Sequence[Unit], begin: int, length: int) -> list[int]:
+    """Lengths of the gaps between sorted, non-overlapping units (as :func:`segments` finds)."""
+    if not units:
+        return [length] if length > 0 else []
+    out = [s - e for (_, e), (s, _) in zip(units, units[1:], strict=False) if s > e]
+    if units[0][0] > begin:
+        out.append(units[0][0] - begin)
+    if units[-1][1] < begin + length:
+        out.append(begin + length - units[-1][1])
+    return out
+
+
 def expected_disagreement(raters: Sequence[Sequence[Unit]], begin: int, length: int) -> float:
     """D_e: every unit against every place it could fall (integers until the end)."""
     count = len(raters)
     lengths = [end - start for units in raters for start, end in units]
-    gaps = sorted(
-        seg[1] for units in raters for seg in segments(units, begin, length) if not seg[2]
-    )
+    gaps = sorted(g for units in raters for g in _gaps(units, begin, length))
     suffix = list(accumulate(reversed(gaps)))[::-1] + [0]
     n_units = len(lengths)
     numerator = 0
