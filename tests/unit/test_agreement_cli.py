@@ -105,6 +105,9 @@ def test_table_and_csv_filters(team: Path, tmp_path: Path) -> None:
     header, *lines = out.read_text(encoding="utf-8").splitlines()
     assert header == "section,measure,subject,label,value"
     assert any(line.startswith("α_U,") for line in lines)
+    assert any(line.startswith("method,overlap match,") for line in lines)
+    sha = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
+    assert f"provenance,documents,main.txt,,{sha}" in lines
 
 
 @pytest.mark.parametrize(

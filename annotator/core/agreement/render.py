@@ -170,6 +170,14 @@ def to_csv(report: AgreementReport) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["section", "measure", "subject", "label", "value"])
     writer.writerows(rows(report))
+    for key, text in {**METHODS, **option_notes(report.options)}.items():
+        writer.writerow(["method", key, "", "", text])
+    for key, value in report.provenance.items():
+        if isinstance(value, dict):
+            for name, item in value.items():
+                writer.writerow(["provenance", key, name, "", item])
+        else:
+            writer.writerow(["provenance", key, "", "", value])
     return buffer.getvalue()
 
 
