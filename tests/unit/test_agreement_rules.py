@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from annotator.core.agreement import DocumentLayers, Layer, Options, compute
+from annotator.core.agreement import DocumentLayers, Layer, Options, compute, token_tags
 from annotator.core.agreement.bootstrap import percentile
 from annotator.core.agreement.confusion import confusion
 from annotator.core.agreement.fscore import (
@@ -159,6 +159,25 @@ def test_confusion_pairs_overlaps_and_counts_the_rest_as_none() -> None:
     assert counts == {("PER", "PER"): 1, ("ORG", "GPE"): 1, ("GPE", "none"): 1, ("none", "LOC"): 1}
 
 
+def test_report_confusion_matrix_has_a_none_row_and_column() -> None:
+    a = [(0, 5, "PER"), (10, 15, "ORG"), (20, 25, "GPE")]
+    b = [(0, 5, "PER"), (11, 15, "GPE"), (30, 32, "LOC")]
+    report = compute([_doc([a, b])], Options(resamples=0))
+    labels = report.confusion_labels
+    assert labels == ["GPE", "LOC", "ORG", "PER", "none"]
+    cell = {
+        (r, c): report.confusion_matrix[i][j]
+        for i, r in enumerate(labels)
+        for j, c in enumerate(labels)
+    }
+    assert {k: v for k, v in cell.items() if v} == {
+        ("PER", "PER"): 1,
+        ("ORG", "GPE"): 1,
+        ("GPE", "none"): 1,
+        ("none", "LOC"): 1,
+    }
+
+
 def _event_layer(name: str, role: str, arg: tuple[int, int], rel_label: str) -> Layer:
     spans = (
         Span(1, 1, name, CodePoint(0), CodePoint(5), "Conflict.Attack"),
@@ -213,3 +232,24 @@ def test_per_document_figures_are_worst_first() -> None:
     scores = [d.figures[first] for d in report.documents]
     assert scores == sorted(scores)
     assert len({d.sha256 for d in report.documents}) == 5
+
+
+def test_token_tags_levels_and_unaligned_spans() -> None:
+    text = "قال مُحَمَّد بمحافظة حماة 😀 Latin\u00a02024"
+
+    def span(k: int, piece: str, label: str, skip: int = 0) -> Span:
+        start = text.find(piece) + skip
+        return Span(k, 1, "a", CodePoint(start), CodePoint(start + len(piece) - skip), label)
+
+    spans = [
+        span(1, "مُحَمَّد", "PER"),
+        span(2, "بمحافظة حماة", "LOC"),
+        span(3, "حماة", "GPE"),
+        span(4, "بمحافظة", "GPE", skip=1),  # «محافظة» inside «بمحافظة»: not a token
+        span(5, "Latin", "ORG"),
+    ]
+    tags = token_tags(text, spans, levels=2)
+    assert tags.levels[0] == ["O", "B-PER", "B-LOC", "I-LOC", "O", "B-ORG", "O"]
+    assert tags.levels[1] == ["O", "O", "O", "B-GPE", "O", "O", "O"]
+    assert (tags.unaligned, tags.deeper) == (1, 0)
+    assert token_tags(text, spans, levels=1).deeper == 1
