@@ -224,6 +224,54 @@ def _add_selection_args(exp: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    """``annotator agreement --db PATH [--annotators a,b] ... --format F --out PATH``."""
+    from annotator.services.agreement import AgreementRequest, measure, write_report
+    from annotator.services.selection import parse_statuses
+
+    def split(value: str | None) -> tuple[str, ...]:
+        return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+    request = AgreementRequest(
+        annotators=split(args.annotators),
+        labels=split(args.labels),
+        docs=tuple(args.docs or ()),
+        statuses=parse_statuses(args.status or ()),
+        levels=args.levels,
+        resamples=args.resamples,
+        seed=args.seed,
+    )
+    project = _open(args, create=False)
+    try:
+        report = measure(project, request)
+    finally:
+        project.close()
+    out = Path(args.out) if args.out and args.out != "-" else None
+    sys.stdout.write(write_report(report, args.format, out, _db_path(args)))
+    return EXIT_OK
+
+
+def _add_agreement_command(sub: argparse._SubParsersAction) -> None:
+    agr = sub.add_parser("agreement", help="measure agreement between annotators' layers")
+    agr.add_argument("--db", default=argparse.SUPPRESS, help="project file")
+    agr.add_argument("--annotators", metavar="A,B,...", help="layers to compare (default: all)")
+    agr.add_argument("--labels", metavar="L1,L2,...", help="only spans with these labels")
+    agr.add_argument("--docs", nargs="+", metavar="NAME", help="only these documents")
+    agr.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="only documents with this status "
+        "for every annotator: new, in_progress, done (repeat or separate with commas)",
+    )
+    agr.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    agr.add_argument("--out", help="output file (default: standard output)")
+    agr.add_argument("--levels", type=int, default=1, help="nesting levels tagged (default 1)")
+    agr.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
+    agr.add_argument("--seed", type=int, default=2004, help="bootstrap seed (default 2004)")
+    agr.set_defaults(func=cmd_agreement)
+
+
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -244,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--annotator", default=argparse.SUPPRESS, help="annotator name")
     imp.set_defaults(func=cmd_import_text)
     _add_transfer_commands(sub, imp)
+    _add_agreement_command(sub)
     return parser
 
 

@@ -1,0 +1,194 @@
+"""Agreement between annotators of one project: choose layers and documents, measure, report.
+
+Reads only, through the document and annotation services; nothing is written to
+the project. The report names the software versions and every document's
+SHA-256 (and a hash of each layer that was compared), so that a paper can cite
+exactly what was measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from annotator.core.agreement import AgreementReport, DocumentLayers, Layer, Options, compute
+from annotator.core.agreement.render import FORMATS, render
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Status
+from annotator.services.project import Project
+
+
+class AgreementError(AnnotatorError):
+    """The agreement request cannot be carried out (the project is unchanged)."""
+
+
+@dataclass(frozen=True)
+class AgreementRequest:
+    """Which layers, labels and documents to compare, and how.
+
+    Without ``annotators``: every human annotator. Without ``docs``: every
+    document that all of them have worked on (spans, or a status other than
+    new); ``statuses`` keeps the documents whose status is one of them for
+    every chosen annotator.
+    """
+
+    annotators: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    levels: int = 1
+    resamples: int = 1000
+    seed: int = 2004
+
+
+def choose_annotators(project: Project, names: Sequence[str]) -> list[str]:
+    """The annotators to compare; at least two, all known."""
+    known = project.annotators()
+    if not names:
+        names = [name for name, kind in known if kind != "gold"]
+    missing = [n for n in names if n not in {name for name, _ in known}]
+    if missing:
+        listing = ", ".join(name for name, _ in known) or "none yet"
+        raise AgreementError(
+            f"{project.path.name} has no annotator named "
+            + ", ".join(repr(n) for n in missing)
+            + f" (known: {listing})."
+        )
+    if len(set(names)) < 2:
+        raise AgreementError(
+            f"Agreement needs at least two annotators; {project.path.name} gives "
+            f"{len(set(names))}. Name them with --annotators a,b."
+        )
+    return list(dict.fromkeys(names))
+
+
+def choose_documents(
+    project: Project, names: Sequence[str], annotators: Sequence[str], statuses: Sequence[str]
+) -> list[int]:
+    """Document ids that every chosen annotator has worked on (see :class:`AgreementRequest`)."""
+    allowed = set(statuses)
+    summaries = {a: {s.id: s for s in project.documents.summaries(a)} for a in annotators}
+    first = summaries[annotators[0]]
+
+    def keep(doc_id: int) -> bool:
+        rows = [summaries[a][doc_id] for a in annotators]
+        if allowed:
+            return all(r.status.value in allowed for r in rows)
+        return bool(names) or all(r.span_count or r.status is not Status.NEW for r in rows)
+
+    if names:
+        found = project.documents.find_by_names(names)
+        missing = [n for n in names if n not in found]
+        if missing:
+            raise AgreementError(
+                f"{project.path.name} has no document named "
+                + ", ".join(repr(n) for n in missing)
+                + "."
+            )
+        ids = [found[n] for n in dict.fromkeys(names)]
+    else:
+        ids = list(first)
+    chosen = [i for i in ids if keep(i)]
+    if not chosen:
+        raise AgreementError(
+            f"No document of {project.path.name} was annotated by all of "
+            f"{', '.join(annotators)}"
+            + (f" with status {', '.join(statuses)}" if statuses else "")
+            + ", so there is nothing to compare."
+        )
+    return chosen
+
+
+def load(
+    project: Project, doc_ids: Sequence[int], annotators: Sequence[str]
+) -> list[DocumentLayers]:
+    """Each document's text and the chosen annotators' layers, read through the services."""
+    out = []
+    ann = project.annotations
+    for doc_id in doc_ids:
+        doc = project.documents.document(doc_id)
+        layers = tuple(
+            Layer(
+                a,
+                tuple(ann.spans(doc_id, a)),
+                tuple(ann.events(doc_id, a)),
+                tuple(ann.relations(doc_id, a)),
+            )
+            for a in annotators
+        )
+        out.append(DocumentLayers(doc.id, doc.name, doc.text, doc.sha256, layers))
+    return out
+
+
+def measure(project: Project, request: AgreementRequest) -> AgreementReport:
+    """Measure agreement as ``request`` asks; the report carries its provenance."""
+    if request.levels < 1:
+        raise AgreementError("--levels must be 1 or more.")
+    annotators = choose_annotators(project, request.annotators)
+    doc_ids = choose_documents(project, request.docs, annotators, request.statuses)
+    docs = load(project, doc_ids, annotators)
+    schema = project.schemas.schema
+    options = Options(
+        labels=frozenset(request.labels),
+        event_types=frozenset(e.name for e in schema.events),
+        levels=request.levels,
+        resamples=request.resamples,
+        seed=request.seed,
+    )
+    report = compute(docs, options)
+    report.provenance = provenance(project, docs, request)
+    return report
+
+
+def provenance(
+    project: Project, docs: Sequence[DocumentLayers], request: AgreementRequest
+) -> dict[str, object]:
+    """Software versions, the project file, and hashes of every input."""
+    return {
+        "project": str(project.path),
+        "app": f"arabic-annotator {_version('arabic-annotator')}",
+        "python": platform.python_version(),
+        "camel-tools": _version("camel-tools"),
+        "statuses": ", ".join(request.statuses) or "any (worked on by every annotator)",
+        "documents": {d.name: d.sha256 for d in docs},
+        "corpus sha256": hashlib.sha256(
+            "\n".join(d.sha256 for d in docs).encode("ascii")
+        ).hexdigest(),
+        "layers sha256": {name: _layer_hash(docs, k) for k, name in enumerate(docs[0].annotators)},
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _layer_hash(docs: Sequence[DocumentLayers], k: int) -> str:
+    """SHA-256 of one annotator's spans (document hash, start, end, label), in order."""
+    digest = hashlib.sha256()
+    for doc in docs:
+        for s in sorted(doc.layers[k].spans, key=lambda s: (s.start, s.end, s.label)):
+            digest.update(f"{doc.sha256}\t{s.start}\t{s.end}\t{s.label}\n".encode())
+    return digest.hexdigest()
+
+
+def write_report(report: AgreementReport, fmt: str, out: Path | None, project: Path) -> str:
+    """Render the report; write it to ``out`` (never the project file) or return it."""
+    if fmt not in FORMATS:
+        raise AgreementError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    text = render(report, fmt)
+    if out is None:
+        return text
+    if out.exists() and out.resolve() == project.resolve():
+        raise AgreementError(f"{out} is the project file itself; choose another --out path.")
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise AgreementError(f"Cannot write the report to {out} ({exc.strerror}).") from None
+    return ""
