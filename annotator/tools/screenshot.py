@@ -84,6 +84,16 @@ def tag_band_demo(window: MainWindow) -> None:
     window.pane.scroll_to_offset(CodePoint(0))
 
 
+def search_demo(window: MainWindow) -> None:
+    """Search all documents for «محافظة» with clitics (finds «بمحافظة», «والمحافظة»...)."""
+    tools = window.search_tools  # type: ignore[attr-defined]
+    tools.find(True)
+    tools.panel.clitics.setChecked(True)
+    tools.panel.query.setText("محافظه")
+    tools.panel.run()
+    tools.panel.next_hit(1)
+
+
 def settle(seconds: float) -> None:
     """Let Qt lay out and paint for a while."""
     end = time.monotonic() + seconds
@@ -93,9 +103,13 @@ def settle(seconds: float) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Write the screenshot to ``argv[0]`` (default docs/screenshot.png); ``--band``: the band."""
+    """Write the screenshot to ``argv[0]`` (default docs/screenshot.png).
+
+    ``--band``: the label band with an event and relations; ``--search``: the search dock.
+    """
     band = "--band" in argv
-    argv = [a for a in argv if a != "--band"]
+    search = "--search" in argv
+    argv = [a for a in argv if a not in ("--band", "--search")]
     out = Path(argv[0] if argv else "docs/screenshot.png")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,6 +128,8 @@ def main(argv: list[str]) -> int:
             window.zoom(1)
             window.zoom(1)
             tag_band_demo(window)
+        if search:
+            search_demo(window)
         settle(0.5)
         out.parent.mkdir(parents=True, exist_ok=True)
         ok = (window.pane.grab() if band else window.grab()).save(str(out))

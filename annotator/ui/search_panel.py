@@ -63,7 +63,8 @@ class SearchPanel(QWidget):
         self.query.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         self.query.setClearButtonEnabled(True)
         self.regex = QCheckBox("Regular expression", self)
-        self.clitics = QCheckBox("With clitics (و ف ب ك ل ال)", self)
+        self.clitics = QCheckBox("Clitics", self)
+        self.clitics.setToolTip("Also match after attached و ف ب ك ل and the article ال")
         self.everywhere = QCheckBox("All documents", self)
         self.status = QLabel(self)
         self.results = QTreeWidget(self)
@@ -118,7 +119,7 @@ class SearchPanel(QWidget):
             return []
         self._last = found
         for group in found:
-            top = QTreeWidgetItem([f"{group.name} ({len(group.hits)})"])
+            top = QTreeWidgetItem([ISOLATE.format(f"{group.name} ({len(group.hits)})")])
             top.setData(0, Qt.ItemDataRole.UserRole, None)
             self.results.addTopLevelItem(top)
             for hit in group.hits:
