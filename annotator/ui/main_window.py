@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -203,6 +203,11 @@ class MainWindow(QMainWindow):
         self.signals.schemaChanged.connect(self._on_schema_changed)
         self.documents.documentActivated.connect(self.open_document)
         self.table.spanActivated.connect(self._pane.select_span)
+        self._table_span = -1
+        self._table_sync = QTimer(self)
+        self._table_sync.setSingleShot(True)
+        self._table_sync.setInterval(0)
+        self._table_sync.timeout.connect(lambda: self.table.show_span(self._table_span))
         self._pane.spanSelectionChanged.connect(self._on_span_selection)
         self._pane.spansLoaded.connect(
             lambda: self.table.model_.set_spans(
@@ -321,7 +326,10 @@ class MainWindow(QMainWindow):
             self._pane.setFocus()
 
     def _on_span_selection(self, ids: list[int]) -> None:
-        self.table.show_span(ids[-1] if ids else -1)
+        # The table follows right after the pane has repainted: selecting and
+        # scrolling a 20,000-row table costs several ms that a hotkey must not wait for.
+        self._table_span = ids[-1] if ids else -1
+        self._table_sync.start()
 
     def _on_change(self, change: Change) -> None:
         self._undo.foreign_changes(self.project.foreign_changes())
