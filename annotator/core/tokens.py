@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any, TypeVar
 
 from annotator.core.positions import CodePoint
 
@@ -107,3 +108,24 @@ def token_pieces(text: str) -> tuple[list[str], list[int], list[int]]:
         add_start(found)
         add_end(pos)
     return words, starts, ends
+
+
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+def outermost(ordered: list[T]) -> tuple[list[T], list[T]]:
+    """Split token ranges ``(first, end, ...)``, sorted outer first, into one level and the rest.
+
+    A range joins the level when it starts at or after the end of the last one kept,
+    so the level holds the outermost ranges that do not overlap.
+    """
+    kept: list[T] = []
+    rest: list[T] = []
+    last_end = -1
+    for it in ordered:
+        if it[0] >= last_end:
+            kept.append(it)
+            last_end = it[1]
+        else:
+            rest.append(it)
+    return kept, rest

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from annotator.core.clitics import SEGMENTS, clitic_cuts
 from annotator.core.model import Span
-from annotator.core.tokens import token_pieces
+from annotator.core.tokens import outermost, token_pieces
 
 SCHEMES = ("iob2", "bioes")
 NESTED = ("outer", "inner", "all")
@@ -121,22 +121,9 @@ def levels(items: list[Item], nested: str, count: int) -> tuple[list[list[Item]]
     out: list[list[Item]] = []
     rest = ordered
     for _ in range(count if nested == "all" else 1):
-        level, rest = _outer(rest)
+        level, rest = outermost(rest)
         out.append(level)
     return out, len(items) - sum(len(level) for level in out)
-
-
-def _outer(ordered: list[Item]) -> tuple[list[Item], list[Item]]:
-    kept: list[Item] = []
-    rest: list[Item] = []
-    last_end = -1
-    for it in ordered:
-        if it[0] >= last_end:
-            kept.append(it)
-            last_end = it[1]
-        else:
-            rest.append(it)
-    return kept, rest
 
 
 def _innermost(ordered: list[Item]) -> list[Item]:

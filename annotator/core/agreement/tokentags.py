@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.core.model import Span
-from annotator.core.tokens import tokenize
+from annotator.core.tokens import outermost, tokenize
 
 OUTSIDE = "O"
 
@@ -62,7 +62,7 @@ def tags_for(tokens: TokenBounds, spans: Sequence[Span], levels: int = 1) -> Lev
     items.sort(key=lambda it: (it[0], -it[1], it[2], it[3]))
     out = []
     for _ in range(levels):
-        kept, items = _outer(items)
+        kept, items = outermost(items)
         tags = [OUTSIDE] * len(tokens)
         for i, j, label, _ in kept:
             tags[i] = "B-" + label
@@ -85,16 +85,3 @@ def _align(tokens: TokenBounds, spans: Sequence[Span]) -> tuple[list[Item], int]
         if i < n and j < n and starts[i] == s.start and ends[j] == s.end and i <= j:
             items.append((i, j + 1, s.label, s.id))
     return items, len(spans) - len(items)
-
-
-def _outer(ordered: list[Item]) -> tuple[list[Item], list[Item]]:
-    kept: list[Item] = []
-    rest: list[Item] = []
-    last_end = -1
-    for it in ordered:
-        if it[0] >= last_end:
-            kept.append(it)
-            last_end = it[1]
-        else:
-            rest.append(it)
-    return kept, rest
