@@ -57,6 +57,7 @@ class AnnotatedDocument:
     events: tuple[Event, ...] = ()
     relations: tuple[Relation, ...] = ()
     status: str = ""  # the layer's status for the document ("new", "in_progress", "done")
+    note: str = ""  # the annotator's free-text note on the document
 
     @property
     def text(self) -> str:

@@ -1,6 +1,6 @@
 """The native, lossless JSON Lines format: one document per line.
 
-``{"id", "name", "text", "sha256", "annotator", "status",
+``{"id", "name", "text", "sha256", "annotator", "status", ["note",]
 "spans": [{"id", "start", "end", "label", "text"}],
 "events": [{"id", "type", "trigger", "arguments": [{"role", "span"}]}],
 "relations": [{"id", "type", "arg1", "arg2"}]}``
@@ -75,6 +75,7 @@ def dumps(doc: AnnotatedDocument) -> str:
         "sha256": doc.document.sha256,
         "annotator": doc.annotator,
         "status": doc.status,
+        **({"note": doc.note} if doc.note else {}),
         "spans": spans,
         "events": events,
         "relations": relations,
@@ -165,8 +166,11 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
     events = _events(obj, known, path, line, opts)
     relations = _relations(obj, known, path, line, opts)
     document = Document(0, str(name), text, sha)
+    note = obj.get("note", "")
+    if not isinstance(note, str):
+        raise FormatError(path, line, "'note' must be a string.")
     return AnnotatedDocument(
-        document, "", tuple(spans), tuple(events), tuple(relations), line_status(obj)
+        document, "", tuple(spans), tuple(events), tuple(relations), line_status(obj), note.strip()
     )
 
 

@@ -17,16 +17,8 @@ from annotator.core.model import Bundle, Edit, Event, Relation, Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import NOTE, Schema
 from annotator.core.signal import Signal
-from annotator.services.write import WriteService
+from annotator.services.write import WriteService, document_note_key
 from annotator.store.repository import Repository
-
-
-def document_note_key(doc_id: int, annotator: str) -> str:
-    """The project fact (``project_meta`` key) that holds one annotator's note on a document.
-
-    Document notes are per annotator and not undoable: ``note/document/<doc id>/<annotator>``.
-    """
-    return f"note/document/{doc_id}/{annotator}"
 
 
 class AnnotationService:

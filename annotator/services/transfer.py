@@ -27,7 +27,12 @@ from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.target import check_output, project_files
 from annotator.services import selection
-from annotator.services.write import LayerImport, NewDocument
+from annotator.services.write import (
+    DOCUMENT_NOTE_PREFIX,
+    LayerImport,
+    NewDocument,
+    document_note_key,
+)
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -191,12 +196,14 @@ def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
         tuple(ann.events(doc_id, layer)),
         tuple(ann.relations(doc_id, layer)),
         project.documents.status(doc_id, layer).value,
+        ann.document_note(doc_id, layer),
     )
 
 
 def _load_layers(project: Project, doc_ids: list[int], layer: str) -> Iterator[AnnotatedDocument]:
     """The documents with one layer, loaded in batches (a few queries per batch)."""
     status = {s.id: s.status.value for s in project.documents.summaries(layer)}
+    notes = project.repo.metas(DOCUMENT_NOTE_PREFIX)
     for at in range(0, len(doc_ids), _BATCH):
         for document, spans, events, relations in project.repo.layers_of(
             doc_ids[at : at + _BATCH], layer
@@ -208,6 +215,7 @@ def _load_layers(project: Project, doc_ids: list[int], layer: str) -> Iterator[A
                 tuple(events),
                 tuple(relations),
                 status.get(document.id, "new"),
+                notes.get(document_note_key(document.id, layer), ""),
             )
 
 
@@ -369,6 +377,7 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
                 NewDocument(d.name, d.text, d.document.sha256),
                 Bundle(d.spans, d.events, d.relations),
                 d.status,
+                d.note,
             )
             for d in loaded.docs
         ]

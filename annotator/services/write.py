@@ -58,6 +58,17 @@ def wait_and_retry(attempts: int = 30, pause: float = 0.2) -> BusyHandler:
     return busy
 
 
+DOCUMENT_NOTE_PREFIX = "note/document/"
+
+
+def document_note_key(doc_id: int, annotator: str) -> str:
+    """The project fact (``project_meta`` key) that holds one annotator's note on a document.
+
+    Document notes are per annotator: ``note/document/<doc id>/<annotator>``.
+    """
+    return f"{DOCUMENT_NOTE_PREFIX}{doc_id}/{annotator}"
+
+
 @dataclass(frozen=True)
 class NewDocument:
     """A document to store: name, normalized text and its SHA-256."""
@@ -77,6 +88,7 @@ class LayerImport:
     document: NewDocument
     bundle: Bundle
     status: str = ""
+    note: str = ""  # the annotator's note on the document, if the file has one
 
 
 class WriteService:
@@ -257,6 +269,8 @@ class WriteService:
                 wanted = _imported_status(item.status, now)
                 if wanted is not now:
                     statuses.append(StatusChange(doc_id, annotator, now, wanted))
+                if item.note:
+                    tx.set_meta(document_note_key(doc_id, annotator), item.note)
             change = Change(
                 tuple(edits),
                 schema if after is not schema else None,

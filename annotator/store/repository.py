@@ -67,6 +67,14 @@ class Repository:
             row = s.get(MetaRow, key)
             return row.value if row else None
 
+    def metas(self, prefix: str) -> dict[str, str]:
+        """Every stored project fact whose key starts with ``prefix``."""
+        with self._tx() as s:
+            found = s.execute(
+                select(MetaRow.key, MetaRow.value).where(MetaRow.key.startswith(prefix))
+            )
+            return {k: v for k, v in found}
+
     def schema_json(self) -> str | None:
         """The project's schema as JSON, or None for a new project."""
         with self._tx() as s:

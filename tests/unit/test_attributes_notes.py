@@ -33,6 +33,7 @@ def _annotate(project: Project) -> int:
     events = EventService(project.annotations, lambda: project.schemas.schema)
     (event,) = project.annotations.events(doc_id, ANNOTATOR)
     events.set_attributes(event, {"Polarity": "NEGATIVE", "Tense": "FUTURE", NOTE: "event note"})
+    project.annotations.set_document_note(doc_id, ANNOTATOR, NOTE_TEXT)
     return doc_id
 
 
@@ -102,6 +103,9 @@ def test_attributes_and_notes_survive_a_round_trip(
     assert NOTE_TEXT in notes
     (event,) = project.annotations.events(doc_id, "other")
     assert event.attributes == {"Polarity": "NEGATIVE", "Tense": "FUTURE", NOTE: "event note"}
+    if fmt == "jsonl":  # brat has no place for a note on a whole document
+        assert project.annotations.document_note(doc_id, "other") == NOTE_TEXT
+        assert f'"note": "{NOTE_TEXT}"' in first.read_text("utf-8")
     if fmt == "brat":
         ann = next(first.glob("000_*.ann")).read_text("utf-8")
         assert "AnnotatorNotes T" in ann and NOTE_TEXT in ann
