@@ -47,6 +47,10 @@ class AnnotationService:
         """Spans of one document in one annotator's layer, sorted by offsets."""
         return self._repo.spans(doc_id, annotator)
 
+    def spans_before(self, doc_id: int, annotator: str, offset: int) -> list[Span]:
+        """The layer's spans that start before ``offset`` (what a first screen can show)."""
+        return self._repo.spans(doc_id, annotator, before=offset)
+
     def span(self, span_id: int) -> Span | None:
         """One span by id, or None."""
         return self._repo.span(span_id)

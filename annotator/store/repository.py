@@ -184,15 +184,22 @@ class Repository:
             return Status(row.status) if row else Status.NEW
 
     # -- spans ---------------------------------------------------------------
-    def spans(self, doc_id: int, annotator: str) -> list[Span]:
-        """All spans of one document in one annotator's layer, by start offset."""
+    def spans(self, doc_id: int, annotator: str, before: int | None = None) -> list[Span]:
+        """All spans of one document in one annotator's layer, by start offset.
+
+        With ``before``, only the spans that start before that offset (a cheap
+        range read on the layer's start index, e.g. for the first screen).
+        """
         aid = self.find_annotator(annotator)  # reading never creates an annotator
         if aid is None:
             return []
+        where = (SpanRow.doc_id == doc_id) & (SpanRow.annotator_id == aid)
+        if before is not None:
+            where = where & (SpanRow.start < before)
         with self._tx() as s:
             found = s.execute(
                 select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.attributes)
-                .where(SpanRow.doc_id == doc_id, SpanRow.annotator_id == aid)
+                .where(where)
                 .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
             )
             return [

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.project import Project
 
 Area = Qt.DockWidgetArea
+FIRST_SCREEN = 8000  # code points; more than a maximised window shows when a document opens
 
 
 class MainWindow(QMainWindow):
@@ -229,8 +230,13 @@ class MainWindow(QMainWindow):
         doc = self.project.documents.document(doc_id)
         schema = self.project.schemas.schema
         self._document = doc
-        spans = self.project.annotations.spans
-        self._pane.open_text(doc.text, schema, lambda: spans(doc_id, self._annotator))
+        ann, who = self.project.annotations, self._annotator
+        self._pane.open_text(
+            doc.text,
+            schema,
+            lambda: ann.spans(doc_id, who),
+            lambda: ann.spans_before(doc_id, who, FIRST_SCREEN),
+        )
         self.table.model_.set_spans(doc.text, [], schema)  # filled once the pane has the spans
         self.documents.select_document(doc_id)
         self._update_status()

@@ -102,13 +102,22 @@ class TextPane(QPlainTextEdit):
         self._index.reset(spans)
         self._show(text, schema)
 
-    def open_text(self, text: str, schema: Schema, load: Callable[[], list[Span]]) -> None:
-        """Show ``text`` at once, and the spans ``load()`` returns right after the first paint.
+    def open_text(
+        self,
+        text: str,
+        schema: Schema,
+        load: Callable[[], list[Span]],
+        first: Callable[[], list[Span]] | None = None,
+    ) -> None:
+        """Show ``text`` and the spans ``first()`` returns at once, the rest right after.
 
-        Whatever asks for the spans earlier loads them first, so nothing ever
-        sees a partial document. :attr:`spansLoaded` is emitted once they are in.
+        ``first`` gives the spans of the opening screen (painted in the first
+        frame); ``load()`` gives all of them, right after the first paint.
+        Whatever asks for the spans earlier loads them all first, so nothing
+        but the first frame sees a partial document. :attr:`spansLoaded` is
+        emitted once they are in.
         """
-        self._index.reset([])
+        self._index.reset(first() if first is not None else [])
         self._pending = load
         self._show(text, schema)
         self._loader.start(LOAD_FALLBACK_MS)  # if no paint comes (a paint restarts it at 0)

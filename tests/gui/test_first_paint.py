@@ -93,3 +93,23 @@ def test_a_pane_that_is_not_painted_loads_each_document_after_its_own_delay(
     assert pane.loading
     qtbot.waitUntil(lambda: not pane.loading, timeout=5000)
     assert pane.span_count() == 1
+
+
+def test_the_first_frame_already_shows_the_spans_of_the_first_screen(
+    qtbot: Any, window: MainWindow, project: Project
+) -> None:
+    doc_id = _tag(window, project, ["حماة", "روسيا"])
+    pane = window.pane
+    _reopen(window, doc_id)
+    assert pane.loading
+    first_frame = pane.viewport().grab().toImage()  # painted before the full load
+    assert pane.loading
+    with qtbot.waitSignal(pane.spansLoaded, timeout=5000):
+        pass
+    loaded = pane.viewport().grab().toImage()
+    assert first_frame == loaded  # nothing visible was missing from the first frame
+    bare = window.project.documents.document(doc_id).text
+    pane.open_text(bare, project.schemas.schema, lambda: [])
+    with qtbot.waitSignal(pane.spansLoaded, timeout=5000):
+        pass
+    assert pane.viewport().grab().toImage() != loaded  # the spans do show in those pixels
