@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.services.project import Project, open_project
-from annotator.ui import transfer_dialogs
-from annotator.ui.attributes_panel import install_attribute_tools
-from annotator.ui.dialogs import ask_annotator_name
+from annotator.ui.dialogs import transfer_dialogs
+from annotator.ui.dialogs.dialogs import ask_annotator_name
 from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.main_window import MainWindow
+from annotator.ui.panels.attributes_panel import install_attribute_tools
 from annotator.ui.search_wiring import install_search_tools
 
 # One lock wait in the GUI thread; the window's busy handler retries while it keeps painting.

@@ -39,7 +39,7 @@ from annotator.core.model import Bundle, Edit, Span  # noqa: E402
 from annotator.core.tokens import tokenize  # noqa: E402
 from annotator.services.project import Project, open_project  # noqa: E402
 from annotator.ui.main_window import MainWindow  # noqa: E402
-from annotator.ui.text_pane import Arc  # noqa: E402
+from annotator.ui.pane.text_pane import Arc  # noqa: E402
 from benchmarks.corpus import repeated_text, seed_texts  # noqa: E402
 
 WORDS = 200_000

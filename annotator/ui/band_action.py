@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from annotator.ui.text_pane import TextPane
+from annotator.ui.pane.text_pane import TextPane
 
 BAND_KEY = "Ctrl+Shift+L"
 SETTING = "view/labelBand"

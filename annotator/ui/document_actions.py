@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QInputDialog
 from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
-from annotator.ui.dialogs import ask_annotator_name
+from annotator.ui.dialogs.dialogs import ask_annotator_name
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow

@@ -15,9 +15,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from annotator.core.errors import AnnotatorError
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
-from annotator.ui.event_panel import EditorContext, EventPanel, follow
-from annotator.ui.relation_panel import RelationPanel
-from annotator.ui.schema_editor import SchemaEditor
+from annotator.ui.dialogs.schema_editor import SchemaEditor
+from annotator.ui.panels.event_panel import EditorContext, EventPanel, follow
+from annotator.ui.panels.relation_panel import RelationPanel
 
 if TYPE_CHECKING:
     from annotator.services.project import Project

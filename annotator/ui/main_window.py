@@ -27,13 +27,13 @@ from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.band_action import install_band_action
 from annotator.ui.bridge import ServiceSignals
+from annotator.ui.dialogs.import_flow import import_with_progress, show_report
 from annotator.ui.dock_layout import DockLayout
 from annotator.ui.fonts import default_font
-from annotator.ui.import_flow import import_with_progress, show_report
-from annotator.ui.palette import KIND_LABEL, LabelPalette
-from annotator.ui.panels import AnnotationPanel, DocumentList
+from annotator.ui.pane.text_pane import TextPane
+from annotator.ui.panels.palette import KIND_LABEL, LabelPalette
+from annotator.ui.panels.panels import AnnotationPanel, DocumentList
 from annotator.ui.tagging import EventTypeHandler, RelationTypeHandler, TaggingController
-from annotator.ui.text_pane import TextPane
 from annotator.ui.undo import UndoStack, watch_other_writers
 
 if TYPE_CHECKING:  # services are only used through the objects passed in

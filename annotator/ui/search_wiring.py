@@ -19,8 +19,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.positions import CodePoint
 from annotator.core.search import Query
 from annotator.ui.commands import push_change
-from annotator.ui.search_panel import SearchPanel
-from annotator.ui.tag_all_dialog import TagAllDialog
+from annotator.ui.dialogs.tag_all_dialog import TagAllDialog
+from annotator.ui.panels.search_panel import SearchPanel
 
 if TYPE_CHECKING:
     from annotator.services.project import Project

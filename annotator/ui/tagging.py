@@ -18,7 +18,7 @@ from annotator.core.model import Edit
 from annotator.core.positions import CodePoint
 from annotator.core.tokens import snap_to_tokens, trim_whitespace
 from annotator.ui.commands import push_edit
-from annotator.ui.text_pane import TextPane
+from annotator.ui.pane.text_pane import TextPane
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.project import Project

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 from annotator.services.project import Project
 from annotator.ui.events_wiring import EventTools, install_event_tools
 from annotator.ui.main_window import MainWindow
-from annotator.ui.text_pane import TextPane
+from annotator.ui.pane.text_pane import TextPane
 
 ANNOTATOR = "tester"
 

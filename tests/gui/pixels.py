@@ -8,7 +8,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage, QTextCursor
 
 from annotator.core.positions import CodePoint
-from annotator.ui.text_pane import TextPane
+from annotator.ui.pane.text_pane import TextPane
 
 Pixels = NDArray[np.uint8]
 

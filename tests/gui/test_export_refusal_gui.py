@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.services.project import Project
-from annotator.ui.transfer_dialogs import install
+from annotator.ui.dialogs.transfer_dialogs import install
 from tests.golden.seed000 import annotate_seed000
 from tests.gui.conftest import make_window
 from tests.gui.test_transfer_dialogs import _ok, _open, _report, _select

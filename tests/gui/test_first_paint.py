@@ -6,8 +6,8 @@ from typing import Any
 
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project
-from annotator.ui import text_pane
 from annotator.ui.main_window import MainWindow
+from annotator.ui.pane import text_pane
 from tests.gui.conftest import ANNOTATOR, find_word
 
 

@@ -14,11 +14,11 @@ from PySide6.QtCore import QPointF, QSettings, Qt
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
 from annotator.services.project import Project, open_project
-from annotator.ui.arcs import FROM_SHIFT, TO_SHIFT
 from annotator.ui.fonts import default_font
-from annotator.ui.label_band import band_rows
 from annotator.ui.main_window import MainWindow
-from annotator.ui.text_pane import Arc, Overlay, TextPane
+from annotator.ui.pane.arcs import FROM_SHIFT, TO_SHIFT
+from annotator.ui.pane.label_band import band_rows
+from annotator.ui.pane.text_pane import Arc, Overlay, TextPane
 from tests.gui.conftest import ANNOTATOR
 from tests.gui.pixels import Pixels, grab
 

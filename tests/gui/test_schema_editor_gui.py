@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.services.project import Project
+from annotator.ui.dialogs.schema_editor import SchemaEditor
+from annotator.ui.dialogs.schema_item_editor import ItemEditor
 from annotator.ui.events_wiring import EventTools
 from annotator.ui.main_window import MainWindow
-from annotator.ui.schema_editor import SchemaEditor
-from annotator.ui.schema_item_editor import ItemEditor
 from tests.gui.conftest import ANNOTATOR, cell, drag_select, find_word
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier

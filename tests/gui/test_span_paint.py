@@ -10,7 +10,7 @@ from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import default_schema
 from annotator.ui.fonts import default_font
-from annotator.ui.text_pane import TextPane
+from annotator.ui.pane.text_pane import TextPane
 from tests.gui.pixels import changed_box, grab, ink_mask, selection_box
 
 TEXT = "😀 ثم بمحافظة حماة 𝐀 ok 12\u00a0مارس الـــحرب می\u200cخواهم وَزَارَةُ"

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
 from annotator.core.model import Status
 from annotator.services.project import Project
+from annotator.ui.dialogs.transfer_dialogs import GOLD, install
 from annotator.ui.main_window import MainWindow
-from annotator.ui.transfer_dialogs import GOLD, install
 from tests.golden.seed000 import GOLDEN, SEED_NAME, annotate_seed000
 from tests.gui.conftest import make_window
 

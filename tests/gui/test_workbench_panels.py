@@ -12,8 +12,8 @@ from annotator.core.model import Bundle, Edit, Span
 from annotator.services.project import Project
 from annotator.ui.fonts import PREFERRED_FAMILIES, arabic_family
 from annotator.ui.main_window import MainWindow
-from annotator.ui.models import AnnotationTableModel, DocumentListModel
-from annotator.ui.text_pane import Overlay
+from annotator.ui.pane.text_pane import Overlay
+from annotator.ui.panels.models import AnnotationTableModel, DocumentListModel
 from tests.gui.conftest import ANNOTATOR, char_center, drag_select, find_word
 from tests.gui.pixels import changed_box, grab, same_place, selection_box
 

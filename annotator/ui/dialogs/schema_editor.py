@@ -30,8 +30,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.services.schema import SchemaChange, SchemaService
 from annotator.services.schema_edit import Kind
 from annotator.ui.commands import ReplayCommand
-from annotator.ui.event_panel import ERROR_STYLE, follow
-from annotator.ui.schema_item_editor import ItemEditor
+from annotator.ui.dialogs.schema_item_editor import ItemEditor
+from annotator.ui.panels.event_panel import ERROR_STYLE, follow
 from annotator.ui.undo import UndoStack
 
 OK_STYLE = "color:#1b5e20; padding:4px;"

@@ -1,7 +1,7 @@
 """Hit-testing for the text pane: which drawn character lies under a viewport position.
 
 Qt's own hit test (``QTextLine.xToCursor``) can be a character off on wrapped
-right-to-left lines (see :func:`~annotator.ui.span_painter.hit_shift`); these
+right-to-left lines (see :func:`~annotator.ui.pane.span_painter.hit_shift`); these
 functions correct it with the edges the text and the highlights are drawn with.
 """
 
@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.core.positions import CodePoint
 from annotator.ui.offsets import BlockOffsets, OffsetMap, QtBlockPos, QtPos
-from annotator.ui.span_painter import char_under, hit_shift
+from annotator.ui.pane.span_painter import char_under, hit_shift
 
 
 def block_offsets(offsets: OffsetMap, block: QTextBlock) -> BlockOffsets:

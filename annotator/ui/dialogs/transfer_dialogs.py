@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.ui.progress import progress_dialog
+from annotator.ui.dialogs.progress import progress_dialog
 
 if TYPE_CHECKING:  # the service is only used through the object passed in
     from annotator.services.project import Project

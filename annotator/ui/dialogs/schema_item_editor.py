@@ -31,7 +31,7 @@ from annotator.core.schema import EventType, Label, RelationType, Role, Schema
 from annotator.services.schema_edit import Item, Kind, Target, find
 
 if TYPE_CHECKING:
-    from annotator.ui.schema_editor import SchemaEditor, Step
+    from annotator.ui.dialogs.schema_editor import SchemaEditor, Step
 
 
 def _names(text: str) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Geometry and drawing of span highlights for :class:`~annotator.ui.text_pane.TextPane`.
+"""Geometry and drawing of span highlights for :class:`~annotator.ui.pane.text_pane.TextPane`.
 
 Highlights are painted by hand instead of with character formats: a format
 change splits Qt's shaping runs and can break the joining of Arabic letters,

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from annotator.core.positions import CodePoint
-from annotator.ui.line_band import BandMetrics
+from annotator.ui.pane.line_band import BandMetrics
 
 ARROW = 5.0
 PEN_WIDTH = 2.0

@@ -35,7 +35,7 @@ from annotator.core.positions import CodePoint
 from annotator.core.schema import EventType, Schema
 from annotator.services.events import EventService, Outcome
 from annotator.ui.commands import push_edit
-from annotator.ui.text_pane import Overlay, TextPane
+from annotator.ui.pane.text_pane import Overlay, TextPane
 
 if TYPE_CHECKING:
     from annotator.services.annotations import AnnotationService

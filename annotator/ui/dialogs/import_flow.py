@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.model import ImportReport
-from annotator.ui.progress import progress_dialog
+from annotator.ui.dialogs.progress import progress_dialog
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.documents import DocumentService

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Event, Span
 from annotator.core.schema import NOTE, Attribute, Schema
-from annotator.ui.event_panel import ERROR_STYLE, EditorContext, follow
+from annotator.ui.panels.event_panel import ERROR_STYLE, EditorContext, follow
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.models import AnnotationTableModel, DocumentListModel
+from annotator.ui.panels.models import AnnotationTableModel, DocumentListModel
 
 
 def _setup(view: QTableView) -> None:

@@ -1,7 +1,7 @@
 """The right-to-left text pane: shows one document and its spans, and is where tagging starts.
 
-Spans live in a :class:`~annotator.ui.span_index.SpanIndex` and are painted by
-hand for the visible blocks only (see :mod:`annotator.ui.span_painter`), so a
+Spans live in a :class:`~annotator.ui.pane.span_index.SpanIndex` and are painted by
+hand for the visible blocks only (see :mod:`annotator.ui.pane.span_painter`), so a
 200,000-word document with 20,000 spans opens and repaints quickly and
 highlights never change how Arabic letters join.
 """
@@ -26,12 +26,12 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from annotator.core.model import Edit, Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
-from annotator.ui.arcs import Arc
 from annotator.ui.offsets import OffsetMap, QtPos
-from annotator.ui.pane_hits import char_at, hit_pos
-from annotator.ui.pane_painter import PanePainter
-from annotator.ui.span_index import SpanIndex
-from annotator.ui.span_painter import Overlay
+from annotator.ui.pane.arcs import Arc
+from annotator.ui.pane.pane_hits import char_at, hit_pos
+from annotator.ui.pane.pane_painter import PanePainter
+from annotator.ui.pane.span_index import SpanIndex
+from annotator.ui.pane.span_painter import Overlay
 
 __all__ = ["Arc", "Overlay", "TextPane"]
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from annotator.core.positions import CodePoint
-from annotator.ui.line_band import TAG_ROWS, BandMetrics
+from annotator.ui.pane.line_band import TAG_ROWS, BandMetrics
 
 PAD = 4.0
 """Horizontal padding inside a tag, both sides together."""

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import QPlainTextEdit
 from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
-from annotator.ui.arcs import Anchor, Arc, ArcStyle, paint_arc
-from annotator.ui.label_band import Tag, band_rows, layout_tags, paint_tags
-from annotator.ui.line_band import BandMetrics, band_metrics, place_lines
 from annotator.ui.offsets import OffsetMap, QtPos
-from annotator.ui.span_index import SpanIndex
-from annotator.ui.span_painter import (
+from annotator.ui.pane.arcs import Anchor, Arc, ArcStyle, paint_arc
+from annotator.ui.pane.label_band import Tag, band_rows, layout_tags, paint_tags
+from annotator.ui.pane.line_band import BandMetrics, band_metrics, place_lines
+from annotator.ui.pane.span_index import SpanIndex
+from annotator.ui.pane.span_painter import (
     LineSpan,
     Overlay,
     PaintItem,

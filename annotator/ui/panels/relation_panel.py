@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Relation
-from annotator.ui.event_panel import ERROR_STYLE, WARN_STYLE, EditorContext, follow
-from annotator.ui.text_pane import Arc, Overlay
+from annotator.ui.pane.text_pane import Arc, Overlay
+from annotator.ui.panels.event_panel import ERROR_STYLE, WARN_STYLE, EditorContext, follow
 
 PICK_TWO = "Select two spans: click the first, Ctrl+click the second."
 
