@@ -25,6 +25,7 @@ from annotator.errorlog import unexpected_message
 from annotator.formats import conll, doccano
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.formats.tagging import WriteStats
 from annotator.formats.target import check_output, project_files
 from annotator.services import selection
 from annotator.services.write import (
@@ -88,6 +89,15 @@ class ExportResult:
     examples: list[str] = field(default_factory=list)
     cancelled: bool = False
     parts: dict[str, int] = field(default_factory=dict)  # split part -> documents
+
+    def count(self, stats: WriteStats) -> None:
+        """Add what one writer reports (token counts, spans left out, examples)."""
+        self.tokens += stats.tokens
+        self.left_out += stats.left_out
+        self.triggers_skipped += stats.triggers_skipped
+        self.unaligned += stats.unaligned
+        self.crossing += stats.crossing
+        self.examples += stats.examples
 
     def summary(self) -> str:
         """A few lines for a terminal or a message box."""
@@ -289,13 +299,7 @@ def _write(
         return result
     for writer in writers.values():
         writer.finish()
-        stats = writer.stats
-        result.tokens += stats.tokens
-        result.left_out += stats.left_out
-        result.triggers_skipped += stats.triggers_skipped
-        result.unaligned += stats.unaligned
-        result.crossing += stats.crossing
-        result.examples += stats.examples
+        result.count(writer.stats)
     if progress is not None:
         progress(len(doc_ids), len(doc_ids), "")
     return result

@@ -123,18 +123,18 @@ class WriteService:
         return self._schema
 
     def _load_schema(self) -> None:
-        def run(tx: WriteTx) -> Schema | None:
-            if tx.schema_body() is None and not self.read_only:
-                default = schema_io.default_schema()
-                tx.set_schema_body(schema_io.to_json(default))
-            return self._fresh_schema(tx)
-
-        if self.read_only:
-            # no write transaction on a read-only file: read through the same session kind
+        if self.read_only:  # no write transaction on a read-only file
             with self._writer.reading() as tx:
                 self._fresh_schema(tx)
             return
-        self._run(run)
+
+        def store_default(tx: WriteTx, _schema: Schema) -> Change:
+            if tx.schema_body() is None:  # a new project starts with the default schema
+                tx.set_schema_body(schema_io.to_json(schema_io.default_schema()))
+                self._fresh_schema(tx)
+            return Change(origin=Origin.OTHER)
+
+        self._commit(store_default)
 
     def _fresh_schema(self, tx: WriteTx) -> Schema | None:
         """The stored schema; returns the previous one if another program changed it."""
@@ -381,9 +381,6 @@ class WriteService:
         if not done.is_empty() or done.new_documents:
             self.changed.emit(done)
         return done
-
-    def _run(self, run: Callable[[WriteTx], object]) -> None:
-        self._commit(lambda tx, _s: (run(tx), Change(origin=Origin.OTHER))[1])
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
