@@ -13,6 +13,8 @@ from typing import Any
 
 from annotator.core.errors import SchemaError
 
+LABEL_KINDS = ("entity", "value")  # what a span label marks
+
 
 @dataclass(frozen=True)
 class Label:
@@ -153,7 +155,8 @@ class Schema:
 
 
 def validate(schema: Schema) -> None:
-    """Raise :class:`SchemaError` on duplicate names, hotkey clashes or bad roles."""
+    """Raise :class:`SchemaError` on bad fields, duplicate names, hotkey clashes or bad roles."""
+    _validate_fields(schema)
     names: set[str] = set()
     for name in [lb.name for lb in schema.labels] + [e.name for e in schema.events]:
         if name in names:
@@ -177,6 +180,30 @@ def validate(schema: Schema) -> None:
     _validate_attributes(schema, keys)
     if schema.role_check not in ("lenient", "strict"):
         raise SchemaError("role_check must be 'lenient' or 'strict'.")
+
+
+_WHAT = {Label: "label", EventType: "event type", RelationType: "relation type", Role: "role"}
+
+
+def _validate_fields(schema: Schema) -> None:
+    """Every name is non-empty text; colours, hotkeys and descriptions are text."""
+    items: list[Label | EventType | RelationType | Role] = list(schema.items())
+    items += [role for ev in schema.events for role in ev.roles]
+    for item in items:
+        what = _WHAT[type(item)]
+        if not isinstance(item.name, str) or not item.name.strip():
+            raise SchemaError(f"A {what} name must be non-empty text, not {item.name!r:.40}.")
+        for field_name in ("color", "hotkey", "description", "kind"):
+            value = getattr(item, field_name, "")
+            if not isinstance(value, str):
+                raise SchemaError(
+                    f"The {field_name} of the {what} {item.name!r} must be text, not {value!r:.40}."
+                )
+    for label in schema.labels:
+        if label.kind not in LABEL_KINDS:
+            raise SchemaError(
+                f"The label {label.name!r} has kind {label.kind!r}; it must be 'entity' or 'value'."
+            )
 
 
 def _validate_attributes(schema: Schema, keys: dict[str, str]) -> None:

@@ -209,9 +209,22 @@ def test_bad_schema_files_are_refused_and_nothing_changes(
     surrogate.write_text(
         '{"labels": [{"name": "PER\\ud800", "color": "#fff", "hotkey": "x"}]}', encoding="utf-8"
     )
+    number_name = tmp_path / "number_name.json"
+    number_name.write_text('{"labels": [{"name": 7, "color": "#fff"}]}', encoding="utf-8")
+    list_colour = tmp_path / "list_colour.json"
+    list_colour.write_text(
+        '{"events": [{"name": "Life.Die", "color": ["#fff"]}]}', encoding="utf-8"
+    )
+    bad_kind = tmp_path / "bad_kind.json"
+    bad_kind.write_text(
+        '{"labels": [{"name": "مدينة", "color": "#fff", "kind": "city"}]}', encoding="utf-8"
+    )
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     cases = [
+        (number_name, "label name must be non-empty text"),
+        (list_colour, "color of the event type 'Life.Die' must be text"),
+        (bad_kind, "must be 'entity' or 'value'"),
         (deep, "nested too deeply"),
         (huge, "not valid JSON"),
         (version, "version must be an integer"),

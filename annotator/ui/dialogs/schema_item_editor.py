@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError, SchemaError
-from annotator.core.schema import EventType, Label, RelationType, Role, Schema
+from annotator.core.schema import LABEL_KINDS, EventType, Label, RelationType, Role, Schema
 from annotator.services.schema_edit import Item, Kind, Target, find
 
 if TYPE_CHECKING:
@@ -46,9 +46,6 @@ def _hotkey(text: str) -> str:
     if not norm or "," in norm:
         raise SchemaError(f"{text!r} is not a single key combination.")
     return norm
-
-
-LABEL_KINDS = ("entity", "value")
 
 
 class ItemEditor(QWidget):
