@@ -260,3 +260,28 @@ def test_an_empty_team_project_takes_the_first_files_schema(tmp_path: Path) -> N
         assert project.schemas.schema.label("DRUG") is not None
     finally:
         project.close()
+
+
+def test_an_older_project_file_is_merged_without_being_changed(tmp_path: Path) -> None:
+    from tests.unit.test_migrations import TEXT, _project_at_0001
+
+    old = tmp_path / "old-laptop.sqlite"
+    _project_at_0001(old)
+    before = old.read_bytes()
+    team = tmp_path / "team.db"
+    report = _merge(team, old)
+    assert old.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old-laptop.sqlite", "team.db"]
+    assert report.files[0].count("added") == 2
+    project = open_project(team)
+    try:
+        assert project.documents.document(1).text == TEXT
+        assert [s.label for s in project.annotations.spans(1, "amal")] == [
+            "Conflict.Attack",
+            "GPE",
+            "GPE",
+        ]
+        assert project.documents.status(1, "amal") is Status.DONE
+    finally:
+        project.close()
+    assert _merge(team, old).nothing_new  # its upgraded copy gives the same identities again
