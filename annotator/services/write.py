@@ -356,7 +356,8 @@ class WriteService:
                 if progress is not None and not progress(index, total, layer.doc_name):
                     raise MergeCancelled("The merge was cancelled; this file was not merged.")
                 doc_id = ids[layer.sha256]
-                done = _merge_layer(tx, doc_id, layer, edits, statuses, batch.description)
+                fresh = doc_id in new_docs  # added by this transaction: nothing to read
+                done = _merge_layer(tx, doc_id, layer, edits, statuses, batch.description, fresh)
                 if done is not None:
                     merged.append(done)
             change = Change(
@@ -502,6 +503,7 @@ def _merge_layer(
     edits: list[Edit],
     statuses: list[StatusChange],
     description: str,
+    fresh: bool = False,
 ) -> MergedLayer | None:
     """Plan one incoming layer inside the merge's transaction (None: a version seen before).
 
@@ -511,12 +513,15 @@ def _merge_layer(
     """
     key = merge_key(layer.person.uid, doc_id)
     incoming = layer_fingerprint(layer.bundle, layer.status, layer.note)
-    seen = (tx.meta(key) or "").split()
+    seen = [] if fresh else (tx.meta(key) or "").split()
     if incoming in seen:
         return None
     name = layer.person.name
     note_key = document_note_key(doc_id, name)
-    current, status, note = tx.layer(doc_id, name), tx.status(doc_id, name), tx.meta(note_key) or ""
+    current, status, note = Bundle(), Status.NEW, ""
+    if not fresh:
+        current, status = tx.layer(doc_id, name), tx.status(doc_id, name)
+        note = tx.meta(note_key) or ""
     here = layer_fingerprint(current, status, note)
     empty = current.is_empty() and status is Status.NEW and not note
     if here != incoming and not seen and not empty:
