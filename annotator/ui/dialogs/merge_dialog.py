@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the service is only used through the object passed in
 # choose(parent, differences) -> "union", "ours" or "stop"
 Chooser = Callable[[QWidget, str], str]
 PROJECT_FILES = "Project files (*.db *.sqlite *.sqlite3);;All files (*)"
+SHOWN_LINES = 20  # more go to the message box's details
 
 
 class SchemaChoiceDialog(QDialog):
@@ -70,6 +71,7 @@ class SchemaChoiceDialog(QDialog):
             button = QPushButton(label, self)
             button.setObjectName(name)
             button.clicked.connect(lambda _checked=False, c=choice: self._choose(c))
+            button.setDefault(choice == "stop")  # Enter never changes the schema by accident
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -140,6 +142,11 @@ class MergeFlow(QObject):
         icon = QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Information
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self._window)
         box.setObjectName("mergeReport")
+        lines = details.splitlines()
+        if len(lines) > SHOWN_LINES:
+            rest = len(lines) - SHOWN_LINES
+            details = "\n".join([*lines[:SHOWN_LINES], f"… and {rest} more lines (Show Details…)"])
+            box.setDetailedText("\n".join(lines))
         if details:
             box.setInformativeText(details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
