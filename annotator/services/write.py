@@ -331,14 +331,15 @@ class WriteService:
         """Store one other project file's documents and layers in ONE transaction.
 
         Documents are matched by SHA-256, or added. Each incoming layer is
-        compared with the versions earlier merges of that person and document
-        recorded: one of them, it is skipped (so merging a file twice changes
-        nothing); a new version replaces the layer here, with its status and
-        note. A layer never merged before that differs from a non-empty layer
-        here is not taken ("kept": nobody can tell which is newer). Every annotation is validated
-        like a GUI edit, and every layer is logged (origin IMPORT), so open
-        windows drop undo history that refers to it. ``progress`` returning
-        False cancels: nothing of the file is stored (:class:`MergeCancelled`).
+        compared with the versions that earlier merges of that person and
+        document recorded: one of them is skipped (so merging a file twice
+        changes nothing); a new version replaces the layer here, with its status
+        and note. A layer never merged before that differs from a non-empty
+        layer here is not taken ("kept": nobody can tell which is newer). Every
+        annotation is validated like a GUI edit, and every layer is logged
+        (origin IMPORT), so open windows drop undo history that refers to it.
+        ``progress`` returning False cancels: nothing of the file is stored
+        (:class:`MergeCancelled`).
         """
         self._refuse_if_read_only()
         merged: list[MergedLayer] = []
