@@ -124,3 +124,21 @@ def test_merging_a_project_into_itself_is_refused(tmp_path: Path) -> None:
     assert run.stderr.splitlines()[-1] == (
         f"error: {team} is the project being merged into; choose another file."
     )
+
+
+def test_a_file_whose_layer_breaks_an_invariant_is_not_merged_and_the_others_are(
+    tmp_path: Path,
+) -> None:
+    broken = laptop(tmp_path / "broken.db", "ali", [rich_layer("a.txt")])
+    with sqlite3.connect(broken) as con:  # an event whose trigger is no longer its type
+        con.execute("UPDATE spans SET label = 'GPE' WHERE label = 'Conflict.Attack'")
+    good = laptop(tmp_path / "good.db", "bob", [span_layer("b.txt", 2)])
+    team = tmp_path / "team.db"
+    run = _cli(tmp_path, str(broken), str(good), "--db", str(team))
+    assert run.returncode == 1, run.stderr
+    assert "broken.db: not merged. " in run.stdout
+    assert "needs a trigger labelled Conflict.Attack, not GPE" in run.stdout
+    assert run.stdout.splitlines()[-1].startswith("Merged 1 of 2 files: 1 document added")
+    with sqlite3.connect(team) as con:
+        assert con.execute("SELECT name FROM documents").fetchall() == [("b.txt",)]
+        assert con.execute("SELECT name FROM annotators").fetchall() == [("bob",)]
