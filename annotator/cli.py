@@ -272,6 +272,54 @@ def _add_agreement_command(sub: argparse._SubParsersAction) -> None:
     agr.set_defaults(func=cmd_agreement)
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    """``annotator merge OTHER.db... --db TEAM.db [--schema stop|union|ours]`` (ADR 0012)."""
+    from annotator.services.merge import Source, merge_sources, read_sources, refuse_on_conflicts
+
+    team = Path(args.db)
+
+    def reading(done: int, total: int, name: str) -> bool:
+        print(f"Reading {name} ({done + 1}/{total})", file=sys.stderr)
+        return True
+
+    def started(source: Source) -> None:
+        print(f"Merging {source.path.name}: {len(source.layers)} layers", file=sys.stderr)
+
+    sources = read_sources(args.others, team if team.exists() else None, reading)
+    if args.schema == "stop" and not team.exists():  # refuse before creating TEAM.db
+        refuse_on_conflicts(sources[0].schema, sources[1:])
+    project = _open(args)
+    try:
+        if project.read_only:
+            raise ProjectError(f"{project.path} is read-only, so nothing can be merged into it.")
+        report = merge_sources(project, sources, args.schema, TerminalProgress("Merging"), started)
+    finally:
+        project.close()
+    if report.text():
+        print(report.text())
+    print(report.summary())
+    return EXIT_SOME_REJECTED if report.failed or report.cancelled else EXIT_OK
+
+
+def _add_merge_command(sub: argparse._SubParsersAction) -> None:
+    mrg = sub.add_parser(
+        "merge",
+        help="merge other project files (e.g. annotators' laptops) into one project",
+        description="Documents match by their text; each annotator stays a separate layer; "
+        "merging a file again only brings what changed (docs/adr/0012-merge.md).",
+    )
+    mrg.add_argument("others", nargs="+", metavar="OTHER.db", help="project files to merge")
+    mrg.add_argument("--db", required=True, help="the project to merge into (created if missing)")
+    mrg.add_argument(
+        "--schema",
+        choices=("stop", "union", "ours"),
+        default="stop",
+        help="when the schemas differ: stop and list the differences (default), take the "
+        "union, or keep ours and skip what does not fit",
+    )
+    mrg.set_defaults(func=cmd_merge)
+
+
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -293,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import_text)
     _add_transfer_commands(sub, imp)
     _add_agreement_command(sub)
+    _add_merge_command(sub)
     return parser
 
 

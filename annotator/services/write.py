@@ -37,6 +37,14 @@ from annotator.core.errors import (
     SpanError,
     StaleEditError,
 )
+from annotator.core.merge import (
+    IncomingLayer,
+    MergedLayer,
+    Person,
+    bundle_key,
+    layer_fingerprint,
+    merge_key,
+)
 from annotator.core.model import Bundle, Edit, Span, Status, remap_event, remap_relation
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
@@ -89,6 +97,38 @@ class LayerImport:
     bundle: Bundle
     status: str = ""
     note: str = ""  # the annotator's note on the document, if the file has one
+
+
+@dataclass(frozen=True)
+class MergeBatch:
+    """Everything one other project file brings to a merge (planned by ``services/merge.py``).
+
+    ``people`` are the annotators the layers go to (created with their uid if
+    missing); ``schema_after`` is the schema to store, planned against
+    ``schema_before``.
+    """
+
+    documents: tuple[NewDocument, ...]
+    people: tuple[Person, ...]
+    layers: tuple[IncomingLayer, ...]
+    schema_before: Schema | None = None
+    schema_after: Schema | None = None
+    description: str = "Merge"
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """The committed change of a merge, and what happened to each incoming layer."""
+
+    change: Change
+    layers: tuple[MergedLayer, ...]
+
+
+MERGE_HISTORY = 50  # fingerprints kept per merged layer
+
+
+class MergeCancelled(AnnotatorError):
+    """The user cancelled a merge; the file being merged was not stored."""
 
 
 class WriteService:
@@ -284,6 +324,57 @@ class WriteService:
 
         return self._commit(run)
 
+    # -- merging another project file (ADR 0012) ------------------------------------------
+    def merge_layers(
+        self, batch: MergeBatch, progress: Callable[[int, int, str], bool] | None = None
+    ) -> MergeResult:
+        """Store one other project file's documents and layers in ONE transaction.
+
+        Documents are matched by SHA-256, or added. Each incoming layer is
+        compared with the versions that earlier merges of that person and
+        document recorded: one of them is skipped (so merging a file twice
+        changes nothing); a new version replaces the layer here, with its status
+        and note. A layer never merged before that differs from a non-empty
+        layer here is not taken ("kept": nobody can tell which is newer). Every
+        annotation is validated like a GUI edit, and every layer is logged
+        (origin IMPORT), so open windows drop undo history that refers to it.
+        ``progress`` returning False cancels: nothing of the file is stored
+        (:class:`MergeCancelled`).
+        """
+        self._refuse_if_read_only()
+        merged: list[MergedLayer] = []
+
+        def run(tx: WriteTx, schema: Schema) -> Change:
+            merged.clear()
+            new_docs: list[int] = []
+            ids = {d.sha256: self._document_for(tx, d, new_docs) for d in batch.documents}
+            for person in batch.people:
+                _place_person(tx, person)
+            edits: list[Edit] = []
+            statuses: list[StatusChange] = []
+            total = len(batch.layers)
+            for index, layer in enumerate(batch.layers):
+                if progress is not None and not progress(index, total, layer.doc_name):
+                    raise MergeCancelled("The merge was cancelled; this file was not merged.")
+                doc_id = ids[layer.sha256]
+                fresh = doc_id in new_docs  # added by this transaction: nothing to read
+                done = _merge_layer(tx, doc_id, layer, edits, statuses, batch.description, fresh)
+                if done is not None:
+                    merged.append(done)
+            change = Change(
+                tuple(edits),
+                batch.schema_before if batch.schema_after is not None else None,
+                batch.schema_after,
+                tuple(statuses),
+                batch.description,
+                Origin.IMPORT,
+            )
+            done_change = self._apply_in(tx, schema, change)
+            return replace(done_change, new_documents=tuple(new_docs))
+
+        change = self._commit(run)
+        return MergeResult(change, tuple(merged))
+
     # -- inside the transaction -------------------------------------------------------
     def _document_for(self, tx: WriteTx, doc: NewDocument, new_docs: list[int]) -> int:
         doc_id = tx.document_id_for_sha(doc.sha256)
@@ -388,6 +479,68 @@ class WriteService:
                 "This project is open read-only, so nothing can be changed. "
                 "Export still works; copy the file somewhere writable to edit it."
             )
+
+
+def _place_person(tx: WriteTx, person: Person) -> None:
+    """Create the merge's target annotator with its uid, unless it is here already."""
+    stale = (
+        "The project changed while the merge was being planned (annotators were added); "
+        "nothing of this file was merged. Run the merge again."
+    )
+    found = tx.annotator_by_uid(person.uid)
+    if found is not None:
+        if found != person.name:
+            raise StaleEditError(stale)
+        return
+    if tx.find_annotator(person.name) is not None:
+        raise StaleEditError(stale)
+    tx.add_annotator(person.name, person.kind, person.uid)
+
+
+def _merge_layer(
+    tx: WriteTx,
+    doc_id: int,
+    layer: IncomingLayer,
+    edits: list[Edit],
+    statuses: list[StatusChange],
+    description: str,
+    fresh: bool = False,
+) -> MergedLayer | None:
+    """Plan one incoming layer inside the merge's transaction (None: a version seen before).
+
+    The merge record keeps the fingerprints of every version merged so far,
+    newest first, so an older copy of a layer (from a file made before the last
+    merge) never replaces a newer one.
+    """
+    key = merge_key(layer.person.uid, doc_id)
+    incoming = layer_fingerprint(layer.bundle, layer.status, layer.note)
+    seen = [] if fresh else (tx.meta(key) or "").split()
+    if incoming in seen:
+        return None
+    name = layer.person.name
+    note_key = document_note_key(doc_id, name)
+    current, status, note = Bundle(), Status.NEW, ""
+    if not fresh:
+        current, status = tx.layer(doc_id, name), tx.status(doc_id, name)
+        note = tx.meta(note_key) or ""
+    here = layer_fingerprint(current, status, note)
+    empty = current.is_empty() and status is Status.NEW and not note
+    if here != incoming and not seen and not empty:
+        return MergedLayer(doc_id, layer.doc_name, name, "kept")
+    tx.set_meta(key, " ".join([incoming, *seen][:MERGE_HISTORY]))
+    if here == incoming:
+        return MergedLayer(doc_id, layer.doc_name, name, "same")
+    if bundle_key(current) != bundle_key(layer.bundle):
+        add = _as_placeholders(layer.bundle, doc_id, name)
+        edits.append(Edit(doc_id, name, current, add, description))
+    if status is not layer.status:
+        statuses.append(StatusChange(doc_id, name, status, layer.status))
+    if note != layer.note:
+        tx.set_meta(note_key, layer.note)
+    replaced_local = bool(seen) and here != seen[0]
+    return MergedLayer(
+        doc_id, layer.doc_name, name, "added" if empty else "updated", replaced_local
+    )
 
 
 def _twin_finder(tx: WriteTx, edit: Edit) -> Callable[[Span], list[Span]]:

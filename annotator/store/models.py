@@ -8,6 +8,7 @@ with somebody else's row.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -16,6 +17,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def new_uid() -> str:
+    """A fresh annotator identity: a random uuid4 as 32 hex digits."""
+    return uuid.uuid4().hex
 
 
 AUTOINCREMENT = {"sqlite_autoincrement": True}
@@ -43,13 +49,19 @@ class SchemaRow(Base):
 
 
 class AnnotatorRow(Base):
-    """A person (kind "human") or the adjudicated layer (kind "gold")."""
+    """A person (kind "human") or the adjudicated layer (kind "gold").
+
+    ``uid`` tells people apart across project files (names cannot: two people may
+    share one): a random uuid4 given when the row is created, and kept when a merge
+    copies the person into another project (migration 0003 gave older rows one).
+    """
 
     __tablename__ = "annotators"
-    __table_args__ = (AUTOINCREMENT,)
+    __table_args__ = (Index("ix_annotators_uid", "uid", unique=True), AUTOINCREMENT)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="human")
+    uid: Mapped[str] = mapped_column(String(32), default=new_uid, server_default="")
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
 

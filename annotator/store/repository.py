@@ -99,6 +99,16 @@ class Repository:
             rows = s.execute(select(AnnotatorRow.name, AnnotatorRow.kind).order_by(AnnotatorRow.id))
             return [(n, k) for n, k in rows]
 
+    def identities(self) -> list[tuple[str, str, str]]:
+        """Every annotator as ``(name, kind, uid)``, in creation order (for merges)."""
+        with self._tx() as s:
+            found = s.execute(
+                select(AnnotatorRow.name, AnnotatorRow.kind, AnnotatorRow.uid).order_by(
+                    AnnotatorRow.id
+                )
+            )
+            return [(n, k, u) for n, k, u in found]
+
     def _name_of(self, s: Session, annotator_id: int) -> str:
         if annotator_id not in self._annotator_names:
             name = s.scalar(select(AnnotatorRow.name).where(AnnotatorRow.id == annotator_id))

@@ -68,6 +68,23 @@ class WriteTx:
         self._ids[name] = row.id
         return row.id
 
+    def annotator_by_uid(self, uid: str) -> str | None:
+        """The name of the annotator with this identity (``annotators.uid``), or None."""
+        return self.s.scalar(select(AnnotatorRow.name).where(AnnotatorRow.uid == uid))
+
+    def add_annotator(self, name: str, kind: str, uid: str) -> int:
+        """Create an annotator with a given identity (a merge keeps the source's uid)."""
+        row = AnnotatorRow(name=name, kind=kind, uid=uid)
+        self.s.add(row)
+        self.s.flush()
+        self._ids[name] = row.id
+        return row.id
+
+    def meta(self, key: str) -> str | None:
+        """A stored project fact, or None."""
+        row = self.s.get(MetaRow, key)
+        return row.value if row else None
+
     def document_length(self, doc_id: int) -> int | None:
         """A document's length in code points, or None if it does not exist."""
         return self.s.scalar(select(DocumentRow.length).where(DocumentRow.id == doc_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import create_engine
 
@@ -66,8 +67,15 @@ def _project_at_0001(path: Path) -> None:
 
 
 def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, with the columns revision 0001 had."""
     with sqlite3.connect(path) as con:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+        return {
+            t: sorted(con.execute(f"SELECT {_COLUMNS.get(t, '*')} FROM {t}").fetchall(), key=repr)
+            for t in TABLES
+        }
+
+
+_COLUMNS = {"annotators": "id, name, kind, created_at"}  # 0003 added uid
 
 
 def test_a_0001_project_migrates_with_every_row_kept(tmp_path: Path) -> None:
@@ -80,7 +88,7 @@ def test_a_0001_project_migrates_with_every_row_kept(tmp_path: Path) -> None:
     assert after == before
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
         sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'spans'").fetchone()[0]
     assert "AUTOINCREMENT" in sql
     backups = list(tmp_path.glob("old.sqlite.backup-0001-*"))
@@ -135,3 +143,26 @@ def test_the_cli_names_the_backup_after_an_upgrade(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     (backup,) = tmp_path.glob("old.sqlite.backup-0001-*")
     assert f"kept at {backup}" in run.stderr
+
+
+def test_0003_gives_every_annotator_an_identity_derived_from_the_row(tmp_path: Path) -> None:
+    """Two copies of one older file, upgraded apart, agree on who is who; new rows are random."""
+    first, second = tmp_path / "laptop1.sqlite", tmp_path / "laptop2.sqlite"
+    _project_at_0001(first)
+    second.write_bytes(first.read_bytes())
+    uids = []
+    for path in (first, second):
+        project = open_project(path)
+        project.annotations.create_span(2, "nour", 17, 22, "GPE")  # a row made after 0003
+        uids.append(dict((n, u) for n, _k, u in project.repo.identities()))
+        project.close()
+    assert uids[0]["amal"] == uids[1]["amal"] and uids[0]["salma"] == uids[1]["salma"]
+    assert uids[0]["amal"] != uids[0]["salma"]
+    assert uids[0]["nour"] != uids[1]["nour"]
+    for uid in (*uids[0].values(), *uids[1].values()):
+        assert len(uid) == 32 and int(uid, 16) >= 0
+    con = sqlite3.connect(first)
+    con.execute("INSERT INTO annotators (name, kind, created_at) VALUES ('x', 'human', 'now')")
+    with pytest.raises(sqlite3.IntegrityError, match="annotators.uid"):
+        con.execute("INSERT INTO annotators (name, kind, created_at) VALUES ('y', 'human', 'n')")
+    con.close()

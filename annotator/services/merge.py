@@ -1,0 +1,358 @@
+"""Merge other project files into this one: ``annotator merge`` and File → Merge projects….
+
+The other file is judged like any project file (:mod:`annotator.store.projectfile`)
+and read from a snapshot copy, so it is never changed (an older file is upgraded
+in the copy only). Everything is read before anything is written. Then, per
+file: documents match by the SHA-256 of their text (or are added with their
+name), each person of the other file is placed by identity (a clash of names
+between two different people is kept apart and reported, see
+:func:`annotator.core.merge.place_people`), the schemas are compared
+(:mod:`annotator.core.schema_diff`) and the file is stored by ONE
+:meth:`WriteService.merge_layers <annotator.services.write.WriteService.merge_layers>`
+transaction. See docs/adr/0012-merge.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import DBAPIError
+
+from annotator.core import schema as schema_io
+from annotator.core import schema_diff
+from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.merge import IncomingLayer, Person, Placement, place_people
+from annotator.core.model import Bundle, Status
+from annotator.core.schema import Schema
+from annotator.core.schema_diff import SchemaDiff
+from annotator.services.merge_report import FileOutcome, MergeReport
+from annotator.services.write import (
+    DOCUMENT_NOTE_PREFIX,
+    MergeBatch,
+    MergeCancelled,
+    NewDocument,
+)
+from annotator.store import projectfile
+from annotator.store.dberrors import translate
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+
+SCHEMA_CHOICES = ("stop", "union", "ours")
+# progress(done, total, current_name) -> False to cancel
+Progress = Callable[[int, int, str], bool]
+_BATCH = 200
+
+
+class MergeError(AnnotatorError):
+    """A merge cannot be carried out as asked (nothing was changed)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Everything read from one other project file.
+
+    ``layers`` carry the other file's own people; planning places them here.
+    """
+
+    path: Path
+    schema: Schema
+    documents: tuple[NewDocument, ...]
+    people: tuple[Person, ...]
+    layers: tuple[IncomingLayer, ...]
+
+
+# -- reading the other files ---------------------------------------------------------------
+def read_sources(
+    paths: Iterable[Path], team_path: Path | None = None, progress: Progress | None = None
+) -> list[Source]:
+    """Read every file to merge; raise :class:`ProjectError` naming the first bad one."""
+    files = [Path(p) for p in paths]
+    if not files:
+        raise MergeError("Name at least one project file to merge.")
+    sources = []
+    for index, path in enumerate(files):
+        if progress is not None and not progress(index, len(files), path.name):
+            raise MergeCancelled("The merge was cancelled; nothing was merged.")
+        sources.append(read_source(path, team_path))
+    return sources
+
+
+def read_source(path: Path, team_path: Path | None = None) -> Source:
+    """Judge ``path`` like any project file, then read it from a snapshot copy."""
+    if team_path is not None and _same_file(path, team_path):
+        raise MergeError(f"{path} is the project being merged into; choose another file.")
+    check = projectfile.inspect_file(path, create=False)
+    if check.is_new:
+        raise MergeError(f"{path} is empty: it is not a project file, so it cannot be merged.")
+    from annotator.services.project import open_project
+
+    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
+        copy = Path(folder) / "source.sqlite"
+        try:
+            _snapshot(path, copy)
+            project = open_project(copy, create=False)
+        except AnnotatorError as exc:
+            raise ProjectError(f"{path} cannot be merged: {_named(exc, copy, path)}") from None
+        except (sqlite3.Error, DBAPIError, OSError) as exc:
+            raise _unreadable(exc, path) from None
+        try:
+            return _read(project, path)
+        except (sqlite3.Error, DBAPIError) as exc:
+            raise _unreadable(exc, path) from None
+        finally:
+            project.close()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _snapshot(path: Path, copy: Path) -> None:
+    """Copy the file through SQLite's backup API, read-only (a ``-wal`` file is included)."""
+    pending = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
+    src = sqlite3.connect(projectfile.readonly_uri(path, immutable=not pending), uri=True)
+    try:
+        dst = sqlite3.connect(copy)
+        try:
+            with dst:
+                src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _named(exc: AnnotatorError, copy: Path, path: Path) -> str:
+    return str(exc).replace(str(copy), str(path))
+
+
+def _unreadable(exc: BaseException, path: Path) -> ProjectError:
+    known = translate(exc, path)
+    return known or ProjectError(f"{path} cannot be read as a project ({exc}).")
+
+
+def _read(project: Project, path: Path) -> Source:
+    repo = project.repo
+    docs = {i: repo.document(i) for i in repo.document_ids()}
+    notes: dict[tuple[int, str], str] = {}
+    for key, value in repo.metas(DOCUMENT_NOTE_PREFIX).items():
+        parts = key[len(DOCUMENT_NOTE_PREFIX) :].split("/", 1)
+        if len(parts) == 2 and parts[0].isdigit() and value:
+            notes[int(parts[0]), parts[1]] = value
+    layers: list[IncomingLayer] = []
+    people: list[Person] = []
+    for name, kind, uid in repo.identities():
+        person = Person(name, kind, uid)
+        found = _layers_of(project, person, notes)
+        if found:
+            people.append(person)
+            layers += found
+    documents = tuple(NewDocument(d.name, d.text, d.sha256) for d in docs.values())
+    return Source(path, project.write.schema, documents, tuple(people), tuple(layers))
+
+
+def _layers_of(
+    project: Project, person: Person, notes: dict[tuple[int, str], str]
+) -> list[IncomingLayer]:
+    """Every layer of one person: documents with annotations, a status or a note."""
+    summaries = project.repo.summaries(person.name)
+    status = {s.id: s.status for s in summaries}
+    ids = [
+        s.id
+        for s in summaries
+        if s.span_count or s.status is not Status.NEW or (s.id, person.name) in notes
+    ]
+    out = []
+    for at in range(0, len(ids), _BATCH):
+        for doc, spans, events, relations in project.repo.layers_of(
+            ids[at : at + _BATCH], person.name
+        ):
+            bundle = Bundle(tuple(spans), tuple(events), tuple(relations))
+            note = notes.get((doc.id, person.name), "")
+            out.append(IncomingLayer(doc.sha256, doc.name, person, bundle, status[doc.id], note))
+    return out
+
+
+# -- schemas -----------------------------------------------------------------------------------
+def schema_conflicts(baseline: Schema, sources: Iterable[Source]) -> list[tuple[Path, SchemaDiff]]:
+    """The files whose schema differs from ``baseline`` in a way that needs a choice."""
+    found = []
+    for source in sources:
+        diff = schema_diff.diff(baseline, source.schema)
+        if diff.blocking:
+            found.append((source.path, diff))
+    return found
+
+
+def conflicts_text(conflicts: list[tuple[Path, SchemaDiff]]) -> str:
+    """The schema differences, one block per file."""
+    lines = []
+    for path, diff in conflicts:
+        lines.append(f"{path.name}:")
+        lines += [f"  {line}" for line in diff.lines()]
+    return "\n".join(lines)
+
+
+def refuse_on_conflicts(baseline: Schema, sources: list[Source]) -> None:
+    """``--schema stop``: raise :class:`MergeError` listing the differences, if any."""
+    conflicts = schema_conflicts(baseline, sources)
+    if conflicts:
+        raise MergeError(
+            "The schemas differ, so nothing was merged (--schema stop). Choose --schema "
+            "union to add their labels and types to ours, or --schema ours to keep ours "
+            "and skip what does not fit.\n" + conflicts_text(conflicts)
+        )
+
+
+def baseline(team: Project, sources: list[Source]) -> tuple[Schema, list[Source]]:
+    """The schema the files are compared with, and the files to compare.
+
+    An empty project takes the first file's schema, so the others are compared with that.
+    """
+    if is_empty(team) and sources:
+        return sources[0].schema, sources[1:]
+    return team.write.schema, sources
+
+
+def is_empty(project: Project) -> bool:
+    """True for a project with no documents and no annotators (it takes the first schema)."""
+    return not project.repo.document_ids() and not project.repo.identities()
+
+
+# -- planning and merging ---------------------------------------------------------------------
+@dataclass
+class FilePlan:
+    """What merging one file will do before its transaction runs."""
+
+    batch: MergeBatch
+    outcome: FileOutcome
+    placements: list[Placement] = field(default_factory=list)
+
+
+def plan(team: Project, source: Source, mode: str) -> FilePlan:
+    """Match people and documents, settle the schema and fit each layer into it."""
+    ours = team.write.schema
+    outcome = FileOutcome(source.path)
+    outcome.schema_diff = schema_diff.diff(ours, source.schema)
+    target, notes = _target_schema(team, ours, source, mode, outcome.schema_diff)
+    outcome.schema_notes = list(notes)
+    changed = schema_io.to_json(target) != schema_io.to_json(ours)
+    outcome.schema_changed = changed
+    if not changed:
+        outcome.schema_notes = []
+    team_people = [Person(*row) for row in team.repo.identities()]
+    placements = place_people(team_people, source.people, source.path.stem)
+    outcome.clashes = [(p.incoming.name, p.target.name) for p in placements if p.how == "clash"]
+    target_of = {p.incoming.uid: p.target for p in placements}
+    layers = []
+    dropped: Counter[str] = Counter()
+    for layer in source.layers:
+        bundle, lost = schema_diff.fit(layer.bundle, target)
+        dropped += lost
+        layers.append(replace(layer, person=target_of[layer.person.uid], bundle=bundle))
+    outcome.dropped = dropped
+    outcome.matched = _renamed(team, source)
+    batch = MergeBatch(
+        source.documents,
+        tuple(p.target for p in placements),
+        tuple(layers),
+        ours,
+        target if changed else None,
+        f"Merge {source.path.name}",
+    )
+    return FilePlan(batch, outcome, placements)
+
+
+def _target_schema(
+    team: Project, ours: Schema, source: Source, mode: str, diff: SchemaDiff
+) -> tuple[Schema, tuple[str, ...]]:
+    if mode not in SCHEMA_CHOICES:
+        raise MergeError(f"--schema must be one of {', '.join(SCHEMA_CHOICES)}, not {mode!r}.")
+    if is_empty(team):
+        return source.schema, (
+            f"This project was empty, so it takes the schema of {source.path.name}.",
+        )
+    if not diff.blocking or mode == "ours":
+        return ours, ()
+    if mode == "stop":
+        refuse_on_conflicts(ours, [source])
+    return schema_diff.union(ours, source.schema)
+
+
+def _renamed(team: Project, source: Source) -> list[tuple[str, str]]:
+    """Documents here under another name: (their name, our name)."""
+    out = []
+    for doc in source.documents:
+        doc_id = team.repo.document_id_for_sha(doc.sha256)
+        if doc_id is not None:
+            ours = team.repo.document(doc_id).name
+            if ours != doc.name:
+                out.append((doc.name, ours))
+    return out
+
+
+def merge_sources(
+    team: Project,
+    sources: list[Source],
+    mode: str = "stop",
+    progress: Progress | None = None,
+    started: Callable[[Source], None] | None = None,
+) -> MergeReport:
+    """Merge each file in its own transaction; a file that fails leaves the others in.
+
+    With ``mode`` "stop", nothing is merged if any file's schema differs.
+    ``progress`` is told about each layer, ``started`` about each file.
+    """
+    if mode == "stop":
+        refuse_on_conflicts(*baseline(team, sources))
+    report = MergeReport()
+    for source in sources:
+        if started is not None:
+            started(source)
+        planned = plan(team, source, mode)
+        try:
+            result = team.write.merge_layers(planned.batch, progress)
+        except MergeCancelled:
+            report.cancelled = True
+            break
+        except AnnotatorError as exc:
+            planned.outcome.error = f"{source.path}: {exc}"
+            report.files.append(planned.outcome)
+            continue
+        planned.outcome.record(result, planned.placements)
+        report.files.append(planned.outcome)
+    return report
+
+
+class MergeService:
+    """Merge use cases bound to one open project (what the GUI calls)."""
+
+    choices = SCHEMA_CHOICES
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+
+    def read(self, paths: Iterable[Path], progress: Progress | None = None) -> list[Source]:
+        """Read the files to merge (nothing is written)."""
+        return read_sources(paths, self._project.path, progress)
+
+    def conflicts(self, sources: list[Source]) -> str:
+        """The schema differences that need a choice, as text ("" if none)."""
+        return conflicts_text(schema_conflicts(*baseline(self._project, sources)))
+
+    def merge(
+        self, sources: list[Source], mode: str, progress: Progress | None = None
+    ) -> MergeReport:
+        """Merge the files read by :meth:`read`."""
+        return merge_sources(self._project, sources, mode, progress)
