@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from tests.adjudication_corpus import ARMY, ATTACK, TEXT, at, store
 
 
 @pytest.fixture
-def team(db_path: Path) -> Project:
+def team(db_path: Path) -> Iterator[Project]:
     project = open_project(db_path)
     store(project)
     yield project
