@@ -240,6 +240,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         levels=args.levels,
         resamples=args.resamples,
         seed=args.seed,
+        gold=args.gold,
     )
     project = _open(args, create=False)
     try:
@@ -269,6 +270,9 @@ def _add_agreement_command(sub: argparse._SubParsersAction) -> None:
     agr.add_argument("--levels", type=int, default=1, help="nesting levels tagged (default 1)")
     agr.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
     agr.add_argument("--seed", type=int, default=2004, help="bootstrap seed (default 2004)")
+    agr.add_argument(
+        "--gold", action="store_true", help="add each annotator's span F1 against the gold layer"
+    )
     agr.set_defaults(func=cmd_agreement)
 
 

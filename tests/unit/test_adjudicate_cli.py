@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -144,3 +145,37 @@ def _export(project: Project, fmt: str, base: Path, who: str) -> str:
         files = sorted(p for p in out.rglob("*") if p.is_file())
         return "\n".join(p.read_text(encoding="utf-8") for p in files)
     return out.read_text(encoding="utf-8")
+
+
+def test_agreement_gives_each_annotators_f1_against_gold(team_db: Path, tmp_path: Path) -> None:
+    """Counts worked by hand from the corpus (triggers are not entity spans).
+
+    Gold (majority:2): PER, army ORG, WEA, حماة GPE, TIME. amal adds the nested
+    GPE and ACE ORG and lacks حماة; badr adds ACE GPE; carim has the army as GPE.
+    """
+    assert (
+        _cli(tmp_path, "adjudicate", "--db", str(team_db), "--strategy", "majority:2").returncode
+        == 0
+    )
+    run = _cli(
+        tmp_path, "agreement", "--db", str(team_db), "--gold", "--format", "json",
+        "--resamples", "5",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    against = data["span_f1_against_gold"]
+    expected = {"amal": (4, 2, 1), "badr": (5, 1, 0), "carim": (4, 1, 1)}
+    for rule in ("exact", "overlap"):
+        for who, (tp, only_a, only_b) in expected.items():
+            micro = against[rule][f"{who} / gold"]["micro"]
+            assert (micro["tp"], micro["only_a"], micro["only_b"]) == (tp, only_a, only_b)
+    assert against["exact"]["amal / gold"]["micro"]["f1"] == round(8 / 11, 6)
+    assert data["provenance"]["gold layer"] == "gold"
+    table = _cli(tmp_path, "agreement", "--db", str(team_db), "--gold", "--resamples", "5")
+    assert "exact | carim / gold | micro | F1=0.8000 TP=4 onlyA=1 onlyB=1" in table.stdout
+
+
+def test_agreement_gold_without_a_gold_layer_is_refused(team_db: Path, tmp_path: Path) -> None:
+    run = _cli(tmp_path, "agreement", "--db", str(team_db), "--gold")
+    assert (run.returncode, run.stdout) == (2, "")
+    assert "has no gold (adjudicated) layer yet" in run.stderr
