@@ -189,3 +189,27 @@ def test_inverse_and_replay_of_a_gold_change_stay_gold() -> None:
     change = Change((Edit(1, "gold"),), gold=True)
     assert change.inverse().gold and change.as_replay().gold
     assert not Change((Edit(1, "amal"),)).inverse().gold
+
+
+def test_f1_against_gold_keeps_documents_apart() -> None:
+    """Gold's span in the second document must not overlap a span of the first."""
+    from annotator.core.agreement import DocumentLayers, Layer, compute
+    from annotator.core.agreement.fscore import micro
+
+    first, second = "مُحَمَّدٌ 😀 Latin 42", "Z\u200cW الســـوريّة\u00a0٣٤"
+
+    def span(doc: int, who: str) -> Span:
+        return Span(doc, doc, who, CodePoint(0), CodePoint(3), "PER")
+
+    docs = [
+        DocumentLayers(i, f"d{i}", text, f"{i}" * 64, tuple(
+            Layer(who, (span(i, who),) if i == 1 else ()) for who in ("amal", "badr")
+        ))
+        for i, text in ((1, first), (2, second))
+    ]  # fmt: skip
+    gold = [Layer("gold", ()), Layer("gold", (span(2, "gold"),))]
+    report = compute(docs, gold=gold)
+    for rule in ("exact", "overlap"):
+        counts = micro(report.gold_f1[rule][("amal", "gold")])
+        assert (counts.tp, counts.only_a, counts.only_b) == (0, 1, 1)
+    assert compute(docs).gold_f1 == {}
