@@ -213,3 +213,25 @@ def test_f1_against_gold_keeps_documents_apart() -> None:
         counts = micro(report.gold_f1[rule][("amal", "gold")])
         assert (counts.tp, counts.only_a, counts.only_b) == (0, 1, 1)
     assert compute(docs).gold_f1 == {}
+
+
+def test_accept_copies_the_annotators_attributes() -> None:
+    from dataclasses import replace
+
+    three = layers()
+    amal = three["amal"]
+    (event,) = amal.events
+    three["amal"] = replace(amal, events=(replace(event, attributes={"Polarity": "NEGATIVE"}),))
+    carim = three["carim"]
+    army = next(s for s in carim.spans if s.label == "GPE" and s.start == at(TEXT, ARMY)[0])
+    marked = replace(army, attributes={"MentionType": "NAM"})
+    three["carim"] = replace(
+        carim, spans=tuple(marked if s.id == army.id else s for s in carim.spans), events=()
+    )
+    found = disagreements(three)
+    trigger = next(d for d in found if d.kind is UnitKind.EVENT)
+    _, add = accept_version(trigger, "amal", three["amal"], Bundle(), doc_id=1)
+    assert add.events[0].attributes == {"Polarity": "NEGATIVE"}
+    place = next(d for d in found if d.kind is UnitKind.SPAN and d.start == army.start)
+    _, add = accept_version(place, "carim", three["carim"], Bundle(), doc_id=1)
+    assert [s.attributes for s in add.spans] == [{"MentionType": "NAM"}]
