@@ -304,6 +304,7 @@ class WriteService:
         self._refuse_if_read_only()
 
         def run(tx: WriteTx, schema: Schema) -> Change:
+            tx.annotator_id(annotator, "human")  # an import never writes into gold
             after = new_labels(schema) if new_labels is not None else schema
             edits: list[Edit] = []
             statuses: list[StatusChange] = []
@@ -566,13 +567,13 @@ def _twin_finder(tx: WriteTx, edit: Edit) -> Callable[[Span], list[Span]]:
 
 
 def _layer_kind(change: Change) -> str | None:
-    """The annotator kind a change must write: gold changes gold, imports a person's layer.
+    """The annotator kind a change must write: "gold" for an adjudication change.
 
-    None: any existing layer (a curator edits gold directly); a new one is a person's.
+    None: any existing layer (a curator edits gold directly; a merge has placed
+    each person with their own kind); a new one is a person's. An import
+    insists on a person's layer itself (:meth:`WriteService.import_layers`).
     """
-    if change.gold:
-        return "gold"
-    return "human" if change.origin is Origin.IMPORT else None
+    return "gold" if change.gold else None
 
 
 def _imported_status(recorded: str, now: Status) -> Status:

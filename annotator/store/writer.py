@@ -95,6 +95,7 @@ class WriteTx:
         self.s.add(row)
         self.s.flush()
         self._ids[name] = row.id
+        self._kinds[name] = row.kind
         return row.id
 
     def meta(self, key: str) -> str | None:
