@@ -54,6 +54,8 @@ class Change:
         description: the undo-menu text.
         origin: who asked for it (see :class:`Origin`).
         new_documents: ids of documents the transaction added (imports).
+        gold: the change writes the adjudicated layer: every layer it touches
+            is (or is created as) of kind "gold", and a person's layer is refused.
     """
 
     edits: tuple[Edit, ...] = ()
@@ -63,6 +65,7 @@ class Change:
     description: str = ""
     origin: Origin = Origin.USER
     new_documents: tuple[int, ...] = field(default=())
+    gold: bool = False
 
     def inverse(self) -> Change:
         """The change that undoes this one (document additions are not undone)."""
@@ -73,6 +76,7 @@ class Change:
             tuple(s.inverse() for s in reversed(self.statuses)),
             self.description,
             Origin.UNDO,
+            gold=self.gold,
         )
 
     def as_replay(self) -> Change:

@@ -47,3 +47,7 @@ class StaleEditError(AnnotatorError):
 
 class ReadOnlyError(ProjectError):
     """The project was opened read-only, so nothing can be changed."""
+
+
+class AnnotatorKindError(AnnotatorError):
+    """A change would write a layer of another kind (a person's edit into gold, or back)."""

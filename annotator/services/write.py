@@ -168,19 +168,27 @@ class WriteService:
         done = self.apply(Change((edit,), description=edit.description, origin=origin))
         return done.edits[0] if done.edits else edit
 
-    def set_status(self, doc_id: int, annotator: str, status: Status) -> Change:
-        """Record a document's status for one annotator (a no-op if it already has it)."""
+    def set_status(
+        self, doc_id: int, annotator: str, status: Status, *, gold: bool = False
+    ) -> Change:
+        """Record a document's status for one annotator (a no-op if it already has it).
+
+        ``gold``: ``annotator`` is the adjudicated layer (created as kind gold if
+        new; refused if it is a person's layer).
+        """
         self._refuse_if_read_only()
 
         def run(tx: WriteTx, schema: Schema) -> Change:
             before = tx.status(doc_id, annotator)
             if before is status:
-                return Change(origin=Origin.STATUS)
+                return Change(origin=Origin.STATUS, gold=gold)
             step = StatusChange(doc_id, annotator, before, status)
             return self._apply_in(
                 tx,
                 schema,
-                Change(statuses=(step,), description=status.display, origin=Origin.STATUS),
+                Change(
+                    statuses=(step,), description=status.display, origin=Origin.STATUS, gold=gold
+                ),
             )
 
         return self._commit(run)
@@ -309,6 +317,10 @@ class WriteService:
 
     def _apply_in(self, tx: WriteTx, schema: Schema, change: Change) -> Change:
         exact = change.origin is Origin.UNDO
+        kind = _layer_kind(change)
+        if kind is not None:  # create the layers with their kind, or refuse a mismatch
+            for _doc_id, annotator in sorted(change.layers()):
+                tx.annotator_id(annotator, kind)
         if change.origin is Origin.USER:
             change = replace(change, statuses=change.statuses + _started(tx, change))
         if change.schema_before is not None and change.schema_after is not None:
@@ -398,6 +410,16 @@ def _twin_finder(tx: WriteTx, edit: Edit) -> Callable[[Span], list[Span]]:
     for sp in tx.layer_spans(edit.doc_id, edit.annotator):
         by_range.setdefault((sp.start, sp.end), []).append(sp)
     return lambda sp: by_range.get((sp.start, sp.end), [])
+
+
+def _layer_kind(change: Change) -> str | None:
+    """The annotator kind a change must write: gold changes gold, imports a person's layer.
+
+    None: any existing layer (a curator edits gold directly); a new one is a person's.
+    """
+    if change.gold:
+        return "gold"
+    return "human" if change.origin is Origin.IMPORT else None
 
 
 def _imported_status(recorded: str, now: Status) -> Status:

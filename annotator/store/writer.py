@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from annotator.core.errors import AnnotatorKindError
 from annotator.core.model import Bundle, Event, Relation, Span, Status, remap_event, remap_relation
 from annotator.store import rows
 from annotator.store.engine import writer_engine
@@ -39,6 +40,7 @@ class WriteTx:
         self.s = session
         self._names: dict[int, str] = {}
         self._ids: dict[str, int] = {}  # valid for this transaction only
+        self._kinds: dict[str, str] = {}
 
     # -- reading inside the transaction ----------------------------------------
     def name_of(self, annotator_id: int) -> str:
@@ -51,21 +53,36 @@ class WriteTx:
     def find_annotator(self, name: str) -> int | None:
         """An annotator's id, or None."""
         if name not in self._ids:
-            found = self.s.scalar(select(AnnotatorRow.id).where(AnnotatorRow.name == name))
+            found = self.s.execute(
+                select(AnnotatorRow.id, AnnotatorRow.kind).where(AnnotatorRow.name == name)
+            ).first()
             if found is None:
                 return None
-            self._ids[name] = found
+            self._ids[name] = found.id
+            self._kinds[name] = found.kind
         return self._ids[name]
 
-    def annotator_id(self, name: str, kind: str = "human") -> int:
-        """An annotator's id, created (with ``kind``) if needed."""
+    def annotator_id(self, name: str, kind: str | None = None) -> int:
+        """An annotator's id, created (kind ``kind``, or "human" if None) if needed.
+
+        Raises:
+            AnnotatorKindError: ``kind`` is given and the name exists with another
+                kind (a person's layer never receives gold, nor gold a person's edit).
+        """
         found = self.find_annotator(name)
         if found is not None:
+            if kind is not None and self._kinds[name] != kind:
+                raise AnnotatorKindError(
+                    f"The annotator {name!r} already exists as a {self._kinds[name]} layer, so "
+                    f"it cannot take a {kind} change; nothing was saved. Choose another name "
+                    "(for adjudication: --gold-name)."
+                )
             return found
-        row = AnnotatorRow(name=name, kind=kind)
+        row = AnnotatorRow(name=name, kind=kind or "human")
         self.s.add(row)
         self.s.flush()
         self._ids[name] = row.id
+        self._kinds[name] = row.kind
         return row.id
 
     def document_length(self, doc_id: int) -> int | None:
