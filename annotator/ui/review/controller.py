@@ -1,0 +1,243 @@
+"""Review mode: the chosen annotators' panes below the editable gold pane, and adjudication.
+
+Entering review mode switches the window to the gold layer (its pane is the
+window's own, editable as usual) and shows a bottom dock with a read-only pane
+per chosen annotator (or one interleaved pane) and the disagreement panel.
+F8 / Shift+F8 step through the disagreements the adjudication service finds;
+Alt+1…9 accept the k-th annotator's version into gold as one undoable step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QSplitter
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Edit
+from annotator.services.adjudication import CurationStatus, set_curation_status
+from annotator.ui.commands import push_change
+from annotator.ui.review.disagreement_panel import DisagreementPanel
+from annotator.ui.review.disputes import (
+    ShownDispute,
+    accept_version,
+    gold_name,
+    premerged,
+    shown_disputes,
+)
+from annotator.ui.review.review_view import Layout, ReviewView
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+    from annotator.ui.main_window import MainWindow
+
+
+class ReviewController(QObject):
+    """Owns review mode for one window: which layers, how shown, the current disagreement.
+
+    Args:
+        window: the workbench; its pane becomes the gold pane in review mode.
+        project: the open project.
+    """
+
+    def __init__(self, window: MainWindow, project: Project) -> None:
+        super().__init__(window)
+        self._window = window
+        self._project = project
+        self.names: list[str] = []
+        self.layout = Layout.SIDE_BY_SIDE
+        self.disputes: list[ShownDispute] = []
+        self.current = -1
+        self._previous_annotator = ""
+        self.view = ReviewView()
+        self.panel = DisagreementPanel()
+        self.dock: QDockWidget | None = None
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(0)
+        self._refresh.timeout.connect(self.refresh_disputes)
+        self.panel.acceptRequested.connect(self.accept)
+        self.panel.stepRequested.connect(self.step)
+        window.documentChanged.connect(lambda _doc: self.reload())
+        window.signals.editApplied.connect(self._on_edit)
+
+    @property
+    def active(self) -> bool:
+        """True while review mode is on."""
+        return bool(self.names)
+
+    @property
+    def gold(self) -> str:
+        """The gold layer's name."""
+        return gold_name(self._project)
+
+    # -- entering and leaving --------------------------------------------------------
+    def start(self, names: list[str], layout: Layout) -> None:
+        """Review ``names``' layers (two or more) shown as ``layout``; gold becomes editable."""
+        if len(names) < 2:
+            self._window.show_message("Choose two or more annotators to review.")
+            return
+        try:
+            gold = self._ensure_gold()
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+            return
+        if not self.active:
+            self._previous_annotator = self._window.current_annotator()
+        self.names, self.layout = list(names), layout
+        self.panel.set_annotators(self.names)
+        self._window.set_annotator(gold)
+        self._show_dock()
+        self.reload()
+
+    def _ensure_gold(self) -> str:
+        """The gold layer's name; the layer is created (document open) if the project has none.
+
+        Edits made in the gold pane go through the normal annotation service,
+        which would create an unknown layer as a person's: so gold must exist first.
+        """
+        gold = self.gold
+        doc_id = self._window.current_doc_id()
+        if self._project.gold_annotator() is None and doc_id is not None:
+            set_curation_status(self._project, doc_id, CurationStatus.OPEN)
+        return gold
+
+    def stop(self) -> None:
+        """Leave review mode and go back to the annotator's own layer."""
+        if not self.active:
+            return
+        self.names, self.disputes, self.current = [], [], -1
+        if self.dock is not None:
+            self.dock.hide()
+        if self._previous_annotator:
+            self._window.set_annotator(self._previous_annotator)
+
+    def _show_dock(self) -> None:
+        if self.dock is None:
+            box = QSplitter(Qt.Orientation.Horizontal)
+            box.addWidget(self.view)
+            box.addWidget(self.panel)
+            box.setStretchFactor(0, 4)
+            box.setStretchFactor(1, 1)
+            self.dock = self._window.add_dock(box, "Review", Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dock.show()
+        self.dock.raise_()
+
+    # -- showing -----------------------------------------------------------------
+    def reload(self) -> None:
+        """Show the chosen layers of the window's document, and its disagreements."""
+        doc = self._window.current_document()
+        if not self.active or doc is None:
+            return
+        spans = self._project.annotations.spans
+        layers = {name: spans(doc.id, name) for name in self.names}
+        self.view.set_font(self._window.pane.font())
+        band = self._window.pane.band_on
+        self.view.show_layers(doc.text, layers, self._project.schemas.schema, self.layout, band)
+        self.current = -1
+        self.refresh_disputes()
+
+    def refresh_disputes(self) -> None:
+        """Ask the adjudication service again; keep the current disagreement if it remains."""
+        doc = self._window.current_document()
+        if not self.active or doc is None:
+            return
+        keep = self.disputes[self.current].key if 0 <= self.current < len(self.disputes) else None
+        self.disputes = shown_disputes(self._project, doc, self.names, self.gold)
+        keys = [d.key for d in self.disputes]
+        self.current = keys.index(keep) if keep in keys else min(self.current, len(keys) - 1)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        ranges = [(d.start, d.end) for d in self.disputes]
+        if not 0 <= self.current < len(self.disputes):
+            self.view.set_disputes(ranges)
+            total = len(self.disputes)
+            self.panel.show_none(
+                f"{total} disagreements on this document. F8: next."
+                if total
+                else "No disagreements on this document."
+            )
+            return
+        dispute = self.disputes[self.current]
+        self.view.set_disputes(ranges, (dispute.start, dispute.end))
+        versions = [(name, dispute.versions.get(name, "nothing")) for name in self.names]
+        title = f"Disagreement {self.current + 1} of {len(self.disputes)}: {dispute.title}"
+        self.panel.show_versions(title, versions, dispute.gold)
+
+    def _on_edit(self, edit: Edit) -> None:
+        if not self.active or edit.doc_id != self._window.current_doc_id():
+            return
+        if edit.annotator in self.names:
+            self.reload()  # another window or an import changed a reviewed layer
+        elif edit.annotator == self.gold:
+            self._refresh.start()
+
+    # -- stepping and accepting ----------------------------------------------------------
+    def step(self, direction: int) -> None:
+        """Go to the next (1) or previous (-1) disagreement: scroll, select, show who has what."""
+        if not self.active:
+            return
+        target = self.current + direction
+        if not 0 <= target < len(self.disputes):
+            where = "last" if direction > 0 else "first"
+            self._window.show_message(
+                f"This is the {where} disagreement." if self.disputes else "No disagreements."
+            )
+            return
+        self.current = target
+        self.focus_current()
+
+    def focus_current(self) -> None:
+        """Scroll every pane (gold too) to the current disagreement and select it."""
+        if not 0 <= self.current < len(self.disputes):
+            return
+        dispute = self.disputes[self.current]
+        self.view.focus(dispute.start, dispute.end, dispute.span_ids)
+        gold = self._window.pane
+        gold.scroll_to_offset(dispute.start)
+        gold.select_text(dispute.start, dispute.end)
+        self._show_current()
+
+    def accept(self, position: int) -> None:
+        """Accept the ``position``-th chosen annotator's version of the current disagreement."""
+        doc_id = self._window.current_doc_id()
+        if not self.active or doc_id is None or not 0 <= self.current < len(self.disputes):
+            self._window.show_message("Go to a disagreement first (F8).")
+            return
+        if position >= len(self.names):
+            return
+        name, dispute = self.names[position], self.disputes[self.current]
+        project = self._project
+        try:
+            push_change(
+                self._window.undo_stack,
+                project.write,
+                lambda: accept_version(project, doc_id, dispute, name),
+                f"Accept {name}'s version",
+            )
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+            return
+        self._window.show_message(f"Accepted {name}'s version into gold.")
+        self.refresh_disputes()
+
+    def premerge(self) -> None:
+        """Add to gold what all reviewed annotators agree on in this document (one undo step)."""
+        doc_id = self._window.current_doc_id()
+        if not self.active or doc_id is None:
+            self._window.show_message("Start review mode first (Ctrl+Shift+R).")
+            return
+        try:
+            change = push_change(
+                self._window.undo_stack,
+                self._project.write,
+                lambda: premerged(self._project, doc_id, self.names),
+                "Pre-merge agreed annotations",
+            )
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+            return
+        added = sum(len(e.add.spans) for e in change.edits)
+        self._window.show_message(f"Pre-merged what all agree on into gold ({added} spans added).")

@@ -1,0 +1,136 @@
+"""What review mode shows of the adjudication service's disagreements, and how it accepts.
+
+The disagreements, their versions and the gold edit come from
+:mod:`annotator.services.adjudication` (pure logic in
+:mod:`annotator.core.adjudicate`); nothing here compares layers. This module
+only turns each :class:`~annotator.core.adjudicate.Disagreement` into words
+and into the ids of the spans to select in each annotator's pane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.core.adjudicate import (
+    AdjudicationError,
+    Disagreement,
+    Strategy,
+    Unit,
+    UnitKind,
+    layer_units,
+    span_key,
+)
+from annotator.core.change import Change
+from annotator.core.model import Document, Span
+from annotator.core.positions import CodePoint
+from annotator.services import adjudication
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+
+
+@dataclass(frozen=True)
+class ShownDispute:
+    """One disagreement as review mode shows it.
+
+    Attributes:
+        start: first code point of any version.
+        end: end (exclusive) of the last version.
+        title: what the place is, e.g. ``argument of Conflict.Attack «هجوماً»``.
+        versions: each annotator's version in words ("nothing" if none).
+        span_ids: the ids of each annotator's spans at this place (to select them).
+        gold: what gold holds here now, in words.
+        disagreement: the service's disagreement (what :func:`accept_version` takes).
+    """
+
+    start: CodePoint
+    end: CodePoint
+    title: str
+    versions: dict[str, str]
+    span_ids: dict[str, list[int]]
+    gold: str
+    disagreement: Disagreement
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What identifies the place across refreshes."""
+        return (self.start, self.end, self.disagreement.kind, self.title)
+
+
+def gold_name(project: Project) -> str:
+    """The gold layer's name (the service's rule: the existing one, else ``gold``)."""
+    return adjudication.gold_name(project)
+
+
+def _quote(text: str, key: tuple[int, int, str]) -> str:
+    return f"{key[2]} «\u2068{text[key[0] : key[1]]}\u2069»"
+
+
+def unit_words(unit: Unit, text: str) -> str:
+    """A unit in a few words, with its text quoted from the stored text."""
+    head = _quote(text, unit.anchor)
+    if unit.kind in (UnitKind.SPAN, UnitKind.EVENT):
+        return head
+    assert unit.target is not None
+    tail = _quote(text, unit.target)
+    if unit.kind is UnitKind.ARGUMENT:
+        return f"{unit.role} = {tail}"
+    return f"{unit.role}: {head} → {tail}"
+
+
+def _title(d: Disagreement, text: str) -> str:
+    unit = d.units()[0]
+    if unit.kind is UnitKind.ARGUMENT:
+        return f"argument of {_quote(text, unit.anchor)}"
+    return f"{d.kind} at «\u2068{text[d.start : d.end]}\u2069»"
+
+
+def _words(units: tuple[Unit, ...], text: str) -> str:
+    return "; ".join(unit_words(u, text) for u in units) or "nothing"
+
+
+def _span_ids(units: tuple[Unit, ...], spans: list[Span]) -> list[int]:
+    """The spans a version consists of (a trigger's label is its event type)."""
+    keys = {u.anchor for u in units} | {u.target for u in units if u.target is not None}
+    return [s.id for s in spans if span_key(s) in keys]
+
+
+def shown_disputes(
+    project: Project, doc: Document, names: list[str], gold: str
+) -> list[ShownDispute]:
+    """The disagreements between ``names`` on ``doc``, in document order, with gold's state."""
+    found = adjudication.document_disagreements(project, doc.id, names)
+    layers = adjudication.layers(project, doc.id, names)
+    gold_units = layer_units(adjudication.layer(project, doc.id, gold))
+    out = []
+    for d in found:
+        out.append(
+            ShownDispute(
+                CodePoint(d.start),
+                CodePoint(d.end),
+                _title(d, doc.text),
+                {name: _words(d.units_of(name), doc.text) for name in names},
+                {name: _span_ids(d.units_of(name), list(layers[name].spans)) for name in names},
+                _words(d.in_gold(gold_units), doc.text),
+                d,
+            )
+        )
+    return out
+
+
+def accept_version(project: Project, doc_id: int, dispute: ShownDispute, annotator: str) -> Change:
+    """Make gold at ``dispute`` equal ``annotator``'s version (the service's one change)."""
+    return adjudication.accept(project, doc_id, dispute.disagreement, annotator)
+
+
+def premerged(project: Project, doc_id: int, names: list[str]) -> Change:
+    """Pre-merge (unanimous) one document into gold; refuse when gold lacks nothing agreed.
+
+    Raises:
+        AdjudicationError: nothing to add (so that no empty step goes on the undo stack).
+    """
+    report = adjudication.premerge_documents(project, [doc_id], Strategy(), names)
+    if report.change is None:
+        raise AdjudicationError("Gold already has everything these annotators agree on here.")
+    return report.change
