@@ -40,7 +40,7 @@ class DocumentListModel(QAbstractTableModel):
             self.endResetModel()
             return
         self._curated = curated
-        if self._rows:
+        if self._rows and curated is not None:
             column = len(self.HEADERS)
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 

@@ -96,13 +96,24 @@ def _span_ids(units: tuple[Unit, ...], spans: list[Span]) -> list[int]:
     return [s.id for s in spans if span_key(s) in keys]
 
 
+def _gold_words(d: Disagreement, gold_units: frozenset[Unit], gold: list[Span], text: str) -> str:
+    """What gold has here: its units of this place, or for a span or trigger, any label
+    gold gives the same offsets (the curator may have tagged it directly)."""
+    if d.kind not in (UnitKind.SPAN, UnitKind.EVENT):
+        return _words(d.in_gold(gold_units), text)
+    places = {u.anchor[:2] for u in d.units()}
+    held = [s for s in gold if (int(s.start), int(s.end)) in places]
+    return "; ".join(_quote(text, span_key(s)) for s in held) or "nothing"
+
+
 def shown_disputes(
     project: Project, doc: Document, names: list[str], gold: str
 ) -> list[ShownDispute]:
     """The disagreements between ``names`` on ``doc``, in document order, with gold's state."""
     found = adjudication.document_disagreements(project, doc.id, names)
     layers = adjudication.layers(project, doc.id, names)
-    gold_units = layer_units(adjudication.layer(project, doc.id, gold))
+    gold_layer = adjudication.layer(project, doc.id, gold)
+    gold_units = layer_units(gold_layer)
     out = []
     for d in found:
         out.append(
@@ -112,7 +123,7 @@ def shown_disputes(
                 _title(d, doc.text),
                 {name: _words(d.units_of(name), doc.text) for name in names},
                 {name: _span_ids(d.units_of(name), list(layers[name].spans)) for name in names},
-                _words(d.in_gold(gold_units), doc.text),
+                _gold_words(d, gold_units, list(gold_layer.spans), doc.text),
                 d,
             )
         )

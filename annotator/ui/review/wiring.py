@@ -54,8 +54,12 @@ def choose_and_start(window: MainWindow, project: Project, review: ReviewControl
         window.show_message("Review needs two or more annotators' layers in this project.")
         return
     chooser = ReviewChooser(people, review.names, review.layout, window)
-    if chooser.exec() == QDialog.DialogCode.Accepted:
-        review.start(chooser.chosen(), chooser.layout_choice())
+    accepted = chooser.exec() == QDialog.DialogCode.Accepted
+    chosen, layout = chooser.chosen(), chooser.layout_choice()
+    chooser.deleteLater()
+    window.activateWindow()
+    if accepted:
+        review.start(chosen, layout)
 
 
 def install_review_tools(window: MainWindow, project: Project) -> ReviewTools:
