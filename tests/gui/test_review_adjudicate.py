@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.__main__ import main
-from annotator.core.positions import CodePoint
 from annotator.core.model import Status
+from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
 from annotator.services.project import Project
 from annotator.ui.main_window import MainWindow
