@@ -1,4 +1,4 @@
-"""Review mode: F8 order and scrolling, the interleaved layout, and curation in the document list."""
+"""Review mode: F8 order and scrolling, the interleaved layout, curation in the document list."""
 
 from __future__ import annotations
 
