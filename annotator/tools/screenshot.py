@@ -106,9 +106,10 @@ def review_demo(project: Project, narrow: bool) -> MainWindow:
     settle(0.3)
     review = window.review_tools.review  # type: ignore[attr-defined]
     review.start([ALI, BADR], Layout.SIDE_BY_SIDE)
+    review.premerge()
     settle(0.3)
     review.step(1)
-    review.accept(0)
+    review.accept(1)
     review.step(1)
     settle(0.5)
     return window

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QSplitter
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QWidget
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit
@@ -114,15 +114,26 @@ class ReviewController(QObject):
             self._window.set_annotator(self._previous_annotator)
 
     def _show_dock(self) -> None:
+        """The bottom dock: annotator panes, then the disagreement panel.
+
+        Not a :meth:`MainWindow.add_dock` side panel: those have a side panel's
+        width limits, and the panes need the window's whole width.
+        """
+        window = self._window
         if self.dock is None:
-            box = QSplitter(Qt.Orientation.Horizontal)
-            box.addWidget(self.view)
-            box.addWidget(self.panel)
-            box.setStretchFactor(0, 4)
-            box.setStretchFactor(1, 1)
-            self.dock = self._window.add_dock(box, "Review", Qt.DockWidgetArea.BottomDockWidgetArea)
+            box = QWidget()
+            row = QHBoxLayout(box)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.view, 1)
+            row.addWidget(self.panel, 0)
+            self.dock = QDockWidget("Review", window)
+            self.dock.setObjectName("dock-Review")
+            self.dock.setWidget(box)
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            window.view_menu.addAction(self.dock.toggleViewAction())
         self.dock.show()
         self.dock.raise_()
+        window.resizeDocks([self.dock], [int(window.height() * 0.42)], Qt.Orientation.Vertical)
 
     # -- showing -----------------------------------------------------------------
     def reload(self) -> None:
@@ -150,7 +161,7 @@ class ReviewController(QObject):
         self._show_current()
 
     def _show_current(self) -> None:
-        ranges = [(d.start, d.end) for d in self.disputes]
+        ranges = [r for d in self.disputes for r in d.ranges]
         if not 0 <= self.current < len(self.disputes):
             self.view.set_disputes(ranges)
             total = len(self.disputes)
@@ -161,7 +172,7 @@ class ReviewController(QObject):
             )
             return
         dispute = self.disputes[self.current]
-        self.view.set_disputes(ranges, (dispute.start, dispute.end))
+        self.view.set_disputes(ranges, dispute.ranges)
         versions = [(name, dispute.versions.get(name, "nothing")) for name in self.names]
         title = f"Disagreement {self.current + 1} of {len(self.disputes)}: {dispute.title}"
         self.panel.show_versions(title, versions, dispute.gold)
@@ -194,10 +205,11 @@ class ReviewController(QObject):
         if not 0 <= self.current < len(self.disputes):
             return
         dispute = self.disputes[self.current]
-        self.view.focus(dispute.start, dispute.end, dispute.span_ids)
+        start, end = dispute.focus
+        self.view.focus(start, end, dispute.span_ids)
         gold = self._window.pane
-        gold.scroll_to_offset(dispute.start)
-        gold.select_text(dispute.start, dispute.end)
+        gold.scroll_to_offset(start)
+        gold.select_text(start, end)  # a label hotkey now tags it in gold
         self._show_current()
 
     def accept(self, position: int) -> None:

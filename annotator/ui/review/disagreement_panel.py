@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from annotator.ui.review.review_pane import annotator_color
 
+PANEL_WIDTH = 340
 Version = tuple[str, str]
 """An annotator's name and a one-line description of what they have."""
 
@@ -57,18 +58,20 @@ class DisagreementPanel(QWidget):
         column.addWidget(self.gold)
         column.addLayout(steps)
         column.addStretch(1)
+        self.setMaximumWidth(PANEL_WIDTH)
 
     def set_annotators(self, names: list[str]) -> None:
         """One row per chosen annotator, in order (Ctrl+1 is the first)."""
-        for label, button in self._rows:
-            label.deleteLater()
-            button.deleteLater()
+        for widget in (w for row in self._rows for w in row):
+            self._grid.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
         self._rows = []
         for k, name in enumerate(names):
             label = QLabel("", self)
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
-            button = QPushButton(f"Accept {name} (Ctrl+{k + 1})", self)
+            button = QPushButton(f"Accept {name} (Alt+{k + 1})", self)
             button.setStyleSheet(f"border-right: 4px solid {annotator_color(k)};")
             button.clicked.connect(lambda _c=False, n=k: self.acceptRequested.emit(n))
             self._grid.addWidget(label, k, 0)

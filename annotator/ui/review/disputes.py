@@ -53,6 +53,25 @@ class ShownDispute:
     disagreement: Disagreement
 
     @property
+    def focus(self) -> tuple[CodePoint, CodePoint]:
+        """What to select in the gold pane: an argument's or relation's second span, else all."""
+        target = self.disagreement.units()[0].target
+        if target is None:
+            return self.start, self.end
+        return CodePoint(target[0]), CodePoint(target[1])
+
+    @property
+    def ranges(self) -> list[tuple[CodePoint, CodePoint]]:
+        """The spans to outline: each version's span, argument span, or relation ends."""
+        found: set[tuple[int, int]] = set()
+        for unit in self.disagreement.units():
+            if unit.kind is not UnitKind.ARGUMENT:
+                found.add(unit.anchor[:2])
+            if unit.target is not None:
+                found.add(unit.target[:2])
+        return [(CodePoint(a), CodePoint(b)) for a, b in sorted(found)]
+
+    @property
     def key(self) -> tuple[object, ...]:
         """What identifies the place across refreshes."""
         return (self.start, self.end, self.disagreement.kind, self.title)

@@ -12,8 +12,18 @@ stay joined) with two things drawn over it after each paint:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from annotator.core.positions import CodePoint
@@ -22,7 +32,7 @@ from annotator.ui.pane.text_pane import TextPane
 
 DISPUTE_COLOR = "#d62728"
 ANNOTATOR_COLORS = ("#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
-CORNER = 6.0
+CORNER = 8.0
 STRIP = 3.0
 
 Range = tuple[CodePoint, CodePoint]
@@ -46,24 +56,32 @@ class ReviewPane(TextPane):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._disputes: list[Range] = []
-        self._current: Range | None = None
+        self._current: set[Range] = set()
         self._colors: dict[str, QColor] = {}
         self.show_marks = False
+        self.follow_cursor = False
+        """Keep the caret (the current disagreement) centred when the pane is resized."""
 
     def set_annotator_colors(self, colors: dict[str, str]) -> None:
         """The corner colour of each annotator's spans."""
         self._colors = {name: QColor(c) for name, c in colors.items()}
         self.viewport().update()
 
-    def set_disputes(self, ranges: list[Range], current: Range | None = None) -> None:
-        """Outline these code-point ranges in red; ``current`` gets a thicker outline."""
-        self._disputes = sorted(ranges)
-        self._current = current
+    def set_disputes(self, ranges: list[Range], current: Iterable[Range] = ()) -> None:
+        """Outline these code-point ranges in red; those in ``current`` more thickly."""
+        self._disputes = sorted(set(ranges))
+        self._current = set(current)
         self.viewport().update()
 
     def disputes(self) -> list[Range]:
         """The ranges outlined as disputed."""
         return list(self._disputes)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """Lines rewrap on a resize: bring the current disagreement back into view."""
+        super().resizeEvent(e)
+        if self.follow_cursor:
+            QTimer.singleShot(0, self, self.centerCursor)
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         """The workbench paint, then annotator corners and dispute outlines on top."""
@@ -108,7 +126,7 @@ class ReviewPane(TextPane):
         for start, end in self._disputes:
             if end <= lo or start >= hi:
                 continue
-            width = 3.0 if (start, end) == self._current else 1.5
+            width = 3.0 if (start, end) in self._current else 1.5
             for rect in PanePainter.rects(frame, start, end):
                 painter.setPen(QPen(color, width))
                 painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -9,6 +9,7 @@ above this view.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from PySide6.QtCore import Qt
@@ -145,8 +146,8 @@ class ReviewView(QWidget):
             self._syncing = False
 
     # -- showing disagreements ---------------------------------------------------------
-    def set_disputes(self, ranges: list[Range], current: Range | None = None) -> None:
-        """Outline the disputed ranges in every pane."""
+    def set_disputes(self, ranges: list[Range], current: Iterable[Range] = ()) -> None:
+        """Outline the disputed ranges in every pane (``current`` ones more thickly)."""
         for pane in self._panes.values():
             pane.set_disputes(ranges, current)
 
@@ -161,6 +162,7 @@ class ReviewView(QWidget):
                     else span_ids.get(key, [])
                 )
                 pane.scroll_to_offset(start)
+                pane.follow_cursor = True
                 pane.select_span(-1, scroll=False)
                 for n, span_id in enumerate(ids):
                     pane.select_span(span_id, add=n > 0, scroll=False)
