@@ -240,6 +240,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         levels=args.levels,
         resamples=args.resamples,
         seed=args.seed,
+        gold=args.gold,
     )
     project = _open(args, create=False)
     try:
@@ -269,7 +270,62 @@ def _add_agreement_command(sub: argparse._SubParsersAction) -> None:
     agr.add_argument("--levels", type=int, default=1, help="nesting levels tagged (default 1)")
     agr.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
     agr.add_argument("--seed", type=int, default=2004, help="bootstrap seed (default 2004)")
+    agr.add_argument(
+        "--gold", action="store_true", help="add each annotator's span F1 against the gold layer"
+    )
     agr.set_defaults(func=cmd_agreement)
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    """``annotator adjudicate --db PATH --strategy unanimous|majority[:N]``: build gold."""
+    from annotator.core.adjudicate import Strategy
+    from annotator.services import adjudication as adj
+
+    strategy = Strategy.parse(args.strategy)
+    names = tuple(n.strip() for n in (args.annotators or "").split(",") if n.strip())
+    project = _open(args, create=False)
+    try:
+        if project.read_only:
+            raise ProjectError(f"{project.path} is read-only, so no gold layer can be written.")
+        annotators = adj.choose_annotators(project, names)
+        doc_ids = adj.choose_documents(project, args.docs or (), annotators)
+        report = adj.premerge(project, doc_ids, strategy, annotators, args.gold_name)
+        if args.finish_agreed:
+            report.finished = adj.finish_agreed(project, strategy, annotators, doc_ids, report.gold)
+        texts = {d.doc_id: project.documents.document(d.doc_id).text for d in report.documents}
+    finally:
+        project.close()
+    for line in report.lines():
+        print(line)
+    if args.list:
+        for doc in report.documents:
+            for d in doc.left:
+                print(f"{doc.name}\t{d.start}\t{d.end}\t{d.kind}\t{d.describe(texts[doc.doc_id])}")
+    return EXIT_OK
+
+
+def _add_adjudicate_command(sub: argparse._SubParsersAction) -> None:
+    adj = sub.add_parser("adjudicate", help="pre-merge the annotators' layers into the gold layer")
+    adj.add_argument("--db", default=argparse.SUPPRESS, help="project file")
+    adj.add_argument(
+        "--strategy",
+        default="unanimous",
+        metavar="unanimous|majority[:N]",
+        help="what goes into gold: what all annotators agree on (default), what more than "
+        "half agree on, or what at least N agree on",
+    )
+    adj.add_argument("--annotators", metavar="A,B,...", help="layers to merge (default: all)")
+    adj.add_argument("--docs", nargs="+", metavar="NAME", help="only these documents")
+    adj.add_argument("--gold-name", help="name of the gold layer (default: gold)")
+    adj.add_argument(
+        "--finish-agreed",
+        action="store_true",
+        help="mark curated every document with no disagreement left",
+    )
+    adj.add_argument(
+        "--list", action="store_true", help="print every disagreement left, one per line"
+    )
+    adj.set_defaults(func=cmd_adjudicate)
 
 
 Command = Callable[[argparse.Namespace], int]
@@ -293,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import_text)
     _add_transfer_commands(sub, imp)
     _add_agreement_command(sub)
+    _add_adjudicate_command(sub)
     return parser
 
 

@@ -23,93 +23,45 @@ makes gold at one disagreement equal one annotator's version.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass
 
+from annotator.core.adjudicate_gold import GoldBuilder
+from annotator.core.adjudicate_units import (
+    KIND_ORDER,
+    Layers,
+    SpanKey,
+    Unit,
+    UnitKind,
+    layer_units,
+    sort_key,
+    span_key,
+    votes,
+)
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Argument, Bundle, Event, Relation, Span
-from annotator.core.positions import CodePoint
+from annotator.core.model import Bundle
 
-SpanKey = tuple[int, int, str]
-"""A span reduced to what adjudication compares: ``(start, end, label)``."""
-
-Layers = Mapping[str, Bundle]
-"""Each annotator's layer of one document, by annotator name (order is kept)."""
+__all__ = [
+    "AdjudicationError",
+    "Disagreement",
+    "Layers",
+    "Premerge",
+    "SpanKey",
+    "Strategy",
+    "Unit",
+    "UnitKind",
+    "Version",
+    "accept_version",
+    "disagreements",
+    "layer_units",
+    "premerge",
+    "sort_key",
+    "span_key",
+    "votes",
+]
 
 
 class AdjudicationError(AnnotatorError):
     """An adjudication request cannot be carried out (nothing was changed)."""
-
-
-class UnitKind(StrEnum):
-    """What a unit of comparison is."""
-
-    SPAN = "span"
-    EVENT = "event"
-    ARGUMENT = "argument"
-    RELATION = "relation"
-
-
-_KIND_ORDER = {UnitKind.SPAN: 0, UnitKind.EVENT: 1, UnitKind.ARGUMENT: 2, UnitKind.RELATION: 3}
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit of comparison.
-
-    Attributes:
-        kind: span, event, argument or relation.
-        anchor: the span (span), the trigger with the event type as label (event,
-            argument), or the first end (relation).
-        role: the argument's role, or the relation's type ("" otherwise).
-        target: the argument span (argument) or the second end (relation).
-    """
-
-    kind: UnitKind
-    anchor: SpanKey
-    role: str = ""
-    target: SpanKey | None = None
-
-    @property
-    def start(self) -> int:
-        """Where the unit begins: the first character of any of its spans."""
-        return min(self.anchor[0], self.target[0]) if self.target else self.anchor[0]
-
-    @property
-    def end(self) -> int:
-        """Where the unit ends (exclusive): the end of the last of its spans."""
-        return max(self.anchor[1], self.target[1]) if self.target else self.anchor[1]
-
-    def slot(self) -> tuple[object, ...]:
-        """The place the unit competes for: units with the same slot are versions of it."""
-        if self.kind in (UnitKind.SPAN, UnitKind.EVENT):
-            return (self.kind, self.anchor[0], self.anchor[1])
-        assert self.target is not None
-        if self.kind is UnitKind.ARGUMENT:
-            return (self.kind, self.anchor, self.target[0], self.target[1])
-        return (self.kind, self.anchor[:2], self.target[:2])
-
-    def describe(self, text: str = "") -> str:
-        """Words for a report line, e.g. ``argument Attacker [3, 8) ORG of Attack [10, 15)``."""
-        head = _key_words(self.anchor, text)
-        if self.kind in (UnitKind.SPAN, UnitKind.EVENT):
-            return f"{self.kind} {head}"
-        assert self.target is not None
-        tail = _key_words(self.target, text)
-        if self.kind is UnitKind.ARGUMENT:
-            return f"argument {self.role} {tail} of {head}"
-        return f"relation {self.role} {head} → {tail}"
-
-
-def _key_words(key: SpanKey, text: str) -> str:
-    quoted = f" «{text[key[0] : key[1]]}»" if text else ""
-    return f"{key[2]} [{key[0]}, {key[1]}){quoted}"
-
-
-def sort_key(unit: Unit) -> tuple[object, ...]:
-    """Document order: by position, then kind, then the unit's fields."""
-    target = unit.target or (0, 0, "")
-    return (unit.start, unit.end, _KIND_ORDER[unit.kind], unit.anchor, unit.role, target)
 
 
 @dataclass(frozen=True)
@@ -222,42 +174,6 @@ class Premerge:
         return not self.added
 
 
-# -- units of one layer ----------------------------------------------------------------
-def span_key(span: Span) -> SpanKey:
-    """``(start, end, label)`` of a span."""
-    return (int(span.start), int(span.end), span.label)
-
-
-def layer_units(bundle: Bundle) -> frozenset[Unit]:
-    """Every unit of one layer (events, arguments and relations to spans it lacks are skipped)."""
-    spans = {s.id: s for s in bundle.spans}
-    triggers = {e.trigger_id for e in bundle.events}
-    units = {Unit(UnitKind.SPAN, span_key(s)) for s in bundle.spans if s.id not in triggers}
-    for event in bundle.events:
-        trigger = spans.get(event.trigger_id)
-        if trigger is None:
-            continue
-        head = (int(trigger.start), int(trigger.end), event.type)
-        units.add(Unit(UnitKind.EVENT, head))
-        for arg in event.arguments:
-            if arg.span_id in spans:
-                units.add(Unit(UnitKind.ARGUMENT, head, arg.role, span_key(spans[arg.span_id])))
-    for rel in bundle.relations:
-        one, two = spans.get(rel.arg1_id), spans.get(rel.arg2_id)
-        if one is not None and two is not None:
-            units.add(Unit(UnitKind.RELATION, span_key(one), rel.type, span_key(two)))
-    return frozenset(units)
-
-
-def votes(layers: Layers) -> dict[Unit, tuple[str, ...]]:
-    """Each unit any annotator has, with the annotators who have it (in layer order)."""
-    out: dict[Unit, list[str]] = {}
-    for name, bundle in layers.items():
-        for unit in layer_units(bundle):
-            out.setdefault(unit, []).append(name)
-    return {u: tuple(names) for u, names in out.items()}
-
-
 def disagreements(layers: Layers) -> list[Disagreement]:
     """Every place where the layers are not unanimous, in document order."""
     return _group(votes(layers), tuple(layers))
@@ -272,7 +188,7 @@ def _group(voted: Mapping[Unit, tuple[str, ...]], names: Sequence[str]) -> list[
         if len(units) == 1 and len(voted[units[0]]) == len(names):
             continue
         found.append(_disagreement(sorted(units, key=sort_key), voted, names))
-    return sorted(found, key=lambda d: (d.start, d.end, _KIND_ORDER[d.kind], d.describe()))
+    return sorted(found, key=lambda d: (d.start, d.end, KIND_ORDER[d.kind], d.describe()))
 
 
 def _disagreement(
@@ -319,9 +235,9 @@ def premerge(
     need = strategy.threshold(len(layers))
     chosen = sorted(
         (u for u, who in voted.items() if len(who) >= need),
-        key=lambda u: (_KIND_ORDER[u.kind], sort_key(u)),
+        key=lambda u: (KIND_ORDER[u.kind], sort_key(u)),
     )
-    builder = _GoldBuilder(gold or Bundle(), doc_id, gold_name, layers)
+    builder = GoldBuilder(gold or Bundle(), doc_id, gold_name, layers)
     for unit in chosen:
         builder.place(unit, _voters_first(voted[unit], layers))
     left = [
@@ -360,139 +276,9 @@ def accept_version(
     """
     mine = set(disagreement.units_of(annotator))
     others = [u for u in disagreement.units() if u not in mine]
-    builder = _GoldBuilder(gold, doc_id, gold_name, {annotator: layer})
+    builder = GoldBuilder(gold, doc_id, gold_name, {annotator: layer})
     for unit in others:
         builder.drop(unit)
-    for unit in sorted(mine, key=lambda u: (_KIND_ORDER[u.kind], sort_key(u))):
+    for unit in sorted(mine, key=lambda u: (KIND_ORDER[u.kind], sort_key(u))):
         builder.place(unit, layer, force=True)
     return builder.edit()
-
-
-@dataclass
-class _GoldBuilder:
-    """Collects additions to (and removals from) one document's gold layer."""
-
-    gold: Bundle
-    doc_id: int
-    name: str
-    layers: Layers
-    added: list[Unit] = field(default_factory=list)
-    placed: set[Unit] = field(default_factory=set)
-    present: set[Unit] = field(default_factory=set)
-    _spans: dict[SpanKey, int] = field(default_factory=dict)
-    _new_spans: list[Span] = field(default_factory=list)
-    _events: dict[SpanKey, Event] = field(default_factory=dict)
-    _changed: set[SpanKey] = field(default_factory=set)
-    _new_relations: list[Relation] = field(default_factory=list)
-    _remove_spans: list[Span] = field(default_factory=list)
-    _remove_relations: list[Relation] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        by_id = {s.id: s for s in self.gold.spans}
-        self._spans = {span_key(s): s.id for s in self.gold.spans}
-        for event in self.gold.events:
-            trigger = by_id.get(event.trigger_id)
-            if trigger is not None:
-                self._events[(int(trigger.start), int(trigger.end), event.type)] = event
-        self.present = set(layer_units(self.gold))
-
-    # -- adding ------------------------------------------------------------------------
-    def place(self, unit: Unit, source: Bundle, force: bool = False) -> None:
-        """Add ``unit`` (copied from ``source``) unless gold has it or cannot take it."""
-        if unit in self.present or unit in self.placed:
-            return
-        if unit.kind is UnitKind.SPAN:
-            self._span(unit.anchor, source)
-        elif unit.kind is UnitKind.EVENT:
-            self._event(unit.anchor, source)
-        elif unit.kind is UnitKind.ARGUMENT:
-            if not self._argument(unit, source, force):
-                return
-        elif not self._relation(unit, source, force):
-            return
-        self.placed.add(unit)
-        self.added.append(unit)
-
-    def _span(self, key: SpanKey, source: Bundle) -> int:
-        if key in self._spans:
-            return self._spans[key]
-        found = next((s for s in source.spans if span_key(s) == key), None)
-        attributes = dict(found.attributes) if found is not None else {}
-        span_id = -(len(self._new_spans) + 1)
-        start, end, label = key
-        span = Span(span_id, self.doc_id, self.name, CodePoint(start), CodePoint(end), label)
-        self._new_spans.append(replace(span, attributes=attributes))
-        self._spans[key] = span_id
-        return span_id
-
-    def _event(self, head: SpanKey, source: Bundle) -> Event:
-        if head in self._events:
-            return self._events[head]
-        trigger = self._span(head, source)
-        event = Event(0, self.doc_id, self.name, head[2], trigger)
-        self._events[head] = event
-        self._changed.add(head)
-        return event
-
-    def _argument(self, unit: Unit, source: Bundle, force: bool) -> bool:
-        assert unit.target is not None
-        if not force and (unit.anchor not in self._events or unit.target not in self._spans):
-            return False
-        event = self._event(unit.anchor, source)
-        span_id = self._span(unit.target, source)
-        args = (*event.arguments, Argument(unit.role, span_id))
-        self._events[unit.anchor] = replace(event, arguments=args)
-        self._changed.add(unit.anchor)
-        return True
-
-    def _relation(self, unit: Unit, source: Bundle, force: bool) -> bool:
-        assert unit.target is not None
-        if not force and (unit.anchor not in self._spans or unit.target not in self._spans):
-            return False
-        one, two = self._span(unit.anchor, source), self._span(unit.target, source)
-        self._new_relations.append(Relation(0, self.doc_id, self.name, unit.role, one, two))
-        return True
-
-    # -- removing ----------------------------------------------------------------------
-    def drop(self, unit: Unit) -> None:
-        """Remove gold's copy of ``unit``, if gold has it."""
-        if unit not in self.present:
-            return
-        self.present.discard(unit)
-        by_id = {s.id: s for s in self.gold.spans}
-        if unit.kind in (UnitKind.SPAN, UnitKind.EVENT):
-            span_id = self._spans.pop(unit.anchor)
-            self._remove_spans.append(by_id[span_id])
-            self._events.pop(unit.anchor, None)
-        elif unit.kind is UnitKind.ARGUMENT:
-            assert unit.target is not None
-            event = self._events[unit.anchor]
-            gone = self._spans[unit.target]
-            args = tuple(
-                a for a in event.arguments if not (a.role == unit.role and a.span_id == gone)
-            )
-            self._events[unit.anchor] = replace(event, arguments=args)
-            self._changed.add(unit.anchor)
-        else:
-            self._remove_relations.extend(
-                r
-                for r in self.gold.relations
-                if r.type == unit.role
-                and span_key(by_id[r.arg1_id]) == unit.anchor
-                and span_key(by_id[r.arg2_id]) == unit.target
-            )
-
-    # -- the edit ----------------------------------------------------------------------
-    def edit(self) -> tuple[Bundle, Bundle]:
-        """``(remove, add)`` for the gold layer of this document."""
-        stored = {e.id: e for e in self.gold.events}
-        changed = [self._events[h] for h in sorted(self._changed) if h in self._events]
-        updated = [e for e in changed if e.id in stored and stored[e.id] != e]
-        new = [e for e in changed if e.id not in stored]
-        remove = Bundle(
-            tuple(self._remove_spans),
-            tuple(stored[e.id] for e in updated),
-            tuple(self._remove_relations),
-        )
-        add = Bundle(tuple(self._new_spans), tuple(updated + new), tuple(self._new_relations))
-        return remove, add

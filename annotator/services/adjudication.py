@@ -26,8 +26,8 @@ from annotator.core.adjudicate import (
     UnitKind,
     accept_version,
     disagreements,
-    premerge,
 )
+from annotator.core.adjudicate import premerge as merge_layers
 from annotator.core.change import Change, Origin, StatusChange
 from annotator.core.model import Bundle, Edit, Status
 
@@ -180,7 +180,7 @@ def document_disagreements(
 
 
 # -- writing gold ------------------------------------------------------------------------------
-def premerge_documents(
+def premerge(
     project: Project,
     doc_ids: Sequence[int],
     strategy: Strategy,
@@ -198,7 +198,7 @@ def premerge_documents(
     report = PremergeReport(target, strategy, names)
     edits = []
     for doc_id in doc_ids:
-        merged = premerge(
+        merged = merge_layers(
             layers(project, doc_id, names),
             strategy,
             layer(project, doc_id, target),
@@ -214,6 +214,9 @@ def premerge_documents(
         change = Change(tuple(edits), description=description, origin=Origin.USER, gold=True)
         report.change = project.write.apply(change)
     return report
+
+
+premerge_documents = premerge  # the name the first commit used
 
 
 def _check_threshold(strategy: Strategy, annotators: int) -> None:
@@ -299,7 +302,7 @@ def finish_agreed(
     finished: list[str] = []
     steps: list[StatusChange] = []
     for doc_id in ids:
-        merged = premerge(
+        merged = merge_layers(
             layers(project, doc_id, names),
             rule,
             layer(project, doc_id, target),

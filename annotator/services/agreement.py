@@ -43,6 +43,7 @@ class AgreementRequest:
     levels: int = 1
     resamples: int = 1000
     seed: int = 2004
+    gold: bool = False  # also each annotator's span F1 against the gold layer
 
 
 def choose_annotators(project: Project, names: Sequence[str]) -> list[str]:
@@ -139,9 +140,23 @@ def measure(project: Project, request: AgreementRequest) -> AgreementReport:
         resamples=request.resamples,
         seed=request.seed,
     )
-    report = compute(docs, options)
+    gold = _gold_layers(project, doc_ids) if request.gold else None
+    report = compute(docs, options, gold=gold)
     report.provenance = provenance(project, docs, request)
+    if gold:
+        report.provenance["gold layer"] = gold[0].annotator
     return report
+
+
+def _gold_layers(project: Project, doc_ids: Sequence[int]) -> list[Layer]:
+    """The gold layer of each document, in order."""
+    name = project.gold_annotator()
+    if name is None:
+        raise AgreementError(
+            f"{project.path.name} has no gold (adjudicated) layer yet; run "
+            "'annotator adjudicate' first, or leave out --gold."
+        )
+    return [d.layers[0] for d in load(project, doc_ids, [name])]
 
 
 def provenance(

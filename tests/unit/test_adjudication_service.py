@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from tests.adjudication_corpus import ARMY, ATTACK, TEXT, at, store
 
 
 @pytest.fixture
-def team(db_path: Path) -> Project:
+def team(db_path: Path) -> Iterator[Project]:
     project = open_project(db_path)
     store(project)
     yield project
@@ -40,7 +41,7 @@ def _gold_spans(project: Project, doc_id: int) -> set[tuple[int, int, str]]:
 
 def test_premerge_creates_a_gold_kind_layer_in_the_database(team: Project, db_path: Path) -> None:
     doc_id = _doc(team)
-    report = adj.premerge_documents(team, [doc_id], Strategy.parse("majority:2"))
+    report = adj.premerge(team, [doc_id], Strategy.parse("majority:2"))
     assert _kinds(db_path) == {"amal": "human", "badr": "human", "carim": "human", "gold": "gold"}
     assert team.gold_annotator() == "gold"
     (doc,) = report.documents
@@ -53,16 +54,16 @@ def test_premerge_creates_a_gold_kind_layer_in_the_database(team: Project, db_pa
 
 def test_premerge_twice_adds_nothing_the_second_time(team: Project) -> None:
     doc_id = _doc(team)
-    adj.premerge_documents(team, [doc_id], Strategy.parse("unanimous"))
+    adj.premerge(team, [doc_id], Strategy.parse("unanimous"))
     first = _gold_spans(team, doc_id)
-    again = adj.premerge_documents(team, [doc_id], Strategy.parse("unanimous"))
+    again = adj.premerge(team, [doc_id], Strategy.parse("unanimous"))
     assert again.change is None and again.documents[0].total_added == 0
     assert _gold_spans(team, doc_id) == first and len(first) == 4
 
 
 def test_gold_name_of_a_person_is_refused(team: Project) -> None:
     with pytest.raises(AdjudicationError, match="person's layer"):
-        adj.premerge_documents(team, [_doc(team)], Strategy(), gold="amal")
+        adj.premerge(team, [_doc(team)], Strategy(), gold="amal")
 
 
 def test_store_refuses_a_gold_change_into_a_persons_layer(team: Project, db_path: Path) -> None:
@@ -78,7 +79,7 @@ def test_store_refuses_a_gold_change_into_a_persons_layer(team: Project, db_path
 
 def test_import_into_the_gold_layer_is_refused(team: Project) -> None:
     doc_id = _doc(team)
-    adj.premerge_documents(team, [doc_id], Strategy())
+    adj.premerge(team, [doc_id], Strategy())
     doc = team.documents.document(doc_id)
     span = Span(1, doc_id, "gold", CodePoint(0), CodePoint(3), "PER")
     item = LayerImport(NewDocument(doc.name, doc.text, doc.sha256), Bundle((span,)))
@@ -89,7 +90,7 @@ def test_import_into_the_gold_layer_is_refused(team: Project) -> None:
 
 def test_accept_each_kind_and_undo_with_the_inverse(team: Project) -> None:
     doc_id = _doc(team)
-    adj.premerge_documents(team, [doc_id], Strategy.parse("unanimous"))
+    adj.premerge(team, [doc_id], Strategy.parse("unanimous"))
     before = adj.layer(team, doc_id, "gold")
     found = adj.document_disagreements(team, doc_id)
     army = next(d for d in found if d.kind is UnitKind.SPAN and d.start == at(TEXT, ARMY)[0])
@@ -110,7 +111,7 @@ def test_accept_each_kind_and_undo_with_the_inverse(team: Project) -> None:
 
 def test_accept_nothing_removes_golds_version(team: Project) -> None:
     doc_id = _doc(team)
-    adj.premerge_documents(team, [doc_id], Strategy.parse("majority:2"))
+    adj.premerge(team, [doc_id], Strategy.parse("majority:2"))
     hama = next(
         d
         for d in adj.document_disagreements(team, doc_id)
@@ -131,9 +132,29 @@ def test_finish_agreed_marks_only_documents_without_disagreement(team: Project) 
     for name in ("amal", "badr", "carim"):
         span = Span(-1, other, name, CodePoint(0), CodePoint(4), "PER")
         team.annotations.apply(Edit(other, name, Bundle(), Bundle((span,))))
-    adj.premerge_documents(team, [doc_id, other], Strategy.parse("unanimous"))
+    adj.premerge(team, [doc_id, other], Strategy.parse("unanimous"))
     assert adj.finish_agreed(team) == ["agreed"]
     statuses = adj.curation_statuses(team)
     assert statuses[other] is adj.CurationStatus.CURATED
     assert statuses[doc_id] is adj.CurationStatus.OPEN
     assert adj.finish_agreed(team) == []
+
+
+def test_accept_an_event_trigger_then_its_argument(team: Project) -> None:
+    doc_id = _doc(team)
+    (event,) = team.annotations.events(doc_id, "carim")
+    team.annotations.apply(Edit(doc_id, "carim", Bundle(events=(event,)), Bundle()))
+    adj.premerge(team, [doc_id], Strategy.parse("unanimous"))
+    assert team.annotations.events(doc_id, "gold") == []
+    found = adj.document_disagreements(team, doc_id)
+    trigger = next(d for d in found if d.kind is UnitKind.EVENT)
+    assert [v.annotators for v in trigger.versions] == [("amal", "badr"), ("carim",)]
+    adj.accept(team, doc_id, trigger, "amal")
+    (gold_event,) = team.annotations.events(doc_id, "gold")
+    assert gold_event.type == ATTACK and gold_event.arguments == ()
+    attacker = next(d for d in found if d.kind is UnitKind.ARGUMENT and "Attacker" in d.describe())
+    adj.accept(team, doc_id, attacker, "badr")
+    (gold_event,) = team.annotations.events(doc_id, "gold")
+    (arg,) = gold_event.arguments
+    army = team.annotations.span(arg.span_id)
+    assert army is not None and (army.start, army.end, army.label) == (*at(TEXT, ARMY), "ORG")

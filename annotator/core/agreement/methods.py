@@ -48,6 +48,10 @@ METHODS = {
         "annotator of each pair; summed over pairs and documents."
     ),
     "per document": "Headline figures per document, worst exact span F1 first.",
+    "against gold": (
+        "With --gold: each annotator's entity and value spans (A) against the gold layer (B), "
+        "exact and overlap match as above; precision = TP/|annotator|, recall = TP/|gold|."
+    ),
 }
 
 

@@ -30,6 +30,8 @@ def rows(report: AgreementReport) -> Iterator[Row]:
         yield from _counts_rows("span F1", rule, by_pair)
     for level, by_pair in report.structures.items():
         yield from _counts_rows("events and relations", level, by_pair)
+    for rule, by_gold in report.gold_f1.items():
+        yield from _counts_rows("span F1 against gold", rule, by_gold)
     for lv in report.token_levels:
         measure = f"tokens, level {lv.level}"
         for (a, b), kappa in lv.cohen.items():
@@ -97,6 +99,7 @@ def to_json(report: AgreementReport) -> str:
         },
         "span_f1": _pairs_json(report.span_f1),
         "events_and_relations": _pairs_json(report.structures),
+        "span_f1_against_gold": _pairs_json(report.gold_f1),
         "tokens": [
             {
                 "level": lv.level,

@@ -23,6 +23,7 @@ from annotator.core.agreement.tokentags import TokenBounds, tags_for, text_token
 from annotator.core.agreement.unitizing import CategoryResult, category_alpha, overall_alpha
 from annotator.core.agreement.units import (
     DocumentLayers,
+    Layer,
     Options,
     check_layers,
     entity_keys,
@@ -83,6 +84,8 @@ class AgreementReport:
     documents: list[DocumentFigures]
     headline: dict[str, tuple[float, float, float]]
     provenance: dict[str, object] = field(default_factory=dict)
+    # each annotator (A) against the gold layer (B), by rule ("exact", "overlap")
+    gold_f1: dict[str, dict[tuple[str, str], PerLabel]] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,21 +106,54 @@ class _Acc:
     deeper: int = 0
     offset: int = 0
     docs: list[_Doc] = field(default_factory=list)
+    gold: Flat | None = None
+    gold_name: str = ""
 
 
 def compute(
     docs: Sequence[DocumentLayers],
     options: Options | None = None,
     tokens: Sequence[TokenBounds] | None = None,
+    gold: Sequence[Layer] | None = None,
 ) -> AgreementReport:
-    """Compute every measure; ``tokens[k]`` may give document k's text-only tokens."""
+    """Compute every measure; ``tokens[k]`` may give document k's text-only tokens.
+
+    ``gold[k]``, if given, is document k's gold layer: each annotator's span F1
+    against it goes in :attr:`AgreementReport.gold_f1` (same matching rules).
+    """
     options = options or Options()
     names = check_layers(docs)
     acc = _Acc(names, [Flat() for _ in names], [Counter() for _ in range(options.levels)])
+    if gold is not None:
+        acc.gold, acc.gold_name = Flat(), gold[0].annotator if gold else "gold"
     for k, doc in enumerate(docs):
         bounds = tokens[k] if tokens is not None else text_tokens(doc.text)
+        if acc.gold is not None and gold is not None:
+            _add_keys(acc.gold, k, acc.offset, gold[k], options)
         _add_document(acc, k, doc, bounds, options)
-    return _finish(acc, options)
+    report = _finish(acc, options)
+    if acc.gold is not None:
+        report.gold_f1 = _against_gold(acc, acc.gold)
+    return report
+
+
+def _add_keys(flat: Flat, index: int, offset: int, layer: Layer, opts: Options) -> int:
+    """Add one layer's entity span keys, shifted into the corpus continuum; return how many."""
+    keys = entity_keys(layer, opts)
+    flat.keys.extend((s + offset, e + offset, label, index) for s, e, label in keys)
+    return len(keys)
+
+
+def _against_gold(acc: _Acc, gold: Flat) -> dict[str, dict[tuple[str, str], PerLabel]]:
+    """Each annotator's exact and overlap span counts against gold (annotator = A)."""
+    side = prepare(gold)
+    results = {
+        name: compare(prepare(flat), side) for name, flat in zip(acc.names, acc.flats, strict=True)
+    }
+    return {
+        rule: {(name, acc.gold_name): r.spans[rule] for name, r in results.items()}
+        for rule in ("exact", "overlap")
+    }
 
 
 def _add_document(
@@ -125,10 +161,7 @@ def _add_document(
 ) -> None:
     spans = []
     for flat, layer in zip(acc.flats, doc.layers, strict=True):
-        keys = entity_keys(layer, opts)
-        spans.append(len(keys))
-        off = acc.offset
-        flat.keys.extend((s + off, e + off, label, index) for s, e, label in keys)
+        spans.append(_add_keys(flat, index, acc.offset, layer, opts))
         for level, found in layer_items(layer).items():
             flat.items[level].extend((index, *item) for item in found)
     tags = [tags_for(bounds, entity_spans(layer, opts), opts.levels) for layer in doc.layers]
