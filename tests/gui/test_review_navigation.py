@@ -131,7 +131,7 @@ def test_curation_status_in_document_list_and_bulk_finish(qtbot: Any, project: P
     agree_on(project, ids[1], "ال")
     agree_on(project, ids[2], "ال")
     agree_on(project, ids[3], "ال", label_b="LOC")  # a disagreement: stays open
-    adjudication.premerge_documents(project, ids, Strategy())  # gold gets what they agree on
+    adjudication.premerge(project, ids, Strategy())  # gold gets what they agree on
     window = make_window(qtbot, project, "curator")
     tools = install_review_tools(window, project)
     model = window.documents.model_

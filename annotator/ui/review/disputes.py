@@ -160,7 +160,7 @@ def premerged(project: Project, doc_id: int, names: list[str]) -> Change:
     Raises:
         AdjudicationError: nothing to add (so that no empty step goes on the undo stack).
     """
-    report = adjudication.premerge_documents(project, [doc_id], Strategy(), names)
+    report = adjudication.premerge(project, [doc_id], Strategy(), names)
     if report.change is None:
         raise AdjudicationError("Gold already has everything these annotators agree on here.")
     return report.change
