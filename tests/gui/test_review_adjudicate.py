@@ -10,14 +10,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.__main__ import main
+from annotator.app import build_window
 from annotator.core.model import Status
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
 from annotator.services.project import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.chooser import ReviewChooser
-from annotator.ui.review.wiring import ReviewTools, install_review_tools
-from tests.gui.conftest import make_window
+from annotator.ui.review.wiring import ReviewTools
 
 ATTACK = "Conflict.Attack"
 SHARED = [("ORG", "وزارة الدفاع الروسية"), ("GPE", "حماة")]
@@ -98,8 +98,13 @@ def test_adjudicate_seed_in_review_mode(qtbot: Any, project: Project, tmp_path: 
     doc_id = project.documents.document_ids()[0]
     text = project.documents.document(doc_id).text
     annotate(project, doc_id)
-    window = make_window(qtbot, project, "curator")
-    tools = install_review_tools(window, project)
+    window = build_window(project, "curator")  # as the app wires it: event tools, Alt+k roles too
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tools: ReviewTools = window.review_tools  # type: ignore[attr-defined]
     review = tools.review
     assert window.documents.model_.columnCount() == 3  # no gold layer yet: no curation column
     open_review(qtbot, window, tools)
@@ -113,17 +118,17 @@ def test_adjudicate_seed_in_review_mode(qtbot: Any, project: Project, tmp_path: 
         {(ATTACK, trigger, frozenset({("Attacker", ministry)}))},
     )
 
-    # F8: the first disagreement is badr's Target argument; accept badr's version (Alt+2)
+    # F8: the first disagreement is badr's Target argument; accept badr's version (key 2)
     press(qtbot, window, Qt.Key.Key_F8)
     facility = key(text, "FAC", "تجهيزات")
     assert review.current == 0
     assert "Target" in tools.review.panel.version_texts()[1]
     assert review.view.pane_of("badr").selected_span_ids()  # badr's argument span is selected
-    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
-    # F8 again: ali's Place argument; accept ali's version (Alt+1): the event keeps both
+    press(qtbot, window, Qt.Key.Key_2)
+    # F8 again: ali's Place argument; accept ali's version (key 1): the event keeps both
     press(qtbot, window, Qt.Key.Key_F8)
     assert "Place" in tools.review.panel.version_texts()[0]
-    press(qtbot, window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    press(qtbot, window, Qt.Key.Key_1)
     args = frozenset({("Attacker", ministry), ("Target", facility), ("Place", hama)})
     assert gold_state(project, doc_id)[1] == {(ATTACK, trigger, args)}
 
@@ -131,7 +136,7 @@ def test_adjudicate_seed_in_review_mode(qtbot: Any, project: Project, tmp_path: 
     daesh_org, daesh_gpe = key(text, "ORG", "داعش"), key(text, "GPE", "داعش")
     while review.disputes[review.current].start != daesh_org[0]:
         press(qtbot, window, Qt.Key.Key_F8)
-    press(qtbot, window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    press(qtbot, window, Qt.Key.Key_1)
     assert daesh_org in gold_state(project, doc_id)[0]
     press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert daesh_org not in gold_state(project, doc_id)[0]

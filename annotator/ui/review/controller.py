@@ -4,14 +4,14 @@ Entering review mode switches the window to the gold layer (its pane is the
 window's own, editable as usual) and shows a bottom dock with a read-only pane
 per chosen annotator (or one interleaved pane) and the disagreement panel.
 F8 / Shift+F8 step through the disagreements the adjudication service finds;
-Alt+1…9 accept the k-th annotator's version into gold as one undoable step.
+1…9 accept the k-th annotator's version into gold as one undoable step.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QWidget
 
 from annotator.core.errors import AnnotatorError
@@ -39,7 +39,12 @@ class ReviewController(QObject):
     Args:
         window: the workbench; its pane becomes the gold pane in review mode.
         project: the open project.
+
+    Signals:
+        activeChanged(bool): review mode was entered (True) or left (False).
     """
+
+    activeChanged = Signal(bool)
 
     def __init__(self, window: MainWindow, project: Project) -> None:
         super().__init__(window)
@@ -90,6 +95,7 @@ class ReviewController(QObject):
         self._window.set_annotator(gold)
         self._show_dock()
         self.reload()
+        self.activeChanged.emit(True)
 
     def _ensure_gold(self) -> str:
         """The gold layer's name; the layer is created (document open) if the project has none.
@@ -112,6 +118,7 @@ class ReviewController(QObject):
             self.dock.hide()
         if self._previous_annotator:
             self._window.set_annotator(self._previous_annotator)
+        self.activeChanged.emit(False)
 
     def _show_dock(self) -> None:
         """The bottom dock: annotator panes, then the disagreement panel.

@@ -1,7 +1,7 @@
 """The small panel of review mode that says who has what at the current disagreement.
 
 It shows one row per chosen annotator (their version, or "nothing") with an
-Accept button (Ctrl+1…9 does the same), what gold holds now, and buttons to
+Accept button (keys 1…9 do the same), what gold holds now, and buttons to
 step to the previous and next disagreement. It only displays and asks: the
 review controller decides and calls the adjudication service.
 """
@@ -71,7 +71,7 @@ class DisagreementPanel(QWidget):
             label = QLabel("", self)
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
-            button = QPushButton(f"Accept {name} (Alt+{k + 1})", self)
+            button = QPushButton(f"Accept {name} ({k + 1})", self)
             button.setStyleSheet(f"border-right: 4px solid {annotator_color(k)};")
             button.clicked.connect(lambda _c=False, n=k: self.acceptRequested.emit(n))
             self._grid.addWidget(label, k, 0)

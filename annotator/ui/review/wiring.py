@@ -1,8 +1,9 @@
 """Adds review mode and curation to the window: menus, shortcuts, the review dock.
 
-View → Review annotators… (Ctrl+Shift+R), Next/Previous disagreement (F8 /
-Shift+F8), Accept version 1…9 (Alt+1…9; Ctrl+1…6 are the default schema's
-relation hotkeys), Leave review mode; Document → Mark curated, Finish documents
+View → Review: Review annotators… (Ctrl+Shift+R), Pre-merge, Next/Previous
+disagreement (F8 / Shift+F8), Accept version 1…9 (keys 1…9, enabled in review
+mode only: Ctrl+1…6 are the default schema's relation hotkeys and Alt+1…9 arm
+event roles), Leave review mode. Document → Mark curated, Finish documents
 without disagreement. Called from :mod:`annotator.app`.
 """
 
@@ -86,8 +87,10 @@ def install_review_tools(window: MainWindow, project: Project) -> ReviewTools:
             window,
             f"Accept annotator {k + 1}'s version",
             partial(review.accept, k),
-            f"Alt+{k + 1}",
+            str(k + 1),
         )
+        acts[f"accept{k + 1}"].setEnabled(False)
+        review.activeChanged.connect(acts[f"accept{k + 1}"].setEnabled)
         accept_menu.addAction(acts[f"accept{k + 1}"])
     curation = tools.curation
     acts["curated"] = _action(window, "Mark curated", curation.mark_curated)
