@@ -147,3 +147,29 @@ def test_curation_status_in_document_list_and_bulk_finish(qtbot: Any, project: P
     window.open_document(ids[3])
     tools.actions["curated"].trigger()
     assert shown()[ids[3]] == "Curated"
+
+
+def test_panes_scroll_together_follow_the_document_and_leave(qtbot: Any, project: Project) -> None:
+    doc_id, _text, where = annotated(project)
+    window = make_window(qtbot, project, "curator")
+    first = window.current_doc_id()
+    window.open_document(doc_id)
+    tools = install_review_tools(window, project)
+    review = tools.review
+    review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
+    assert tools.actions["accept1"].isEnabled()
+    ali, badr = review.view.pane_of("ali"), review.view.pane_of("badr")
+    assert ali is not None and badr is not None
+    bar = ali.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    assert bar.value() > 0 and badr.verticalScrollBar().value() == bar.value()
+    assert first is not None
+    window.open_document(first)  # no layers there: panes follow, nothing is disputed
+    panes = review.view.panes()
+    assert list(panes) == ["ali", "badr"]
+    assert all(p.text == project.documents.document(first).text for p in panes.values())
+    assert review.disputes == [] and panes["ali"].spans() == []
+    review.stop()
+    assert window.current_annotator() == "curator"
+    assert review.dock is not None and not review.dock.isVisible()
+    assert not tools.actions["accept1"].isEnabled()
