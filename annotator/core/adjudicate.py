@@ -179,13 +179,16 @@ def disagreements(layers: Layers) -> list[Disagreement]:
     return _group(votes(layers), tuple(layers))
 
 
-def _group(voted: Mapping[Unit, tuple[str, ...]], names: Sequence[str]) -> list[Disagreement]:
+def _group(
+    voted: Mapping[Unit, tuple[str, ...]], names: Sequence[str], keep: frozenset[Unit] = frozenset()
+) -> list[Disagreement]:
+    """Units grouped by slot; a unanimous slot is left out unless a unit of it is in ``keep``."""
     slots: dict[tuple[object, ...], list[Unit]] = {}
     for unit in voted:
         slots.setdefault(unit.slot(), []).append(unit)
     found = []
     for units in slots.values():
-        if len(units) == 1 and len(voted[units[0]]) == len(names):
+        if len(units) == 1 and len(voted[units[0]]) == len(names) and units[0] not in keep:
             continue
         found.append(_disagreement(sorted(units, key=sort_key), voted, names))
     return sorted(found, key=lambda d: (d.start, d.end, KIND_ORDER[d.kind], d.describe()))
@@ -240,11 +243,9 @@ def premerge(
     builder = GoldBuilder(gold or Bundle(), doc_id, gold_name, layers)
     for unit in chosen:
         builder.place(unit, _voters_first(voted[unit], layers))
-    left = [
-        d
-        for d in _group(voted, tuple(layers))
-        if not _settled(d, need, builder.placed | builder.present)
-    ]
+    in_gold = builder.placed | builder.present
+    unplaced = frozenset(chosen) - in_gold  # agreed, but their spans are not in gold
+    left = [d for d in _group(voted, tuple(layers), unplaced) if not _settled(d, need, in_gold)]
     remove, add = builder.edit()
     return Premerge(remove, add, tuple(builder.added), tuple(left))
 

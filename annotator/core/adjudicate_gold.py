@@ -75,6 +75,9 @@ class GoldBuilder:
             return self._events[head]
         trigger = self._span(head, source)
         event = Event(0, self.doc_id, self.name, head[2], trigger)
+        found = _source_event(source, head)
+        if found is not None and found.attributes:
+            event = replace(event, attributes=dict(found.attributes))
         self._events[head] = event
         self._changed.add(head)
         return event
@@ -141,3 +144,13 @@ class GoldBuilder:
         )
         add = Bundle(tuple(self._new_spans), tuple(updated + new), tuple(self._new_relations))
         return remove, add
+
+
+def _source_event(source: Bundle, head: SpanKey) -> Event | None:
+    """The event of ``source`` whose trigger is ``head`` (offsets and type), if any."""
+    spans = {s.id: s for s in source.spans}
+    for event in source.events:
+        trigger = spans.get(event.trigger_id)
+        if trigger is not None and (trigger.start, trigger.end, event.type) == head:
+            return event
+    return None

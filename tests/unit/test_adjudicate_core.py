@@ -15,7 +15,9 @@ from annotator.core.adjudicate import (
     premerge,
     votes,
 )
-from annotator.core.model import Bundle
+from annotator.core.change import Change
+from annotator.core.model import Argument, Bundle, Edit, Event, Span
+from annotator.core.positions import CodePoint
 from tests.adjudication_corpus import ARMY, ATTACK, TEXT, at, layers
 
 
@@ -150,3 +152,86 @@ def _as_stored(add: Bundle) -> Bundle:
     events = tuple(replace(remap_event(e, ids), id=200 + i) for i, e in enumerate(add.events))
     rels = tuple(replace(remap_relation(r, ids), id=300 + i) for i, r in enumerate(add.relations))
     return Bundle(spans, events, rels)
+
+
+def test_a_threshold_two_versions_reach_leaves_the_place_undecided() -> None:
+    merged = premerge(layers(), Strategy.parse("majority:1"), doc_id=1)
+    ace = at(TEXT, "ACE")
+    assert {(*ace, "ORG"), (*ace, "GPE")} <= _gold_keys(merged.add)  # both reach one vote
+    left = [(d.kind, d.start, d.end) for d in merged.left]
+    assert (UnitKind.SPAN, *ace) in left
+    army = at(TEXT, ARMY)
+    assert (UnitKind.SPAN, *army) in left  # ORG (amal, badr) and GPE (carim) both reach
+
+
+def test_an_agreed_argument_whose_span_is_not_in_gold_is_left_not_added() -> None:
+    """amal's argument span is the trigger of a second event; badr's is a plain span."""
+    trigger_two = at(TEXT, "جندياً")
+    two = {}
+    for who in ("amal", "badr"):
+        spans = [
+            Span(1, 1, who, CodePoint(TRIGGER[0]), CodePoint(TRIGGER[1]), ATTACK),
+            Span(2, 1, who, CodePoint(trigger_two[0]), CodePoint(trigger_two[1]), "Life.Die"),
+        ]
+        events = [Event(1, 1, who, ATTACK, 1, (Argument("Target", 2),))]
+        if who == "amal":
+            events.append(Event(2, 1, who, "Life.Die", 2))
+        two[who] = Bundle(tuple(spans), tuple(events))
+    merged = premerge(two, Strategy.parse("unanimous"), doc_id=1)
+    (event,) = merged.add.events
+    assert event.type == ATTACK and event.arguments == ()
+    argument = Unit(UnitKind.ARGUMENT, TRIGGER, "Target", (*trigger_two, "Life.Die"))
+    assert any(d.units() == (argument,) for d in merged.left)
+    assert argument not in merged.added
+
+
+def test_inverse_and_replay_of_a_gold_change_stay_gold() -> None:
+    change = Change((Edit(1, "gold"),), gold=True)
+    assert change.inverse().gold and change.as_replay().gold
+    assert not Change((Edit(1, "amal"),)).inverse().gold
+
+
+def test_f1_against_gold_keeps_documents_apart() -> None:
+    """Gold's span in the second document must not overlap a span of the first."""
+    from annotator.core.agreement import DocumentLayers, Layer, compute
+    from annotator.core.agreement.fscore import micro
+
+    first, second = "مُحَمَّدٌ 😀 Latin 42", "Z\u200cW الســـوريّة\u00a0٣٤"
+
+    def span(doc: int, who: str) -> Span:
+        return Span(doc, doc, who, CodePoint(0), CodePoint(3), "PER")
+
+    docs = [
+        DocumentLayers(i, f"d{i}", text, f"{i}" * 64, tuple(
+            Layer(who, (span(i, who),) if i == 1 else ()) for who in ("amal", "badr")
+        ))
+        for i, text in ((1, first), (2, second))
+    ]  # fmt: skip
+    gold = [Layer("gold", ()), Layer("gold", (span(2, "gold"),))]
+    report = compute(docs, gold=gold)
+    for rule in ("exact", "overlap"):
+        counts = micro(report.gold_f1[rule][("amal", "gold")])
+        assert (counts.tp, counts.only_a, counts.only_b) == (0, 1, 1)
+    assert compute(docs).gold_f1 == {}
+
+
+def test_accept_copies_the_annotators_attributes() -> None:
+    from dataclasses import replace
+
+    three = layers()
+    amal = three["amal"]
+    (event,) = amal.events
+    three["amal"] = replace(amal, events=(replace(event, attributes={"Polarity": "NEGATIVE"}),))
+    carim = three["carim"]
+    army = next(s for s in carim.spans if s.label == "GPE" and s.start == at(TEXT, ARMY)[0])
+    marked = replace(army, attributes={"MentionType": "NAM"})
+    three["carim"] = replace(
+        carim, spans=tuple(marked if s.id == army.id else s for s in carim.spans), events=()
+    )
+    found = disagreements(three)
+    trigger = next(d for d in found if d.kind is UnitKind.EVENT)
+    _, add = accept_version(trigger, "amal", three["amal"], Bundle(), doc_id=1)
+    assert add.events[0].attributes == {"Polarity": "NEGATIVE"}
+    place = next(d for d in found if d.kind is UnitKind.SPAN and d.start == army.start)
+    _, add = accept_version(place, "carim", three["carim"], Bundle(), doc_id=1)
+    assert [s.attributes for s in add.spans] == [{"MentionType": "NAM"}]
