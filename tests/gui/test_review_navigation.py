@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
@@ -13,6 +14,7 @@ from annotator.services import adjudication
 from annotator.services.project import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.pane.text_pane import TextPane
+from annotator.ui.review import curation
 from annotator.ui.review.review_view import Layout
 from annotator.ui.review.wiring import install_review_tools
 from tests.gui.conftest import make_window
@@ -126,7 +128,10 @@ def agree_on(project: Project, doc_id: int, phrase: str, label_b: str = "GPE") -
         project.annotations.create_span(doc_id, name, *span, label)
 
 
-def test_curation_status_in_document_list_and_bulk_finish(qtbot: Any, project: Project) -> None:
+def test_curation_status_in_document_list_and_bulk_finish(
+    qtbot: Any, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(curation, "CHUNK", 1)  # one change per document: every chunk is run
     ids = project.documents.document_ids()
     agree_on(project, ids[1], "ال")
     agree_on(project, ids[2], "ال")

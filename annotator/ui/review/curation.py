@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-
 from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
 from annotator.services import adjudication
 from annotator.services.adjudication import CurationStatus
+from annotator.ui.dialogs.progress import progress_dialog
+
+CHUNK = 25
+"""Documents per change when finishing in bulk (the progress dialog moves between chunks)."""
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -64,15 +65,24 @@ class CurationTools:
         self._window.show_message("Marked curated.")
 
     def finish_agreed(self) -> list[str]:
-        """Document → Finish documents without disagreement: mark them curated; returns names."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        """Document → Finish documents without disagreement: mark them curated; returns names.
+
+        Runs in chunks of :data:`CHUNK` documents (one change each) under a
+        cancellable progress dialog, which appears only if it takes a while.
+        """
+        project = self._project
+        finished: list[str] = []
         try:
-            finished = adjudication.finish_agreed(self._project)
+            names = adjudication.choose_annotators(project)
+            ids = adjudication.choose_documents(project, (), names)
+            with progress_dialog(self._window, "Finishing agreed documents") as progress:
+                for n in range(0, len(ids), CHUNK):
+                    if not progress(n, len(ids), f"{n} of {len(ids)} documents"):
+                        break
+                    chunk = ids[n : n + CHUNK]
+                    finished += adjudication.finish_agreed(project, None, names, chunk)
         except AnnotatorError as exc:
             self._window.notify(str(exc))
-            return []
-        finally:
-            QApplication.restoreOverrideCursor()
         self.refresh()
         count = len(finished)
         self._window.notify(
