@@ -24,7 +24,9 @@ from annotator.ui.review.disputes import (
     accept_version,
     gold_name,
     premerged,
+    read_layers,
     shown_disputes,
+    with_gold,
 )
 from annotator.ui.review.review_view import Layout, ReviewView
 
@@ -61,7 +63,7 @@ class ReviewController(QObject):
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(0)
-        self._refresh.timeout.connect(self.refresh_disputes)
+        self._refresh.timeout.connect(self.refresh_gold)
         self.panel.acceptRequested.connect(self.accept)
         self.panel.stepRequested.connect(self.step)
         window.documentChanged.connect(lambda _doc: self.reload())
@@ -92,9 +94,11 @@ class ReviewController(QObject):
             self._previous_annotator = self._window.current_annotator()
         self.names, self.layout = list(names), layout
         self.panel.set_annotators(self.names)
-        self._window.set_annotator(gold)
+        reopened = self._window.current_annotator() != gold
+        self._window.set_annotator(gold)  # reopens the document, which reloads the panes
         self._show_dock()
-        self.reload()
+        if not reopened:
+            self.reload()
         self.activeChanged.emit(True)
 
     def _ensure_gold(self) -> str:
@@ -148,23 +152,21 @@ class ReviewController(QObject):
         doc = self._window.current_document()
         if not self.active or doc is None:
             return
-        spans = self._project.annotations.spans
-        layers = {name: spans(doc.id, name) for name in self.names}
+        layers = read_layers(self._project, doc.id, self.names)
+        spans = {name: list(layer.spans) for name, layer in layers.items()}
         self.view.set_font(self._window.pane.font())
         band = self._window.pane.band_on
-        self.view.show_layers(doc.text, layers, self._project.schemas.schema, self.layout, band)
+        self.view.show_layers(doc.text, spans, self._project.schemas.schema, self.layout, band)
+        self.disputes = shown_disputes(self._project, doc, layers, self.gold)
         self.current = -1
-        self.refresh_disputes()
+        self._show_current()
 
-    def refresh_disputes(self) -> None:
-        """Ask the adjudication service again; keep the current disagreement if it remains."""
+    def refresh_gold(self) -> None:
+        """Gold changed: only what gold holds at each disagreement is read again."""
         doc = self._window.current_document()
         if not self.active or doc is None:
             return
-        keep = self.disputes[self.current].key if 0 <= self.current < len(self.disputes) else None
-        self.disputes = shown_disputes(self._project, doc, self.names, self.gold)
-        keys = [d.key for d in self.disputes]
-        self.current = keys.index(keep) if keep in keys else min(self.current, len(keys) - 1)
+        self.disputes = with_gold(self._project, doc, self.disputes, self.gold)
         self._show_current()
 
     def _show_current(self) -> None:
@@ -240,7 +242,8 @@ class ReviewController(QObject):
             self._window.notify(str(exc))
             return
         self._window.show_message(f"Accepted {name}'s version into gold.")
-        self.refresh_disputes()
+        self._refresh.stop()  # the gold edit asked for it: do it now, once
+        self.refresh_gold()
 
     def premerge(self) -> None:
         """Add to gold what all reviewed annotators agree on in this document (one undo step)."""

@@ -9,15 +9,18 @@ and into the ids of the spans to select in each annotator's pane.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from annotator.core.adjudicate import (
     AdjudicationError,
     Disagreement,
+    Layers,
     Strategy,
     Unit,
     UnitKind,
+    disagreements,
     layer_units,
     span_key,
 )
@@ -109,44 +112,70 @@ def _words(units: tuple[Unit, ...], text: str) -> str:
     return "; ".join(unit_words(u, text) for u in units) or "nothing"
 
 
-def _span_ids(units: tuple[Unit, ...], spans: list[Span]) -> list[int]:
+SpanIds = dict[tuple[int, int, str], list[int]]
+"""A layer's span ids by ``(start, end, label)``."""
+
+
+def _by_key(spans: Iterable[Span]) -> SpanIds:
+    out: SpanIds = {}
+    for span in spans:
+        out.setdefault(span_key(span), []).append(span.id)
+    return out
+
+
+def _span_ids(units: tuple[Unit, ...], ids: SpanIds) -> list[int]:
     """The spans a version consists of (a trigger's label is its event type)."""
     keys = {u.anchor for u in units} | {u.target for u in units if u.target is not None}
-    return [s.id for s in spans if span_key(s) in keys]
+    return sorted(i for k in keys for i in ids.get(k, ()))
 
 
-def _gold_words(d: Disagreement, gold_units: frozenset[Unit], gold: list[Span], text: str) -> str:
+def _gold_words(d: Disagreement, gold_units: frozenset[Unit], gold: SpanIds, text: str) -> str:
     """What gold has here: its units of this place, or for a span or trigger, any label
     gold gives the same offsets (the curator may have tagged it directly)."""
     if d.kind not in (UnitKind.SPAN, UnitKind.EVENT):
-        return _words(d.in_gold(gold_units), text)
+        return _words(tuple(u for u in d.units() if u in gold_units), text)
     places = {u.anchor[:2] for u in d.units()}
-    held = [s for s in gold if (int(s.start), int(s.end)) in places]
-    return "; ".join(_quote(text, span_key(s)) for s in held) or "nothing"
+    held = sorted(k for k in gold if k[:2] in places)
+    return "; ".join(_quote(text, k) for k in held) or "nothing"
+
+
+def read_layers(project: Project, doc_id: int, names: list[str]) -> Layers:
+    """The reviewed annotators' layers of one document (spans, events, relations)."""
+    return adjudication.layers(project, doc_id, names)
 
 
 def shown_disputes(
-    project: Project, doc: Document, names: list[str], gold: str
+    project: Project, doc: Document, layers: Layers, gold: str
 ) -> list[ShownDispute]:
-    """The disagreements between ``names`` on ``doc``, in document order, with gold's state."""
-    found = adjudication.document_disagreements(project, doc.id, names)
-    layers = adjudication.layers(project, doc.id, names)
-    gold_layer = adjudication.layer(project, doc.id, gold)
-    gold_units = layer_units(gold_layer)
+    """The disagreements between ``layers`` on ``doc``, in document order, with gold's state.
+
+    Each layer's spans are indexed once, however many disagreements there are.
+    """
+    names = list(layers)
+    ids = {name: _by_key(layers[name].spans) for name in names}
     out = []
-    for d in found:
+    for d in disagreements(layers):
         out.append(
             ShownDispute(
                 CodePoint(d.start),
                 CodePoint(d.end),
                 _title(d, doc.text),
                 {name: _words(d.units_of(name), doc.text) for name in names},
-                {name: _span_ids(d.units_of(name), list(layers[name].spans)) for name in names},
-                _gold_words(d, gold_units, list(gold_layer.spans), doc.text),
+                {name: _span_ids(d.units_of(name), ids[name]) for name in names},
+                "",
                 d,
             )
         )
-    return out
+    return with_gold(project, doc, out, gold)
+
+
+def with_gold(
+    project: Project, doc: Document, disputes: list[ShownDispute], gold: str
+) -> list[ShownDispute]:
+    """``disputes`` with what gold holds at each, read again (gold edits change only that)."""
+    layer = adjudication.layer(project, doc.id, gold)
+    units, spans = layer_units(layer), _by_key(layer.spans)
+    return [replace(d, gold=_gold_words(d.disagreement, units, spans, doc.text)) for d in disputes]
 
 
 def accept_version(project: Project, doc_id: int, dispute: ShownDispute, annotator: str) -> Change:

@@ -105,8 +105,8 @@ class ReviewPane(TextPane):
         lo, hi = self._visible_range()
         order = list(self._colors)
         painter.setPen(Qt.PenStyle.NoPen)
-        for span in self.spans():
-            if span.end <= lo or span.start >= hi or span.annotator not in self._colors:
+        for span in self._index.overlapping(lo, hi):  # the visible spans only
+            if span.annotator not in self._colors:
                 continue
             rects = PanePainter.rects(frame, span.start, span.end)
             if not rects:
