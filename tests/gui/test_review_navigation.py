@@ -178,3 +178,17 @@ def test_panes_scroll_together_follow_the_document_and_leave(qtbot: Any, project
     assert window.current_annotator() == "curator"
     assert review.dock is not None and not review.dock.isVisible()
     assert not tools.actions["accept1"].isEnabled()
+
+
+def test_stacked_layout_puts_one_annotator_above_the_other(qtbot: Any, project: Project) -> None:
+    doc_id, _text, where = annotated(project)
+    window = make_window(qtbot, project, "curator")
+    window.open_document(doc_id)
+    review = install_review_tools(window, project).review
+    review.start(["ali", "badr"], Layout.STACKED)
+    ali, badr = review.view.pane_of("ali"), review.view.pane_of("badr")
+    assert ali is not None and badr is not None
+    top_ali, top_badr = (p.mapTo(review.view, p.rect().topLeft()) for p in (ali, badr))
+    assert top_badr.y() > top_ali.y() + ali.height() // 2 and top_badr.x() == top_ali.x()
+    f8(qtbot, window)
+    assert visible(ali, where[0][0]) and visible(badr, where[0][0])

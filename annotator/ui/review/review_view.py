@@ -1,7 +1,8 @@
 """The annotator panes of review mode: side by side, or interleaved in one pane.
 
-Side by side: one read-only :class:`ReviewPane` per annotator, each titled with
-the annotator's name, scrolled together. Interleaved: one pane with every
+Side by side (or stacked, for narrow windows): one read-only
+:class:`ReviewPane` per annotator, each titled with the annotator's name,
+scrolled together. Interleaved: one pane with every
 chosen layer's spans, each span marked with its annotator's colour (named in
 the title and the tooltips). The editable gold pane is the window's own pane,
 above this view.
@@ -26,6 +27,7 @@ class Layout(StrEnum):
     """How the chosen layers are shown."""
 
     SIDE_BY_SIDE = "side by side"
+    STACKED = "stacked"
     INTERLEAVED = "interleaved"
 
 
@@ -99,7 +101,11 @@ class ReviewView(QWidget):
         self._layout = layout
         names = list(layers)
         colors = {name: annotator_color(n) for n, name in enumerate(names)}
-        if layout is Layout.SIDE_BY_SIDE:
+        stacked = layout is Layout.STACKED
+        self._splitter.setOrientation(
+            Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal
+        )
+        if layout is not Layout.INTERLEAVED:
             for name in names:
                 title = f"<b>{name}</b> ({len(layers[name])} spans)"
                 self._add_pane(name, title, text, layers[name], schema, band)
