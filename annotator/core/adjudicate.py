@@ -191,7 +191,7 @@ def _group(
         if len(units) == 1 and len(voted[units[0]]) == len(names) and units[0] not in keep:
             continue
         found.append(_disagreement(sorted(units, key=sort_key), voted, names))
-    return sorted(found, key=lambda d: (d.start, d.end, KIND_ORDER[d.kind], d.describe()))
+    return sorted(found, key=lambda d: (d.start, d.end, KIND_ORDER[d.kind], sort_key(d.units()[0])))
 
 
 def _disagreement(

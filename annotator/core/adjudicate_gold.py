@@ -31,6 +31,9 @@ class GoldBuilder:
     _new_relations: list[Relation] = field(default_factory=list)
     _remove_spans: list[Span] = field(default_factory=list)
     _remove_relations: list[Relation] = field(default_factory=list)
+    _sources: dict[int, tuple[dict[SpanKey, Span], dict[SpanKey, Event]]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         by_id = {s.id: s for s in self.gold.spans}
@@ -38,8 +41,21 @@ class GoldBuilder:
         for event in self.gold.events:
             trigger = by_id.get(event.trigger_id)
             if trigger is not None:
-                self._events[(int(trigger.start), int(trigger.end), event.type)] = event
+                self._events[(trigger.start, trigger.end, event.type)] = event
         self.present = set(layer_units(self.gold))
+
+    def _source(self, source: Bundle) -> tuple[dict[SpanKey, Span], dict[SpanKey, Event]]:
+        """A source layer's spans by key and events by trigger key (built once per layer)."""
+        if id(source) not in self._sources:
+            by_id = {s.id: s for s in source.spans}
+            events: dict[SpanKey, Event] = {}
+            for event in source.events:
+                trigger = by_id.get(event.trigger_id)
+                if trigger is not None:
+                    events[(trigger.start, trigger.end, event.type)] = event
+            spans = {span_key(s): s for s in reversed(source.spans)}
+            self._sources[id(source)] = (spans, events)
+        return self._sources[id(source)]
 
     # -- adding ------------------------------------------------------------------------
     def place(self, unit: Unit, source: Bundle, force: bool = False) -> None:
@@ -61,7 +77,7 @@ class GoldBuilder:
     def _span(self, key: SpanKey, source: Bundle) -> int:
         if key in self._spans:
             return self._spans[key]
-        found = next((s for s in source.spans if span_key(s) == key), None)
+        found = self._source(source)[0].get(key)
         attributes = dict(found.attributes) if found is not None else {}
         span_id = -(len(self._new_spans) + 1)
         start, end, label = key
@@ -75,7 +91,7 @@ class GoldBuilder:
             return self._events[head]
         trigger = self._span(head, source)
         event = Event(0, self.doc_id, self.name, head[2], trigger)
-        found = _source_event(source, head)
+        found = self._source(source)[1].get(head)
         if found is not None and found.attributes:
             event = replace(event, attributes=dict(found.attributes))
         self._events[head] = event
@@ -144,13 +160,3 @@ class GoldBuilder:
         )
         add = Bundle(tuple(self._new_spans), tuple(updated + new), tuple(self._new_relations))
         return remove, add
-
-
-def _source_event(source: Bundle, head: SpanKey) -> Event | None:
-    """The event of ``source`` whose trigger is ``head`` (offsets and type), if any."""
-    spans = {s.id: s for s in source.spans}
-    for event in source.events:
-        trigger = spans.get(event.trigger_id)
-        if trigger is not None and (trigger.start, trigger.end, event.type) == head:
-            return event
-    return None

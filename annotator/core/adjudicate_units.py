@@ -91,7 +91,7 @@ def sort_key(unit: Unit) -> tuple[object, ...]:
 
 def span_key(span: Span) -> SpanKey:
     """``(start, end, label)`` of a span."""
-    return (int(span.start), int(span.end), span.label)
+    return (span.start, span.end, span.label)
 
 
 def layer_units(bundle: Bundle) -> frozenset[Unit]:
@@ -103,7 +103,7 @@ def layer_units(bundle: Bundle) -> frozenset[Unit]:
         trigger = spans.get(event.trigger_id)
         if trigger is None:
             continue
-        head = (int(trigger.start), int(trigger.end), event.type)
+        head = (trigger.start, trigger.end, event.type)
         units.add(Unit(UnitKind.EVENT, head))
         for arg in event.arguments:
             if arg.span_id in spans:

@@ -158,3 +158,15 @@ def test_accept_an_event_trigger_then_its_argument(team: Project) -> None:
     (arg,) = gold_event.arguments
     army = team.annotations.span(arg.span_id)
     assert army is not None and (army.start, army.end, army.label) == (*at(TEXT, ARMY), "ORG")
+
+
+def test_a_second_gold_layer_name_is_refused(team: Project, db_path: Path) -> None:
+    doc_id = _doc(team)
+    adj.premerge(team, [doc_id], Strategy(), gold="adjudicated")
+    with pytest.raises(AdjudicationError, match="already has a gold layer named 'adjudicated'"):
+        adj.premerge(team, [doc_id], Strategy(), gold="gold")
+    assert _kinds(db_path)["adjudicated"] == "gold" and "gold" not in _kinds(db_path)
+    assert adj.curation_status(team, doc_id) is adj.CurationStatus.OPEN
+    adj.set_curation_status(team, doc_id, adj.CurationStatus.CURATED)
+    assert adj.curation_status(team, doc_id) is adj.CurationStatus.CURATED
+    assert team.documents.status(doc_id, "adjudicated").value == "done"
