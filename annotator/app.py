@@ -23,6 +23,7 @@ from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.main_window import MainWindow
 from annotator.ui.panels.attributes_panel import install_attribute_tools
+from annotator.ui.review.wiring import install_review_tools
 from annotator.ui.search_wiring import install_search_tools
 
 # One lock wait in the GUI thread; the window's busy handler retries while it keeps painting.
@@ -48,13 +49,14 @@ def choose_annotator(given: str | None) -> str | None:
 
 
 def build_window(project: Project, annotator: str, settings: QSettings | None = None) -> MainWindow:
-    """The main window with the event tools, the transfer dialogs and File → Merge projects…."""
+    """The main window with event tools, transfer dialogs, File → Merge projects… and review."""
     window = MainWindow(project, annotator, settings)
     tools = install_event_tools(window, project)
     install_attribute_tools(window, tools.ctx)
     install_search_tools(window, project)
     transfer_dialogs.install(window, project)
     merge_dialog.install(window, MergeService(project))
+    install_review_tools(window, project)
     return window
 
 

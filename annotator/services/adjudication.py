@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from annotator.core.adjudicate import (
     AdjudicationError,
@@ -29,7 +30,9 @@ from annotator.core.adjudicate import (
 from annotator.core.adjudicate import premerge as merge_layers
 from annotator.core.change import Change, Origin, StatusChange
 from annotator.core.model import Bundle, Edit, Status
-from annotator.services.project import Project
+
+if TYPE_CHECKING:  # the GUI imports this module, and must not reach the store through it
+    from annotator.services.project import Project
 
 DEFAULT_GOLD = "gold"
 

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import QApplication
 from annotator import config
 from annotator.app import build_window
 from annotator.core.positions import CodePoint
-from annotator.services.project import open_project
+from annotator.services.project import Project, open_project
+from annotator.tools.review_demo import ALI, BADR, build_disagreement
 from annotator.ui.main_window import MainWindow
+from annotator.ui.review.review_view import Layout
 
 ANNOTATOR = "demo"
 
@@ -94,6 +96,25 @@ def search_demo(window: MainWindow) -> None:
     tools.panel.next_hit(1)
 
 
+def review_demo(project: Project, narrow: bool) -> MainWindow:
+    """Review mode on seed 000: ali and badr side by side under gold, at the second dispute."""
+    doc_id = project.documents.document_ids()[0]
+    build_disagreement(project, doc_id)
+    window = build_window(project, ANNOTATOR)
+    window.resize(700 if narrow else 1400, 900)
+    window.show()
+    settle(0.3)
+    review = window.review_tools.review  # type: ignore[attr-defined]
+    review.start([ALI, BADR], Layout.SIDE_BY_SIDE)
+    review.premerge()
+    settle(0.3)
+    review.step(1)
+    review.accept(1)
+    review.step(1)
+    settle(0.5)
+    return window
+
+
 def settle(seconds: float) -> None:
     """Let Qt lay out and paint for a while."""
     end = time.monotonic() + seconds
@@ -105,16 +126,20 @@ def settle(seconds: float) -> None:
 def main(argv: list[str]) -> int:
     """Write the screenshot to ``argv[0]`` (default docs/screenshot.png).
 
-    ``--band``: the label band with an event and relations; ``--search``: the search dock.
+    ``--band``: the label band with an event and relations; ``--search``: the search dock;
+    ``--review``: review mode with two annotators (``--narrow``: a 700 px wide window).
     """
     band = "--band" in argv
     search = "--search" in argv
-    argv = [a for a in argv if a not in ("--band", "--search")]
+    review, narrow = "--review" in argv, "--narrow" in argv
+    argv = [a for a in argv if a not in ("--band", "--search", "--review", "--narrow")]
     out = Path(argv[0] if argv else "docs/screenshot.png")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         project = open_project(Path(tmp) / "demo.sqlite")
         project.documents.import_paths([config.seeds_dir()])
+        if review:
+            return _save(review_demo(project, narrow), project, out)
         window = build_window(project, ANNOTATOR)
         window.resize(1400, 900)
         window.show()
@@ -136,6 +161,16 @@ def main(argv: list[str]) -> int:
         window.close()
         project.close()
     del app
+    print(f"wrote {out}" if ok else f"could not write {out}")
+    return 0 if ok else 1
+
+
+def _save(window: MainWindow, project: Project, out: Path) -> int:
+    """Save the whole window to ``out``, then close it and the project."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(out))
+    window.close()
+    project.close()
     print(f"wrote {out}" if ok else f"could not write {out}")
     return 0 if ok else 1
 

@@ -18,13 +18,35 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 
 
 class DocumentListModel(QAbstractTableModel):
-    """Documents with their status and span count for the current annotator."""
+    """Documents with their status and span count for the current annotator.
+
+    When the project has a gold layer, a fourth column shows each document's
+    curation status (:meth:`set_curation`).
+    """
 
     HEADERS = ("Name", "Status", "Spans")
+    CURATION = "Curation"
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[DocumentSummary] = []
+        self._curated: dict[int, bool] | None = None
+
+    def set_curation(self, curated: dict[int, bool] | None) -> None:
+        """Show each document's curation status (id → curated); None hides the column."""
+        if (curated is None) != (self._curated is None):
+            self.beginResetModel()
+            self._curated = curated
+            self.endResetModel()
+            return
+        self._curated = curated
+        if self._rows and curated is not None:
+            column = len(self.HEADERS)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
+    def curated(self, doc_id: int) -> bool | None:
+        """True when the document is curated; None when no curation status is shown."""
+        return None if self._curated is None else self._curated.get(doc_id, False)
 
     def set_rows(self, rows: list[DocumentSummary]) -> None:
         """Replace every row."""
@@ -60,20 +82,24 @@ class DocumentListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        """Name, status and span count."""
-        return 0 if parent.isValid() else len(self.HEADERS)
+        """Name, status and span count (and curation, when shown)."""
+        if parent.isValid():
+            return 0
+        return len(self.HEADERS) + (self._curated is not None)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         """Display text; span counts align right-to-left naturally."""
         if not index.isValid() or role != _DISPLAY:
             return None
         row = self._rows[index.row()]
+        if index.column() == len(self.HEADERS):
+            return "Curated" if self.curated(row.id) else "Open"
         return (row.name, row.status.display, row.span_count)[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
         """Column titles."""
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return (*self.HEADERS, self.CURATION)[section]
         return None
 
 

@@ -1,0 +1,1 @@
+"""Review mode: annotator panes, disagreements, accepting versions into gold, curation."""

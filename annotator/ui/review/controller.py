@@ -1,0 +1,265 @@
+"""Review mode: the chosen annotators' panes below the editable gold pane, and adjudication.
+
+Entering review mode switches the window to the gold layer (its pane is the
+window's own, editable as usual) and shows a bottom dock with a read-only pane
+per chosen annotator (or one interleaved pane) and the disagreement panel.
+F8 / Shift+F8 step through the disagreements the adjudication service finds;
+1…9 accept the k-th annotator's version into gold as one undoable step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QWidget
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Edit
+from annotator.services.adjudication import CurationStatus, set_curation_status
+from annotator.ui.commands import push_change
+from annotator.ui.review.disagreement_panel import DisagreementPanel
+from annotator.ui.review.disputes import (
+    ShownDispute,
+    accept_version,
+    gold_name,
+    premerged,
+    read_layers,
+    shown_disputes,
+    with_gold,
+)
+from annotator.ui.review.review_view import Layout, ReviewView
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+    from annotator.ui.main_window import MainWindow
+
+
+class ReviewController(QObject):
+    """Owns review mode for one window: which layers, how shown, the current disagreement.
+
+    Args:
+        window: the workbench; its pane becomes the gold pane in review mode.
+        project: the open project.
+
+    Signals:
+        activeChanged(bool): review mode was entered (True) or left (False).
+    """
+
+    activeChanged = Signal(bool)
+
+    def __init__(self, window: MainWindow, project: Project) -> None:
+        super().__init__(window)
+        self._window = window
+        self._project = project
+        self.names: list[str] = []
+        self.layout = Layout.SIDE_BY_SIDE
+        self.disputes: list[ShownDispute] = []
+        self.current = -1
+        self._previous_annotator = ""
+        self.view = ReviewView()
+        self.panel = DisagreementPanel()
+        self.dock: QDockWidget | None = None
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(0)
+        self._refresh.timeout.connect(self.refresh_gold)
+        self.panel.acceptRequested.connect(self.accept)
+        self.panel.stepRequested.connect(self.step)
+        window.documentChanged.connect(lambda _doc: self.reload())
+        window.signals.editApplied.connect(self._on_edit)
+
+    @property
+    def active(self) -> bool:
+        """True while review mode is on."""
+        return bool(self.names)
+
+    @property
+    def gold(self) -> str:
+        """The gold layer's name."""
+        return gold_name(self._project)
+
+    # -- entering and leaving --------------------------------------------------------
+    def start(self, names: list[str], layout: Layout) -> None:
+        """Review ``names``' layers (two or more) shown as ``layout``; gold becomes editable."""
+        if len(names) < 2:
+            self._window.show_message("Choose two or more annotators to review.")
+            return
+        try:
+            gold = self._ensure_gold()
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+            return
+        if not self.active:
+            self._previous_annotator = self._window.current_annotator()
+        self.names, self.layout = list(names), layout
+        self.panel.set_annotators(self.names)
+        reopened = self._window.current_annotator() != gold
+        self._window.set_annotator(gold)  # reopens the document, which reloads the panes
+        self._show_dock()
+        if not reopened:
+            self.reload()
+        self.activeChanged.emit(True)
+
+    def _ensure_gold(self) -> str:
+        """The gold layer's name; the layer is created (document open) if the project has none.
+
+        Edits made in the gold pane go through the normal annotation service,
+        which would create an unknown layer as a person's: so gold must exist first.
+        """
+        gold = self.gold
+        doc_id = self._window.current_doc_id()
+        if self._project.gold_annotator() is None and doc_id is not None:
+            set_curation_status(self._project, doc_id, CurationStatus.OPEN)
+        return gold
+
+    def stop(self) -> None:
+        """Leave review mode and go back to the annotator's own layer."""
+        if not self.active:
+            return
+        self.names, self.disputes, self.current = [], [], -1
+        if self.dock is not None:
+            self.dock.hide()
+        if self._previous_annotator:
+            self._window.set_annotator(self._previous_annotator)
+        self.activeChanged.emit(False)
+
+    def _show_dock(self) -> None:
+        """The bottom dock: annotator panes, then the disagreement panel.
+
+        Not a :meth:`MainWindow.add_dock` side panel: those have a side panel's
+        width limits, and the panes need the window's whole width.
+        """
+        window = self._window
+        if self.dock is None:
+            box = QWidget()
+            row = QHBoxLayout(box)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.view, 1)
+            row.addWidget(self.panel, 0)
+            self.dock = QDockWidget("Review", window)
+            self.dock.setObjectName("dock-Review")
+            self.dock.setWidget(box)
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            window.view_menu.addAction(self.dock.toggleViewAction())
+        self.dock.show()
+        self.dock.raise_()
+        window.resizeDocks([self.dock], [int(window.height() * 0.42)], Qt.Orientation.Vertical)
+
+    # -- showing -----------------------------------------------------------------
+    def reload(self) -> None:
+        """Show the chosen layers of the window's document, and its disagreements."""
+        doc = self._window.current_document()
+        if not self.active or doc is None:
+            return
+        layers = read_layers(self._project, doc.id, self.names)
+        spans = {name: list(layer.spans) for name, layer in layers.items()}
+        self.view.set_font(self._window.pane.font())
+        band = self._window.pane.band_on
+        self.view.show_layers(doc.text, spans, self._project.schemas.schema, self.layout, band)
+        self.disputes = shown_disputes(self._project, doc, layers, self.gold)
+        self.current = -1
+        self._show_current()
+
+    def refresh_gold(self) -> None:
+        """Gold changed: only what gold holds at each disagreement is read again."""
+        doc = self._window.current_document()
+        if not self.active or doc is None:
+            return
+        self.disputes = with_gold(self._project, doc, self.disputes, self.gold)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        ranges = [r for d in self.disputes for r in d.ranges]
+        if not 0 <= self.current < len(self.disputes):
+            self.view.set_disputes(ranges)
+            total = len(self.disputes)
+            self.panel.show_none(
+                f"{total} disagreements on this document. F8: next."
+                if total
+                else "No disagreements on this document."
+            )
+            return
+        dispute = self.disputes[self.current]
+        self.view.set_disputes(ranges, dispute.ranges)
+        versions = [(name, dispute.versions.get(name, "nothing")) for name in self.names]
+        title = f"Disagreement {self.current + 1} of {len(self.disputes)}: {dispute.title}"
+        self.panel.show_versions(title, versions, dispute.gold)
+
+    def _on_edit(self, edit: Edit) -> None:
+        if not self.active or edit.doc_id != self._window.current_doc_id():
+            return
+        if edit.annotator in self.names:
+            self.reload()  # another window or an import changed a reviewed layer
+        elif edit.annotator == self.gold:
+            self._refresh.start()
+
+    # -- stepping and accepting ----------------------------------------------------------
+    def step(self, direction: int) -> None:
+        """Go to the next (1) or previous (-1) disagreement: scroll, select, show who has what."""
+        if not self.active:
+            return
+        target = self.current + direction
+        if not 0 <= target < len(self.disputes):
+            where = "last" if direction > 0 else "first"
+            self._window.show_message(
+                f"This is the {where} disagreement." if self.disputes else "No disagreements."
+            )
+            return
+        self.current = target
+        self.focus_current()
+
+    def focus_current(self) -> None:
+        """Scroll every pane (gold too) to the current disagreement and select it."""
+        if not 0 <= self.current < len(self.disputes):
+            return
+        dispute = self.disputes[self.current]
+        start, end = dispute.focus
+        self.view.focus(start, end, dispute.span_ids)
+        gold = self._window.pane
+        gold.scroll_to_offset(start)
+        gold.select_text(start, end)  # a label hotkey now tags it in gold
+        self._show_current()
+
+    def accept(self, position: int) -> None:
+        """Accept the ``position``-th chosen annotator's version of the current disagreement."""
+        doc_id = self._window.current_doc_id()
+        if not self.active or doc_id is None or not 0 <= self.current < len(self.disputes):
+            self._window.show_message("Go to a disagreement first (F8).")
+            return
+        if position >= len(self.names):
+            return
+        name, dispute = self.names[position], self.disputes[self.current]
+        project = self._project
+        try:
+            push_change(
+                self._window.undo_stack,
+                project.write,
+                lambda: accept_version(project, doc_id, dispute, name),
+                f"Accept {name}'s version",
+            )
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+            return
+        self._window.show_message(f"Accepted {name}'s version into gold.")
+        self._refresh.stop()  # the gold edit asked for it: do it now, once
+        self.refresh_gold()
+
+    def premerge(self) -> None:
+        """Add to gold what all reviewed annotators agree on in this document (one undo step)."""
+        doc_id = self._window.current_doc_id()
+        if not self.active or doc_id is None:
+            self._window.show_message("Start review mode first (Ctrl+Shift+R).")
+            return
+        try:
+            change = push_change(
+                self._window.undo_stack,
+                self._project.write,
+                lambda: premerged(self._project, doc_id, self.names),
+                "Pre-merge agreed annotations",
+            )
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+            return
+        added = sum(len(e.add.spans) for e in change.edits)
+        self._window.show_message(f"Pre-merged what all agree on into gold ({added} spans added).")

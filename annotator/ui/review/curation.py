@@ -1,0 +1,92 @@
+"""Curation in the window: the status column of the document list, Mark curated, bulk finish.
+
+A document's curation status is its gold layer's status (the adjudication
+service's rule): the column appears once the project has a gold layer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from annotator.core.change import Change
+from annotator.core.errors import AnnotatorError
+from annotator.services import adjudication
+from annotator.services.adjudication import CurationStatus
+from annotator.ui.dialogs.progress import progress_dialog
+
+CHUNK = 25
+"""Documents per change when finishing in bulk (the progress dialog moves between chunks)."""
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+    from annotator.ui.main_window import MainWindow
+
+
+class CurationTools:
+    """Keeps the document list's curation column current and runs the curation actions.
+
+    Args:
+        window: the workbench.
+        project: the open project.
+    """
+
+    def __init__(self, window: MainWindow, project: Project) -> None:
+        self._window = window
+        self._project = project
+        window.signals.documentsChanged.connect(lambda _doc: self.refresh())
+        window.signals.changeApplied.connect(self._on_change)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show each document's curation status, or no column when there is no gold layer."""
+        model = self._window.documents.model_
+        if self._project.gold_annotator() is None:
+            model.set_curation(None)
+            return
+        statuses = adjudication.curation_statuses(self._project)
+        model.set_curation({i: s is CurationStatus.CURATED for i, s in statuses.items()})
+
+    def _on_change(self, change: Change) -> None:
+        if change.statuses or change.gold:
+            self.refresh()
+
+    def mark_curated(self) -> None:
+        """Document → Mark curated: the shown document's gold layer is done."""
+        doc_id = self._window.current_doc_id()
+        if doc_id is None:
+            self._window.show_message("Import a document first.")
+            return
+        try:
+            adjudication.set_curation_status(self._project, doc_id, CurationStatus.CURATED)
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+            return
+        self.refresh()
+        self._window.show_message("Marked curated.")
+
+    def finish_agreed(self) -> list[str]:
+        """Document → Finish documents without disagreement: mark them curated; returns names.
+
+        Runs in chunks of :data:`CHUNK` documents (one change each) under a
+        cancellable progress dialog, which appears only if it takes a while.
+        """
+        project = self._project
+        finished: list[str] = []
+        try:
+            names = adjudication.choose_annotators(project)
+            ids = adjudication.choose_documents(project, (), names)
+            with progress_dialog(self._window, "Finishing agreed documents") as progress:
+                for n in range(0, len(ids), CHUNK):
+                    if not progress(n, len(ids), f"{n} of {len(ids)} documents"):
+                        break
+                    chunk = ids[n : n + CHUNK]
+                    finished += adjudication.finish_agreed(project, None, names, chunk)
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+        self.refresh()
+        count = len(finished)
+        self._window.notify(
+            f"{count} document{'s' if count != 1 else ''} without disagreement marked curated"
+            + (f": {', '.join(finished)}." if finished else ".")
+        )
+        return finished
