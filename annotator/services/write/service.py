@@ -1,134 +1,52 @@
-"""The one write path: every change to annotations, schema, status or documents goes here.
-
-:class:`WriteService` is the only caller of :mod:`annotator.store.writer` (an
-import-linter contract checks it). For each change it:
-
-1. opens ONE ``BEGIN IMMEDIATE`` transaction, re-reading the schema inside it;
-2. checks that the rows the change removes are stored exactly as the change
-   says (so an undo step only ever touches rows it created or removed itself);
-3. adds the cascade (:mod:`annotator.core.cascade`) to a fresh change, or, for an
-   undo/redo replay, refuses if a cascade would be needed;
-4. validates every invariant (:mod:`annotator.core.validate`);
-5. writes, logs the change in the change log, commits, and only then emits
-   :attr:`WriteService.changed`.
-
-A locked database is retried through the ``busy`` callback (the GUI keeps
-painting and shows what is happening); other database errors become a
-:class:`ProjectError` with a sentence, never a traceback.
-"""
+"""The write service itself; see the package docstring (:mod:`annotator.services.write`)."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core import cascade, validate
 from annotator.core import schema as schema_io
-from annotator.core.change import Annotation, Change, Origin, StatusChange
+from annotator.core.change import Change, Origin, StatusChange
 from annotator.core.errors import (
-    AnnotatorError,
-    ProjectError,
     ReadOnlyError,
     SchemaError,
     SpanError,
     StaleEditError,
 )
 from annotator.core.merge import (
-    IncomingLayer,
     MergedLayer,
-    Person,
-    bundle_key,
-    layer_fingerprint,
-    merge_key,
 )
-from annotator.core.model import Bundle, Edit, Span, Status, remap_event, remap_relation
+from annotator.core.model import Bundle, Edit, Status
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
+from annotator.services.write.requests import (
+    BusyHandler,
+    LayerImport,
+    MergeBatch,
+    MergeCancelled,
+    MergeResult,
+    NewDocument,
+    document_note_key,
+    wait_and_retry,
+)
+from annotator.services.write.steps import (
+    as_placeholders,
+    check_stored,
+    imported_status,
+    is_locked,
+    layer_kind,
+    merge_layer,
+    outside_schema_change,
+    place_person,
+    project_error,
+    started,
+    twin_finder,
+)
 from annotator.store.writer import Writer, WriteTx
-
-# busy(attempt) -> True to try again; attempt counts from 1
-BusyHandler = Callable[[int], bool]
-
-
-def wait_and_retry(attempts: int = 30, pause: float = 0.2) -> BusyHandler:
-    """A busy handler for the CLI: sleep a little, give up after ``attempts`` tries."""
-
-    def busy(attempt: int) -> bool:
-        if attempt > attempts:
-            return False
-        time.sleep(pause)
-        return True
-
-    return busy
-
-
-DOCUMENT_NOTE_PREFIX = "note/document/"
-
-
-def document_note_key(doc_id: int, annotator: str) -> str:
-    """The project fact (``project_meta`` key) that holds one annotator's note on a document.
-
-    Document notes are per annotator: ``note/document/<doc id>/<annotator>``.
-    """
-    return f"{DOCUMENT_NOTE_PREFIX}{doc_id}/{annotator}"
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    """A document to store: name, normalized text and its SHA-256."""
-
-    name: str
-    text: str
-    sha256: str
-
-
-@dataclass(frozen=True)
-class LayerImport:
-    """One document's annotations from an imported file (span ids local to the file).
-
-    ``status`` is the status the file records ("in_progress" or "done"), if any.
-    """
-
-    document: NewDocument
-    bundle: Bundle
-    status: str = ""
-    note: str = ""  # the annotator's note on the document, if the file has one
-
-
-@dataclass(frozen=True)
-class MergeBatch:
-    """Everything one other project file brings to a merge (planned by ``services/merge.py``).
-
-    ``people`` are the annotators the layers go to (created with their uid if
-    missing); ``schema_after`` is the schema to store, planned against
-    ``schema_before``.
-    """
-
-    documents: tuple[NewDocument, ...]
-    people: tuple[Person, ...]
-    layers: tuple[IncomingLayer, ...]
-    schema_before: Schema | None = None
-    schema_after: Schema | None = None
-    description: str = "Merge"
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    """The committed change of a merge, and what happened to each incoming layer."""
-
-    change: Change
-    layers: tuple[MergedLayer, ...]
-
-
-MERGE_HISTORY = 50  # fingerprints kept per merged layer
-
-
-class MergeCancelled(AnnotatorError):
-    """The user cancelled a merge; the file being merged was not stored."""
 
 
 class WriteService:
@@ -312,10 +230,10 @@ class WriteService:
             for item in items:
                 doc_id = self._document_for(tx, item.document, new_docs)
                 remove = self._existing_layer(tx, doc_id, annotator, item, replace_layer)
-                add = _as_placeholders(item.bundle, doc_id, annotator)
+                add = as_placeholders(item.bundle, doc_id, annotator)
                 edits.append(Edit(doc_id, annotator, remove, add, description))
                 now = tx.status(doc_id, annotator)
-                wanted = _imported_status(item.status, now)
+                wanted = imported_status(item.status, now)
                 if wanted is not now:
                     statuses.append(StatusChange(doc_id, annotator, now, wanted))
                 if item.note:
@@ -358,7 +276,7 @@ class WriteService:
             new_docs: list[int] = []
             ids = {d.sha256: self._document_for(tx, d, new_docs) for d in batch.documents}
             for person in batch.people:
-                _place_person(tx, person)
+                place_person(tx, person)
             edits: list[Edit] = []
             statuses: list[StatusChange] = []
             total = len(batch.layers)
@@ -367,7 +285,7 @@ class WriteService:
                     raise MergeCancelled("The merge was cancelled; this file was not merged.")
                 doc_id = ids[layer.sha256]
                 fresh = doc_id in new_docs  # added by this transaction: nothing to read
-                done = _merge_layer(tx, doc_id, layer, edits, statuses, batch.description, fresh)
+                done = merge_layer(tx, doc_id, layer, edits, statuses, batch.description, fresh)
                 if done is not None:
                     merged.append(done)
             change = Change(
@@ -409,12 +327,12 @@ class WriteService:
 
     def _apply_in(self, tx: WriteTx, schema: Schema, change: Change) -> Change:
         exact = change.origin is Origin.UNDO
-        kind = _layer_kind(change)
+        kind = layer_kind(change)
         if kind is not None:  # create the layers with their kind, or refuse a mismatch
             for _doc_id, annotator in sorted(change.layers()):
                 tx.annotator_id(annotator, kind)
         if change.origin is Origin.USER:
-            change = replace(change, statuses=change.statuses + _started(tx, change))
+            change = replace(change, statuses=change.statuses + started(tx, change))
         if change.schema_before is not None and change.schema_after is not None:
             if schema_io.to_json(change.schema_before) != schema_io.to_json(schema):
                 raise (StaleEditError if exact else SchemaError)(
@@ -437,7 +355,7 @@ class WriteService:
         return replace(change, edits=edits)
 
     def _apply_edit(self, tx: WriteTx, edit: Edit, schema: Schema, exact: bool) -> Edit:
-        _check_stored(tx, edit, exact)
+        check_stored(tx, edit, exact)
         events, relations = tx.touching(s.id for s in edit.remove.spans)
         remove, add = cascade.expand(edit.remove, edit.add, events, relations, schema)
         if exact and (remove != edit.remove or add != edit.add):
@@ -458,7 +376,7 @@ class WriteService:
             length,
             stored.get,
             lambda r: tx.relations_between(r.arg1_id, r.arg2_id),
-            _twin_finder(tx, full),
+            twin_finder(tx, full),
         )
         return replace(full, add=tx.apply(remove, add))
 
@@ -470,13 +388,13 @@ class WriteService:
             try:
                 with self._writer.transaction() as tx:
                     previous = self._fresh_schema(tx)
-                    outside = _outside_schema_change(previous, self.schema)
+                    outside = outside_schema_change(previous, self.schema)
                     done = run(tx, self.schema)
                 break
             except DBAPIError as exc:
-                if _is_locked(exc) and self.busy(attempt):
+                if is_locked(exc) and self.busy(attempt):
                     continue
-                raise _project_error(exc) from None
+                raise project_error(exc) from None
         if done.schema_after is not None:
             self._schema_body = schema_io.to_json(done.schema_after)
             self._schema = done.schema_after
@@ -492,191 +410,3 @@ class WriteService:
                 "This project is open read-only, so nothing can be changed. "
                 "Export still works; copy the file somewhere writable to edit it."
             )
-
-
-def _place_person(tx: WriteTx, person: Person) -> None:
-    """Create the merge's target annotator with its uid, unless it is here already."""
-    stale = (
-        "The project changed while the merge was being planned (annotators were added); "
-        "nothing of this file was merged. Run the merge again."
-    )
-    found = tx.annotator_by_uid(person.uid)
-    if found is not None:
-        if found != person.name:
-            raise StaleEditError(stale)
-        return
-    if tx.find_annotator(person.name) is not None:
-        raise StaleEditError(stale)
-    tx.add_annotator(person.name, person.kind, person.uid)
-
-
-def _merge_layer(
-    tx: WriteTx,
-    doc_id: int,
-    layer: IncomingLayer,
-    edits: list[Edit],
-    statuses: list[StatusChange],
-    description: str,
-    fresh: bool = False,
-) -> MergedLayer | None:
-    """Plan one incoming layer inside the merge's transaction (None: a version seen before).
-
-    The merge record keeps the fingerprints of every version merged so far,
-    newest first, so an older copy of a layer (from a file made before the last
-    merge) never replaces a newer one.
-    """
-    key = merge_key(layer.person.uid, doc_id)
-    incoming = layer_fingerprint(layer.bundle, layer.status, layer.note)
-    seen = [] if fresh else (tx.meta(key) or "").split()
-    if incoming in seen:
-        return None
-    name = layer.person.name
-    note_key = document_note_key(doc_id, name)
-    current, status, note = Bundle(), Status.NEW, ""
-    if not fresh:
-        current, status = tx.layer(doc_id, name), tx.status(doc_id, name)
-        note = tx.meta(note_key) or ""
-    here = layer_fingerprint(current, status, note)
-    empty = current.is_empty() and status is Status.NEW and not note
-    if here != incoming and not seen and not empty:
-        return MergedLayer(doc_id, layer.doc_name, name, "kept")
-    tx.set_meta(key, " ".join([incoming, *seen][:MERGE_HISTORY]))
-    if here == incoming:
-        return MergedLayer(doc_id, layer.doc_name, name, "same")
-    if bundle_key(current) != bundle_key(layer.bundle):
-        add = _as_placeholders(layer.bundle, doc_id, name)
-        edits.append(Edit(doc_id, name, current, add, description))
-    if status is not layer.status:
-        statuses.append(StatusChange(doc_id, name, status, layer.status))
-    if note != layer.note:
-        tx.set_meta(note_key, layer.note)
-    replaced_local = bool(seen) and here != seen[0]
-    return MergedLayer(
-        doc_id, layer.doc_name, name, "added" if empty else "updated", replaced_local
-    )
-
-
-def _twin_finder(tx: WriteTx, edit: Edit) -> Callable[[Span], list[Span]]:
-    """Stored spans with the same offsets: one query per span, or one for a large edit."""
-    if len(edit.add.spans) <= 8:
-        return lambda sp: tx.spans_at(sp.doc_id, sp.annotator, sp.start, sp.end)
-    by_range: dict[tuple[int, int], list[Span]] = {}
-    for sp in tx.layer_spans(edit.doc_id, edit.annotator):
-        by_range.setdefault((sp.start, sp.end), []).append(sp)
-    return lambda sp: by_range.get((sp.start, sp.end), [])
-
-
-def _layer_kind(change: Change) -> str | None:
-    """The annotator kind a change must write: "gold" for an adjudication change.
-
-    None: any existing layer (a curator edits gold directly; a merge has placed
-    each person with their own kind); a new one is a person's. An import
-    insists on a person's layer itself (:meth:`WriteService.import_layers`).
-    """
-    return "gold" if change.gold else None
-
-
-def _imported_status(recorded: str, now: Status) -> Status:
-    """The status after an import: the file's own (in progress or done), else started."""
-    if recorded in (Status.IN_PROGRESS.value, Status.DONE.value):
-        return Status(recorded)
-    return Status.IN_PROGRESS if now is Status.NEW else now
-
-
-def _started(tx: WriteTx, change: Change) -> tuple[StatusChange, ...]:
-    """A user's first edit on a document moves it from "new" to "in progress"."""
-    layers = {(e.doc_id, e.annotator) for e in change.edits if not e.add.is_empty()}
-    layers -= {(s.doc_id, s.annotator) for s in change.statuses}
-    return tuple(
-        StatusChange(doc_id, annotator, Status.NEW, Status.IN_PROGRESS)
-        for doc_id, annotator in sorted(layers)
-        if tx.status(doc_id, annotator) is Status.NEW
-    )
-
-
-def _outside_schema_change(previous: Schema | None, current: Schema) -> Change | None:
-    """A change announcing that another program replaced the schema."""
-    if previous is None:
-        return None
-    return Change(
-        schema_before=previous,
-        schema_after=current,
-        description="Schema changed by another program",
-        origin=Origin.OTHER,
-    )
-
-
-def _check_stored(tx: WriteTx, edit: Edit, exact: bool) -> None:
-    """Refuse an edit whose removed rows are not stored exactly as it says."""
-    rm, add = edit.remove, edit.add
-    spans = tx.spans(s.id for s in (*rm.spans, *add.spans))
-    events = tx.events(e.id for e in (*rm.events, *add.events))
-    relations = tx.relations(r.id for r in (*rm.relations, *add.relations))
-    what = "This step can no longer be undone or redone" if exact else "This edit was not applied"
-    for old in rm.spans:
-        now = spans.get(old.id)
-        if now is None or now != old or now.attributes != old.attributes:
-            raise StaleEditError(f"{what}: a span it changes was changed elsewhere.")
-    for ev in rm.events:
-        cur = events.get(ev.id)
-        if cur is None or cur != ev or cur.attributes != ev.attributes:
-            raise StaleEditError(f"{what}: an event it changes was changed elsewhere.")
-    for rel in rm.relations:
-        if relations.get(rel.id) != rel:
-            raise StaleEditError(f"{what}: a relation it changes was changed elsewhere.")
-    if (
-        _revived(spans, add.spans, rm.spans)
-        or _revived(events, add.events, rm.events)
-        or _revived(relations, add.relations, rm.relations)
-    ):
-        raise StaleEditError(f"{what}: a row it would restore already exists.")
-
-
-def _revived(
-    stored: Iterable[int], added: Iterable[Annotation], removed: Iterable[Annotation]
-) -> bool:
-    """True if a row the edit adds by id is stored already and not removed by the edit."""
-    return bool(set(stored) & {a.id for a in added} - {r.id for r in removed})
-
-
-def _as_placeholders(bundle: Bundle, doc_id: int, annotator: str) -> Bundle:
-    """A file's local span ids as placeholders (negative), in document ``doc_id``."""
-    ids = {sp.id: -(i + 1) for i, sp in enumerate(bundle.spans)}
-    used = {e.trigger_id for e in bundle.events} | {
-        a.span_id for e in bundle.events for a in e.arguments
-    }
-    used |= {r.arg1_id for r in bundle.relations} | {r.arg2_id for r in bundle.relations}
-    if not used <= ids.keys():
-        raise SpanError(f"annotations refer to spans not in the file: {sorted(used - ids.keys())}.")
-
-    spans = tuple(
-        replace(sp, id=ids[sp.id], doc_id=doc_id, annotator=annotator) for sp in bundle.spans
-    )
-    events = tuple(
-        replace(remap_event(e, ids), id=0, doc_id=doc_id, annotator=annotator)
-        for e in bundle.events
-    )
-    relations = tuple(
-        replace(remap_relation(r, ids), id=0, doc_id=doc_id, annotator=annotator)
-        for r in bundle.relations
-    )
-    return Bundle(spans, events, relations)
-
-
-def _is_locked(exc: DBAPIError) -> bool:
-    text = str(exc.orig).lower()
-    return "locked" in text or "busy" in text
-
-
-def _project_error(exc: DBAPIError) -> AnnotatorError:
-    text = str(exc.orig).lower()
-    if _is_locked(exc):
-        return ProjectError(
-            "The project file stayed locked by another program, so the change was not saved. "
-            "Close the other program (or wait for it) and try again."
-        )
-    if "full" in text:
-        return ProjectError("The disk is full, so the change was not saved. Free some space.")
-    if "readonly" in text or "read-only" in text:
-        return ReadOnlyError("The project file cannot be written (read-only); nothing was saved.")
-    return ProjectError(f"The project database refused the change ({exc.orig}); nothing was saved.")

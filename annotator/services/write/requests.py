@@ -1,0 +1,99 @@
+"""What callers hand to the write service: documents, imported layers, merge batches."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from annotator.core.change import Change
+from annotator.core.errors import (
+    AnnotatorError,
+)
+from annotator.core.merge import (
+    IncomingLayer,
+    MergedLayer,
+    Person,
+)
+from annotator.core.model import Bundle
+from annotator.core.schema import Schema
+
+# busy(attempt) -> True to try again; attempt counts from 1
+BusyHandler = Callable[[int], bool]
+
+
+def wait_and_retry(attempts: int = 30, pause: float = 0.2) -> BusyHandler:
+    """A busy handler for the CLI: sleep a little, give up after ``attempts`` tries."""
+
+    def busy(attempt: int) -> bool:
+        if attempt > attempts:
+            return False
+        time.sleep(pause)
+        return True
+
+    return busy
+
+
+DOCUMENT_NOTE_PREFIX = "note/document/"
+
+
+def document_note_key(doc_id: int, annotator: str) -> str:
+    """The project fact (``project_meta`` key) that holds one annotator's note on a document.
+
+    Document notes are per annotator: ``note/document/<doc id>/<annotator>``.
+    """
+    return f"{DOCUMENT_NOTE_PREFIX}{doc_id}/{annotator}"
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document to store: name, normalized text and its SHA-256."""
+
+    name: str
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class LayerImport:
+    """One document's annotations from an imported file (span ids local to the file).
+
+    ``status`` is the status the file records ("in_progress" or "done"), if any.
+    """
+
+    document: NewDocument
+    bundle: Bundle
+    status: str = ""
+    note: str = ""  # the annotator's note on the document, if the file has one
+
+
+@dataclass(frozen=True)
+class MergeBatch:
+    """Everything one other project file brings to a merge (planned by ``services/merge.py``).
+
+    ``people`` are the annotators the layers go to (created with their uid if
+    missing); ``schema_after`` is the schema to store, planned against
+    ``schema_before``.
+    """
+
+    documents: tuple[NewDocument, ...]
+    people: tuple[Person, ...]
+    layers: tuple[IncomingLayer, ...]
+    schema_before: Schema | None = None
+    schema_after: Schema | None = None
+    description: str = "Merge"
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """The committed change of a merge, and what happened to each incoming layer."""
+
+    change: Change
+    layers: tuple[MergedLayer, ...]
+
+
+MERGE_HISTORY = 50  # fingerprints kept per merged layer
+
+
+class MergeCancelled(AnnotatorError):
+    """The user cancelled a merge; the file being merged was not stored."""
