@@ -178,10 +178,19 @@ def _layer_hash(docs: Sequence[DocumentLayers], k: int) -> str:
     return digest.hexdigest()
 
 
-def write_report(report: AgreementReport, fmt: str, out: Path | None, project: Path) -> str:
-    """Render the report; write it to ``out`` (never the project file) or return it."""
+def check_target(fmt: str, out: Path | None) -> None:
+    """Refuse an unknown format, or an HTML report without a file to write it to."""
     if fmt not in FORMATS:
         raise AgreementError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if fmt == "html" and out is None:
+        raise AgreementError(
+            "The html agreement report is a file of its own; name it with --out report.html."
+        )
+
+
+def write_report(report: AgreementReport, fmt: str, out: Path | None, project: Path) -> str:
+    """Render the report; write it to ``out`` (never the project file) or return it."""
+    check_target(fmt, out)
     text = render(report, fmt)
     if out is None:
         return text
