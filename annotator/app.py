@@ -17,6 +17,7 @@ from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs import transfer_dialogs
+from annotator.ui.dialogs.agreement_view import install_agreement_view
 from annotator.ui.dialogs.dialogs import ask_annotator_name
 from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
@@ -47,12 +48,13 @@ def choose_annotator(given: str | None) -> str | None:
 
 
 def build_window(project: Project, annotator: str, settings: QSettings | None = None) -> MainWindow:
-    """The main window with the event tools and the transfer dialogs."""
+    """The main window with the event tools, the transfer dialogs and the Agreement view."""
     window = MainWindow(project, annotator, settings)
     tools = install_event_tools(window, project)
     install_attribute_tools(window, tools.ctx)
     install_search_tools(window, project)
     transfer_dialogs.install(window, project)
+    install_agreement_view(window, project)
     return window
 
 

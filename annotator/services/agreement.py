@@ -14,12 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.agreement import AgreementReport, DocumentLayers, Layer, Options, compute
 from annotator.core.agreement.render import FORMATS, render
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
-from annotator.services.project import Project
+
+if TYPE_CHECKING:  # only the type: the GUI imports this module without the store
+    from annotator.services.project import Project
 
 
 class AgreementError(AnnotatorError):
@@ -124,8 +127,38 @@ def load(
     return out
 
 
-def measure(project: Project, request: AgreementRequest) -> AgreementReport:
-    """Measure agreement as ``request`` asks; the report carries its provenance."""
+@dataclass(frozen=True)
+class Gathered:
+    """What one measurement reads from the project: the layers, options and provenance.
+
+    Reading needs the project (and its thread); :func:`finish` only computes, so a
+    GUI can run it on a worker thread.
+    """
+
+    docs: list[DocumentLayers]
+    options: Options
+    provenance: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What an agreement request can choose from (for the GUI's filters)."""
+
+    annotators: list[str]
+    labels: list[str]
+    documents: list[str]
+
+
+def choices(project: Project) -> Choices:
+    """Human annotators, the schema's entity and value labels, and document names."""
+    people = [name for name, kind in project.annotators() if kind != "gold"]
+    labels = [label.name for label in project.schemas.schema.labels]
+    docs = [s.name for s in project.documents.summaries(people[0] if people else "")]
+    return Choices(people, labels, docs)
+
+
+def gather(project: Project, request: AgreementRequest) -> Gathered:
+    """Choose the annotators and documents and read their layers (in the caller's thread)."""
     if request.levels < 1:
         raise AgreementError("--levels must be 1 or more.")
     annotators = choose_annotators(project, request.annotators)
@@ -139,9 +172,19 @@ def measure(project: Project, request: AgreementRequest) -> AgreementReport:
         resamples=request.resamples,
         seed=request.seed,
     )
-    report = compute(docs, options)
-    report.provenance = provenance(project, docs, request)
+    return Gathered(docs, options, provenance(project, docs, request))
+
+
+def finish(gathered: Gathered) -> AgreementReport:
+    """Compute every measure on gathered layers (pure computation, any thread)."""
+    report = compute(gathered.docs, gathered.options)
+    report.provenance = dict(gathered.provenance)
     return report
+
+
+def measure(project: Project, request: AgreementRequest) -> AgreementReport:
+    """Measure agreement as ``request`` asks; the report carries its provenance."""
+    return finish(gather(project, request))
 
 
 def provenance(
