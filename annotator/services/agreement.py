@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from annotator.core.agreement import AgreementReport, DocumentLayers, Layer, Options, compute
 from annotator.core.agreement.render import FORMATS, render
+from annotator.core.agreement.tokentags import TokenBounds, text_tokens
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
 
@@ -175,9 +176,24 @@ def gather(project: Project, request: AgreementRequest) -> Gathered:
     return Gathered(docs, options, provenance(project, docs, request))
 
 
-def finish(gathered: Gathered) -> AgreementReport:
-    """Compute every measure on gathered layers (pure computation, any thread)."""
-    report = compute(gathered.docs, gathered.options)
+TokenCache = dict[str, TokenBounds]
+"""Text-only tokens by document SHA-256: tokenizing is the slow part of a measurement."""
+
+
+def finish(gathered: Gathered, cache: TokenCache | None = None) -> AgreementReport:
+    """Compute every measure on gathered layers (pure computation, any thread).
+
+    ``cache`` keeps each text's tokens between measurements (a view measuring again
+    with other filters tokenizes nothing twice).
+    """
+    cache = {} if cache is None else cache
+    tokens = []
+    for doc in gathered.docs:
+        found = cache.get(doc.sha256)
+        if found is None:
+            found = cache[doc.sha256] = text_tokens(doc.text)
+        tokens.append(found)
+    report = compute(gathered.docs, gathered.options, tokens)
     report.provenance = dict(gathered.provenance)
     return report
 

@@ -71,14 +71,17 @@ class Computation(QThread):
     computed = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, gathered: service.Gathered, parent: QWidget) -> None:
+    def __init__(
+        self, gathered: service.Gathered, cache: service.TokenCache, parent: QWidget
+    ) -> None:
         super().__init__(parent)
         self._gathered = gathered
+        self._cache = cache
 
     def run(self) -> None:
         """Compute; emit the report or a message."""
         try:
-            self.computed.emit(service.finish(self._gathered))
+            self.computed.emit(service.finish(self._gathered, self._cache))
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 (a bug: logged, said in one line)
@@ -124,6 +127,7 @@ class AgreementView(QDialog):
         self.setWindowTitle("Agreement")
         self._project = project
         self._thread: Computation | None = None
+        self._tokens: service.TokenCache = {}  # by document SHA-256, kept between runs
         self.report: AgreementReport | None = None
         choices = service.choices(project)
         self.annotators = _checklist(choices.annotators, True)
@@ -206,7 +210,7 @@ class AgreementView(QDialog):
         self.message.setText(f"Measuring {len(gathered.docs)} documents…")
         self.compute_button.setEnabled(False)
         self.busy.show()
-        self._thread = Computation(gathered, self)
+        self._thread = Computation(gathered, self._tokens, self)
         self._thread.computed.connect(self._on_computed)
         self._thread.failed.connect(self.message.setText)
         self._thread.finished.connect(self._on_finished)
