@@ -69,6 +69,13 @@ def fill_pair_grid(table: QTableWidget, report: AgreementReport, rule: str) -> N
         for c, b in enumerate(names):
             value = math.nan if a == b else pair_f1(report.span_f1[rule], a, b)
             table.setItem(r, c, _item("—", number=True) if a == b else score_item(value))
+    _roomy(table)
+
+
+def _roomy(table: QTableWidget) -> None:
+    """Columns share the width and rows are tall: a grid to read at a glance."""
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
 
 def fill_heatmap(table: QTableWidget, report: AgreementReport) -> None:
@@ -79,7 +86,7 @@ def fill_heatmap(table: QTableWidget, report: AgreementReport) -> None:
     for r, row in enumerate(matrix):
         for c, count in enumerate(row):
             table.setItem(r, c, _item(str(count), heat_rgb(count, biggest), number=True))
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    _roomy(table)
 
 
 def fill_coefficients(table: QTableWidget, report: AgreementReport) -> None:
