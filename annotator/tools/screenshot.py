@@ -120,6 +120,7 @@ def agreement_shot(project: Project, out: Path) -> bool:
     window.show()
     settle(0.3)
     action = window.findChild(QAction, "agreementAction")
+    assert action is not None, "the Agreement view is not wired into the window"
     action.trigger()
     view = window.agreement_views[0]  # type: ignore[attr-defined]
     view.resize(900, 640)
