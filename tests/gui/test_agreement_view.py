@@ -148,3 +148,12 @@ def test_refusal_is_a_sentence_in_the_view(qtbot: Any, team: Project) -> None:
     view.compute_button.click()
     assert "at least two annotators" in view.message.text()
     assert view.compute_button.isEnabled() and view.report is None
+
+
+def test_closing_the_window_while_measuring_waits_for_the_worker(qtbot: Any, team: Project) -> None:
+    view = _open_view(qtbot, team)
+    window = view.parent()
+    view.compute_button.click()
+    assert view.busy.isVisible()
+    window.close()  # must not destroy a running thread (Qt would abort the process)
+    assert view._thread is None or view._thread.isFinished()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -292,4 +292,20 @@ def install_agreement_view(window: Any, project: Project) -> QAction:
 
     action.triggered.connect(open_view)
     window.agreement_views = views
+    window.installEventFilter(_WaitOnClose(views, window))
     return action
+
+
+class _WaitOnClose(QObject):
+    """Lets a running computation end before the window (and the view in it) is closed."""
+
+    def __init__(self, views: list[AgreementView], parent: QObject) -> None:
+        super().__init__(parent)
+        self._views = views
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """On the window's Close event, wait for the views' computations."""
+        if event.type() == QEvent.Type.Close:
+            for view in self._views:
+                view.wait()
+        return False
