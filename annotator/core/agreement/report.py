@@ -104,9 +104,12 @@ class _Doc:
 
 @dataclass
 class _Layers:
-    """One annotator's entity spans over the corpus (shifted, sorted) and event items."""
+    """One annotator's entity spans over the corpus (shifted offsets) and event items."""
 
-    keys: list[tuple[int, int, str, int]] = field(default_factory=list)  # start, end, label, id
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
     docs: list[int] = field(default_factory=list)
     items: dict[str, list[Tagged]] = field(default_factory=lambda: {lv: [] for lv in LEVELS})
 
@@ -156,12 +159,13 @@ def _add_document(
     spans = []
     off = acc.offset
     for flat, layer in zip(acc.layers, doc.layers, strict=True):
-        keys = sorted(
-            (s.start + off, s.end + off, s.label, s.id) for s in entity_spans(layer, opts)
-        )
-        spans.append(len(keys))
-        flat.keys += keys
-        flat.docs += [index] * len(keys)
+        found = entity_spans(layer, opts)
+        spans.append(len(found))
+        flat.starts += [s.start + off for s in found]
+        flat.ends += [s.end + off for s in found]
+        flat.labels += [s.label for s in found]
+        flat.ids += [s.id for s in found]
+        flat.docs += [index] * len(found)
         for level, found in layer_items(layer).items():
             flat.items[level].extend((index, *item) for item in found)
     acc.bounds.append(bounds)
@@ -171,15 +175,20 @@ def _add_document(
 
 
 def _arrays(acc: _Acc) -> tuple[list[str], list[Side], list[SpanArrays]]:
-    """Label names (sorted) and each annotator's spans as arrays."""
-    labels = sorted({key[2] for flat in acc.layers for key in flat.keys})
+    """Label names (sorted) and each annotator's spans as arrays, sorted by start, end,
+    label and id (documents follow each other, as their offsets do)."""
+    labels = sorted({label for flat in acc.layers for label in flat.labels})
     index = {label: k for k, label in enumerate(labels)}
     sides, spans = [], []
     for flat in acc.layers:
-        columns = list(zip(*flat.keys, strict=True)) or [(), (), (), ()]
-        start, end, ident = (np.array(columns[c], dtype=np.int64) for c in (0, 1, 3))
-        label = np.array([index[x] for x in columns[2]], dtype=np.int64)
-        sides.append(Side(start, end, label, np.array(flat.docs, dtype=np.int64), flat.items))
+        start, end, ident, doc = (
+            np.array(column, dtype=np.int64)
+            for column in (flat.starts, flat.ends, flat.ids, flat.docs)
+        )
+        label = np.array([index[x] for x in flat.labels], dtype=np.int64)
+        order = np.lexsort((ident, label, end, start))
+        start, end, label, ident, doc = (x[order] for x in (start, end, label, ident, doc))
+        sides.append(Side(start, end, label, doc, flat.items))
         spans.append(SpanArrays(start, end, label, ident))
     return labels, sides, spans
 
