@@ -166,8 +166,8 @@ def _add_document(
         flat.labels += [s.label for s in found]
         flat.ids += [s.id for s in found]
         flat.docs += [index] * len(found)
-        for level, found in layer_items(layer).items():
-            flat.items[level].extend((index, *item) for item in found)
+        for level, items in layer_items(layer).items():
+            flat.items[level].extend((index, *item) for item in items)
     acc.bounds.append(bounds)
     acc.offsets.append(off)
     acc.offset += len(doc.text)
