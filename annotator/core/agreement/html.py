@@ -28,16 +28,15 @@ RELATION_LEVELS = LEVELS[4:]
 EVENT_LEVELS = LEVELS[:4]
 
 STYLE = """
-body{font-family:'Noto Sans','DejaVu Sans',sans-serif;margin:2em;color:#222;max-width:80em}
+body{font-family:'Noto Sans','Noto Naskh Arabic','DejaVu Sans',sans-serif;margin:2em;
+color:#222;max-width:80em}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.5em 0}
 th,td{border:1px solid #ccc;padding:.2em .6em;text-align:start}
 td.num{text-align:end;font-variant-numeric:tabular-nums}
 th{background:#f3f3f3}
-bdi{font-family:'Noto Naskh Arabic','Amiri','Noto Sans',sans-serif}
 .grid td.num{min-width:4.5em;text-align:center}
 code{font-size:.9em}
-p.note{color:#555;font-size:.9em}
 """
 
 
