@@ -155,7 +155,8 @@ def test_alpha_u_on_arrays_equals_the_definition() -> None:
             assert a == b or (a != a and b != b), field  # equal, or both NaN
 
 
-@pytest.mark.parametrize(("seed", "n", "resamples"), [(2004, 7, 40), (1, 1, 5), (99, 1212, 3)])
+# 1212 documents, 500 resamples: more than one block of draws
+@pytest.mark.parametrize(("seed", "n", "resamples"), [(2004, 7, 40), (1, 1, 5), (99, 1212, 500)])
 def test_bootstrap_draws_equal_random_choices(seed: int, n: int, resamples: int) -> None:
     rng = random.Random(seed)
     want = [rng.choices(range(n), k=n) for _ in range(resamples)]

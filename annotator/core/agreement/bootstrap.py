@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 Figure = Callable[[Sequence[int]], float]
 Ints = npt.NDArray[np.int64]
-CHUNK = 1 << 22  # draws per block of resamples
+CHUNK = 1 << 19  # draws per block of resamples (a few MB of arrays at a time)
 EXACT = 1 << 53  # floats hold every integer below this exactly
 
 
