@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QTableWidget
 
 from annotator.app import build_window
 from annotator.core.agreement.html import fmt, pair_f1
+from annotator.core.positions import CodePoint
 from annotator.services.agreement import AgreementRequest, measure
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs.agreement_tables import isolate
@@ -157,3 +158,16 @@ def test_closing_the_window_while_measuring_waits_for_the_worker(qtbot: Any, tea
     assert view.busy.isVisible()
     window.close()  # must not destroy a running thread (Qt would abort the process)
     assert view._thread is None or view._thread.isFinished()
+
+
+def test_reopening_lists_new_annotators_and_keeps_ticks(qtbot: Any, team: Project) -> None:
+    view = _open_view(qtbot, team)
+    view.labels.item(0).setCheckState(Qt.CheckState.Checked)
+    doc_id = team.documents.find_by_names(["doc001.txt"])["doc001.txt"]
+    team.annotations.create_span(doc_id, "دانة", CodePoint(0), CodePoint(1), "PER")
+    action = view.parent().findChild(QAction, "agreementAction")
+    action.trigger()
+    names = [view.annotators.item(k).text() for k in range(view.annotators.count())]
+    assert names == [isolate(n) for n in (*ANNOTATORS, "دانة")]
+    assert view.labels.item(0).checkState() == Qt.CheckState.Checked
+    assert view.request().annotators == (*ANNOTATORS, "دانة")

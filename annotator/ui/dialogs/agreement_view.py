@@ -91,18 +91,28 @@ class Computation(QThread):
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _checklist(names: list[str], checked: bool) -> QListWidget:
-    """A list of names with a check box each (the name itself is kept in NAME_ROLE)."""
+def _checklist() -> QListWidget:
+    """An empty list of names with check boxes (see :func:`_fill`)."""
     widget = QListWidget()
     widget.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+    widget.setMaximumHeight(110)
+    return widget
+
+
+def _fill(widget: QListWidget, names: list[str], checked: bool) -> None:
+    """Show ``names`` (the name itself kept in NAME_ROLE); names shown before keep their
+    check state, new ones get ``checked``."""
+    before = {
+        str(widget.item(k).data(NAME_ROLE)): widget.item(k).checkState()
+        for k in range(widget.count())
+    }
+    widget.clear()
+    default = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
     for name in names:
         item = QListWidgetItem(isolate(name))
         item.setData(NAME_ROLE, name)
-        item.setCheckState(state)
+        item.setCheckState(before.get(name, default))
         widget.addItem(item)
-    widget.setMaximumHeight(110)
-    return widget
 
 
 def _checked(widget: QListWidget) -> tuple[str, ...]:
@@ -129,10 +139,10 @@ class AgreementView(QDialog):
         self._thread: Computation | None = None
         self._tokens: service.TokenCache = {}  # by document SHA-256, kept between runs
         self.report: AgreementReport | None = None
-        choices = service.choices(project)
-        self.annotators = _checklist(choices.annotators, True)
-        self.labels = _checklist(choices.labels, False)
-        self.documents = _checklist(choices.documents, False)
+        self.annotators = _checklist()
+        self.labels = _checklist()
+        self.documents = _checklist()
+        self.reload_choices()
         self.status = QComboBox()
         self.status.addItems(list(STATUSES))
         self.rule = QComboBox()
@@ -188,6 +198,13 @@ class AgreementView(QDialog):
         box.addLayout(filters)
         box.addWidget(self.tabs, 1)
         box.addLayout(buttons)
+
+    def reload_choices(self) -> None:
+        """List the project's current annotators, labels and documents (ticks are kept)."""
+        choices = service.choices(self._project)
+        _fill(self.annotators, choices.annotators, True)
+        _fill(self.labels, choices.labels, False)
+        _fill(self.documents, choices.documents, False)
 
     def request(self) -> service.AgreementRequest:
         """The request the filters describe."""
@@ -286,6 +303,8 @@ def install_agreement_view(window: Any, project: Project) -> QAction:
     def open_view() -> None:
         if not views:
             views.append(AgreementView(project, window))
+        else:
+            views[0].reload_choices()  # a merge or an import may have added some
         views[0].show()
         views[0].raise_()
         views[0].activateWindow()
