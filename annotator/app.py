@@ -18,6 +18,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.services.merge import MergeService
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs import merge_dialog, transfer_dialogs
+from annotator.ui.dialogs.agreement_view import install_agreement_view
 from annotator.ui.dialogs.dialogs import ask_annotator_name
 from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
@@ -49,7 +50,7 @@ def choose_annotator(given: str | None) -> str | None:
 
 
 def build_window(project: Project, annotator: str, settings: QSettings | None = None) -> MainWindow:
-    """The main window with event tools, transfer dialogs, File → Merge projects… and review."""
+    """The main window: event tools, transfer dialogs, merge, review mode and Agreement view."""
     window = MainWindow(project, annotator, settings)
     tools = install_event_tools(window, project)
     install_attribute_tools(window, tools.ctx)
@@ -57,6 +58,7 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     transfer_dialogs.install(window, project)
     merge_dialog.install(window, MergeService(project))
     install_review_tools(window, project)
+    install_agreement_view(window, project)
     return window
 
 

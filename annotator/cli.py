@@ -226,7 +226,7 @@ def _add_selection_args(exp: argparse.ArgumentParser) -> None:
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     """``annotator agreement --db PATH [--annotators a,b] ... --format F --out PATH``."""
-    from annotator.services.agreement import AgreementRequest, measure, write_report
+    from annotator.services.agreement import AgreementRequest, check_target, measure, write_report
     from annotator.services.selection import parse_statuses
 
     def split(value: str | None) -> tuple[str, ...]:
@@ -242,12 +242,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         seed=args.seed,
         gold=args.gold,
     )
+    out = Path(args.out) if args.out and args.out != "-" else None
+    check_target(args.format, out)
     project = _open(args, create=False)
     try:
         report = measure(project, request)
     finally:
         project.close()
-    out = Path(args.out) if args.out and args.out != "-" else None
     sys.stdout.write(write_report(report, args.format, out, _db_path(args)))
     return EXIT_OK
 
@@ -265,8 +266,8 @@ def _add_agreement_command(sub: argparse._SubParsersAction) -> None:
         help="only documents with this status "
         "for every annotator: new, in_progress, done (repeat or separate with commas)",
     )
-    agr.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    agr.add_argument("--out", help="output file (default: standard output)")
+    agr.add_argument("--format", choices=("table", "json", "csv", "html"), default="table")
+    agr.add_argument("--out", help="output file (default: standard output; html needs one)")
     agr.add_argument("--levels", type=int, default=1, help="nesting levels tagged (default 1)")
     agr.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
     agr.add_argument("--seed", type=int, default=2004, help="bootstrap seed (default 2004)")

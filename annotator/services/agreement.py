@@ -14,12 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.agreement import AgreementReport, DocumentLayers, Layer, Options, compute
 from annotator.core.agreement.render import FORMATS, render
+from annotator.core.agreement.tokentags import TokenBounds, text_tokens
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
-from annotator.services.project import Project
+
+if TYPE_CHECKING:  # only the type: the GUI imports this module without the store
+    from annotator.services.project import Project
 
 
 class AgreementError(AnnotatorError):
@@ -125,8 +129,39 @@ def load(
     return out
 
 
-def measure(project: Project, request: AgreementRequest) -> AgreementReport:
-    """Measure agreement as ``request`` asks; the report carries its provenance."""
+@dataclass(frozen=True)
+class Gathered:
+    """What one measurement reads from the project: the layers, options and provenance.
+
+    Reading needs the project (and its thread); :func:`finish` only computes, so a
+    GUI can run it on a worker thread.
+    """
+
+    docs: list[DocumentLayers]
+    options: Options
+    provenance: dict[str, object]
+    gold: list[Layer] | None = None  # each document's gold layer, if asked for
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What an agreement request can choose from (for the GUI's filters)."""
+
+    annotators: list[str]
+    labels: list[str]
+    documents: list[str]
+
+
+def choices(project: Project) -> Choices:
+    """Human annotators, the schema's entity and value labels, and document names."""
+    people = [name for name, kind in project.annotators() if kind != "gold"]
+    labels = [label.name for label in project.schemas.schema.labels]
+    docs = [s.name for s in project.documents.summaries(people[0] if people else "")]
+    return Choices(people, labels, docs)
+
+
+def gather(project: Project, request: AgreementRequest) -> Gathered:
+    """Choose the annotators and documents and read their layers (in the caller's thread)."""
     if request.levels < 1:
         raise AgreementError("--levels must be 1 or more.")
     annotators = choose_annotators(project, request.annotators)
@@ -141,11 +176,10 @@ def measure(project: Project, request: AgreementRequest) -> AgreementReport:
         seed=request.seed,
     )
     gold = _gold_layers(project, doc_ids) if request.gold else None
-    report = compute(docs, options, gold=gold)
-    report.provenance = provenance(project, docs, request)
+    facts = provenance(project, docs, request)
     if gold:
-        report.provenance["gold layer"] = gold[0].annotator
-    return report
+        facts["gold layer"] = gold[0].annotator
+    return Gathered(docs, options, facts, gold)
 
 
 def _gold_layers(project: Project, doc_ids: Sequence[int]) -> list[Layer]:
@@ -157,6 +191,33 @@ def _gold_layers(project: Project, doc_ids: Sequence[int]) -> list[Layer]:
             "'annotator adjudicate' first, or leave out --gold."
         )
     return [d.layers[0] for d in load(project, doc_ids, [name])]
+
+
+TokenCache = dict[str, TokenBounds]
+"""Text-only tokens by document SHA-256: tokenizing is the slow part of a measurement."""
+
+
+def finish(gathered: Gathered, cache: TokenCache | None = None) -> AgreementReport:
+    """Compute every measure on gathered layers (pure computation, any thread).
+
+    ``cache`` keeps each text's tokens between measurements (a view measuring again
+    with other filters tokenizes nothing twice).
+    """
+    cache = {} if cache is None else cache
+    tokens = []
+    for doc in gathered.docs:
+        found = cache.get(doc.sha256)
+        if found is None:
+            found = cache[doc.sha256] = text_tokens(doc.text)
+        tokens.append(found)
+    report = compute(gathered.docs, gathered.options, tokens, gathered.gold)
+    report.provenance = dict(gathered.provenance)
+    return report
+
+
+def measure(project: Project, request: AgreementRequest) -> AgreementReport:
+    """Measure agreement as ``request`` asks; the report carries its provenance."""
+    return finish(gather(project, request))
 
 
 def provenance(
@@ -193,10 +254,19 @@ def _layer_hash(docs: Sequence[DocumentLayers], k: int) -> str:
     return digest.hexdigest()
 
 
-def write_report(report: AgreementReport, fmt: str, out: Path | None, project: Path) -> str:
-    """Render the report; write it to ``out`` (never the project file) or return it."""
+def check_target(fmt: str, out: Path | None) -> None:
+    """Refuse an unknown format, or an HTML report without a file to write it to."""
     if fmt not in FORMATS:
         raise AgreementError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if fmt == "html" and out is None:
+        raise AgreementError(
+            "The html agreement report is a file of its own; name it with --out report.html."
+        )
+
+
+def write_report(report: AgreementReport, fmt: str, out: Path | None, project: Path) -> str:
+    """Render the report; write it to ``out`` (never the project file) or return it."""
+    check_target(fmt, out)
     text = render(report, fmt)
     if out is None:
         return text

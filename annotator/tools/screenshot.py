@@ -7,6 +7,12 @@ Run under Xvfb (``make screenshot``)::
 With ``--band`` (``docs/screenshot-band.png``), seed 000 also gets an attack
 event with its arguments and two relations, the event is selected, and only
 the text pane is saved, zoomed in: the label band with tags, roles and arcs.
+
+With ``--agreement`` (``docs/screenshot-agreement.png``), three annotators tag the
+seeds (:mod:`annotator.tools.agreement_demo`) and the Agreement view is saved with
+its pair grid and its confusion heatmap side by side; the HTML report's heatmap
+(inline SVG) is drawn by QSvgRenderer into ``agreement-heatmap.png`` next to it,
+and the report itself is written to ``agreement-report.html`` in a temporary folder.
 """
 
 from __future__ import annotations
@@ -16,13 +22,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QColor, QImage, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from annotator import config
 from annotator.app import build_window
+from annotator.core.agreement.svg import confusion_svg
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project, open_project
+from annotator.tools.agreement_demo import ANNOTATORS, add_demo_layers
 from annotator.tools.review_demo import ALI, BADR, build_disagreement
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.review_view import Layout
@@ -123,16 +133,82 @@ def settle(seconds: float) -> None:
         time.sleep(0.02)
 
 
+def agreement_shot(project: Project, out: Path) -> bool:
+    """The Agreement view on three annotators: pair grid and heatmap side by side."""
+    add_demo_layers(project)
+    window = build_window(project, ANNOTATORS[0])
+    window.resize(1200, 800)
+    window.show()
+    settle(0.3)
+    action = window.findChild(QAction, "agreementAction")
+    assert action is not None, "the Agreement view is not wired into the window"
+    action.trigger()
+    view = window.agreement_views[0]  # type: ignore[attr-defined]
+    view.resize(900, 640)
+    settle(0.3)
+    view.compute()
+    deadline = time.monotonic() + 120
+    while view.report is None and time.monotonic() < deadline:
+        settle(0.1)
+    view.wait()
+    settle(0.3)
+    shots = []
+    for tab in (0, 1):
+        view.tabs.setCurrentIndex(tab)
+        settle(0.3)
+        shots.append(view.grab())
+    ok = _side_by_side(shots).save(str(out))
+    report = view.report
+    if report is not None:
+        svg = confusion_svg(report.confusion_labels, report.confusion_matrix, standalone=True)
+        ok = _svg_png(svg, out.with_name("agreement-heatmap.png")) and ok
+        view.export(Path(tempfile.gettempdir()) / "agreement-report.html")
+        print(view.message.text())
+    view.close()
+    window.close()
+    return ok
+
+
+def _side_by_side(shots: list[QPixmap]) -> QPixmap:
+    width = sum(p.width() for p in shots)
+    height = max(p.height() for p in shots)
+    canvas = QPixmap(width, height)
+    canvas.fill(QColor("white"))
+    painter = QPainter(canvas)
+    x = 0
+    for shot in shots:
+        painter.drawPixmap(x, 0, shot)
+        x += shot.width()
+    painter.end()
+    return canvas
+
+
+def _svg_png(svg: str, out: Path) -> bool:
+    """Draw an SVG document at twice its size into a PNG."""
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    size = renderer.defaultSize() * 2
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    return renderer.isValid() and image.save(str(out))
+
+
 def main(argv: list[str]) -> int:
     """Write the screenshot to ``argv[0]`` (default docs/screenshot.png).
 
     ``--band``: the label band with an event and relations; ``--search``: the search dock;
-    ``--review``: review mode with two annotators (``--narrow``: a 700 px wide window).
+    ``--review``: review mode with two annotators (``--narrow``: a 700 px wide window);
+    ``--agreement``: the Agreement view (and ``agreement-heatmap.png`` beside it).
     """
     band = "--band" in argv
     search = "--search" in argv
     review, narrow = "--review" in argv, "--narrow" in argv
-    argv = [a for a in argv if a not in ("--band", "--search", "--review", "--narrow")]
+    agreement = "--agreement" in argv
+    flags = ("--band", "--search", "--review", "--narrow", "--agreement")
+    argv = [a for a in argv if a not in flags]
     out = Path(argv[0] if argv else "docs/screenshot.png")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,6 +216,12 @@ def main(argv: list[str]) -> int:
         project.documents.import_paths([config.seeds_dir()])
         if review:
             return _save(review_demo(project, narrow), project, out)
+        if agreement:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            ok = agreement_shot(project, out)
+            project.close()
+            print(f"wrote {out}" if ok else f"could not write {out}")
+            return 0 if ok else 1
         window = build_window(project, ANNOTATOR)
         window.resize(1400, 900)
         window.show()

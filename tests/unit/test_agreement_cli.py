@@ -134,3 +134,17 @@ def test_refuses_to_overwrite_the_project(team: Path, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "project file itself" in result.stderr
     assert team.read_bytes() == before
+
+
+def test_html_report_needs_out_and_is_one_file(team: Path, tmp_path: Path) -> None:
+    result = _cli(tmp_path, "agreement", "--db", str(team), "--format", "html")
+    assert result.returncode == 2
+    assert "--out report.html" in result.stderr and "Traceback" not in result.stderr
+    out = tmp_path / "report.html"
+    result = _cli(tmp_path, "agreement", "--db", str(team), "--format", "html", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    sha = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
+    assert f"<code>{sha}</code>" in page
+    assert list(tmp_path.glob("report*")) == [out]

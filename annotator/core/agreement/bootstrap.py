@@ -1,45 +1,31 @@
-"""Bootstrap confidence intervals over documents, in plain Python.
+"""Bootstrap confidence intervals over documents.
 
 Each headline figure is a function of sums of per-document integer counts, so
 a resample (documents drawn with replacement, as many as there are) only needs
-those sums. Every document's counts are packed into one big integer, with a
-field wide enough that no sum can carry into the next field; summing the
-packed integers of a resample then adds all counts at once.
+those sums: how often each document was drawn, times the documents' counts.
 
-The interval is the percentile interval (Efron & Tibshirani 1993): the 2.5th
-and 97.5th percentiles of the resampled figures, interpolated linearly between
-order statistics (numpy's default). Resamples where a figure is undefined
-(NaN) are skipped for that figure.
+The draws are Python's: ``random.Random(seed).choices(documents, k=n)`` per
+resample, i.e. ``floor(random() * n)``; numpy's Mersenne Twister is started
+from the same state and gives the same doubles, so the documents drawn do not
+depend on numpy. The interval is the percentile interval (Efron & Tibshirani
+1993): the 2.5th and 97.5th percentiles of the resampled figures, interpolated
+linearly between order statistics (numpy's default). Resamples where a figure
+is undefined (NaN) are skipped for that figure.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 Figure = Callable[[Sequence[int]], float]
-
-
-def pack(rows: Sequence[Sequence[int]]) -> tuple[list[int], int]:
-    """Pack each row into one integer; return the integers and the field width in bits."""
-    biggest = max((max(row, default=0) for row in rows), default=0)
-    width = max(1, (biggest * max(1, len(rows))).bit_length() + 1)
-    packed = []
-    for row in rows:
-        value = 0
-        for k, field in enumerate(row):
-            if field < 0:
-                raise ValueError("bootstrap counts must not be negative")
-            value |= field << (k * width)
-        packed.append(value)
-    return packed, width
-
-
-def unpack(value: int, fields: int, width: int) -> list[int]:
-    """The fields of a packed sum."""
-    mask = (1 << width) - 1
-    return [(value >> (k * width)) & mask for k in range(fields)]
+Ints = npt.NDArray[np.int64]
+CHUNK = 1 << 19  # draws per block of resamples (a few MB of arrays at a time)
+EXACT = 1 << 53  # floats hold every integer below this exactly
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -53,21 +39,41 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[lo] + (h - lo) * (ordered[hi] - ordered[lo])
 
 
+def draws(seed: int, resamples: int, n: int) -> Iterator[Ints]:
+    """Blocks of resamples, one row of ``n`` document indexes each, as ``Random.choices``."""
+    _, state, _ = random.Random(seed).getstate()
+    twister = np.random.RandomState()
+    key = np.array(state[:-1], dtype=np.uint32)
+    twister.set_state(("MT19937", key, state[-1], 0, 0.0))  # no cached Gaussian
+    per_block = max(1, CHUNK // max(n, 1))
+    done = 0
+    while done < resamples:
+        block = min(per_block, resamples - done)
+        picked = np.floor(twister.random_sample(block * n) * float(n)).astype(np.int64)
+        yield picked.reshape(block, n)
+        done += block
+
+
+def resampled_sums(rows: Ints, seed: int, resamples: int) -> Iterator[list[int]]:
+    """The column sums of ``rows`` for each resample of its rows, in order."""
+    n = len(rows)
+    exact = int(rows.max(initial=0)) * n < EXACT
+    table = rows.astype(np.float64) if exact else rows
+    for block in draws(seed, resamples, n):
+        offsets = np.arange(len(block), dtype=np.int64)[:, None] * n
+        times = np.bincount((block + offsets).ravel(), minlength=block.size).reshape(block.shape)
+        sums = times.astype(np.float64) @ table if exact else times @ table
+        yield from np.rint(sums).astype(np.int64).tolist() if exact else sums.tolist()
+
+
 def intervals(
-    rows: Sequence[Sequence[int]],
-    figures: dict[str, Figure],
-    resamples: int,
-    seed: int,
+    rows: Ints, figures: dict[str, Figure], resamples: int, seed: int
 ) -> dict[str, tuple[float, float]]:
     """95% percentile intervals of each figure over ``resamples`` document resamples."""
-    if not rows or resamples <= 0:
+    if not len(rows) or resamples <= 0:
         return {name: (math.nan, math.nan) for name in figures}
-    packed, width = pack(rows)
-    fields = len(rows[0])
-    rng = random.Random(seed)
     drawn: dict[str, list[float]] = {name: [] for name in figures}
-    for _ in range(resamples):
-        sums = unpack(sum(rng.choices(packed, k=len(packed))), fields, width)
+    for sums in resampled_sums(rows, seed, resamples):
         for name, figure in figures.items():
             value = figure(sums)
             if not math.isnan(value):

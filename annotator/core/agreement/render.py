@@ -1,4 +1,4 @@
-"""An :class:`AgreementReport` as a plain-text table, JSON or CSV."""
+"""An :class:`AgreementReport` as a plain-text table, JSON, CSV or HTML (:mod:`.html`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import math
 from collections.abc import Iterator
 
 from annotator.core.agreement.fscore import Counts, macro_f1, micro
+from annotator.core.agreement.html import to_html
 from annotator.core.agreement.methods import METHODS, option_notes
 from annotator.core.agreement.report import AgreementReport
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "html")
 Row = tuple[str, str, str, str, object]  # section, measure, subject, label, value
 
 
@@ -247,4 +248,6 @@ def render(report: AgreementReport, fmt: str) -> str:
         return to_json(report)
     if fmt == "csv":
         return to_csv(report)
+    if fmt == "html":
+        return to_html(report)
     return to_table(report)

@@ -8,25 +8,34 @@ figures are also computed per document and bootstrapped over documents.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from annotator.core.agreement import coefficients as co
+from annotator.core.agreement import tokenarrays as tk
 from annotator.core.agreement.bootstrap import Figure, intervals
 from annotator.core.agreement.confusion import as_table
 from annotator.core.agreement.fscore import RULES, Counts, f1
-from annotator.core.agreement.pairwise import Flat, PairResult, compare, prepare
+from annotator.core.agreement.pairwise import Ints, PairResult, Side, Tagged, compare
 from annotator.core.agreement.structures import LEVELS, layer_items
-from annotator.core.agreement.tokentags import TokenBounds, tags_for, text_tokens
-from annotator.core.agreement.unitizing import CategoryResult, category_alpha, overall_alpha
+from annotator.core.agreement.tokenarrays import SpanArrays, corpus_tokens, level_tags
+from annotator.core.agreement.tokentags import TokenBounds, text_tokens
+from annotator.core.agreement.unitizing import (
+    CategoryResult,
+    category_alpha_arrays,
+    overall_alpha,
+)
 from annotator.core.agreement.units import (
     DocumentLayers,
     Layer,
     Options,
     check_layers,
-    entity_keys,
     entity_spans,
     pairs,
 )
@@ -94,19 +103,29 @@ class _Doc:
     sha256: str
     tokens: int
     spans: list[int]
-    joint: co.Joint
+
+
+@dataclass
+class _Layers:
+    """One annotator's entity spans over the corpus (shifted offsets) and event items."""
+
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    docs: list[int] = field(default_factory=list)
+    items: dict[str, list[Tagged]] = field(default_factory=lambda: {lv: [] for lv in LEVELS})
 
 
 @dataclass
 class _Acc:
     names: tuple[str, ...]
-    flats: list[Flat]
-    joints: list[co.Joint]
-    unaligned: int = 0
-    deeper: int = 0
+    layers: list[_Layers]
+    bounds: list[TokenBounds] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
     offset: int = 0
     docs: list[_Doc] = field(default_factory=list)
-    gold: Flat | None = None
+    gold: _Layers | None = None
     gold_name: str = ""
 
 
@@ -123,32 +142,27 @@ def compute(
     """
     options = options or Options()
     names = check_layers(docs)
-    acc = _Acc(names, [Flat() for _ in names], [Counter() for _ in range(options.levels)])
+    acc = _Acc(names, [_Layers() for _ in names])
     if gold is not None:
-        acc.gold, acc.gold_name = Flat(), gold[0].annotator if gold else "gold"
-    for k, doc in enumerate(docs):
-        bounds = tokens[k] if tokens is not None else text_tokens(doc.text)
-        if acc.gold is not None and gold is not None:
-            _add_keys(acc.gold, k, acc.offset, gold[k], options)
-        _add_document(acc, k, doc, bounds, options)
-    report = _finish(acc, options)
-    if acc.gold is not None:
-        report.gold_f1 = _against_gold(acc, acc.gold)
-    return report
+        acc.gold, acc.gold_name = _Layers(), gold[0].annotator if gold else "gold"
+    with _collector_paused():
+        for k, doc in enumerate(docs):
+            bounds = tokens[k] if tokens is not None else text_tokens(doc.text)
+            if acc.gold is not None and gold is not None:
+                _add_layer(acc.gold, k, acc.offset, gold[k], options)
+            _add_document(acc, k, doc, bounds, options)
+        report = _finish(acc, options)
+        if acc.gold is not None:
+            report.gold_f1 = _against_gold(acc, acc.gold)
+        return report
 
 
-def _add_keys(flat: Flat, index: int, offset: int, layer: Layer, opts: Options) -> int:
-    """Add one layer's entity span keys, shifted into the corpus continuum; return how many."""
-    keys = entity_keys(layer, opts)
-    flat.keys.extend((s + offset, e + offset, label, index) for s, e, label in keys)
-    return len(keys)
-
-
-def _against_gold(acc: _Acc, gold: Flat) -> dict[str, dict[tuple[str, str], PerLabel]]:
+def _against_gold(acc: _Acc, gold: _Layers) -> dict[str, dict[tuple[str, str], PerLabel]]:
     """Each annotator's exact and overlap span counts against gold (annotator = A)."""
-    side = prepare(gold)
+    labels, sides, _ = _arrays([*acc.layers, gold])
     results = {
-        name: compare(prepare(flat), side) for name, flat in zip(acc.names, acc.flats, strict=True)
+        name: compare(side, sides[-1], labels, len(acc.docs))
+        for name, side in zip(acc.names, sides[:-1], strict=True)
     }
     return {
         rule: {(name, acc.gold_name): r.spans[rule] for name, r in results.items()}
@@ -156,51 +170,102 @@ def _against_gold(acc: _Acc, gold: Flat) -> dict[str, dict[tuple[str, str], PerL
     }
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: the measures build hundreds of thousands
+    of small tuples and no cycles, and the collector would walk them again and again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _add_document(
     acc: _Acc, index: int, doc: DocumentLayers, bounds: TokenBounds, opts: Options
 ) -> None:
-    spans = []
-    for flat, layer in zip(acc.flats, doc.layers, strict=True):
-        spans.append(_add_keys(flat, index, acc.offset, layer, opts))
-        for level, found in layer_items(layer).items():
-            flat.items[level].extend((index, *item) for item in found)
-    tags = [tags_for(bounds, entity_spans(layer, opts), opts.levels) for layer in doc.layers]
-    for t in tags:
-        acc.unaligned += t.unaligned
-        acc.deeper += t.deeper
-    joints = [Counter(zip(*(t.levels[lv] for t in tags), strict=True)) for lv in range(opts.levels)]
-    for total, joint in zip(acc.joints, joints, strict=True):
-        total.update(joint)
+    off = acc.offset
+    spans = [
+        _add_layer(flat, index, off, layer, opts)
+        for flat, layer in zip(acc.layers, doc.layers, strict=True)
+    ]
+    acc.bounds.append(bounds)
+    acc.offsets.append(off)
     acc.offset += len(doc.text)
-    acc.docs.append(_Doc(doc.name, doc.sha256, len(bounds), spans, joints[0]))
+    acc.docs.append(_Doc(doc.name, doc.sha256, len(bounds), spans))
+
+
+def _add_layer(flat: _Layers, index: int, off: int, layer: Layer, opts: Options) -> int:
+    """Add one layer's entity spans (shifted into the corpus) and items; return how many."""
+    found = entity_spans(layer, opts)
+    flat.starts += [s.start + off for s in found]
+    flat.ends += [s.end + off for s in found]
+    flat.labels += [s.label for s in found]
+    flat.ids += [s.id for s in found]
+    flat.docs += [index] * len(found)
+    for level, items in layer_items(layer).items():
+        flat.items[level].extend((index, *item) for item in items)
+    return len(found)
+
+
+def _arrays(layers: Sequence[_Layers]) -> tuple[list[str], list[Side], list[SpanArrays]]:
+    """Label names (sorted) and each layer's spans as arrays, sorted by start, end,
+    label and id (documents follow each other, as their offsets do)."""
+    labels = sorted({label for flat in layers for label in flat.labels})
+    index = {label: k for k, label in enumerate(labels)}
+    sides, spans = [], []
+    for flat in layers:
+        start, end, ident, doc = (
+            np.array(column, dtype=np.int64)
+            for column in (flat.starts, flat.ends, flat.ids, flat.docs)
+        )
+        label = np.array([index[x] for x in flat.labels], dtype=np.int64)
+        order = np.lexsort((ident, label, end, start))
+        start, end, label, ident, doc = (x[order] for x in (start, end, label, ident, doc))
+        sides.append(Side(start, end, label, doc, flat.items))
+        spans.append(SpanArrays(start, end, label, ident))
+    return labels, sides, spans
 
 
 def _finish(acc: _Acc, options: Options) -> AgreementReport:
     names = acc.names
-    sides = [prepare(flat) for flat in acc.flats]
-    results = {(names[i], names[j]): compare(sides[i], sides[j]) for i, j in pairs(len(names))}
-    levels = [_token_level(lv + 1, joint, names) for lv, joint in enumerate(acc.joints)]
+    labels, sides, spans = _arrays(acc.layers)
+    n_docs = len(acc.docs)
+    results = {
+        (names[i], names[j]): compare(sides[i], sides[j], labels, n_docs)
+        for i, j in pairs(len(names))
+    }
+    tokens = corpus_tokens(acc.bounds, acc.offsets)
+    tagged = [level_tags(tokens, s, options.levels) for s in spans]
+    levels, token_rows = [], np.zeros((n_docs, 0), dtype=np.int64)
+    for lv in range(options.levels):
+        categories, coded = tk.categories([t.levels[lv] for t in tagged], labels)
+        doc_rows = tk.document_stats(coded, len(categories), tokens.doc, n_docs)
+        levels.append(_token_level(lv + 1, doc_rows.sum(axis=0).tolist(), names, categories))
+        if lv == 0:
+            token_rows = doc_rows
     categories = levels[0].categories
     figures = _figures(len(names), categories)
-    rows = [
-        _f1_row(results, k) + _token_row(doc.joint, names, categories)
-        for k, doc in enumerate(acc.docs)
-    ]
-    totals = [sum(col) for col in zip(*rows, strict=True)] if rows else []
-    ci = intervals(rows, figures, options.resamples, options.seed)
+    matrix = np.concatenate([_f1_rows(results, n_docs), token_rows], axis=1)
+    rows = matrix.tolist()
+    totals = matrix.sum(axis=0).tolist() if rows else []
+    ci = intervals(matrix, figures, options.resamples, options.seed)
     headline = {
         name: (fig(totals) if totals else math.nan, *ci[name]) for name, fig in figures.items()
     }
-    unitizing = _unitizing(acc)
+    unitizing = _unitizing(labels, sides, acc.offset)
     any_length = any(r.units for r in unitizing.values())
     matrix_counts: Counter[tuple[str, str]] = Counter()
     for result in results.values():
         matrix_counts.update(result.confusion)
-    labels, matrix = as_table(matrix_counts)
-    left_out = {"unaligned spans": acc.unaligned, "spans below the measured levels": acc.deeper}
-    left_out["units overlapping a unit of the same label"] = sum(
-        r.left_out for r in unitizing.values()
-    )
+    confusion_labels, confusion = as_table(matrix_counts)
+    left_out = {
+        "unaligned spans": sum(t.unaligned for t in tagged),
+        "spans below the measured levels": sum(t.deeper for t in tagged),
+        "units overlapping a unit of the same label": sum(r.left_out for r in unitizing.values()),
+    }
     return AgreementReport(
         list(names),
         options,
@@ -210,59 +275,52 @@ def _finish(acc: _Acc, options: Options) -> AgreementReport:
         left_out,
         unitizing,
         overall_alpha(list(unitizing.values()), any_length) if acc.offset else math.nan,
-        labels,
-        matrix,
+        confusion_labels,
+        confusion,
         _per_document(acc.docs, rows, figures),
         headline,
     )
 
 
-def _f1_row(results: dict[tuple[str, str], PairResult], doc: int) -> list[int]:
+def _f1_rows(results: dict[tuple[str, str], PairResult], n_docs: int) -> Ints:
     """Per-document counts of the headline F1 figures: figure-major, then pair."""
-    row: list[int] = []
-    empty = Counts()
-    for _, name in HEADLINE_F1.values():
-        for result in results.values():
-            row += result.per_doc[name].get(doc, empty).as_list()
-    return row
+    parts = [
+        result.per_doc[name] for _, name in HEADLINE_F1.values() for result in results.values()
+    ]
+    return np.concatenate(parts, axis=1) if parts else np.zeros((n_docs, 0), dtype=np.int64)
 
 
-def _unitizing(acc: _Acc) -> dict[str, CategoryResult]:
-    raters = len(acc.flats)
-    units: dict[str, list[list[tuple[int, int]]]] = {}
-    for r, flat in enumerate(acc.flats):
-        for start, end, label, _ in flat.keys:
-            slots = units.get(label)
-            if slots is None:
-                slots = units[label] = [[] for _ in range(raters)]
-            slots[r].append((start, end))
-    return {label: category_alpha(u, 0, acc.offset) for label, u in sorted(units.items())}
+def _unitizing(labels: list[str], sides: list[Side], length: int) -> dict[str, CategoryResult]:
+    out = {}
+    for g, label in enumerate(labels):
+        masks = [side.label == g for side in sides]
+        raters = [(side.start[m], side.end[m]) for side, m in zip(sides, masks, strict=True)]
+        out[label] = category_alpha_arrays(raters, 0, length)
+    return out
 
 
-def _token_level(level: int, joint: co.Joint, names: Sequence[str]) -> TokenLevel:
-    categories = sorted({tag for combo in joint for tag in combo})
+def _token_level(
+    level: int, stats: list[int], names: Sequence[str], categories: list[str]
+) -> TokenLevel:
     raters = len(names)
-    stats = co.multi_stats(joint, categories)
+    width = len(categories)
+    multi = stats[: 2 + width]
+    cohen_width = 2 + 2 * width
     cohen = {
-        (names[i], names[j]): co.cohen_from(co.cohen_stats(joint, i, j, categories))
-        for i, j in pairs(raters)
+        (names[i], names[j]): co.cohen_from(
+            stats[2 + width + p * cohen_width : 2 + width + (p + 1) * cohen_width]
+        )
+        for p, (i, j) in enumerate(pairs(raters))
     }
     return TokenLevel(
         level,
-        stats[0],
+        multi[0],
         categories,
         cohen,
-        co.fleiss_from(stats, raters),
-        co.alpha_from(stats, raters),
-        co.ac1_from(stats, raters, len(categories)),
+        co.fleiss_from(multi, raters),
+        co.alpha_from(multi, raters),
+        co.ac1_from(multi, raters, width),
     )
-
-
-def _token_row(joint: co.Joint, names: Sequence[str], categories: list[str]) -> list[int]:
-    row = co.multi_stats(joint, categories)
-    for i, j in pairs(len(names)):
-        row += co.cohen_stats(joint, i, j, categories)
-    return row
 
 
 def _figures(raters: int, categories: list[str]) -> dict[str, Figure]:

@@ -36,6 +36,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
+import numpy as np
+import numpy.typing as npt
+
 Unit = tuple[int, int]  # start, end (exclusive)
 Segment = tuple[int, int, bool]  # begin, length, is a unit
 
@@ -190,3 +193,99 @@ def expected_disagreement(raters: Sequence[Sequence[Unit]], begin: int, length: 
     squares = sum(ln * (ln - 1) for ln in lengths)
     denominator = length * (count * length * (count * length - 1) - squares)
     return 2 * numerator / denominator if denominator else math.nan
+
+
+# The same figures on arrays (what ``compute`` uses on a whole corpus). The functions
+# above are the readable definitions; the tests hold these to them.
+
+Ints = npt.NDArray[np.int64]
+
+
+def outermost_arrays(start: Ints, end: Ints) -> tuple[Ints, Ints, int]:
+    """:func:`outermost` of units given as arrays: kept starts and ends, and how many left out.
+
+    Sorted by start (longest first), a unit is kept when it starts at or after the
+    largest end before it. That equals "after the last kept end" as long as no unit
+    left out reaches past it; otherwise the plain loop decides.
+    """
+    order = np.lexsort((-end, start))
+    s, e = start[order], end[order]
+    before = np.maximum.accumulate(np.concatenate([[-1], e]))[:-1]
+    kept = s >= before
+    if np.any(e[~kept] > before[~kept]):
+        units, dropped = outermost(list(zip(s.tolist(), e.tolist(), strict=True)))
+        pairs = np.array(units, dtype=np.int64).reshape(-1, 2)
+        return pairs[:, 0], pairs[:, 1], dropped
+    return s[kept], e[kept], int((~kept).sum())
+
+
+def _pair_sum_arrays(one: tuple[Ints, Ints], two: tuple[Ints, Ints]) -> int:
+    """:func:`_pair_sum` of two raters' sorted, non-overlapping units given as arrays."""
+    (s1, e1), (s2, e2) = one, two
+    lo = np.searchsorted(e2, s1, side="right")
+    hi = np.searchsorted(s2, e1, side="left")
+    width = np.maximum(hi - lo, 0)
+    longest = int(max((e1 - s1).max(initial=0), (e2 - s2).max(initial=0)))
+    if (2 * int(width.sum()) + len(s1) + len(s2)) * longest * longest >= 2**62:
+        as_list = [list(zip(s.tolist(), e.tolist(), strict=True)) for s, e in (one, two)]
+        return _pair_sum(*as_list)
+    i = np.repeat(np.arange(len(s1), dtype=np.int64), width)
+    first = np.cumsum(width) - width
+    j = np.repeat(lo, width) + np.arange(len(i), dtype=np.int64) - np.repeat(first, width)
+    total = int((((s1[i] - s2[j]) ** 2) + ((e1[i] - e2[j]) ** 2)).sum())
+    alone2 = np.bincount(j, minlength=len(s2)) == 0
+    total += int((((e1 - s1) ** 2)[width == 0]).sum()) + int((((e2 - s2) ** 2)[alone2]).sum())
+    return total
+
+
+def _gaps_arrays(s: Ints, e: Ints, begin: int, length: int) -> Ints:
+    """:func:`_gaps` of sorted, non-overlapping units given as arrays."""
+    if not len(s):
+        return np.array([length] if length > 0 else [], dtype=np.int64)
+    inner = s[1:] - e[:-1]
+    parts = [inner[inner > 0]]
+    if s[0] > begin:
+        parts.append(np.array([s[0] - begin], dtype=np.int64))
+    if e[-1] < begin + length:
+        parts.append(np.array([begin + length - e[-1]], dtype=np.int64))
+    return np.concatenate(parts)
+
+
+def _expected_arrays(raters: Sequence[tuple[Ints, Ints]], begin: int, length: int) -> float:
+    """:func:`expected_disagreement` on arrays (Python integers for the big products)."""
+    count = len(raters)
+    lengths = np.concatenate([e - s for s, e in raters])
+    gaps = np.sort(np.concatenate([_gaps_arrays(s, e, begin, length) for s, e in raters]))
+    suffix = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0]]).tolist()
+    distinct, times = np.unique(lengths, return_counts=True)
+    at = np.searchsorted(gaps, distinct, side="left").tolist()
+    n_units = len(lengths)
+    numerator = 0
+    for ln, many, k in zip(distinct.tolist(), times.tolist(), at, strict=True):
+        one = (n_units - 1) * ln * (ln - 1) * (2 * ln - 1) // 3
+        numerator += many * (one + ln * ln * (suffix[k] - (ln - 1) * (len(gaps) - k)))
+    squares = int((lengths * (lengths - 1)).sum())
+    denominator = length * (count * length * (count * length - 1) - squares)
+    return 2 * numerator / denominator if denominator else math.nan
+
+
+def category_alpha_arrays(
+    raters: Sequence[tuple[Ints, Ints]], begin: int, length: int
+) -> CategoryResult:
+    """:func:`category_alpha` with each rater's units as ``(starts, ends)`` arrays."""
+    cleaned = [outermost_arrays(s, e) for s, e in raters]
+    kept = [(s, e) for s, e, _ in cleaned]
+    left_out = sum(n for _, _, n in cleaned)
+    count = len(kept)
+    if count < 2 or length <= 0:
+        observed = math.nan
+    else:
+        total = sum(
+            _pair_sum_arrays(kept[r1], kept[r2])
+            for r1 in range(count)
+            for r2 in range(r1 + 1, count)
+        )
+        observed = 2 * total / (count * (count - 1) * length * length)
+    expected = _expected_arrays(kept, begin, length)
+    alpha = 0.0 if observed == expected else 1.0 - observed / expected
+    return CategoryResult(observed, expected, alpha, sum(len(s) for s, _ in kept), left_out)

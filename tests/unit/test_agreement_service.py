@@ -1,0 +1,45 @@
+"""The agreement service: gather in the caller's thread, finish anywhere, tokens cached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.core.agreement.render import to_json
+from annotator.services import agreement
+from annotator.services.project import open_project
+from tests.agreement_corpus import make_corpus
+
+
+def test_tokens_are_cached_by_document_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = open_project(tmp_path / "team.sqlite")
+    for doc in make_corpus(seed=9, documents=3, words=40):
+        doc_id, _ = project.documents.add_text(doc.name, doc.text)
+        for layer in doc.layers:
+            triggers = {e.trigger_id for e in layer.events}
+            for s in layer.spans:
+                if s.id not in triggers:
+                    project.annotations.create_span(
+                        doc_id, layer.annotator, s.start, s.end, s.label
+                    )
+    request = agreement.AgreementRequest(resamples=20)
+    gathered = agreement.gather(project, request)
+    project.close()
+    calls: list[str] = []
+    real = agreement.text_tokens
+
+    def counted(text: str) -> object:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(agreement, "text_tokens", counted)
+    cache: agreement.TokenCache = {}
+    first = agreement.finish(gathered, cache)
+    assert len(calls) == 3 and set(cache) == {d.sha256 for d in gathered.docs}
+    again = agreement.finish(gathered, cache)
+    assert len(calls) == 3  # nothing tokenized twice
+    assert to_json(again) == to_json(first)
+    assert first.provenance["corpus sha256"]
