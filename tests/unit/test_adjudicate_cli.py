@@ -17,6 +17,7 @@ from annotator.services.transfer import FORMATS, ExportRequest, export_layer
 from annotator.services.write import LayerImport, NewDocument
 from tests.adjudication_corpus import ANNOTATORS, NAME, store
 from tests.conftest import REPO
+from tests.unit.test_agreement_html import Page
 
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -173,6 +174,24 @@ def test_agreement_gives_each_annotators_f1_against_gold(team_db: Path, tmp_path
     assert data["provenance"]["gold layer"] == "gold"
     table = _cli(tmp_path, "agreement", "--db", str(team_db), "--gold", "--resamples", "5")
     assert "exact | carim / gold | micro | F1=0.8000 TP=4 onlyA=1 onlyB=1" in table.stdout
+    page = tmp_path / "report.html"
+    html = _cli(
+        tmp_path, "agreement", "--db", str(team_db), "--gold", "--resamples", "5",
+        "--format", "html", "--out", str(page),
+    )  # fmt: skip
+    assert html.returncode == 0, html.stderr
+    parsed = Page()
+    parsed.feed(page.read_text(encoding="utf-8"))
+    micro_rows = {
+        (row[0], row[1]): tuple(int(x) for x in row[4:7])
+        for row in parsed.tables["gold"][1:]
+        if row[2] == "micro"
+    }
+    assert micro_rows == {
+        (rule, f"{who} / gold"): counts
+        for rule in ("exact", "overlap")
+        for who, counts in expected.items()
+    }
 
 
 def test_agreement_gold_without_a_gold_layer_is_refused(team_db: Path, tmp_path: Path) -> None:

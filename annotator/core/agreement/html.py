@@ -122,6 +122,17 @@ def _counts_rows(
 COUNT_HEADERS: list[Cell] = ["rule", "pair", "label", "F1", "TP", "only A", "only B"]
 
 
+def _against_gold(report: AgreementReport) -> list[str]:
+    """The section of each annotator's span F1 against gold (only when it was measured)."""
+    if not report.gold_f1:
+        return []
+    rows = _counts_rows(report.gold_f1, list(report.gold_f1))
+    return [
+        "<h2>Span F1 against gold (A: annotator, B: gold)</h2>",
+        table("gold", COUNT_HEADERS, rows),
+    ]
+
+
 def _headline(report: AgreementReport) -> str:
     rows = [
         [figure, score_cell(value), lo, hi] for figure, (value, lo, hi) in report.headline.items()
@@ -209,6 +220,7 @@ def to_html(report: AgreementReport) -> str:
         grids,
         "<h2>Span F1 per label</h2>",
         table("span-labels", COUNT_HEADERS, _counts_rows(report.span_f1, list(report.span_f1))),
+        *_against_gold(report),
         "<h2>Token coefficients</h2>",
         _tokens(report),
         "<h2>Krippendorff's α_U per label</h2>",
