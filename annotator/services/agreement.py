@@ -150,6 +150,7 @@ class Choices:
     annotators: list[str]
     labels: list[str]
     documents: list[str]
+    gold: str | None = None  # the gold layer's name, if the project has one
 
 
 def choices(project: Project) -> Choices:
@@ -157,7 +158,7 @@ def choices(project: Project) -> Choices:
     people = [name for name, kind in project.annotators() if kind != "gold"]
     labels = [label.name for label in project.schemas.schema.labels]
     docs = [s.name for s in project.documents.summaries(people[0] if people else "")]
-    return Choices(people, labels, docs)
+    return Choices(people, labels, docs, project.gold_annotator())
 
 
 def gather(project: Project, request: AgreementRequest) -> Gathered:

@@ -12,8 +12,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTableWidget
 
 from annotator.app import build_window
+from annotator.core.adjudicate import Strategy
+from annotator.core.agreement.fscore import micro
 from annotator.core.agreement.html import fmt, pair_f1
 from annotator.core.positions import CodePoint
+from annotator.services.adjudication import premerge
 from annotator.services.agreement import AgreementRequest, measure
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs.agreement_tables import isolate
@@ -171,3 +174,26 @@ def test_reopening_lists_new_annotators_and_keeps_ticks(qtbot: Any, team: Projec
     assert names == [isolate(n) for n in (*ANNOTATORS, "دانة")]
     assert view.labels.item(0).checkState() == Qt.CheckState.Checked
     assert view.request().annotators == (*ANNOTATORS, "دانة")
+
+
+def test_against_gold_tab_equals_the_service(qtbot: Any, team: Project) -> None:
+    view = _open_view(qtbot, team)
+    assert not view.against_gold.isEnabled()  # no gold layer yet
+    view.close()
+    doc_ids = team.repo.document_ids()
+    report = premerge(team, doc_ids, Strategy.parse("majority:2"), ANNOTATORS)
+    assert sum(d.total_added for d in report.documents) > 0
+    view = _open_view(qtbot, team)
+    assert view.against_gold.isEnabled()
+    view.against_gold.setChecked(True)
+    _compute(qtbot, view)
+    expected = measure(team, AgreementRequest(gold=True)).gold_f1
+    rows = _texts(view.gold_table)
+    want = [
+        [isolate(a), rule, fmt(micro(c).f1), str(micro(c).tp), str(micro(c).only_a),
+         str(micro(c).only_b)]
+        for rule, by_pair in expected.items()
+        for (a, _gold), c in by_pair.items()
+    ]  # fmt: skip
+    assert rows == want and len(rows) == 2 * len(ANNOTATORS)
+    assert {r[0] for r in rows} == {isolate(a) for a in ANNOTATORS}

@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from annotator.core.agreement import AgreementReport
+from annotator.core.agreement.fscore import micro
 from annotator.core.agreement.html import fmt, pair_f1
 from annotator.core.agreement.svg import Rgb, heat_rgb, score_rgb, text_rgb
 
@@ -138,3 +139,23 @@ def fill_documents(table: QTableWidget, report: AgreementReport) -> None:
         for c, figure in enumerate(DOCUMENT_FIGURES, start=1):
             table.setItem(r, c, score_item(doc.figures[figure]))
         table.setItem(r, len(headers) - 1, _item(str(doc.tokens), number=True))
+
+
+def fill_against_gold(table: QTableWidget, report: AgreementReport) -> None:
+    """Each annotator's micro span F1 against gold, exact and overlap, with the counts."""
+    headers = ["annotator", "rule", "F1", "TP", "only annotator", "only gold"]
+    rows = [
+        (a, rule, micro(per_label))
+        for rule, by_pair in report.gold_f1.items()
+        for (a, _gold), per_label in by_pair.items()
+    ]
+    table.clear()
+    table.setRowCount(len(rows))
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    for r, (name, rule, total) in enumerate(rows):
+        table.setItem(r, 0, _item(isolate(name)))
+        table.setItem(r, 1, _item(rule))
+        table.setItem(r, 2, score_item(total.f1))
+        for c, count in enumerate((total.tp, total.only_a, total.only_b), start=3):
+            table.setItem(r, c, _item(str(count), number=True))

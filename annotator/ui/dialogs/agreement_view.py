@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -41,6 +42,7 @@ from annotator.core.agreement.fscore import RULES
 from annotator.core.errors import AnnotatorError
 from annotator.services import agreement as service
 from annotator.ui.dialogs.agreement_tables import (
+    fill_against_gold,
     fill_coefficients,
     fill_documents,
     fill_heatmap,
@@ -124,7 +126,9 @@ def _checked(widget: QListWidget) -> tuple[str, ...]:
 
 
 class AgreementView(QDialog):
-    """Filters, a Compute button, four tabs of figures and "Export report…".
+    """Filters, a Compute button, five tabs of figures and "Export report…".
+
+    The fifth tab shows each annotator against gold, when that box is ticked.
 
     Signals:
         shown(AgreementReport): a computed report is on screen.
@@ -142,6 +146,8 @@ class AgreementView(QDialog):
         self.annotators = _checklist()
         self.labels = _checklist()
         self.documents = _checklist()
+        self.against_gold = QCheckBox("Each annotator against gold")
+        self.against_gold.setToolTip("Also each annotator's span F1 against the gold layer")
         self.reload_choices()
         self.status = QComboBox()
         self.status.addItems(list(STATUSES))
@@ -152,6 +158,7 @@ class AgreementView(QDialog):
         self.heatmap = read_only_table()
         self.coefficients = read_only_table()
         self.per_document = read_only_table()
+        self.gold_table = read_only_table()
         self.message = QLabel("Choose the layers and press Compute.")
         self.message.setWordWrap(True)
         self.busy = QProgressBar()
@@ -176,6 +183,7 @@ class AgreementView(QDialog):
         filters.addWidget(self.documents, 1, 2)
         filters.addWidget(QLabel("Status"), 0, 3)
         filters.addWidget(self.status, 1, 3)
+        filters.addWidget(self.against_gold, 2, 3)
         pair_tab = QWidget()
         pair_box = QVBoxLayout(pair_tab)
         row = QHBoxLayout()
@@ -189,6 +197,7 @@ class AgreementView(QDialog):
         self.tabs.addTab(self.heatmap, "Label confusion")
         self.tabs.addTab(self.coefficients, "Coefficients")
         self.tabs.addTab(self.per_document, "Documents (worst first)")
+        self.tabs.addTab(self.gold_table, "Against gold")
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.busy)
@@ -205,6 +214,9 @@ class AgreementView(QDialog):
         _fill(self.annotators, choices.annotators, True)
         _fill(self.labels, choices.labels, False)
         _fill(self.documents, choices.documents, False)
+        self.against_gold.setEnabled(choices.gold is not None)
+        if choices.gold is None:
+            self.against_gold.setChecked(False)
 
     def request(self) -> service.AgreementRequest:
         """The request the filters describe."""
@@ -213,6 +225,7 @@ class AgreementView(QDialog):
             labels=_checked(self.labels),
             docs=_checked(self.documents),
             statuses=STATUSES[self.status.currentText()],
+            gold=self.against_gold.isChecked(),
         )
 
     def compute(self) -> None:
@@ -246,6 +259,7 @@ class AgreementView(QDialog):
         fill_heatmap(self.heatmap, report)
         fill_coefficients(self.coefficients, report)
         fill_documents(self.per_document, report)
+        fill_against_gold(self.gold_table, report)
         self.export_button.setEnabled(True)
         who = ", ".join(isolate(a) for a in report.annotators)
         self.message.setText(f"{len(report.documents)} documents, annotators {who}.")
