@@ -4,6 +4,9 @@
   annotator of ours receives their layers: the one with the same identity
   (``uid``), else a new one of the same name, else (the name belongs to somebody
   else) a new one with a distinct name such as ``"ali (laptop2)"``: a clash.
+  A project has one gold layer: another file's gold layer that is not ours
+  comes in as a person's layer ("second gold"), so it can be compared and
+  curated like any annotator's.
 - :func:`layer_fingerprint` sums up a layer (annotations, status, note) without
   its ids, so a merge can tell whether the other file's layer is a version
   merged before (the fingerprints are kept under :func:`merge_key`).
@@ -37,8 +40,9 @@ class Placement:
     """Where one person of the other file goes in ours.
 
     ``how`` is "known" (same identity: their layers go into ``target``),
-    "new" (a new annotator of the same name) or "clash" (the name is somebody
-    else's here: a new annotator with a distinct name).
+    "new" (a new annotator of the same name), "clash" (the name is somebody
+    else's here: a new annotator with a distinct name) or "second gold"
+    (another gold layer: a new person's layer, under a distinct name if needed).
     """
 
     incoming: Person
@@ -104,11 +108,18 @@ def place_people(team: Iterable[Person], incoming: Iterable[Person], stem: str) 
     ours = list(team)
     by_uid = {p.uid: p for p in ours}
     taken = {p.name for p in ours}
+    gold_here = any(p.kind == "gold" for p in ours)
     out: list[Placement] = []
     for person in incoming:
         if person.uid in by_uid:
             out.append(Placement(person, by_uid[person.uid], "known"))
+        elif person.kind == "gold" and gold_here:
+            name = person.name if person.name not in taken else None
+            name = name or distinct_name(person.name, stem, taken)
+            taken.add(name)
+            out.append(Placement(person, Person(name, "human", person.uid), "second gold"))
         elif person.name not in taken:
+            gold_here = gold_here or person.kind == "gold"
             taken.add(person.name)
             out.append(Placement(person, person, "new"))
         else:

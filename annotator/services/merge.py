@@ -254,6 +254,9 @@ def plan(team: Project, source: Source, mode: str) -> FilePlan:
     team_people = [Person(*row) for row in team.repo.identities()]
     placements = place_people(team_people, source.people, source.path.stem)
     outcome.clashes = [(p.incoming.name, p.target.name) for p in placements if p.how == "clash"]
+    outcome.second_gold = [
+        (p.incoming.name, p.target.name) for p in placements if p.how == "second gold"
+    ]
     target_of = {p.incoming.uid: p.target for p in placements}
     layers = []
     dropped: Counter[str] = Counter()

@@ -23,6 +23,7 @@ class FileOutcome:
         matched: documents found here under another name, as (their name, our name).
         layers: what happened to each layer that was not a version merged before.
         clashes: people whose name belongs to somebody else here, as (name, stored as).
+        second_gold: their gold layers that came in as a person's layer (name, stored as).
         new_people: annotators created here.
         schema_diff: how its schema differs from ours.
         schema_notes: what the union decided where the two could not be joined.
@@ -36,6 +37,7 @@ class FileOutcome:
     matched: list[tuple[str, str]] = field(default_factory=list)
     layers: list[MergedLayer] = field(default_factory=list)
     clashes: list[tuple[str, str]] = field(default_factory=list)
+    second_gold: list[tuple[str, str]] = field(default_factory=list)
     new_people: list[str] = field(default_factory=list)
     schema_diff: SchemaDiff | None = None
     schema_notes: list[str] = field(default_factory=list)
@@ -78,7 +80,14 @@ class FileOutcome:
             f'here; their work is kept apart as "{stored}".'
             for theirs, stored in self.clashes
         ]
-        fresh = [n for n in self.new_people if n not in {s for _t, s in self.clashes}]
+        out += [
+            f'Gold layer "{theirs}" of {self.path.name} came in as the ordinary layer '
+            f'"{stored}": this project has its own gold layer (compare or curate it like '
+            "any annotator's)."
+            for theirs, stored in self.second_gold
+        ]
+        named = {s for _t, s in self.clashes} | {s for _t, s in self.second_gold}
+        fresh = [n for n in self.new_people if n not in named]
         if fresh:
             out.append("New annotators: " + ", ".join(fresh) + ".")
         out += [f'"{a}" is "{b}" here (same text).' for a, b in self.matched]

@@ -194,6 +194,27 @@ def test_annotator_kinds_come_along(tmp_path: Path) -> None:
         project.close()
 
 
+def test_a_second_gold_layer_comes_in_as_a_persons_layer(tmp_path: Path) -> None:
+    team = laptop(tmp_path / "team.db", "gold", [span_layer("a.txt", 2)])
+    other = laptop(tmp_path / "lead2.db", "gold", [span_layer("a.txt", 4, "ORG")])
+    for path in (team, other):  # two leads adjudicated on their own: two gold layers
+        with sqlite3.connect(path) as con:
+            con.execute("UPDATE annotators SET kind = 'gold' WHERE name = 'gold'")
+    report = _merge(team, other)
+    project = open_project(team)
+    try:
+        assert project.annotators() == [("gold", "gold"), ("gold (lead2)", "human")]
+        assert project.gold_annotator() == "gold"
+    finally:
+        project.close()
+    assert _layer_of(team, "a.txt", "gold (lead2)") == _layer_of(other, "a.txt", "gold")
+    assert (
+        'Gold layer "gold" of lead2.db came in as the ordinary layer "gold (lead2)"'
+        in report.text()
+    )
+    assert _merge(team, other).nothing_new  # and it is recognised the next time
+
+
 def _custom(tmp_path: Path) -> Path:
     """A laptop whose schema has a DRUG label, used by one of ali's spans."""
     other = tmp_path / "custom.db"
