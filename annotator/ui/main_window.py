@@ -53,9 +53,11 @@ class MainWindow(QMainWindow):
 
     Signals:
         documentChanged(int): another document is now shown (its id).
+        annotatorChanged(str): the pane now shows and edits this annotator's layer.
     """
 
     documentChanged = Signal(int)
+    annotatorChanged = Signal(str)
 
     def __init__(self, project: Project, annotator: str, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -275,6 +277,7 @@ class MainWindow(QMainWindow):
             f"Now annotating as {name}. The undo history of {previous} was cleared; "
             "their work is saved."
         )
+        self.annotatorChanged.emit(name)
 
     def mark_done(self) -> None:
         """Mark the shown document done for the current annotator."""

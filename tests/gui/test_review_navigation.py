@@ -192,3 +192,17 @@ def test_stacked_layout_puts_one_annotator_above_the_other(qtbot: Any, project: 
     assert top_badr.y() > top_ali.y() + ali.height() // 2 and top_badr.x() == top_ali.x()
     f8(qtbot, window)
     assert visible(ali, where[0][0]) and visible(badr, where[0][0])
+
+
+def test_switching_annotator_leaves_review_mode(qtbot: Any, project: Project) -> None:
+    doc_id, _text, _where = annotated(project)
+    window = make_window(qtbot, project, "curator")
+    window.open_document(doc_id)
+    tools = install_review_tools(window, project)
+    review = tools.review
+    review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
+    assert review.active and window.current_annotator() == "gold"
+    window.set_annotator("ali")  # what File → Switch annotator… does
+    assert not review.active and window.current_annotator() == "ali"
+    assert review.dock is not None and not review.dock.isVisible()
+    assert not tools.actions["accept1"].isEnabled()

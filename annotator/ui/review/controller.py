@@ -67,6 +67,7 @@ class ReviewController(QObject):
         self.panel.acceptRequested.connect(self.accept)
         self.panel.stepRequested.connect(self.step)
         window.documentChanged.connect(lambda _doc: self.reload())
+        window.annotatorChanged.connect(self._on_annotator_changed)
         window.signals.editApplied.connect(self._on_edit)
 
     @property
@@ -123,6 +124,12 @@ class ReviewController(QObject):
         if self._previous_annotator:
             self._window.set_annotator(self._previous_annotator)
         self.activeChanged.emit(False)
+
+    def _on_annotator_changed(self, name: str) -> None:
+        """Switching to another layer than gold (File → Switch annotator…) leaves review mode."""
+        if self.active and name != self.gold:
+            self._previous_annotator = ""  # stay on the layer the user chose
+            self.stop()
 
     def _show_dock(self) -> None:
         """The bottom dock: annotator panes, then the disagreement panel.
