@@ -480,6 +480,8 @@ class TransferService:
         force: bool = False,
         statuses: Iterable[str] = (),
         segment: str = "none",
+        levels: int = 2,
+        separator: str = "tab",
         progress: Progress | None = None,
     ) -> ExportResult:
         """Run an export (see :class:`ExportRequest` and :func:`export_layer`)."""
@@ -495,6 +497,8 @@ class TransferService:
             force,
             tuple(statuses),
             segment=segment,
+            levels=levels,
+            separator=separator,
         )
         return export_layer(self._project, request, progress)
 
