@@ -228,6 +228,11 @@ class Numbered:
 _SPAN_ORDER = attrgetter("start", "end", "label", "id")
 
 
+def ordered_spans(doc: AnnotatedDocument) -> list[Span]:
+    """A document's spans in export order (start, end, label), as :func:`number` numbers them."""
+    return sorted(doc.spans, key=_SPAN_ORDER)
+
+
 def number(doc: AnnotatedDocument) -> Numbered:
     """Order and number a document's annotations (see the module docstring)."""
     spans = sorted(doc.spans, key=_SPAN_ORDER)

@@ -39,7 +39,7 @@ from annotator.formats.base import (
     ReadOptions,
     check_name,
     check_offsets,
-    number,
+    ordered_spans,
     shown,
 )
 from annotator.formats.jsonl import document_text, line_status, read_documents
@@ -71,7 +71,7 @@ def dumps_many(
     opts = opts or TokenOptions()
     batch = batch_tokens([d.text for d in docs], opts.segment)
     made = _token_json(batch)
-    numbered = [(number(doc).spans, trigger_ids(doc, opts.event_types)) for doc in docs]
+    numbered = [(ordered_spans(doc), trigger_ids(doc, opts.event_types)) for doc in docs]
     entities, unaligned = align_batch(
         batch, [[s for s in spans if s.id not in trig] for spans, trig in numbered]
     )
