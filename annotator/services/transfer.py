@@ -297,9 +297,14 @@ def _write(
         for writer in writers.values():
             writer.abort()
         return result
-    for writer in writers.values():
-        writer.finish()
-        result.count(writer.stats)
+    try:  # the token formats still write their held-back documents here
+        for writer in writers.values():
+            writer.finish()
+            result.count(writer.stats)
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()  # a published writer has no temporary file left to delete
+        raise
     if progress is not None:
         progress(len(doc_ids), len(doc_ids), "")
     return result
