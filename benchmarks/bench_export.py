@@ -14,7 +14,8 @@ hf) at most 1.5x the floor on both corpora. Times are CPU seconds
 re-measured before every run (the fastest is used), because the machine may
 be shared.
 
-Run: ``.venv/bin/python benchmarks/bench_export.py [--tokens N] [--docs N] [--repeat N]``
+Run: ``.venv/bin/python -m benchmarks.bench_export [--tokens N] [--docs N] [--repeat N]
+[--corpus big|small]... [--format NAME]...``
 """
 
 from __future__ import annotations
@@ -82,7 +83,9 @@ def best(func: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def run_corpus(label: str, texts: list[str], tmp: Path, repeat: int) -> dict[str, float]:
+def run_corpus(
+    label: str, texts: list[str], tmp: Path, repeat: int, formats: tuple[str, ...] = FORMATS
+) -> dict[str, float]:
     """Time the floor and every export on one corpus; print and return ratios.
 
     The floor is timed again before every export run and the ratio uses the
@@ -97,7 +100,7 @@ def run_corpus(label: str, texts: list[str], tmp: Path, repeat: int) -> dict[str
         print(f"\n{label}: {len(texts):,} documents, {tokens:,} tokens", flush=True)
         floors: list[float] = []
         seconds: dict[str, float] = {}
-        for fmt in FORMATS:
+        for fmt in formats:
             request = ExportRequest(fmt, tmp / f"{label}.{fmt}", annotator=ANNOTATOR)
             runs = []
             for _ in range(repeat):
@@ -107,7 +110,7 @@ def run_corpus(label: str, texts: list[str], tmp: Path, repeat: int) -> dict[str
         floor = min(floors)
         print(f"  {'floor: camel tokenizer':<24} {floor:6.2f} s {tokens / floor:>11,.0f} tok/s")
         ratios = {}
-        for fmt in FORMATS:
+        for fmt in formats:
             ratios[fmt] = seconds[fmt] / floor
             verdict = "  ok" if ratios[fmt] <= TARGET else "  MISSED"
             mark = verdict if fmt in TOKEN_FORMATS else ""
@@ -127,18 +130,24 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=1_000_000, help="big document size")
     parser.add_argument("--docs", type=int, default=5_000, help="number of small documents")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--corpus", choices=("big", "small"), action="append", help="only these")
+    parser.add_argument("--format", choices=FORMATS, action="append", help="only these formats")
     args = parser.parse_args()
+    formats = tuple(args.format or FORMATS)
+    corpora = {
+        "big": lambda: [repeated_text(int(args.tokens * 0.87))],  # camel splits punctuation off
+        "small": lambda: small_texts(args.docs),
+    }
+    results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        big = [repeated_text(int(args.tokens * 0.87))]  # camel-tools splits off punctuation
-        results = {
-            "big": run_corpus("big", big, Path(tmp), args.repeat),
-            "small": run_corpus("small", small_texts(args.docs), Path(tmp), args.repeat),
-        }
+        for name in args.corpus or corpora:
+            results[name] = run_corpus(name, corpora[name](), Path(tmp), args.repeat, formats)
+    shown = [f for f in TOKEN_FORMATS if f in formats]
     print(f"\nToken formats / floor (target <= {TARGET}x):")
-    for fmt in TOKEN_FORMATS:
+    for fmt in shown:
         cells = "  ".join(f"{name} {r[fmt]:.2f}x" for name, r in results.items())
         print(f"  {fmt:<8} {cells}")
-    missed = [f for f in TOKEN_FORMATS for r in results.values() if r[f] > TARGET]
+    missed = [f for f in shown for r in results.values() if r[f] > TARGET]
     print("verdict:", "OK" if not missed else "MISSED: " + ", ".join(sorted(set(missed))))
     return 0
 

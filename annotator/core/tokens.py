@@ -13,6 +13,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from annotator.core.positions import CodePoint
 
 _WORD = re.compile(r"\S+")
@@ -95,21 +98,58 @@ def token_pieces(text: str) -> tuple[list[str], list[int], list[int]]:
     token strings, their starts and their ends) because the export formats need
     all three and building tuples for a million tokens is measurable.
     """
+    words, starts, ends = token_arrays(text)
+    return words, starts.tolist(), ends.tolist()
+
+
+def token_arrays(text: str) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The camel-tools tokens of ``text`` and their start and end offsets, as arrays.
+
+    camel-tools splits the text at white space (``str.split``) and then cuts
+    each word into consecutive pieces, so the tokens, concatenated, are the
+    text's non-white-space characters in order. A token ends at the position of
+    the last of its characters among those, plus one; that is computed for all
+    tokens at once instead of searching for each token in the text.
+    """
     words = _camel_tokenizer()(text)
-    starts: list[int] = []
-    ends: list[int] = []
-    add_start = starts.append
-    add_end = ends.append
-    find = text.find
-    pos = 0
-    for piece in words:
-        found = find(piece, pos)
-        pos = found + len(piece)
-        add_start(found)
-        add_end(pos)
+    if not words:
+        empty = np.zeros(0, dtype=np.int64)
+        return words, empty, empty
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    solid = np.flatnonzero(~_IS_SPACE[np.minimum(codes, _CLIP)])
+    last = np.cumsum(lengths) - 1
+    if last[-1] + 1 != solid.size:  # camel-tools always covers every character; guard anyway
+        return _searched(text, words)
+    ends = solid[last] + 1
+    starts = ends - lengths
+    # Each token is a slice of one word, so the count check above suffices; the first and
+    # last tokens are compared with the text as a cheap guard against a future camel-tools.
+    a, b = int(starts[0]), int(starts[-1])
+    if text[a : a + len(words[0])] != words[0] or text[b : b + len(words[-1])] != words[-1]:
+        return _searched(text, words)
     return words, starts, ends
 
 
+def _searched(
+    text: str, words: list[str]
+) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Offsets by searching each token after the previous one (the slow, obvious way)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for piece in words:
+        found = text.find(piece, pos)
+        pos = found + len(piece)
+        starts.append(found)
+        ends.append(pos)
+    return words, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+
+# str.isspace() by code point up to U+3001; U+3000 is the last white space, so every higher
+# code point is looked up as U+3001 (not white space).
+_CLIP = 0x3001
+_IS_SPACE = np.array([chr(c).isspace() for c in range(_CLIP + 1)], dtype=bool)
 T = TypeVar("T", bound=tuple[Any, ...])
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Argument, Document, Event, Relation, Span
@@ -224,9 +225,17 @@ class Numbered:
     event_no: dict[int, int]
 
 
+_SPAN_ORDER = attrgetter("start", "end", "label", "id")
+
+
+def ordered_spans(doc: AnnotatedDocument) -> list[Span]:
+    """A document's spans in export order (start, end, label), as :func:`number` numbers them."""
+    return sorted(doc.spans, key=_SPAN_ORDER)
+
+
 def number(doc: AnnotatedDocument) -> Numbered:
     """Order and number a document's annotations (see the module docstring)."""
-    spans = sorted(doc.spans, key=lambda s: (s.start, s.end, s.label, s.id))
+    spans = sorted(doc.spans, key=_SPAN_ORDER)
     span_no = {s.id: i for i, s in enumerate(spans, 1)}
     events = sorted(
         doc.events, key=lambda e: (span_no.get(e.trigger_id, 0), e.type, _arg_key(e, span_no), e.id)

@@ -16,6 +16,7 @@ labels are all event types of the schema is read as triggers.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 
@@ -29,10 +30,17 @@ from annotator.formats.base import (
     check_content,
     check_text,
 )
-from annotator.formats.segment import SCHEMES
-from annotator.formats.tagging import SEPARATORS, Tagged, TokenOptions, WriteStats, tag_document
+from annotator.formats.segment import SCHEMES, joined
+from annotator.formats.tagging import (
+    SEPARATORS,
+    Tagged,
+    TokenOptions,
+    WriteStats,
+    dressed_forms,
+    tag_documents,
+)
 
-__all__ = ["Tagged", "TokenOptions", "WriteStats", "dumps", "read"]
+__all__ = ["Tagged", "TokenOptions", "WriteStats", "dumps", "dumps_many", "read"]
 
 DOCSTART = "-DOCSTART-"
 REBUILT_NOTE = (
@@ -43,21 +51,47 @@ REBUILT_NOTE = (
 
 def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
     """One document in CoNLL, starting with its ``-DOCSTART- -X- -X- O`` line."""
-    tagged = tag_document(doc, opts)
-    stats.add(doc, tagged)
+    return "".join(dumps_many([doc], opts, stats))
+
+
+def dumps_many(
+    docs: Sequence[AnnotatedDocument], opts: TokenOptions, stats: WriteStats
+) -> list[str]:
+    """Documents in CoNLL, each starting with its ``-DOCSTART- -X- -X- O`` line.
+
+    Each tag comes with the separator before it, and the last column's with the
+    line break after it, so a row is its token followed by its tags, and the
+    documents are one ``join`` of the columns interleaved (returned as a few
+    pieces to write in turn).
+    """
     sep = SEPARATORS[opts.separator]
+    last = dressed_forms(opts.scheme, sep, "\n")
+    forms = [dressed_forms(opts.scheme, sep)] * opts.level_count
+    if not opts.events:
+        forms[-1] = last
+    tagged = tag_documents(docs, opts, forms=forms, trigger_forms=last)
+    stats.add(tagged)
+    head = sep.join((DOCSTART, "-X-", "-X-", "O")) + "\n\n"
+    size = len(tagged.tokens)
     columns = [tagged.tokens.words, *tagged.columns]
     if tagged.triggers is not None:
         columns.append(tagged.triggers)
-    if len(columns) == 2:
-        words, tags = columns
-        rows = [w + sep + t for w, t in zip(words, tags, strict=True)]
-    else:
-        rows = [sep.join(cols) for cols in zip(*columns, strict=True)]
-    bounds = [*tagged.breaks, len(rows)]
-    body = "\n\n".join("\n".join(rows[bounds[k] : bounds[k + 1]]) for k in range(len(bounds) - 1))
-    head = sep.join((DOCSTART, "-X-", "-X-", "O"))
-    return f"{head}\n\n{body}\n\n" if rows else f"{head}\n\n"
+    ends = columns[-1]  # every row ends here; a sentence's last row with a blank line
+    for k in [*tagged.breaks[1:], size] if size else ():
+        ends[k - 1] += "\n"
+    words = columns[0]
+    pending = ""  # the heads of documents without tokens, put before the next one's
+    for first, end in itertools.pairwise(tagged.batch.firsts):
+        if first == end:
+            pending += head
+        else:
+            words[first] = pending + head + words[first]
+            pending = ""
+    width = len(columns)
+    parts: list[str] = [head] * (size * width)
+    for c, column in enumerate(columns):
+        parts[c::width] = column
+    return [*joined(parts), pending]
 
 
 # -- reading ------------------------------------------------------------------

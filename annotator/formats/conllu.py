@@ -1,6 +1,7 @@
 """CoNLL-U with entity tags in MISC (``NE=B-PER``, the key ``spacy convert`` reads).
 
-Each document starts with ``# newdoc id = NAME`` (and ``# annotator = NAME``); each sentence has
+Each document starts with ``# newdoc id = NAME`` (then ``# annotator = NAME`` and
+``# status = done``, the layer's status for the document); each sentence has
 ``# sent_id = NAME-N`` and ``# text = ...`` comments. Tokens depend on the
 text only (ADR 0010); with a clitic segmentation, a camel-tools token that was
 cut becomes a multiword token: an ID range line with the whole token, then its
@@ -15,10 +16,12 @@ levels go in ``NE2=``, ``NE3=``...; with ``events``, trigger tags go in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
+from operator import add
 
+from annotator.core.model import Status
 from annotator.formats.base import (
     AnnotatedDocument,
     FormatError,
@@ -27,8 +30,14 @@ from annotator.formats.base import (
     shown,
 )
 from annotator.formats.conll import annotated_from_tags
-from annotator.formats.segment import SCHEMES, gaps_after
-from annotator.formats.tagging import Tagged, TokenOptions, WriteStats, tag_document
+from annotator.formats.segment import SCHEMES, gap_forms, joined
+from annotator.formats.tagging import (
+    Tagged,
+    TokenOptions,
+    WriteStats,
+    dressed_forms,
+    tag_documents,
+)
 
 _EMPTY = "\t_\t_\t_\t_\t_\t_\t_\t"
 _ESCAPES = {"\\": "\\\\", " ": "\\s", "\t": "\\t", "\n": "\\n", "\r": "\\r", "|": "\\p"}
@@ -41,9 +50,6 @@ def escape_space(gap: str) -> str:
     return "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ch.isspace() else ch) for ch in gap)
 
 
-_LINE = "%d\t%s" + _EMPTY + "%s%s"
-
-
 @cache  # most gaps are "" or " ": one dictionary lookup per token
 def _space_misc(gap: str) -> str:
     if gap == " ":
@@ -53,47 +59,124 @@ def _space_misc(gap: str) -> str:
     return "|SpacesAfter=" + escape_space(gap)
 
 
+def _space_line_end(gap: str) -> str:
+    return "|SpacesAfter=" + escape_space(gap) + "\n"
+
+
+_IDS: list[str] = []  # "1\t", "2\t", ...: the ID column with its tab, made once
+
+
+def _id_column(count: int) -> list[str]:
+    while len(_IDS) < count:
+        _IDS.append(f"{len(_IDS) + 1}\t")
+    return _IDS[:count]
+
+
 def dumps(doc: AnnotatedDocument, opts: TokenOptions, stats: WriteStats) -> str:
     """One document in CoNLL-U."""
-    tagged = tag_document(doc, opts)
-    stats.add(doc, tagged)
-    text, tokens = doc.text, tagged.tokens
-    misc = _misc_values(tagged)
-    gaps = gaps_after(text, tokens)
-    groups = tokens.groups
-    lines = [f"# newdoc id = {doc.name}"]
+    return "".join(dumps_many([doc], opts, stats))
+
+
+def dumps_many(
+    docs: Sequence[AnnotatedDocument], opts: TokenOptions, stats: WriteStats
+) -> list[str]:
+    """Documents in CoNLL-U.
+
+    Without a clitic rule every token is one line, written as interleaved
+    columns: the ID with its tab (a sentence's comments, and a document's,
+    go before its first ID), the form, the entity tags in MISC with the empty
+    columns before them, and the white space in MISC with the line break (a
+    blank line after a sentence's last token).
+    """
+    grouped = opts.segment != "none"
+    forms = [dressed_forms(opts.scheme, "NE=" if grouped else _EMPTY + "NE=")]
+    forms += [dressed_forms(opts.scheme, f"|NE{k}=") for k in range(2, opts.level_count + 1)]
+    trigger_forms = dressed_forms(opts.scheme, "|Trigger=")
+    tagged = tag_documents(docs, opts, forms=forms, trigger_forms=trigger_forms)
+    stats.add(tagged)
+    misc = [*tagged.columns] if tagged.triggers is None else [*tagged.columns, tagged.triggers]
+    if grouped:
+        return [_grouped(tagged, misc)]
+    return _plain(tagged, misc)
+
+
+def _head(doc: AnnotatedDocument) -> str:
+    """The document comments: name, then annotator and status when known."""
+    head = f"# newdoc id = {doc.name}\n"
     if doc.annotator:
-        lines.append(f"# annotator = {doc.annotator}")
-    bounds = [*tagged.breaks, len(tokens)]
-    lead = tokens.starts[0] if tokens.starts else 0
-    before = "|SpacesBefore=" + escape_space(text[:lead]) if lead else ""
-    for si in range(len(bounds) - 1):
-        lo, hi = bounds[si], bounds[si + 1]
-        sentence = text[tokens.starts[lo] : tokens.ends[hi - 1]].replace("\n", " ")
-        lines += [f"# sent_id = {doc.name}-{si + 1}", f"# text = {sentence}"]
-        first_line = len(lines)
-        if groups is None:
-            words, extra = tokens.words[lo:hi], map(_space_misc, gaps[lo:hi])
-            rows = zip(range(1, hi - lo + 1), words, misc[lo:hi], extra, strict=True)
-            lines += [_LINE % row for row in rows]
-        else:
+        head += f"# annotator = {doc.annotator}\n"
+    if doc.status:
+        head += f"# status = {doc.status}\n"
+    return head
+
+
+def _plain(tagged: Tagged, misc: list[list[str]]) -> list[str]:
+    batch, tokens = tagged.batch, tagged.tokens
+    text = batch.text
+    size = len(tokens)
+    if not size:
+        return [_head(doc) for doc in tagged.docs]
+    space, _ = gap_forms(text, tokens, "\n", "|SpaceAfter=No\n", _space_line_end, batch.stops())
+    firsts_at = tokens.start_at[tagged.breaks].tolist()
+    lasts_at = tokens.end_at[[b - 1 for b in [*tagged.breaks[1:], size]]].tolist()
+    ids: list[str] = []
+    pending = ""  # the heads of documents without tokens, put before the next one's
+    si = 0  # sentence index into the batch
+    for k, doc in enumerate(tagged.docs):
+        bounds = tagged.sentences(k)
+        head = pending + _head(doc)
+        if len(bounds) == 1:
+            pending = head
+            continue
+        pending = ""
+        lead = firsts_at[si] - batch.offsets[k]
+        if lead:
+            before = "|SpacesBefore=" + escape_space(text[batch.offsets[k] : firsts_at[si]])
+            space[bounds[0]] = space[bounds[0]][:-1] + before + "\n"
+        for n in range(len(bounds) - 1):
+            lo, hi = bounds[n], bounds[n + 1]
+            ids += _id_column(hi - lo)
+            sentence = text[firsts_at[si] : lasts_at[si]].replace("\n", " ")
+            ids[lo] = f"{head}# sent_id = {doc.name}-{n + 1}\n# text = {sentence}\n" + ids[lo]
+            head = ""
+            space[hi - 1] += "\n"
+            si += 1
+    columns = [ids, tokens.words, *misc, space]
+    width = len(columns)
+    parts: list[str] = space * width
+    for c, column in enumerate(columns):
+        parts[c::width] = column
+    return [*joined(parts), pending]
+
+
+def _grouped(tagged: Tagged, columns: list[list[str]]) -> str:
+    """Sentences whose cut tokens are multiword tokens (a range line, then the parts)."""
+    batch, tokens = tagged.batch, tagged.tokens
+    text = batch.text
+    misc = columns[0]
+    for column in columns[1:]:
+        misc = list(map(add, misc, column))
+    gaps, _ = gap_forms(text, tokens, " ", "", str, batch.stops())
+    out: list[str] = []
+    for k, doc in enumerate(tagged.docs):
+        lines = [_head(doc)[:-1]]
+        bounds = tagged.sentences(k)
+        lead = tokens.starts[bounds[0]] - batch.offsets[k] if len(bounds) > 1 else 0
+        start = batch.offsets[k]
+        before = "|SpacesBefore=" + escape_space(text[start : start + lead]) if lead else ""
+        for n in range(len(bounds) - 1):
+            lo, hi = bounds[n], bounds[n + 1]
+            sentence = text[tokens.starts[lo] : tokens.ends[hi - 1]].replace("\n", " ")
+            lines += [f"# sent_id = {doc.name}-{n + 1}", f"# text = {sentence}"]
+            first_line = len(lines)
             _grouped_lines(lines, text, tagged, misc, gaps, lo, hi)
-        if before:  # on the document's first token line (the range line of a multiword token)
-            line = lines[first_line]
-            line = line[:-2] + "\t" + before[1:] if line.endswith("\t_") else line + before
-            lines[first_line], before = line, ""
-        lines.append("")
-    return "\n".join(lines) + "\n"
-
-
-def _misc_values(tagged: Tagged) -> list[str]:
-    columns = ["NE=", *(f"NE{k}=" for k in range(2, len(tagged.columns) + 1))]
-    misc = ["NE=" + t for t in tagged.columns[0]]
-    for key, col in zip(columns[1:], tagged.columns[1:], strict=True):
-        misc = [m + "|" + key + t for m, t in zip(misc, col, strict=True)]
-    if tagged.triggers is not None:
-        misc = [m + "|Trigger=" + t for m, t in zip(misc, tagged.triggers, strict=True)]
-    return misc
+            if before:  # on the document's first token line (a multiword token's range line)
+                line = lines[first_line]
+                line = line[:-2] + "\t" + before[1:] if line.endswith("\t_") else line + before
+                lines[first_line], before = line, ""
+            lines.append("")
+        out.append("\n".join(lines) + "\n")
+    return "".join(out)
 
 
 def _grouped_lines(
@@ -126,8 +209,12 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
     """Parse CoNLL-U; each ``# newdoc`` starts a document."""
     if options.scheme not in SCHEMES:
         raise FormatError(path, None, f"unknown tag scheme {options.scheme!r}.")
-    built = [_build(name, sents, path, options) for name, sents in _documents(content, path)]
-    docs = [d for d in built if d is not None]
+    docs = []
+    for name, status, sents in _documents(content, path):
+        doc = _build(name, sents, path, options)
+        if doc is not None:
+            known = status in {s.value for s in Status}
+            docs.append(replace(doc, status=status) if known else doc)
     if not docs:
         raise FormatError(path, None, "the file holds no tokens.")
     return docs
@@ -143,9 +230,11 @@ class _Range:
     next_id: int
 
 
-def _documents(content: str, path: str) -> Iterator[tuple[str, list[list[Word]]]]:
+def _documents(content: str, path: str) -> Iterator[tuple[str, str, list[list[Word]]]]:
+    """Each document's name, recorded status (``# status = done``) and sentences."""
     check_content(content, path)
     name = path.rsplit("/", 1)[-1]
+    status = ""
     sentences: list[list[Word]] = []
     current: list[Word] = []
     pending: _Range | None = None  # an open multiword token
@@ -153,6 +242,8 @@ def _documents(content: str, path: str) -> Iterator[tuple[str, list[list[Word]]]
         line = raw.rstrip("\r")
         newdoc = line.startswith("# newdoc")
         if line.startswith("#") and not newdoc:
+            if line.startswith("# status ="):
+                status = line.partition("=")[2].strip()
             continue
         if newdoc or not line.strip():
             _check_closed(pending, path)
@@ -161,8 +252,8 @@ def _documents(content: str, path: str) -> Iterator[tuple[str, list[list[Word]]]
             current = []
             if newdoc:
                 if sentences:
-                    yield name, sentences
-                sentences = []
+                    yield name, status, sentences
+                sentences, status = [], ""
                 name = line.partition("=")[2].strip() or name
             continue
         pending = _read_token(line, line_no, path, current, pending)
@@ -170,7 +261,7 @@ def _documents(content: str, path: str) -> Iterator[tuple[str, list[list[Word]]]
     if current:
         sentences.append(current)
     if sentences:
-        yield name, sentences
+        yield name, status, sentences
 
 
 def _read_token(

@@ -22,6 +22,12 @@ from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
 
 STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "hf")
+# The token formats tokenize documents in batches (one camel-tools call and one
+# numpy pass per batch instead of per document): up to this many documents or
+# characters are held back before they are written.
+_BATCHED = frozenset({"spacy", "conll", "conllu", "hf"})
+BATCH_DOCUMENTS = 500
+BATCH_CHARS = 1_000_000
 _SUFFIXES = {
     "jsonl": (".jsonl", ".json"),
     "doccano": (".jsonl", ".json"),
@@ -77,27 +83,43 @@ class StreamWriter:
         self._opts = opts
         self._doccano = doccano_opts or doccano.Options()
         self._out = out
+        self._pending: list[AnnotatedDocument] = []
+        self._pending_chars = 0
         fd, self._tmp = target.new_temp_file(out)
         self._handle: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, doc: AnnotatedDocument) -> None:
-        """Append one document."""
+        """Append one document (the token formats hold a few back to tokenize them together)."""
+        if self._fmt not in _BATCHED:
+            self._handle.write(self._dumps_one(doc))
+            return
+        self._pending.append(doc)
+        self._pending_chars += len(doc.text)
+        if len(self._pending) >= BATCH_DOCUMENTS or self._pending_chars >= BATCH_CHARS:
+            self._flush_pending()
+
+    def _dumps_one(self, doc: AnnotatedDocument) -> str:
         if self._fmt == "jsonl":
-            chunk = jsonl.dumps(doc)
-        elif self._fmt == "doccano":
-            chunk = doccano.dumps(doc, self._doccano, self.stats)
-        elif self._fmt == "spacy":
-            chunk = spacy.dumps(doc, self.stats, self._opts)
+            return jsonl.dumps(doc)
+        return doccano.dumps(doc, self._doccano, self.stats)
+
+    def _flush_pending(self) -> None:
+        docs, self._pending, self._pending_chars = self._pending, [], 0
+        if not docs:
+            return
+        if self._fmt == "spacy":
+            pieces = spacy.dumps_many(docs, self.stats, self._opts)
         elif self._fmt == "conll":
-            chunk = conll.dumps(doc, self._opts, self.stats)
+            pieces = conll.dumps_many(docs, self._opts, self.stats)
         elif self._fmt == "hf":
-            chunk = hf.dumps(doc, self._opts, self.stats, *self._hf_labels)
+            pieces = hf.dumps_many(docs, self._opts, self.stats, *self._hf_labels)
         else:
-            chunk = conllu.dumps(doc, self._opts, self.stats)
-        self._handle.write(chunk)
+            pieces = conllu.dumps_many(docs, self._opts, self.stats)
+        self._handle.writelines(pieces)
 
     def finish(self) -> None:
         """Flush to disk, close and rename into place (with the label sidecar, for hf)."""
+        self._flush_pending()
         self._handle.flush()
         os.fsync(self._handle.fileno())
         self._handle.close()

@@ -2,8 +2,11 @@
 
 One line per sentence (sentences and tokens as in CoNLL, ADR 0010)::
 
-    {"id": "NAME-3", "document": "NAME", "sentence": 3,
-     "tokens": ["...", ...], "ner_tags": [0, 3, 4, ...]}
+    {"id": "NAME-3", "document": "NAME", "annotator": "amal", "status": "done",
+     "sentence": 3, "tokens": ["...", ...], "ner_tags": [0, 3, 4, ...]}
+
+``annotator`` and ``status`` (the layer's status for the document: ``new``,
+``in_progress`` or ``done``) repeat the document's metadata on each of its lines.
 
 Tags are integer ids into one label list (``O``, then ``B-``/``I-`` (and
 ``E-``/``S-`` for BIOES) for each label of the schema, in schema order; a
@@ -19,12 +22,13 @@ where ``features`` is a ``datasets.Features`` dictionary, so
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from annotator.formats.base import AnnotatedDocument
-from annotator.formats.tagging import TokenOptions, WriteStats, tag_document
+from annotator.formats.segment import TagForms, json_words
+from annotator.formats.tagging import TokenOptions, WriteStats, tag_documents
 
 _PREFIXES = {"iob2": ("B", "I"), "bioes": ("B", "I", "E", "S")}
 
@@ -38,6 +42,7 @@ class LabelIndex:
         self.ids: dict[str, int] = {"O": 0}
         for label in labels:
             self.add_label(label)
+        self.forms = TagForms(scheme, self._id_text)  # tags as their ids' text, for tagging
 
     def add_label(self, label: str) -> None:
         """Give the tags of ``label`` ids, if they have none yet."""
@@ -47,16 +52,11 @@ class LabelIndex:
                 self.ids[tag] = len(self.names)
                 self.names.append(tag)
 
-    def encode(self, tags: list[str]) -> list[int]:
-        """The ids of ``tags``."""
-        ids = self.ids
-        try:
-            return [ids[t] for t in tags]
-        except KeyError:
-            for t in tags:
-                if t not in ids:
-                    self.add_label(t.partition("-")[2])
-            return [ids[t] for t in tags]
+    def _id_text(self, tag: str) -> str:
+        """The id of ``tag`` as JSON text (giving its label ids first if it has none)."""
+        if tag not in self.ids:
+            self.add_label(tag.partition("-")[2])
+        return str(self.ids[tag])
 
 
 def dumps(
@@ -67,26 +67,45 @@ def dumps(
     triggers: LabelIndex,
 ) -> str:
     """One document as JSON lines, one per sentence."""
-    tagged = tag_document(doc, opts)
-    stats.add(doc, tagged)
-    words = tagged.tokens.words
-    columns = {_column(k): entities.encode(col) for k, col in enumerate(tagged.columns)}
+    return "".join(dumps_many([doc], opts, stats, entities, triggers))
+
+
+def dumps_many(
+    docs: Sequence[AnnotatedDocument],
+    opts: TokenOptions,
+    stats: WriteStats,
+    entities: LabelIndex,
+    triggers: LabelIndex,
+) -> list[str]:
+    """Documents as JSON lines, one per sentence.
+
+    Tags come out of tagging as their ids' text, and each line is put together
+    from pieces (``json.dumps`` of the token list, joined ids) so that it reads
+    exactly like ``json.dumps`` of the row.
+    """
+    forms = [entities.forms] * opts.level_count
+    tagged = tag_documents(docs, opts, forms=forms, trigger_forms=triggers.forms)
+    stats.add(tagged)
+    words = json_words(tagged.batch)
+    names = [_column(k) for k in range(len(tagged.columns))]
+    columns = list(zip(names, tagged.columns, strict=True))
     if tagged.triggers is not None:
-        columns["trigger_tags"] = triggers.encode(tagged.triggers)
-    bounds = [*tagged.breaks, len(words)]
+        columns.append(("trigger_tags", tagged.triggers))
     lines = []
-    for k in range(len(bounds) - 1):
-        lo, hi = bounds[k], bounds[k + 1]
-        row: dict[str, Any] = {
-            "id": f"{doc.name}-{k + 1}",
-            "document": doc.name,
-            "sentence": k + 1,
-            "tokens": words[lo:hi],
-        }
-        for name, ids in columns.items():
-            row[name] = ids[lo:hi]
-        lines.append(json.dumps(row, ensure_ascii=False))
-    return "".join(line + "\n" for line in lines)
+    for k, doc in enumerate(docs):
+        bounds = tagged.sentences(k)
+        name = json.dumps(doc.name, ensure_ascii=False)
+        meta = json.dumps({"annotator": doc.annotator, "status": doc.status}, ensure_ascii=False)
+        meta = f'"document": {name}, {meta[1:-1]}'
+        for n in range(len(bounds) - 1):
+            lo, hi = bounds[n], bounds[n + 1]
+            listed = '", "'.join(words[lo:hi])
+            tags = "".join(f', "{key}": [{", ".join(ids[lo:hi])}]' for key, ids in columns)
+            lines.append(
+                f'{{"id": {name[:-1]}-{n + 1}", {meta}, "sentence": {n + 1}, '
+                f'"tokens": ["{listed}"]{tags}}}\n'
+            )
+    return lines
 
 
 def _column(level: int) -> str:
@@ -104,6 +123,8 @@ def sidecar(opts: TokenOptions, entities: LabelIndex, triggers: LabelIndex) -> s
     features: dict[str, Any] = {
         "id": string,
         "document": string,
+        "annotator": string,
+        "status": string,
         "sentence": {"dtype": "int64", "_type": "Value"},
         "tokens": {"feature": string, "_type": "Sequence"},
     }

@@ -8,75 +8,129 @@ inside a token is *unaligned*: the writers leave it out and count it.
 
 Sentences are text-only too: a new sentence starts after a line break, and
 after . ! ? ؟ … (and any closing quotes or brackets) followed by white space.
+
+Speed: a million tokens go through here per export, so offsets live in numpy
+arrays (alignment and sentence starts are one ``searchsorted`` each), and tags
+are written straight in the form a writer puts out (:class:`TagForms`), so no
+writer walks the tokens a second time to dress them.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
 
 from annotator.core.clitics import SEGMENTS, clitic_cuts
 from annotator.core.model import Span
-from annotator.core.tokens import outermost, token_pieces
+from annotator.core.tokens import outermost, token_arrays
 
 SCHEMES = ("iob2", "bioes")
 NESTED = ("outer", "inner", "all")
-__all__ = ["NESTED", "SCHEMES", "SEGMENTS", "Tokens", "text_tokens"]
+__all__ = ["NESTED", "SCHEMES", "SEGMENTS", "TagForms", "Tokens", "text_tokens"]
 
 _SENTENCE_END = re.compile(r"[.!?؟…][.!?؟…»\"'”’)\]]*\s|\n")
 
 Item = tuple[int, int, Span]  # first token, end token (exclusive), span
 
 
+Offsets = npt.NDArray[np.int64]
+
+
 @dataclass
 class Tokens:
-    """A text's tokens as parallel lists.
+    """A text's tokens: their strings, and start and end offsets as arrays.
 
     ``groups[i]`` is the index of the camel-tools token that piece ``i`` was
     cut from; ``None`` when nothing was cut (each piece is its own token).
     """
 
     words: list[str]
-    starts: list[int]
-    ends: list[int]
+    start_at: Offsets
+    end_at: Offsets
     groups: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Start offsets as a list of ints."""
+        return self.start_at.tolist()
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """End offsets as a list of ints."""
+        return self.end_at.tolist()
 
 
 def text_tokens(text: str, segment: str = "none") -> Tokens:
     """The tokens of ``text``: camel-tools tokens, cut by the ``segment`` rule."""
     if segment not in SEGMENTS:
         raise ValueError(f"segment must be one of {SEGMENTS}, not {segment!r}")
-    words, starts, ends = token_pieces(text)
+    words, start_at, end_at = token_arrays(text)
     if segment == "none":
-        return Tokens(words, starts, ends)
-    out = Tokens([], [], [], [])
-    assert out.groups is not None
-    for k, (word, a, b) in enumerate(zip(words, starts, ends, strict=True)):
+        return Tokens(words, start_at, end_at)
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    groups: list[int] = []
+    for k, (word, a) in enumerate(zip(words, start_at.tolist(), strict=True)):
         prev = 0
         for cut in [*clitic_cuts(word, segment), len(word)]:
-            out.words.append(word[prev:cut])
-            out.starts.append(a + prev)
-            out.ends.append(a + cut)
-            out.groups.append(k)
+            pieces.append(word[prev:cut])
+            starts.append(a + prev)
+            ends.append(a + cut)
+            groups.append(k)
             prev = cut
-        assert a + prev == b
-    return out
+    return Tokens(pieces, np.array(starts, np.int64), np.array(ends, np.int64), groups)
+
+
+@dataclass
+class Batch:
+    """Documents tokenized as one text: their texts joined by line breaks.
+
+    camel-tools splits at white space first, so the tokens of the joined text
+    are exactly each document's tokens in turn; a line break also starts a
+    sentence. Document ``k`` is ``text[offsets[k]:offsets[k + 1] - 1]`` and has
+    the tokens ``firsts[k]`` to ``firsts[k + 1]`` (exclusive).
+    """
+
+    text: str
+    tokens: Tokens
+    offsets: list[int]
+    firsts: list[int]
+
+    def stops(self) -> list[tuple[int, int]]:
+        """``(last token, end)`` of each document with tokens: where the white space after stops."""
+        f, o = self.firsts, self.offsets
+        return [(f[k + 1] - 1, o[k + 1] - 1) for k in range(len(f) - 1) if f[k + 1] > f[k]]
+
+
+def batch_tokens(texts: Sequence[str], segment: str = "none") -> Batch:
+    """Tokenize ``texts`` together (see :class:`Batch`)."""
+    text = "\n".join(texts)
+    tokens = text_tokens(text, segment)
+    offsets = [0]
+    for t in texts:
+        offsets.append(offsets[-1] + len(t) + 1)
+    firsts = np.searchsorted(tokens.start_at, np.array(offsets, np.int64)).tolist()
+    return Batch(text, tokens, offsets, firsts)
 
 
 def sentence_starts(text: str, tokens: Tokens) -> list[int]:
     """Indexes of the tokens that start a sentence (0 is always one, if any)."""
-    if not len(tokens):
+    n = len(tokens)
+    if not n:
         return []
-    starts = tokens.starts
-    found = {bisect_left(starts, m.end()) for m in _SENTENCE_END.finditer(text)}
-    found.discard(len(starts))
-    found.add(0)
-    return sorted(found)
+    after = [m.end() for m in _SENTENCE_END.finditer(text)]
+    found = np.unique(np.searchsorted(tokens.start_at, np.array([0, *after], np.int64)))
+    return found[found < n].tolist()
 
 
 def align(tokens: Tokens, spans: Sequence[Span]) -> tuple[list[Item], list[Span]]:
@@ -85,23 +139,68 @@ def align(tokens: Tokens, spans: Sequence[Span]) -> tuple[list[Item], list[Span]
     A span is aligned when it starts where a token starts and ends where a
     token ends; nothing is snapped or trimmed.
     """
-    starts, ends = tokens.starts, tokens.ends
-    n = len(starts)
-    aligned: list[Item] = []
-    unaligned: list[Span] = []
-    for s in spans:
-        i = bisect_left(starts, s.start)
-        j = bisect_left(ends, s.end)
-        if i < n and j < n and starts[i] == s.start and ends[j] == s.end and i <= j:
-            aligned.append((i, j + 1, s))
-        else:
-            unaligned.append(s)
+    items, good = align_at(tokens, [s.start for s in spans], [s.end for s in spans], spans)
+    return items, [s for s, ok in zip(spans, good, strict=True) if not ok]
+
+
+def align_batch(
+    batch: Batch, spans: Sequence[Sequence[Span]]
+) -> tuple[list[list[Item]], list[list[Span]]]:
+    """Align each document's spans on the batch's tokens.
+
+    Returns, per document, the aligned items and the unaligned spans.
+    """
+    flat: list[Span] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for offset, group in zip(batch.offsets, spans, strict=False):
+        flat += group
+        starts += [s.start + offset for s in group] if offset else [s.start for s in group]
+        ends += [s.end + offset for s in group] if offset else [s.end for s in group]
+    items, good = align_at(batch.tokens, starts, ends, flat)
+    aligned: list[list[Item]] = []
+    unaligned: list[list[Span]] = []
+    at = done = 0
+    for group in spans:
+        marks = good[at : at + len(group)]
+        count = sum(marks)
+        aligned.append(items[done : done + count])
+        unaligned.append([s for s, ok in zip(group, marks, strict=True) if not ok])
+        at += len(group)
+        done += count
     return aligned, unaligned
+
+
+def align_at(
+    tokens: Tokens, starts: list[int], ends: list[int], spans: Sequence[Span]
+) -> tuple[list[Item], list[bool]]:
+    """Align spans given their (shifted) offsets; return the items and which spans aligned."""
+    n = len(tokens)
+    if not spans or not n:
+        return [], [False] * len(spans)
+    lo = np.array(starts, np.int64)
+    hi = np.array(ends, np.int64)
+    first = np.searchsorted(tokens.start_at, lo)
+    last = np.searchsorted(tokens.end_at, hi)
+    good: list[bool] = (
+        (first < n)
+        & (last < n)
+        & (first <= last)
+        & (tokens.start_at[np.minimum(first, n - 1)] == lo)
+        & (tokens.end_at[np.minimum(last, n - 1)] == hi)
+    ).tolist()
+    rows = zip(first.tolist(), last.tolist(), spans, good, strict=True)
+    return [(i, j + 1, s) for i, j, s, ok in rows if ok], good
 
 
 def within_sentences(items: list[Item], breaks: Sequence[int]) -> tuple[list[Item], int]:
     """Drop items that cross a sentence start; return kept items and the number dropped."""
-    kept = [it for it in items if bisect_right(breaks, it[0]) == bisect_right(breaks, it[1] - 1)]
+    if len(breaks) < 2 or not items:
+        return items, 0
+    bounds = np.array(breaks, np.int64)
+    first = np.searchsorted(bounds, np.array([it[0] for it in items], np.int64), "right")
+    last = np.searchsorted(bounds, np.array([it[1] - 1 for it in items], np.int64), "right")
+    kept = [it for it, ok in zip(items, (first == last).tolist(), strict=True) if ok]
     return kept, len(items) - len(kept)
 
 
@@ -149,30 +248,119 @@ def _innermost(ordered: list[Item]) -> list[Item]:
     return out
 
 
-def tag_column(size: int, items: Sequence[Item], scheme: str) -> list[str]:
-    """IOB2 or BIOES tags for ``size`` tokens from non-overlapping items."""
-    tags = ["O"] * size
-    bioes = scheme == "bioes"
+class TagForms:
+    """The text a writer puts out for each tag (``"\\tB-PER"``, ``"NE=B-PER"``, an id), made once.
+
+    ``form`` turns a tag such as ``"B-PER"`` into that text; it is called once
+    per tag, the first time a label is met, so label ids can be handed out in
+    order of appearance. :meth:`of` gives a label's begin, inside, end and
+    single-token forms (IOB2: end is inside, single is begin).
+    """
+
+    def __init__(self, scheme: str, form: Callable[[str], str] = str) -> None:
+        self._bioes = scheme == "bioes"
+        self._form = form
+        self.outside = form("O")
+        self._known: dict[str, tuple[str, str, str, str]] = {}
+
+    def of(self, label: str) -> tuple[str, str, str, str]:
+        """Begin, inside, end and single-token forms of ``label``."""
+        known = self._known.get(label)
+        if known is None:
+            form = self._form
+            begin, inside = form("B-" + label), form("I-" + label)
+            if self._bioes:
+                known = (begin, inside, form("E-" + label), form("S-" + label))
+            else:
+                known = (begin, inside, inside, begin)
+            self._known[label] = known
+        return known
+
+
+def tag_column(size: int, items: Sequence[Item], forms: TagForms) -> list[str]:
+    """Tags (in ``forms``) for ``size`` tokens from non-overlapping items."""
+    tags = [forms.outside] * size
+    of = forms.of
     for i, j, s in items:
-        label = s.label
-        if bioes and j - i == 1:
-            tags[i] = "S-" + label
+        begin, inside, end, single = of(s.label)
+        if j - i == 1:
+            tags[i] = single
             continue
-        tags[i] = "B-" + label
-        if j - i > 1:
-            tags[i + 1 : j] = ["I-" + label] * (j - i - 1)
-        if bioes:
-            tags[j - 1] = "E-" + label
+        tags[i] = begin
+        if j - i > 2:
+            tags[i + 1 : j - 1] = [inside] * (j - i - 2)
+        tags[j - 1] = end
     return tags
 
 
-def continues(tag: str) -> bool:
-    """True if ``tag`` continues a span begun on an earlier token."""
-    return tag[:2] in ("I-", "E-")
+def gap_forms(
+    text: str,
+    tokens: Tokens,
+    one: str,
+    none: str,
+    other: Callable[[str], str],
+    stops: Sequence[tuple[int, int]] = (),
+) -> tuple[list[str], dict[int, str]]:
+    """A form of the white space after each token, and the gaps that are neither one nor none.
+
+    The gap runs up to the next token or the text's end; ``stops`` lists
+    ``(token, end)``: the gap after that token ends at ``end`` instead (the end
+    of its document). ``one`` stands for a single space, ``none`` for no white
+    space at all, and ``other(gap)`` for anything else (line breaks, tabs,
+    NBSP, several spaces); the second result maps those tokens to their gap.
+    """
+    n = len(tokens)
+    if not n:
+        return [], {}
+    ends = tokens.end_at
+    follow = np.empty(n, np.int64)
+    follow[:-1] = tokens.start_at[1:]
+    follow[-1] = len(text)
+    if stops:
+        at, stop = zip(*stops, strict=True)
+        follow[list(at)] = stop
+    length = follow - ends
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    single = length == 1
+    space = np.zeros(n, bool)
+    space[single] = codes[ends[single]] == 32
+    kind = np.where(space, 0, np.where(length == 0, 1, 2))
+    out: list[str] = np.array([one, none, None], dtype=object)[kind].tolist()
+    gaps = {}
+    for k in np.flatnonzero(kind == 2).tolist():
+        gap = gaps[k] = text[ends[k] : follow[k]]
+        out[k] = other(gap)
+    return out, gaps
 
 
-def gaps_after(text: str, tokens: Tokens) -> list[str]:
-    """The white space after each token (up to the next token, or the end of the text)."""
-    nexts = tokens.starts[1:]
-    nexts.append(len(text))
-    return [text[e:s] for e, s in zip(tokens.ends, nexts, strict=True)]
+CHUNK = 1 << 16  # pieces joined at a time: output is built and encoded while it is in cache
+
+
+def joined(parts: list[str], sep: str = "", size: int = CHUNK) -> list[str]:
+    """``sep.join(parts)`` as a few pieces to write one after the other."""
+    pieces = [sep.join(parts[at : at + size]) for at in range(0, len(parts), size)]
+    if sep:
+        pieces = [p + sep for p in pieces[:-1]] + pieces[-1:]
+    return pieces
+
+
+def json_words(batch: Batch) -> list[str]:
+    """The tokens as JSON string contents: only tokens holding ``"``, ``\\`` or a control
+    character are escaped, found with one pass over the text's code points."""
+    tokens = batch.tokens
+    codes = np.frombuffer(batch.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    at = np.flatnonzero((codes < 32) | (codes == 34) | (codes == 92))
+    if not at.size:
+        return tokens.words
+    k = np.searchsorted(tokens.end_at, at, "right")
+    inside = k < len(tokens)
+    k, at = k[inside], at[inside]
+    k = np.unique(k[tokens.start_at[k] <= at])
+    words = list(tokens.words)
+    for i in k.tolist():
+        words[i] = json.dumps(words[i], ensure_ascii=False)[1:-1]
+    return words
+
+
+def _escaped(word: str) -> str:
+    return json.dumps(word, ensure_ascii=False)[1:-1]

@@ -7,7 +7,10 @@ sentence start, reduces nesting to the requested levels and writes the tags.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from annotator.core.model import Span
 from annotator.formats.base import AnnotatedDocument
@@ -15,12 +18,15 @@ from annotator.formats.segment import (
     NESTED,
     SCHEMES,
     SEGMENTS,
+    Batch,
+    Item,
+    TagForms,
     Tokens,
-    align,
+    align_batch,
+    batch_tokens,
     levels,
     sentence_starts,
     tag_column,
-    text_tokens,
     within_sentences,
 )
 
@@ -65,16 +71,31 @@ class TokenOptions:
 
 @dataclass
 class Tagged:
-    """A document as tagged tokens, with sentence starts and what was left out."""
+    """Documents as tagged tokens (tokenized together, see :class:`Batch`), with sentence starts.
 
-    tokens: Tokens
+    ``columns``, ``triggers`` and ``breaks`` run over the whole batch;
+    :meth:`sentences` gives one document's sentence bounds.
+    """
+
+    docs: Sequence[AnnotatedDocument]
+    batch: Batch
     columns: list[list[str]]
     triggers: list[str] | None
     breaks: list[int]
     left_out: int = 0
-    unaligned: list[Span] = field(default_factory=list)
     crossing: int = 0
     triggers_skipped: int = 0
+    unaligned: list[list[Span]] = field(default_factory=list)  # per document
+
+    @property
+    def tokens(self) -> Tokens:
+        """The tokens of the whole batch."""
+        return self.batch.tokens
+
+    def sentences(self, k: int) -> list[int]:
+        """Document ``k``'s sentence starts and its end, as token indexes into the batch."""
+        lo, hi = self.batch.firsts[k], self.batch.firsts[k + 1]
+        return [*self.breaks[bisect_left(self.breaks, lo) : bisect_left(self.breaks, hi)], hi]
 
 
 @dataclass
@@ -95,14 +116,15 @@ class WriteStats:
     examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def add(self, doc: AnnotatedDocument, tagged: Tagged) -> None:
-        """Count one document."""
-        self.documents += 1
+    def add(self, tagged: Tagged) -> None:
+        """Count a batch of documents."""
+        self.documents += len(tagged.docs)
         self.tokens += len(tagged.tokens)
         self.left_out += tagged.left_out
         self.crossing += tagged.crossing
         self.triggers_skipped += tagged.triggers_skipped
-        self.note_unaligned(doc, tagged.unaligned)
+        for doc, spans in zip(tagged.docs, tagged.unaligned, strict=True):
+            self.note_unaligned(doc, spans)
 
     def note_unaligned(self, doc: AnnotatedDocument, spans: list[Span]) -> None:
         """Count unaligned spans and keep the first few as examples."""
@@ -119,26 +141,92 @@ def trigger_ids(doc: AnnotatedDocument, event_types: frozenset[str]) -> set[int]
     return ids | {s.id for s in doc.spans if s.label in event_types}
 
 
-def tag_document(doc: AnnotatedDocument, opts: TokenOptions, sentences: bool = True) -> Tagged:
-    """Tokenize, align, choose levels, tag, and find sentence starts."""
-    tokens = text_tokens(doc.text, opts.segment)
-    breaks = sentence_starts(doc.text, tokens) if sentences else [0]
-    trig = trigger_ids(doc, opts.event_types)
-    entities, unaligned = align(tokens, [s for s in doc.spans if s.id not in trig])
+def tag_document(
+    doc: AnnotatedDocument,
+    opts: TokenOptions,
+    sentences: bool = True,
+    forms: Sequence[TagForms] = (),
+    trigger_forms: TagForms | None = None,
+) -> Tagged:
+    """One document as tagged tokens (see :func:`tag_documents`)."""
+    return tag_documents([doc], opts, sentences, forms, trigger_forms)
+
+
+def tag_documents(
+    docs: Sequence[AnnotatedDocument],
+    opts: TokenOptions,
+    sentences: bool = True,
+    forms: Sequence[TagForms] = (),
+    trigger_forms: TagForms | None = None,
+) -> Tagged:
+    """Tokenize, align, choose levels, tag, and find sentence starts, for a batch of documents.
+
+    ``forms[k]`` writes the tags of entity level ``k`` (plain tags if not
+    given), ``trigger_forms`` those of the trigger column. Documents never
+    share a token or a sentence, so nesting and sentence checks over the batch
+    give what each document alone would.
+    """
+    batch = batch_tokens([d.text for d in docs], opts.segment)
+    tokens = batch.tokens
+    if sentences:
+        breaks = sentence_starts(batch.text, tokens)
+    else:
+        breaks = sorted({k for k in batch.firsts if k < len(tokens)})
+    entity_spans, trigger_spans = _split_spans(docs, opts.event_types)
+    entities, unaligned = _flat(align_batch(batch, entity_spans))
     entities, crossing = within_sentences(entities, breaks)
     chosen, left_out = levels(entities, opts.nested, opts.level_count)
     size = len(tokens)
-    columns = [tag_column(size, level, opts.scheme) for level in chosen]
-    tagged = Tagged(tokens, columns, None, breaks, left_out, unaligned, crossing)
-    trig_spans = [s for s in doc.spans if s.id in trig]
+    plain = plain_forms(opts.scheme)
+    columns = [
+        tag_column(size, level, forms[k] if k < len(forms) else plain)
+        for k, level in enumerate(chosen)
+    ]
+    tagged = Tagged(docs, batch, columns, None, breaks, left_out, crossing, 0, unaligned)
     if not opts.events:
-        tagged.triggers_skipped = len(trig_spans)
+        tagged.triggers_skipped = sum(map(len, trigger_spans))
         return tagged
-    items, trig_unaligned = align(tokens, trig_spans)
+    items, trig_unaligned = _flat(align_batch(batch, trigger_spans))
     items, trig_crossing = within_sentences(items, breaks)
     (level,), trig_left = levels(items, "outer", 1)
-    tagged.triggers = tag_column(size, level, opts.scheme)
-    tagged.unaligned += trig_unaligned
+    tagged.triggers = tag_column(size, level, trigger_forms or plain)
+    tagged.unaligned = [a + b for a, b in zip(unaligned, trig_unaligned, strict=True)]
     tagged.crossing += trig_crossing
     tagged.left_out += trig_left
     return tagged
+
+
+Aligned = tuple[list[list[Item]], list[list[Span]]]
+
+
+def _flat(aligned: Aligned) -> tuple[list[Item], list[list[Span]]]:
+    items, unaligned = aligned
+    return [it for group in items for it in group], unaligned
+
+
+def _split_spans(
+    docs: Sequence[AnnotatedDocument], event_types: frozenset[str]
+) -> tuple[list[list[Span]], list[list[Span]]]:
+    """Each document's entity spans and trigger spans, in stored order."""
+    entities, triggers = [], []
+    for doc in docs:
+        trig = trigger_ids(doc, event_types)
+        if trig:
+            entities.append([s for s in doc.spans if s.id not in trig])
+            triggers.append([s for s in doc.spans if s.id in trig])
+        else:
+            entities.append(list(doc.spans))
+            triggers.append([])
+    return entities, triggers
+
+
+@cache
+def plain_forms(scheme: str) -> TagForms:
+    """Tags as they are (``"B-PER"``)."""
+    return TagForms(scheme)
+
+
+@cache
+def dressed_forms(scheme: str, before: str, after: str = "") -> TagForms:
+    """Tags with fixed text around them (``before + "B-PER" + after``)."""
+    return TagForms(scheme, lambda tag: before + tag + after)

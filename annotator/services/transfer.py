@@ -297,9 +297,14 @@ def _write(
         for writer in writers.values():
             writer.abort()
         return result
-    for writer in writers.values():
-        writer.finish()
-        result.count(writer.stats)
+    try:  # the token formats still write their held-back documents here
+        for writer in writers.values():
+            writer.finish()
+            result.count(writer.stats)
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()  # a published writer has no temporary file left to delete
+        raise
     if progress is not None:
         progress(len(doc_ids), len(doc_ids), "")
     return result
@@ -480,6 +485,8 @@ class TransferService:
         force: bool = False,
         statuses: Iterable[str] = (),
         segment: str = "none",
+        levels: int = 2,
+        separator: str = "tab",
         progress: Progress | None = None,
     ) -> ExportResult:
         """Run an export (see :class:`ExportRequest` and :func:`export_layer`)."""
@@ -495,6 +502,8 @@ class TransferService:
             force,
             tuple(statuses),
             segment=segment,
+            levels=levels,
+            separator=separator,
         )
         return export_layer(self._project, request, progress)
 

@@ -137,3 +137,57 @@ def test_import_dialog_reports_a_bad_file_and_writes_nothing(
     assert len(docs) == 5  # the rebuilt CoNLL text was not added as a document
     box.close()
     window.close()
+
+
+def test_export_dialog_passes_separator_and_levels_like_the_cli(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
+    from annotator.services.transfer import ExportRequest, export_layer
+
+    annotate_seed000(project)
+    window = make_window(qtbot, project, annotator="amal")
+    install(window, project)
+    dialog = _open(qtbot, window, "exportAction", "exportDialog")
+    _select(dialog.format, "spacy")
+    assert not dialog.separator.isEnabled() and not dialog.levels.isEnabled()
+    _select(dialog.format, "conll")
+    assert dialog.separator.isEnabled() and not dialog.levels.isEnabled()
+    dialog.nested.setCurrentText("all")
+    assert dialog.levels.isEnabled()
+    _select(dialog.separator, "space")
+    dialog.levels.setValue(3)
+    out = tmp_path / "levels.conll"
+    dialog.out.setText(str(out))
+    _ok(dialog)
+    box = _report(qtbot, window, "exportReport")
+    written = out.read_text("utf-8")
+    assert "\t" not in written
+    rows = [line.split(" ") for line in written.splitlines() if line]
+    assert rows[0] == ["-DOCSTART-", "-X-", "-X-", "O"]
+    assert {len(row) for row in rows[1:]} == {4}  # token + three entity levels
+    assert ["وزارة", "B-ORG", "O", "O"] in rows  # the outer level of a nested span
+    cli = tmp_path / "cli.conll"
+    request = ExportRequest("conll", cli, "amal", nested="all", levels=3, separator="space")
+    export_layer(project, request)
+    assert out.read_bytes() == cli.read_bytes()
+    box.close()
+    window.close()
+
+
+def test_export_dialog_levels_reach_conllu(qtbot: Any, project: Project, tmp_path: Path) -> None:
+    annotate_seed000(project)
+    window = make_window(qtbot, project, annotator="amal")
+    install(window, project)
+    dialog = _open(qtbot, window, "exportAction", "exportDialog")
+    _select(dialog.format, "conllu")
+    dialog.nested.setCurrentText("all")
+    assert dialog.levels.isEnabled() and not dialog.separator.isEnabled()
+    dialog.levels.setValue(3)
+    out = tmp_path / "levels.conllu"
+    dialog.out.setText(str(out))
+    _ok(dialog)
+    box = _report(qtbot, window, "exportReport")
+    tokens = [line for line in out.read_text("utf-8").splitlines() if line[:1].isdigit()]
+    assert tokens and all("|NE2=" in t and "|NE3=" in t for t in tokens)
+    box.close()
+    window.close()

@@ -244,3 +244,22 @@ def test_brat_names_never_collide_and_the_count_is_true(project: Project, tmp_pa
     long_stems = [s for s in stems if s.startswith("تقرير_مطول")]
     assert len(long_stems) == 2
     assert sorted(s.endswith("_2") for s in long_stems) == [False, True]
+
+
+def test_a_failure_while_writing_held_back_documents_leaves_no_temporary_file(
+    annotated: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Token formats write their last batch in ``finish``; a failure there cleans up too."""
+    from annotator.formats import conll
+    from annotator.services.transfer import ExportRequest, export_layer
+
+    def full_disk(*args: object) -> list[str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(conll, "dumps_many", full_disk)
+    out = tmp_path / "out.conll"
+    before = sorted(p.name for p in tmp_path.iterdir())
+    request = ExportRequest("conll", out, annotator=LAYER, split=(1, 1))
+    with pytest.raises(AnnotatorError, match="No space left on device"):
+        export_layer(annotated, request)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

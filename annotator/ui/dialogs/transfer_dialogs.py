@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
@@ -46,6 +47,8 @@ FORMAT_HELP = {
     "brat": "brat standoff folder (.txt + .ann + annotation.conf)",
     "hf": "Hugging Face token classification (JSONL + features.json)",
 }
+
+LEVEL_FORMATS = ("conll", "conllu", "hf")  # write one tag column (or key) per nesting level
 
 
 def _format_combo(parent: QWidget, formats: tuple[str, ...]) -> QComboBox:
@@ -114,6 +117,17 @@ class ExportDialog(QDialog):
         self.segment = QComboBox(self)
         self.segment.addItems(["none", "article", "clitics"])
         self.segment.setToolTip("Cut proclitics and the article off every token (token formats)")
+        self.separator = QComboBox(self)
+        self.separator.addItem("tab", "tab")
+        self.separator.addItem("space", "space")
+        self.separator.setToolTip("What separates CoNLL columns")
+        self.levels = QSpinBox(self)
+        self.levels.setRange(1, 9)
+        self.levels.setValue(2)
+        self.levels.setToolTip(
+            "With nested spans 'all': how many entity levels, each its own column "
+            "(CoNLL), NE2=… key (CoNLL-U) or ner_tags_2… column (hf)"
+        )
         self.events = QCheckBox("Add an event trigger column (CoNLL)", self)
         self.force = QCheckBox("Replace an SQLite file or fill a folder no export made", self)
         self.force.setToolTip("Never the open project itself")
@@ -126,11 +140,22 @@ class ExportDialog(QDialog):
         form.addRow("Tag scheme", self.scheme)
         form.addRow("Nested spans", self.nested)
         form.addRow("Clitic segmentation", self.segment)
+        form.addRow("Column separator", self.separator)
+        form.addRow("Levels (nested all)", self.levels)
         form.addRow("", self.events)
         form.addRow("", self.done_only)
         form.addRow("Save to", _path_row(self, self.out, self._browse))
         form.addRow("", self.force)
         form.addRow(_ok_cancel(self, self.run))
+        self.format.currentIndexChanged.connect(self._enable_options)
+        self.nested.currentIndexChanged.connect(self._enable_options)
+        self._enable_options()
+
+    def _enable_options(self) -> None:
+        """Enable the separator for CoNLL only, and levels for the level formats with 'all'."""
+        fmt = self.format.currentData()
+        self.separator.setEnabled(fmt == "conll")
+        self.levels.setEnabled(fmt in LEVEL_FORMATS and self.nested.currentText() == "all")
 
     def _browse(self) -> None:
         if self.format.currentData() == "brat":
@@ -160,6 +185,8 @@ class ExportDialog(QDialog):
                     force=self.force.isChecked(),
                     statuses=("done",) if self.done_only.isChecked() else (),
                     segment=self.segment.currentText(),
+                    levels=self.levels.value(),
+                    separator=self.separator.currentData(),
                     progress=progress,
                 )
         except (AnnotatorError, OSError) as exc:
