@@ -32,8 +32,12 @@ def install_menus(window: MainWindow) -> dict[str, QAction]:
     """Create the File, Edit, Document and View menus; returns the actions by key."""
     acts: dict[str, QAction] = {}
     file_menu = window.file_menu
-    acts["import"] = _action(window, "Import text…", window.import_files_dialog, "Ctrl+I")
-    acts["import_folder"] = _action(window, "Import folder…", window.import_folder_dialog)
+    acts["import"] = _action(
+        window, "Import text…", lambda: document_actions.import_files_dialog(window), "Ctrl+I"
+    )
+    acts["import_folder"] = _action(
+        window, "Import folder…", lambda: document_actions.import_folder_dialog(window)
+    )
     acts["switch_annotator"] = _action(
         window, "Switch annotator…", lambda: document_actions.switch_annotator(window)
     )

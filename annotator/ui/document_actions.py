@@ -1,13 +1,14 @@
-"""Document and annotator actions of the main window: reopen, document note, switch annotator.
+"""Document and annotator actions of the main window: import, reopen, notes, switch annotator.
 
 Each talks to the services the window holds; nothing here edits annotations.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotator import config
 from annotator.core.errors import AnnotatorError
@@ -16,6 +17,22 @@ from annotator.ui.dialogs.dialogs import ask_annotator_name
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
+
+
+def import_files_dialog(window: MainWindow) -> None:
+    """File → Import text…: ask for .txt files and import them."""
+    files, _filter = QFileDialog.getOpenFileNames(
+        window, "Import text", "", "Text files (*.txt);;All files (*)"
+    )
+    if files:
+        window.import_paths([Path(f) for f in files])
+
+
+def import_folder_dialog(window: MainWindow) -> None:
+    """File → Import folder…: ask for a folder and import every .txt file in it."""
+    folder = QFileDialog.getExistingDirectory(window, "Import folder")
+    if folder:
+        window.import_paths([Path(folder)])
 
 
 def reopen_document(window: MainWindow) -> None:

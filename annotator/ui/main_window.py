@@ -14,7 +14,6 @@ from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QFontDialog,
     QLabel,
     QMainWindow,
@@ -285,20 +284,6 @@ class MainWindow(QMainWindow):
         if doc_id is not None:
             self.project.documents.set_status(doc_id, self._annotator, Status.DONE)
             self.show_message("Marked done.")
-
-    def import_files_dialog(self) -> None:
-        """Ask for .txt files and import them."""
-        files, _filter = QFileDialog.getOpenFileNames(
-            self, "Import text", "", "Text files (*.txt);;All files (*)"
-        )
-        if files:
-            self.import_paths([Path(f) for f in files])
-
-    def import_folder_dialog(self) -> None:
-        """Ask for a folder and import every .txt file in it."""
-        folder = QFileDialog.getExistingDirectory(self, "Import folder")
-        if folder:
-            self.import_paths([Path(folder)])
 
     def import_paths(self, paths: list[Path]) -> ImportReport:
         """Import files or folders with a progress dialog, then report the outcome."""
