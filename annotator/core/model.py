@@ -44,6 +44,11 @@ class DocumentSummary:
     span_count: int
     length: int
 
+    @property
+    def worked_on(self) -> bool:
+        """True if the annotator has spans here or a status past "new" (imports mark theirs)."""
+        return bool(self.span_count) or self.status is not Status.NEW
+
 
 @dataclass(frozen=True)
 class Span:

@@ -138,22 +138,17 @@ def choose_documents(
 ) -> list[int]:
     """Ids of the named documents, or of every document some chosen annotator worked on."""
     if names:
-        found = project.documents.find_by_names(names)
-        missing = [n for n in names if n not in found]
+        ids, missing = project.documents.ids_named(names)
         if missing:
             raise AdjudicationError(
                 f"{project.path.name} has no document named "
                 + ", ".join(repr(n) for n in missing)
                 + "."
             )
-        return [found[n] for n in dict.fromkeys(names)]
+        return ids
     worked: set[int] = set()
     for name in annotators:
-        worked |= {
-            s.id
-            for s in project.documents.summaries(name)
-            if s.span_count or s.status != Status.NEW
-        }
+        worked |= {s.id for s in project.documents.summaries(name) if s.worked_on}
     return [i for i in project.documents.document_ids() if i in worked]
 
 

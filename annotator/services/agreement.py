@@ -20,7 +20,6 @@ from annotator.core.agreement import AgreementReport, DocumentLayers, Layer, Opt
 from annotator.core.agreement.render import FORMATS, render
 from annotator.core.agreement.tokentags import TokenBounds, text_tokens
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Status
 
 if TYPE_CHECKING:  # only the type: the GUI imports this module without the store
     from annotator.services.project import Project
@@ -83,18 +82,16 @@ def choose_documents(
         rows = [summaries[a][doc_id] for a in annotators]
         if allowed:
             return all(r.status.value in allowed for r in rows)
-        return bool(names) or all(r.span_count or r.status is not Status.NEW for r in rows)
+        return bool(names) or all(r.worked_on for r in rows)
 
     if names:
-        found = project.documents.find_by_names(names)
-        missing = [n for n in names if n not in found]
+        ids, missing = project.documents.ids_named(names)
         if missing:
             raise AgreementError(
                 f"{project.path.name} has no document named "
                 + ", ".join(repr(n) for n in missing)
                 + "."
             )
-        ids = [found[n] for n in dict.fromkeys(names)]
     else:
         ids = list(first)
     chosen = [i for i in ids if keep(i)]

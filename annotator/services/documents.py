@@ -72,6 +72,12 @@ class DocumentService:
         """Map document names to ids; missing names are absent from the result."""
         return self._repo.find_documents(names)
 
+    def ids_named(self, names: Iterable[str]) -> tuple[list[int], list[str]]:
+        """The ids of ``names`` in order (each once), and the names no document has."""
+        wanted = list(dict.fromkeys(names))
+        found = self.find_by_names(wanted)
+        return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]
+
     def status(self, doc_id: int, annotator: str) -> Status:
         """A document's status for one annotator."""
         return self._repo.status(doc_id, annotator)

@@ -29,7 +29,7 @@ from annotator.core import schema as schema_io
 from annotator.core import schema_diff
 from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.merge import IncomingLayer, Person, Placement, place_people
-from annotator.core.model import Bundle, Status
+from annotator.core.model import Bundle
 from annotator.core.schema import Schema
 from annotator.core.schema_diff import SchemaDiff
 from annotator.services.merge_report import FileOutcome, MergeReport
@@ -168,11 +168,7 @@ def _layers_of(
     """Every layer of one person: documents with annotations, a status or a note."""
     summaries = project.repo.summaries(person.name)
     status = {s.id: s.status for s in summaries}
-    ids = [
-        s.id
-        for s in summaries
-        if s.span_count or s.status is not Status.NEW or (s.id, person.name) in notes
-    ]
+    ids = [s.id for s in summaries if s.worked_on or (s.id, person.name) in notes]
     out = []
     for at in range(0, len(ids), _BATCH):
         for doc, spans, events, relations in project.repo.layers_of(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Bundle, ImportOutcome, ImportReport, Status
+from annotator.core.model import Bundle, ImportOutcome, ImportReport
 from annotator.core.schema import Label, Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.errorlog import unexpected_message
@@ -186,14 +186,13 @@ def select_documents(
     if allowed:
         keep = {s.id for s in summaries if s.status.value in allowed}
     else:
-        keep = {s.id for s in summaries if s.span_count or s.status is not Status.NEW}
+        keep = {s.id for s in summaries if s.worked_on}
     if not wanted:
         return [s.id for s in summaries if s.id in keep]
-    found = project.documents.find_by_names(wanted)
-    missing = [n for n in wanted if n not in found]
+    ids, missing = project.documents.ids_named(wanted)
     if missing:
         raise TransferError("No document named " + ", ".join(repr(n) for n in missing) + ".")
-    return [found[n] for n in wanted if not allowed or found[n] in keep]
+    return [i for i in ids if not allowed or i in keep]
 
 
 def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
