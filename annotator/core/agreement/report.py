@@ -8,11 +8,9 @@ figures are also computed per document and bootstrapped over documents.
 
 from __future__ import annotations
 
-import gc
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +37,7 @@ from annotator.core.agreement.units import (
     entity_spans,
     pairs,
 )
+from annotator.core.gcpause import collector_paused
 
 PerLabel = dict[str, Counts]
 HEADLINE_F1 = {
@@ -145,7 +144,7 @@ def compute(
     acc = _Acc(names, [_Layers() for _ in names])
     if gold is not None:
         acc.gold, acc.gold_name = _Layers(), gold[0].annotator if gold else "gold"
-    with _collector_paused():
+    with collector_paused():
         for k, doc in enumerate(docs):
             bounds = tokens[k] if tokens is not None else text_tokens(doc.text)
             if acc.gold is not None and gold is not None:
@@ -168,19 +167,6 @@ def _against_gold(acc: _Acc, gold: _Layers) -> dict[str, dict[tuple[str, str], P
         rule: {(name, acc.gold_name): r.spans[rule] for name, r in results.items()}
         for rule in ("exact", "overlap")
     }
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: the measures build hundreds of thousands
-    of small tuples and no cycles, and the collector would walk them again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _add_document(
