@@ -19,7 +19,7 @@ from annotator.core.positions import CodePoint
 from annotator.services.adjudication import premerge
 from annotator.services.agreement import AgreementRequest, measure
 from annotator.services.project import Project, open_project
-from annotator.ui.dialogs.agreement_tables import isolate
+from annotator.ui.bidi import isolate
 from annotator.ui.dialogs.agreement_view import AgreementView
 from tests.agreement_corpus import ANNOTATORS, make_corpus
 from tests.gui.conftest import cell

@@ -21,13 +21,7 @@ from annotator.core.agreement import AgreementReport
 from annotator.core.agreement.fscore import micro
 from annotator.core.agreement.html import fmt, pair_f1
 from annotator.core.agreement.svg import Rgb, heat_rgb, score_rgb, text_rgb
-
-FSI, PDI = "\u2068", "\u2069"  # first strong isolate ... pop directional isolate
-
-
-def isolate(text: str) -> str:
-    """``text`` as a bidi isolate: it keeps its own direction inside any line."""
-    return f"{FSI}{text}{PDI}"
+from annotator.ui.bidi import isolate
 
 
 def read_only_table() -> QTableWidget:

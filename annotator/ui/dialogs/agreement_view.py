@@ -41,13 +41,13 @@ from annotator.core.agreement import AgreementReport
 from annotator.core.agreement.fscore import RULES
 from annotator.core.errors import AnnotatorError
 from annotator.services import agreement as service
+from annotator.ui.bidi import isolate
 from annotator.ui.dialogs.agreement_tables import (
     fill_against_gold,
     fill_coefficients,
     fill_documents,
     fill_heatmap,
     fill_pair_grid,
-    isolate,
     read_only_table,
 )
 

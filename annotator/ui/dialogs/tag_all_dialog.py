@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.ui.bidi import isolate
+
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.search import Occurrence, TagAllPlan
-
-ISOLATE = "\u2068{}\u2069"
 
 
 class TagAllDialog(QDialog):
@@ -51,7 +51,7 @@ class TagAllDialog(QDialog):
         self.table.itemChanged.connect(lambda _item: self._update())
         form = QFormLayout()
         form.addRow("Label", QLabel(plan.label, self))
-        form.addRow("Find", QLabel(ISOLATE.format(plan.query.text), self))
+        form.addRow("Find", QLabel(isolate(plan.query.text), self))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
@@ -61,8 +61,8 @@ class TagAllDialog(QDialog):
         self._update()
 
     def _fill(self, row: int, occ: Occurrence, name: str) -> None:
-        text = "…" + ISOLATE.format(occ.before) + "【" + ISOLATE.format(occ.text) + "】"
-        item = QTableWidgetItem(text + ISOLATE.format(occ.after) + "…")
+        text = "…" + isolate(occ.before) + "【" + isolate(occ.text) + "】"
+        item = QTableWidgetItem(text + isolate(occ.after) + "…")
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
         if occ.already:
             flags = Qt.ItemFlag.NoItemFlags

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from annotator.core.model import Edit, Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
+from annotator.ui.bidi import isolate
 from annotator.ui.offsets import OffsetMap, QtPos
 from annotator.ui.pane.arcs import Arc
 from annotator.ui.pane.pane_hits import char_at, hit_pos
@@ -346,9 +347,7 @@ class TextPane(QPlainTextEdit):
             if tag is not None:
                 QToolTip.showText(e.globalPos(), tag, self.viewport())
             elif hits:
-                lines = [
-                    f"\u2068{s.label}\u2069: \u2068{s.text_in(self._text)}\u2069" for s in hits
-                ]
+                lines = [f"{isolate(s.label)}: {isolate(s.text_in(self._text))}" for s in hits]
                 QToolTip.showText(e.globalPos(), "\n".join(lines), self.viewport())
             else:
                 QToolTip.hideText()

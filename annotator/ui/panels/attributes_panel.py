@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Event, Span
 from annotator.core.schema import NOTE, Attribute, Schema
+from annotator.ui.bidi import isolate
 from annotator.ui.panels.event_panel import ERROR_STYLE, EditorContext, follow
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ class AttributePanel(QWidget):
             self.title.setText(NOTHING)
             return
         word = span.text_in(self._ctx.pane.text)
-        self.title.setText(f"\u2068{span.label}\u2069: \u2068{word}\u2069")
+        self.title.setText(f"{isolate(span.label)}: {isolate(word)}")
         for attr in schema.span_attributes(span.label):
             self._add_box("span", attr, span.attributes.get(attr.name, ""))
         if self._event is not None:

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.search import Hit, Query
+from annotator.ui.bidi import isolate
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.search import DocumentHits, SearchService
 
-ISOLATE = "\u2068{}\u2069"  # keep each piece's direction inside the mixed line
 HitKey = tuple[int, int, int]  # doc_id, start, end
 
 
@@ -119,7 +119,7 @@ class SearchPanel(QWidget):
             return []
         self._last = found
         for group in found:
-            top = QTreeWidgetItem([ISOLATE.format(f"{group.name} ({len(group.hits)})")])
+            top = QTreeWidgetItem([isolate(f"{group.name} ({len(group.hits)})")])
             top.setData(0, Qt.ItemDataRole.UserRole, None)
             self.results.addTopLevelItem(top)
             for hit in group.hits:
@@ -139,8 +139,8 @@ class SearchPanel(QWidget):
 
     def _add_hit(self, top: QTreeWidgetItem, doc_id: int, hit: Hit) -> None:
         before, middle, after = self._search.hit_context(doc_id, hit)
-        text = "…" + ISOLATE.format(before) + "【" + ISOLATE.format(middle) + "】"
-        text += ISOLATE.format(after) + "…"
+        text = "…" + isolate(before) + "【" + isolate(middle) + "】"
+        text += isolate(after) + "…"
         item = QTreeWidgetItem([text])
         item.setData(0, Qt.ItemDataRole.UserRole, (doc_id, hit.start, hit.end))
         top.addChild(item)

@@ -28,6 +28,7 @@ from annotator.core.change import Change
 from annotator.core.model import Document, Span
 from annotator.core.positions import CodePoint
 from annotator.services import adjudication
+from annotator.ui.bidi import isolate
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -86,7 +87,7 @@ def gold_name(project: Project) -> str:
 
 
 def _quote(text: str, key: tuple[int, int, str]) -> str:
-    return f"{key[2]} «\u2068{text[key[0] : key[1]]}\u2069»"
+    return f"{key[2]} «{isolate(text[key[0] : key[1]])}»"
 
 
 def unit_words(unit: Unit, text: str) -> str:
@@ -105,7 +106,7 @@ def _title(d: Disagreement, text: str) -> str:
     unit = d.units()[0]
     if unit.kind is UnitKind.ARGUMENT:
         return f"argument of {_quote(text, unit.anchor)}"
-    return f"{d.kind} at «\u2068{text[d.start : d.end]}\u2069»"
+    return f"{d.kind} at «{isolate(text[d.start : d.end])}»"
 
 
 def _words(units: tuple[Unit, ...], text: str) -> str:
