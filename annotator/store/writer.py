@@ -78,12 +78,7 @@ class WriteTx:
                     "(for adjudication: --gold-name)."
                 )
             return found
-        row = AnnotatorRow(name=name, kind=kind or "human")
-        self.s.add(row)
-        self.s.flush()
-        self._ids[name] = row.id
-        self._kinds[name] = row.kind
-        return row.id
+        return self._add(AnnotatorRow(name=name, kind=kind or "human"))  # uid: a fresh one
 
     def annotator_by_uid(self, uid: str) -> str | None:
         """The name of the annotator with this identity (``annotators.uid``), or None."""
@@ -91,11 +86,14 @@ class WriteTx:
 
     def add_annotator(self, name: str, kind: str, uid: str) -> int:
         """Create an annotator with a given identity (a merge keeps the source's uid)."""
-        row = AnnotatorRow(name=name, kind=kind, uid=uid)
+        return self._add(AnnotatorRow(name=name, kind=kind, uid=uid))
+
+    def _add(self, row: AnnotatorRow) -> int:
+        """Store a new annotator row and remember its id and kind for this transaction."""
         self.s.add(row)
         self.s.flush()
-        self._ids[name] = row.id
-        self._kinds[name] = row.kind
+        self._ids[row.name] = row.id
+        self._kinds[row.name] = row.kind
         return row.id
 
     def meta(self, key: str) -> str | None:
