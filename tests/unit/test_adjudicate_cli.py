@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,20 +14,12 @@ from annotator.services.project import Project, open_project
 from annotator.services.transfer import FORMATS, ExportRequest, export_layer
 from annotator.services.write import LayerImport, NewDocument
 from tests.adjudication_corpus import ANNOTATORS, NAME, store
-from tests.conftest import REPO
+from tests.conftest import run_cli
 from tests.unit.test_agreement_html import Page
 
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(tmp_path, *args)
 
 
 @pytest.fixture

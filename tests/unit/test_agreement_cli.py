@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from annotator.core.agreement.tokentags import text_tokens
 from annotator.core.positions import CodePoint
 from annotator.services.project import open_project
-from tests.conftest import REPO
+from tests.conftest import run_cli
 
 TEXT = "قال مُحَمَّدٌ إنّ الجيش قصف بمحافظة حماة 😀 يوم\u00a02024 مع Latin وZ\u200cW الســـوريّة ."
 OTHER = "نص آخر لم يعمل عليه إلا عامل واحد 😀 Latin 7"
@@ -26,15 +24,7 @@ LAYERS = {
 
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_cli(tmp_path, *args, timeout=300)
 
 
 @pytest.fixture

@@ -15,21 +15,13 @@ import time
 from pathlib import Path
 
 from annotator.services.project import open_project
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 TEXT = "قصفت الطائرات 😀 مدينة\u00a0حماة و\u200cـحركاتٌ Latin 42"
 
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(tmp_path, *args)
 
 
 def _project(path: Path) -> Path:
