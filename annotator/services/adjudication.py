@@ -22,6 +22,7 @@ from annotator.core.adjudicate import (
     AdjudicationError,
     Disagreement,
     Layers,
+    Premerge,
     Strategy,
     UnitKind,
     accept_version,
@@ -193,13 +194,7 @@ def premerge(
     report = PremergeReport(target, strategy, names)
     edits = []
     for doc_id in doc_ids:
-        merged = merge_layers(
-            layers(project, doc_id, names),
-            strategy,
-            layer(project, doc_id, target),
-            doc_id=doc_id,
-            gold_name=target,
-        )
+        merged = _settled(project, doc_id, names, strategy, target)
         doc = project.documents.document(doc_id)
         report.documents.append(DocumentResult(doc_id, doc.name, merged.counts(), merged.left))
         if not merged.is_empty():
@@ -211,7 +206,17 @@ def premerge(
     return report
 
 
-premerge_documents = premerge  # the name the first commit used
+def _settled(
+    project: Project, doc_id: int, names: Sequence[str], strategy: Strategy, gold: str
+) -> Premerge:
+    """What ``strategy`` settles on one document, against what gold holds there already."""
+    return merge_layers(
+        layers(project, doc_id, names),
+        strategy,
+        layer(project, doc_id, gold),
+        doc_id=doc_id,
+        gold_name=gold,
+    )
 
 
 def _check_threshold(strategy: Strategy, annotators: int) -> None:
@@ -297,13 +302,7 @@ def finish_agreed(
     finished: list[str] = []
     steps: list[StatusChange] = []
     for doc_id in ids:
-        merged = merge_layers(
-            layers(project, doc_id, names),
-            rule,
-            layer(project, doc_id, target),
-            doc_id=doc_id,
-            gold_name=target,
-        )
+        merged = _settled(project, doc_id, names, rule, target)
         before = project.documents.status(doc_id, target)
         if merged.is_empty() and not merged.left and before is not Status.DONE:
             steps.append(StatusChange(doc_id, target, before, Status.DONE))
