@@ -51,3 +51,7 @@ class ReadOnlyError(ProjectError):
 
 class AnnotatorKindError(AnnotatorError):
     """A change would write a layer of another kind (a person's edit into gold, or back)."""
+
+
+class MergeCancelled(AnnotatorError):
+    """The user cancelled a merge; the file being merged was not stored."""

@@ -8,7 +8,13 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+)
 
 from annotator.app import build_window
 from annotator.core.positions import CodePoint
@@ -139,4 +145,28 @@ def test_a_merge_that_replaces_the_shown_layer_clears_its_undo_history(
     assert "Undo history cleared: an import changed annotations" in window.last_notice
     shown = sorted((s.start, s.end) for s in window.pane.spans())
     assert shown == [(first, ends[0]), (third, ends[2])]
+    window.close()
+
+
+def test_cancelling_while_the_files_are_read_says_cancelled_not_failed(
+    qtbot: Any, project: Project, tmp_path: Path
+) -> None:
+    window, flow = _window(qtbot, project)
+    other = laptop(tmp_path / "laptop1.db", "ali", [span_layer("b.txt", 2)])
+    before = len(window.documents.model_.rows())
+
+    def press_cancel() -> None:  # runs inside the first progress call, as a click would
+        for dialog in window.findChildren(QProgressDialog):
+            dialog.cancel()
+
+    QTimer.singleShot(0, press_cancel)
+    assert flow.merge_paths([other]) is None
+    box = flow.last_box
+    assert box is not None
+    assert (box.windowTitle(), box.text()) == (
+        "Merge cancelled",
+        "The merge was cancelled; nothing was merged.",
+    )
+    assert box.icon() == QMessageBox.Icon.Information
+    assert len(window.documents.model_.rows()) == before
     window.close()

@@ -17,13 +17,13 @@ painting and shows what is happening); other database errors become a
 :class:`ProjectError` with a sentence, never a traceback.
 """
 
+from annotator.core.errors import MergeCancelled
 from annotator.services.write.requests import (
     DOCUMENT_NOTE_PREFIX,
     MERGE_HISTORY,
     BusyHandler,
     LayerImport,
     MergeBatch,
-    MergeCancelled,
     MergeResult,
     NewDocument,
     document_note_key,

@@ -7,9 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from annotator.core.change import Change
-from annotator.core.errors import (
-    AnnotatorError,
-)
 from annotator.core.merge import (
     IncomingLayer,
     MergedLayer,
@@ -93,7 +90,3 @@ class MergeResult:
 
 
 MERGE_HISTORY = 50  # fingerprints kept per merged layer
-
-
-class MergeCancelled(AnnotatorError):
-    """The user cancelled a merge; the file being merged was not stored."""

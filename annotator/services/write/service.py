@@ -12,6 +12,7 @@ from annotator.core import cascade, validate
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, StatusChange
 from annotator.core.errors import (
+    MergeCancelled,
     ReadOnlyError,
     SchemaError,
     SpanError,
@@ -27,7 +28,6 @@ from annotator.services.write.requests import (
     BusyHandler,
     LayerImport,
     MergeBatch,
-    MergeCancelled,
     MergeResult,
     NewDocument,
     document_note_key,

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, MergeCancelled
 from annotator.ui.dialogs.progress import progress_dialog
 
 if TYPE_CHECKING:  # the service is only used through the object passed in
@@ -127,6 +127,9 @@ class MergeFlow(QObject):
                 return None
             with progress_dialog(window, "Merging") as progress:
                 report = self._merger.merge(sources, mode, progress)
+        except MergeCancelled as exc:  # the user's choice, not a failure
+            self._tell("Merge cancelled", str(exc), "")
+            return None
         except AnnotatorError as exc:
             self._tell("Merge failed", str(exc), "", warn=True)
             return None
