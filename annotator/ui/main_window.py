@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -53,10 +53,12 @@ class MainWindow(QMainWindow):
     Signals:
         documentChanged(int): another document is now shown (its id).
         annotatorChanged(str): the pane now shows and edits this annotator's layer.
+        fontChanged(QFont): the text font changed (zoom or the font dialog).
     """
 
     documentChanged = Signal(int)
     annotatorChanged = Signal(str)
+    fontChanged = Signal(QFont)
 
     def __init__(self, project: Project, annotator: str, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -357,6 +359,7 @@ class MainWindow(QMainWindow):
         else:
             self._pane.zoomOut(1)
         self._fit_panels()
+        self.fontChanged.emit(self._pane.font())
 
     def choose_font(self) -> None:
         """Pick the pane's font with a font dialog."""
@@ -365,6 +368,7 @@ class MainWindow(QMainWindow):
             self._base_font = font
             self._pane.setFont(font)
             self._fit_panels()
+            self.fontChanged.emit(font)
 
     def _update_status(self) -> None:
         doc = self._document

@@ -206,3 +206,21 @@ def test_switching_annotator_leaves_review_mode(qtbot: Any, project: Project) ->
     assert not review.active and window.current_annotator() == "ali"
     assert review.dock is not None and not review.dock.isVisible()
     assert not tools.actions["accept1"].isEnabled()
+
+
+def test_zoom_reaches_the_review_panes_at_once(qtbot: Any, project: Project) -> None:
+    doc_id, _text, _where = annotated(project)
+    window = make_window(qtbot, project, "curator")
+    window.open_document(doc_id)
+    review = install_review_tools(window, project).review
+    review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
+    ali = review.view.pane_of("ali")
+    assert ali is not None
+    before = ali.font().pointSizeF()
+    qtbot.keyClick(window.pane, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)  # zoom in
+    qtbot.keyClick(window.pane, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    zoomed = window.pane.font().pointSizeF()
+    assert zoomed > before
+    assert [p.font().pointSizeF() for p in review.view.panes().values()] == [zoomed, zoomed]
+    qtbot.keyClick(window.pane, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # reset
+    assert [p.font().pointSizeF() for p in review.view.panes().values()] == [before, before]

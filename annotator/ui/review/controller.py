@@ -68,6 +68,7 @@ class ReviewController(QObject):
         self.panel.stepRequested.connect(self.step)
         window.documentChanged.connect(lambda _doc: self.reload())
         window.annotatorChanged.connect(self._on_annotator_changed)
+        window.fontChanged.connect(self.view.set_font)  # zoom and font reach every pane at once
         window.signals.editApplied.connect(self._on_edit)
 
     @property
