@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFontDialog,
     QLabel,
@@ -26,6 +25,7 @@ from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.band_action import install_band_action
 from annotator.ui.bridge import ServiceSignals
+from annotator.ui.busy import wait_while_busy
 from annotator.ui.dialogs.import_flow import import_with_progress, show_report
 from annotator.ui.dock_layout import DockLayout
 from annotator.ui.fonts import default_font
@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         if first:
             self.open_document(first[0].id)
         self._restore_geometry()
-        project.write.busy = self._wait_while_busy
+        project.write.busy = wait_while_busy(self.show_message)
         self._watch = watch_other_writers(self._undo, project.foreign_changes, self)
 
     # -- public API for extensions ------------------------------------------------
@@ -153,19 +153,6 @@ class MainWindow(QMainWindow):
         """Redo one step, after the same check as :meth:`undo`."""
         self._undo.foreign_changes(self.project.foreign_changes())
         self._undo.redo()
-
-    def _wait_while_busy(self, attempt: int) -> bool:
-        """Busy handler for the write service: keep painting, say why, retry for ~20 s."""
-        if attempt > 40:
-            return False
-        self.show_message(
-            f"The project file is busy (another program is writing). Retrying… ({attempt})", 2000
-        )
-        clock = QElapsedTimer()
-        clock.start()
-        while clock.elapsed() < 250:
-            QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 50)
-        return True
 
     # -- construction ---------------------------------------------------------------
     def _build_menus_and_docks(self) -> None:
