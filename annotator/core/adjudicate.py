@@ -13,7 +13,8 @@ curator accepts or rejects as a whole; spans are compared by offsets and label
 
 An annotator votes for a unit if their layer has it. Units that compete for
 the same place form one :class:`Disagreement` with several :class:`Version`\\ s
-(the "nothing here" version included): spans with the same offsets, events with
+(the "nothing here" version included): spans that overlap, unless one
+annotator nested them (so a boundary disagreement is one place), events with
 the same trigger offsets, arguments of the same trigger on the same offsets,
 relations between the same offsets. :func:`premerge` builds what gold lacks of
 the units that reach a :class:`Strategy`'s threshold; :func:`accept_version`
@@ -186,12 +187,51 @@ def _group(
     slots: dict[tuple[object, ...], list[Unit]] = {}
     for unit in voted:
         slots.setdefault(unit.slot(), []).append(unit)
-    found = []
-    for units in slots.values():
-        if len(units) == 1 and len(voted[units[0]]) == len(names) and units[0] not in keep:
-            continue
-        found.append(_disagreement(sorted(units, key=sort_key), voted, names))
+    places = [
+        units
+        for units in slots.values()
+        if len(units) > 1 or len(voted[units[0]]) < len(names) or units[0] in keep
+    ]
+    found = [
+        _disagreement(sorted(units, key=sort_key), voted, names)
+        for units in _boundary_places_together(places, voted)
+    ]
     return sorted(found, key=lambda d: (d.start, d.end, KIND_ORDER[d.kind], sort_key(d.units()[0])))
+
+
+def _boundary_places_together(
+    places: list[list[Unit]], voted: Mapping[Unit, tuple[str, ...]]
+) -> list[list[Unit]]:
+    """Overlapping span places merged into one where they are a boundary disagreement.
+
+    Annotators who put one entity's boundary in different places («بمحافظة»
+    against «محافظة», a proclitic in or out) disagree about one place, not two:
+    the curator sees both versions together, and accepting one replaces the
+    other. Places stay apart when one annotator has overlapping spans in both,
+    because that annotator nested one span in another (two questions, not one).
+    Only places that are not unanimous come here, so an agreed span never
+    pulls its neighbours in. Other kinds of units keep their exact places.
+    """
+    out = [units for units in places if units[0].kind is not UnitKind.SPAN]
+    spans = sorted(
+        (units for units in places if units[0].kind is UnitKind.SPAN),
+        key=lambda units: (units[0].start, units[0].end),
+    )
+    end = -1
+    held: dict[str, list[tuple[int, int]]] = {}  # each annotator's extents in the last place
+    for units in spans:
+        lo, hi = units[0].start, units[0].end
+        who = {name for unit in units for name in voted[unit]}
+        nested = any(a < hi and lo < b for name in who for a, b in held.get(name, ()))
+        if lo < end and not nested:
+            out[-1] += units
+            end = max(end, hi)
+        else:
+            out.append(list(units))
+            end, held = hi, {}
+        for name in who:
+            held.setdefault(name, []).append((lo, hi))
+    return out
 
 
 def _disagreement(

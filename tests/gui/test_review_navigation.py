@@ -12,6 +12,7 @@ from annotator.core.adjudicate import Strategy
 from annotator.core.positions import CodePoint
 from annotator.services import adjudication
 from annotator.services.project import Project
+from annotator.ui.bidi import isolate
 from annotator.ui.main_window import MainWindow
 from annotator.ui.pane.text_pane import TextPane
 from annotator.ui.review import curation
@@ -224,3 +225,29 @@ def test_zoom_reaches_the_review_panes_at_once(qtbot: Any, project: Project) -> 
     assert [p.font().pointSizeF() for p in review.view.panes().values()] == [zoomed, zoomed]
     qtbot.keyClick(window.pane, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # reset
     assert [p.font().pointSizeF() for p in review.view.panes().values()] == [before, before]
+
+
+def test_a_boundary_disagreement_is_one_stop_and_one_accept(qtbot: Any, project: Project) -> None:
+    text = "قصفت 😀 طائراتٌ بمحافظة\u00a0حماة الســـورية و Z\u200cW عام 2024.\n" + FILLER
+    doc_id, _new = project.documents.add_text("boundary.txt", text)
+    wide, narrow = text.index("بمحافظة"), text.index("محافظة")
+    end = narrow + len("محافظة")
+    project.annotations.create_span(doc_id, "ali", CodePoint(wide), CodePoint(end), "GPE")
+    project.annotations.create_span(doc_id, "badr", CodePoint(narrow), CodePoint(end), "GPE")
+    window = make_window(qtbot, project, "curator")
+    window.open_document(doc_id)
+    review = install_review_tools(window, project).review
+    review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
+    assert len(review.disputes) == 1
+    f8(qtbot, window)
+    shown = review.disputes[review.current]
+    assert shown.versions == {
+        "ali": f"GPE «{isolate('بمحافظة')}»",
+        "badr": f"GPE «{isolate('محافظة')}»",
+    }
+    qtbot.keyClick(window.pane, Qt.Key.Key_2)  # badr's version
+    gold = [(s.start, s.end) for s in project.annotations.spans(doc_id, review.gold)]
+    assert gold == [(narrow, end)]
+    qtbot.keyClick(window.pane, Qt.Key.Key_1)  # changed my mind: ali's replaces it
+    gold = [(s.start, s.end) for s in project.annotations.spans(doc_id, review.gold)]
+    assert gold == [(wide, end)]

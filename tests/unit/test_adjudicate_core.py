@@ -235,3 +235,86 @@ def test_accept_copies_the_annotators_attributes() -> None:
     place = next(d for d in found if d.kind is UnitKind.SPAN and d.start == army.start)
     _, add = accept_version(place, "carim", three["carim"], Bundle(), doc_id=1)
     assert [s.attributes for s in add.spans] == [{"MentionType": "NAM"}]
+
+
+# A boundary disagreement: the proclitic ب in or out, the article in or out.
+BOUNDARY = "قصفت 😀 طائراتٌ بمحافظة\u00a0حماة الســـورية و Z\u200cW عام 2024."
+
+
+def _spans(who: str, *parts: tuple[str, str]) -> Bundle:
+    """``who``'s layer: one span per ``(text, label)``, at that text's first occurrence."""
+    spans = []
+    for n, (word, label) in enumerate(parts, 1):
+        start = BOUNDARY.index(word)
+        spans.append(Span(n, 1, who, CodePoint(start), CodePoint(start + len(word)), label))
+    return Bundle(tuple(spans))
+
+
+def test_a_boundary_disagreement_is_one_place_with_both_versions() -> None:
+    found = disagreements(
+        {
+            "ali": _spans("ali", ("بمحافظة", "GPE")),
+            "badr": _spans("badr", ("محافظة", "GPE")),
+            "carim": _spans("carim", ("بمحافظة", "GPE")),
+        }
+    )
+    assert len(found) == 1
+    place = found[0]
+    with_b, without = (*at(BOUNDARY, "بمحافظة"), "GPE"), (*at(BOUNDARY, "محافظة"), "GPE")
+    assert [(v.units, v.annotators) for v in place.versions] == [
+        ((Unit(UnitKind.SPAN, with_b),), ("ali", "carim")),
+        ((Unit(UnitKind.SPAN, without),), ("badr",)),
+    ]
+    assert (place.start, place.end) == (with_b[0], with_b[1])
+
+
+def test_accepting_one_boundary_replaces_the_other_in_gold() -> None:
+    layers_ = {
+        "ali": _spans("ali", ("بمحافظة", "GPE")),
+        "badr": _spans("badr", ("محافظة", "GPE")),
+    }
+    place = disagreements(layers_)[0]
+    badr = layers_["badr"].spans[0]
+    gold = Bundle((Span(7, 1, "gold", badr.start, badr.end, badr.label),))  # gold has badr's
+    remove, add = accept_version(place, "ali", layers_["ali"], gold, doc_id=1)
+    assert _gold_keys(remove) == {(*at(BOUNDARY, "محافظة"), "GPE")}
+    assert _gold_keys(add) == {(*at(BOUNDARY, "بمحافظة"), "GPE")}
+
+
+def test_an_entity_split_in_two_against_one_whole_is_one_place() -> None:
+    found = disagreements(
+        {
+            "ali": _spans("ali", ("بمحافظة\u00a0حماة", "GPE")),
+            "badr": _spans("badr", ("بمحافظة", "GPE"), ("حماة", "GPE")),
+        }
+    )
+    assert len(found) == 1
+    assert len(found[0].units_of("badr")) == 2 and len(found[0].units_of("ali")) == 1
+
+
+def test_a_span_one_annotator_nested_in_another_stays_its_own_place() -> None:
+    found = disagreements(
+        {
+            "ali": _spans("ali", ("حماة الســـورية", "GPE"), ("الســـورية", "GPE")),
+            "badr": _spans("badr", ("حماة", "GPE")),
+        }
+    )
+    nested = (*at(BOUNDARY, "الســـورية"), "GPE")
+    assert [d.units_of("ali") for d in found if d.start == nested[0]] == [
+        (Unit(UnitKind.SPAN, nested),)
+    ]
+    assert len(found) == 2
+
+
+def test_majority_settles_a_boundary_disagreement() -> None:
+    merged = premerge(
+        {
+            "ali": _spans("ali", ("بمحافظة", "GPE")),
+            "badr": _spans("badr", ("محافظة", "GPE")),
+            "carim": _spans("carim", ("بمحافظة", "GPE")),
+        },
+        Strategy.parse("majority"),
+        doc_id=1,
+    )
+    assert _gold_keys(merged.add) == {(*at(BOUNDARY, "بمحافظة"), "GPE")}
+    assert merged.left == ()
