@@ -339,8 +339,10 @@ CHUNK = 1 << 16  # pieces joined at a time: output is built and encoded while it
 def joined(parts: list[str], sep: str = "", size: int = CHUNK) -> list[str]:
     """``sep.join(parts)`` as a few pieces to write one after the other."""
     pieces = [sep.join(parts[at : at + size]) for at in range(0, len(parts), size)]
-    if sep:
-        pieces = [p + sep for p in pieces[:-1]] + pieces[-1:]
+    if sep and len(pieces) > 1:  # the separator between chunks is a piece of its own, so
+        spaced = [sep] * (2 * len(pieces) - 1)  # no chunk is copied to add it
+        spaced[::2] = pieces
+        return spaced
     return pieces
 
 

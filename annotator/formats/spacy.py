@@ -136,7 +136,9 @@ class _Made:
                     f'{{"text": "{w}", "start": {p}, "end": {q}, "id": {i}, "ws": {s}}}'
                     for w, p, q, i, s in rows
                 ]
-            out.append(", ".join(made) if b == end else ", ".join(made) + ", ")
+            out.append(", ".join(made))
+            if b != end:
+                out.append(", ")  # its own piece: adding it to the chunk would copy the chunk
         return out
 
 
