@@ -49,6 +49,7 @@ screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m annotator.tools.screenshot --band docs/screenshot-band.png
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m annotator.tools.screenshot --search docs/screenshot-search.png
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m annotator.tools.screenshot --review docs/screenshot-review.png
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m annotator.tools.screenshot --review --boundary docs/screenshot-review-boundary.png
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) -m annotator.tools.screenshot --agreement docs/screenshot-agreement.png
 
 clean-env:

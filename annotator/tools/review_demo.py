@@ -2,7 +2,8 @@
 
 Both tag the ministry (ORG), «حماة» (GPE) and the attack event with the
 ministry as Attacker. They differ on «داعش» (ORG or GPE), on «آستانة» (only
-ali tags it), on «روسيا» (PER against GPE) and on the attack's Place and Target.
+ali tags it), on «روسيا» (PER against GPE), on the attack's Place and Target, and
+on a boundary: badr's «بمحافظة حماة» keeps the proclitic ب that ali leaves out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 ALI, BADR = "ali", "badr"
 ATTACK, TRIGGER = "Conflict.Attack", "هجوماً"
+BOUNDARY = "بمحافظة حماة"  # badr tags it whole; ali leaves out the proclitic ب
 
 # annotator -> (label, phrase); both annotators get SHARED
 SHARED = [("ORG", "وزارة الدفاع الروسية"), ("GPE", "حماة")]
@@ -40,6 +42,9 @@ def build_disagreement(project: Project, doc_id: int) -> None:
     """Write ali's and badr's layers of ``doc_id`` through the services."""
     text = project.documents.document(doc_id).text
     events = EventService(project.annotations, lambda: project.schemas.schema)
+    start, end = _at(text, BOUNDARY)
+    project.annotations.create_span(doc_id, BADR, start, end, "LOC")
+    project.annotations.create_span(doc_id, ALI, CodePoint(start + 1), end, "LOC")
     for name in (ALI, BADR):
         for label, phrase in SHARED + OWN[name]:
             project.annotations.create_span(doc_id, name, *_at(text, phrase), label)

@@ -33,7 +33,7 @@ from annotator.core.agreement.svg import confusion_svg
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project, open_project
 from annotator.tools.agreement_demo import ANNOTATORS, add_demo_layers
-from annotator.tools.review_demo import ALI, BADR, build_disagreement
+from annotator.tools.review_demo import ALI, BADR, BOUNDARY, build_disagreement
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.review_view import Layout
 
@@ -106,8 +106,9 @@ def search_demo(window: MainWindow) -> None:
     tools.panel.next_hit(1)
 
 
-def review_demo(project: Project, narrow: bool) -> MainWindow:
-    """Review mode on seed 000: ali and badr side by side under gold, at the second dispute."""
+def review_demo(project: Project, narrow: bool, boundary: bool = False) -> MainWindow:
+    """Review mode on seed 000: ali and badr side by side under gold, at the second dispute
+    (``boundary``: at the boundary disagreement «بمحافظة حماة» against «محافظة حماة»)."""
     doc_id = project.documents.document_ids()[0]
     build_disagreement(project, doc_id)
     window = build_window(project, ANNOTATOR)
@@ -121,6 +122,10 @@ def review_demo(project: Project, narrow: bool) -> MainWindow:
     review.step(1)
     review.accept(1)
     review.step(1)
+    if boundary:
+        at = project.documents.document(doc_id).text.index(BOUNDARY)
+        while review.disputes[review.current].start != at:
+            review.step(1)
     settle(0.5)
     return window
 
@@ -200,14 +205,16 @@ def main(argv: list[str]) -> int:
     """Write the screenshot to ``argv[0]`` (default docs/screenshot.png).
 
     ``--band``: the label band with an event and relations; ``--search``: the search dock;
-    ``--review``: review mode with two annotators (``--narrow``: a 700 px wide window);
+    ``--review``: review mode with two annotators (``--narrow``: a 700 px wide window;
+    ``--boundary``: at their boundary disagreement);
     ``--agreement``: the Agreement view (and ``agreement-heatmap.png`` beside it).
     """
     band = "--band" in argv
     search = "--search" in argv
     review, narrow = "--review" in argv, "--narrow" in argv
+    boundary = "--boundary" in argv
     agreement = "--agreement" in argv
-    flags = ("--band", "--search", "--review", "--narrow", "--agreement")
+    flags = ("--band", "--search", "--review", "--narrow", "--boundary", "--agreement")
     argv = [a for a in argv if a not in flags]
     out = Path(argv[0] if argv else "docs/screenshot.png")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -215,7 +222,7 @@ def main(argv: list[str]) -> int:
         project = open_project(Path(tmp) / "demo.sqlite")
         project.documents.import_paths([config.seeds_dir()])
         if review:
-            return _save(review_demo(project, narrow), project, out)
+            return _save(review_demo(project, narrow, boundary), project, out)
         if agreement:
             out.parent.mkdir(parents=True, exist_ok=True)
             ok = agreement_shot(project, out)

@@ -7,11 +7,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
 
+from annotator.app import build_window
 from annotator.core.adjudicate import Strategy
 from annotator.core.positions import CodePoint
 from annotator.services import adjudication
 from annotator.services.project import Project
+from annotator.tools.review_demo import ALI, BADR, build_disagreement
 from annotator.ui.bidi import isolate
 from annotator.ui.main_window import MainWindow
 from annotator.ui.pane.text_pane import TextPane
@@ -251,3 +254,29 @@ def test_a_boundary_disagreement_is_one_stop_and_one_accept(qtbot: Any, project:
     qtbot.keyClick(window.pane, Qt.Key.Key_1)  # changed my mind: ali's replaces it
     gold = [(s.start, s.end) for s in project.annotations.spans(doc_id, review.gold)]
     assert gold == [(wide, end)]
+
+
+def test_every_pane_keeps_the_disagreement_in_view_once_the_window_settles(
+    qtbot: Any, project: Project
+) -> None:
+    """Seed 000's long wrapped paragraphs: the panes re-centre after the panel rewraps."""
+    doc_id = project.documents.document_ids()[0]
+    build_disagreement(project, doc_id)
+    window = build_window(project, "curator")
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()  # F8 is a window shortcut
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    review = window.review_tools.review  # type: ignore[attr-defined]
+    review.start([ALI, BADR], Layout.SIDE_BY_SIDE)
+    missed = []
+    for n in range(len(review.disputes)):
+        f8(qtbot, window)
+        assert review.current == n
+        qtbot.wait(300)
+        start = review.disputes[n].focus[0]
+        missed += [(start, n) for n, p in review.view.panes().items() if not visible(p, start)]
+    assert len(review.disputes) == 6
+    assert missed == []

@@ -262,8 +262,16 @@ class TextPane(QPlainTextEdit):
         """Move the caret to code point ``cp`` and make it visible."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_qt(cp))
-        self._fit_scrolling(cursor.block())
         self.setTextCursor(cursor)
+        self.center_caret()
+
+    def center_caret(self) -> None:
+        """Scroll so that the caret is in the middle, with the band in place around it.
+
+        Qt centres by the heights of the blocks it walks past; those must already
+        have their band, or the caret drifts off screen once the band is added.
+        """
+        self._fit_scrolling(self.textCursor().block())
         self.centerCursor()
 
     def set_overlays(self, overlays: list[Overlay]) -> None:

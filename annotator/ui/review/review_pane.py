@@ -82,7 +82,7 @@ class ReviewPane(TextPane):
         """Lines rewrap on a resize: bring the current disagreement back into view."""
         super().resizeEvent(e)
         if self.follow_cursor:
-            QTimer.singleShot(0, self, self.centerCursor)
+            QTimer.singleShot(0, self, self.center_caret)
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         """The workbench paint, then annotator corners and dispute outlines on top."""
