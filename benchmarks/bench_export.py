@@ -12,7 +12,9 @@ and a ratio to that floor. Target: every token format (conll, conllu, spacy,
 hf) at most 1.5x the floor on both corpora. Times are CPU seconds
 (``time.process_time``). Each export run follows a floor run, and a format's
 ratio is its fastest run over the fastest of the floor runs beside it, so
-both get ``--repeat`` tries at a quiet moment of a shared machine.
+both get ``--repeat`` tries at a quiet moment of a shared machine. The median
+of each run's ratio to the floor run just before it is printed beside it: on
+a machine whose speed drifts, it shows how far a single ratio can be trusted.
 
 Run: ``.venv/bin/python -m benchmarks.bench_export [--tokens N] [--docs N] [--repeat N]
 [--corpus big|small]... [--format NAME]...``
@@ -21,6 +23,7 @@ Run: ``.venv/bin/python -m benchmarks.bench_export [--tokens N] [--docs N] [--re
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
@@ -102,6 +105,7 @@ def run_corpus(
         print(f"\n{label}: {len(texts):,} documents, {tokens:,} tokens", flush=True)
         floors: dict[str, float] = {}
         seconds: dict[str, float] = {}
+        paired: dict[str, float] = {}
         for fmt in formats:
             request = ExportRequest(fmt, tmp / f"{label}.{fmt}", annotator=ANNOTATOR)
             runs, floor_runs = [], []
@@ -109,6 +113,7 @@ def run_corpus(
                 floor_runs.append(best(lambda: [simple_word_tokenize(t) for t in texts], 1))
                 runs.append(best(lambda r=request: export_layer(project, r), 1))
             seconds[fmt], floors[fmt] = min(runs), min(floor_runs)
+            paired[fmt] = statistics.median(e / f for e, f in zip(runs, floor_runs, strict=True))
         floor = min(floors.values())
         print(f"  {'floor: camel tokenizer':<24} {floor:6.2f} s {tokens / floor:>11,.0f} tok/s")
         ratios = {}
@@ -118,7 +123,8 @@ def run_corpus(
             mark = verdict if fmt in TOKEN_FORMATS else ""
             print(
                 f"  {'export ' + fmt:<24} {seconds[fmt]:6.2f} s {tokens / seconds[fmt]:>11,.0f}"
-                f" tok/s  {ratios[fmt]:5.2f}x (floor {floors[fmt]:.2f} s){mark}",
+                f" tok/s  {ratios[fmt]:5.2f}x (floor {floors[fmt]:.2f} s;"
+                f" median of paired runs {paired[fmt]:.2f}x){mark}",
                 flush=True,
             )
         return ratios
