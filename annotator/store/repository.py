@@ -6,7 +6,6 @@ write service. Each read runs in its own short (deferred) transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.model import Document, DocumentSummary, Event, Relation, Span, Status
+from annotator.core.positions import CodePoint
 from annotator.store import rows
 from annotator.store.models import (
     AnnotatorRow,
@@ -28,11 +28,6 @@ from annotator.store.models import (
     SpanRow,
     StatusRow,
 )
-
-# Span attributes as read in bulk: NULL where none are stored ('{}'), so a reader of
-# thousands of spans parses JSON only for the few that have some.
-_SOME_ATTRIBUTES = func.nullif(SpanRow.attributes, "{}")
-_STATUSES = {s.value: s for s in Status}
 
 
 @dataclass(frozen=True)
@@ -185,7 +180,7 @@ class Repository:
                 .order_by(DocumentRow.id)
             )
             return [
-                DocumentSummary(i, n, _STATUSES[st or "new"], int(c or 0), int(ln))
+                DocumentSummary(i, n, Status(st or "new"), int(c or 0), int(ln))
                 for i, n, ln, st, c in rows
             ]
 
@@ -213,13 +208,12 @@ class Repository:
             where = where & (SpanRow.start < before)
         with self._tx() as s:
             found = s.execute(
-                select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label, _SOME_ATTRIBUTES)
+                select(SpanRow.id, SpanRow.start, SpanRow.end, SpanRow.label, SpanRow.attributes)
                 .where(where)
                 .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
-            ).all()
-            loads = json.loads  # offsets come back as the ints they were stored as (CodePoint)
+            )
             return [
-                Span(i, doc_id, annotator, a, b, lb, loads(at) if at else {})
+                Span(i, doc_id, annotator, CodePoint(a), CodePoint(b), lb, rows.attrs(at))
                 for i, a, b, lb, at in found
             ]
 
@@ -275,14 +269,16 @@ class Repository:
                         SpanRow.start,
                         SpanRow.end,
                         SpanRow.label,
-                        _SOME_ATTRIBUTES,
+                        SpanRow.attributes,
                     )
                     .where(SpanRow.doc_id.in_(doc_ids), SpanRow.annotator_id == aid)
                     .order_by(SpanRow.doc_id, SpanRow.start, SpanRow.end, SpanRow.id)
                 ).all()
-                loads = json.loads  # no call per span without attributes (see _SOME_ATTRIBUTES)
+                attrs = rows.attrs
                 for i, d, a, b, lb, at in found:
-                    spans[d].append(Span(i, d, annotator, a, b, lb, loads(at) if at else {}))
+                    spans[d].append(
+                        Span(i, d, annotator, CodePoint(a), CodePoint(b), lb, attrs(at))
+                    )
                 namer = self._namer(s)
                 where = EventRow.doc_id.in_(doc_ids) & (EventRow.annotator_id == aid)
                 for e in rows.load_events(s, where, namer):
