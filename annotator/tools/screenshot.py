@@ -124,8 +124,8 @@ def review_demo(project: Project, narrow: bool, boundary: bool = False) -> MainW
     review.step(1)
     if boundary:
         at = project.documents.document(doc_id).text.index(BOUNDARY)
-        while review.disputes[review.current].start != at:
-            review.step(1)
+        review.current = next(n for n, d in enumerate(review.disputes) if d.start == at)
+        review.focus_current()
     settle(0.5)
     return window
 
