@@ -20,7 +20,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.pane.text_pane import TextPane
 from annotator.ui.review import curation
 from annotator.ui.review.review_view import Layout
-from annotator.ui.review.wiring import install_review_tools
+from annotator.ui.review.wiring import ReviewTools, install_review_tools
 from tests.gui.conftest import make_window
 
 FILLER = "وقال المتحدث إن الاجتماع سيُعقد لاحقاً في المدينة.\n"
@@ -71,13 +71,19 @@ def f8(qtbot: Any, window: MainWindow, back: bool = False) -> None:
     qtbot.keyClick(window.pane, Qt.Key.Key_F8, mods)
 
 
+def reviewing(qtbot: Any, project: Project, doc_id: int) -> tuple[MainWindow, ReviewTools]:
+    """A curator's window on ``doc_id`` with the review tools installed (not yet started)."""
+    window = make_window(qtbot, project, "curator")
+    window.open_document(doc_id)
+    return window, install_review_tools(window, project)
+
+
 def test_f8_visits_disagreements_in_text_order_and_scrolls_every_pane(
     qtbot: Any, project: Project
 ) -> None:
     doc_id, text, where = annotated(project)
-    window = make_window(qtbot, project, "curator")
-    window.open_document(doc_id)
-    review = install_review_tools(window, project).review
+    window, tools = reviewing(qtbot, project, doc_id)
+    review = tools.review
     review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
     disputed = [w for (_p, a, b), w in zip(PLACES, where, strict=True) if a != b]
     assert [(d.start, d.end) for d in review.disputes] == disputed
@@ -103,9 +109,8 @@ def test_f8_visits_disagreements_in_text_order_and_scrolls_every_pane(
 
 def test_interleaved_layout_shows_both_layers_in_one_pane(qtbot: Any, project: Project) -> None:
     doc_id, _text, where = annotated(project)
-    window = make_window(qtbot, project, "curator")
-    window.open_document(doc_id)
-    review = install_review_tools(window, project).review
+    window, tools = reviewing(qtbot, project, doc_id)
+    review = tools.review
     review.start(["ali", "badr"], Layout.INTERLEAVED)
     [pane] = review.view.panes().values()
     owners = {(s.start, s.end, s.annotator) for s in pane.spans()}
@@ -186,9 +191,8 @@ def test_panes_scroll_together_follow_the_document_and_leave(qtbot: Any, project
 
 def test_stacked_layout_puts_one_annotator_above_the_other(qtbot: Any, project: Project) -> None:
     doc_id, _text, where = annotated(project)
-    window = make_window(qtbot, project, "curator")
-    window.open_document(doc_id)
-    review = install_review_tools(window, project).review
+    window, tools = reviewing(qtbot, project, doc_id)
+    review = tools.review
     review.start(["ali", "badr"], Layout.STACKED)
     ali, badr = review.view.pane_of("ali"), review.view.pane_of("badr")
     assert ali is not None and badr is not None
@@ -200,9 +204,7 @@ def test_stacked_layout_puts_one_annotator_above_the_other(qtbot: Any, project: 
 
 def test_switching_annotator_leaves_review_mode(qtbot: Any, project: Project) -> None:
     doc_id, _text, _where = annotated(project)
-    window = make_window(qtbot, project, "curator")
-    window.open_document(doc_id)
-    tools = install_review_tools(window, project)
+    window, tools = reviewing(qtbot, project, doc_id)
     review = tools.review
     review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
     assert review.active and window.current_annotator() == "gold"
@@ -214,9 +216,8 @@ def test_switching_annotator_leaves_review_mode(qtbot: Any, project: Project) ->
 
 def test_zoom_reaches_the_review_panes_at_once(qtbot: Any, project: Project) -> None:
     doc_id, _text, _where = annotated(project)
-    window = make_window(qtbot, project, "curator")
-    window.open_document(doc_id)
-    review = install_review_tools(window, project).review
+    window, tools = reviewing(qtbot, project, doc_id)
+    review = tools.review
     review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
     ali = review.view.pane_of("ali")
     assert ali is not None
@@ -237,9 +238,8 @@ def test_a_boundary_disagreement_is_one_stop_and_one_accept(qtbot: Any, project:
     end = narrow + len("محافظة")
     project.annotations.create_span(doc_id, "ali", CodePoint(wide), CodePoint(end), "GPE")
     project.annotations.create_span(doc_id, "badr", CodePoint(narrow), CodePoint(end), "GPE")
-    window = make_window(qtbot, project, "curator")
-    window.open_document(doc_id)
-    review = install_review_tools(window, project).review
+    window, tools = reviewing(qtbot, project, doc_id)
+    review = tools.review
     review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
     assert len(review.disputes) == 1
     f8(qtbot, window)
@@ -260,9 +260,11 @@ def test_every_pane_keeps_the_disagreement_in_view_once_the_window_settles(
     qtbot: Any, project: Project
 ) -> None:
     """Seed 000's long wrapped paragraphs: the panes re-centre after the panel rewraps."""
-    doc_id = project.documents.document_ids()[0]
+    seed = project.documents.document(project.documents.document_ids()[0]).text
+    doc_id, _new = project.documents.add_text("seed000+.txt", seed + "\n😀 شركة\u00a0Acme 2024\n")
     build_disagreement(project, doc_id)
     window = build_window(project, "curator")
+    window.open_document(doc_id)
     qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()
@@ -277,6 +279,7 @@ def test_every_pane_keeps_the_disagreement_in_view_once_the_window_settles(
         assert review.current == n
         qtbot.wait(300)
         start = review.disputes[n].focus[0]
-        missed += [(start, n) for n, p in review.view.panes().items() if not visible(p, start)]
+        panes = review.view.panes().items()
+        missed += [(start, name) for name, pane in panes if not visible(pane, start)]
     assert len(review.disputes) == 6
     assert missed == []
