@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class AnnotatorError(Exception):
     """Base class: ``str(error)`` is a complete sentence a user can act on."""
@@ -55,3 +57,8 @@ class AnnotatorKindError(AnnotatorError):
 
 class MergeCancelled(AnnotatorError):
     """The user cancelled a merge; the file being merged was not stored."""
+
+
+def no_document_named(project_file: str, missing: Iterable[str]) -> str:
+    """The sentence for document names that ``project_file`` has no document for."""
+    return f"{project_file} has no document named " + ", ".join(repr(n) for n in missing) + "."

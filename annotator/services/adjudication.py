@@ -30,6 +30,7 @@ from annotator.core.adjudicate import (
 )
 from annotator.core.adjudicate import premerge as merge_layers
 from annotator.core.change import Change, Origin, StatusChange
+from annotator.core.errors import no_document_named
 from annotator.core.model import Bundle, Edit, Status
 
 if TYPE_CHECKING:  # the GUI imports this module, and must not reach the store through it
@@ -141,11 +142,7 @@ def choose_documents(
     if names:
         ids, missing = project.documents.ids_named(names)
         if missing:
-            raise AdjudicationError(
-                f"{project.path.name} has no document named "
-                + ", ".join(repr(n) for n in missing)
-                + "."
-            )
+            raise AdjudicationError(no_document_named(project.path.name, missing))
         return ids
     worked: set[int] = set()
     for name in annotators:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from annotator.core.agreement import AgreementReport, DocumentLayers, Layer, Options, compute
 from annotator.core.agreement.render import FORMATS, render
 from annotator.core.agreement.tokentags import TokenBounds, text_tokens
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, no_document_named
 
 if TYPE_CHECKING:  # only the type: the GUI imports this module without the store
     from annotator.services.project import Project
@@ -87,11 +87,7 @@ def choose_documents(
     if names:
         ids, missing = project.documents.ids_named(names)
         if missing:
-            raise AgreementError(
-                f"{project.path.name} has no document named "
-                + ", ".join(repr(n) for n in missing)
-                + "."
-            )
+            raise AgreementError(no_document_named(project.path.name, missing))
     else:
         ids = list(first)
     chosen = [i for i in ids if keep(i)]
