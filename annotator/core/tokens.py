@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from typing import Any, TypeVar
 
 import numpy as np
@@ -26,6 +28,37 @@ def _camel_tokenizer() -> Callable[[str], list[str]]:
     from camel_tools.tokenizers.word import simple_word_tokenize
 
     return simple_word_tokenize
+
+
+@cache
+def tokenizer_id() -> str:
+    """Names the tokenizer behind :func:`word_tokens`, as stored beside a document's tokens.
+
+    Stored tokens are used only while this is unchanged (ADR 0015): another
+    camel-tools version may cut words differently, and exported tokens must be
+    the ones the same text gets at prediction time.
+    """
+    return f"camel-tools {version('camel-tools')} simple_word_tokenize"
+
+
+Offsets = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
+class WordTokens:
+    """One text's camel-tools tokens: the strings and their code-point start and end offsets."""
+
+    words: list[str]
+    starts: Offsets
+    ends: Offsets
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def word_tokens(text: str) -> WordTokens:
+    """The camel-tools tokens of ``text`` (see :func:`token_arrays`)."""
+    return WordTokens(*token_arrays(text))
 
 
 Range = tuple[CodePoint, CodePoint]

@@ -22,6 +22,7 @@ from operator import attrgetter
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Argument, Document, Event, Relation, Span
 from annotator.core.text import is_invisible, normalize_text
+from annotator.core.tokens import WordTokens
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SHOWN = 60
@@ -59,6 +60,8 @@ class AnnotatedDocument:
     relations: tuple[Relation, ...] = ()
     status: str = ""  # the layer's status for the document ("new", "in_progress", "done")
     note: str = ""  # the annotator's free-text note on the document
+    # the text's camel-tools tokens when the project keeps them (ADR 0015); None: make them
+    tokens: WordTokens | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:

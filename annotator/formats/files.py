@@ -25,7 +25,7 @@ STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "hf")
 # The token formats tokenize documents in batches (one camel-tools call and one
 # numpy pass per batch instead of per document): up to this many documents or
 # characters are held back before they are written.
-_BATCHED = frozenset({"spacy", "conll", "conllu", "hf"})
+TOKEN_FORMATS = frozenset({"spacy", "conll", "conllu", "hf"})
 BATCH_DOCUMENTS = 500
 BATCH_CHARS = 1_000_000
 _SUFFIXES = {
@@ -90,7 +90,7 @@ class StreamWriter:
 
     def write(self, doc: AnnotatedDocument) -> None:
         """Append one document (the token formats hold a few back to tokenize them together)."""
-        if self._fmt not in _BATCHED:
+        if self._fmt not in TOKEN_FORMATS:
             self._handle.write(self._dumps_one(doc))
             return
         self._pending.append(doc)

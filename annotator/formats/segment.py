@@ -22,13 +22,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 
 from annotator.core.clitics import SEGMENTS, clitic_cuts
 from annotator.core.model import Span
-from annotator.core.tokens import outermost, token_arrays
+from annotator.core.tokens import WordTokens, outermost, word_tokens
 
 SCHEMES = ("iob2", "bioes")
 NESTED = ("outer", "inner", "all")
@@ -69,11 +70,14 @@ class Tokens:
         return self.end_at.tolist()
 
 
-def text_tokens(text: str, segment: str = "none") -> Tokens:
-    """The tokens of ``text``: camel-tools tokens, cut by the ``segment`` rule."""
+def text_tokens(text: str, segment: str = "none", given: WordTokens | None = None) -> Tokens:
+    """The tokens of ``text``: camel-tools tokens (``given``, or made now), cut by the
+    ``segment`` rule."""
     if segment not in SEGMENTS:
         raise ValueError(f"segment must be one of {SEGMENTS}, not {segment!r}")
-    words, start_at, end_at = token_arrays(text)
+    if given is None:
+        given = word_tokens(text)
+    words, start_at, end_at = given.words, given.starts, given.ends
     if segment == "none":
         return Tokens(words, start_at, end_at)
     pieces: list[str] = []
@@ -112,15 +116,34 @@ class Batch:
         return [(f[k + 1] - 1, o[k + 1] - 1) for k in range(len(f) - 1) if f[k + 1] > f[k]]
 
 
-def batch_tokens(texts: Sequence[str], segment: str = "none") -> Batch:
-    """Tokenize ``texts`` together (see :class:`Batch`)."""
+def batch_tokens(
+    texts: Sequence[str], segment: str = "none", given: Sequence[WordTokens | None] = ()
+) -> Batch:
+    """Tokenize ``texts`` together (see :class:`Batch`).
+
+    ``given`` may hold each text's stored camel-tools tokens (ADR 0015); when
+    every text has them, they are put together instead of tokenizing again.
+    """
     text = "\n".join(texts)
-    tokens = text_tokens(text, segment)
     offsets = [0]
     for t in texts:
         offsets.append(offsets[-1] + len(t) + 1)
+    stored = None
+    if given and len(given) == len(texts) and all(g is not None for g in given):
+        stored = _joined_tokens([g for g in given if g is not None], offsets)
+    tokens = text_tokens(text, segment, stored)
     firsts = np.searchsorted(tokens.start_at, np.array(offsets, np.int64)).tolist()
     return Batch(text, tokens, offsets, firsts)
+
+
+def _joined_tokens(parts: list[WordTokens], offsets: list[int]) -> WordTokens:
+    """The tokens of texts joined by line breaks, from each text's tokens."""
+    if len(parts) == 1:
+        return parts[0]
+    words = list(chain.from_iterable(part.words for part in parts))
+    shift = np.repeat(np.array(offsets[:-1], np.int64), [len(part) for part in parts])
+    starts = np.concatenate([part.starts for part in parts]) + shift
+    return WordTokens(words, starts, np.concatenate([part.ends for part in parts]) + shift)
 
 
 def sentence_starts(text: str, tokens: Tokens) -> list[int]:

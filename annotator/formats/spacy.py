@@ -69,7 +69,7 @@ def dumps_many(
     is one piece), so a long document's text is not copied once more.
     """
     opts = opts or TokenOptions()
-    batch = batch_tokens([d.text for d in docs], opts.segment)
+    batch = batch_tokens([d.text for d in docs], opts.segment, [d.tokens for d in docs])
     made = _token_json(batch)
     numbered = [(ordered_spans(doc), trigger_ids(doc, opts.event_types)) for doc in docs]
     entities, unaligned = align_batch(

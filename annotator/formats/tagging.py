@@ -166,7 +166,7 @@ def tag_documents(
     share a token or a sentence, so nesting and sentence checks over the batch
     give what each document alone would.
     """
-    batch = batch_tokens([d.text for d in docs], opts.segment)
+    batch = batch_tokens([d.text for d in docs], opts.segment, [d.tokens for d in docs])
     tokens = batch.tokens
     if sentences:
         breaks = sentence_starts(batch.text, tokens)

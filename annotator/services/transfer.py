@@ -20,6 +20,7 @@ from annotator.core.gcpause import collector_paused
 from annotator.core.model import Bundle, ImportOutcome, ImportReport
 from annotator.core.schema import Label, Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
+from annotator.core.tokens import tokenizer_id
 from annotator.errorlog import unexpected_message
 from annotator.formats import conll, doccano
 from annotator.formats import files as transfer_io
@@ -208,14 +209,21 @@ def load_layer(project: Project, doc_id: int, layer: str) -> AnnotatedDocument:
     )
 
 
-def _load_layers(project: Project, doc_ids: list[int], layer: str) -> Iterator[AnnotatedDocument]:
-    """The documents with one layer, loaded in batches (a few queries per batch)."""
+def _load_layers(
+    project: Project, doc_ids: list[int], layer: str, with_tokens: bool = False
+) -> Iterator[AnnotatedDocument]:
+    """The documents with one layer, loaded in batches (a few queries per batch).
+
+    ``with_tokens`` adds each document's stored tokens, where the project keeps
+    tokens of the current tokenizer (ADR 0015).
+    """
     status = {s.id: s.status.value for s in project.documents.summaries(layer)}
     notes = project.repo.metas(DOCUMENT_NOTE_PREFIX)
+    tokenizer = tokenizer_id() if with_tokens else ""
     for at in range(0, len(doc_ids), _BATCH):
-        for document, spans, events, relations in project.repo.layers_of(
-            doc_ids[at : at + _BATCH], layer
-        ):
+        some = doc_ids[at : at + _BATCH]
+        tokens = project.repo.stored_tokens(some, tokenizer) if with_tokens else {}
+        for document, spans, events, relations in project.repo.layers_of(some, layer):
             yield AnnotatedDocument(
                 document,
                 layer,
@@ -224,6 +232,7 @@ def _load_layers(project: Project, doc_ids: list[int], layer: str) -> Iterator[A
                 tuple(relations),
                 status.get(document.id, "new"),
                 notes.get(document_note_key(document.id, layer), ""),
+                tokens.get(document.id),
             )
 
 
@@ -261,7 +270,9 @@ def _write(
     writers = _open_writers(project, request)
     try:
         with collector_paused():
-            for index, doc in enumerate(_load_layers(project, doc_ids, layer)):
+            tokens = request.format in transfer_io.TOKEN_FORMATS
+            loaded = _load_layers(project, doc_ids, layer, tokens)
+            for index, doc in enumerate(loaded):
                 if progress is not None and not progress(index, len(doc_ids), doc.name):
                     result.cancelled = True
                     break

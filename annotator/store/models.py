@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -76,6 +76,25 @@ class DocumentRow(Base):
     text: Mapped[str] = mapped_column(Text)
     length: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class TokensRow(Base):
+    """A document's camel-tools tokens, made once when the document is added (ADR 0015).
+
+    ``words`` holds the tokens joined by single spaces (a token never holds white
+    space); ``starts`` and ``ends`` their code-point offsets as little-endian int32.
+    ``tokenizer`` names what made them; rows made by another tokenizer are ignored.
+    """
+
+    __tablename__ = "document_tokens"
+    doc_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    tokenizer: Mapped[str] = mapped_column(String(200))
+    count: Mapped[int]
+    words: Mapped[str] = mapped_column(Text)
+    starts: Mapped[bytes] = mapped_column(LargeBinary)
+    ends: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class StatusRow(Base):

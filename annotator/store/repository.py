@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.model import Document, DocumentSummary, Event, Relation, Span, Status
 from annotator.core.positions import CodePoint
+from annotator.core.tokens import WordTokens
 from annotator.store import rows
 from annotator.store.models import (
     AnnotatorRow,
@@ -27,6 +28,7 @@ from annotator.store.models import (
     SchemaRow,
     SpanRow,
     StatusRow,
+    TokensRow,
 )
 
 
@@ -137,6 +139,29 @@ class Repository:
             if length is None:
                 raise KeyError(doc_id)
             return int(length)
+
+    def stored_tokens(self, doc_ids: list[int], tokenizer: str) -> dict[int, WordTokens]:
+        """The tokens stored for these documents by ``tokenizer`` (ADR 0015).
+
+        A document is missing from the result when it has no tokens from that
+        tokenizer (an older camel-tools made them, say): its tokens must be made again.
+        """
+        with self._tx() as s:
+            found = s.connection().execute(
+                select(
+                    TokensRow.doc_id,
+                    TokensRow.count,
+                    TokensRow.words,
+                    TokensRow.starts,
+                    TokensRow.ends,
+                ).where(TokensRow.doc_id.in_(doc_ids), TokensRow.tokenizer == tokenizer)
+            )
+            out = {}
+            for doc_id, count, words, starts, ends in found:
+                tokens = rows.unpack_tokens(count, words, starts, ends)
+                if tokens is not None:
+                    out[doc_id] = tokens
+            return out
 
     def document_ids(self) -> list[int]:
         """Every document id in import order."""

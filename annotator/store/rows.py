@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from annotator.core.model import (
     Span,
 )
 from annotator.core.positions import CodePoint
+from annotator.core.tokens import WordTokens
 from annotator.store.models import ArgumentRow, EventRow, RelationRow, SpanRow
 
 NameOf = Callable[[int], str]  # annotator id -> name
@@ -35,6 +37,32 @@ def attrs(raw: str | None) -> dict[str, str]:
 def dump(values: dict[str, str]) -> str:
     """Serialize attributes for storage (stable key order)."""
     return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else "{}"
+
+
+_OFFSET = np.dtype("<i4")  # a document holds at most 64 MiB, so offsets fit in int32
+
+
+def pack_tokens(tokens: WordTokens) -> dict[str, Any]:
+    """A document's tokens as the columns of ``document_tokens`` (less doc_id and tokenizer)."""
+    return {
+        "count": len(tokens),
+        "words": " ".join(tokens.words),
+        "starts": tokens.starts.astype(_OFFSET).tobytes(),
+        "ends": tokens.ends.astype(_OFFSET).tobytes(),
+    }
+
+
+def unpack_tokens(count: int, words: str, starts: bytes, ends: bytes) -> WordTokens | None:
+    """The tokens stored by :func:`pack_tokens`, or None if the row does not hold ``count``."""
+    if not count:
+        empty = np.zeros(0, np.int64)
+        return WordTokens([], empty, empty)
+    split = words.split(" ")
+    size = _OFFSET.itemsize * count
+    if len(split) != count or len(starts) != size or len(ends) != size:
+        return None
+    first = np.frombuffer(starts, _OFFSET).astype(np.int64)
+    return WordTokens(split, first, np.frombuffer(ends, _OFFSET).astype(np.int64))
 
 
 def load_spans(s: Session, where: Any, name_of: NameOf) -> list[Span]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import AnnotatorKindError
 from annotator.core.model import Bundle, Event, Relation, Span, Status, remap_event, remap_relation
+from annotator.core.tokens import WordTokens
 from annotator.store import rows
 from annotator.store.engine import writer_engine
 from annotator.store.models import (
@@ -30,6 +31,7 @@ from annotator.store.models import (
     SchemaRow,
     SpanRow,
     StatusRow,
+    TokensRow,
 )
 
 
@@ -265,6 +267,10 @@ class WriteTx:
         self.s.add(row)
         self.s.flush()
         return row.id
+
+    def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
+        """Store a document's tokens, made by ``tokenizer`` (ADR 0015)."""
+        self.s.merge(TokensRow(doc_id=doc_id, tokenizer=tokenizer, **rows.pack_tokens(tokens)))
 
     def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
         """Record a document's status for one annotator."""

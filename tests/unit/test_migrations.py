@@ -10,6 +10,7 @@ from alembic import command
 from sqlalchemy import create_engine
 
 from annotator.core import schema as schema_io
+from annotator.core.tokens import tokenizer_id, word_tokens
 from annotator.services.project import open_project
 from annotator.store.engine import _alembic_config, make_engine
 
@@ -88,7 +89,7 @@ def test_a_0001_project_migrates_with_every_row_kept(tmp_path: Path) -> None:
     assert after == before
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
         sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'spans'").fetchone()[0]
     assert "AUTOINCREMENT" in sql
     backups = list(tmp_path.glob("old.sqlite.backup-0001-*"))
@@ -166,3 +167,19 @@ def test_0003_gives_every_annotator_an_identity_derived_from_the_row(tmp_path: P
     with pytest.raises(sqlite3.IntegrityError, match="annotators.uid"):
         con.execute("INSERT INTO annotators (name, kind, created_at) VALUES ('y', 'human', 'n')")
     con.close()
+
+
+def test_0004_gives_every_older_document_its_tokens(tmp_path: Path) -> None:
+    """The tokens stored by the upgrade are camel-tools' tokens of the stored text, exactly."""
+    path = tmp_path / "old.sqlite"
+    _project_at_0001(path)
+    project = open_project(path)
+    try:
+        stored = project.repo.stored_tokens([2], tokenizer_id())
+    finally:
+        project.close()
+    live = word_tokens(TEXT)
+    assert stored[2].words == live.words
+    assert stored[2].starts.tolist() == live.starts.tolist()
+    assert stored[2].ends.tolist() == live.ends.tolist()
+    assert [TEXT[a:b] for a, b in zip(live.starts, live.ends, strict=True)] == live.words

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from sqlalchemy.exc import DBAPIError
@@ -24,6 +24,7 @@ from annotator.core.merge import (
 from annotator.core.model import Bundle, Edit, Status
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
+from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens
 from annotator.services.write.requests import (
     BusyHandler,
     LayerImport,
@@ -185,16 +186,13 @@ class WriteService:
         """
         self._refuse_if_read_only()
         out: list[tuple[int, bool]] = []
+        made = self._tokens_ahead(docs)
 
         def run(tx: WriteTx, _schema: Schema) -> Change:
             out.clear()
             new: list[int] = []
             for doc in docs:
-                doc_id = tx.document_id_for_sha(doc.sha256)
-                if doc_id is None:
-                    doc_id = tx.add_document(doc.name, doc.text, doc.sha256)
-                    new.append(doc_id)
-                    tx.log(self.session, Origin.IMPORT, doc_id, None, f"Add {doc.name}")
+                doc_id = self._document_for(tx, doc, new, made)
                 out.append((doc_id, doc_id in new))
             return Change(origin=Origin.IMPORT, new_documents=tuple(new))
 
@@ -220,6 +218,7 @@ class WriteService:
         progress". Every annotation is validated like a GUI edit.
         """
         self._refuse_if_read_only()
+        made = self._tokens_ahead(item.document for item in items)
 
         def run(tx: WriteTx, schema: Schema) -> Change:
             tx.annotator_id(annotator, "human")  # an import never writes into gold
@@ -228,7 +227,7 @@ class WriteService:
             statuses: list[StatusChange] = []
             new_docs: list[int] = []
             for item in items:
-                doc_id = self._document_for(tx, item.document, new_docs)
+                doc_id = self._document_for(tx, item.document, new_docs, made)
                 remove = self._existing_layer(tx, doc_id, annotator, item, replace_layer)
                 add = as_placeholders(item.bundle, doc_id, annotator)
                 edits.append(Edit(doc_id, annotator, remove, add, description))
@@ -270,11 +269,12 @@ class WriteService:
         """
         self._refuse_if_read_only()
         merged: list[MergedLayer] = []
+        made = self._tokens_ahead(batch.documents)
 
         def run(tx: WriteTx, schema: Schema) -> Change:
             merged.clear()
             new_docs: list[int] = []
-            ids = {d.sha256: self._document_for(tx, d, new_docs) for d in batch.documents}
+            ids = {d.sha256: self._document_for(tx, d, new_docs, made) for d in batch.documents}
             for person in batch.people:
                 place_person(tx, person)
             edits: list[Edit] = []
@@ -303,10 +303,25 @@ class WriteService:
         return MergeResult(change, tuple(merged))
 
     # -- inside the transaction -------------------------------------------------------
-    def _document_for(self, tx: WriteTx, doc: NewDocument, new_docs: list[int]) -> int:
+    def _tokens_ahead(self, docs: Iterable[NewDocument]) -> dict[str, WordTokens]:
+        """The tokens of the documents the project lacks, by SHA-256, made before the write
+        lock is taken: a long text takes seconds to tokenize, and other writers would wait."""
+        with self._writer.reading() as tx:
+            new = {d.sha256: d.text for d in docs if tx.document_id_for_sha(d.sha256) is None}
+        return {sha: word_tokens(text) for sha, text in new.items()}
+
+    def _document_for(
+        self, tx: WriteTx, doc: NewDocument, new_docs: list[int], made: dict[str, WordTokens]
+    ) -> int:
+        """The id of the document with ``doc``'s text; a new document is added, with its
+        tokens (ADR 0015: ``made`` ahead, or made now), and its id appended to ``new_docs``."""
         doc_id = tx.document_id_for_sha(doc.sha256)
         if doc_id is None:
             doc_id = tx.add_document(doc.name, doc.text, doc.sha256)
+            tokens = made.get(doc.sha256)
+            if tokens is None:  # the document was in the project when read ahead, and is not now
+                tokens = word_tokens(doc.text)
+            tx.set_tokens(doc_id, tokenizer_id(), tokens)
             new_docs.append(doc_id)
             tx.log(self.session, Origin.IMPORT, doc_id, None, f"Add {doc.name}")
         return doc_id
