@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import platform
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from annotator.core.agreement import AgreementReport, DocumentLayers, Layer, Opt
 from annotator.core.agreement.render import FORMATS, render
 from annotator.core.agreement.tokentags import TokenBounds, text_tokens
 from annotator.core.errors import AnnotatorError, no_document_named
+from annotator.core.tokens import tokenizer_id
 
 if TYPE_CHECKING:  # only the type: the GUI imports this module without the store
     from annotator.services.project import Project
@@ -134,6 +135,7 @@ class Gathered:
     options: Options
     provenance: dict[str, object]
     gold: list[Layer] | None = None  # each document's gold layer, if asked for
+    tokens: dict[str, TokenBounds] = field(default_factory=dict)  # stored, by text SHA-256
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,20 @@ def gather(project: Project, request: AgreementRequest) -> Gathered:
     facts = provenance(project, docs, request)
     if gold:
         facts["gold layer"] = gold[0].annotator
-    return Gathered(docs, options, facts, gold)
+    return Gathered(docs, options, facts, gold, _stored_tokens(project, doc_ids, docs))
+
+
+def _stored_tokens(
+    project: Project, doc_ids: Sequence[int], docs: Sequence[DocumentLayers]
+) -> dict[str, TokenBounds]:
+    """The tokens the project keeps for these documents (ADR 0015), by text SHA-256."""
+    stored = project.repo.stored_tokens(list(doc_ids), tokenizer_id())
+    sha = {doc.doc_id: doc.sha256 for doc in docs}
+    return {
+        sha[doc_id]: TokenBounds(t.starts.tolist(), t.ends.tolist())
+        for doc_id, t in stored.items()
+        if doc_id in sha
+    }
 
 
 def _gold_layers(project: Project, doc_ids: Sequence[int]) -> list[Layer]:
@@ -202,7 +217,8 @@ def finish(gathered: Gathered, cache: TokenCache | None = None) -> AgreementRepo
     for doc in gathered.docs:
         found = cache.get(doc.sha256)
         if found is None:
-            found = cache[doc.sha256] = text_tokens(doc.text)
+            found = gathered.tokens.get(doc.sha256)
+            found = cache[doc.sha256] = text_tokens(doc.text) if found is None else found
         tokens.append(found)
     report = compute(gathered.docs, gathered.options, tokens, gathered.gold)
     report.provenance = dict(gathered.provenance)

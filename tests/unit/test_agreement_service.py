@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from annotator.services.project import open_project
 from tests.agreement_corpus import make_corpus
 
 
-def test_tokens_are_cached_by_document_hash(
+def test_tokens_are_stored_or_cached_by_document_hash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = open_project(tmp_path / "team.sqlite")
@@ -36,10 +37,13 @@ def test_tokens_are_cached_by_document_hash(
         return real(text)
 
     monkeypatch.setattr(agreement, "text_tokens", counted)
+    stored = agreement.finish(gathered, {})  # the project keeps every document's tokens
+    assert calls == []
+    gathered = replace(gathered, tokens={})  # as in an older project, or another camel-tools
     cache: agreement.TokenCache = {}
     first = agreement.finish(gathered, cache)
     assert len(calls) == 3 and set(cache) == {d.sha256 for d in gathered.docs}
     again = agreement.finish(gathered, cache)
     assert len(calls) == 3  # nothing tokenized twice
-    assert to_json(again) == to_json(first)
+    assert to_json(again) == to_json(first) == to_json(stored)
     assert first.provenance["corpus sha256"]
