@@ -61,6 +61,41 @@ def word_tokens(text: str) -> WordTokens:
     return WordTokens(*token_arrays(text))
 
 
+def word_tokens_of(texts: list[str], chunk: int = 1_000_000) -> list[WordTokens]:
+    """The camel-tools tokens of each text, made a chunk of texts at a time.
+
+    camel-tools splits at white space first, so the tokens of texts joined by
+    line breaks are exactly each text's tokens in turn; one call per chunk of
+    about ``chunk`` characters saves the per-call work of many short texts.
+    """
+    out: list[WordTokens] = []
+    at = 0
+    while at < len(texts):
+        stop, size = at + 1, len(texts[at])
+        while stop < len(texts) and size + len(texts[stop]) < chunk:
+            size += len(texts[stop]) + 1
+            stop += 1
+        out += _split(texts[at:stop], word_tokens("\n".join(texts[at:stop])))
+        at = stop
+    return out
+
+
+def _split(texts: list[str], joined: WordTokens) -> list[WordTokens]:
+    """Each text's share of the tokens of ``texts`` joined by line breaks."""
+    if len(texts) == 1:
+        return [joined]
+    offsets = np.cumsum([0] + [len(t) + 1 for t in texts], dtype=np.int64)
+    firsts = np.searchsorted(joined.starts, offsets).tolist()
+    return [
+        WordTokens(
+            joined.words[firsts[k] : firsts[k + 1]],
+            joined.starts[firsts[k] : firsts[k + 1]] - offsets[k],
+            joined.ends[firsts[k] : firsts[k + 1]] - offsets[k],
+        )
+        for k in range(len(texts))
+    ]
+
+
 Range = tuple[CodePoint, CodePoint]
 """A ``[start, end)`` range of code points."""
 

@@ -42,14 +42,14 @@ def dump(values: dict[str, str]) -> str:
 _OFFSET = np.dtype("<i4")  # a document holds at most 64 MiB, so offsets fit in int32
 
 
-def pack_tokens(tokens: WordTokens) -> dict[str, Any]:
-    """A document's tokens as the columns of ``document_tokens`` (less doc_id and tokenizer)."""
-    return {
-        "count": len(tokens),
-        "words": " ".join(tokens.words),
-        "starts": tokens.starts.astype(_OFFSET).tobytes(),
-        "ends": tokens.ends.astype(_OFFSET).tobytes(),
-    }
+def pack_tokens(tokens: WordTokens) -> tuple[int, str, bytes, bytes]:
+    """A document's tokens as the columns ``count, words, starts, ends`` of ``document_tokens``."""
+    return (
+        len(tokens),
+        " ".join(tokens.words),
+        tokens.starts.astype(_OFFSET).tobytes(),
+        tokens.ends.astype(_OFFSET).tobytes(),
+    )
 
 
 def unpack_tokens(count: int, words: str, starts: bytes, ends: bytes) -> WordTokens | None:

@@ -34,6 +34,11 @@ from annotator.store.models import (
     TokensRow,
 )
 
+_INSERT_TOKENS = (
+    f"INSERT INTO {TokensRow.__tablename__} (doc_id, tokenizer, count, words, starts, ends) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
 
 class WriteTx:
     """Reads and writes inside one open write transaction."""
@@ -205,6 +210,15 @@ class WriteTx:
         """The id of the document with this text hash, if any."""
         return self.s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
 
+    def known_shas(self, shas: Iterable[str]) -> set[str]:
+        """Which of these text hashes the project's documents have."""
+        wanted = list(shas)
+        found: set[str] = set()
+        for at in range(0, len(wanted), 500):
+            where = DocumentRow.sha256.in_(wanted[at : at + 500])
+            found.update(self.s.scalars(select(DocumentRow.sha256).where(where)))
+        return found
+
     def schema_body(self) -> str | None:
         """The stored schema JSON."""
         row = self.s.get(SchemaRow, 1)
@@ -270,7 +284,11 @@ class WriteTx:
 
     def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
         """Store a document's tokens, made by ``tokenizer`` (ADR 0015)."""
-        self.s.merge(TokensRow(doc_id=doc_id, tokenizer=tokenizer, **rows.pack_tokens(tokens)))
+        # a new document has no tokens yet: a plain insert, on the connection (no flush of
+        # pending rows, no statement to build: this runs once per document of an import)
+        self.s.connection().exec_driver_sql(
+            _INSERT_TOKENS, (doc_id, tokenizer, *rows.pack_tokens(tokens))
+        )
 
     def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
         """Record a document's status for one annotator."""

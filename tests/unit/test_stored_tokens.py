@@ -165,30 +165,33 @@ def test_the_export_reads_the_stored_tokens_and_ignores_a_broken_row(
 def test_tokens_are_made_before_the_write_lock_is_taken(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Tokenizing a long text takes seconds; other programs must not wait for it."""
+    """Tokenizing long texts takes seconds; other programs must not wait for it."""
     from annotator.services.write import service
 
     project = open_project(db_path)
-    locked: list[bool] = []
-    real = service.word_tokens
+    calls: list[tuple[bool, list[str]]] = []
+    real = service.word_tokens_of
 
-    def watched(text: str) -> object:
+    def watched(texts: list[str]) -> object:
         con = sqlite3.connect(db_path, timeout=0)
         try:
             con.execute("BEGIN IMMEDIATE")
             con.rollback()
-            locked.append(False)
+            locked = False
         except sqlite3.OperationalError:
-            locked.append(True)
+            locked = True
         finally:
             con.close()
-        return real(text)
+        calls.append((locked, list(texts)))
+        return real(texts)
 
-    monkeypatch.setattr(service, "word_tokens", watched)
+    monkeypatch.setattr(service, "word_tokens_of", watched)
+    other = "كلمة أخرى"
     try:
-        texts = [ODD, "كلمة أخرى"]
-        project.write.add_documents([NewDocument(t[:4], t, text_sha256(t)) for t in texts])
+        project.write.add_documents([NewDocument(t[:4], t, text_sha256(t)) for t in (ODD, other)])
         project.write.add_documents([NewDocument("again", ODD, text_sha256(ODD))])
+        ids = project.repo.document_ids()
+        assert _stored(project, ids[1]) == _live(other)
     finally:
         project.close()
-    assert locked == [False, False]  # one call per new text, none for a known one
+    assert calls == [(False, [ODD, other]), (False, [])]  # nothing for a known text

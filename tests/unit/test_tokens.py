@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from annotator.core.tokens import snap_to_tokens, tokenize, trim_whitespace
+import pytest
+
+from annotator.core.tokens import (
+    snap_to_tokens,
+    tokenize,
+    trim_whitespace,
+    word_tokens,
+    word_tokens_of,
+)
 
 TEXT = "أكدت وزارة الدفاع الروسية «مكثفاً» في بمحافظة حماة؟ 😀 ok."
 
@@ -44,3 +52,24 @@ def test_clitics_stay_in_their_token_so_snapping_keeps_the_proclitic() -> None:
     i = TEXT.index("بمحافظة")
     assert (i, i + 7) in tokenize(TEXT)
     assert snap_to_tokens(TEXT, i + 1, i + 7) == (i, i + 7)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 40, 1_000_000])
+def test_tokens_of_many_texts_equal_each_texts_tokens(chunk: int) -> None:
+    """Texts are tokenized a chunk at a time, joined by line breaks, then split apart again."""
+    texts = [
+        "وقالــت 😀 الوزارةُ\u00a0إنّ",
+        "",
+        "   \n\t ",
+        "حماة\u200cالسورية، Reuters 2024!",
+        "👩‍👩‍👧",
+        "\nكلمة\n",
+    ]
+    got = word_tokens_of(texts, chunk)
+    assert len(got) == len(texts)
+    for text, tokens in zip(texts, got, strict=True):
+        alone = word_tokens(text)
+        assert tokens.words == alone.words
+        assert tokens.starts.tolist() == alone.starts.tolist()
+        assert tokens.ends.tolist() == alone.ends.tolist()
+        assert [text[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)] == tokens.words

@@ -24,7 +24,7 @@ from annotator.core.merge import (
 from annotator.core.model import Bundle, Edit, Status
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
-from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens
+from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens, word_tokens_of
 from annotator.services.write.requests import (
     BusyHandler,
     LayerImport,
@@ -306,9 +306,11 @@ class WriteService:
     def _tokens_ahead(self, docs: Iterable[NewDocument]) -> dict[str, WordTokens]:
         """The tokens of the documents the project lacks, by SHA-256, made before the write
         lock is taken: a long text takes seconds to tokenize, and other writers would wait."""
+        texts = {d.sha256: d.text for d in docs}
         with self._writer.reading() as tx:
-            new = {d.sha256: d.text for d in docs if tx.document_id_for_sha(d.sha256) is None}
-        return {sha: word_tokens(text) for sha, text in new.items()}
+            known = tx.known_shas(texts)
+        new = {sha: text for sha, text in texts.items() if sha not in known}
+        return dict(zip(new, word_tokens_of(list(new.values())), strict=True))
 
     def _document_for(
         self, tx: WriteTx, doc: NewDocument, new_docs: list[int], made: dict[str, WordTokens]

@@ -42,8 +42,9 @@ def upgrade() -> None:
     tokenizer = tokenizer_id()
     for (doc_id,) in bind.execute(sa.text("SELECT id FROM documents ORDER BY id")).all():
         text = bind.execute(sa.text("SELECT text FROM documents WHERE id = :id"), {"id": doc_id})
-        packed = pack_tokens(word_tokens(text.scalar_one()))
-        bind.execute(insert, {"doc_id": doc_id, "tokenizer": tokenizer, **packed})
+        count, words, starts, ends = pack_tokens(word_tokens(text.scalar_one()))
+        row = {"count": count, "words": words, "starts": starts, "ends": ends}
+        bind.execute(insert, {"doc_id": doc_id, "tokenizer": tokenizer, **row})
 
 
 def downgrade() -> None:
