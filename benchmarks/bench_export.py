@@ -126,9 +126,9 @@ def run_corpus(
         tokens, adding = store(project, texts)
         floor = _floor(texts)
         print(f"\n{label}: {len(texts):,} documents, {tokens:,} tokens", flush=True)
-        print(f"  {'floor: camel tokenizer':<24} {floor:6.2f} s {tokens / floor:>11,.0f} tok/s")
+        print(f"  {'floor: camel tokenizer':<26} {floor:6.2f} s {tokens / floor:>11,.0f} tok/s")
         print(
-            f"  {'add documents':<24} {adding:6.2f} s {tokens / adding:>11,.0f} tok/s"
+            f"  {'add documents':<26} {adding:6.2f} s {tokens / adding:>11,.0f} tok/s"
             f"  {adding / floor:5.2f}x (once, on import; tokens made and stored)"
         )
         ratios = _exports(project, label, tokens, texts, tmp, repeat, formats)
@@ -178,7 +178,7 @@ def _exports(
         verdict = "  ok" if ratios[fmt] <= TARGET else "  MISSED"
         mark = verdict if fmt in TOKEN_FORMATS and not note else ""
         print(
-            f"  {'export ' + fmt + note:<24} {seconds[fmt]:6.2f} s {tokens / seconds[fmt]:>11,.0f}"
+            f"  {'export ' + fmt + note:<26} {seconds[fmt]:6.2f} s {tokens / seconds[fmt]:>11,.0f}"
             f" tok/s  {ratios[fmt]:5.2f}x (floor {floors[fmt]:.2f} s;"
             f" median of paired runs {paired[fmt]:.2f}x){mark}",
             flush=True,
