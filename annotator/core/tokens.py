@@ -9,10 +9,11 @@ its character tables take about half a second to build.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
+from itertools import chain
 from typing import Any, TypeVar
 
 import numpy as np
@@ -80,11 +81,31 @@ def word_tokens_of(texts: list[str], chunk: int = 1_000_000) -> list[WordTokens]
     return out
 
 
+def joined_offsets(texts: Sequence[str]) -> list[int]:
+    """Where each text starts in the texts joined by line breaks; one more entry at the end,
+    the joined length plus one (so text ``k`` is ``joined[offsets[k]:offsets[k + 1] - 1]``)."""
+    offsets = [0]
+    for t in texts:
+        offsets.append(offsets[-1] + len(t) + 1)
+    return offsets
+
+
+def join_tokens(parts: Sequence[WordTokens], offsets: Sequence[int]) -> WordTokens:
+    """The tokens of texts joined by line breaks, from each text's tokens and
+    :func:`joined_offsets`; :func:`_split` is the inverse."""
+    if len(parts) == 1:
+        return parts[0]
+    words = list(chain.from_iterable(part.words for part in parts))
+    shift = np.repeat(np.array(offsets[:-1], np.int64), [len(part) for part in parts])
+    starts = np.concatenate([part.starts for part in parts]) + shift
+    return WordTokens(words, starts, np.concatenate([part.ends for part in parts]) + shift)
+
+
 def _split(texts: list[str], joined: WordTokens) -> list[WordTokens]:
     """Each text's share of the tokens of ``texts`` joined by line breaks."""
     if len(texts) == 1:
         return [joined]
-    offsets = np.cumsum([0] + [len(t) + 1 for t in texts], dtype=np.int64)
+    offsets = joined_offsets(texts)
     firsts = np.searchsorted(joined.starts, offsets).tolist()
     return [
         WordTokens(

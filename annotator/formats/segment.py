@@ -22,14 +22,19 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 
 from annotator.core.clitics import SEGMENTS, clitic_cuts
 from annotator.core.model import Span
-from annotator.core.tokens import WordTokens, outermost, word_tokens
+from annotator.core.tokens import (
+    WordTokens,
+    join_tokens,
+    joined_offsets,
+    outermost,
+    word_tokens,
+)
 
 SCHEMES = ("iob2", "bioes")
 NESTED = ("outer", "inner", "all")
@@ -125,25 +130,13 @@ def batch_tokens(
     every text has them, they are put together instead of tokenizing again.
     """
     text = "\n".join(texts)
-    offsets = [0]
-    for t in texts:
-        offsets.append(offsets[-1] + len(t) + 1)
+    offsets = joined_offsets(texts)
     stored = None
     if given and len(given) == len(texts) and all(g is not None for g in given):
-        stored = _joined_tokens([g for g in given if g is not None], offsets)
+        stored = join_tokens([g for g in given if g is not None], offsets)
     tokens = text_tokens(text, segment, stored)
     firsts = np.searchsorted(tokens.start_at, np.array(offsets, np.int64)).tolist()
     return Batch(text, tokens, offsets, firsts)
-
-
-def _joined_tokens(parts: list[WordTokens], offsets: list[int]) -> WordTokens:
-    """The tokens of texts joined by line breaks, from each text's tokens."""
-    if len(parts) == 1:
-        return parts[0]
-    words = list(chain.from_iterable(part.words for part in parts))
-    shift = np.repeat(np.array(offsets[:-1], np.int64), [len(part) for part in parts])
-    starts = np.concatenate([part.starts for part in parts]) + shift
-    return WordTokens(words, starts, np.concatenate([part.ends for part in parts]) + shift)
 
 
 def sentence_starts(text: str, tokens: Tokens) -> list[int]:
