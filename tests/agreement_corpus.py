@@ -5,12 +5,16 @@ tatweel, diacritics, Latin letters and digits."""
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from annotator.core.agreement import DocumentLayers, Layer
 from annotator.core.agreement.tokentags import text_tokens
 from annotator.core.model import Argument, Event, Relation, Span
 from annotator.core.positions import CodePoint
 from annotator.core.text import text_sha256
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
 
 WORDS = [
     "مُحَمَّدٌ",
@@ -141,3 +145,16 @@ def make_corpus(
     """``documents`` generated documents."""
     rng = random.Random(seed)
     return [make_document(rng, k + 1, words, nested) for k in range(documents)]
+
+
+def store_spans(project: Project, docs: list[DocumentLayers]) -> None:
+    """Add the documents to ``project`` with each layer's spans, leaving out event triggers."""
+    for doc in docs:
+        doc_id, _ = project.documents.add_text(doc.name, doc.text)
+        for layer in doc.layers:
+            triggers = {e.trigger_id for e in layer.events}
+            for s in layer.spans:
+                if s.id not in triggers:
+                    project.annotations.create_span(
+                        doc_id, layer.annotator, s.start, s.end, s.label
+                    )

@@ -21,7 +21,7 @@ from annotator.services.agreement import AgreementRequest, measure
 from annotator.services.project import Project, open_project
 from annotator.ui.bidi import isolate
 from annotator.ui.dialogs.agreement_view import AgreementView
-from tests.agreement_corpus import ANNOTATORS, make_corpus
+from tests.agreement_corpus import ANNOTATORS, make_corpus, store_spans
 from tests.gui.conftest import cell
 
 
@@ -29,15 +29,7 @@ from tests.gui.conftest import cell
 def team(tmp_path: Path) -> Any:
     """A project with three annotators' layers on generated documents (nested spans)."""
     project = open_project(tmp_path / "team.sqlite")
-    for doc in make_corpus(seed=3, documents=5, words=50):
-        doc_id, _ = project.documents.add_text(doc.name, doc.text)
-        for layer in doc.layers:
-            triggers = {e.trigger_id for e in layer.events}
-            for s in layer.spans:
-                if s.id not in triggers:
-                    project.annotations.create_span(
-                        doc_id, layer.annotator, s.start, s.end, s.label
-                    )
+    store_spans(project, make_corpus(seed=3, documents=5, words=50))
     yield project
     project.close()
 

@@ -10,22 +10,14 @@ import pytest
 from annotator.core.agreement.render import to_json
 from annotator.services import agreement
 from annotator.services.project import open_project
-from tests.agreement_corpus import make_corpus
+from tests.agreement_corpus import make_corpus, store_spans
 
 
 def test_tokens_are_stored_or_cached_by_document_hash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = open_project(tmp_path / "team.sqlite")
-    for doc in make_corpus(seed=9, documents=3, words=40):
-        doc_id, _ = project.documents.add_text(doc.name, doc.text)
-        for layer in doc.layers:
-            triggers = {e.trigger_id for e in layer.events}
-            for s in layer.spans:
-                if s.id not in triggers:
-                    project.annotations.create_span(
-                        doc_id, layer.annotator, s.start, s.end, s.label
-                    )
+    store_spans(project, make_corpus(seed=9, documents=3, words=40))
     request = agreement.AgreementRequest(resamples=20)
     gathered = agreement.gather(project, request)
     project.close()
