@@ -134,7 +134,7 @@ def test_the_export_reads_the_stored_tokens_and_ignores_a_broken_row(
 ) -> None:
     """A hand-edited row shows in the export (so it is read); a row whose count does not
     match its columns is ignored (so the text is tokenized again)."""
-    text = "قصفت، حماة"
+    text = "قصفت، حماة\u00a0😀"
     project = open_project(db_path)
     try:
         ((doc_id, _),) = project.write.add_documents(
@@ -143,7 +143,7 @@ def test_the_export_reads_the_stored_tokens_and_ignores_a_broken_row(
         project.annotations.create_span(doc_id, "amal", 6, 10, "GPE")
     finally:
         project.close()
-    assert _live(text)[0] == ["قصفت", "،", "حماة"]
+    assert _live(text)[0] == ["قصفت", "،", "حماة", "😀"]
     out = tmp_path / "out.conll"
 
     def export() -> list[str]:
@@ -154,12 +154,12 @@ def test_the_export_reads_the_stored_tokens_and_ignores_a_broken_row(
             opened.close()
         return [line.split("\t")[0] for line in out.read_text("utf-8").splitlines()[2:] if line]
 
-    _tamper(db_path, doc_id, ["قصفت،", "حماة"], [0, 6], [5, 10])
-    assert export() == ["قصفت،", "حماة"]
+    _tamper(db_path, doc_id, ["قصفت،", "حماة", "😀"], [0, 6, 11], [5, 10, 12])
+    assert export() == ["قصفت،", "حماة", "😀"]
     with sqlite3.connect(db_path) as con:
-        con.execute("UPDATE document_tokens SET count = 3")
+        con.execute("UPDATE document_tokens SET count = 4")
     con.close()
-    assert export() == ["قصفت", "،", "حماة"]
+    assert export() == ["قصفت", "،", "حماة", "😀"]
 
 
 def test_tokens_are_made_before_the_write_lock_is_taken(
