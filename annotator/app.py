@@ -22,6 +22,7 @@ from annotator.ui.dialogs.agreement_view import install_agreement_view
 from annotator.ui.dialogs.dialogs import ask_annotator_name
 from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
+from annotator.ui.fonts import FontError, register_bundled_fonts
 from annotator.ui.main_window import MainWindow
 from annotator.ui.panels.attributes_panel import install_attribute_tools
 from annotator.ui.review.wiring import install_review_tools
@@ -67,6 +68,10 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(config.APP_NAME)
     app.setApplicationName(config.APP_NAME)
+    try:
+        register_bundled_fonts()
+    except FontError as exc:
+        QMessageBox.warning(None, "Fonts missing", f"{exc}\nThe text is drawn with system fonts.")
     try:
         project = open_gui_project(getattr(args, "db", None))
     except (AnnotatorError, OSError) as exc:

@@ -2,17 +2,79 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests import fallback_font
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+# How glyphs are rasterized, fixed here rather than taken from /etc/fonts (these are
+# Debian's defaults: slight hinting, grey anti-aliasing).
+_RENDERING = (
+    '<match target="pattern">'
+    '<edit name="antialias" mode="assign"><bool>true</bool></edit>'
+    '<edit name="hinting" mode="assign"><bool>true</bool></edit>'
+    '<edit name="hintstyle" mode="assign"><const>hintslight</const></edit>'
+    '<edit name="rgba" mode="assign"><const>none</const></edit>'
+    "</match>"
+)
+
+
+def _no_system_fonts() -> None:
+    """Point fontconfig at a configuration without a single font folder.
+
+    Qt then has only the fonts the app registers itself (annotator/assets/fonts), so a GUI or
+    pixel test draws the same pixels on a bare machine and on one with hundreds of fonts. Set
+    before any QApplication exists, here and in every process the tests start.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="annotator-fontconfig-"))
+    atexit.register(shutil.rmtree, folder, True)
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><cachedir>{folder / 'cache'}</cachedir>{_RENDERING}</fontconfig>\n",
+        encoding="utf-8",
+    )
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+    os.environ.pop("FONTCONFIG_PATH", None)
+    os.environ[_FALLBACK_ENV] = str(fallback_font.build(folder / "fallback.ttf"))
+
+
+_FALLBACK_ENV = "ANNOTATOR_TEST_FALLBACK_FONT"
+_no_system_fonts()
+
+
+@pytest.fixture(scope="session")
+def qapp_cls() -> type[Any]:
+    """pytest-qt's QApplication, with the bundled fonts registered as app.py does."""
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.fonts import register_bundled_fonts
+
+    class BundledFontsApplication(QApplication):
+        """A QApplication that registers the app's own fonts, like ``app.run_gui``."""
+
+        def __init__(self, args: list[str]) -> None:
+            super().__init__(args)
+            register_bundled_fonts()
+            # what a system font would add (tests/fallback_font.py): not among the text families
+            QFontDatabase.addApplicationFont(os.environ[_FALLBACK_ENV])
+
+    return BundledFontsApplication
 
 
 def run_cli(tmp_path: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:

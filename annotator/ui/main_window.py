@@ -28,7 +28,7 @@ from annotator.ui.bridge import ServiceSignals
 from annotator.ui.busy import wait_while_busy
 from annotator.ui.dialogs.import_flow import import_with_progress, show_report
 from annotator.ui.dock_layout import DockLayout
-from annotator.ui.fonts import default_font
+from annotator.ui.fonts import default_font, remember_font, remembered_font, with_fallbacks
 from annotator.ui.pane.text_pane import TextPane
 from annotator.ui.panels.palette import KIND_LABEL, LabelPalette
 from annotator.ui.panels.panels import AnnotationPanel, DocumentList
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.signals = ServiceSignals(project, self)
         self.last_notice = ""
         self._pane = TextPane(self)
-        self._base_font = default_font()
+        self._base_font = remembered_font(settings) or default_font()
         self._pane.setFont(self._base_font)
         self.setCentralWidget(self._pane)
         self.dock_layout = DockLayout(self, self._pane)
@@ -349,13 +349,18 @@ class MainWindow(QMainWindow):
         self.fontChanged.emit(self._pane.font())
 
     def choose_font(self) -> None:
-        """Pick the pane's font with a font dialog."""
+        """Pick the pane's font with a font dialog; the bundled fonts stay as fallbacks."""
         ok, font = QFontDialog.getFont(self._pane.font(), self, "Text font")
         if ok:
-            self._base_font = font
-            self._pane.setFont(font)
-            self._fit_panels()
-            self.fontChanged.emit(font)
+            self.set_text_font(with_fallbacks(font))
+
+    def set_text_font(self, font: QFont | None) -> None:
+        """Use ``font`` for the text (None: the bundled default) and remember the choice."""
+        self._base_font = font or default_font()
+        remember_font(self._settings, font)
+        self._pane.setFont(self._base_font)
+        self._fit_panels()
+        self.fontChanged.emit(self._base_font)
 
     def _update_status(self) -> None:
         doc = self._document

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QTextCursor, QTextLine
 from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
 from annotator.services.project import Project
@@ -73,9 +73,22 @@ def point_at(pane: TextPane, cp: int) -> QPoint:
 
 
 def char_center(pane: TextPane, cp: int) -> QPoint:
-    """Viewport pixel in the middle of the character at ``cp`` (right-to-left aware)."""
-    a, b = point_at(pane, cp), point_at(pane, cp + 1)
-    return QPoint((a.x() + b.x()) // 2, a.y())
+    """Viewport pixel in the middle of the character at ``cp``, from Qt's own edges of it.
+
+    Qt's leading and trailing edges of the character hold at a change of direction too, where
+    the caret before ``cp`` may stand at the other run's edge (a line that starts «ok 12.» in a
+    right-to-left paragraph).
+    """
+    cursor = QTextCursor(pane.document())
+    cursor.setPosition(pane.offsets.to_qt(cp))
+    block, pos = cursor.block(), cursor.positionInBlock()
+    line = block.layout().lineForTextPosition(pos)
+    xs = []
+    for edge in (QTextLine.Edge.Leading, QTextLine.Edge.Trailing):
+        value: Any = line.cursorToX(pos, edge)  # PySide returns (x, pos)
+        xs.append(float(value[0] if isinstance(value, tuple) else value))
+    origin = pane.blockBoundingGeometry(block).translated(pane.contentOffset()).topLeft()
+    return QPoint(int(origin.x() + sum(xs) / 2), int(origin.y() + line.y() + line.height() / 2))
 
 
 def drag_select(qtbot: Any, pane: TextPane, start: int, end: int, alt: bool = False) -> None:

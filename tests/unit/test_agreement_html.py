@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from html.parser import HTMLParser
 
@@ -208,3 +209,11 @@ def test_refers_to_nothing_outside_itself(pages: tuple[Page, dict, str]) -> None
         assert needle not in lowered
     assert not [attrs for _, attrs in page.tags if "src" in attrs or "href" in attrs]
     assert lowered.startswith("<!doctype html>")
+
+
+def test_names_the_apps_arabic_font_first(pages: tuple[Page, dict, str]) -> None:
+    _, _, html = pages
+    families = re.findall(r"font-family:([^;}\"]+)", html)
+    assert families  # the page and its charts' text
+    # the family the app bundles and draws Arabic with (annotator/ui/fonts.py, ADR 0016)
+    assert {f.split(",")[0].strip("'") for f in families} == {"Noto Naskh Arabic"}

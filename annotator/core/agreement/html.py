@@ -28,7 +28,7 @@ RELATION_LEVELS = LEVELS[4:]
 EVENT_LEVELS = LEVELS[:4]
 
 STYLE = """
-body{font-family:'Noto Sans','Noto Naskh Arabic','DejaVu Sans',sans-serif;margin:2em;
+body{font-family:'Noto Naskh Arabic','Noto Sans','Noto Color Emoji',sans-serif;margin:2em;
 color:#222;max-width:80em}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.5em 0}

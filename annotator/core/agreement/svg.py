@@ -14,7 +14,7 @@ Rgb = tuple[int, int, int]
 NAN_RGB: Rgb = (224, 224, 224)
 CELL = 46
 LABEL_WIDTH = 130
-FONT = "font-family:'Noto Sans','Noto Naskh Arabic','Amiri',sans-serif"
+FONT = "font-family:'Noto Naskh Arabic','Noto Sans','Noto Color Emoji',sans-serif"
 
 
 def score_rgb(value: float) -> Rgb:
