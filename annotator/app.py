@@ -63,15 +63,27 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     return window
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    """Start the GUI; returns the process exit code."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+def application() -> QApplication:
+    """The QApplication: a new one is named and gets the bundled fonts (ADR 0016).
+
+    One that exists already (a test's) is returned as it is: whoever made it registered them.
+    """
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
     app.setOrganizationName(config.APP_NAME)
     app.setApplicationName(config.APP_NAME)
     try:
         register_bundled_fonts()
     except FontError as exc:
         QMessageBox.warning(None, "Fonts missing", f"{exc}\nThe text is drawn with system fonts.")
+    return app
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Start the GUI; returns the process exit code."""
+    app = application()
     try:
         project = open_gui_project(getattr(args, "db", None))
     except (AnnotatorError, OSError) as exc:

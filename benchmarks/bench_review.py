@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator import config  # noqa: E402
-from annotator.app import build_window  # noqa: E402
+from annotator.app import application, build_window  # noqa: E402
 from annotator.core.model import Bundle, Edit, Span  # noqa: E402
 from annotator.core.positions import CodePoint  # noqa: E402
 from annotator.services.project import Project, open_project  # noqa: E402
@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=60, help="copies of seed 000")
     args = parser.parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     with tempfile.TemporaryDirectory() as tmp:
         project = open_project(Path(tmp) / "review.sqlite")
         doc = _layers(project, args.copies)

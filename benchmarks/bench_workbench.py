@@ -35,6 +35,7 @@ from PySide6.QtGui import QPaintEvent, QTextOption  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget  # noqa: E402
 
+from annotator.app import application  # noqa: E402
 from annotator.core.model import Bundle, Edit, Span  # noqa: E402
 from annotator.core.tokens import tokenize  # noqa: E402
 from annotator.services.project import Project, open_project  # noqa: E402
@@ -192,7 +193,7 @@ def verdict(ok: bool) -> str:
 
 def main() -> int:
     """Build the corpus, run the measurements and print them."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         project, big_id, free = build_project(Path(tmp) / "bench.sqlite")

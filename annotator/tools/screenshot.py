@@ -28,7 +28,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from annotator import config
-from annotator.app import build_window
+from annotator.app import application, build_window
 from annotator.core.agreement.svg import confusion_svg
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project, open_project
@@ -217,7 +217,7 @@ def main(argv: list[str]) -> int:
     flags = ("--band", "--search", "--review", "--narrow", "--boundary", "--agreement")
     argv = [a for a in argv if a not in flags]
     out = Path(argv[0] if argv else "docs/screenshot.png")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()
     with tempfile.TemporaryDirectory() as tmp:
         project = open_project(Path(tmp) / "demo.sqlite")
         project.documents.import_paths([config.seeds_dir()])
