@@ -10,13 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.services.merge import MergeService
 from annotator.services.project import Project, open_project
+from annotator.ui.app_icon import app_icon
 from annotator.ui.dialogs import merge_dialog, transfer_dialogs
 from annotator.ui.dialogs.agreement_view import install_agreement_view
 from annotator.ui.dialogs.dialogs import ask_annotator_name
@@ -74,6 +75,8 @@ def application() -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setOrganizationName(config.APP_NAME)
     app.setApplicationName(config.APP_NAME)
+    QApplication.setDesktopFileName(config.APP_NAME)  # packaging/arabic-annotator.desktop
+    QApplication.setWindowIcon(app_icon())
     try:
         register_bundled_fonts()
     except FontError as exc:
@@ -96,6 +99,9 @@ def run_gui(args: argparse.Namespace) -> int:
     window = build_window(project, annotator, QSettings())
     install_excepthook(lambda: window)
     window.show()
+    quit_after = getattr(args, "quit_after", None)
+    if quit_after is not None:  # the hidden --quit-after: close as a user would (smoke test)
+        QTimer.singleShot(round(quit_after * 1000), window.close)
     notice = project.upgrade_notice()
     if notice:
         QMessageBox.information(window, "Project upgraded", notice)

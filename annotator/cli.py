@@ -390,6 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", help="project file to open or create (default: the sample project)")
     parser.add_argument("--annotator", help="your annotator name (asked on first start otherwise)")
+    # Hidden: close the window this many seconds after it shows, as a user would, so that the
+    # frozen app's smoke test (packaging/smoke_test.py) can start the GUI and see it quit cleanly.
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command")
     imp = sub.add_parser("import", help="import .txt files (or folders of them) into a project")
     imp.add_argument("paths", nargs="+", help="files or folders")
