@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 RUNTIME := $(VENV)/.installed-runtime
 DEV     := $(VENV)/.installed-dev
 
-.PHONY: run test lint unit fuzz bench stress screenshot clean-env
+.PHONY: run test lint unit smoke smoke-breaks bundle fuzz bench stress screenshot clean-env clean-bundle
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -33,16 +33,56 @@ $(DEV): pyproject.toml uv.lock | $(UV)
 run: $(RUNTIME)
 	$(PY) -m annotator $(ARGS)
 
+PACKAGING_SCRIPTS := $(wildcard packaging/*.py) resources/render_icon.py
+
 lint: $(DEV)
-	$(PY) -m ruff check annotator tests benchmarks packaging
-	$(PY) -m ruff format --check annotator tests benchmarks packaging
+	$(PY) -m ruff check annotator tests benchmarks packaging resources
+	$(PY) -m ruff format --check annotator tests benchmarks packaging resources
 	$(PY) -m mypy
+	$(PY) -m mypy $(PACKAGING_SCRIPTS)
 	$(VENV)/bin/lint-imports
 
 unit: $(DEV)
 	$(TEST_ENV) $(PY) -m pytest -q -n auto
 
-test: lint unit
+test: lint unit smoke
+
+# The one-folder app, dist/annotator/ (packaging/README.md). PyInstaller runs in its own venv,
+# which holds the locked runtime set and PyInstaller (at its locked version) and no dev tool,
+# so nothing but the runtime set can end up in the bundle. Rebuilt only when an input changed.
+BUNDLE_VENV := build/bundle-venv
+BUNDLE_PY   := $(BUNDLE_VENV)/bin/python
+BUNDLE      := dist/annotator/annotator
+XCB_LIBS    := build/xcb-libs
+BUNDLE_INPUTS := $(shell find annotator seeds -type f -not -name '*.pyc' 2>/dev/null)
+
+$(BUNDLE_VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(BUNDLE_VENV) $(UV) sync --quiet --locked --no-install-project --python $(PYTHON)
+	$(UV) export --quiet --locked --extra dev --no-hashes --no-emit-project -o build/locked-dev.txt
+	$(UV) pip install --quiet --python $(BUNDLE_PY) -c build/locked-dev.txt pyinstaller
+	touch $@
+
+# The Qt xcb plugin's X libraries that a fresh machine may lack, from Debian's packages.
+$(XCB_LIBS)/.fetched: packaging/xcb_libs.py
+	$(PYTHON) packaging/xcb_libs.py $(XCB_LIBS)
+	touch $@
+
+$(BUNDLE): $(BUNDLE_VENV)/.installed $(XCB_LIBS)/.fetched packaging/annotator.spec packaging/launch.py $(BUNDLE_INPUTS)
+	@echo "PyInstaller: building dist/annotator (log: build/pyinstaller.log)"
+	@$(BUNDLE_PY) -m PyInstaller --noconfirm --distpath dist --workpath build/pyinstaller \
+		packaging/annotator.spec > build/pyinstaller.log 2>&1 \
+		|| { tail -n 30 build/pyinstaller.log; exit 1; }
+	@touch $@
+
+bundle: $(BUNDLE)
+
+# Runs the frozen app: GUI offscreen, CLI import/export/agreement, a refused file, clean stderr.
+smoke: bundle
+	$(BUNDLE_PY) packaging/smoke_test.py dist/annotator
+
+# Damages copies of the bundle in eight ways and checks that the smoke test notices each (~1 min).
+smoke-breaks: bundle
+	$(BUNDLE_PY) packaging/smoke_breaks.py dist/annotator
 
 # SIGKILL at random moments (60 trials) and the multi-process tests, repeated
 stress: $(DEV)
@@ -71,3 +111,6 @@ screenshot: $(DEV)
 
 clean-env:
 	rm -rf $(VENV) $(TOOLS)
+
+clean-bundle:
+	rm -rf build dist
