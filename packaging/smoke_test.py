@@ -212,7 +212,7 @@ def check_gui(smoke: Smoke) -> str:
         raise Failure(f"the GUI did not create the sample project {project}")
     with sqlite3.connect(f"file:{project}?mode=ro", uri=True) as db:
         names = [row[0] for row in db.execute("SELECT name FROM documents ORDER BY name")]
-    seeds = sorted(p.name for p in (smoke.internal / "seeds").glob("*.txt"))
+    seeds = sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
     if len(names) != 5 or names != seeds:
         raise Failure(f"the sample project holds {names}, not the 5 seeds {seeds}")
     return f"sample project with {len(names)} seed documents, exit 0 after {result.seconds:.1f} s"
