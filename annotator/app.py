@@ -65,7 +65,7 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
 
 
 def application() -> QApplication:
-    """The QApplication: a new one is named and gets the bundled fonts (ADR 0016).
+    """The QApplication: a new one is named and gets the icon and the bundled fonts (ADR 0016).
 
     One that exists already (a test's) is returned as it is: whoever made it registered them.
     """
