@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 RUNTIME := $(VENV)/.installed-runtime
 DEV     := $(VENV)/.installed-dev
 
-.PHONY: run test lint unit smoke smoke-breaks bundle fuzz bench stress screenshot clean-env clean-bundle
+.PHONY: run xcb-libs test lint unit smoke smoke-breaks bundle fuzz bench stress screenshot clean-env clean-bundle
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -30,8 +30,16 @@ $(DEV): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --quiet --locked --extra dev --python $(PYTHON)
 	touch $@ $(RUNTIME)
 
-run: $(RUNTIME)
-	$(PY) -m annotator $(ARGS)
+# The Qt xcb plugin's X libraries that a system may lack (a fresh Debian 12 lacks two), fetched
+# from Debian's packages without root into build/xcb-libs (packaging/xcb_libs.py) and put on the
+# library path of the app; where they cannot be fetched, the system's own are used.
+WITH_XCB_LIBS = LD_LIBRARY_PATH=$(abspath $(XCB_LIBS))$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}
+xcb-libs:
+	@$(MAKE) --no-print-directory -s $(XCB_LIBS)/.fetched \
+		|| echo "make: could not fetch the X libraries; the system's own are used"
+
+run: $(RUNTIME) xcb-libs
+	$(WITH_XCB_LIBS) $(PY) -m annotator $(ARGS)
 
 PACKAGING_SCRIPTS := $(wildcard packaging/*.py) resources/render_icon.py
 
@@ -99,9 +107,9 @@ bench: $(DEV)
 	$(TEST_ENV) $(PY) benchmarks/run_all.py
 
 # Screenshots in a real X window; xvfb-run comes from Debian's xvfb package.
-XVFB := xvfb-run -a -s "-screen 0 1400x900x24"
-screenshot: $(DEV)
-	@command -v xvfb-run >/dev/null || { echo "make screenshot needs Xvfb: apt-get install xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0"; exit 2; }
+XVFB := $(WITH_XCB_LIBS) xvfb-run -a -s "-screen 0 1400x900x24"
+screenshot: $(DEV) xcb-libs
+	@command -v xvfb-run >/dev/null || { echo "make screenshot needs Xvfb: apt-get install xvfb xauth"; exit 2; }
 	$(XVFB) $(PY) -m annotator.tools.screenshot docs/screenshot.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --band docs/screenshot-band.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --search docs/screenshot-search.png
