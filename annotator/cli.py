@@ -10,6 +10,7 @@ from typing import TextIO
 
 from annotator import config, errorlog
 from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.printable import escape_controls, escape_lines
 from annotator.services.project import Project, open_project
 from annotator.store.dberrors import translate
 
@@ -42,7 +43,8 @@ class TerminalProgress:
             width = 30
             filled = int(width * done / total)
             bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {name[:40]:<40}")
+            shown = escape_controls(name)[:40]
+            self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {shown:<40}")
             if done >= total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -84,7 +86,7 @@ def cmd_import_text(args: argparse.Namespace) -> int:
         project.close()
     for outcome in report.outcomes:
         stream = sys.stderr if outcome.status == "rejected" else sys.stdout
-        print(outcome.message, file=stream)
+        print(escape_lines(outcome.message), file=stream)
     print(report.summary())
     return 1 if report.rejected else 0
 
@@ -108,7 +110,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         project.close()
     for outcome in report.outcomes:
         stream = sys.stderr if outcome.status == "rejected" else sys.stdout
-        print(outcome.message, file=stream)
+        print(escape_lines(outcome.message), file=stream)
     print(f"{len(report.added)} files imported, {len(report.rejected)} rejected")
     return 1 if report.rejected or not report.outcomes else 0
 
@@ -243,13 +245,14 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         gold=args.gold,
     )
     out = Path(args.out) if args.out and args.out != "-" else None
-    check_target(args.format, out)
+    check_target(args.format, out, _db_path(args), args.force)  # before the long part
     project = _open(args, create=False)
     try:
         report = measure(project, request)
     finally:
         project.close()
-    sys.stdout.write(write_report(report, args.format, out, _db_path(args)))
+    text = write_report(report, args.format, out, _db_path(args), args.force)
+    sys.stdout.write(text)  # the table escapes names itself; json, csv are data
     return EXIT_OK
 
 
@@ -268,6 +271,9 @@ def _add_agreement_command(sub: argparse._SubParsersAction) -> None:
     )
     agr.add_argument("--format", choices=("table", "json", "csv", "html"), default="table")
     agr.add_argument("--out", help="output file (default: standard output; html needs one)")
+    agr.add_argument(
+        "--force", action="store_true", help="replace --out even if it is an SQLite file"
+    )
     agr.add_argument("--levels", type=int, default=1, help="nesting levels tagged (default 1)")
     agr.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
     agr.add_argument("--seed", type=int, default=2004, help="bootstrap seed (default 2004)")
@@ -284,11 +290,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
     team = Path(args.db)
 
     def reading(done: int, total: int, name: str) -> bool:
-        print(f"Reading {name} ({done + 1}/{total})", file=sys.stderr)
+        print(f"Reading {escape_controls(name)} ({done + 1}/{total})", file=sys.stderr)
         return True
 
     def started(source: Source) -> None:
-        print(f"Merging {source.path.name}: {len(source.layers)} layers", file=sys.stderr)
+        name = escape_controls(source.path.name)
+        print(f"Merging {name}: {len(source.layers)} layers", file=sys.stderr)
 
     sources = read_sources(args.others, team if team.exists() else None, reading)
     if args.schema == "stop" and not team.exists():  # refuse before creating TEAM.db
@@ -345,11 +352,12 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     finally:
         project.close()
     for line in report.lines():
-        print(line)
+        print(escape_lines(line))
     if args.list:
         for doc in report.documents:
             for d in doc.left:
-                print(f"{doc.name}\t{d.start}\t{d.end}\t{d.kind}\t{d.describe(texts[doc.doc_id])}")
+                cells = (doc.name, d.start, d.end, d.kind, d.describe(texts[doc.doc_id]))
+                print("\t".join(escape_controls(str(cell)) for cell in cells))
     return EXIT_OK
 
 
@@ -430,7 +438,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _refused(exc: AnnotatorError) -> int:
-    print(f"error: {exc}", file=sys.stderr)
+    print(f"error: {escape_lines(str(exc))}", file=sys.stderr)  # names in it may hold ESC
     return EXIT_REFUSED
 
 

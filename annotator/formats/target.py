@@ -1,11 +1,15 @@
-"""Where an export may write: refuse any target whose loss would destroy something.
+"""One guard for every file the app writes: refuse a target whose loss would destroy something.
 
-An export replaces its target. :func:`check_output` refuses, before anything
-is written, the open project file (and its ``-wal``/``-shm``/``-journal``
-files, through symlinks, hard links and relative paths), any SQLite
-database, a device, pipe or socket, and a folder the tool did not create.
-``force`` lifts only the refusals of SQLite files and foreign folders; it
-never allows the project itself or a non-regular file to be replaced.
+Export, the agreement report (CLI and window) and the schema export all go
+through here (issue 17, ADR 0009). :func:`check_output` refuses, before
+anything is written, the open project file (and its ``-wal``/``-shm``/
+``-journal`` files, through symlinks, hard links and relative paths), any
+SQLite database or a ``-wal``/``-shm``/``-journal`` file beside one, a
+device, pipe or socket, and a folder the tool did not create. ``force`` lifts
+only the refusals of SQLite files and foreign folders; it never allows the
+project itself or a non-regular file to be replaced. :func:`write_text`
+writes a one-file output through a temporary file in the same folder, fsynced
+and renamed into place, so a failed write leaves an existing file as it was.
 Temporary names are made here too, unique in the target's folder.
 """
 
@@ -26,7 +30,11 @@ _PREFIX_CHARS = 60  # of the target's name kept in a temporary name (names stay 
 
 
 class OutputRefused(AnnotatorError):
-    """An export target that must not be replaced."""
+    """An output target that must not be replaced."""
+
+
+class OutputFailed(AnnotatorError):
+    """An output could not be written; an existing file at the target is unchanged."""
 
 
 def project_files(project: Path) -> tuple[Path, ...]:
@@ -56,8 +64,8 @@ def check_output(fmt_is_folder: bool, out: Path, protected: Iterable[Path], forc
     guarded = tuple(protected)
     if any(same_file(out, p) for p in guarded):
         raise OutputRefused(
-            f"{out} is the open project file; export to another file name "
-            "(--force never overwrites the project)."
+            f"{out} is the open project file or one SQLite keeps beside it; write to "
+            "another file name (--force never overwrites the project)."
         )
     try:
         info = out.stat()
@@ -72,11 +80,33 @@ def check_output(fmt_is_folder: bool, out: Path, protected: Iterable[Path], forc
         raise OutputRefused(f"{out} is a device, pipe or socket, not a file; export to a file.")
     elif fmt_is_folder:
         raise OutputRefused(f"{out} is a file; brat exports to a folder, give a folder name.")
-    elif is_sqlite(out) and not force:
+    elif not force:
+        _check_not_sqlite(out)
+
+
+def _check_not_sqlite(out: Path) -> None:
+    if is_sqlite(out):
         raise OutputRefused(
-            f"{out} is an SQLite database (perhaps a project); export to another file, "
+            f"{out} is an SQLite database (perhaps a project); write to another file, "
             "or give --force to replace it."
         )
+    database = sqlite_companion_of(out)
+    if database is not None:
+        raise OutputRefused(
+            f"{out} belongs to the SQLite database {database} (perhaps a project) and "
+            "replacing it could destroy that database; write to another file, "
+            "or give --force to replace it."
+        )
+
+
+def sqlite_companion_of(path: Path) -> Path | None:
+    """The SQLite file whose ``-wal``/``-shm``/``-journal`` ``path`` is, or None."""
+    for suffix in _PROJECT_SUFFIXES[1:]:
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            base = path.with_name(path.name[: -len(suffix)])
+            if is_sqlite(base):
+                return base
+    return None
 
 
 def _check_parent(out: Path, fmt_is_folder: bool) -> None:
@@ -130,3 +160,27 @@ def new_temp_folder(out: Path) -> Path:
             return tmp
         except FileExistsError:
             continue
+
+
+def write_text(out: Path, text: str, protected: Iterable[Path], force: bool = False) -> None:
+    """Write ``text`` (UTF-8) to ``out`` after :func:`check_output`; all or nothing.
+
+    The text goes to a new temporary file beside ``out``, is fsynced, and is
+    renamed over ``out``. On any failure the temporary file is removed, an
+    existing ``out`` is unchanged, and :class:`OutputFailed` names the reason.
+    """
+    check_output(False, out, protected, force)
+    try:
+        fd, tmp = new_temp_file(out)
+    except OSError as exc:
+        raise OutputFailed(f"Cannot write {out} ({exc.strerror}).") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        kept = f"; {out} was left as it was" if os.path.lexists(out) else ""
+        raise OutputFailed(f"Cannot write {out} ({exc.strerror}){kept}.") from None

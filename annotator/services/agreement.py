@@ -21,6 +21,7 @@ from annotator.core.agreement.render import FORMATS, render
 from annotator.core.agreement.tokentags import TokenBounds, text_tokens
 from annotator.core.errors import AnnotatorError, no_document_named
 from annotator.core.tokens import tokenizer_id
+from annotator.formats import target
 
 if TYPE_CHECKING:  # only the type: the GUI imports this module without the store
     from annotator.services.project import Project
@@ -264,26 +265,32 @@ def _layer_hash(docs: Sequence[DocumentLayers], k: int) -> str:
     return digest.hexdigest()
 
 
-def check_target(fmt: str, out: Path | None) -> None:
-    """Refuse an unknown format, or an HTML report without a file to write it to."""
+def check_target(
+    fmt: str, out: Path | None, project: Path | None = None, force: bool = False
+) -> None:
+    """Refuse an unknown format, an HTML report without a file, or an ``out`` the guard refuses.
+
+    With ``project``, ``out`` is checked by the output guard
+    (:func:`annotator.formats.target.check_output`): never the project or its
+    companions, another SQLite file only with ``force``, never a device.
+    """
     if fmt not in FORMATS:
         raise AgreementError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
     if fmt == "html" and out is None:
         raise AgreementError(
             "The html agreement report is a file of its own; name it with --out report.html."
         )
+    if out is not None and project is not None:
+        target.check_output(False, out, target.project_files(project), force)
 
 
-def write_report(report: AgreementReport, fmt: str, out: Path | None, project: Path) -> str:
-    """Render the report; write it to ``out`` (never the project file) or return it."""
+def write_report(
+    report: AgreementReport, fmt: str, out: Path | None, project: Path, force: bool = False
+) -> str:
+    """Render the report; write it to ``out`` through the output guard, or return it."""
     check_target(fmt, out)
     text = render(report, fmt)
     if out is None:
         return text
-    if out.exists() and out.resolve() == project.resolve():
-        raise AgreementError(f"{out} is the project file itself; choose another --out path.")
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise AgreementError(f"Cannot write the report to {out} ({exc.strerror}).") from None
+    target.write_text(out, text, target.project_files(project), force)
     return ""

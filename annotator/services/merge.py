@@ -30,6 +30,7 @@ from annotator.core import schema_diff
 from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.merge import IncomingLayer, Person, Placement, place_people
 from annotator.core.model import Bundle
+from annotator.core.printable import escape_controls
 from annotator.core.schema import Schema
 from annotator.core.schema_diff import SchemaDiff
 from annotator.services.merge_report import FileOutcome, MergeReport
@@ -195,8 +196,8 @@ def conflicts_text(conflicts: list[tuple[Path, SchemaDiff]]) -> str:
     """The schema differences, one block per file."""
     lines = []
     for path, diff in conflicts:
-        lines.append(f"{path.name}:")
-        lines += [f"  {line}" for line in diff.lines()]
+        lines.append(escape_controls(f"{path.name}:"))
+        lines += [escape_controls(f"  {line}") for line in diff.lines()]  # names may hold ESC
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.merge import MergedLayer, Placement
+from annotator.core.printable import escape_controls, escape_lines
 from annotator.core.schema_diff import SchemaDiff
 from annotator.services.write import MergeResult
 
@@ -61,10 +62,10 @@ class FileOutcome:
         return not (self.error or changed or self.schema_changed)
 
     def lines(self) -> list[str]:
-        """The outcome: a headline, then one line per notable thing."""
+        """The outcome: a headline, then one line per notable thing (controls escaped)."""
         name = self.path.name
         if self.error:
-            return [f"{name}: not merged. {self.error}"]
+            return [escape_lines(f"{name}: not merged. {self.error}")]
         if self.nothing_new:
             head = f"{name}: nothing new."
         else:
@@ -72,7 +73,7 @@ class FileOutcome:
                 f"{name}: {_n(len(self.new_documents), 'document')} added, "
                 f"{_n(self.count('added'), 'layer')} added, {self.count('updated')} updated."
             )
-        return [head, *self._details()]
+        return [escape_controls(line) for line in (head, *self._details())]  # names: ESC
 
     def _details(self) -> list[str]:
         out = [

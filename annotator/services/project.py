@@ -114,7 +114,7 @@ def open_project(
         write=write,
         documents=documents,
         annotations=annotations,
-        schemas=SchemaService(repo, write),
+        schemas=SchemaService(repo, write, path),
         search=SearchService(documents, annotations, write),
         read_only=opened.read_only,
         backup=opened.backup,

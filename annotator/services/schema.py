@@ -19,6 +19,7 @@ from annotator.core.model import Argument, Bundle, Event, Relation
 from annotator.core.schema import EventType, Label, Role, Schema
 from annotator.core.signal import Signal
 from annotator.core.text import decode_document, read_input
+from annotator.formats.target import project_files, write_text
 from annotator.services import schema_edit
 from annotator.services.schema_edit import Item, Target
 
@@ -62,9 +63,10 @@ class SchemaService:
             this window, an import, or another program noticed on a write).
     """
 
-    def __init__(self, repo: Repository, write: WriteService) -> None:
+    def __init__(self, repo: Repository, write: WriteService, project: Path | None = None) -> None:
         self._repo = repo
         self._write = write
+        self._protected = project_files(project) if project is not None else ()
         self.changed: Signal[Schema] = Signal()
         write.changed.connect(self._on_change)
 
@@ -199,8 +201,12 @@ class SchemaService:
         return SchemaChange(self._schema, schema, description=f"Import schema {path.name}")
 
     def export_to(self, path: Path) -> None:
-        """Write the schema to a JSON file a team can share."""
-        Path(path).write_text(schema_io.to_json(self._schema), encoding="utf-8")
+        """Write the schema to a JSON file a team can share, through the output guard.
+
+        Never the project or its companions, nor another SQLite file or a device
+        (:func:`annotator.formats.target.write_text`); all or nothing.
+        """
+        write_text(Path(path), schema_io.to_json(self._schema), self._protected)
 
     def import_from(self, path: Path) -> Schema:
         """Replace the schema with one read from a JSON file (validated first)."""

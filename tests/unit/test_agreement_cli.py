@@ -122,7 +122,7 @@ def test_refuses_to_overwrite_the_project(team: Path, tmp_path: Path) -> None:
     before = team.read_bytes()
     result = _cli(tmp_path, "agreement", "--db", str(team), "--out", str(team))
     assert result.returncode == 2
-    assert "project file itself" in result.stderr
+    assert "is the open project file" in result.stderr
     assert team.read_bytes() == before
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Iterator
@@ -12,6 +10,7 @@ from annotator.core.agreement.fscore import Counts, macro_f1, micro
 from annotator.core.agreement.html import to_html
 from annotator.core.agreement.methods import METHODS, option_notes
 from annotator.core.agreement.report import AgreementReport
+from annotator.core.printable import csv_text, escape_controls
 
 FORMATS = ("table", "json", "csv", "html")
 Row = tuple[str, str, str, str, object]  # section, measure, subject, label, value
@@ -169,24 +168,21 @@ def _counts_json(c: Counts) -> dict[str, object]:
 
 
 def to_csv(report: AgreementReport) -> str:
-    """One row per figure: section, measure, subject, label, value."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["section", "measure", "subject", "label", "value"])
-    writer.writerows(rows(report))
+    """One row per figure: section, measure, subject, label, value (RFC 4180, cells defused)."""
+    out: list[Row] = [("section", "measure", "subject", "label", "value")]
+    out.extend(rows(report))
     for key, text in {**METHODS, **option_notes(report.options)}.items():
-        writer.writerow(["method", key, "", "", text])
+        out.append(("method", key, "", "", text))
     for key, value in report.provenance.items():
         if isinstance(value, dict):
-            for name, item in value.items():
-                writer.writerow(["provenance", key, name, "", item])
+            out.extend(("provenance", key, name, "", item) for name, item in value.items())
         else:
-            writer.writerow(["provenance", key, "", "", value])
-    return buffer.getvalue()
+            out.append(("provenance", key, "", "", value))
+    return csv_text(out)
 
 
 def to_table(report: AgreementReport) -> str:
-    """A plain-text report for a terminal."""
+    """A plain-text report for a terminal; control characters in names are escaped."""
     lines = [f"Agreement between {', '.join(report.annotators)}"]
     for key, value in report.provenance.items():
         if key != "documents":
@@ -213,7 +209,7 @@ def to_table(report: AgreementReport) -> str:
     lines.append("Methods")
     for key, text in {**METHODS, **option_notes(report.options)}.items():
         lines.append(f"  {key}: {text}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape_controls(line) for line in lines) + "\n"  # names may hold ESC
 
 
 def _matrix(

@@ -166,8 +166,12 @@ class SchemaEditor(QDialog):
             self.run(lambda: [self.schemas.set_role_check(mode)])
 
     def export_to(self, path: Path) -> None:
-        """Write the schema to ``path`` so a team can share it."""
-        self.schemas.export_to(path)
+        """Write the schema to ``path`` so a team can share it; a refusal is shown."""
+        try:
+            self.schemas.export_to(path)
+        except AnnotatorError as exc:
+            self.say(str(exc), error=True)
+            return
         self.say(f"Schema written to {path}.")
 
     def import_from(self, path: Path) -> bool:
