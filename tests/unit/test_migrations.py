@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 from annotator.core import schema as schema_io
 from annotator.core.tokens import tokenizer_id, word_tokens
 from annotator.services.project import open_project
-from annotator.store.engine import _alembic_config, make_engine
+from annotator.store.engine import _alembic_config, make_engine, sqlite_url
 
 TABLES = (
     "annotation_schema",
@@ -30,7 +30,7 @@ NOW = "2026-01-01 00:00:00.000000"
 
 
 def _project_at_0001(path: Path) -> None:
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(sqlite_url(path))
     command.upgrade(_alembic_config(engine), "0001")
     engine.dispose()
     con = sqlite3.connect(path)
@@ -115,7 +115,7 @@ def test_migration_runs_with_foreign_keys_off(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     _project_at_0001(path)
     open_project(path).close()
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(sqlite_url(path))
     with engine.connect() as conn:
         counts = [
             conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
