@@ -35,7 +35,7 @@ from annotator.store.models import (
 )
 
 # built once; its compiled form is cached, so each document costs one execute
-_INSERT_TOKENS = insert(TokensRow.__table__)
+_INSERT_TOKENS = insert(TokensRow)
 
 
 class WriteTx:
