@@ -84,6 +84,46 @@ def test_undo_is_refused_when_another_writer_changed_the_span(
     assert (kept.id, kept.label) == (span.id, "LOC")
 
 
+def test_undoing_a_relabel_is_refused_when_another_window_set_an_attribute(
+    project: Project, db_path: Path
+) -> None:
+    """Two connections on one file: B's attribute on the relabelled span survives A's undo."""
+    doc_id = _doc(project)
+    span = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE").add.spans[0]
+    relabel = project.annotations.relabel_span(span.id, "LOC")  # window A
+    other = open_project(db_path)  # window B, its own connection and session
+    try:
+        other.annotations.set_attributes(span.id, {"mention": "NAM 😀\u00a0اسم"})
+    finally:
+        other.close()
+    with pytest.raises(StaleEditError, match="a span it changes was changed elsewhere"):
+        project.annotations.apply(relabel.inverse(), Origin.UNDO)
+    (kept,) = project.annotations.spans(doc_id, ANN)
+    assert (kept.label, kept.attributes) == ("LOC", {"mention": "NAM 😀\u00a0اسم"})
+
+
+def test_undoing_a_trigger_relabel_is_refused_when_another_window_set_an_event_attribute(
+    project: Project, db_path: Path
+) -> None:
+    """The relabel takes the event along; B then sets the event's attribute; A's undo keeps it."""
+    doc_id = _doc(project)
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    made = events.create_event(doc_id, ANN, *_at(TEXT, "قصفتْ"), "Conflict.Attack")
+    trigger = made.add.spans[0]
+    relabel = project.annotations.relabel_span(trigger.id, "Life.Die")
+    other = open_project(db_path)
+    try:
+        theirs = EventService(other.annotations, lambda: other.schemas.schema)
+        (event,) = other.annotations.events(doc_id, ANN)
+        theirs.set_attribute(event, "polarity", "NEG")
+    finally:
+        other.close()
+    with pytest.raises(StaleEditError, match="an event it changes was changed elsewhere"):
+        project.annotations.apply(relabel.inverse(), Origin.UNDO)
+    (kept,) = project.annotations.events(doc_id, ANN)
+    assert (kept.type, kept.attributes) == ("Life.Die", {"polarity": "NEG"})
+
+
 def test_undo_is_refused_when_it_would_cascade_into_someone_elses_relation(
     project: Project, db_path: Path
 ) -> None:
