@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from sqlalchemy.exc import DBAPIError
 
+from annotator import errorlog
 from annotator.core import cascade, validate
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, StatusChange
@@ -71,7 +72,7 @@ class WriteService:
         self.session = uuid.uuid4().hex
         self._schema_body: str | None = None
         self._schema: Schema | None = None
-        self.changed: Signal[Change] = Signal()
+        self.changed: Signal[Change] = Signal(errorlog.record)
         self._load_schema()
 
     # -- the schema the project has ---------------------------------------------
