@@ -1,18 +1,42 @@
-"""A tiny, Qt-free observer, so services can announce changes to the GUI and CLI."""
+"""A tiny, Qt-free observer, so services can announce changes to the GUI and CLI.
+
+Listeners are isolated: one that raises is reported and the others still run,
+and :meth:`Signal.emit` never raises. The write service emits after its
+commit, so a failing view must not cost the caller its result (and the
+window its undo step); see docs/adr/0008-one-write-path.md.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+ErrorHandler = Callable[[BaseException, str], object]
+"""Told of a listener that raised: the exception and a sentence naming the listener."""
+
+_log = logging.getLogger(__name__)
+
+
+def log_listener_error(exc: BaseException, context: str) -> None:
+    """The default :data:`ErrorHandler`: log ``exc`` with its traceback."""
+    _log.error("%s", context, exc_info=(type(exc), exc, exc.__traceback__))
+
 
 class Signal(Generic[T]):
-    """Call every connected function with one payload, in connection order."""
+    """Call every connected function with one payload, in connection order.
 
-    def __init__(self) -> None:
+    Args:
+        on_error: told of each listener that raises (default: the ``logging``
+            module); the remaining listeners are called all the same.
+    """
+
+    def __init__(self, on_error: ErrorHandler = log_listener_error) -> None:
         self._slots: list[Callable[[T], None]] = []
+        self._on_error = on_error
 
     def connect(self, slot: Callable[[T], None]) -> None:
         """Call ``slot`` on every :meth:`emit`."""
@@ -24,6 +48,14 @@ class Signal(Generic[T]):
             self._slots.remove(slot)
 
     def emit(self, payload: T) -> None:
-        """Deliver ``payload`` to every slot."""
+        """Deliver ``payload`` to every slot; a slot that raises is reported, never re-raised."""
         for slot in list(self._slots):
-            slot(payload)
+            try:
+                slot(payload)
+            except Exception as exc:  # noqa: BLE001 - isolated: reported, the others still run
+                self._report(exc, slot)
+
+    def _report(self, exc: Exception, slot: Callable[[T], None]) -> None:
+        context = f"telling {getattr(slot, '__qualname__', repr(slot))} of a change"
+        with contextlib.suppress(Exception):  # reporting must not break delivery
+            self._on_error(exc, context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from annotator import errorlog
 from annotator.core import cascade, validate
 from annotator.core.change import Change, Origin
 from annotator.core.errors import SpanError
@@ -32,7 +33,7 @@ class AnnotationService:
         self._repo = repo
         self._write = write
         self._lengths: dict[int, int] = {}
-        self.changed: Signal[Edit] = Signal()
+        self.changed: Signal[Edit] = Signal(errorlog.record)
         write.changed.connect(self._relay)
 
     def _relay(self, change: Change) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from annotator import errorlog
 from annotator.core.change import Change
 from annotator.core.errors import DocumentRejected
 from annotator.core.model import Document, DocumentSummary, ImportOutcome, ImportReport, Status
@@ -46,7 +47,7 @@ class DocumentService:
     def __init__(self, repo: Repository, write: WriteService) -> None:
         self._repo = repo
         self._write = write
-        self.changed: Signal[int | None] = Signal()
+        self.changed: Signal[int | None] = Signal(errorlog.record)
         write.changed.connect(self._relay)
 
     def _relay(self, change: Change) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator import errorlog
 from annotator.core import cascade
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, split_by_layer
@@ -67,7 +68,7 @@ class SchemaService:
         self._repo = repo
         self._write = write
         self._protected = project_files(project) if project is not None else ()
-        self.changed: Signal[Schema] = Signal()
+        self.changed: Signal[Schema] = Signal(errorlog.record)
         write.changed.connect(self._on_change)
 
     def _on_change(self, change: Change) -> None:

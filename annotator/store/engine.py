@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
@@ -46,7 +46,18 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+def sqlite_url(path: Path | str) -> URL:
+    """The engine URL of the SQLite file at ``path``, whatever characters its name holds.
+
+    ``f"sqlite:///{path}"`` would be parsed: ``?`` starts a query (``a?b.sqlite``
+    opens ``a``), ``%20`` is decoded (``a%20b.sqlite`` opens ``a b.sqlite``) and
+    ``#`` starts a fragment. :meth:`URL.create` takes the name as it is, and the
+    driver opens it as a plain file name, never as an SQLite URI.
+    """
+    return URL.create("sqlite", database=str(Path(path).absolute()))
+
+
+def make_engine(url: str | URL, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """Create an engine; SQLite connections get WAL, foreign keys and a busy timeout.
 
     A connection with the execution option ``sqlite_begin="IMMEDIATE"`` takes
@@ -162,7 +173,7 @@ def open_file(
 
 
 def _open_writable(path: Path, busy_timeout_ms: int) -> tuple[Engine, Path | None]:
-    engine = make_engine(f"sqlite:///{path}", busy_timeout_ms)
+    engine = make_engine(sqlite_url(path), busy_timeout_ms)
     try:
         backup = migrate(engine, path)
     except Exception:

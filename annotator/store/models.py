@@ -25,6 +25,9 @@ def new_uid() -> str:
 
 
 AUTOINCREMENT = {"sqlite_autoincrement": True}
+NAME_LENGTH = 200  # annotator names, labels, event and relation types, roles
+# the longest key the app builds: "note/document/<doc id>/<annotator name>" (migration 0005)
+META_KEY_LENGTH = 255
 
 
 class Base(DeclarativeBase):
@@ -35,7 +38,7 @@ class MetaRow(Base):
     """Key/value facts about the project (e.g. when it was created)."""
 
     __tablename__ = "project_meta"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(META_KEY_LENGTH), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
 
@@ -59,7 +62,7 @@ class AnnotatorRow(Base):
     __tablename__ = "annotators"
     __table_args__ = (Index("ix_annotators_uid", "uid", unique=True), AUTOINCREMENT)
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="human")
     uid: Mapped[str] = mapped_column(String(32), default=new_uid, server_default="")
     created_at: Mapped[datetime] = mapped_column(default=_now)
@@ -90,7 +93,7 @@ class TokensRow(Base):
     doc_id: Mapped[int] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
     )
-    tokenizer: Mapped[str] = mapped_column(String(200))
+    tokenizer: Mapped[str] = mapped_column(String(NAME_LENGTH))
     count: Mapped[int]
     words: Mapped[str] = mapped_column(Text)
     starts: Mapped[bytes] = mapped_column(LargeBinary)
@@ -124,7 +127,7 @@ class SpanRow(Base):
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
     start: Mapped[int]
     end: Mapped[int]
-    label: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(NAME_LENGTH))
     attributes: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
@@ -137,7 +140,7 @@ class EventRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
-    type: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(NAME_LENGTH))
     trigger_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     attributes: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(default=_now)
@@ -150,7 +153,7 @@ class ArgumentRow(Base):
     __table_args__ = (UniqueConstraint("event_id", "role", "span_id"), AUTOINCREMENT)
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(NAME_LENGTH))
     span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
 
@@ -166,7 +169,7 @@ class RelationRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
-    type: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(NAME_LENGTH))
     arg1_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     arg2_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=_now)
@@ -185,6 +188,6 @@ class ChangeRow(Base):
     session: Mapped[str] = mapped_column(String(32))
     origin: Mapped[str] = mapped_column(String(16))
     doc_id: Mapped[int | None]
-    annotator: Mapped[str | None] = mapped_column(String(200))
+    annotator: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     description: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(default=_now)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.errors import AnnotatorKindError
@@ -34,10 +34,8 @@ from annotator.store.models import (
     TokensRow,
 )
 
-_INSERT_TOKENS = (
-    f"INSERT INTO {TokensRow.__tablename__} (doc_id, tokenizer, count, words, starts, ends) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
-)
+# built once; its compiled form is cached, so each document costs one execute
+_INSERT_TOKENS = insert(TokensRow)
 
 
 class WriteTx:
@@ -284,10 +282,12 @@ class WriteTx:
 
     def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
         """Store a document's tokens, made by ``tokenizer`` (ADR 0015)."""
-        # a new document has no tokens yet: a plain insert, on the connection (no flush of
-        # pending rows, no statement to build: this runs once per document of an import)
-        self.s.connection().exec_driver_sql(
-            _INSERT_TOKENS, (doc_id, tokenizer, *rows.pack_tokens(tokens))
+        # a new document has no tokens yet: a Core insert on the connection (no flush of
+        # pending rows, no ORM unit of work: this runs once per document of an import)
+        count, words, starts, ends = rows.pack_tokens(tokens)
+        values = {"count": count, "words": words, "starts": starts, "ends": ends}
+        self.s.connection().execute(
+            _INSERT_TOKENS, {"doc_id": doc_id, "tokenizer": tokenizer, **values}
         )
 
     def set_status(self, doc_id: int, annotator: str, status: Status) -> None:

@@ -20,7 +20,7 @@ from annotator.services.transfer import (
 )
 from annotator.ui.errors import make_excepthook
 from annotator.ui.main_window import MainWindow
-from tests.gui.conftest import ANNOTATOR, find_word
+from tests.gui.conftest import ANNOTATOR, find_word, make_window
 
 
 def _tag(window: MainWindow, word: str, label: str = "GPE") -> int:
@@ -134,3 +134,29 @@ def test_the_excepthook_logs_and_shows_one_message(qtbot: Any, window: MainWindo
     assert str(log_path()) in boxes[0].text()
     assert "ValueError: from a slot" in log_path().read_text("utf-8")
     boxes[0].close()
+
+
+def test_a_failing_listener_costs_neither_the_undo_step_nor_the_window_its_update(
+    qtbot: Any, project: Project
+) -> None:
+    """A listener connected before the window's raises on every change; the edit still lands,
+    the window (a later listener) shows it, Ctrl+Z undoes it, and the log has the traceback."""
+
+    def broken(_payload: object) -> None:
+        raise RuntimeError("listener fault 😀\u00a0حماة")
+
+    project.write.changed.connect(broken)
+    project.annotations.changed.connect(broken)
+    window = make_window(qtbot, project)
+    try:
+        doc_id = window.current_doc_id()
+        assert doc_id is not None
+        span_id = _tag(window, "حماة")
+        assert window.undo_stack.count() == 1
+        assert [s.id for s in window.pane.spans()] == [span_id]
+        assert "RuntimeError: listener fault 😀\u00a0حماة" in log_path().read_text("utf-8")
+        window.undo()
+        assert project.annotations.spans(doc_id, ANNOTATOR) == []
+        assert window.pane.spans() == []
+    finally:
+        window.close()

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 from annotator.core import schema as schema_io
 from annotator.core.tokens import tokenizer_id, word_tokens
 from annotator.services.project import open_project
-from annotator.store.engine import _alembic_config, make_engine
+from annotator.store.engine import _alembic_config, make_engine, sqlite_url
 
 TABLES = (
     "annotation_schema",
@@ -30,7 +30,7 @@ NOW = "2026-01-01 00:00:00.000000"
 
 
 def _project_at_0001(path: Path) -> None:
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(sqlite_url(path))
     command.upgrade(_alembic_config(engine), "0001")
     engine.dispose()
     con = sqlite3.connect(path)
@@ -89,7 +89,7 @@ def test_a_0001_project_migrates_with_every_row_kept(tmp_path: Path) -> None:
     assert after == before
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
         sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'spans'").fetchone()[0]
     assert "AUTOINCREMENT" in sql
     backups = list(tmp_path.glob("old.sqlite.backup-0001-*"))
@@ -115,7 +115,7 @@ def test_migration_runs_with_foreign_keys_off(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     _project_at_0001(path)
     open_project(path).close()
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(sqlite_url(path))
     with engine.connect() as conn:
         counts = [
             conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
@@ -183,3 +183,22 @@ def test_0004_gives_every_older_document_its_tokens(tmp_path: Path) -> None:
     assert stored[2].starts.tolist() == live.starts.tolist()
     assert stored[2].ends.tolist() == live.ends.tolist()
     assert [TEXT[a:b] for a, b in zip(live.starts, live.ends, strict=True)] == live.words
+
+
+def test_0005_widens_project_meta_key_to_the_longest_key_the_app_builds(tmp_path: Path) -> None:
+    """A note key embeds a name of the longest stored length and the largest document id."""
+    from annotator.core.merge import merge_key
+    from annotator.services.write import document_note_key
+    from annotator.store.models import AnnotatorRow, MetaRow
+
+    name = ("سلمى😀\u00a0" * 40)[: AnnotatorRow.__table__.c.name.type.length]
+    longest = max(len(document_note_key(2**63 - 1, name)), len(merge_key("f" * 32, 2**63 - 1)))
+    assert longest <= MetaRow.__table__.c.key.type.length
+    path = tmp_path / "old.sqlite"
+    _project_at_0001(path)
+    open_project(path).close()
+    with sqlite3.connect(path) as con:
+        sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'project_meta'").fetchone()
+        rows = con.execute("SELECT key, value FROM project_meta").fetchall()
+    assert "VARCHAR(255)" in sql[0]
+    assert rows == [("seeded_from", "/seeds")]

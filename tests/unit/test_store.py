@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from annotator.core.errors import ProjectError
+from annotator.core.tokens import tokenizer_id
 from annotator.services.project import open_project
 from annotator.store.engine import open_sqlite
 
@@ -104,3 +106,32 @@ def test_an_edit_survives_the_process_being_killed(db_path: Path) -> None:
         assert span.text_in(project.documents.document(doc_id).text) == "حماة"
     finally:
         project.close()
+
+
+def test_every_statement_the_write_path_sends_is_built_by_sqlalchemy(db_path: Path) -> None:
+    """No hand-written SQL with the driver's ``?`` placeholders: it would not run on PostgreSQL.
+
+    Only the transaction's ``BEGIN`` and the connection's ``PRAGMA``s are sent as
+    text; every row goes through a statement SQLAlchemy compiled for the dialect.
+    """
+    from sqlalchemy import event
+
+    project = open_project(db_path)
+    raw: list[str] = []
+
+    def seen(_c: object, _cur: object, statement: str, _p: object, context: Any, _m: bool) -> None:
+        if context is None or context.compiled is None:
+            raw.append(statement)
+
+    event.listen(project.repo.engine, "before_cursor_execute", seen)
+    try:
+        text_ = "😀 قصفتْ الطائـرات\u00a0مدينة حماة"
+        doc_id, _new = project.documents.add_text("w.txt", text_)
+        start = text_.index("حماة")
+        span = project.annotations.create_span(doc_id, "amal", start, start + 4, "GPE")
+        project.annotations.relabel_span(span.add.spans[0].id, "LOC")
+        assert project.repo.stored_tokens([doc_id], tokenizer_id())[doc_id].words
+    finally:
+        event.remove(project.repo.engine, "before_cursor_execute", seen)
+        project.close()
+    assert [s for s in raw if not s.startswith(("BEGIN", "PRAGMA"))] == []

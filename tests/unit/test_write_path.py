@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from annotator.core.change import Origin
-from annotator.core.errors import EventError, StaleEditError
+from annotator.core.errors import EventError, SpanError, StaleEditError
 from annotator.core.model import Bundle, Edit, Span
+from annotator.core.schema import Label, Schema
+from annotator.errorlog import log_path
 from annotator.services.events import EventService
 from annotator.services.project import Project, open_project
 from annotator.services.transfer import ImportRequest, import_annotations
@@ -82,6 +85,46 @@ def test_undo_is_refused_when_another_writer_changed_the_span(
         project.annotations.apply(tag.inverse(), Origin.UNDO)
     (kept,) = project.annotations.spans(doc_id, ANN)
     assert (kept.id, kept.label) == (span.id, "LOC")
+
+
+def test_undoing_a_relabel_is_refused_when_another_window_set_an_attribute(
+    project: Project, db_path: Path
+) -> None:
+    """Two connections on one file: B's attribute on the relabelled span survives A's undo."""
+    doc_id = _doc(project)
+    span = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE").add.spans[0]
+    relabel = project.annotations.relabel_span(span.id, "LOC")  # window A
+    other = open_project(db_path)  # window B, its own connection and session
+    try:
+        other.annotations.set_attributes(span.id, {"mention": "NAM 😀\u00a0اسم"})
+    finally:
+        other.close()
+    with pytest.raises(StaleEditError, match="a span it changes was changed elsewhere"):
+        project.annotations.apply(relabel.inverse(), Origin.UNDO)
+    (kept,) = project.annotations.spans(doc_id, ANN)
+    assert (kept.label, kept.attributes) == ("LOC", {"mention": "NAM 😀\u00a0اسم"})
+
+
+def test_undoing_a_trigger_relabel_is_refused_when_another_window_set_an_event_attribute(
+    project: Project, db_path: Path
+) -> None:
+    """The relabel takes the event along; B then sets the event's attribute; A's undo keeps it."""
+    doc_id = _doc(project)
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    made = events.create_event(doc_id, ANN, *_at(TEXT, "قصفتْ"), "Conflict.Attack")
+    trigger = made.add.spans[0]
+    relabel = project.annotations.relabel_span(trigger.id, "Life.Die")
+    other = open_project(db_path)
+    try:
+        theirs = EventService(other.annotations, lambda: other.schemas.schema)
+        (event,) = other.annotations.events(doc_id, ANN)
+        theirs.set_attribute(event, "polarity", "NEG")
+    finally:
+        other.close()
+    with pytest.raises(StaleEditError, match="an event it changes was changed elsewhere"):
+        project.annotations.apply(relabel.inverse(), Origin.UNDO)
+    (kept,) = project.annotations.events(doc_id, ANN)
+    assert (kept.type, kept.attributes) == ("Life.Die", {"polarity": "NEG"})
 
 
 def test_undo_is_refused_when_it_would_cascade_into_someone_elses_relation(
@@ -212,3 +255,45 @@ def test_the_write_path_itself_refuses_a_self_relation_and_a_repeated_argument(
         )
     assert project.annotations.relations(doc_id, ANN) == []
     assert project.annotations.events(doc_id, ANN)[0].arguments == ()
+
+
+def test_a_failing_listener_is_logged_and_the_others_still_hear_of_the_change(
+    project: Project,
+) -> None:
+    """The change is committed, so the caller gets its edit and every later listener runs."""
+    heard: list[str] = []
+
+    def broken(_change: object) -> None:
+        raise RuntimeError("listener fault 😀")
+
+    project.write.changed.connect(broken)
+    project.write.changed.connect(lambda change: heard.append(change.description))
+    project.annotations.changed.connect(broken)
+    project.annotations.changed.connect(lambda edit: heard.append(f"edit {edit.description}"))
+    doc_id = _doc(project)
+    edit = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "الطائـرات\u00a0مدينة"), "GPE")
+    assert edit.add.spans[0].id > 0
+    assert project.annotations.spans(doc_id, ANN) == list(edit.add.spans)
+    assert "Tag GPE" in heard and "edit Tag GPE" in heard
+    log = log_path().read_text("utf-8")
+    assert "RuntimeError: listener fault 😀" in log and "Traceback" in log
+    assert "telling " in log and "broken" in log
+
+
+def test_a_schema_stored_by_another_program_is_announced_even_when_the_edit_is_refused(
+    project: Project, db_path: Path
+) -> None:
+    """Views learn of the new label although the edit whose transaction read it was refused."""
+    doc_id = _doc(project)
+    announced: list[Schema] = []
+    project.schemas.changed.connect(announced.append)
+    other = open_project(db_path)  # another program: its own connection and session
+    try:
+        schema = other.schemas.schema
+        other.schemas.replace(replace(schema, labels=(*schema.labels, Label("سلاح😀", "#123456"))))
+    finally:
+        other.close()
+    with pytest.raises(SpanError):
+        project.annotations.create_span(doc_id, ANN, 0, len(TEXT) + 1, "GPE")  # past the end
+    assert [s.label("سلاح😀") is not None for s in announced] == [True]
+    assert project.schemas.schema.label("سلاح😀") is not None

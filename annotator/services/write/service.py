@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from sqlalchemy.exc import DBAPIError
 
+from annotator import errorlog
 from annotator.core import cascade, validate
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, StatusChange
@@ -71,7 +72,7 @@ class WriteService:
         self.session = uuid.uuid4().hex
         self._schema_body: str | None = None
         self._schema: Schema | None = None
-        self.changed: Signal[Change] = Signal()
+        self.changed: Signal[Change] = Signal(errorlog.record)
         self._load_schema()
 
     # -- the schema the project has ---------------------------------------------
@@ -399,27 +400,42 @@ class WriteService:
 
     # -- transactions, retries, errors -------------------------------------------------
     def _commit(self, run: Callable[[WriteTx, Schema], Change]) -> Change:
+        """Run ``run`` in a write transaction (retried while locked), then announce.
+
+        A schema another program stored is announced even when ``run`` is
+        refused or the transaction fails: it was read from committed data, and
+        this service already uses it, so views must learn of it now.
+        """
+        outside: list[Change] = []
+        try:
+            done = self._transact(run, outside)
+        finally:
+            for change in outside:
+                self.changed.emit(change)
+        if done.schema_after is not None:
+            self._schema_body = schema_io.to_json(done.schema_after)
+            self._schema = done.schema_after
+        if not done.is_empty() or done.new_documents:
+            self.changed.emit(done)
+        return done
+
+    def _transact(self, run: Callable[[WriteTx, Schema], Change], outside: list[Change]) -> Change:
+        """One transaction (retried while locked); ``outside`` gets another program's schema."""
         attempt = 0
         while True:
             attempt += 1
             try:
                 with self._writer.transaction() as tx:
                     previous = self._fresh_schema(tx)
-                    outside = outside_schema_change(previous, self.schema)
+                    found = outside_schema_change(previous, self.schema)
+                    if found is not None:
+                        outside.append(found)
                     done = run(tx, self.schema)
-                break
+                return done
             except DBAPIError as exc:
                 if is_locked(exc) and self.busy(attempt):
                     continue
                 raise project_error(exc) from None
-        if done.schema_after is not None:
-            self._schema_body = schema_io.to_json(done.schema_after)
-            self._schema = done.schema_after
-        if outside is not None:
-            self.changed.emit(outside)
-        if not done.is_empty() or done.new_documents:
-            self.changed.emit(done)
-        return done
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only:

@@ -6,7 +6,7 @@ Only :mod:`annotator.services.write.service` calls these.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from sqlalchemy.exc import DBAPIError
 
@@ -154,23 +154,30 @@ def check_stored(tx: WriteTx, edit: Edit, exact: bool) -> None:
     events = tx.events(e.id for e in (*rm.events, *add.events))
     relations = tx.relations(r.id for r in (*rm.relations, *add.relations))
     what = "This step can no longer be undone or redone" if exact else "This edit was not applied"
-    for old in rm.spans:
-        now = spans.get(old.id)
-        if now is None or now != old or now.attributes != old.attributes:
-            raise StaleEditError(f"{what}: a span it changes was changed elsewhere.")
-    for ev in rm.events:
-        cur = events.get(ev.id)
-        if cur is None or cur != ev or cur.attributes != ev.attributes:
-            raise StaleEditError(f"{what}: an event it changes was changed elsewhere.")
-    for rel in rm.relations:
-        if relations.get(rel.id) != rel:
-            raise StaleEditError(f"{what}: a relation it changes was changed elsewhere.")
+    for kind, stored, removed in (
+        ("a span", spans, rm.spans),
+        ("an event", events, rm.events),
+        ("a relation", relations, rm.relations),
+    ):
+        if any(not same_row(stored.get(row.id), row) for row in removed):
+            raise StaleEditError(f"{what}: {kind} it changes was changed elsewhere.")
     if (
         revived(spans, add.spans, rm.spans)
         or revived(events, add.events, rm.events)
         or revived(relations, add.relations, rm.relations)
     ):
         raise StaleEditError(f"{what}: a row it would restore already exists.")
+
+
+def same_row(stored: Annotation | None, expected: Annotation) -> bool:
+    """True if ``stored`` holds every column ``expected`` says, attributes included.
+
+    The model's ``==`` leaves attributes out (they are not part of a span's
+    identity), so it cannot judge staleness: compare every field instead.
+    """
+    if stored is None or type(stored) is not type(expected):
+        return False
+    return all(getattr(stored, f.name) == getattr(expected, f.name) for f in fields(expected))
 
 
 def revived(
