@@ -202,3 +202,15 @@ def test_0005_widens_project_meta_key_to_the_longest_key_the_app_builds(tmp_path
         rows = con.execute("SELECT key, value FROM project_meta").fetchall()
     assert "VARCHAR(255)" in sql[0]
     assert rows == [("seeded_from", "/seeds")]
+
+
+def test_the_fast_path_head_is_alembics_head(tmp_path: Path) -> None:
+    # a project at HEAD_REVISION opens without Alembic: the constant must be the scripts' head
+    from alembic.script import ScriptDirectory
+
+    from annotator.store.engine import HEAD_REVISION
+
+    engine = make_engine(sqlite_url(tmp_path / "p.sqlite"))
+    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    assert HEAD_REVISION == head
+    engine.dispose()
