@@ -12,6 +12,10 @@ TOOLS  := .tools
 UV     := $(TOOLS)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
+# Installed packages come with their bytecode: where PYTHONDONTWRITEBYTECODE is set (as on
+# these machines), every process would otherwise compile SQLAlchemy & co. again (2.2 s per
+# start of the CLI instead of 0.85 s).
+export UV_COMPILE_BYTECODE := 1
 RUNTIME := $(VENV)/.installed-runtime
 DEV     := $(VENV)/.installed-dev
 
@@ -51,6 +55,7 @@ lint: $(DEV)
 	$(VENV)/bin/lint-imports
 
 unit: $(DEV)
+	$(PY) -m compileall -q annotator tests
 	$(TEST_ENV) $(PY) -m pytest -q -n auto
 
 test: lint unit smoke
