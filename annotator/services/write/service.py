@@ -45,6 +45,7 @@ from annotator.services.write.steps import (
     outside_schema_change,
     place_person,
     project_error,
+    replayed_statuses,
     started,
     twin_finder,
 )
@@ -351,6 +352,8 @@ class WriteService:
                 tx.annotator_id(annotator, kind)
         if change.origin is Origin.USER:
             change = replace(change, statuses=change.statuses + started(tx, change))
+        elif exact:  # a status the user set since this step stays, and is no reason to refuse
+            change = replace(change, statuses=replayed_statuses(tx, change))
         if change.schema_before is not None and change.schema_after is not None:
             if schema_io.to_json(change.schema_before) != schema_io.to_json(schema):
                 raise (StaleEditError if exact else SchemaError)(
@@ -361,8 +364,6 @@ class WriteService:
         after = change.schema_after or schema
         edits = tuple(self._apply_edit(tx, e, after, exact) for e in change.edits)
         for step in change.statuses:
-            if exact and tx.status(step.doc_id, step.annotator) is not step.before:
-                raise StaleEditError("The document's status changed since this step.")
             tx.set_status(step.doc_id, step.annotator, step.after)
         if change.schema_after is not None:
             body = schema_io.to_json(change.schema_after)
