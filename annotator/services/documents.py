@@ -52,6 +52,7 @@ class DocumentService:
 
     def _relay(self, change: Change) -> None:
         touched = {s.doc_id for s in change.statuses} | set(change.new_documents)
+        touched |= change.documents()  # deleted or restored
         if len(touched) == 1:
             self.changed.emit(touched.pop())
         elif touched:
