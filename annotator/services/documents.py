@@ -80,6 +80,10 @@ class DocumentService:
         found = self.find_by_names(wanted)
         return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]
 
+    def ids_with_name(self, name: str) -> list[int]:
+        """The ids of every document named exactly ``name``."""
+        return self._repo.document_ids_named(name)
+
     def status(self, doc_id: int, annotator: str) -> Status:
         """A document's status for one annotator."""
         return self._repo.status(doc_id, annotator)
