@@ -411,6 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_agreement_command(sub)
     _add_merge_command(sub)
     _add_adjudicate_command(sub)
+    from annotator.cli_delete import add_delete_commands  # it imports this module
+
+    add_delete_commands(sub)
     return parser
 
 

@@ -9,12 +9,16 @@ validates it, adds the cascade, applies it in ONE transaction and announces it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 
 from annotator.core.model import Bundle, Edit, Event, Relation, Span, Status
 from annotator.core.schema import Schema
 
 Annotation = Span | Event | Relation
+
+DOCUMENT_NOTE_PREFIX = "note/document/"
+"""Project facts under this prefix are document notes: ``note/document/<doc id>/<annotator>``."""
 
 
 class Origin(StrEnum):
@@ -43,6 +47,43 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
+class NoteChange:
+    """One annotator's note on a document, before and after ("" is no note)."""
+
+    doc_id: int
+    annotator: str
+    before: str
+    after: str
+
+    def inverse(self) -> NoteChange:
+        """The note change that undoes this one."""
+        return NoteChange(self.doc_id, self.annotator, self.after, self.before)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document and the rows that belong to it alone, as stored (annotations apart).
+
+    What deleting a document removes besides its annotations, and what undoing
+    that deletion puts back exactly, ids included.
+
+    Attributes:
+        tokens: the ``document_tokens`` row (tokenizer, count, words, starts, ends), or None.
+        statuses: (annotator, status) of every stored status row.
+        facts: the project facts (key, value) about this document: notes, merge records.
+    """
+
+    id: int
+    name: str
+    text: str
+    sha256: str
+    created_at: datetime
+    tokens: tuple[str, int, str, bytes, bytes] | None
+    statuses: tuple[tuple[str, Status], ...]
+    facts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Change:
     """One transaction's worth of changes.
 
@@ -56,6 +97,9 @@ class Change:
         new_documents: ids of documents the transaction added (imports).
         gold: the change writes the adjudicated layer: every layer it touches
             is (or is created as) of kind "gold", and a person's layer is refused.
+        notes: document note changes.
+        removed_documents: documents deleted (after their annotations, in ``edits``).
+        restored_documents: documents put back (before their annotations), by undo.
     """
 
     edits: tuple[Edit, ...] = ()
@@ -66,9 +110,12 @@ class Change:
     origin: Origin = Origin.USER
     new_documents: tuple[int, ...] = field(default=())
     gold: bool = False
+    notes: tuple[NoteChange, ...] = ()
+    removed_documents: tuple[DocumentRecord, ...] = ()
+    restored_documents: tuple[DocumentRecord, ...] = ()
 
     def inverse(self) -> Change:
-        """The change that undoes this one (document additions are not undone)."""
+        """The change that undoes this one (document additions by import are not undone)."""
         return Change(
             tuple(e.inverse() for e in reversed(self.edits)),
             self.schema_after,
@@ -77,6 +124,9 @@ class Change:
             self.description,
             Origin.UNDO,
             gold=self.gold,
+            notes=tuple(n.inverse() for n in reversed(self.notes)),
+            removed_documents=self.restored_documents,
+            restored_documents=self.removed_documents,
         )
 
     def as_replay(self) -> Change:
@@ -87,12 +137,18 @@ class Change:
         """The (document, annotator) layers this change touches."""
         found = {(e.doc_id, e.annotator) for e in self.edits}
         found |= {(s.doc_id, s.annotator) for s in self.statuses}
+        found |= {(n.doc_id, n.annotator) for n in self.notes}
         return found
+
+    def documents(self) -> set[int]:
+        """The documents this change removes or restores."""
+        return {d.id for d in (*self.removed_documents, *self.restored_documents)}
 
     def is_empty(self) -> bool:
         """True if applying the change would write nothing."""
         no_edits = all(e.remove.is_empty() and e.add.is_empty() for e in self.edits)
-        return no_edits and self.schema_after is None and not self.statuses
+        unchanged = not (self.statuses or self.notes or self.documents())
+        return no_edits and self.schema_after is None and unchanged
 
 
 def split_by_layer(remove: Bundle, add: Bundle, description: str) -> tuple[Edit, ...]:

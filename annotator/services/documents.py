@@ -52,6 +52,7 @@ class DocumentService:
 
     def _relay(self, change: Change) -> None:
         touched = {s.doc_id for s in change.statuses} | set(change.new_documents)
+        touched |= change.documents()  # deleted or restored
         if len(touched) == 1:
             self.changed.emit(touched.pop())
         elif touched:
@@ -78,6 +79,10 @@ class DocumentService:
         wanted = list(dict.fromkeys(names))
         found = self.find_by_names(wanted)
         return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]
+
+    def ids_with_name(self, name: str) -> list[int]:
+        """The ids of every document named exactly ``name``."""
+        return self._repo.document_ids_named(name)
 
     def status(self, doc_id: int, annotator: str) -> Status:
         """A document's status for one annotator."""

@@ -177,6 +177,12 @@ class Repository:
             )
             return {n: i for n, i in rows}
 
+    def document_ids_named(self, name: str) -> list[int]:
+        """The ids of every document with exactly this name (names need not be unique)."""
+        with self._tx() as s:
+            where = DocumentRow.name == name
+            return list(s.scalars(select(DocumentRow.id).where(where).order_by(DocumentRow.id)))
+
     def summaries(self, annotator: str) -> list[DocumentSummary]:
         """The document list for one annotator: status and span count per document."""
         aid = self.find_annotator(annotator) or -1  # unknown: every document is new

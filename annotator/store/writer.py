@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select, union
 from sqlalchemy.orm import Session, sessionmaker
 
+from annotator.core.change import DocumentRecord
 from annotator.core.errors import AnnotatorKindError
 from annotator.core.model import Bundle, Event, Relation, Span, Status, remap_event, remap_relation
 from annotator.core.tokens import WordTokens
@@ -228,7 +229,88 @@ class WriteTx:
         row = self.s.get(StatusRow, (doc_id, aid)) if aid is not None else None
         return Status(row.status) if row else Status.NEW
 
+    def layer_names(self, doc_id: int) -> list[str]:
+        """The annotators with spans, events or relations on a document, by name."""
+        ids = union(
+            select(SpanRow.annotator_id).where(SpanRow.doc_id == doc_id),
+            select(EventRow.annotator_id).where(EventRow.doc_id == doc_id),
+            select(RelationRow.annotator_id).where(RelationRow.doc_id == doc_id),
+        ).subquery()
+        names = self.s.scalars(select(AnnotatorRow.name).where(AnnotatorRow.id.in_(select(ids))))
+        return sorted(names)
+
+    def facts(self, prefix: str, suffix: str = "") -> dict[str, str]:
+        """The project facts whose key starts with ``prefix`` and ends with ``suffix``."""
+        where = MetaRow.key.startswith(prefix, autoescape=True)
+        if suffix:
+            where &= MetaRow.key.endswith(suffix, autoescape=True)
+        return {row.key: row.value for row in self.s.scalars(select(MetaRow).where(where))}
+
+    def document_record(self, doc_id: int, facts: dict[str, str]) -> DocumentRecord | None:
+        """A document with its tokens and statuses (and the given ``facts``), or None."""
+        doc = self.s.get(DocumentRow, doc_id)
+        if doc is None:
+            return None
+        tok = self.s.get(TokensRow, doc_id)
+        tokens = (
+            None if tok is None else (tok.tokenizer, tok.count, tok.words, tok.starts, tok.ends)
+        )
+        found = self.s.scalars(select(StatusRow).where(StatusRow.doc_id == doc_id))
+        statuses = sorted((self.name_of(r.annotator_id), Status(r.status)) for r in found)
+        return DocumentRecord(
+            doc.id,
+            doc.name,
+            doc.text,
+            doc.sha256,
+            doc.created_at,
+            tokens,
+            tuple(statuses),
+            tuple(sorted(facts.items())),
+        )
+
+    def has_annotations(self, doc_id: int) -> bool:
+        """True if any layer has a span, event or relation on the document."""
+        return bool(self.layer_names(doc_id))
+
     # -- writing ---------------------------------------------------------------
+    def delete_document(self, record: DocumentRecord) -> None:
+        """Delete a document's facts, statuses, tokens and row (its annotations are gone)."""
+        s = self.s
+        keys = [key for key, _value in record.facts]
+        if keys:
+            s.execute(delete(MetaRow).where(MetaRow.key.in_(keys)))
+        s.execute(delete(StatusRow).where(StatusRow.doc_id == record.id))
+        s.execute(delete(TokensRow).where(TokensRow.doc_id == record.id))
+        s.execute(delete(DocumentRow).where(DocumentRow.id == record.id))
+
+    def restore_document(self, record: DocumentRecord) -> None:
+        """Put a deleted document back exactly: its row (same id), tokens, statuses, facts."""
+        self.s.add(
+            DocumentRow(
+                id=record.id,
+                name=record.name,
+                text=record.text,
+                sha256=record.sha256,
+                length=len(record.text),
+                created_at=record.created_at,
+            )
+        )
+        self.s.flush()
+        if record.tokens is not None:
+            tokenizer, count, words, starts, ends = record.tokens
+            values = {"count": count, "words": words, "starts": starts, "ends": ends}
+            self.s.connection().execute(
+                _INSERT_TOKENS, {"doc_id": record.id, "tokenizer": tokenizer, **values}
+            )
+        for annotator, status in record.statuses:
+            self.set_status(record.id, annotator, status)
+        for key, value in record.facts:
+            self.set_meta(key, value)
+
+    def delete_meta(self, key: str) -> None:
+        """Forget a project fact (nothing if it is not stored)."""
+        self.s.execute(delete(MetaRow).where(MetaRow.key == key))
+
     def apply(self, remove: Bundle, add: Bundle) -> Bundle:
         """Delete ``remove`` then insert ``add``; return ``add`` with the ids used.
 

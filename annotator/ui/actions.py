@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.schema import RelationType, Schema
-from annotator.ui import document_actions
+from annotator.ui import deletion_actions, document_actions
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -82,7 +82,18 @@ def install_menus(window: MainWindow) -> dict[str, QAction]:
     acts["doc_note"] = _action(
         window, "Document note…", lambda: document_actions.edit_document_note(window)
     )
+    acts["delete_document"] = _action(
+        window, "Delete document…", lambda: deletion_actions.delete_document(window)
+    )
+    acts["delete_layer"] = _action(
+        window,
+        "Delete my layer in this document…",
+        lambda: deletion_actions.delete_my_layer(window),
+    )
     for key in ("done", "reopen", "doc_note", "next", "prev"):
+        doc.addAction(acts[key])
+    doc.addSeparator()
+    for key in ("delete_document", "delete_layer"):
         doc.addAction(acts[key])
 
     view = window.view_menu

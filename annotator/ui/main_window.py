@@ -26,6 +26,7 @@ from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.band_action import install_band_action
 from annotator.ui.bridge import ServiceSignals
 from annotator.ui.busy import wait_while_busy
+from annotator.ui.deletion_actions import follow_deletions
 from annotator.ui.dialogs.import_flow import import_with_progress, show_report
 from annotator.ui.dock_layout import DockLayout
 from annotator.ui.fonts import default_font, remember_font, remembered_font, with_fallbacks
@@ -274,6 +275,13 @@ class MainWindow(QMainWindow):
             self.project.documents.set_status(doc_id, self._annotator, Status.DONE)
             self.show_message("Marked done.")
 
+    def close_document(self) -> None:
+        """Show no document (the shown one was deleted and the project has no other)."""
+        self._document, schema = None, self.project.schemas.schema
+        self._pane.open_text("", schema, list)
+        self.table.model_.set_spans("", [], schema)
+        self._update_status()
+
     def import_paths(self, paths: list[Path]) -> ImportReport:
         """Import files or folders with a progress dialog, then report the outcome."""
         report = import_with_progress(self, self.project.documents, paths)
@@ -316,6 +324,7 @@ class MainWindow(QMainWindow):
 
     def _on_change(self, change: Change) -> None:
         self._undo.foreign_changes(self.project.foreign_changes())
+        follow_deletions(self, change)
         if change.statuses or change.new_documents:
             return  # the document list reloads from the project (documentsChanged)
         for edit in change.edits:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.change import Origin
+from annotator.core.change import Change, Origin
 from annotator.core.errors import EventError, SpanError, StaleEditError
-from annotator.core.model import Bundle, Edit, Span
+from annotator.core.model import Bundle, Edit, Span, Status
 from annotator.core.schema import Label, Schema
 from annotator.errorlog import log_path
 from annotator.services.events import EventService
@@ -297,3 +297,21 @@ def test_a_schema_stored_by_another_program_is_announced_even_when_the_edit_is_r
         project.annotations.create_span(doc_id, ANN, 0, len(TEXT) + 1, "GPE")  # past the end
     assert [s.label("سلاح😀") is not None for s in announced] == [True]
     assert project.schemas.schema.label("سلاح😀") is not None
+
+
+def test_undo_and_redo_leave_a_status_the_user_set_since(project: Project) -> None:
+    doc_id = _doc(project)
+    span = Span(-1, doc_id, ANN, *_at(TEXT, "حماة"), "GPE")
+    edit = Edit(doc_id, ANN, Bundle(), Bundle((span,)), "Tag all")
+    done = project.write.apply(Change((edit,), description="Tag all"))
+    assert [(s.before, s.after) for s in done.statuses] == [(Status.NEW, Status.IN_PROGRESS)]
+    project.write.set_status(doc_id, ANN, Status.DONE)  # Ctrl+D
+    undone = project.write.apply(done.inverse())
+    assert project.annotations.spans(doc_id, ANN) == []
+    assert project.documents.status(doc_id, ANN) is Status.DONE and undone.statuses == ()
+    project.write.apply(done.as_replay())  # redo
+    assert project.annotations.spans(doc_id, ANN) == list(done.edits[0].add.spans)
+    assert project.documents.status(doc_id, ANN) is Status.DONE
+    project.write.set_status(doc_id, ANN, Status.IN_PROGRESS)  # as the step left it: undone
+    project.write.apply(done.inverse())
+    assert project.documents.status(doc_id, ANN) is Status.NEW

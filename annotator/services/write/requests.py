@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from annotator.core.change import Change
+from annotator.core.change import DOCUMENT_NOTE_PREFIX, Change
 from annotator.core.merge import (
     IncomingLayer,
     MergedLayer,
@@ -29,9 +29,6 @@ def wait_and_retry(attempts: int = 30, pause: float = 0.2) -> BusyHandler:
         return True
 
     return busy
-
-
-DOCUMENT_NOTE_PREFIX = "note/document/"
 
 
 def document_note_key(doc_id: int, annotator: str) -> str:

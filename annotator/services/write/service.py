@@ -26,6 +26,7 @@ from annotator.core.model import Bundle, Edit, Status
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
 from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens, word_tokens_of
+from annotator.services.write import deletion
 from annotator.services.write.requests import (
     BusyHandler,
     LayerImport,
@@ -45,6 +46,7 @@ from annotator.services.write.steps import (
     outside_schema_change,
     place_person,
     project_error,
+    replayed_statuses,
     started,
     twin_finder,
 )
@@ -152,6 +154,43 @@ class WriteService:
             )
 
         return self._commit(run)
+
+    def plan_deletion(self, doc_id: int, annotator: str | None = None) -> Change:
+        """What deleting a document (or ``annotator``'s layer in it) would remove; nothing
+        is written. Count it with :func:`annotator.core.removal.removal`."""
+        with self._writer.reading() as tx:
+            return self._plan_deletion(tx, doc_id, annotator)
+
+    def delete(
+        self, doc_id: int, annotator: str | None = None, expected: Change | None = None
+    ) -> Change:
+        """Delete a document, or ``annotator``'s layer in it, in one transaction.
+
+        The deletion is planned again inside the transaction; if ``expected`` (the
+        plan the user confirmed) differs from it, nothing is deleted.
+
+        Raises:
+            SpanError: no such document, or the layer is empty there.
+            StaleEditError: the document changed since ``expected`` was planned.
+        """
+        self._refuse_if_read_only()
+
+        def run(tx: WriteTx, schema: Schema) -> Change:
+            change = self._plan_deletion(tx, doc_id, annotator)
+            if expected is not None and change != expected:
+                raise StaleEditError(
+                    "The document changed since the deletion was confirmed; nothing was "
+                    "deleted. Try again to see what would go now."
+                )
+            return self._apply_in(tx, schema, change)
+
+        return self._commit(run)
+
+    @staticmethod
+    def _plan_deletion(tx: WriteTx, doc_id: int, annotator: str | None) -> Change:
+        if annotator is None:
+            return deletion.plan_document(tx, doc_id)
+        return deletion.plan_layer(tx, doc_id, annotator)
 
     def replace_schema(self, schema: Schema, description: str = "Replace schema") -> Change:
         """Store a new schema (annotations are left as they are)."""
@@ -351,6 +390,8 @@ class WriteService:
                 tx.annotator_id(annotator, kind)
         if change.origin is Origin.USER:
             change = replace(change, statuses=change.statuses + started(tx, change))
+        elif exact:  # a status the user set since this step stays, and is no reason to refuse
+            change = replace(change, statuses=replayed_statuses(tx, change))
         if change.schema_before is not None and change.schema_after is not None:
             if schema_io.to_json(change.schema_before) != schema_io.to_json(schema):
                 raise (StaleEditError if exact else SchemaError)(
@@ -359,17 +400,20 @@ class WriteService:
                 )
             schema_io.validate(change.schema_after)
         after = change.schema_after or schema
+        deletion.restore_documents(tx, change)
         edits = tuple(self._apply_edit(tx, e, after, exact) for e in change.edits)
         for step in change.statuses:
-            if exact and tx.status(step.doc_id, step.annotator) is not step.before:
-                raise StaleEditError("The document's status changed since this step.")
             tx.set_status(step.doc_id, step.annotator, step.after)
+        deletion.apply_notes(tx, change)
+        deletion.remove_documents(tx, change)
         if change.schema_after is not None:
             body = schema_io.to_json(change.schema_after)
             tx.set_schema_body(body)
             tx.log(self.session, change.origin, None, None, change.description)
         for doc_id, annotator in sorted(change.layers()):
             tx.log(self.session, change.origin, doc_id, annotator, change.description)
+        for doc_id in sorted(change.documents()):
+            tx.log(self.session, change.origin, doc_id, None, change.description)
         return replace(change, edits=edits)
 
     def _apply_edit(self, tx: WriteTx, edit: Edit, schema: Schema, exact: bool) -> Edit:

@@ -135,6 +135,16 @@ def started(tx: WriteTx, change: Change) -> tuple[StatusChange, ...]:
     )
 
 
+def replayed_statuses(tx: WriteTx, change: Change) -> tuple[StatusChange, ...]:
+    """The status steps an undo or redo still applies: those whose status is as they left it.
+
+    A step whose layer has another status now was overtaken by the user (a document
+    marked done after Tag all started it): the user's status stays, and the step is
+    dropped instead of refusing the annotations the replay undoes or redoes.
+    """
+    return tuple(s for s in change.statuses if tx.status(s.doc_id, s.annotator) is s.before)
+
+
 def outside_schema_change(previous: Schema | None, current: Schema) -> Change | None:
     """A change announcing that another program replaced the schema."""
     if previous is None:
