@@ -212,5 +212,5 @@ def test_the_fast_path_head_is_alembics_head(tmp_path: Path) -> None:
 
     engine = make_engine(sqlite_url(tmp_path / "p.sqlite"))
     head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
-    assert HEAD_REVISION == head
+    assert head == HEAD_REVISION
     engine.dispose()
