@@ -149,6 +149,18 @@ def check_name(value: object, path: str, line: int | None, what: str) -> str:
     return value
 
 
+def check_attributes(attrs: object, path: str, line: int | None) -> dict[str, str]:
+    """Attributes: an object mapping names (see :func:`check_name`) to strings."""
+    if not isinstance(attrs, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()
+    ):
+        raise FormatError(path, line, "'attributes' must map strings to strings.")
+    for key, value in attrs.items():
+        check_name(key, path, line, "an attribute name")
+        check_string(value, path, line, "an attribute value")
+    return dict(attrs)
+
+
 def check_content(content: str, path: str) -> None:
     """Refuse file content holding an unpaired surrogate, naming its line."""
     bad = _SURROGATE.search(content)

@@ -27,6 +27,7 @@ from annotator.formats.base import (
     FormatError,
     ReadOptions,
     check_arguments,
+    check_attributes,
     check_content,
     check_name,
     check_offsets,
@@ -214,14 +215,7 @@ def _spans(obj: dict[str, Any], text: str, path: str, line: int, opts: ReadOptio
 
 
 def _attributes(item: dict[str, Any], path: str, line: int) -> dict[str, str]:
-    attrs = item.get("attributes", {})
-    if not isinstance(attrs, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in attrs.items()
-    ):
-        raise FormatError(path, line, "'attributes' must map strings to strings.")
-    for key in attrs:
-        check_name(key, path, line, "an attribute name")
-    return dict(attrs)
+    return check_attributes(item.get("attributes", {}), path, line)
 
 
 def _is_int(value: object) -> bool:

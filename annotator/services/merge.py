@@ -1,8 +1,10 @@
 """Merge other project files into this one: ``annotator merge`` and File → Merge projects….
 
-The other file is judged like any project file (:mod:`annotator.store.projectfile`)
-and read from a snapshot copy, so it is never changed (an older file is upgraded
-in the copy only). Everything is read before anything is written. Then, per
+The other file is copied into a private folder (:mod:`annotator.store.privatecopy`),
+so SQLite never writes beside it (an older file is upgraded in the copy only); the
+copy is judged like any project file (:mod:`annotator.store.projectfile`) and every
+row is checked as untrusted input (:mod:`annotator.services.merge_check`).
+Everything is read before anything is written. Then, per
 file: documents match by the SHA-256 of their text (or are added with their
 name), each person of the other file is placed by identity (a clash of names
 between two different people is kept apart and reported, see
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -33,6 +35,7 @@ from annotator.core.model import Bundle
 from annotator.core.printable import escape_controls
 from annotator.core.schema import Schema
 from annotator.core.schema_diff import SchemaDiff
+from annotator.services.merge_check import check_rows
 from annotator.services.merge_report import FileOutcome, MergeReport
 from annotator.services.write import (
     DOCUMENT_NOTE_PREFIX,
@@ -40,8 +43,9 @@ from annotator.services.write import (
     MergeCancelled,
     NewDocument,
 )
-from annotator.store import projectfile
+from annotator.store import privatecopy, projectfile
 from annotator.store.dberrors import translate
+from annotator.store.rawrows import read_rows
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -87,29 +91,62 @@ def read_sources(
 
 
 def read_source(path: Path, team_path: Path | None = None) -> Source:
-    """Judge ``path`` like any project file, then read it from a snapshot copy."""
+    """Judge ``path`` like any project file, check every row, then read it.
+
+    SQLite works on a private copy only (:mod:`annotator.store.privatecopy`), so
+    nothing beside ``path`` is created or changed, not even a ``-shm`` file.
+    """
     if team_path is not None and _same_file(path, team_path):
         raise MergeError(f"{path} is the project being merged into; choose another file.")
-    check = projectfile.inspect_file(path, create=False)
-    if check.is_new:
-        raise MergeError(f"{path} is empty: it is not a project file, so it cannot be merged.")
+    _judge_from_outside(path)
+    try:
+        with privatecopy.private_copy(path) as copy:
+            return _read_copy(copy, path)
+    except OSError as exc:
+        raise _unreadable(exc, path) from None
+
+
+def _judge_from_outside(path: Path) -> None:
+    """Refuse what is not a non-empty regular file, by its name and metadata only."""
+    projectfile.check_path(path)
+    try:
+        info = path.stat()
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
+        projectfile.inspect_file(path, create=False)  # says what it is: missing, a folder...
+        raise ProjectError(f"{path} is not a regular file, so it cannot be merged.")
+    if info.st_size == 0:
+        raise MergeError(_EMPTY.format(path=path))
+
+
+_EMPTY = "{path} is empty: it is not a project file, so it cannot be merged."
+
+
+def _read_copy(copy: Path, path: Path) -> Source:
+    """Judge, open (upgrading an older file), check and read the private copy of ``path``."""
     from annotator.services.project import open_project
 
-    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
-        copy = Path(folder) / "source.sqlite"
-        try:
-            _snapshot(path, copy)
-            project = open_project(copy, create=False)
-        except AnnotatorError as exc:
-            raise ProjectError(f"{path} cannot be merged: {_named(exc, copy, path)}") from None
-        except (sqlite3.Error, DBAPIError, OSError) as exc:
-            raise _unreadable(exc, path) from None
-        try:
-            return _read(project, path)
-        except (sqlite3.Error, DBAPIError) as exc:
-            raise _unreadable(exc, path) from None
-        finally:
-            project.close()
+    try:
+        check = projectfile.inspect_file(copy, create=False)
+    except AnnotatorError as exc:
+        raise ProjectError(_named(exc, copy, path)) from None
+    if check.is_new:
+        raise MergeError(_EMPTY.format(path=path))
+    try:
+        project = open_project(copy, create=False)
+    except AnnotatorError as exc:
+        raise ProjectError(f"{path} cannot be merged: {_named(exc, copy, path)}") from None
+    except (sqlite3.Error, DBAPIError) as exc:
+        raise _unreadable(exc, path) from None
+    try:
+        rows = read_rows(project.repo.engine, DOCUMENT_NOTE_PREFIX)
+        check_rows(rows, path, DOCUMENT_NOTE_PREFIX)
+        return _read(project, path)
+    except (sqlite3.Error, DBAPIError) as exc:
+        raise _unreadable(exc, path) from None
+    finally:
+        project.close()
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -117,21 +154,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _snapshot(path: Path, copy: Path) -> None:
-    """Copy the file through SQLite's backup API, read-only (a ``-wal`` file is included)."""
-    pending = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
-    src = sqlite3.connect(projectfile.readonly_uri(path, immutable=not pending), uri=True)
-    try:
-        dst = sqlite3.connect(copy)
-        try:
-            with dst:
-                src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
 
 
 def _named(exc: AnnotatorError, copy: Path, path: Path) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from annotator.core.errors import AnnotatorError
 from annotator.core.gcpause import collector_paused
 from annotator.core.model import Bundle, ImportOutcome, ImportReport
+from annotator.core.names import annotator_name_problem
 from annotator.core.schema import Label, Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.core.tokens import tokenizer_id
@@ -346,6 +347,9 @@ def import_annotations(
         )
     if not request.annotator:
         raise TransferError("Name the annotator whose layer receives the import (--annotator).")
+    problem = annotator_name_problem(request.annotator)
+    if problem is not None:
+        raise TransferError(f"Choose another --annotator: {problem}.")
     files = transfer_io.collect_inputs(request.paths, request.format)
     report = ImportReport()
     for index, path in enumerate(files):

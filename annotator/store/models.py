@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from annotator.core.names import MAX_NAME_LENGTH
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -25,7 +27,7 @@ def new_uid() -> str:
 
 
 AUTOINCREMENT = {"sqlite_autoincrement": True}
-NAME_LENGTH = 200  # annotator names, labels, event and relation types, roles
+NAME_LENGTH = MAX_NAME_LENGTH  # annotator names, labels, event and relation types, roles
 # the longest key the app builds: "note/document/<doc id>/<annotator name>" (migration 0005)
 META_KEY_LENGTH = 255
 

@@ -10,6 +10,7 @@ from alembic import command
 from sqlalchemy import create_engine
 
 from annotator.core import schema as schema_io
+from annotator.core.text import text_sha256
 from annotator.core.tokens import tokenizer_id, word_tokens
 from annotator.services.project import open_project
 from annotator.store.engine import _alembic_config, make_engine, sqlite_url
@@ -43,7 +44,8 @@ def _project_at_0001(path: Path) -> None:
             [(1, "amal", "human", NOW), (3, "salma", "human", NOW)],
         )
         con.execute(
-            "INSERT INTO documents VALUES (2, 'a.txt', 'f' , ?, ?, ?)", (TEXT, len(TEXT), NOW)
+            "INSERT INTO documents VALUES (2, 'a.txt', ?, ?, ?, ?)",
+            (text_sha256(TEXT), TEXT, len(TEXT), NOW),
         )
         con.executemany(
             "INSERT INTO document_status VALUES (?, ?, ?, ?)",
