@@ -91,15 +91,20 @@ def _alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def _current_revision(engine: Engine) -> str | None:
-    """The revision stored in ``alembic_version``, read as Alembic reads it; None if none."""
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+def _current_revision(engine: Engine) -> tuple[str | None, bool]:
+    """The revision in ``alembic_version`` (None if none) and whether the file has any table.
+
+    Both are read in one read transaction: another process that is creating the project at
+    this moment has either committed both (tables and revision) or neither.
+    """
+    with engine.connect() as conn, conn.begin():
+        tables = inspect(conn).get_table_names()
+        rows: list[str] = []
+        if "alembic_version" in tables:
+            rows = list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
     if len(rows) > 1:
         raise ProjectError("This project file is damaged: it names several schema versions.")
-    return rows[0] if rows else None
+    return (rows[0] if rows else None), bool(tables)
 
 
 def _backup(path: Path, revision: str | None) -> Path:
@@ -124,14 +129,14 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
     the backup is kept. A database written by a newer version of the app is
     refused. See ``migrations/env.py`` for how a migration runs.
     """
-    current = _current_revision(engine)
-    if current == HEAD_REVISION:
+    if _current_revision(engine)[0] == HEAD_REVISION:
         return None
     from alembic import command
     from alembic.script import ScriptDirectory
 
     cfg = _alembic_config(engine)
     script = ScriptDirectory.from_config(cfg)
+    current, has_tables = _current_revision(engine)  # again: another process may have migrated
     if current == script.get_current_head():
         return None
     if current is not None and current not in {r.revision for r in script.walk_revisions()}:
@@ -139,7 +144,6 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
             f"This project was written by a newer version of the app (schema {current}). "
             "Update the app to open it."
         )
-    has_tables = bool(inspect(engine).get_table_names())
     if current is None and has_tables:
         raise ProjectError("This file is an SQLite database, but not an annotation project.")
     backup = None

@@ -291,9 +291,16 @@ def test_the_csv_report_quotes_line_breaks_and_defuses_formulas(tmp_path: Path) 
 
 
 def test_merge_prints_names_escaped(tmp_path: Path) -> None:
+    # a name with control characters is refused by merge (issue 17, item 8), unprinted ...
     other = _crafted(tmp_path / "other.sqlite")
     team = tmp_path / "merged.sqlite"
     run = run_cli(tmp_path, "merge", str(other), "--db", str(team), timeout=120)
     _no_raw_controls(run.stdout + run.stderr)
-    assert "\\x1b[2J" in run.stdout + run.stderr, run.stdout + run.stderr
+    assert run.returncode == 2 and "contains the character U+001B" in run.stderr, run.stderr
     assert "\nerror: FAKE" not in run.stdout + run.stderr
+    # ... and a file whose own name holds them is named escaped in merge's lines
+    sneaky = _team(tmp_path / "team\x1b[2J\x1b]0;pwned\x07.sqlite")
+    run = run_cli(tmp_path, "merge", str(sneaky), "--db", str(team), timeout=120)
+    _no_raw_controls(run.stdout + run.stderr)
+    assert run.returncode == 0, run.stderr
+    assert "team\\x1b[2J\\x1b]0;pwned\\x07.sqlite" in run.stdout + run.stderr, run.stdout
