@@ -58,7 +58,12 @@ unit: $(DEV)
 	$(PY) -m compileall -q annotator tests
 	$(TEST_ENV) $(PY) -m pytest -q -n auto
 
-test: lint unit smoke
+# Lint and the bundle's build run side by side (mypy and PyInstaller use one core each), then
+# the suite on every core, then the smoke test of the bundle.
+test:
+	@$(MAKE) --no-print-directory -j2 lint bundle
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory smoke
 
 # The one-folder app, dist/annotator/ (packaging/README.md). PyInstaller runs in its own venv,
 # which holds the locked runtime set and PyInstaller (at its locked version) and no dev tool,
