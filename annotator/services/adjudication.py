@@ -151,18 +151,23 @@ def choose_documents(
 
 
 def layer(project: Project, doc_id: int, annotator: str) -> Bundle:
-    """One annotator's layer of one document (empty if the annotator does not exist)."""
+    """One annotator's layer of one document (empty if the annotator does not exist).
+
+    Spans, events and relations are read in one read transaction (one snapshot).
+    """
     ann = project.annotations
-    return Bundle(
-        tuple(ann.spans(doc_id, annotator)),
-        tuple(ann.events(doc_id, annotator)),
-        tuple(ann.relations(doc_id, annotator)),
-    )
+    with project.repo.snapshot():
+        return Bundle(
+            tuple(ann.spans(doc_id, annotator)),
+            tuple(ann.events(doc_id, annotator)),
+            tuple(ann.relations(doc_id, annotator)),
+        )
 
 
 def layers(project: Project, doc_id: int, annotators: Sequence[str]) -> Layers:
-    """The chosen annotators' layers of one document, in order."""
-    return {name: layer(project, doc_id, name) for name in annotators}
+    """The chosen annotators' layers of one document, in order, from one snapshot."""
+    with project.repo.snapshot():
+        return {name: layer(project, doc_id, name) for name in annotators}
 
 
 def document_disagreements(

@@ -158,9 +158,18 @@ def choices(project: Project) -> Choices:
 
 
 def gather(project: Project, request: AgreementRequest) -> Gathered:
-    """Choose the annotators and documents and read their layers (in the caller's thread)."""
+    """Choose the annotators and documents and read their layers (in the caller's thread).
+
+    Everything is read in one read transaction, so a change committed meanwhile by another
+    window or program is in all of it or in none.
+    """
     if request.levels < 1:
         raise AgreementError("--levels must be 1 or more.")
+    with project.repo.snapshot():
+        return _gather(project, request)
+
+
+def _gather(project: Project, request: AgreementRequest) -> Gathered:
     annotators = choose_annotators(project, request.annotators)
     doc_ids = choose_documents(project, request.docs, annotators, request.statuses)
     docs = load(project, doc_ids, annotators)

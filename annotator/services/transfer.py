@@ -218,23 +218,24 @@ def _load_layers(
     ``with_tokens`` adds each document's stored tokens, where the project keeps
     tokens of the current tokenizer (ADR 0015).
     """
-    status = {s.id: s.status.value for s in project.documents.summaries(layer)}
-    notes = project.repo.metas(DOCUMENT_NOTE_PREFIX)
-    tokenizer = tokenizer_id() if with_tokens else ""
-    for at in range(0, len(doc_ids), _BATCH):
-        some = doc_ids[at : at + _BATCH]
-        tokens = project.repo.stored_tokens(some, tokenizer) if with_tokens else {}
-        for document, spans, events, relations in project.repo.layers_of(some, layer):
-            yield AnnotatedDocument(
-                document,
-                layer,
-                tuple(spans),
-                tuple(events),
-                tuple(relations),
-                status.get(document.id, "new"),
-                notes.get(document_note_key(document.id, layer), ""),
-                tokens.get(document.id),
-            )
+    with project.repo.snapshot():  # every batch from one state of the project
+        status = {s.id: s.status.value for s in project.documents.summaries(layer)}
+        notes = project.repo.metas(DOCUMENT_NOTE_PREFIX)
+        tokenizer = tokenizer_id() if with_tokens else ""
+        for at in range(0, len(doc_ids), _BATCH):
+            some = doc_ids[at : at + _BATCH]
+            tokens = project.repo.stored_tokens(some, tokenizer) if with_tokens else {}
+            for document, spans, events, relations in project.repo.layers_of(some, layer):
+                yield AnnotatedDocument(
+                    document,
+                    layer,
+                    tuple(spans),
+                    tuple(events),
+                    tuple(relations),
+                    status.get(document.id, "new"),
+                    notes.get(document_note_key(document.id, layer), ""),
+                    tokens.get(document.id),
+                )
 
 
 _BATCH = 200

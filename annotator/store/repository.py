@@ -6,6 +6,7 @@ write service. Each read runs in its own short (deferred) transaction.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,9 +53,32 @@ class Repository:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._annotator_ids: dict[str, int] = {}
         self._annotator_names: dict[int, str] = {}
+        self._reading = threading.local()  # the thread's snapshot session, if one is open
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read of this thread inside sees one state of the database.
+
+        The reads share one read transaction, so a write that another window or
+        program commits meanwhile is seen by all of them or by none. Only for reads:
+        nothing is written through the repository. Nested snapshots join the outer one.
+        """
+        if getattr(self._reading, "session", None) is not None:
+            yield
+            return
+        with self._sessions.begin() as session:
+            self._reading.session = session
+            try:
+                yield
+            finally:
+                self._reading.session = None
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
+        current = getattr(self._reading, "session", None)
+        if current is not None:
+            yield current
+            return
         with self._sessions.begin() as session:
             yield session
 
