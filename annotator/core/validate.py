@@ -5,7 +5,8 @@ leaves behind (what it adds plus what is stored and not removed):
 
 - spans: inside the text (``0 <= start < end <= length``), label in the schema,
   no exact duplicate (same offsets and label) in the layer;
-- events: type in the schema and equal to the trigger's label; the trigger and
+- events: type in the schema and equal to the trigger's label; one event per
+  trigger span, counting the stored events the edit keeps; the trigger and
   every argument exist in the same document and layer; roles belong to the
   event type; no argument twice; the trigger is not its own argument; in
   strict mode, argument labels allowed by the role;
@@ -22,6 +23,8 @@ from annotator.core.model import Edit, Event, Relation, Span
 from annotator.core.schema import Schema
 
 SpanLookup = Callable[[int], Span | None]
+EventsOn = Callable[[int], list[Event]]
+Quote = Callable[[Span], str]
 
 
 def _names(names: Iterable[str]) -> str:
@@ -46,6 +49,8 @@ def check_edit(
     stored_span: SpanLookup,
     stored_relations: Callable[[Relation], list[Relation]],
     stored_twins: Callable[[Span], list[Span]] = lambda _s: [],
+    stored_events_on: EventsOn = lambda _i: [],
+    quote: Quote = lambda _s: "",
 ) -> None:
     """Raise :class:`SpanError` or :class:`EventError` if ``edit`` would break an invariant.
 
@@ -56,6 +61,8 @@ def check_edit(
         stored_span: a stored span by id (None if there is none).
         stored_relations: stored relations with the same ends as the given one.
         stored_twins: stored spans of the same layer with the same offsets as the given one.
+        stored_events_on: stored events whose trigger is the given span id.
+        quote: the text a span covers, to name it in a message.
     """
     added = {s.id: s for s in edit.add.spans}
     removed = {s.id for s in edit.remove.spans} - added.keys()
@@ -79,12 +86,14 @@ def check_edit(
                 "a second one was not added."
             )
         spans_seen.add(span_key)
-    triggers: set[int] = set()
+    triggers: dict[int, Event] = {}
+    kept = _kept_events(edit, stored_events_on)
     for event in edit.add.events:
         _check_layer(event, edit)
-        if event.trigger_id in triggers:
-            raise EventError("Two events cannot share one trigger span.")
-        triggers.add(event.trigger_id)
+        other = triggers.get(event.trigger_id) or next(iter(kept(event.trigger_id)), None)
+        if other is not None:
+            raise EventError(_trigger_taken(span_of(event.trigger_id), other, quote))
+        triggers[event.trigger_id] = event
         _check_event(event, schema, span_of)
     seen: set[tuple[str, int, int]] = set()
     gone_relations = {r.id for r in edit.remove.relations}
@@ -96,6 +105,23 @@ def check_edit(
             raise EventError(f"These spans are already related by {rel.type}.")
         seen.add(key)
         _check_relation(rel, schema, span_of)
+
+
+def _kept_events(edit: Edit, stored_events_on: EventsOn) -> EventsOn:
+    """Stored events on a trigger span that the edit neither removes nor rewrites."""
+    gone = {e.id for e in edit.remove.events} | {e.id for e in edit.add.events if e.id > 0}
+    return lambda span_id: [e for e in stored_events_on(span_id) if e.id not in gone]
+
+
+def _trigger_taken(trigger: Span | None, other: Event, quote: Quote) -> str:
+    """The sentence for a second event on a trigger span that has one."""
+    words = quote(trigger) if trigger is not None else ""
+    named = f"«{words}»" if words else "That span"
+    article = "an" if other.type[:1].lower() in "aeiou" else "a"
+    return (
+        f"{named} is already the trigger of {article} {other.type} event; "
+        "a span can trigger only one event, so the new one was not added."
+    )
 
 
 def _check_layer(obj: Span | Event | Relation, edit: Edit) -> None:

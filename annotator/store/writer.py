@@ -147,6 +147,17 @@ class WriteTx:
             rows.load_relations(self.s, rel_where, self.name_of),
         )
 
+    def events_on(self, trigger_id: int) -> list[Event]:
+        """Stored events whose trigger is span ``trigger_id`` (at most one, by the index)."""
+        if trigger_id <= 0:
+            return []
+        return rows.load_events(self.s, EventRow.trigger_span_id == trigger_id, self.name_of)
+
+    def span_text(self, span: Span) -> str:
+        """The text a span covers, read from its document (code points, as stored)."""
+        piece = func.substr(DocumentRow.text, span.start + 1, span.end - span.start)
+        return self.s.scalar(select(piece).where(DocumentRow.id == span.doc_id)) or ""
+
     def layer_spans(self, doc_id: int, annotator: str) -> list[Span]:
         """Every stored span of one layer on one document."""
         aid = self.find_annotator(annotator)

@@ -439,6 +439,8 @@ class WriteService:
             stored.get,
             lambda r: tx.relations_between(r.arg1_id, r.arg2_id),
             twin_finder(tx, full),
+            tx.events_on,
+            tx.span_text,
         )
         return replace(full, add=tx.apply(remove, add))
 
