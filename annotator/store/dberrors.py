@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import EventError, ProjectError
 
 # (text SQLite puts in the error, the sentence for the user with {file})
 _SQLITE_TEXTS: tuple[tuple[str, str], ...] = (
@@ -53,6 +53,16 @@ _SQLITE_TEXTS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+# (text of a broken constraint, the sentence for the user): rules the write service checks
+# first; reaching the database means a program bypassed it, or its check was lost
+_CONSTRAINTS: tuple[tuple[str, str], ...] = (
+    (
+        "unique constraint failed: events.trigger_span_id",
+        "That span is already the trigger of an event, and a span can trigger only one event; "
+        "nothing was saved.",
+    ),
+)
+
 _OS_ERRNOS: dict[int, str] = {
     errno.ENOSPC: "database or disk is full",
     errno.EROFS: "attempt to write a readonly database",
@@ -73,6 +83,14 @@ def _sqlite_text(exc: BaseException) -> str | None:
     if isinstance(exc, OSError) and exc.errno in _OS_ERRNOS:
         return _OS_ERRNOS[exc.errno]
     return None
+
+
+def broken_rule(exc: BaseException) -> EventError | None:
+    """An :class:`EventError` for a unique constraint the database enforced, else None."""
+    text = _sqlite_text(exc)
+    if text is None:
+        return None
+    return next((EventError(s) for needle, s in _CONSTRAINTS if needle in text), None)
 
 
 def translate(exc: BaseException, path: Path | None) -> ProjectError | None:

@@ -138,7 +138,11 @@ class EventRow(Base):
     """An event: its trigger is a span whose label is the event type."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_doc_annotator", "doc_id", "annotator_id"), AUTOINCREMENT)
+    __table_args__ = (
+        Index("ix_events_doc_annotator", "doc_id", "annotator_id"),
+        Index("ux_events_trigger", "trigger_span_id", unique=True),  # one event per trigger
+        AUTOINCREMENT,
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
@@ -175,6 +179,22 @@ class RelationRow(Base):
     arg1_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     arg2_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class QuarantinedEventRow(Base):
+    """An event migration 0006 set aside: it shared its trigger span with an older event.
+
+    ``original`` holds the event row and its argument rows as JSON, as they were stored.
+    """
+
+    __tablename__ = "quarantined_events"
+    __table_args__ = (AUTOINCREMENT,)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int]
+    kept_event_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    original: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=_now)
 
 
 class ChangeRow(Base):

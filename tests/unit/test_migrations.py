@@ -91,7 +91,7 @@ def test_a_0001_project_migrates_with_every_row_kept(tmp_path: Path) -> None:
     assert after == before
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
         sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'spans'").fetchone()[0]
     assert "AUTOINCREMENT" in sql
     backups = list(tmp_path.glob("old.sqlite.backup-0001-*"))

@@ -1,12 +1,14 @@
 """One event per trigger span (issue 17): the write transaction refuses a second event on a
-trigger.
+trigger, the database's unique index backs it, and migration 0006 sets older duplicates aside.
 
 Everything runs on real SQLite files; the race uses real processes.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.errors import EventError
+from annotator.core.errors import AnnotatorError, EventError
 from annotator.core.model import Bundle, Edit, Event, Span
 from annotator.services.project import Project, open_project
 from tests.conftest import REPO
@@ -122,3 +124,89 @@ def test_processes_racing_for_one_trigger_store_exactly_one_event(tmp_path: Path
     assert f"«{WORD}» is already the trigger of a {ATTACK} event" in loser.stderr
     assert "Traceback" not in loser.stderr
     assert _event_count(db) == 1
+
+
+def test_the_database_index_refuses_what_the_validator_lets_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the write service's check is switched off: the unique index must still refuse, and the
+    # user gets the project's own error with a sentence, not a traceback or SQLite's text
+    from annotator.store.writer import WriteTx
+
+    monkeypatch.setattr(WriteTx, "events_on", lambda _tx, _span_id: [])
+    db = tmp_path / "p.sqlite"
+    first, span = _project_with_trigger(db)
+    try:
+        first.annotations.apply(_event_edit(span))
+        with pytest.raises(AnnotatorError) as refused:
+            first.annotations.apply(_event_edit(span))
+    finally:
+        first.close()
+    message = str(refused.value)
+    assert "already the trigger of an event" in message
+    assert "UNIQUE" not in message and "nothing was saved" in message.lower()
+    assert _event_count(db) == 1
+
+
+def _project_at_0005_with_twin_events(db: Path) -> tuple[int, int]:
+    """A project file at revision 0005 whose trigger «هجوماً» has two events; their ids.
+
+    The app makes the project (at head) with one event and an argument; raw sqlite3 then
+    drops the unique index, adds a second event with its own argument on the same trigger,
+    and sets the revision back to 0005 (0006 only adds the index and the side table).
+    """
+    project, span = _project_with_trigger(db)
+    place = TEXT.index("المدينة")
+    where = project.annotations.create_span(span.doc_id, ANN, place, place + 7, "GPE")
+    (first,) = project.annotations.apply(_event_edit(span)).add.events
+    project.close()
+    with sqlite3.connect(db) as con:
+        con.execute("DROP INDEX ux_events_trigger")
+        con.execute("DROP TABLE quarantined_events")
+        con.execute(
+            "INSERT INTO events (doc_id, annotator_id, type, trigger_span_id, attributes, "
+            "created_at) SELECT doc_id, annotator_id, type, trigger_span_id, ?, created_at "
+            "FROM events WHERE id = ?",
+            ('{"note": "نسخة 🔥\u00a0ثانية"}', first.id),
+        )
+        second = con.execute("SELECT max(id) FROM events").fetchone()[0]
+        con.execute(
+            "INSERT INTO event_arguments (event_id, role, span_id, position) "
+            "VALUES (?, 'Place', ?, 0)",
+            (second, where.add.spans[0].id),
+        )
+        con.execute("UPDATE alembic_version SET version_num = '0005'")
+    con.close()
+    return first.id, second
+
+
+def test_0006_keeps_the_oldest_event_of_a_trigger_and_sets_the_others_aside(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.sqlite"
+    first, second = _project_at_0005_with_twin_events(db)
+    project = open_project(db)
+    backup = project.backup
+    project.close()
+    with sqlite3.connect(db) as con:
+        events = con.execute("SELECT id FROM events").fetchall()
+        args = con.execute("SELECT event_id FROM event_arguments").fetchall()
+        side = con.execute(
+            "SELECT event_id, kept_event_id, reason, original FROM quarantined_events"
+        )
+        (quarantined,) = side.fetchall()
+        version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    con.close()
+    assert version == "0006"
+    assert events == [(first,)] and args == []
+    assert quarantined[:2] == (second, first) and "shares trigger span" in quarantined[2]
+    original = json.loads(quarantined[3])
+    assert original["event"]["id"] == second
+    assert json.loads(original["event"]["attributes"]) == {"note": "نسخة 🔥\u00a0ثانية"}
+    assert [a["role"] for a in original["arguments"]] == ["Place"]
+    assert (
+        backup is not None and backup.exists() and backup.name.startswith("old.sqlite.backup-0005-")
+    )
+    with sqlite3.connect(backup) as con:
+        assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 2
+    con.close()

@@ -32,6 +32,7 @@ from annotator.services.write.requests import (
     MERGE_HISTORY,
     document_note_key,
 )
+from annotator.store.dberrors import broken_rule
 from annotator.store.writer import WriteTx
 
 
@@ -227,6 +228,10 @@ def is_locked(exc: DBAPIError) -> bool:
 
 
 def project_error(exc: DBAPIError) -> AnnotatorError:
+    """The project's own error, with a sentence, for a database failure inside a change."""
+    rule = broken_rule(exc)
+    if rule is not None:
+        return rule
     text = str(exc.orig).lower()
     if is_locked(exc):
         return ProjectError(
