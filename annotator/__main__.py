@@ -7,12 +7,22 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the GUI or a subcommand."""
-    from annotator.cli import build_parser, interrupted, run_command
+    from annotator.cli import (
+        EXIT_INTERRUPTED,
+        build_parser,
+        interrupted,
+        run_command,
+        was_interrupted,
+        watching_interrupts,
+    )
 
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "command", None):
-            return run_command(args)
+            with watching_interrupts():
+                code = run_command(args)
+            # a Ctrl+C that Python swallowed (see watching_interrupts) still ends in 130
+            return interrupted() if was_interrupted() and code != EXIT_INTERRUPTED else code
     except KeyboardInterrupt:
         return interrupted()
     from annotator.app import run_gui

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
 from annotator import config, errorlog
@@ -29,6 +33,35 @@ EXIT_CODES_HELP = """exit codes:
 """
 
 
+_INTERRUPTED = threading.Event()
+
+
+def _on_sigint(_signum: int, _frame: FrameType | None) -> None:
+    _INTERRUPTED.set()
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def watching_interrupts() -> Iterator[None]:
+    """Ctrl+C raises KeyboardInterrupt as usual, and is remembered too.
+
+    Python swallows a KeyboardInterrupt raised inside a weakref callback or ``__del__``
+    ("Exception ignored in ..."); remembered, it still stops the command at the next file
+    (:class:`TerminalProgress`) and gives exit 130 (:func:`was_interrupted`).
+    """
+    _INTERRUPTED.clear()
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def was_interrupted() -> bool:
+    """True if Ctrl+C came while :func:`watching_interrupts` was on."""
+    return _INTERRUPTED.is_set()
+
+
 class TerminalProgress:
     """A one-line progress bar on a terminal; silent when output is not a TTY."""
 
@@ -38,7 +71,9 @@ class TerminalProgress:
         self.enabled = self.stream.isatty()
 
     def __call__(self, done: int, total: int, name: str) -> bool:
-        """Report progress; always returns True (the CLI is cancelled with Ctrl+C)."""
+        """Report progress; returns True (the CLI is cancelled with Ctrl+C, checked here)."""
+        if _INTERRUPTED.is_set():
+            raise KeyboardInterrupt
         if self.enabled and total:
             width = 30
             filled = int(width * done / total)
