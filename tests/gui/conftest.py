@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor, QTextLine
-from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget, QTableWidgetItem
 
 from annotator.services.project import Project
 from annotator.ui.events_wiring import EventTools, install_event_tools
@@ -27,6 +27,21 @@ def make_window(qtbot: Any, project: Project, annotator: str = ANNOTATOR) -> Mai
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     return window
+
+
+def answer_next_box(qtbot: Any, button: QMessageBox.StandardButton, seen: list[str]) -> None:
+    """Click ``button`` on the next message box, once it is open (polls the event loop)."""
+
+    def click(tries: int = 200) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            assert tries > 0, "no message box appeared"
+            QTimer.singleShot(10, lambda: click(tries - 1))
+            return
+        seen.append(box.text())
+        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, click)
 
 
 def cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:

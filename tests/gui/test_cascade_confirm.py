@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation
 from annotator.services.project import Project
 from annotator.ui.main_window import MainWindow
-from tests.gui.conftest import ANNOTATOR, find_word
-
-
-def _answer_next_box(qtbot: Any, button: QMessageBox.StandardButton, seen: list[str]) -> None:
-    """Click ``button`` on the next message box, once it is open (polls the event loop)."""
-
-    def click(tries: int = 200) -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or not box.isVisible():
-            assert tries > 0, "no message box appeared"
-            QTimer.singleShot(10, lambda: click(tries - 1))
-            return
-        seen.append(box.text())
-        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, click)
+from tests.gui.conftest import ANNOTATOR, answer_next_box, find_word
 
 
 def _reactivate(qtbot: Any, window: MainWindow) -> None:
@@ -75,14 +60,14 @@ def test_delete_of_an_argument_asks_no_keeps_yes_cascades_undo_restores(
     seen: list[str] = []
 
     window.pane.select_span(attacker)
-    _answer_next_box(qtbot, QMessageBox.StandardButton.No, seen)
+    answer_next_box(qtbot, QMessageBox.StandardButton.No, seen)
     qtbot.keyClick(window.pane, Qt.Key.Key_Delete)
     assert "1 event(s) and 1 relation(s)" in seen[0]
     assert _counts(project, window) == before
 
     _reactivate(qtbot, window)
     window.pane.select_span(attacker)
-    _answer_next_box(qtbot, QMessageBox.StandardButton.Yes, seen)
+    answer_next_box(qtbot, QMessageBox.StandardButton.Yes, seen)
     qtbot.keyClick(window.pane, Qt.Key.Key_Delete)
     assert len(seen) == 2
     assert _counts(project, window) == (2, 1, 0, 0)
@@ -100,14 +85,14 @@ def test_relabelling_a_trigger_as_an_entity_asks_before_dropping_its_event(
     seen: list[str] = []
 
     window.pane.select_span(trigger)
-    _answer_next_box(qtbot, QMessageBox.StandardButton.No, seen)
+    answer_next_box(qtbot, QMessageBox.StandardButton.No, seen)
     qtbot.keyClick(window.pane, Qt.Key.Key_O)
     assert "removes 1 event(s)" in seen[0]
     assert project.annotations.span(trigger).label == "Conflict.Attack"  # type: ignore[union-attr]
 
     _reactivate(qtbot, window)
     window.pane.select_span(trigger)
-    _answer_next_box(qtbot, QMessageBox.StandardButton.Yes, seen)
+    answer_next_box(qtbot, QMessageBox.StandardButton.Yes, seen)
     qtbot.keyClick(window.pane, Qt.Key.Key_O)
     assert len(seen) == 2
     assert project.annotations.span(trigger).label == "ORG"  # type: ignore[union-attr]

@@ -4,32 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.model import Status
 from annotator.services.events import EventService
 from annotator.services.project import Project
 from annotator.ui.main_window import MainWindow
-from tests.gui.conftest import ANNOTATOR, find_word
+from tests.gui.conftest import ANNOTATOR, answer_next_box, find_word
 
 Button = QMessageBox.StandardButton
 NOTE = "ملاحظة 😀\u00a0check"
-
-
-def answer_next_box(qtbot: Any, button: Button, seen: list[str]) -> None:
-    """Click ``button`` on the next message box once it is open."""
-
-    def click(tries: int = 200) -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or not box.isVisible():
-            assert tries > 0, "no message box appeared"
-            QTimer.singleShot(10, lambda: click(tries - 1))
-            return
-        seen.append(box.text())
-        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, click)
 
 
 def ctrl_z(qtbot: Any, window: MainWindow) -> None:
