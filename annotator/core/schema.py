@@ -12,6 +12,8 @@ from importlib import resources
 from typing import Any
 
 from annotator.core.errors import SchemaError
+from annotator.core.names import name_problem
+from annotator.core.printable import escape_controls
 
 LABEL_KINDS = ("entity", "value")  # what a span label marks
 
@@ -193,6 +195,10 @@ def _validate_fields(schema: Schema) -> None:
         what = _WHAT[type(item)]
         if not isinstance(item.name, str) or not item.name.strip():
             raise SchemaError(f"A {what} name must be non-empty text, not {item.name!r:.40}.")
+        problem = name_problem(item.name, f"{what} name")
+        if problem is not None:
+            shown = escape_controls(item.name[:60])
+            raise SchemaError(f"{problem[0].upper()}{problem[1:]}: «{shown}».")
         for field_name in ("color", "hotkey", "description", "kind"):
             value = getattr(item, field_name, "")
             if not isinstance(value, str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -191,3 +192,26 @@ def test_export_import_schema_file(project: Project, tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match=r"bad\.json: .*hotkey"):
         schemas.plan_import(bad)
     assert schemas.schema == original
+
+
+@pytest.mark.parametrize(
+    ("target", "new", "reason"),
+    [
+        (Target("label", "GPE"), "G" * 201, "201 characters long"),
+        (Target("role", "Attacker", "Conflict.Attack"), "Att\x1b[2Jacker", "U+001B"),
+        (Target("relation", "PHYS"), "PHYS\nLOCATED", "U+000A"),
+        (Target("event", "Conflict.Attack"), "\u200c\u200f", "no visible character"),
+    ],
+)
+def test_schema_names_follow_the_name_rule(
+    project: Project, db_path: Path, target: Target, new: str, reason: str
+) -> None:
+    """A label, role, event or relation type fits its column and prints safely (core/names)."""
+    _build(project)
+    before = db_path.read_bytes()
+    with pytest.raises(SchemaError, match=re.escape(reason)):
+        project.schemas.plan_rename(target, new)
+    assert db_path.read_bytes() == before
+    # the longest allowed name is taken
+    project.schemas.apply(project.schemas.plan_rename(Target("label", "GPE"), "G" * 200))
+    assert project.schemas.schema.label("G" * 200) is not None
