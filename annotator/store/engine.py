@@ -129,7 +129,10 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
     the backup is kept. A database written by a newer version of the app is
     refused. See ``migrations/env.py`` for how a migration runs.
     """
-    if _current_revision(engine)[0] == HEAD_REVISION:
+    current, has_tables = _current_revision(engine)
+    if current == HEAD_REVISION:
+        return None
+    if current is None and not has_tables and _create_at_head(engine):
         return None
     from alembic import command
     from alembic.script import ScriptDirectory
@@ -151,6 +154,31 @@ def migrate(engine: Engine, db_path: Path | None = None) -> Path | None:
         backup = _backup(db_path, current)
     command.upgrade(cfg, "head")
     return backup
+
+
+def _create_at_head(engine: Engine) -> bool:
+    """Give an empty file the newest schema at once, stamped :data:`HEAD_REVISION`.
+
+    The tables come from the models, which describe the newest revision (a test
+    compares them with a file taken through every migration), so a new project
+    does not replay the history of older ones (0.9 s of table rebuilds). One
+    IMMEDIATE transaction: False if another process gave the file tables first,
+    and the caller then judges the file as it finds it.
+    """
+    from annotator.store.models import Base
+
+    with writer_engine(engine).begin() as conn:
+        if inspect(conn).get_table_names():
+            return False
+        Base.metadata.create_all(conn)
+        conn.execute(
+            text(
+                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+            )
+        )
+        conn.execute(text("INSERT INTO alembic_version VALUES (:head)"), {"head": HEAD_REVISION})
+    return True
 
 
 def open_sqlite(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from annotator.core.names import MAX_NAME_LENGTH
@@ -194,7 +194,7 @@ class QuarantinedEventRow(Base):
     kept_event_id: Mapped[int]
     reason: Mapped[str] = mapped_column(Text)
     original: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(default=_now)
+    at: Mapped[datetime] = mapped_column(default=_now, server_default=text("CURRENT_TIMESTAMP"))
 
 
 class ChangeRow(Base):
