@@ -107,12 +107,33 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "project.sqlite"
 
 
-@pytest.fixture
-def project(db_path: Path) -> Iterator[object]:
-    """A real SQLite project with the five seed articles imported."""
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed project file with the five seed articles imported, made once per process.
+
+    Importing the seeds (reading, tokenizing, storing) for every test that needs them
+    cost the suite minutes; each test gets a copy of this file instead.
+    """
     from annotator.services.project import open_project
 
+    folder = tmp_path_factory.mktemp("seeded")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ANNOTATOR_DATA_DIR", str(folder / "data"))
+        proj = open_project(folder / "seeded.sqlite")
+        try:
+            proj.documents.import_paths([SEEDS])
+        finally:
+            proj.close()
+    assert not Path(f"{folder / 'seeded.sqlite'}-wal").exists()  # all in the one file
+    return folder / "seeded.sqlite"
+
+
+@pytest.fixture
+def project(db_path: Path, seeded_template: Path) -> Iterator[object]:
+    """A real SQLite project with the five seed articles imported (a copy of the template)."""
+    from annotator.services.project import open_project
+
+    shutil.copyfile(seeded_template, db_path)
     proj = open_project(db_path)
-    proj.documents.import_paths([SEEDS])
     yield proj
     proj.close()
