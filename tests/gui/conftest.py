@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor, QTextLine
-from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from annotator.services.project import Project
 from annotator.ui.events_wiring import EventTools, install_event_tools
@@ -29,19 +36,35 @@ def make_window(qtbot: Any, project: Project, annotator: str = ANNOTATOR) -> Mai
     return window
 
 
-def answer_next_box(qtbot: Any, button: QMessageBox.StandardButton, seen: list[str]) -> None:
-    """Click ``button`` on the next message box, once it is open (polls the event loop)."""
+# How long a test waits for a modal dialog to open. Generous: on a busy machine (two cores,
+# several suites) a dialog took more than 2 s to appear, and a test that stopped looking
+# then left the dialog open and the whole run waiting for ever.
+MODAL_WAIT_S = 60.0
 
-    def click(tries: int = 200) -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or not box.isVisible():
-            assert tries > 0, "no message box appeared"
-            QTimer.singleShot(10, lambda: click(tries - 1))
+
+def when_modal(kind: type[QWidget], act: Callable[[Any], None]) -> None:
+    """Run ``act(dialog)`` once a visible modal ``kind`` is open (polls the event loop)."""
+    deadline = time.monotonic() + MODAL_WAIT_S
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind) or not dialog.isVisible():
+            assert time.monotonic() < deadline, f"no {kind.__name__} appeared"
+            QTimer.singleShot(10, poll)
             return
+        act(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def answer_next_box(qtbot: Any, button: QMessageBox.StandardButton, seen: list[str]) -> None:
+    """Click ``button`` on the next message box, once it is open."""
+
+    def click(box: QMessageBox) -> None:
         seen.append(box.text())
         qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, click)
+    when_modal(QMessageBox, click)
 
 
 def cell(table: QTableWidget, row: int, col: int) -> QTableWidgetItem:

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QApplication,
     QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
@@ -22,7 +21,7 @@ from annotator.core.schema import Label
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs.merge_dialog import MergeFlow, SchemaChoiceDialog
 from annotator.ui.main_window import MainWindow
-from tests.gui.conftest import ANNOTATOR, find_word
+from tests.gui.conftest import ANNOTATOR, find_word, when_modal
 from tests.merge_corpus import TEXTS, laptop, rich_layer, span_layer
 
 
@@ -81,9 +80,7 @@ def _custom(tmp_path: Path) -> Path:
 def _click_when_shown(button: str, seen: list[str]) -> None:
     """Once the schema dialog is up, note its differences and press ``button``."""
 
-    def click() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, SchemaChoiceDialog)
+    def click(dialog: SchemaChoiceDialog) -> None:
         try:
             differences = dialog.findChild(QPlainTextEdit, "schemaDifferences")
             assert isinstance(differences, QPlainTextEdit)
@@ -94,7 +91,7 @@ def _click_when_shown(button: str, seen: list[str]) -> None:
         finally:
             dialog.reject()  # never leave the test waiting on a modal dialog
 
-    QTimer.singleShot(50, click)
+    when_modal(SchemaChoiceDialog, click)
 
 
 def test_schema_differences_are_shown_with_union_ours_and_stop(
