@@ -9,7 +9,6 @@ from dataclasses import replace
 from sqlalchemy.exc import DBAPIError
 
 from annotator import errorlog
-from annotator.core import cascade, validate
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, StatusChange
 from annotator.core.errors import (
@@ -27,6 +26,7 @@ from annotator.core.schema import Schema
 from annotator.core.signal import Signal
 from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens, word_tokens_of
 from annotator.services.write import deletion
+from annotator.services.write.edits import apply_edit
 from annotator.services.write.requests import (
     BusyHandler,
     LayerImport,
@@ -38,7 +38,6 @@ from annotator.services.write.requests import (
 )
 from annotator.services.write.steps import (
     as_placeholders,
-    check_stored,
     imported_status,
     is_locked,
     layer_kind,
@@ -48,7 +47,6 @@ from annotator.services.write.steps import (
     project_error,
     replayed_statuses,
     started,
-    twin_finder,
 )
 from annotator.store.writer import Writer, WriteTx
 
@@ -401,7 +399,7 @@ class WriteService:
             schema_io.validate(change.schema_after)
         after = change.schema_after or schema
         deletion.restore_documents(tx, change)
-        edits = tuple(self._apply_edit(tx, e, after, exact) for e in change.edits)
+        edits = tuple(apply_edit(tx, e, after, exact) for e in change.edits)
         for step in change.statuses:
             tx.set_status(step.doc_id, step.annotator, step.after)
         deletion.apply_notes(tx, change)
@@ -415,34 +413,6 @@ class WriteService:
         for doc_id in sorted(change.documents()):
             tx.log(self.session, change.origin, doc_id, None, change.description)
         return replace(change, edits=edits)
-
-    def _apply_edit(self, tx: WriteTx, edit: Edit, schema: Schema, exact: bool) -> Edit:
-        check_stored(tx, edit, exact)
-        events, relations = tx.touching(s.id for s in edit.remove.spans)
-        remove, add = cascade.expand(edit.remove, edit.add, events, relations, schema)
-        if exact and (remove != edit.remove or add != edit.add):
-            raise StaleEditError(
-                "Annotations made since this step now depend on it, so it was not applied."
-            )
-        full = replace(edit, remove=remove, add=add)
-        length = tx.document_length(edit.doc_id)
-        if length is None:
-            raise SpanError(f"Document {edit.doc_id} does not exist.")
-        referenced = {e.trigger_id for e in add.events}
-        referenced |= {a.span_id for e in add.events for a in e.arguments}
-        referenced |= {r.arg1_id for r in add.relations} | {r.arg2_id for r in add.relations}
-        stored = tx.spans(referenced)
-        validate.check_edit(
-            full,
-            schema,
-            length,
-            stored.get,
-            lambda r: tx.relations_between(r.arg1_id, r.arg2_id),
-            twin_finder(tx, full),
-            tx.events_on,
-            tx.span_text,
-        )
-        return replace(full, add=tx.apply(remove, add))
 
     # -- transactions, retries, errors -------------------------------------------------
     def _commit(self, run: Callable[[WriteTx, Schema], Change]) -> Change:
