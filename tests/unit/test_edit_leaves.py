@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import EventError, SpanError
-from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span
+from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project
 from tests.unit.test_transfer_errors import _snapshot
@@ -210,3 +210,32 @@ def test_an_event_updated_onto_a_taken_trigger_is_refused(project: Project, db_p
     with pytest.raises(EventError, match="already the trigger of a Conflict.Attack event"):
         project.annotations.apply(onto)
     assert _snapshot(db_path) == before
+
+
+# -- the change log names every layer a change touches -----------------------------------------
+def _logged_since(db_path: Path, seen: int) -> set[tuple[int | None, str | None]]:
+    with sqlite3.connect(db_path) as con:
+        rows = con.execute("SELECT doc_id, annotator FROM change_log WHERE id > ?", (seen,))
+        return set(rows.fetchall())
+
+
+def _last_log(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as con:
+        return int(con.execute("SELECT max(id) FROM change_log").fetchone()[0])
+
+
+def test_deleting_a_document_logs_every_layer_on_it_and_undo_does_too(
+    project: Project, db_path: Path
+) -> None:
+    """badr only marked the document done and wrote a note: his window must hear of it too."""
+    doc_id = _doc(project)
+    _span(project, doc_id, "amal", "حماة", "GPE")
+    project.documents.set_status(doc_id, "badr", Status.DONE)
+    project.annotations.set_document_note(doc_id, "salma", "راجعته")
+    seen = _last_log(db_path)
+    deleted = project.write.delete(doc_id)
+    layers = {(doc_id, "amal"), (doc_id, "badr"), (doc_id, "salma")}
+    assert layers <= _logged_since(db_path, seen)
+    seen = _last_log(db_path)
+    project.write.apply(deleted.inverse())
+    assert layers <= _logged_since(db_path, seen)

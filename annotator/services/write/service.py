@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from annotator import errorlog
 from annotator.core import schema as schema_io
-from annotator.core.change import Change, Origin, StatusChange
+from annotator.core.change import Change, NoteChange, Origin, StatusChange
 from annotator.core.errors import (
     MergeCancelled,
     ReadOnlyError,
@@ -317,13 +317,16 @@ class WriteService:
                 place_person(tx, person)
             edits: list[Edit] = []
             statuses: list[StatusChange] = []
+            notes: list[NoteChange] = []
             total = len(batch.layers)
             for index, layer in enumerate(batch.layers):
                 if progress is not None and not progress(index, total, layer.doc_name):
                     raise MergeCancelled("The merge was cancelled; this file was not merged.")
                 doc_id = ids[layer.sha256]
                 fresh = doc_id in new_docs  # added by this transaction: nothing to read
-                done = merge_layer(tx, doc_id, layer, edits, statuses, batch.description, fresh)
+                done = merge_layer(
+                    tx, doc_id, layer, edits, statuses, notes, batch.description, fresh
+                )
                 if done is not None:
                     merged.append(done)
             change = Change(
@@ -333,6 +336,7 @@ class WriteService:
                 tuple(statuses),
                 batch.description,
                 Origin.IMPORT,
+                notes=tuple(notes),
             )
             done_change = self._apply_in(tx, schema, change)
             return replace(done_change, new_documents=tuple(new_docs))

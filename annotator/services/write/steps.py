@@ -10,7 +10,7 @@ from dataclasses import fields, replace
 
 from sqlalchemy.exc import DBAPIError
 
-from annotator.core.change import Annotation, Change, Origin, StatusChange
+from annotator.core.change import Annotation, Change, NoteChange, Origin, StatusChange
 from annotator.core.errors import (
     AnnotatorError,
     ProjectError,
@@ -58,11 +58,15 @@ def merge_layer(
     layer: IncomingLayer,
     edits: list[Edit],
     statuses: list[StatusChange],
+    notes: list[NoteChange],
     description: str,
     fresh: bool = False,
 ) -> MergedLayer | None:
     """Plan one incoming layer inside the merge's transaction (None: a version seen before).
 
+    The layer's annotations, status and note go into ``edits``, ``statuses`` and
+    ``notes`` (applied and logged by the write service with the rest of the change,
+    so every window holding the layer is told, even when only its note changed).
     The merge record keeps the fingerprints of every version merged so far,
     newest first, so an older copy of a layer (from a file made before the last
     merge) never replaces a newer one.
@@ -91,7 +95,7 @@ def merge_layer(
     if status is not layer.status:
         statuses.append(StatusChange(doc_id, name, status, layer.status))
     if note != layer.note:
-        tx.set_meta(note_key, layer.note)
+        notes.append(NoteChange(doc_id, name, note, layer.note))
     replaced_local = bool(seen) and here != seen[0]
     return MergedLayer(
         doc_id, layer.doc_name, name, "added" if empty else "updated", replaced_local
