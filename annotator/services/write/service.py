@@ -33,6 +33,7 @@ from annotator.services.write.requests import (
     MergeBatch,
     MergeResult,
     NewDocument,
+    Plan,
     document_note_key,
     wait_and_retry,
 )
@@ -40,9 +41,9 @@ from annotator.services.write.steps import (
     as_placeholders,
     imported_status,
     is_locked,
-    layer_kind,
     merge_layer,
     outside_schema_change,
+    place_layers,
     place_person,
     project_error,
     replayed_statuses,
@@ -122,6 +123,17 @@ class WriteService:
         """
         self._refuse_if_read_only()
         return self._commit(lambda tx, schema: self._apply_in(tx, schema, change))
+
+    def apply_planned(self, plan: Plan) -> Change:
+        """Make a change inside the write transaction from what is stored now, and apply it.
+
+        ``plan`` reads the stored rows it depends on through :class:`Reads` (the
+        transaction), so a check such as "does this span already have an event?"
+        and the write it decides are one transaction. Raises what :meth:`apply`
+        raises, and whatever ``plan`` raises (nothing is written then).
+        """
+        self._refuse_if_read_only()
+        return self._commit(lambda tx, schema: self._apply_in(tx, schema, plan(tx, schema)))
 
     def apply_edit(self, edit: Edit, origin: Origin = Origin.USER) -> Edit:
         """Apply one annotation edit (a one-edit :class:`Change`); return it with ids."""
@@ -386,10 +398,7 @@ class WriteService:
 
     def _apply_in(self, tx: WriteTx, schema: Schema, change: Change) -> Change:
         exact = change.origin is Origin.UNDO
-        kind = layer_kind(change)
-        if kind is not None:  # create the layers with their kind, or refuse a mismatch
-            for _doc_id, annotator in sorted(change.layers()):
-                tx.annotator_id(annotator, kind)
+        place_layers(tx, change)  # created with their kind, or a mismatch refused
         if change.origin is Origin.USER:
             change = replace(change, statuses=change.statuses + started(tx, change))
         elif exact:  # a status the user set since this step stays, and is no reason to refuse
