@@ -41,7 +41,7 @@ def apply_edit(tx: WriteTx, edit: Edit, schema: Schema, exact: bool) -> Edit:
     referenced = {e.trigger_id for e in add.events}
     referenced |= {a.span_id for e in add.events for a in e.arguments}
     referenced |= {r.arg1_id for r in add.relations} | {r.arg2_id for r in add.relations}
-    referenced |= {a.span_id for e in events for a in e.arguments}
+    # the other end of a kept relation whose end is relabelled (check_kept reads it)
     referenced |= {r.arg1_id for r in relations} | {r.arg2_id for r in relations}
     stored = tx.spans(referenced)
     validate.check_edit(
