@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +137,28 @@ def project(db_path: Path, seeded_template: Path) -> Iterator[object]:
     proj = open_project(db_path)
     yield proj
     proj.close()
+
+
+@pytest.fixture
+def second_window_first(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[Callable[[Any], object]], None]]:
+    """A second window on the project file: ``second_window_first(act)`` runs ``act(window)``
+    just before the next write transaction opens, that is after the first window's service
+    has read what it checks and before it writes (issue 17: a check that runs outside the
+    write transaction is then wrong)."""
+    from annotator.services.project import open_project
+    from annotator.store.writer import Writer
+
+    other = open_project(db_path)
+    original = Writer.transaction
+    pending: list[Callable[[Any], object]] = []
+
+    def transaction(self: Writer) -> object:
+        if pending:
+            pending.pop()(other)
+        return original(self)
+
+    monkeypatch.setattr(Writer, "transaction", transaction)
+    yield pending.append
+    other.close()

@@ -134,10 +134,20 @@ class Change:
         return replace(self, origin=Origin.UNDO, new_documents=())
 
     def layers(self) -> set[tuple[int, str]]:
-        """The (document, annotator) layers this change touches."""
+        """The (document, annotator) layers this change touches, each logged in the change log.
+
+        Besides the layers of its edits, statuses and notes: every layer with a status
+        or a note on a document it removes or restores.
+        """
         found = {(e.doc_id, e.annotator) for e in self.edits}
         found |= {(s.doc_id, s.annotator) for s in self.statuses}
         found |= {(n.doc_id, n.annotator) for n in self.notes}
+        for record in (*self.removed_documents, *self.restored_documents):
+            found |= {(record.id, annotator) for annotator, _status in record.statuses}
+            prefix = f"{DOCUMENT_NOTE_PREFIX}{record.id}/"
+            found |= {
+                (record.id, k[len(prefix) :]) for k, _v in record.facts if k.startswith(prefix)
+            }
         return found
 
     def documents(self) -> set[int]:

@@ -32,9 +32,11 @@ from annotator.core.adjudicate import premerge as merge_layers
 from annotator.core.change import Change, Origin, StatusChange
 from annotator.core.errors import no_document_named
 from annotator.core.model import Bundle, Edit, Status
+from annotator.core.schema import Schema
 
 if TYPE_CHECKING:  # the GUI imports this module, and must not reach the store through it
     from annotator.services.project import Project
+    from annotator.services.write import Reads
 
 DEFAULT_GOLD = "gold"
 
@@ -187,35 +189,42 @@ def premerge(
 ) -> PremergeReport:
     """Add to gold what ``strategy`` settles on each document, in ONE transaction.
 
-    Only what gold lacks is added, so running it again adds nothing. The
-    change (origin USER, ``gold=True``) can go on an undo stack.
+    Only what gold lacks is added, so running it again adds nothing. What gold
+    lacks is read inside the write transaction, so two windows or processes
+    pre-merging at once add each unit once. The change (origin USER,
+    ``gold=True``) can go on an undo stack.
     """
     names = tuple(choose_annotators(project, annotators))
     target = gold_name(project, gold)
     _check_threshold(strategy, len(names))
     report = PremergeReport(target, strategy, names)
-    edits = []
-    for doc_id in doc_ids:
-        merged = _settled(project, doc_id, names, strategy, target)
-        doc = project.documents.document(doc_id)
-        report.documents.append(DocumentResult(doc_id, doc.name, merged.counts(), merged.left))
-        if not merged.is_empty():
-            edits.append(Edit(doc_id, target, merged.remove, merged.add, "Pre-merge"))
-    if edits:
+    doc_names = {i: project.documents.document(i).name for i in doc_ids}
+
+    def plan(reads: Reads, _schema: Schema) -> Change:
+        report.documents.clear()  # a plan runs again if the database was locked
+        edits = []
+        for doc_id in doc_ids:
+            merged = _settled(reads, doc_id, names, strategy, target)
+            counts = merged.counts()
+            report.documents.append(DocumentResult(doc_id, doc_names[doc_id], counts, merged.left))
+            if not merged.is_empty():
+                edits.append(Edit(doc_id, target, merged.remove, merged.add, "Pre-merge"))
         description = f"Pre-merge gold ({strategy})"
-        change = Change(tuple(edits), description=description, origin=Origin.USER, gold=True)
-        report.change = project.write.apply(change)
+        return Change(tuple(edits), description=description, origin=Origin.USER, gold=True)
+
+    done = project.write.apply_planned(plan)
+    report.change = done if done.edits else None
     return report
 
 
 def _settled(
-    project: Project, doc_id: int, names: Sequence[str], strategy: Strategy, gold: str
+    reads: Reads, doc_id: int, names: Sequence[str], strategy: Strategy, gold: str
 ) -> Premerge:
     """What ``strategy`` settles on one document, against what gold holds there already."""
     return merge_layers(
-        layers(project, doc_id, names),
+        {name: reads.layer(doc_id, name) for name in names},
         strategy,
-        layer(project, doc_id, gold),
+        reads.layer(doc_id, gold),
         doc_id=doc_id,
         gold_name=gold,
     )
@@ -242,18 +251,21 @@ def accept(
     replays; ``change.inverse()`` undoes it.
     """
     target = gold_name(project, gold)
-    remove, add = accept_version(
-        disagreement,
-        annotator,
-        layer(project, doc_id, annotator),
-        layer(project, doc_id, target),
-        doc_id=doc_id,
-        gold_name=target,
-    )
     description = f"Accept {annotator}'s {disagreement.kind}"
-    edit = Edit(doc_id, target, remove, add, description)
-    change = Change((edit,), description=description, origin=Origin.USER, gold=True)
-    return project.write.apply(change)
+
+    def plan(reads: Reads, _schema: Schema) -> Change:
+        remove, add = accept_version(
+            disagreement,
+            annotator,
+            reads.layer(doc_id, annotator),
+            reads.layer(doc_id, target),
+            doc_id=doc_id,
+            gold_name=target,
+        )
+        edit = Edit(doc_id, target, remove, add, description)
+        return Change((edit,), description=description, origin=Origin.USER, gold=True)
+
+    return project.write.apply_planned(plan)
 
 
 def curation_status(project: Project, doc_id: int, gold: str | None = None) -> CurationStatus:
@@ -301,17 +313,23 @@ def finish_agreed(
     names = tuple(choose_annotators(project, annotators))
     target = gold_name(project, gold)
     ids = choose_documents(project, (), names) if doc_ids is None else list(doc_ids)
+    doc_names = {i: project.documents.document(i).name for i in ids}
     finished: list[str] = []
-    steps: list[StatusChange] = []
-    for doc_id in ids:
-        merged = _settled(project, doc_id, names, rule, target)
-        before = project.documents.status(doc_id, target)
-        if merged.is_empty() and not merged.left and before is not Status.DONE:
-            steps.append(StatusChange(doc_id, target, before, Status.DONE))
-            finished.append(project.documents.document(doc_id).name)
-    if steps:
+
+    def plan(reads: Reads, _schema: Schema) -> Change:
+        finished.clear()  # a plan runs again if the database was locked
+        steps: list[StatusChange] = []
+        for doc_id in ids:
+            merged = _settled(reads, doc_id, names, rule, target)
+            before = reads.status(doc_id, target)
+            if merged.is_empty() and not merged.left and before is not Status.DONE:
+                steps.append(StatusChange(doc_id, target, before, Status.DONE))
+                finished.append(doc_names[doc_id])
         description = f"Mark {len(steps)} agreed documents curated"
-        project.write.apply(
-            Change(statuses=tuple(steps), description=description, origin=Origin.STATUS, gold=True)
+        return Change(
+            statuses=tuple(steps), description=description, origin=Origin.STATUS, gold=True
         )
+
+    if ids:
+        project.write.apply_planned(plan)
     return finished

@@ -8,6 +8,7 @@ stack replays: ``edit.inverse()`` to undo, the edit itself to redo.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from annotator import errorlog
@@ -18,7 +19,7 @@ from annotator.core.model import Bundle, Edit, Event, Relation, Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import NOTE, Schema
 from annotator.core.signal import Signal
-from annotator.services.write import WriteService, document_note_key
+from annotator.services.write import Reads, WriteService, document_note_key
 from annotator.store.repository import Repository
 
 
@@ -78,6 +79,23 @@ class AnnotationService:
     def apply(self, edit: Edit, origin: Origin = Origin.USER) -> Edit:
         """Apply an edit through the write service; return it with cascade and real ids."""
         return self._write.apply_edit(edit, origin)
+
+    def apply_planned(self, plan: Callable[[Reads, Schema], Edit]) -> Edit:
+        """Apply the edit ``plan`` makes inside the write transaction (origin USER).
+
+        For an edit that depends on what is stored (see :class:`Reads`): the plan
+        reads through the transaction that writes its edit, so what it found
+        still holds. Returns the applied edit, cascade and real ids included.
+        """
+        done: list[Edit] = []
+
+        def change(reads: Reads, schema: Schema) -> Change:
+            edit = plan(reads, schema)
+            done.append(edit)
+            return Change((edit,), description=edit.description, origin=Origin.USER)
+
+        applied = self._write.apply_planned(change)
+        return applied.edits[0] if applied.edits else done[-1]
 
     def check_span(self, doc_id: int, start: CodePoint, end: CodePoint, label: str) -> None:
         """Raise :class:`SpanError` unless ``[start, end)`` and ``label`` are acceptable."""

@@ -20,6 +20,7 @@ from annotator.core.schema import EventType, Schema
 
 if TYPE_CHECKING:
     from annotator.services.annotations import AnnotationService
+    from annotator.services.write import Reads
 
 # Placeholder id for a span created in the same edit as the event that uses it.
 NEW_SPAN = -1
@@ -34,6 +35,40 @@ class Outcome:
 
     edit: Edit
     warning: str = ""
+
+
+def _event_on(span: Span, etype: str, reads: Reads, schema: Schema) -> Edit:
+    """The edit that makes ``span`` trigger an ``etype`` event: its event is retyped if it
+    has one (read inside the write transaction), else one is added and the span relabelled."""
+    existing = reads.events_on(span.id)
+    if existing:
+        return _retype(existing[0], span, etype, schema)
+    event = Event(0, span.doc_id, span.annotator, etype, span.id)
+    return Edit(
+        span.doc_id,
+        span.annotator,
+        remove=Bundle((span,)),
+        add=Bundle((replace(span, label=etype),), (event,)),
+        description=f"Event {etype}",
+    )
+
+
+def _retype(event: Event, trigger: Span, etype: str, schema: Schema) -> Edit:
+    """The edit that gives ``event`` the type ``etype`` by relabelling its ``trigger``.
+
+    The cascade (write service) retypes the event and drops the roles ``etype`` lacks.
+    """
+    new_type = schema.event_type(etype)
+    kept = [a for a in event.arguments if new_type is not None and new_type.role(a.role)]
+    dropped = len(event.arguments) - len(kept)
+    note = f" (drops {dropped} argument{'s' if dropped != 1 else ''})" if dropped else ""
+    return Edit(
+        event.doc_id,
+        event.annotator,
+        remove=Bundle((trigger,)),
+        add=Bundle((replace(trigger, label=etype),)),
+        description=f"Event type {event.type} → {etype}{note}",
+    )
 
 
 def _fmt(names: tuple[str, ...]) -> str:
@@ -133,59 +168,53 @@ class EventService:
         """Create a trigger span ``[start, end)`` and its event, as one edit.
 
         If a trigger span already covers exactly these offsets, its event
+        changes type instead. That is decided inside the write transaction, so a
+        trigger another window made meanwhile is found, not duplicated.
+        """
+        self._require_type(etype)
+        self._ann.check_span(doc_id, start, end, etype)
+
+        def plan(reads: Reads, schema: Schema) -> Edit:
+            same = [
+                s
+                for s in reads.spans_at(doc_id, annotator, start, end)
+                if schema.event_type(s.label)
+            ]
+            if same:  # a trigger span is there: it gets (or keeps) the event
+                with_event = [s for s in same if reads.events_on(s.id)]
+                return _event_on((with_event or same)[0], etype, reads, schema)
+            trigger = Span(NEW_SPAN, doc_id, annotator, start, end, etype)
+            event = Event(0, doc_id, annotator, etype, NEW_SPAN)
+            add = Bundle(spans=(trigger,), events=(event,))
+            return Edit(doc_id, annotator, add=add, description=f"Event {etype}")
+
+        return self._ann.apply_planned(plan)
+
+    def create_event_on_span(self, span_id: int, etype: str) -> Edit:
+        """Make an existing span the trigger of a new ``etype`` event (relabelling it).
+
+        If the span triggers an event already (another window may have made it
+        meanwhile: this is decided inside the write transaction), that event
         changes type instead.
         """
         self._require_type(etype)
-        same = [
-            s
-            for s in self._ann.spans(doc_id, annotator)
-            if (s.start, s.end) == (start, end) and self._schema().event_type(s.label)
-        ]
-        existing = self.event_for_trigger(same[0]) if same else None
-        if existing is not None:
-            return self.change_type(existing, etype)
-        self._ann.check_span(doc_id, start, end, etype)
-        trigger = Span(NEW_SPAN, doc_id, annotator, start, end, etype)
-        event = Event(0, doc_id, annotator, etype, NEW_SPAN)
-        add = Bundle(spans=(trigger,), events=(event,))
-        return self._ann.apply(Edit(doc_id, annotator, add=add, description=f"Event {etype}"))
 
-    def create_event_on_span(self, span_id: int, etype: str) -> Edit:
-        """Make an existing span the trigger of a new ``etype`` event (relabelling it)."""
-        self._require_type(etype)
-        span = self._span(span_id)
-        existing = self.event_for_trigger(span)
-        if existing is not None:
-            return self.change_type(existing, etype)
-        event = Event(0, span.doc_id, span.annotator, etype, span.id)
-        edit = Edit(
-            span.doc_id,
-            span.annotator,
-            remove=Bundle((span,)),
-            add=Bundle((replace(span, label=etype),), (event,)),
-            description=f"Event {etype}",
-        )
-        return self._ann.apply(edit)
+        def plan(reads: Reads, schema: Schema) -> Edit:
+            span = reads.spans([span_id]).get(span_id)
+            if span is None:
+                raise EventError(f"Span {span_id} no longer exists.")
+            return _event_on(span, etype, reads, schema)
+
+        return self._ann.apply_planned(plan)
 
     def change_type(self, event: Event, etype: str) -> Edit:
         """Give an event (and its trigger span) a new type.
 
         Arguments whose role the new type lacks are dropped; undo restores them.
         """
-        schema_type = self._require_type(etype)
+        self._require_type(etype)
         event = self._fresh(event)
-        trigger = self._span(event.trigger_id)
-        kept = tuple(a for a in event.arguments if schema_type.role(a.role) is not None)
-        dropped = len(event.arguments) - len(kept)
-        note = f" (drops {dropped} argument{'s' if dropped != 1 else ''})" if dropped else ""
-        edit = Edit(
-            event.doc_id,
-            event.annotator,
-            remove=Bundle((trigger,)),
-            add=Bundle((replace(trigger, label=etype),)),
-            description=f"Event type {event.type} → {etype}{note}",
-        )
-        return self._ann.apply(edit)
+        return self._ann.apply(_retype(event, self._span(event.trigger_id), etype, self._schema()))
 
     def delete_event(self, event: Event) -> Edit:
         """Delete an event with its trigger span (other spans stay)."""

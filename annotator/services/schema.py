@@ -7,16 +7,17 @@ transaction as the schema. Each such edit is a :class:`SchemaChange` whose
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from annotator import errorlog
 from annotator.core import cascade
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, split_by_layer
 from annotator.core.errors import DocumentRejected, SchemaError
-from annotator.core.model import Argument, Bundle, Event, Relation
+from annotator.core.model import Argument, Bundle, Event, Relation, Span
 from annotator.core.schema import EventType, Label, Role, Schema
 from annotator.core.signal import Signal
 from annotator.core.text import decode_document, read_input
@@ -25,19 +26,50 @@ from annotator.services import schema_edit
 from annotator.services.schema_edit import Item, Target
 
 if TYPE_CHECKING:
-    from annotator.services.write import WriteService
+    from annotator.services.write import Reads, WriteService
     from annotator.store.repository import Repository
+
+
+class Uses(Protocol):
+    """Where the annotations using a schema item are found: the repository (to plan
+    and confirm) or the write transaction (to check the plan still holds)."""
+
+    def touching(self, span_ids: Iterable[int]) -> tuple[list[Event], list[Relation]]:
+        """Events and relations that use any of these spans."""
+        ...
+
+    def spans_with_labels(self, labels: Iterable[str]) -> list[Span]:
+        """Every span whose label is one of ``labels``."""
+        ...
+
+    def events_of_types(self, types: Iterable[str]) -> list[Event]:
+        """Every event whose type is one of ``types``."""
+        ...
+
+    def relations_of_types(self, types: Iterable[str]) -> list[Relation]:
+        """Every relation whose type is one of ``types``."""
+        ...
+
+
+# the annotations a schema edit removes and adds, found through Uses
+Replan = Callable[[Uses], tuple[Bundle, Bundle]]
 
 
 @dataclass(frozen=True)
 class SchemaChange:
-    """A schema edit and the annotation edit that goes with it, applied together."""
+    """A schema edit and the annotation edit that goes with it, applied together.
+
+    ``replan`` finds the annotations again; :meth:`SchemaService.apply` runs it
+    inside the write transaction and refuses the change if they differ from
+    ``remove`` and ``add`` (what the user confirmed). Its inverse has none.
+    """
 
     before: Schema
     after: Schema
     remove: Bundle = Bundle()
     add: Bundle = Bundle()
     description: str = ""
+    replan: Replan | None = field(default=None, compare=False, repr=False)
 
     def inverse(self) -> SchemaChange:
         """The change that undoes this one."""
@@ -109,10 +141,15 @@ class SchemaService:
         after = schema_edit.rename(self._schema, target, new)
         schema_io.validate(after)
         new = new.strip()
-        if target.kind in ("label", "event") and self._repo.spans_with_labels([new]):
-            raise SchemaError(f"Some spans already carry the label {new!r}; pick another name.")
-        remove, add = self._renamed(target, new, after)
-        return SchemaChange(self._schema, after, remove, add, f"Rename {target.describe()} → {new}")
+
+        def replan(uses: Uses) -> tuple[Bundle, Bundle]:
+            if target.kind in ("label", "event") and uses.spans_with_labels([new]):
+                raise SchemaError(f"Some spans already carry the label {new!r}; pick another name.")
+            return _renamed(uses, target, new, after)
+
+        remove, add = replan(self._repo)
+        description = f"Rename {target.describe()} → {new}"
+        return SchemaChange(self._schema, after, remove, add, description, replan)
 
     def plan_delete(self, target: Target) -> SchemaChange:
         """Plan deleting an item with every annotation that uses it.
@@ -120,8 +157,13 @@ class SchemaService:
         ``removed_count()`` of the result says how many annotations would go.
         """
         after = schema_edit.delete(self._schema, target)
-        remove, add = self._deleted(target, after)
-        return SchemaChange(self._schema, after, remove, add, f"Delete {target.describe()}")
+
+        def replan(uses: Uses) -> tuple[Bundle, Bundle]:
+            return _deleted(uses, target, after)
+
+        remove, add = replan(self._repo)
+        description = f"Delete {target.describe()}"
+        return SchemaChange(self._schema, after, remove, add, description, replan)
 
     def apply(self, change: SchemaChange, origin: Origin = Origin.USER) -> SchemaChange:
         """Store ``change`` (schema and annotations) in one transaction.
@@ -132,65 +174,34 @@ class SchemaService:
             SchemaError: the project's schema is no longer ``change.before``,
                 or ``change.after`` is invalid (e.g. a hotkey clash).
         """
-        self._write.apply(
-            Change(
-                split_by_layer(change.remove, change.add, change.description),
-                change.before,
-                change.after,
-                description=change.description,
-                origin=origin,
-            )
+        as_change = Change(
+            split_by_layer(change.remove, change.add, change.description),
+            change.before,
+            change.after,
+            description=change.description,
+            origin=origin,
         )
+        replan = change.replan
+        if origin is Origin.UNDO or replan is None:
+            self._write.apply(as_change)
+            return change
+
+        def plan(reads: Reads, _schema: Schema) -> Change:
+            remove, add = replan(reads)
+            if not (_same(remove, change.remove) and _same(add, change.add)):
+                raise SchemaError(
+                    "The annotations it changes were changed since it was planned (by another "
+                    "window or program), so nothing was changed. Try again to see what it "
+                    "would change now."
+                )
+            return as_change
+
+        self._write.apply_planned(plan)
         return change
 
     def _plain(self, after: Schema, description: str) -> SchemaChange:
         schema_io.validate(after)
         return SchemaChange(self._schema, after, description=description)
-
-    # -- the annotations an edit touches -------------------------------------
-    def _renamed(self, target: Target, new: str, after: Schema) -> tuple[Bundle, Bundle]:
-        old = target.name
-        if target.kind in ("label", "event"):
-            spans = self._repo.spans_with_labels([old])
-            events, relations = self._repo.touching(sp.id for sp in spans)
-            relabelled = Bundle(tuple(replace(sp, label=new) for sp in spans))
-            return cascade.expand(Bundle(tuple(spans)), relabelled, events, relations, after)
-        evs: list[Event] = []
-        rels: list[Relation] = []
-        if target.kind == "role":
-            evs = [
-                e
-                for e in self._repo.events_of_types([target.parent])
-                if any(a.role == old for a in e.arguments)
-            ]
-        if target.kind == "relation":
-            rels = self._repo.relations_of_types([old])
-        remove = Bundle((), tuple(evs), tuple(rels))
-        add = Bundle(
-            (),
-            tuple(_rename_in_event(e, target, new) for e in evs),
-            tuple(replace(r, type=new) for r in rels),
-        )
-        return remove, add
-
-    def _deleted(self, target: Target, after: Schema) -> tuple[Bundle, Bundle]:
-        name = target.name
-        if target.kind == "relation":
-            return Bundle(relations=tuple(self._repo.relations_of_types([name]))), Bundle()
-        if target.kind == "role":
-            events = [
-                e
-                for e in self._repo.events_of_types([target.parent])
-                if any(a.role == name for a in e.arguments)
-            ]
-            kept = tuple(
-                replace(e, arguments=tuple(a for a in e.arguments if a.role != name))
-                for e in events
-            )
-            return Bundle(events=tuple(events)), Bundle(events=kept)
-        spans = self._repo.spans_with_labels([name])
-        events, relations = self._repo.touching(sp.id for sp in spans)
-        return cascade.expand(Bundle(tuple(spans)), Bundle(), events, relations, after)
 
     def plan_import(self, path: Path) -> SchemaChange:
         """Plan replacing the schema with one read from a JSON file (validated first).
@@ -214,6 +225,59 @@ class SchemaService:
         schema = _read_schema(Path(path))
         self.replace(schema)
         return schema
+
+
+def _renamed(uses: Uses, target: Target, new: str, after: Schema) -> tuple[Bundle, Bundle]:
+    old = target.name
+    if target.kind in ("label", "event"):
+        spans = uses.spans_with_labels([old])
+        events, relations = uses.touching(sp.id for sp in spans)
+        relabelled = Bundle(tuple(replace(sp, label=new) for sp in spans))
+        return cascade.expand(Bundle(tuple(spans)), relabelled, events, relations, after)
+    evs: list[Event] = []
+    rels: list[Relation] = []
+    if target.kind == "role":
+        evs = [
+            e
+            for e in uses.events_of_types([target.parent])
+            if any(a.role == old for a in e.arguments)
+        ]
+    if target.kind == "relation":
+        rels = uses.relations_of_types([old])
+    remove = Bundle((), tuple(evs), tuple(rels))
+    add = Bundle(
+        (),
+        tuple(_rename_in_event(e, target, new) for e in evs),
+        tuple(replace(r, type=new) for r in rels),
+    )
+    return remove, add
+
+
+def _deleted(uses: Uses, target: Target, after: Schema) -> tuple[Bundle, Bundle]:
+    name = target.name
+    if target.kind == "relation":
+        return Bundle(relations=tuple(uses.relations_of_types([name]))), Bundle()
+    if target.kind == "role":
+        events = [
+            e
+            for e in uses.events_of_types([target.parent])
+            if any(a.role == name for a in e.arguments)
+        ]
+        kept = tuple(
+            replace(e, arguments=tuple(a for a in e.arguments if a.role != name)) for e in events
+        )
+        return Bundle(events=tuple(events)), Bundle(events=kept)
+    spans = uses.spans_with_labels([name])
+    events, relations = uses.touching(sp.id for sp in spans)
+    return cascade.expand(Bundle(tuple(spans)), Bundle(), events, relations, after)
+
+
+def _same(a: Bundle, b: Bundle) -> bool:
+    """The same rows on both sides, in any order."""
+    return all(
+        set(x) == set(y)
+        for x, y in ((a.spans, b.spans), (a.events, b.events), (a.relations, b.relations))
+    )
 
 
 def _read_schema(path: Path) -> Schema:

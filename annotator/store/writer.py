@@ -86,6 +86,11 @@ class WriteTx:
             return found
         return self._add(AnnotatorRow(name=name, kind=kind or "human"))  # uid: a fresh one
 
+    def annotator_names(self, kind: str) -> list[str]:
+        """The names of every annotator of one kind ("human" or "gold"), sorted."""
+        where = AnnotatorRow.kind == kind
+        return sorted(self.s.scalars(select(AnnotatorRow.name).where(where)))
+
     def annotator_by_uid(self, uid: str) -> str | None:
         """The name of the annotator with this identity (``annotators.uid``), or None."""
         return self.s.scalar(select(AnnotatorRow.name).where(AnnotatorRow.uid == uid))
@@ -146,6 +151,18 @@ class WriteTx:
             rows.load_events(self.s, ev_where, self.name_of),
             rows.load_relations(self.s, rel_where, self.name_of),
         )
+
+    def spans_with_labels(self, labels: Iterable[str]) -> list[Span]:
+        """Every span, in any document and layer, whose label is one of ``labels``."""
+        return rows.load_spans(self.s, SpanRow.label.in_(list(labels)), self.name_of)
+
+    def events_of_types(self, types: Iterable[str]) -> list[Event]:
+        """Every event, in any document and layer, whose type is one of ``types``."""
+        return rows.load_events(self.s, EventRow.type.in_(list(types)), self.name_of)
+
+    def relations_of_types(self, types: Iterable[str]) -> list[Relation]:
+        """Every relation, in any document and layer, whose type is one of ``types``."""
+        return rows.load_relations(self.s, RelationRow.type.in_(list(types)), self.name_of)
 
     def events_on(self, trigger_id: int) -> list[Event]:
         """Stored events whose trigger is span ``trigger_id`` (at most one, by the index)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -170,3 +170,38 @@ def test_a_second_gold_layer_name_is_refused(team: Project, db_path: Path) -> No
     adj.set_curation_status(team, doc_id, adj.CurationStatus.CURATED)
     assert adj.curation_status(team, doc_id) is adj.CurationStatus.CURATED
     assert team.documents.status(doc_id, "adjudicated").value == "done"
+
+
+# -- what gold lacks, and whether a gold layer exists, are decided in the write transaction -----
+def test_premerge_in_two_windows_adds_each_unit_once(
+    team: Project, second_window_first: Callable[[Callable[[Project], object]], None]
+) -> None:
+    doc_id = _doc(team)
+    rule = Strategy.parse("unanimous")
+    second_window_first(lambda p: adj.premerge(p, [doc_id], rule))
+    report = adj.premerge(team, [doc_id], rule)
+    assert report.change is None and report.documents[0].total_added == 0
+    assert len(_gold_spans(team, doc_id)) == 4
+
+
+def test_accept_in_two_windows_is_done_once(
+    team: Project, second_window_first: Callable[[Callable[[Project], object]], None]
+) -> None:
+    doc_id = _doc(team)
+    first = adj.document_disagreements(team, doc_id)[0]
+    second_window_first(lambda p: adj.accept(p, doc_id, first, "amal"))
+    adj.accept(team, doc_id, first, "amal")
+    spans = team.annotations.spans(doc_id, "gold")
+    assert len({(s.start, s.end, s.label) for s in spans}) == len(spans)
+
+
+def test_a_second_gold_layer_made_meanwhile_is_refused(
+    team: Project,
+    db_path: Path,
+    second_window_first: Callable[[Callable[[Project], object]], None],
+) -> None:
+    doc_id = _doc(team)
+    second_window_first(lambda p: adj.premerge(p, [doc_id], Strategy(), gold="adjudicated"))
+    with pytest.raises(AnnotatorKindError, match="already has a gold layer named 'adjudicated'"):
+        adj.premerge(team, [doc_id], Strategy())
+    assert [n for n, kind in _kinds(db_path).items() if kind == "gold"] == ["adjudicated"]

@@ -176,3 +176,45 @@ def test_read_input_reads_up_to_the_limit_exactly(tmp_path: Path) -> None:
     assert read_input(path, max_bytes=len(data)) == data
     with pytest.raises(DocumentRejected, match="too large"):
         read_input(path, max_bytes=len(data) - 1)
+
+
+# -- the last offset: end = len(text) is the end of the text, one more is outside it ------------
+def _last_word_jsonl(extra: int) -> str:
+    """The base document with its last span ending ``extra`` code points after the text."""
+
+    def change(obj: dict[str, object]) -> None:
+        text = str(obj["text"])
+        span = obj["spans"][2]  # type: ignore[index]
+        span.pop("text")
+        span.update(start=len(text) - 1, end=len(text) + extra)
+
+    return jsonl_content(change)
+
+
+def _last_word_brat(extra: int) -> str:
+    end = len(BRAT_TEXT) + extra
+    return f"T1\tGPE {end - 2} {end}\t{BRAT_TEXT[end - 2 : end]}\n"
+
+
+def test_a_span_ending_one_past_the_text_is_refused_by_every_reader() -> None:
+    """The issue 17 break: a reader accepting ``end = len(text) + 1`` went unnoticed,
+    because the write path refused it later with a message naming neither file nor line."""
+    _refused(
+        lambda: jsonl.read(_last_word_jsonl(1), "bad.jsonl", ReadOptions()),
+        "bad.jsonl, line 2",
+        "out of range",
+        f"the text has {len(str(base_object()['text']))} characters",
+    )
+    _refused(
+        lambda: brat.read(_last_word_brat(1), BRAT_TEXT, "خبر.txt", "bad.ann", ReadOptions()),
+        "bad.ann, line 1",
+        "out of range",
+        f"the text has {len(BRAT_TEXT)} characters",
+    )
+
+
+def test_a_span_ending_at_the_end_of_the_text_is_read() -> None:
+    (_good, doc) = jsonl.read(_last_word_jsonl(0), "ok.jsonl", ReadOptions())
+    assert doc.spans[2].end == len(doc.text)
+    read = brat.read(_last_word_brat(0), BRAT_TEXT, "خبر.txt", "ok.ann", ReadOptions())
+    assert read.spans[0].end == len(BRAT_TEXT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,29 @@ def test_bad_event_type_and_bad_offsets_leave_db_unchanged(project: Project) -> 
     stale = Event(999, doc_id, ANN, "Conflict.Attack", 1)
     with pytest.raises(EventError, match="no longer exists"):
         svc.add_argument(stale, "Attacker", 1)
+
+
+# -- "does this span already have an event?" is decided inside the write transaction -----------
+def test_create_event_in_two_windows_on_one_span_gives_one_event(
+    project: Project, second_window_first: Callable[[Callable[[Project], object]], None]
+) -> None:
+    doc_id, text = _seed000(project)
+    where = _at(text, "هجوماً")
+    second_window_first(lambda p: _service(p).create_event(doc_id, ANN, *where, "Conflict.Attack"))
+    edit = _service(project).create_event(doc_id, ANN, *where, "Conflict.Attack")
+    (event,) = project.annotations.events(doc_id, ANN)
+    assert [s.label for s in project.annotations.spans(doc_id, ANN)] == ["Conflict.Attack"]
+    assert edit.remove.spans == edit.add.spans  # the first window retyped the event it found
+    assert event.type == "Conflict.Attack"
+
+
+def test_create_event_on_span_in_two_windows_gives_one_event(
+    project: Project, second_window_first: Callable[[Callable[[Project], object]], None]
+) -> None:
+    doc_id, text = _seed000(project)
+    span = project.annotations.create_span(doc_id, ANN, *_at(text, "هجوماً"), "Conflict.Attack")
+    (trigger,) = span.add.spans
+    second_window_first(lambda p: _service(p).create_event_on_span(trigger.id, "Conflict.Attack"))
+    _service(project).create_event_on_span(trigger.id, "Life.Die")
+    (event,) = project.annotations.events(doc_id, ANN)
+    assert (event.trigger_id, event.type) == (trigger.id, "Life.Die")

@@ -306,3 +306,23 @@ def test_an_older_project_file_is_merged_without_being_changed(tmp_path: Path) -
     finally:
         project.close()
     assert _merge(team, old).nothing_new  # its upgraded copy gives the same identities again
+
+
+def test_a_layer_whose_note_alone_changed_is_logged_so_open_windows_hear_of_it(
+    tmp_path: Path,
+) -> None:
+    team = tmp_path / "team.db"
+    one = laptop(tmp_path / "laptop1.db", "ali", [rich_layer("a.txt", note="first")])
+    _merge(team, one)
+    laptop(one, "ali", [rich_layer("a.txt", note="second")])  # only the note changed
+    with sqlite3.connect(team) as con:
+        seen = con.execute("SELECT max(id) FROM change_log").fetchone()[0]
+    report = _merge(team, one)
+    assert [(m.annotator, m.action) for m in report.files[0].layers] == [("ali", "updated")]
+    with sqlite3.connect(team) as con:
+        logged = con.execute(
+            "SELECT origin, doc_id, annotator FROM change_log WHERE id > ?", (seen,)
+        ).fetchall()
+        note = con.execute("SELECT value FROM project_meta WHERE key LIKE 'note/document/%'")
+        assert note.fetchall() == [("second",)]
+    assert ("import", 1, "ali") in logged

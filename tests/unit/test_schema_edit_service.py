@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -215,3 +216,34 @@ def test_schema_names_follow_the_name_rule(
     # the longest allowed name is taken
     project.schemas.apply(project.schemas.plan_rename(Target("label", "GPE"), "G" * 200))
     assert project.schemas.schema.label("G" * 200) is not None
+
+
+# -- which annotations a rename or delete changes is checked inside the write transaction -------
+def test_a_label_deleted_while_another_window_tags_with_it_is_refused(
+    project: Project, second_window_first: Callable[[Callable[[Project], object]], None]
+) -> None:
+    doc = next(s for s in project.documents.summaries(ANN) if s.name.startswith("000_"))
+    text = project.documents.document(doc.id).text
+    change = project.schemas.plan_delete(Target("label", "VEH"))
+    assert change.removed_count() == 0  # what the user confirms: no annotation goes
+    second_window_first(
+        lambda p: p.annotations.create_span(doc.id, "badr", *_at(text, "حماة"), "VEH")
+    )
+    with pytest.raises(SchemaError, match="changed since"):
+        project.schemas.apply(change)
+    assert project.schemas.schema.label("VEH") is not None
+    assert [s.label for s in project.annotations.spans(doc.id, "badr")] == ["VEH"]
+
+
+def test_a_rename_while_another_window_tags_with_the_new_name_is_refused(
+    project: Project, second_window_first: Callable[[Callable[[Project], object]], None]
+) -> None:
+    doc = next(s for s in project.documents.summaries(ANN) if s.name.startswith("000_"))
+    text = project.documents.document(doc.id).text
+    change = project.schemas.plan_rename(Target("label", "VEH"), "Vehicle")
+    second_window_first(
+        lambda p: p.annotations.create_span(doc.id, "badr", *_at(text, "حماة"), "VEH")
+    )
+    with pytest.raises(SchemaError, match="changed since"):
+        project.schemas.apply(change)
+    assert project.schemas.schema.label("Vehicle") is None

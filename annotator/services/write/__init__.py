@@ -3,12 +3,15 @@
 :class:`WriteService` is the only caller of :mod:`annotator.store.writer` (an
 import-linter contract checks it). For each change it:
 
-1. opens ONE ``BEGIN IMMEDIATE`` transaction, re-reading the schema inside it;
+1. opens ONE ``BEGIN IMMEDIATE`` transaction, re-reading the schema inside it
+   (and, for :meth:`WriteService.apply_planned`, running the caller's plan there,
+   so what it reads to decide the change still holds when it is written);
 2. checks that the rows the change removes are stored exactly as the change
    says (so an undo step only ever touches rows it created or removed itself);
 3. adds the cascade (:mod:`annotator.core.cascade`) to a fresh change, or, for an
    undo/redo replay, refuses if a cascade would be needed;
-4. validates every invariant (:mod:`annotator.core.validate`);
+4. validates every invariant of the state the change leaves, removed and
+   updated rows included (:mod:`annotator.core.validate`);
 5. writes, logs the change in the change log, commits, and only then emits
    :attr:`WriteService.changed`.
 
@@ -26,6 +29,8 @@ from annotator.services.write.requests import (
     MergeBatch,
     MergeResult,
     NewDocument,
+    Plan,
+    Reads,
     document_note_key,
     wait_and_retry,
 )
@@ -40,6 +45,8 @@ __all__ = [
     "MergeCancelled",
     "MergeResult",
     "NewDocument",
+    "Plan",
+    "Reads",
     "WriteService",
     "document_note_key",
     "wait_and_retry",

@@ -9,9 +9,8 @@ from dataclasses import replace
 from sqlalchemy.exc import DBAPIError
 
 from annotator import errorlog
-from annotator.core import cascade, validate
 from annotator.core import schema as schema_io
-from annotator.core.change import Change, Origin, StatusChange
+from annotator.core.change import Change, NoteChange, Origin, StatusChange
 from annotator.core.errors import (
     MergeCancelled,
     ReadOnlyError,
@@ -27,28 +26,28 @@ from annotator.core.schema import Schema
 from annotator.core.signal import Signal
 from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens, word_tokens_of
 from annotator.services.write import deletion
+from annotator.services.write.edits import apply_edit
 from annotator.services.write.requests import (
     BusyHandler,
     LayerImport,
     MergeBatch,
     MergeResult,
     NewDocument,
+    Plan,
     document_note_key,
     wait_and_retry,
 )
 from annotator.services.write.steps import (
     as_placeholders,
-    check_stored,
     imported_status,
     is_locked,
-    layer_kind,
     merge_layer,
     outside_schema_change,
+    place_layers,
     place_person,
     project_error,
     replayed_statuses,
     started,
-    twin_finder,
 )
 from annotator.store.writer import Writer, WriteTx
 
@@ -124,6 +123,17 @@ class WriteService:
         """
         self._refuse_if_read_only()
         return self._commit(lambda tx, schema: self._apply_in(tx, schema, change))
+
+    def apply_planned(self, plan: Plan) -> Change:
+        """Make a change inside the write transaction from what is stored now, and apply it.
+
+        ``plan`` reads the stored rows it depends on through :class:`Reads` (the
+        transaction), so a check such as "does this span already have an event?"
+        and the write it decides are one transaction. Raises what :meth:`apply`
+        raises, and whatever ``plan`` raises (nothing is written then).
+        """
+        self._refuse_if_read_only()
+        return self._commit(lambda tx, schema: self._apply_in(tx, schema, plan(tx, schema)))
 
     def apply_edit(self, edit: Edit, origin: Origin = Origin.USER) -> Edit:
         """Apply one annotation edit (a one-edit :class:`Change`); return it with ids."""
@@ -319,13 +329,16 @@ class WriteService:
                 place_person(tx, person)
             edits: list[Edit] = []
             statuses: list[StatusChange] = []
+            notes: list[NoteChange] = []
             total = len(batch.layers)
             for index, layer in enumerate(batch.layers):
                 if progress is not None and not progress(index, total, layer.doc_name):
                     raise MergeCancelled("The merge was cancelled; this file was not merged.")
                 doc_id = ids[layer.sha256]
                 fresh = doc_id in new_docs  # added by this transaction: nothing to read
-                done = merge_layer(tx, doc_id, layer, edits, statuses, batch.description, fresh)
+                done = merge_layer(
+                    tx, doc_id, layer, edits, statuses, notes, batch.description, fresh
+                )
                 if done is not None:
                     merged.append(done)
             change = Change(
@@ -335,6 +348,7 @@ class WriteService:
                 tuple(statuses),
                 batch.description,
                 Origin.IMPORT,
+                notes=tuple(notes),
             )
             done_change = self._apply_in(tx, schema, change)
             return replace(done_change, new_documents=tuple(new_docs))
@@ -384,10 +398,7 @@ class WriteService:
 
     def _apply_in(self, tx: WriteTx, schema: Schema, change: Change) -> Change:
         exact = change.origin is Origin.UNDO
-        kind = layer_kind(change)
-        if kind is not None:  # create the layers with their kind, or refuse a mismatch
-            for _doc_id, annotator in sorted(change.layers()):
-                tx.annotator_id(annotator, kind)
+        place_layers(tx, change)  # created with their kind, or a mismatch refused
         if change.origin is Origin.USER:
             change = replace(change, statuses=change.statuses + started(tx, change))
         elif exact:  # a status the user set since this step stays, and is no reason to refuse
@@ -401,7 +412,7 @@ class WriteService:
             schema_io.validate(change.schema_after)
         after = change.schema_after or schema
         deletion.restore_documents(tx, change)
-        edits = tuple(self._apply_edit(tx, e, after, exact) for e in change.edits)
+        edits = tuple(apply_edit(tx, e, after, exact) for e in change.edits)
         for step in change.statuses:
             tx.set_status(step.doc_id, step.annotator, step.after)
         deletion.apply_notes(tx, change)
@@ -415,34 +426,6 @@ class WriteService:
         for doc_id in sorted(change.documents()):
             tx.log(self.session, change.origin, doc_id, None, change.description)
         return replace(change, edits=edits)
-
-    def _apply_edit(self, tx: WriteTx, edit: Edit, schema: Schema, exact: bool) -> Edit:
-        check_stored(tx, edit, exact)
-        events, relations = tx.touching(s.id for s in edit.remove.spans)
-        remove, add = cascade.expand(edit.remove, edit.add, events, relations, schema)
-        if exact and (remove != edit.remove or add != edit.add):
-            raise StaleEditError(
-                "Annotations made since this step now depend on it, so it was not applied."
-            )
-        full = replace(edit, remove=remove, add=add)
-        length = tx.document_length(edit.doc_id)
-        if length is None:
-            raise SpanError(f"Document {edit.doc_id} does not exist.")
-        referenced = {e.trigger_id for e in add.events}
-        referenced |= {a.span_id for e in add.events for a in e.arguments}
-        referenced |= {r.arg1_id for r in add.relations} | {r.arg2_id for r in add.relations}
-        stored = tx.spans(referenced)
-        validate.check_edit(
-            full,
-            schema,
-            length,
-            stored.get,
-            lambda r: tx.relations_between(r.arg1_id, r.arg2_id),
-            twin_finder(tx, full),
-            tx.events_on,
-            tx.span_text,
-        )
-        return replace(full, add=tx.apply(remove, add))
 
     # -- transactions, retries, errors -------------------------------------------------
     def _commit(self, run: Callable[[WriteTx, Schema], Change]) -> Change:

@@ -10,9 +10,10 @@ from dataclasses import fields, replace
 
 from sqlalchemy.exc import DBAPIError
 
-from annotator.core.change import Annotation, Change, Origin, StatusChange
+from annotator.core.change import Annotation, Change, NoteChange, Origin, StatusChange
 from annotator.core.errors import (
     AnnotatorError,
+    AnnotatorKindError,
     ProjectError,
     ReadOnlyError,
     SpanError,
@@ -58,11 +59,15 @@ def merge_layer(
     layer: IncomingLayer,
     edits: list[Edit],
     statuses: list[StatusChange],
+    notes: list[NoteChange],
     description: str,
     fresh: bool = False,
 ) -> MergedLayer | None:
     """Plan one incoming layer inside the merge's transaction (None: a version seen before).
 
+    The layer's annotations, status and note go into ``edits``, ``statuses`` and
+    ``notes`` (applied and logged by the write service with the rest of the change,
+    so every window holding the layer is told, even when only its note changed).
     The merge record keeps the fingerprints of every version merged so far,
     newest first, so an older copy of a layer (from a file made before the last
     merge) never replaces a newer one.
@@ -91,7 +96,7 @@ def merge_layer(
     if status is not layer.status:
         statuses.append(StatusChange(doc_id, name, status, layer.status))
     if note != layer.note:
-        tx.set_meta(note_key, layer.note)
+        notes.append(NoteChange(doc_id, name, note, layer.note))
     replaced_local = bool(seen) and here != seen[0]
     return MergedLayer(
         doc_id, layer.doc_name, name, "added" if empty else "updated", replaced_local
@@ -116,6 +121,32 @@ def layer_kind(change: Change) -> str | None:
     insists on a person's layer itself (:meth:`WriteService.import_layers`).
     """
     return "gold" if change.gold else None
+
+
+def place_layers(tx: WriteTx, change: Change) -> None:
+    """Create the layers a change writes with its kind, or refuse a mismatch.
+
+    A gold change may not create a second gold layer: whether the project has one
+    is read here, inside the write transaction, so two windows choosing gold names
+    at once cannot both create one.
+
+    Raises:
+        AnnotatorKindError: a layer of the other kind, or another gold layer exists.
+    """
+    kind = layer_kind(change)
+    if kind is None:
+        return
+    names = sorted({annotator for _doc_id, annotator in change.layers()})
+    if kind == "gold":
+        others = [n for n in tx.annotator_names("gold") if n not in names]
+        if others and any(tx.find_annotator(n) is None for n in names):
+            raise AnnotatorKindError(
+                f"The project already has a gold layer named {others[0]!r}, so another "
+                f"one cannot be made; nothing was saved. Use {others[0]!r} "
+                f"(for adjudication: --gold-name {others[0]})."
+            )
+    for annotator in names:
+        tx.annotator_id(annotator, kind)
 
 
 def imported_status(recorded: str, now: Status) -> Status:
