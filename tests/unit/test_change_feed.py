@@ -2,8 +2,9 @@
 
 Windows learn of other writers by asking the change log for numbers above the last one
 they saw. These tests hold the number to its transaction (taken in it, given back when it
-rolls back) and show that a poller sees every change once and in commit order while two
-real processes write.
+rolls back), show that a poller sees every change once and in commit order while two real
+processes write, and check that a write transaction holds SQLite's write lock from its
+``BEGIN`` (``IMMEDIATE``, not ``DEFERRED``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, event
 
 from annotator.core.errors import SpanError
 from annotator.core.model import Bundle, Edit, Span
@@ -206,3 +208,36 @@ def test_a_poller_sees_every_change_of_two_writing_processes_once_in_commit_orde
     for who in ("w1", "w2"):
         assert [d for d in seen if d.startswith(who)] == [f"{who}-{i}" for i in range(count)]
     assert polls_with_news >= 3, "the poller must have read while the writers wrote"
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_begin(
+    project: Project, db_path: Path
+) -> None:
+    """BEGIN DEFERRED would take no lock until the first write, and the service's checks
+    would read a state another process may change before it writes (ADR 0008)."""
+    locked: list[bool] = []
+    armed = False
+
+    def try_to_write(_conn: Connection) -> None:
+        if not armed:
+            return
+        other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            locked.append(False)
+        except sqlite3.OperationalError as exc:
+            assert "database is locked" in str(exc)
+            locked.append(True)
+        finally:
+            other.close()
+
+    # runs right after the engine's own listener has sent BEGIN, before any statement
+    event.listen(project.repo.engine, "begin", try_to_write)
+    try:
+        armed = True
+        project.write.set_meta("k", "v")
+        armed = False
+    finally:
+        event.remove(project.repo.engine, "begin", try_to_write)
+    assert locked == [True]
