@@ -36,7 +36,7 @@ class Project:
     search: SearchService
     read_only: bool = False  # the file or its folder cannot be written: nothing may change
     backup: Path | None = None  # the copy taken before this open migrated the file
-    _seen_change: int = field(default=0, repr=False)
+    _seen_seq: int = field(default=0, repr=False)  # the change feed's, ADR 0008
 
     def annotators(self) -> list[tuple[str, str]]:
         """Every annotator as ``(name, kind)``."""
@@ -61,9 +61,9 @@ class Project:
         Each is ``(origin, doc_id, annotator, description)``; ``doc_id`` is None
         for a schema change. "other" means another program (another session).
         """
-        changes = self.repo.changes_since(self._seen_change)
+        changes = self.repo.changes_since(self._seen_seq)
         if changes:
-            self._seen_change = changes[-1].id
+            self._seen_seq = changes[-1].seq
         mine = self.write.session
         own_stack = {Origin.USER, Origin.UNDO}
         return [
@@ -118,5 +118,5 @@ def open_project(
         search=SearchService(documents, annotations, write),
         read_only=opened.read_only,
         backup=opened.backup,
-        _seen_change=repo.last_change_id(),
+        _seen_seq=repo.last_seq(),
     )

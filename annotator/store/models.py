@@ -11,7 +11,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from annotator.core.names import MAX_NAME_LENGTH
@@ -197,16 +206,32 @@ class QuarantinedEventRow(Base):
     at: Mapped[datetime] = mapped_column(default=_now, server_default=text("CURRENT_TIMESTAMP"))
 
 
+class ChangeFeedRow(Base):
+    """The change feed's counter: one row, whose ``seq`` every write transaction takes.
+
+    Each write transaction increments it as its first statement (``store/feed.py``); the
+    row stays locked until the commit, so the numbers follow commit order (migration 0007).
+    """
+
+    __tablename__ = "change_feed"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_change_feed_one_row"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int]
+
+
 class ChangeRow(Base):
     """One committed change to one layer (or to the schema, with no document).
 
     ``session`` identifies the writer (one per open project), so a window can
-    tell its own changes from an import's or another program's.
+    tell its own changes from an import's or another program's. ``seq`` is the
+    number its write transaction took from ``change_feed``: pollers read by it,
+    never by ``id``, whose order is not commit order on PostgreSQL.
     """
 
     __tablename__ = "change_log"
     __table_args__ = (AUTOINCREMENT,)
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(index=True)
     session: Mapped[str] = mapped_column(String(32))
     origin: Mapped[str] = mapped_column(String(16))
     doc_id: Mapped[int | None]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,11 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from annotator.core.model import Document, DocumentSummary, Event, Relation, Span, Status
 from annotator.core.positions import CodePoint
 from annotator.core.tokens import WordTokens
-from annotator.store import rows
+from annotator.store import feed, rows
+from annotator.store.feed import LoggedChange
 from annotator.store.models import (
     AnnotatorRow,
     ArgumentRow,
-    ChangeRow,
     DocumentRow,
     EventRow,
     MetaRow,
@@ -31,18 +30,6 @@ from annotator.store.models import (
     StatusRow,
     TokensRow,
 )
-
-
-@dataclass(frozen=True)
-class LoggedChange:
-    """One change-log entry: which writer changed which layer, and how."""
-
-    id: int
-    session: str
-    origin: str
-    doc_id: int | None
-    annotator: str | None
-    description: str
 
 
 class Repository:
@@ -371,27 +358,15 @@ class Repository:
             return rows.load_relations(s, RelationRow.type.in_(list(types)), self._namer(s))
 
     # -- the change log ---------------------------------------------------------------
-    def last_change_id(self) -> int:
-        """The id of the newest change-log entry (0 if none)."""
+    def last_seq(self) -> int:
+        """The feed number of the newest committed write transaction (0 if none)."""
         with self._tx() as s:
-            return int(s.scalar(select(func.max(ChangeRow.id))) or 0)
+            return feed.last(s)
 
-    def changes_since(self, change_id: int) -> list[LoggedChange]:
-        """Change-log entries newer than ``change_id``, oldest first."""
+    def changes_since(self, seq: int) -> list[LoggedChange]:
+        """Change-log entries of transactions after feed number ``seq``, in commit order."""
         with self._tx() as s:
-            found = s.execute(
-                select(
-                    ChangeRow.id,
-                    ChangeRow.session,
-                    ChangeRow.origin,
-                    ChangeRow.doc_id,
-                    ChangeRow.annotator,
-                    ChangeRow.description,
-                )
-                .where(ChangeRow.id > change_id)
-                .order_by(ChangeRow.id)
-            )
-            return [LoggedChange(*row) for row in found]
+            return feed.changes_since(s, seq)
 
     def _namer(self, s: Session) -> rows.NameOf:
         return lambda annotator_id: self._name_of(s, annotator_id)

@@ -19,7 +19,7 @@ from annotator.core.change import DocumentRecord
 from annotator.core.errors import AnnotatorKindError
 from annotator.core.model import Bundle, Event, Relation, Span, Status, remap_event, remap_relation
 from annotator.core.tokens import WordTokens
-from annotator.store import rows
+from annotator.store import feed, rows
 from annotator.store.engine import writer_engine
 from annotator.store.models import (
     AnnotatorRow,
@@ -40,10 +40,16 @@ _INSERT_TOKENS = insert(TokensRow)
 
 
 class WriteTx:
-    """Reads and writes inside one open write transaction."""
+    """Reads and writes inside one open write transaction.
 
-    def __init__(self, session: Session) -> None:
+    ``writing``: the transaction holds the change feed's lock (:meth:`Writer.transaction`),
+    so it may log; ``seq`` is its feed number once it has logged a change.
+    """
+
+    def __init__(self, session: Session, writing: bool = False) -> None:
         self.s = session
+        self.writing = writing
+        self.seq: int | None = None
         self._names: dict[int, str] = {}
         self._ids: dict[str, int] = {}  # valid for this transaction only
         self._kinds: dict[str, str] = {}
@@ -416,9 +422,14 @@ class WriteTx:
     def log(
         self, session: str, origin: str, doc_id: int | None, annotator: str | None, text: str
     ) -> None:
-        """Record a change in the change log."""
+        """Record a change in the change log, under this transaction's feed number."""
+        if not self.writing:
+            raise RuntimeError("A read-only transaction cannot log a change.")
+        if self.seq is None:
+            self.seq = feed.take(self.s.connection())
         self.s.add(
             ChangeRow(
+                seq=self.seq,
                 session=session,
                 origin=origin,
                 doc_id=doc_id,
@@ -444,6 +455,11 @@ class Writer:
 
     @contextmanager
     def transaction(self) -> Iterator[WriteTx]:
-        """One BEGIN IMMEDIATE transaction: committed if the block ends normally."""
+        """One BEGIN IMMEDIATE transaction: committed if the block ends normally.
+
+        Its first statement locks the change feed (:mod:`annotator.store.feed`); its
+        first change-log row takes the feed's next number, which all its rows carry.
+        """
         with self._sessions.begin() as session:
-            yield WriteTx(session)
+            feed.lock(session.connection())
+            yield WriteTx(session, writing=True)

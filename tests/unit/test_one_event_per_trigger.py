@@ -19,6 +19,7 @@ import pytest
 from annotator.core.errors import AnnotatorError, EventError
 from annotator.core.model import Bundle, Edit, Event, Span
 from annotator.services.project import Project, open_project
+from annotator.store.engine import HEAD_REVISION
 from tests.conftest import REPO
 
 ANN = "amal"
@@ -153,7 +154,8 @@ def _project_at_0005_with_twin_events(db: Path) -> tuple[int, int]:
 
     The app makes the project (at head) with one event and an argument; raw sqlite3 then
     drops the unique index, adds a second event with its own argument on the same trigger,
-    and sets the revision back to 0005 (0006 only adds the index and the side table).
+    and sets the revision back to 0005 (0006 only adds the index and the side table, 0007
+    the change feed).
     """
     project, span = _project_with_trigger(db)
     place = TEXT.index("المدينة")
@@ -175,6 +177,9 @@ def _project_at_0005_with_twin_events(db: Path) -> tuple[int, int]:
             "VALUES (?, 'Place', ?, 0)",
             (second, where.add.spans[0].id),
         )
+        con.execute("DROP TABLE change_feed")  # what 0007 added, the change feed
+        con.execute("DROP INDEX ix_change_log_seq")
+        con.execute("ALTER TABLE change_log DROP COLUMN seq")
         con.execute("UPDATE alembic_version SET version_num = '0005'")
     con.close()
     return first.id, second
@@ -197,7 +202,7 @@ def test_0006_keeps_the_oldest_event_of_a_trigger_and_sets_the_others_aside(
         (quarantined,) = side.fetchall()
         version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     con.close()
-    assert version == "0006"
+    assert version == HEAD_REVISION
     assert events == [(first,)] and args == []
     assert quarantined[:2] == (second, first) and "shares trigger span" in quarantined[2]
     original = json.loads(quarantined[3])
