@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    DDL,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -217,6 +219,15 @@ class ChangeFeedRow(Base):
     __table_args__ = (CheckConstraint("id = 1", name="ck_change_feed_one_row"),)
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int]
+
+
+# A new project's counter row, made with the table (store.engine._create_at_head builds a new
+# file from these models; migration 0007 inserts the same row into older files).
+event.listen(
+    ChangeFeedRow.__table__,
+    "after_create",
+    DDL("INSERT INTO change_feed (id, seq) VALUES (1, 0)"),
+)
 
 
 class ChangeRow(Base):
