@@ -26,7 +26,7 @@ def cmd_import_text(args: argparse.Namespace) -> int:
     project = _open_for_writing(args)
     try:
         files = collect_text_files(args.paths)
-        progress = TerminalProgress("Importing", sizes=_sizes(files))
+        progress = TerminalProgress("Importing", sizes=_sizes(files), lines=True)
         report = project.documents.import_paths(files, progress)
     except ImportStopped as stop:
         _print_outcomes(stop.report.outcomes)

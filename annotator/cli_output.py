@@ -78,13 +78,21 @@ class TerminalProgress:
     """Progress of a command: a one-line bar on a terminal, plain lines off it.
 
     ``sizes`` may give each item's size in bytes (by its index), so that a large file
-    is announced before the long wait it causes.
+    is announced before the long wait it causes. Off a terminal nothing is printed
+    unless ``lines`` is set (the import sets it; other commands print their own lines).
     """
 
-    def __init__(self, label: str, stream: TextIO | None = None, sizes: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        label: str,
+        stream: TextIO | None = None,
+        sizes: Sequence[int] = (),
+        lines: bool = False,
+    ) -> None:
         self.label = label
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty()
+        self.lines = lines
         self.sizes = sizes
         self._tenth = 0  # the last tenth of the work reported off a terminal
 
@@ -95,7 +103,7 @@ class TerminalProgress:
         if total:
             if self.enabled:
                 self._bar(done, total, name)
-            else:
+            elif self.lines:
                 self._lines(done, total, name)
             self.stream.flush()
         return True
