@@ -7,14 +7,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run the GUI or a subcommand."""
-    from annotator.cli import (
-        EXIT_INTERRUPTED,
-        build_parser,
-        interrupted,
-        run_command,
-        was_interrupted,
-        watching_interrupts,
-    )
+    from annotator.cli import EXIT_INTERRUPTED, build_parser, interrupted, run_command
+    from annotator.cli_output import was_interrupted, watching_interrupts
 
     try:
         args = build_parser().parse_args(argv)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import signal
+import os
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
-from typing import TextIO
 
 from annotator import config, errorlog
+from annotator.cli_output import TerminalProgress, shown, shown_name
 from annotator.core.errors import AnnotatorError, ProjectError
-from annotator.core.printable import escape_controls, escape_lines
 from annotator.services.project import Project, open_project
 from annotator.store.dberrors import translate
 
@@ -33,66 +29,50 @@ EXIT_CODES_HELP = """exit codes:
 """
 
 
-_INTERRUPTED = threading.Event()
-
-
-def _on_sigint(_signum: int, _frame: FrameType | None) -> None:
-    _INTERRUPTED.set()
-    raise KeyboardInterrupt
-
-
-@contextmanager
-def watching_interrupts() -> Iterator[None]:
-    """Ctrl+C raises KeyboardInterrupt as usual, and is remembered too.
-
-    Python swallows a KeyboardInterrupt raised inside a weakref callback or ``__del__``
-    ("Exception ignored in ..."); remembered, it still stops the command at the next file
-    (:class:`TerminalProgress`) and gives exit 130 (:func:`was_interrupted`).
-    """
-    _INTERRUPTED.clear()
-    previous = signal.signal(signal.SIGINT, _on_sigint)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def was_interrupted() -> bool:
-    """True if Ctrl+C came while :func:`watching_interrupts` was on."""
-    return _INTERRUPTED.is_set()
-
-
-class TerminalProgress:
-    """A one-line progress bar on a terminal; silent when output is not a TTY."""
-
-    def __init__(self, label: str, stream: TextIO | None = None) -> None:
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty()
-
-    def __call__(self, done: int, total: int, name: str) -> bool:
-        """Report progress; returns True (the CLI is cancelled with Ctrl+C, checked here)."""
-        if _INTERRUPTED.is_set():
-            raise KeyboardInterrupt
-        if self.enabled and total:
-            width = 30
-            filled = int(width * done / total)
-            bar = "#" * filled + "-" * (width - filled)
-            shown = escape_controls(name)[:40]
-            self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {shown:<40}")
-            if done >= total:
-                self.stream.write("\n")
-            self.stream.flush()
-        return True
-
-
-def _db_path(args: argparse.Namespace) -> Path:
+def _given_db(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else config.default_project_path()
 
 
+def _db_path(args: argparse.Namespace) -> Path:
+    """The project file named by ``--db`` (or the default); refused if its name is not UTF-8."""
+    return project_file(_given_db(args))
+
+
+def project_file(path: Path) -> Path:
+    """``path``, refused with a :class:`ProjectError` when its name is not valid UTF-8.
+
+    SQLite takes file names in UTF-8, and the app opens projects through ``file:`` URIs,
+    so a name with other bytes (``p\xff.db``, from a legacy encoding) cannot be opened
+    safely; the user is told which file and what to do instead of seeing an exit 3.
+    """
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProjectError(
+            f"The project file name {shown_name(str(path))} is not valid UTF-8, so SQLite "
+            "cannot open it. Rename the file (or its folder) and try again."
+        ) from None
+    return path
+
+
+def refuse_empty(path: Path) -> None:
+    """Refuse a 0-byte file for a command that only reads a project: opening it would
+    turn it into an empty project, so it is named and left exactly as it is."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise ProjectError(
+            f"{shown_name(str(path))} is empty, not a project file; it was left as it is."
+        )
+
+
 def _open(args: argparse.Namespace, create: bool = True) -> Project:
-    """Open the project named by ``--db``; say where the backup is if the file was upgraded."""
-    project = open_project(_db_path(args), create=create)
+    """Open the project named by ``--db``; say where the backup is if the file was upgraded.
+
+    ``create=False`` (commands that read a project) refuses a missing or empty file.
+    """
+    path = _db_path(args)
+    if not create:
+        refuse_empty(path)
+    project = open_project(path, create=create)
     notice = project.upgrade_notice()
     if notice:
         print(notice, file=sys.stderr)
@@ -108,46 +88,6 @@ def _open_for_writing(args: argparse.Namespace) -> Project:
             "so nothing can be imported into it."
         )
     return project
-
-
-def cmd_import_text(args: argparse.Namespace) -> int:
-    """``annotator import PATH... --db PATH``: add .txt files or folders of them."""
-    if getattr(args, "format", None):
-        return cmd_import_annotations(args)
-    project = _open_for_writing(args)
-    try:
-        report = project.documents.import_paths(args.paths, TerminalProgress("Importing"))
-    finally:
-        project.close()
-    for outcome in report.outcomes:
-        stream = sys.stderr if outcome.status == "rejected" else sys.stdout
-        print(escape_lines(outcome.message), file=stream)
-    print(report.summary())
-    return 1 if report.rejected else 0
-
-
-def cmd_import_annotations(args: argparse.Namespace) -> int:
-    """``annotator import PATH... --format FORMAT --annotator NAME``: annotated files."""
-    from annotator.services.transfer import ImportRequest, import_annotations
-
-    request = ImportRequest(
-        paths=tuple(Path(p) for p in args.paths),
-        format=args.format,
-        annotator=getattr(args, "annotator", None) or "",
-        add_labels=args.add_labels,
-        replace=args.replace,
-        scheme=args.scheme,
-    )
-    project = _open_for_writing(args)
-    try:
-        report = import_annotations(project, request, TerminalProgress("Importing"))
-    finally:
-        project.close()
-    for outcome in report.outcomes:
-        stream = sys.stderr if outcome.status == "rejected" else sys.stdout
-        print(escape_lines(outcome.message), file=stream)
-    print(f"{len(report.added)} files imported, {len(report.rejected)} rejected")
-    return 1 if report.rejected or not report.outcomes else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -322,17 +262,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
     """``annotator merge OTHER.db... --db TEAM.db [--schema stop|union|ours]`` (ADR 0012)."""
     from annotator.services.merge import Source, merge_sources, read_sources, refuse_on_conflicts
 
-    team = Path(args.db)
+    team = _db_path(args)
+    others = [project_file(Path(other)) for other in args.others]
 
     def reading(done: int, total: int, name: str) -> bool:
-        print(f"Reading {escape_controls(name)} ({done + 1}/{total})", file=sys.stderr)
+        print(f"Reading {shown_name(name)} ({done + 1}/{total})", file=sys.stderr)
         return True
 
     def started(source: Source) -> None:
-        name = escape_controls(source.path.name)
+        name = shown_name(source.path.name)
         print(f"Merging {name}: {len(source.layers)} layers", file=sys.stderr)
 
-    sources = read_sources(args.others, team if team.exists() else None, reading)
+    sources = read_sources(others, team if team.exists() else None, reading)
     if args.schema == "stop" and not team.exists():  # refuse before creating TEAM.db
         refuse_on_conflicts(sources[0].schema, sources[1:])
     project = _open(args)
@@ -387,12 +328,12 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     finally:
         project.close()
     for line in report.lines():
-        print(escape_lines(line))
+        print(shown(line))
     if args.list:
         for doc in report.documents:
             for d in doc.left:
                 cells = (doc.name, d.start, d.end, d.kind, d.describe(texts[doc.doc_id]))
-                print("\t".join(escape_controls(str(cell)) for cell in cells))
+                print("\t".join(shown_name(str(cell)) for cell in cells))
     return EXIT_OK
 
 
@@ -441,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", help="files or folders")
     imp.add_argument("--db", default=argparse.SUPPRESS, help="project file")
     imp.add_argument("--annotator", default=argparse.SUPPRESS, help="annotator name")
+    from annotator.cli_import import cmd_import_text  # it imports this module
+
     imp.set_defaults(func=cmd_import_text)
     _add_transfer_commands(sub, imp)
     _add_agreement_command(sub)
@@ -467,16 +410,16 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return interrupted()
     except Exception as exc:  # noqa: BLE001 - the one place the CLI turns any failure into a line
-        known = translate(exc, _db_path(args))
+        known = translate(exc, _given_db(args))
         if known is not None:
             return _refused(known)
         context = f"running 'annotator {args.command}'"
-        print(errorlog.unexpected_message(exc, context), file=sys.stderr)
+        print(shown(errorlog.unexpected_message(exc, context)), file=sys.stderr)
         return EXIT_UNEXPECTED
 
 
 def _refused(exc: AnnotatorError) -> int:
-    print(f"error: {escape_lines(str(exc))}", file=sys.stderr)  # names in it may hold ESC
+    print(f"error: {shown(str(exc))}", file=sys.stderr)  # names in it may hold ESC
     return EXIT_REFUSED
 
 

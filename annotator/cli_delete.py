@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from annotator.cli import EXIT_OK, _db_path
+from annotator.cli import EXIT_OK, _db_path, refuse_empty
 from annotator.core.errors import ProjectError, SpanError
 from annotator.core.printable import escape_controls
 from annotator.core.removal import removal
@@ -28,7 +28,9 @@ def cmd_delete_layer(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace, annotator: str | None) -> int:
-    project = open_project(_db_path(args), create=False)
+    path = _db_path(args)
+    refuse_empty(path)
+    project = open_project(path, create=False)
     try:
         if project.read_only:
             raise ProjectError(f"{project.path} is read-only, so nothing can be deleted from it.")

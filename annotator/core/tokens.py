@@ -9,8 +9,8 @@ its character tables take about half a second to build.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib.metadata import version
 from itertools import chain
@@ -45,21 +45,91 @@ def tokenizer_id() -> str:
 Offsets = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True, eq=False)
 class WordTokens:
-    """One text's camel-tools tokens: the strings and their code-point start and end offsets."""
+    """One text's camel-tools tokens: the strings and their code-point start and end offsets.
 
-    words: list[str]
-    starts: Offsets
-    ends: Offsets
+    The strings are kept either as a list (``words``) or, for a long text, only as one
+    string of the tokens joined by single spaces (:meth:`joined`, what the project stores,
+    ADR 0015): six million short strings take about 500 MB, one joined string a tenth of
+    that. ``words`` is made from the joined string on first use.
+    """
+
+    __slots__ = ("_joined", "_words", "ends", "starts")
+
+    def __init__(
+        self, words: list[str] | None, starts: Offsets, ends: Offsets, joined: str | None = None
+    ) -> None:
+        if words is None and joined is None:
+            raise ValueError("WordTokens needs its words, as a list or joined")
+        self._words = words
+        self._joined = joined
+        self.starts = starts
+        self.ends = ends
+
+    @property
+    def words(self) -> list[str]:
+        """The token strings, in order."""
+        if self._words is None:
+            assert self._joined is not None
+            self._words = self._joined.split(" ") if len(self.starts) else []
+        return self._words
+
+    def joined(self) -> str:
+        """The tokens joined by single spaces (a token never holds white space)."""
+        if self._joined is None:
+            return " ".join(self.words)
+        return self._joined
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self.starts)
 
 
-def word_tokens(text: str) -> WordTokens:
-    """The camel-tools tokens of ``text`` (see :func:`token_arrays`)."""
-    return WordTokens(*token_arrays(text))
+CHUNK = 1 << 20
+"""Code points tokenized in one camel-tools call by :func:`word_tokens`."""
+
+
+def word_tokens(text: str, chunk: int | None = None) -> WordTokens:
+    """The camel-tools tokens of ``text`` (see :func:`token_arrays`).
+
+    A text longer than ``chunk`` code points is tokenized a chunk at a time, each cut
+    at white space: camel-tools splits at white space first (``str.split``), so the
+    tokens are exactly those of the whole text, while its word and token lists, and
+    the arrays of :func:`token_arrays`, stay the size of one chunk. The offsets are
+    gathered as int32 and the strings only joined (:class:`WordTokens`). ``chunk``
+    defaults to :data:`CHUNK`.
+    """
+    chunk = chunk or CHUNK
+    if len(text) <= chunk:
+        return WordTokens(*token_arrays(text))
+    starts, ends = array("i"), array("i")
+    parts: list[str] = []
+    for at, stop in _chunks(text, chunk):
+        words, first, last = token_arrays(text[at:stop])
+        if words:
+            parts.append(" ".join(words))
+            starts.frombytes((first + at).astype(_INT32).tobytes())
+            ends.frombytes((last + at).astype(_INT32).tobytes())
+    return WordTokens(
+        None,
+        np.frombuffer(starts, _INT32).astype(np.int64),
+        np.frombuffer(ends, _INT32).astype(np.int64),
+        " ".join(parts),
+    )
+
+
+_INT32 = np.dtype("<i4")
+_SPACE = re.compile(r"\s")  # Python's \s is str.isspace(), where str.split() cuts
+
+
+def _chunks(text: str, chunk: int) -> Iterator[tuple[int, int]]:
+    """``[at, stop)`` ranges that cover ``text``, each about ``chunk`` code points long
+    and ending at white space or at the end of the text (a word is never cut)."""
+    at = 0
+    while at < len(text):
+        found = _SPACE.search(text, min(at + chunk, len(text)))
+        stop = found.start() if found else len(text)
+        yield at, stop
+        at = stop
 
 
 def word_tokens_of(texts: list[str], chunk: int = 1_000_000) -> list[WordTokens]:

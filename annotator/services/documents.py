@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from annotator import errorlog
 from annotator.core.change import Change
-from annotator.core.errors import DocumentRejected
+from annotator.core.errors import AnnotatorError, DocumentRejected
 from annotator.core.model import Document, DocumentSummary, ImportOutcome, ImportReport, Status
 from annotator.core.signal import Signal
 from annotator.core.text import (
@@ -18,10 +19,37 @@ from annotator.core.text import (
     text_sha256,
 )
 from annotator.services.write import NewDocument, WriteService
+from annotator.store.dberrors import translate
 from annotator.store.repository import Repository
 
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
+
+
+def shown_path(path: Path | str) -> str:
+    """``path`` as text that can be stored and printed: bytes of a file name that are not
+    UTF-8 (which Python keeps as lone surrogates) are written as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+class ImportStopped(AnnotatorError):
+    """An import stopped at a file the project could not take (a full disk, say).
+
+    The files before it are saved, each in its own transaction, and ``report`` lists
+    them; the message gives the reason, the file, and how many files were saved.
+    """
+
+    def __init__(self, reason: str, report: ImportReport, path: Path, total: int) -> None:
+        saved, left = len(report.outcomes), total - len(report.outcomes) - 1
+        super().__init__(
+            f"{reason} That change was the import of {shown_path(path)}, so the import "
+            f"stopped there: the {saved} files before it were imported and are saved "
+            f"({len(report.added)} added, {len(report.duplicates)} already in the project, "
+            f"{len(report.rejected)} rejected); it and the {left} files after it were not "
+            "imported."
+        )
+        self.report = report
+        self.path = path
 
 
 def collect_text_files(paths: Iterable[Path | str]) -> list[Path]:
@@ -57,6 +85,10 @@ class DocumentService:
             self.changed.emit(touched.pop())
         elif touched:
             self.changed.emit(None)
+
+    def _path(self) -> Path | None:
+        database = self._repo.engine.url.database
+        return Path(database) if database else None
 
     def summaries(self, annotator: str) -> list[DocumentSummary]:
         """Every document with its status and span count for ``annotator``."""
@@ -107,31 +139,50 @@ class DocumentService:
         return self._write.add_documents([NewDocument(name, text, text_sha256(text))])[0]
 
     def import_file(self, path: Path) -> ImportOutcome:
-        """Import one text file; problems become a "rejected" outcome, never an exception."""
-        name = path.name
+        """Import one text file; problems with the file become a "rejected" outcome.
+
+        A file name that is not valid UTF-8 is stored, and named in messages, with its
+        undecodable bytes written as ``\\xNN`` (:func:`shown_path`). A failure of the
+        project itself (a full disk) is raised.
+        """
+        name, shown = shown_path(path.name), shown_path(path)
         try:
-            text = decode_document(read_input(path, MAX_DOCUMENT_BYTES), str(path))
+            text = decode_document(read_input(path, MAX_DOCUMENT_BYTES), shown)
+        except DocumentRejected as exc:
+            return ImportOutcome(shown, "rejected", f"{shown}: {exc.reason}")
+        except OSError as exc:
+            return ImportOutcome(shown, "rejected", f"{shown}: cannot be read ({exc.strerror}).")
+        try:
             doc_id, created = self._store(name, text)
         except DocumentRejected as exc:
-            return ImportOutcome(str(path), "rejected", str(exc))
-        except OSError as exc:
-            return ImportOutcome(str(path), "rejected", f"{path}: cannot be read ({exc.strerror}).")
+            return ImportOutcome(shown, "rejected", f"{shown}: {exc.reason}")
         if not created:
             return ImportOutcome(
-                str(path), "duplicate", f"{path}: this text is already in the project.", doc_id
+                shown, "duplicate", f"{shown}: this text is already in the project.", doc_id
             )
-        return ImportOutcome(str(path), "added", f"{path}: added.", doc_id)
+        note = "" if name == path.name else f" (as {name}: its file name is not valid UTF-8)"
+        return ImportOutcome(shown, "added", f"{shown}: added{note}.", doc_id)
 
     def import_paths(
         self, paths: Iterable[Path | str], progress: Progress | None = None
     ) -> ImportReport:
-        """Import files and folders of ``.txt`` files; each file succeeds or fails alone."""
+        """Import files and folders of ``.txt`` files; each file succeeds or fails alone.
+
+        A file the project cannot take (the disk is full, the file is locked) stops the
+        import with :class:`ImportStopped`, which lists the files saved before it.
+        """
         files = collect_text_files(paths)
         report = ImportReport()
         for index, path in enumerate(files):
             if progress is not None and not progress(index, len(files), path.name):
                 break
-            report.outcomes.append(self.import_file(path))
+            try:
+                report.outcomes.append(self.import_file(path))
+            except Exception as exc:
+                known = exc if isinstance(exc, AnnotatorError) else translate(exc, self._path())
+                if known is None:
+                    raise  # unexpected: the caller logs it
+                raise ImportStopped(str(known), report, path, len(files)) from exc
         if progress is not None:
             progress(len(files), len(files), "")
         return report

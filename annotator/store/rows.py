@@ -46,7 +46,7 @@ def pack_tokens(tokens: WordTokens) -> tuple[int, str, bytes, bytes]:
     """A document's tokens as the columns ``count, words, starts, ends`` of ``document_tokens``."""
     return (
         len(tokens),
-        " ".join(tokens.words),
+        tokens.joined(),
         tokens.starts.astype(_OFFSET).tobytes(),
         tokens.ends.astype(_OFFSET).tobytes(),
     )

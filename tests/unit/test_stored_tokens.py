@@ -195,3 +195,30 @@ def test_tokens_are_made_before_the_write_lock_is_taken(
     finally:
         project.close()
     assert calls == [(False, [ODD, other]), (False, [])]  # nothing for a known text
+
+
+def test_a_text_tokenized_in_chunks_is_stored_as_one_call_would_store_it(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long text is tokenized a chunk at a time (bounded memory); the row is the same."""
+    from annotator.core import tokens
+
+    text = (ODD + " ") * 40
+    source = tmp_path / "long.txt"
+    source.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(tokens, "CHUNK", 37)  # chunks end inside runs of white space too
+    project = open_project(db_path)
+    try:
+        project.documents.import_paths([source])
+        (doc_id,) = project.repo.document_ids()
+    finally:
+        project.close()
+    once = word_tokens(text, len(text))
+    with sqlite3.connect(db_path) as con:
+        row = con.execute(
+            "SELECT count, words, starts, ends FROM document_tokens WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+    assert row[0] == len(once) > 37
+    assert row[1] == " ".join(once.words)
+    assert row[2] == once.starts.astype("<i4").tobytes()
+    assert row[3] == once.ends.astype("<i4").tobytes()

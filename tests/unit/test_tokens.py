@@ -73,3 +73,29 @@ def test_tokens_of_many_texts_equal_each_texts_tokens(chunk: int) -> None:
         assert tokens.starts.tolist() == alone.starts.tolist()
         assert tokens.ends.tolist() == alone.ends.tolist()
         assert [text[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)] == tokens.words
+
+
+# emoji (a ZWJ sequence too), NBSP, ZWNJ, tatweel, diacritics, Latin, digits, CR-free line
+# breaks, tabs and runs of white space, so that chunks end at every kind of white space
+STREAM = (
+    "وقالــت 😀 الوزارةُ\u00a0إنّ حماة\u200cالسورية\tقصفت، Reuters 2024!\n\n"
+    "  👩‍👩‍👧 آخر.\u00a0\u00a0مُحَمَّدٌ (ok) 3.14 «كلمة»\u2003x"
+)
+
+
+@pytest.mark.parametrize("chunk", range(1, len(STREAM) + 2))
+def test_a_long_text_tokenized_in_chunks_gets_the_tokens_of_one_call(chunk: int) -> None:
+    """Chunks end at white space, so every token is whole and the tokens are the same."""
+    once = word_tokens(STREAM, len(STREAM))
+    chunked = word_tokens(STREAM, chunk)
+    assert len(chunked) == len(once)
+    assert chunked.joined() == " ".join(once.words)
+    assert chunked.words == once.words
+    assert chunked.starts.tolist() == once.starts.tolist()
+    assert chunked.ends.tolist() == once.ends.tolist()
+    assert chunked.starts.dtype == once.starts.dtype
+
+
+def test_a_text_of_white_space_only_has_no_tokens_in_chunks() -> None:
+    tokens = word_tokens(" \u00a0\n\t" * 10, 3)
+    assert len(tokens) == 0 and tokens.words == [] and tokens.joined() == ""
