@@ -13,7 +13,7 @@ from annotator.core import schema as schema_io
 from annotator.core.text import text_sha256
 from annotator.core.tokens import tokenizer_id, word_tokens
 from annotator.services.project import open_project
-from annotator.store.engine import _alembic_config, make_engine, sqlite_url
+from annotator.store.engine import HEAD_REVISION, _alembic_config, make_engine, sqlite_url
 
 TABLES = (
     "annotation_schema",
@@ -91,7 +91,9 @@ def test_a_0001_project_migrates_with_every_row_kept(tmp_path: Path) -> None:
     assert after == before
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (HEAD_REVISION,)
+        ]
         sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'spans'").fetchone()[0]
     assert "AUTOINCREMENT" in sql
     backups = list(tmp_path.glob("old.sqlite.backup-0001-*"))
@@ -209,8 +211,6 @@ def test_0005_widens_project_meta_key_to_the_longest_key_the_app_builds(tmp_path
 def test_the_fast_path_head_is_alembics_head(tmp_path: Path) -> None:
     # a project at HEAD_REVISION opens without Alembic: the constant must be the scripts' head
     from alembic.script import ScriptDirectory
-
-    from annotator.store.engine import HEAD_REVISION
 
     engine = make_engine(sqlite_url(tmp_path / "p.sqlite"))
     head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
