@@ -30,7 +30,7 @@ from annotator.core.adjudicate import (
 )
 from annotator.core.adjudicate import premerge as merge_layers
 from annotator.core.change import Change, Origin, StatusChange
-from annotator.core.errors import no_document_named
+from annotator.core.errors import AnnotatorKindError, EventError, SpanError, no_document_named
 from annotator.core.model import Bundle, Edit, Status
 
 if TYPE_CHECKING:  # the GUI imports this module, and must not reach the store through it
@@ -71,6 +71,7 @@ class PremergeReport:
     documents: list[DocumentResult] = field(default_factory=list)
     change: Change | None = None
     finished: list[str] = field(default_factory=list)  # documents marked curated
+    raced: bool = False  # another run stored gold meanwhile; this one was planned again
 
     def lines(self) -> list[str]:
         """A summary for a terminal: one line per document, then the totals."""
@@ -85,6 +86,11 @@ class PremergeReport:
             f"left (strategy {self.strategy}, annotators {', '.join(self.annotators)}, "
             f"gold layer {self.gold!r})"
         )
+        if self.raced:
+            out.append(
+                "Another adjudication (or a curator) stored gold while this one ran; what it "
+                "stored was not added again, so the counts above are what this run added."
+            )
         if self.finished:
             out.append(f"{len(self.finished)} documents with no disagreement marked curated")
         return out
@@ -189,8 +195,40 @@ def premerge(
 
     Only what gold lacks is added, so running it again adds nothing. The
     change (origin USER, ``gold=True``) can go on an undo stack.
+
+    The plan is made from a read of gold before the write transaction. When
+    another adjudication (or a curator) stores gold in between, the write service
+    refuses the plan (an identical span, a second event on a trigger, a second
+    gold layer); then the plan is made again from the gold now stored, so two runs
+    at once store exactly what one would, and the later one says so
+    (``PremergeReport.raced``).
     """
     names = tuple(choose_annotators(project, annotators))
+    for attempt in range(1, PREMERGE_ATTEMPTS + 1):
+        report, change = _plan_premerge(project, doc_ids, strategy, names, gold)
+        report.raced = attempt > 1
+        if change is None:
+            return report
+        try:
+            report.change = project.write.apply(change)
+            return report
+        except (SpanError, EventError, AnnotatorKindError):
+            if attempt == PREMERGE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+PREMERGE_ATTEMPTS = 3  # a plan refused because gold changed meanwhile is made again
+
+
+def _plan_premerge(
+    project: Project,
+    doc_ids: Sequence[int],
+    strategy: Strategy,
+    names: tuple[str, ...],
+    gold: str | None,
+) -> tuple[PremergeReport, Change | None]:
+    """The report and the change of one pre-merge, against the gold stored now."""
     target = gold_name(project, gold)
     _check_threshold(strategy, len(names))
     report = PremergeReport(target, strategy, names)
@@ -201,11 +239,10 @@ def premerge(
         report.documents.append(DocumentResult(doc_id, doc.name, merged.counts(), merged.left))
         if not merged.is_empty():
             edits.append(Edit(doc_id, target, merged.remove, merged.add, "Pre-merge"))
-    if edits:
-        description = f"Pre-merge gold ({strategy})"
-        change = Change(tuple(edits), description=description, origin=Origin.USER, gold=True)
-        report.change = project.write.apply(change)
-    return report
+    if not edits:
+        return report, None
+    description = f"Pre-merge gold ({strategy})"
+    return report, Change(tuple(edits), description=description, origin=Origin.USER, gold=True)
 
 
 def _settled(
