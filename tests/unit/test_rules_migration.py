@@ -191,3 +191,20 @@ def test_deleting_a_span_others_refer_to_is_refused_by_the_database(tmp_path: Pa
             con.execute(sql)
     assert _ids(con, "spans") == [5, 7, 9, 30, 31]
     con.close()
+
+
+def test_the_cli_says_what_the_upgrade_set_aside(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    path = tmp_path / "old.sqlite"
+    _old_project_breaking_every_rule(path)
+    run = run_cli(
+        tmp_path,
+        *("export", "--db", str(path), "--format", "jsonl", "--annotator", "amal"),
+        *("--out", str(tmp_path / "out.jsonl")),
+    )
+    assert run.returncode == 0, run.stderr
+    (backup,) = tmp_path.glob("old.sqlite.backup-0006-*")
+    assert f"kept at {backup}" in run.stderr
+    assert "1 argument, 1 event, 1 gold layer, 3 relations, 2 spans" in run.stderr
+    assert "Traceback" not in run.stderr
