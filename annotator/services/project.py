@@ -13,7 +13,7 @@ from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
 from annotator.services.search import SearchService
 from annotator.services.write import WriteService
-from annotator.store.engine import BUSY_TIMEOUT_MS, open_file
+from annotator.store.engine import BUSY_TIMEOUT_MS, SET_ASIDE_TABLE, open_file
 from annotator.store.repository import Repository
 from annotator.store.writer import Writer
 
@@ -36,6 +36,7 @@ class Project:
     search: SearchService
     read_only: bool = False  # the file or its folder cannot be written: nothing may change
     backup: Path | None = None  # the copy taken before this open migrated the file
+    set_aside: tuple[tuple[str, int], ...] = ()  # rows that migration set aside, by kind
     _seen_seq: int = field(default=0, repr=False)  # the change feed's, ADR 0008
 
     def annotators(self) -> list[tuple[str, str]]:
@@ -47,12 +48,22 @@ class Project:
         return next((name for name, kind in self.repo.annotators() if kind == "gold"), None)
 
     def upgrade_notice(self) -> str | None:
-        """A sentence naming the backup, if opening this project upgraded its file."""
+        """Sentences naming the backup, and the rows set aside, if opening this project
+        upgraded its file."""
         if self.backup is None:
             return None
-        return (
+        notice = (
             f"{self.path.name} was upgraded to this version's file format; the file as it was "
             f"before is kept at {self.backup}."
+        )
+        if not self.set_aside:
+            return notice
+        counts = ", ".join(_counted(kind, n) for kind, n in self.set_aside)
+        return (
+            f"{notice} The upgrade set aside rows that broke a rule the project now enforces "
+            f"(duplicates, or a second gold layer, which became a person's layer): {counts}. "
+            f"They are kept in the table {SET_ASIDE_TABLE} of {self.path.name}, with the "
+            "reason for each, and in place in the backup."
         )
 
     def foreign_changes(self) -> list[tuple[str, int | None, str | None, str]]:
@@ -91,6 +102,14 @@ class Project:
         self.repo.close()
 
 
+_PLURALS = {"gold layer": "gold layers"}
+
+
+def _counted(kind: str, n: int) -> str:
+    """``1 span``, ``2 events``, ``2 gold layers``."""
+    return f"{n} {kind if n == 1 else _PLURALS.get(kind, kind + 's')}"
+
+
 def open_project(
     path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> Project:
@@ -118,5 +137,6 @@ def open_project(
         search=SearchService(documents, annotations, write),
         read_only=opened.read_only,
         backup=opened.backup,
+        set_aside=opened.set_aside,
         _seen_seq=repo.last_seq(),
     )

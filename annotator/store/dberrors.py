@@ -15,7 +15,14 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from annotator.core.errors import EventError, ProjectError
+from annotator.core.errors import (
+    AnnotatorError,
+    AnnotatorKindError,
+    EventError,
+    ProjectError,
+    SpanError,
+    StaleEditError,
+)
 
 # (text SQLite puts in the error, the sentence for the user with {file})
 _SQLITE_TEXTS: tuple[tuple[str, str], ...] = (
@@ -53,13 +60,48 @@ _SQLITE_TEXTS: tuple[tuple[str, str], ...] = (
     ),
 )
 
-# (text of a broken constraint, the sentence for the user): rules the write service checks
-# first; reaching the database means a program bypassed it, or its check was lost
-_CONSTRAINTS: tuple[tuple[str, str], ...] = (
+# (texts of a broken constraint: SQLite's and, for team mode, the index's name that
+# PostgreSQL reports; the error type; the sentence for the user): rules the write service
+# checks first, so reaching the database means another writer got in between, a program
+# bypassed the service, or its check was lost
+_SAVED_NOTHING = "nothing was saved."
+_CONSTRAINTS: tuple[tuple[tuple[str, ...], type[AnnotatorError], str], ...] = (
     (
-        "unique constraint failed: events.trigger_span_id",
+        ("unique constraint failed: events.trigger_span_id", "ux_events_trigger"),
+        EventError,
         "That span is already the trigger of an event, and a span can trigger only one event; "
-        "nothing was saved.",
+        + _SAVED_NOTHING,
+    ),
+    (
+        ("unique constraint failed: spans.", "ux_spans_identical"),
+        SpanError,
+        "An identical span (same offsets and label) is already there in this layer, so a "
+        "second one was not added; " + _SAVED_NOTHING,
+    ),
+    (
+        ("unique constraint failed: relations.", "ux_relations_ends"),
+        EventError,
+        "These spans are already related by a relation of that type, so a second one was "
+        "not added; " + _SAVED_NOTHING,
+    ),
+    (
+        ("unique constraint failed: event_arguments.", "ux_event_arguments"),
+        EventError,
+        "That span already fills that role of the event, so it was not added twice; "
+        + _SAVED_NOTHING,
+    ),
+    (
+        ("unique constraint failed: annotators.kind", "ux_annotators_gold"),
+        AnnotatorKindError,
+        "The project already has a gold layer, and a project has only one; "
+        + _SAVED_NOTHING
+        + " Use the existing gold layer (adjudicate leaves --gold-name out).",
+    ),
+    (
+        ("foreign key constraint failed", "violates foreign key constraint"),
+        StaleEditError,
+        "Other rows still refer to what this change removes or points at (another window or "
+        "program may have changed them), so the database refused it; " + _SAVED_NOTHING,
     ),
 )
 
@@ -85,12 +127,31 @@ def _sqlite_text(exc: BaseException) -> str | None:
     return None
 
 
-def broken_rule(exc: BaseException) -> EventError | None:
-    """An :class:`EventError` for a unique constraint the database enforced, else None."""
-    text = _sqlite_text(exc)
+def broken_rule(exc: BaseException) -> AnnotatorError | None:
+    """The project's own error for a constraint the database enforced, else None.
+
+    A broken unique index is a :class:`SpanError`, :class:`EventError` or
+    :class:`AnnotatorKindError` with a sentence; a broken ``RESTRICT`` foreign key
+    is a :class:`StaleEditError` (what the change relied on changed meanwhile).
+    """
+    text = _sqlite_text(exc) or _constraint_text(exc)
     if text is None:
         return None
-    return next((EventError(s) for needle, s in _CONSTRAINTS if needle in text), None)
+    return next(
+        (kind(sentence) for needles, kind, sentence in _CONSTRAINTS if _any_in(needles, text)),
+        None,
+    )
+
+
+def _constraint_text(exc: BaseException) -> str | None:
+    """The lower-cased text of another driver's integrity error (team mode), else None."""
+    if isinstance(exc, DBAPIError) and type(exc).__name__ == "IntegrityError":
+        return str(exc.orig).lower()
+    return None
+
+
+def _any_in(needles: tuple[str, ...], text: str) -> bool:
+    return any(needle in text for needle in needles)
 
 
 def translate(exc: BaseException, path: Path | None) -> ProjectError | None:

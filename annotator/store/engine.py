@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # The newest revision in migrations/versions (test_migrations checks that Alembic agrees). A
 # project already at it opens without loading Alembic or its scripts, which is most of the
 # start-up cost of a CLI command.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -195,6 +195,7 @@ class OpenedFile:
     engine: Engine
     read_only: bool
     backup: Path | None = None
+    set_aside: tuple[tuple[str, int], ...] = ()  # rows that migration set aside, by kind
 
 
 def open_file(
@@ -211,8 +212,7 @@ def open_file(
     try:
         if check.read_only:
             return OpenedFile(_open_read_only(check), True)
-        engine, backup = _open_writable(check.path, busy_timeout_ms)
-        return OpenedFile(engine, False, backup)
+        return _open_writable(check.path, busy_timeout_ms)
     except (sqlite3.Error, DBAPIError, OSError) as exc:
         error = translate(exc, check.path)
         if error is None:
@@ -220,14 +220,32 @@ def open_file(
         raise error from None
 
 
-def _open_writable(path: Path, busy_timeout_ms: int) -> tuple[Engine, Path | None]:
+def _open_writable(path: Path, busy_timeout_ms: int) -> OpenedFile:
     engine = make_engine(sqlite_url(path), busy_timeout_ms)
     try:
+        before = _current_revision(engine)[0]
         backup = migrate(engine, path)
+        aside = set_aside_since(engine, before) if backup is not None else ()
     except Exception:
         engine.dispose()
         raise
-    return engine, backup
+    return OpenedFile(engine, False, backup, aside)
+
+
+# rows that migrations set aside are kept here (migration 0008; 0006's events moved in)
+SET_ASIDE_TABLE = "set_aside_rows"
+
+
+def set_aside_since(engine: Engine, revision: str | None) -> tuple[tuple[str, int], ...]:
+    """How many rows of each kind migrations after ``revision`` set aside, by kind."""
+    query = text(
+        f"SELECT kind, count(*) FROM {SET_ASIDE_TABLE} WHERE revision > :r GROUP BY kind "
+        "ORDER BY kind"
+    )
+    with engine.connect() as conn, conn.begin():
+        if SET_ASIDE_TABLE not in inspect(conn).get_table_names():
+            return ()
+        return tuple((str(k), int(n)) for k, n in conn.execute(query, {"r": revision or ""}))
 
 
 def _readonly_pragmas(dbapi_connection: Any, _record: Any) -> None:

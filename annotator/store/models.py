@@ -73,7 +73,17 @@ class AnnotatorRow(Base):
     """
 
     __tablename__ = "annotators"
-    __table_args__ = (Index("ix_annotators_uid", "uid", unique=True), AUTOINCREMENT)
+    __table_args__ = (
+        Index("ix_annotators_uid", "uid", unique=True),
+        Index(  # one gold layer per project (migration 0008)
+            "ux_annotators_gold",
+            "kind",
+            unique=True,
+            sqlite_where=text("kind = 'gold'"),
+            postgresql_where=text("kind = 'gold'"),
+        ),
+        AUTOINCREMENT,
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="human")
@@ -104,7 +114,7 @@ class TokensRow(Base):
 
     __tablename__ = "document_tokens"
     doc_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("documents.id", ondelete="RESTRICT"), primary_key=True
     )
     tokenizer: Mapped[str] = mapped_column(String(NAME_LENGTH))
     count: Mapped[int]
@@ -118,10 +128,10 @@ class StatusRow(Base):
 
     __tablename__ = "document_status"
     doc_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("documents.id", ondelete="RESTRICT"), primary_key=True
     )
     annotator_id: Mapped[int] = mapped_column(
-        ForeignKey("annotators.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("annotators.id", ondelete="RESTRICT"), primary_key=True
     )
     status: Mapped[str] = mapped_column(String(16), default="new")
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
@@ -133,11 +143,14 @@ class SpanRow(Base):
     __tablename__ = "spans"
     __table_args__ = (
         Index("ix_spans_doc_annotator", "doc_id", "annotator_id", "start"),
+        Index(  # no identical span in a layer (migration 0008)
+            "ux_spans_identical", "doc_id", "annotator_id", "start", "end", "label", unique=True
+        ),
         AUTOINCREMENT,
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="RESTRICT"))
     start: Mapped[int]
     end: Mapped[int]
     label: Mapped[str] = mapped_column(String(NAME_LENGTH))
@@ -155,10 +168,10 @@ class EventRow(Base):
         AUTOINCREMENT,
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="RESTRICT"))
     type: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    trigger_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    trigger_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="RESTRICT"))
     attributes: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
@@ -167,11 +180,14 @@ class ArgumentRow(Base):
     """One filled role of an event."""
 
     __tablename__ = "event_arguments"
-    __table_args__ = (UniqueConstraint("event_id", "role", "span_id"), AUTOINCREMENT)
+    __table_args__ = (
+        UniqueConstraint("event_id", "role", "span_id", name="ux_event_arguments"),
+        AUTOINCREMENT,
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"))
     role: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="RESTRICT"))
     position: Mapped[int] = mapped_column(default=0)
 
 
@@ -181,28 +197,36 @@ class RelationRow(Base):
     __tablename__ = "relations"
     __table_args__ = (
         Index("ix_relations_doc_annotator", "doc_id", "annotator_id"),
+        # one relation of a type between two spans; the spans fix document and layer
+        Index("ux_relations_ends", "type", "arg1_span_id", "arg2_span_id", unique=True),
         AUTOINCREMENT,
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="RESTRICT"))
     type: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    arg1_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
-    arg2_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"))
+    arg1_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="RESTRICT"))
+    arg2_span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
 
-class QuarantinedEventRow(Base):
-    """An event migration 0006 set aside: it shared its trigger span with an older event.
+class SetAsideRow(Base):
+    """A row a migration set aside because it broke a rule the database now enforces.
 
-    ``original`` holds the event row and its argument rows as JSON, as they were stored.
+    ``kind`` is what it was ("span", "event", "argument", "relation", "gold layer");
+    ``original`` holds the row (an event with its arguments) as JSON, as it was
+    stored; ``kept_id`` the twin that was kept, if any; ``revision`` the migration
+    (0006: a second event on one trigger; 0008: identical spans and relations,
+    dependents that could not follow their span's twin, extra gold layers).
     """
 
-    __tablename__ = "quarantined_events"
+    __tablename__ = "set_aside_rows"
     __table_args__ = (AUTOINCREMENT,)
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int]
-    kept_event_id: Mapped[int]
+    revision: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[int]
+    kept_id: Mapped[int | None]
     reason: Mapped[str] = mapped_column(Text)
     original: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=_now, server_default=text("CURRENT_TIMESTAMP"))

@@ -7,7 +7,7 @@ Every function here works inside a transaction that the caller
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +21,8 @@ from annotator.core.model import (
     Event,
     Relation,
     Span,
+    remap_event,
+    remap_relation,
 )
 from annotator.core.positions import CodePoint
 from annotator.core.tokens import WordTokens
@@ -202,6 +204,13 @@ def delete_bundle(s: Session, bundle: Bundle) -> None:
         s.execute(delete(SpanRow).where(SpanRow.id.in_([sp.id for sp in bundle.spans])))
 
 
+def delete_arguments(s: Session, event_ids: Iterable[int]) -> None:
+    """Delete the argument rows of these events (an update writes them again)."""
+    ids = list(event_ids)
+    if ids:
+        s.execute(delete(ArgumentRow).where(ArgumentRow.event_id.in_(ids)))
+
+
 def update_span(s: Session, aid: int, sp: Span) -> Span:
     """Change a stored span in place (rows that refer to it are untouched)."""
     s.execute(update(SpanRow).where(SpanRow.id == sp.id).values(**_span_values(aid, sp)))
@@ -221,3 +230,49 @@ def update_relation(s: Session, aid: int, r: Relation) -> Relation:
     """Change a stored relation in place."""
     s.execute(update(RelationRow).where(RelationRow.id == r.id).values(**_relation_values(aid, r)))
     return r
+
+
+def apply_bundles(s: Session, remove: Bundle, add: Bundle, aid_of: Callable[[str], int]) -> Bundle:
+    """Delete ``remove``, then write ``add`` (a row in both is updated in place); ``add``
+    is returned with the ids used (id 0, or a negative span id, asks for a new one).
+
+    Foreign keys are ``ON DELETE RESTRICT`` (migration 0008), so rows go in dependency
+    order: the arguments of every event the edit removes or rewrites, then relations,
+    events and spans. Rows kept in place are updated before new rows are inserted, so a
+    relabel and a new span with the old label (or an event leaving a trigger that a new
+    one takes) never meet in the unique indexes.
+    """
+    kept_s = {x.id for x in remove.spans} & {x.id for x in add.spans}
+    kept_e = {x.id for x in remove.events} & {x.id for x in add.events}
+    kept_r = {x.id for x in remove.relations} & {x.id for x in add.relations}
+    delete_arguments(s, kept_e)
+    delete_bundle(
+        s,
+        Bundle(
+            tuple(x for x in remove.spans if x.id not in kept_s),
+            tuple(x for x in remove.events if x.id not in kept_e),
+            tuple(x for x in remove.relations if x.id not in kept_r),
+        ),
+    )
+    updated = {
+        sp.id: update_span(s, aid_of(sp.annotator), sp) for sp in add.spans if sp.id in kept_s
+    }
+    new = [(aid_of(sp.annotator), sp) for sp in add.spans if sp.id not in kept_s]
+    fresh = iter(insert_spans(s, new))
+    spans = tuple(updated[sp.id] if sp.id in kept_s else next(fresh) for sp in add.spans)
+    ids = {old.id: done.id for old, done in zip(add.spans, spans, strict=True) if old.id <= 0}
+    events = [remap_event(e, ids) for e in add.events]
+    relations = [remap_relation(r, ids) for r in add.relations]
+    done_e = {e.id: update_event(s, aid_of(e.annotator), e) for e in events if e.id in kept_e}
+    done_r = {r.id: update_relation(s, aid_of(r.annotator), r) for r in relations if r.id in kept_r}
+    return Bundle(
+        spans,
+        tuple(
+            done_e[e.id] if e.id in kept_e else insert_event(s, aid_of(e.annotator), e)
+            for e in events
+        ),
+        tuple(
+            done_r[r.id] if r.id in kept_r else insert_relation(s, aid_of(r.annotator), r)
+            for r in relations
+        ),
+    )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.change import DocumentRecord
 from annotator.core.errors import AnnotatorKindError
-from annotator.core.model import Bundle, Event, Relation, Span, Status, remap_event, remap_relation
+from annotator.core.model import Bundle, Event, Relation, Span, Status
 from annotator.core.tokens import WordTokens
 from annotator.store import feed, rows
 from annotator.store.engine import writer_engine
@@ -92,11 +92,6 @@ class WriteTx:
             return found
         return self._add(AnnotatorRow(name=name, kind=kind or "human"))  # uid: a fresh one
 
-    def annotator_names(self, kind: str) -> list[str]:
-        """The names of every annotator of one kind ("human" or "gold"), sorted."""
-        where = AnnotatorRow.kind == kind
-        return sorted(self.s.scalars(select(AnnotatorRow.name).where(where)))
-
     def annotator_by_uid(self, uid: str) -> str | None:
         """The name of the annotator with this identity (``annotators.uid``), or None."""
         return self.s.scalar(select(AnnotatorRow.name).where(AnnotatorRow.uid == uid))
@@ -105,8 +100,24 @@ class WriteTx:
         """Create an annotator with a given identity (a merge keeps the source's uid)."""
         return self._add(AnnotatorRow(name=name, kind=kind, uid=uid))
 
+    def gold_layer(self) -> str | None:
+        """The name of the project's gold layer, if it has one."""
+        return self.s.scalar(select(AnnotatorRow.name).where(AnnotatorRow.kind == "gold"))
+
     def _add(self, row: AnnotatorRow) -> int:
-        """Store a new annotator row and remember its id and kind for this transaction."""
+        """Store a new annotator row and remember its id and kind for this transaction.
+
+        Raises:
+            AnnotatorKindError: the row is a second gold layer (a project has one).
+        """
+        if row.kind == "gold":
+            other = self.gold_layer()
+            if other is not None:
+                raise AnnotatorKindError(
+                    f"The project already has a gold layer named {other!r}, and a project "
+                    f"has only one, so {row.name!r} was not made; nothing was saved. Use "
+                    f"{other!r} (for adjudication: --gold-name {other})."
+                )
         self.s.add(row)
         self.s.flush()
         self._ids[row.name] = row.id
@@ -350,44 +361,10 @@ class WriteTx:
 
         A row in both (same id) is updated in place, so nothing that refers to
         it is touched. Id 0 or a negative span id (a placeholder that events
-        and relations in ``add`` may refer to) asks for a new id.
+        and relations in ``add`` may refer to) asks for a new id. The order of the
+        writes is :func:`annotator.store.rows.apply_bundles`'.
         """
-        kept_s = {x.id for x in remove.spans} & {x.id for x in add.spans}
-        kept_e = {x.id for x in remove.events} & {x.id for x in add.events}
-        kept_r = {x.id for x in remove.relations} & {x.id for x in add.relations}
-        rows.delete_bundle(
-            self.s,
-            Bundle(
-                tuple(x for x in remove.spans if x.id not in kept_s),
-                tuple(x for x in remove.events if x.id not in kept_e),
-                tuple(x for x in remove.relations if x.id not in kept_r),
-            ),
-        )
-        fresh = rows.insert_spans(
-            self.s,
-            [(self.annotator_id(sp.annotator), sp) for sp in add.spans if sp.id not in kept_s],
-        )
-        new_ids = iter(fresh)
-        spans = tuple(
-            rows.update_span(self.s, self.annotator_id(sp.annotator), sp)
-            if sp.id in kept_s
-            else next(new_ids)
-            for sp in add.spans
-        )
-        ids = {old.id: new.id for old, new in zip(add.spans, spans, strict=True) if old.id <= 0}
-        events = tuple(
-            (rows.update_event if e.id in kept_e else rows.insert_event)(
-                self.s, self.annotator_id(e.annotator), remap_event(e, ids)
-            )
-            for e in add.events
-        )
-        relations = tuple(
-            (rows.update_relation if r.id in kept_r else rows.insert_relation)(
-                self.s, self.annotator_id(r.annotator), remap_relation(r, ids)
-            )
-            for r in add.relations
-        )
-        return Bundle(spans, events, relations)
+        return rows.apply_bundles(self.s, remove, add, self.annotator_id)
 
     def add_document(self, name: str, text: str, sha256: str) -> int:
         """Store a new document; return its id."""

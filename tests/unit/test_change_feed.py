@@ -26,6 +26,7 @@ from annotator.services.project import Project, open_project
 from annotator.services.write.requests import LayerImport, NewDocument
 from annotator.store.engine import HEAD_REVISION
 from tests.conftest import REPO
+from tests.unit.old_files import NOW, project_at
 
 ANN = "amal"
 TEXT = "😀 قصفتْ الطائـرات\u00a0مدينة\u200cحماة في 2024 عبر 𝐀𝐁 Reuters"
@@ -117,17 +118,14 @@ def test_opening_a_project_and_a_write_that_logs_nothing_leave_the_counter(
     assert _counter(db_path) == before
 
 
-def test_0007_numbers_older_changes_in_commit_order(project: Project, db_path: Path) -> None:
-    doc_id, _created = project.documents.add_text("w.txt", TEXT)
-    for at in (2, 4, 6):
-        _tag(project, doc_id, at, f"old {at}")
-    old = [(i, d) for i, _s, d in _log(db_path)]
-    project.close()
-    with sqlite3.connect(db_path) as con:  # the file as revision 0006 left it
-        con.execute("DROP TABLE change_feed")
-        con.execute("DROP INDEX ix_change_log_seq")
-        con.execute("ALTER TABLE change_log DROP COLUMN seq")
-        con.execute("UPDATE alembic_version SET version_num = '0006'")
+def test_0007_numbers_older_changes_in_commit_order(db_path: Path) -> None:
+    con = project_at(db_path, "0006")  # the file as revision 0006 left it, with three changes
+    old = [(3, "old 3"), (5, "old 5"), (9, "old 9")]
+    con.executemany(
+        "INSERT INTO change_log (id, session, origin, doc_id, annotator, description, at) "
+        "VALUES (?, 'earlier', 'user', 2, 'amal', ?, ?)",
+        [(i, d, NOW) for i, d in old],
+    )
     con.close()
     migrated = open_project(db_path)
     try:
@@ -135,7 +133,7 @@ def test_0007_numbers_older_changes_in_commit_order(project: Project, db_path: P
         assert [(i, s, d) for i, s, d in _log(db_path)] == [(i, i, d) for i, d in old]
         assert _counter(db_path) == old[-1][0]
         assert migrated.foreign_changes() == []
-        _tag(migrated, doc_id, 8, "new")
+        _tag(migrated, 2, 8, "new")
         assert _log(db_path)[-1][1:] == (old[-1][0] + 1, "new")
     finally:
         migrated.close()

@@ -21,6 +21,7 @@ from annotator.core.model import Bundle, Edit, Event, Span
 from annotator.services.project import Project, open_project
 from annotator.store.engine import HEAD_REVISION
 from tests.conftest import REPO
+from tests.unit.old_files import add_annotators, add_event, add_spans, project_at
 
 ANN = "amal"
 TEXT = "شنّت القوات هجوماً\u00a0على المدينة 🔥 أمس."
@@ -150,39 +151,21 @@ def test_the_database_index_refuses_what_the_validator_lets_through(
 
 
 def _project_at_0005_with_twin_events(db: Path) -> tuple[int, int]:
-    """A project file at revision 0005 whose trigger «هجوماً» has two events; their ids.
+    """A project file at revision 0005 whose trigger span 5 has two events; their ids.
 
-    The app makes the project (at head) with one event and an argument; raw sqlite3 then
-    drops the unique index, adds a second event with its own argument on the same trigger,
-    and sets the revision back to 0005 (0006 only adds the index and the side table, 0007
-    the change feed).
+    Alembic makes the 0005 file and raw sqlite3 adds the rows (the app can no longer
+    store a second event on a trigger). The second event has an argument.
     """
-    project, span = _project_with_trigger(db)
-    place = TEXT.index("المدينة")
-    where = project.annotations.create_span(span.doc_id, ANN, place, place + 7, "GPE")
-    (first,) = project.annotations.apply(_event_edit(span)).add.events
-    project.close()
-    with sqlite3.connect(db) as con:
-        con.execute("DROP INDEX ux_events_trigger")
-        con.execute("DROP TABLE quarantined_events")
-        con.execute(
-            "INSERT INTO events (doc_id, annotator_id, type, trigger_span_id, attributes, "
-            "created_at) SELECT doc_id, annotator_id, type, trigger_span_id, ?, created_at "
-            "FROM events WHERE id = ?",
-            ('{"note": "نسخة 🔥\u00a0ثانية"}', first.id),
-        )
-        second = con.execute("SELECT max(id) FROM events").fetchone()[0]
-        con.execute(
-            "INSERT INTO event_arguments (event_id, role, span_id, position) "
-            "VALUES (?, 'Place', ?, 0)",
-            (second, where.add.spans[0].id),
-        )
-        con.execute("DROP TABLE change_feed")  # what 0007 added, the change feed
-        con.execute("DROP INDEX ix_change_log_seq")
-        con.execute("ALTER TABLE change_log DROP COLUMN seq")
-        con.execute("UPDATE alembic_version SET version_num = '0005'")
+    con = project_at(db, "0005")
+    add_annotators(con, (1, ANN, "human"))
+    add_spans(con, (5, 1, 2, 7, ATTACK, "{}"), (7, 1, 17, 27, "GPE", "{}"))
+    add_event(con, 4, 5)
+    add_event(con, 8, 5, (9, "Place", 7))
+    con.execute(
+        "UPDATE events SET attributes = ? WHERE id = 8", ('{"note": "نسخة 🔥\u00a0ثانية"}',)
+    )
     con.close()
-    return first.id, second
+    return 4, 8
 
 
 def test_0006_keeps_the_oldest_event_of_a_trigger_and_sets_the_others_aside(
@@ -191,13 +174,15 @@ def test_0006_keeps_the_oldest_event_of_a_trigger_and_sets_the_others_aside(
     db = tmp_path / "old.sqlite"
     first, second = _project_at_0005_with_twin_events(db)
     project = open_project(db)
-    backup = project.backup
+    backup, notice = project.backup, project.upgrade_notice()
     project.close()
+    assert notice is not None and ": 1 event. They are kept in the table set_aside_rows" in notice
     with sqlite3.connect(db) as con:
         events = con.execute("SELECT id FROM events").fetchall()
         args = con.execute("SELECT event_id FROM event_arguments").fetchall()
         side = con.execute(
-            "SELECT event_id, kept_event_id, reason, original FROM quarantined_events"
+            "SELECT row_id, kept_id, reason, original FROM set_aside_rows "
+            "WHERE revision = '0006' AND kind = 'event'"
         )
         (quarantined,) = side.fetchall()
         version = con.execute("SELECT version_num FROM alembic_version").fetchone()[0]

@@ -13,7 +13,6 @@ from sqlalchemy.exc import DBAPIError
 from annotator.core.change import Annotation, Change, NoteChange, Origin, StatusChange
 from annotator.core.errors import (
     AnnotatorError,
-    AnnotatorKindError,
     ProjectError,
     ReadOnlyError,
     SpanError,
@@ -126,9 +125,9 @@ def layer_kind(change: Change) -> str | None:
 def place_layers(tx: WriteTx, change: Change) -> None:
     """Create the layers a change writes with its kind, or refuse a mismatch.
 
-    A gold change may not create a second gold layer: whether the project has one
-    is read here, inside the write transaction, so two windows choosing gold names
-    at once cannot both create one.
+    A gold change may not create a second gold layer: ``WriteTx`` refuses it when it
+    creates the row, inside the write transaction, so two windows choosing gold names
+    at once cannot both create one (and the database's unique index backs it).
 
     Raises:
         AnnotatorKindError: a layer of the other kind, or another gold layer exists.
@@ -137,14 +136,6 @@ def place_layers(tx: WriteTx, change: Change) -> None:
     if kind is None:
         return
     names = sorted({annotator for _doc_id, annotator in change.layers()})
-    if kind == "gold":
-        others = [n for n in tx.annotator_names("gold") if n not in names]
-        if others and any(tx.find_annotator(n) is None for n in names):
-            raise AnnotatorKindError(
-                f"The project already has a gold layer named {others[0]!r}, so another "
-                f"one cannot be made; nothing was saved. Use {others[0]!r} "
-                f"(for adjudication: --gold-name {others[0]})."
-            )
     for annotator in names:
         tx.annotator_id(annotator, kind)
 
