@@ -345,3 +345,54 @@ def test_a_schema_step_over_a_schema_changed_since_is_refused(proj: Project) -> 
     assert proj.write.schema == second
     proj.write.apply(Change(schema_before=second, schema_after=first, origin=Origin.UNDO))
     assert proj.write.schema == first
+
+
+# -- redoing a deletion over changes made since (deletion.py) -----------------------------------
+
+
+def test_deleting_a_document_names_it(proj: Project, doc: int) -> None:
+    assert proj.write.plan_deletion(doc).description == "Delete document «حماة 😀.txt»"
+
+
+def test_redoing_a_document_deletion_after_its_note_changed_is_refused(
+    proj: Project, doc: int
+) -> None:
+    tag(proj, doc, "حماة")
+    done = proj.write.delete(doc)
+    proj.write.apply(done.inverse())
+    proj.annotations.set_document_note(doc, "amal", "ملاحظة جديدة")
+    with pytest.raises(StaleEditError) as refused:
+        proj.write.apply(done.as_replay())
+    assert str(refused.value) == "«حماة 😀.txt» was changed elsewhere; it was not deleted."
+    assert proj.documents.document(doc).text == TEXT
+
+
+def test_redoing_a_document_deletion_after_a_new_layer_is_refused(proj: Project, doc: int) -> None:
+    tag(proj, doc, "حماة")
+    done = proj.write.delete(doc)
+    proj.write.apply(done.inverse())
+    # a script adds badr's span without starting the document: its record is as it was
+    proj.annotations.apply(
+        Edit(doc, "badr", add=Bundle((span(doc, "حلب", who="badr"),))), Origin.OTHER
+    )
+    with pytest.raises(StaleEditError) as refused:
+        proj.write.apply(done.as_replay())
+    assert str(refused.value) == (
+        "«حماة 😀.txt» has annotations made since this step; it was not deleted."
+    )
+    assert len(proj.annotations.spans(doc, "badr")) == 1
+
+
+def test_redoing_a_layer_deletion_after_its_note_was_edited_is_refused(
+    proj: Project, doc: int
+) -> None:
+    proj.annotations.set_document_note(doc, "amal", "أولى")
+    done = proj.write.delete(doc, "amal")
+    assert proj.annotations.document_note(doc, "amal") == ""
+    proj.write.apply(done.inverse())
+    assert proj.annotations.document_note(doc, "amal") == "أولى"
+    proj.annotations.set_document_note(doc, "amal", "ثانية")
+    with pytest.raises(StaleEditError) as refused:
+        proj.write.apply(done.as_replay())
+    assert str(refused.value) == "A document note it changes was edited since; nothing was done."
+    assert proj.annotations.document_note(doc, "amal") == "ثانية"
