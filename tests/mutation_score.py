@@ -1,8 +1,8 @@
 """Print the score of the last ``mutmut run`` per module, and every mutant that was not killed.
 
 Run by ``make mutate`` after ``mutmut run``; reads ``mutmut results --all true``. Exits 1 if
-a mutant was neither killed nor listed as equivalent in docs/mutation-testing.md, so a new
-survivor is noticed.
+a mutant was not checked, or was neither killed nor listed as equivalent in
+docs/mutation-testing.md, so a new survivor is noticed.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "mutation-testing.md"
-COLUMNS = ("killed", "survived", "timeout", "no tests", "other")
+COLUMNS = ("killed", "survived", "timeout", "no tests", "not checked", "other")
 
 
 def results(mutmut: str) -> dict[str, str]:
@@ -32,10 +32,7 @@ def results(mutmut: str) -> dict[str, str]:
 
 def module_of(mutant: str) -> str:
     """``annotator.core.validate.x_check_span__mutmut_3`` -> ``annotator.core.validate``."""
-    parts = mutant.split(".")
-    while parts and ("__mutmut_" in parts[-1] or parts[-1][:1].isupper() or "ǁ" in parts[-1]):
-        parts.pop()
-    return ".".join(parts)
+    return mutant.rsplit(".", 1)[0]
 
 
 def equivalent() -> set[str]:
@@ -52,22 +49,26 @@ def main() -> int:
         column = status if status in COLUMNS else "other"
         table[module_of(name)][column] += 1
     total: Counter[str] = Counter()
-    print(f"{'module':42} " + " ".join(f"{c:>9}" for c in COLUMNS) + "     total")
+    print(f"{'module':34} " + " ".join(f"{c:>11}" for c in COLUMNS) + "       total")
     for module in sorted(table):
         total.update(table[module])
         row = table[module]
-        cells = " ".join(f"{row[c]:>9}" for c in COLUMNS)
-        print(f"{module:42} {cells} {sum(row.values()):>9}")
-    cells = " ".join(f"{total[c]:>9}" for c in COLUMNS)
-    print(f"{'all':42} {cells} {sum(total.values()):>9}")
+        cells = " ".join(f"{row[c]:>11}" for c in COLUMNS)
+        print(f"{module:34} {cells} {sum(row.values()):>11}")
+    cells = " ".join(f"{total[c]:>11}" for c in COLUMNS)
+    print(f"{'all':34} {cells} {sum(total.values()):>11}")
     explained = equivalent()
-    left = sorted(n for n, s in found.items() if s != "killed")
+    left = sorted(n for n, s in found.items() if s not in ("killed", "not checked"))
     unexplained = [n for n in left if n not in explained]
     for name in left:
         mark = "equivalent" if name in explained else "NOT EXPLAINED"
         print(f"  {found[name]:9} {mark:14} {name}")
-    if unexplained:
-        print(f"{len(unexplained)} mutants not killed and not explained in {DOC.name}")
+    unchecked = sum(1 for s in found.values() if s == "not checked")
+    if unexplained or unchecked:
+        print(
+            f"{len(unexplained)} mutants not killed and not explained in {DOC.name}; "
+            f"{unchecked} not checked"
+        )
         return 1
     return 0
 
