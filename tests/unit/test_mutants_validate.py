@@ -310,6 +310,14 @@ def test_a_relation_replaced_by_its_twin_in_one_edit_is_accepted(proj: Project, 
     assert (stored.arg1_id, stored.arg2_id) == (hama.id, aleppo.id) and stored.id != old.id
 
 
+def test_a_relation_from_a_span_to_itself_is_refused(proj: Project, doc: int) -> None:
+    hama = tag(proj, doc, "حماة", "GPE")
+    with pytest.raises(EventError) as refused:
+        add(proj, doc, Relation(0, doc, ANN, "PART-WHOLE", hama.id, hama.id))
+    assert str(refused.value) == "A relation needs two different spans."
+    assert proj.annotations.relations(doc, ANN) == []
+
+
 def test_an_unknown_relation_type_is_refused(proj: Project, doc: int) -> None:
     hama, aleppo = tag(proj, doc, "حماة", "GPE"), tag(proj, doc, "حلب", "GPE")
     with pytest.raises(EventError, match=r"^NEAR is not a relation type of the project's schema"):
