@@ -482,3 +482,18 @@ def test_an_edit_that_removes_a_trigger_and_its_event_itself_is_not_doubled(
     proj.annotations.apply(done.inverse(), Origin.UNDO)
     assert proj.annotations.events(doc, ANN) == [event]
     assert proj.annotations.relations(doc, ANN) == [rel]
+
+
+def test_an_edit_that_removes_one_event_itself_still_cascades_into_the_next(
+    proj: Project, doc: int
+) -> None:
+    """Removing event 1 with its trigger and the Place of event 2: event 2 loses its Place."""
+    first = tag(proj, doc, "قرب", ATTACK)
+    (one,) = add(proj, doc, Event(0, doc, ANN, ATTACK, first.id)).add.events
+    event, _target, place = attack(proj, doc)
+    assert one.id < event.id
+    done = proj.annotations.apply(Edit(doc, ANN, Bundle((first, place), (one,))))
+    (left,) = proj.annotations.events(doc, ANN)
+    assert (left.id, [a.role for a in left.arguments]) == (event.id, ["Target"])
+    proj.annotations.apply(done.inverse(), Origin.UNDO)
+    assert proj.annotations.events(doc, ANN) == [one, event]
