@@ -171,6 +171,18 @@ def test_rewriting_the_first_event_keeps_it_on_its_trigger(proj: Project, doc: i
     assert (stored.id, stored.arguments) == (1, (Argument("Place", place.id),))
 
 
+def test_an_event_replaced_by_a_new_one_on_its_trigger_in_one_edit_is_accepted(
+    proj: Project, doc: int
+) -> None:
+    """What an import with --replace does to an event: the old one goes, a new one comes."""
+    trigger = tag(proj, doc, "قصفت", ATTACK)
+    (old,) = add(proj, doc, Event(0, doc, ANN, ATTACK, trigger.id)).add.events
+    fresh = Event(0, doc, ANN, ATTACK, trigger.id, attributes={"Polarity": "NEGATIVE"})
+    proj.annotations.apply(Edit(doc, ANN, Bundle(events=(old,)), Bundle(events=(fresh,))))
+    (stored,) = proj.annotations.events(doc, ANN)
+    assert stored.id != old.id and stored.attributes == {"Polarity": "NEGATIVE"}
+
+
 def test_an_event_with_an_unknown_type_is_refused(proj: Project, doc: int) -> None:
     trigger = tag(proj, doc, "قصفت", "GPE")
     with pytest.raises(EventError, match=r"^GPE is not an event type of the project's schema\.$"):
