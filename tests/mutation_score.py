@@ -36,7 +36,8 @@ def module_of(mutant: str) -> str:
 
 
 def equivalent() -> set[str]:
-    """The mutants docs/mutation-testing.md explains as equivalent (``name``: reason)."""
+    """The mutants docs/mutation-testing.md names: equivalent (with the reason), or killed by a
+    test added after the last run."""
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     return set(re.findall(r"`([\w.ǁ]+__mutmut_\d+)`", text))
 
@@ -61,7 +62,7 @@ def main() -> int:
     left = sorted(n for n, s in found.items() if s not in ("killed", "not checked"))
     unexplained = [n for n in left if n not in explained]
     for name in left:
-        mark = "equivalent" if name in explained else "NOT EXPLAINED"
+        mark = "explained" if name in explained else "NOT EXPLAINED"
         print(f"  {found[name]:9} {mark:14} {name}")
     unchecked = sum(1 for s in found.values() if s == "not checked")
     if unexplained or unchecked:
