@@ -13,7 +13,7 @@ annotation services, with the gold layer's name as the annotator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -30,7 +30,7 @@ from annotator.core.adjudicate import (
 )
 from annotator.core.adjudicate import premerge as merge_layers
 from annotator.core.change import Change, Origin, StatusChange
-from annotator.core.errors import no_document_named
+from annotator.core.errors import WorkCancelled, no_document_named
 from annotator.core.model import Bundle, Edit, Status
 
 if TYPE_CHECKING:  # the GUI imports this module, and must not reach the store through it
@@ -184,18 +184,22 @@ def premerge(
     strategy: Strategy,
     annotators: Sequence[str] = (),
     gold: str | None = None,
+    progress: Callable[[int, int, str], bool] | None = None,
 ) -> PremergeReport:
     """Add to gold what ``strategy`` settles on each document, in ONE transaction.
 
     Only what gold lacks is added, so running it again adds nothing. The
-    change (origin USER, ``gold=True``) can go on an undo stack.
+    change (origin USER, ``gold=True``) can go on an undo stack. ``progress``
+    is told of each document and, last, of the write; answering False before the
+    write raises :class:`WorkCancelled`, and nothing is written.
     """
     names = tuple(choose_annotators(project, annotators))
     target = gold_name(project, gold)
     _check_threshold(strategy, len(names))
     report = PremergeReport(target, strategy, names)
     edits = []
-    for doc_id in doc_ids:
+    for index, doc_id in enumerate(doc_ids):
+        _go_on(progress, index, len(doc_ids) + 1, f"document {index + 1} of {len(doc_ids)}")
         merged = _settled(project, doc_id, names, strategy, target)
         doc = project.documents.document(doc_id)
         report.documents.append(DocumentResult(doc_id, doc.name, merged.counts(), merged.left))
@@ -204,8 +208,16 @@ def premerge(
     if edits:
         description = f"Pre-merge gold ({strategy})"
         change = Change(tuple(edits), description=description, origin=Origin.USER, gold=True)
+        _go_on(progress, len(doc_ids), len(doc_ids) + 1, "saving into gold")
         report.change = project.write.apply(change)
     return report
+
+
+def _go_on(
+    progress: Callable[[int, int, str], bool] | None, done: int, total: int, name: str
+) -> None:
+    if progress is not None and not progress(done, total, name):
+        raise WorkCancelled("The pre-merge was cancelled; gold was not changed.")
 
 
 def _settled(

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QMessageBox,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
 )
 
@@ -21,6 +20,7 @@ from annotator.core.positions import CodePoint
 from annotator.core.schema import Label
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs.merge_dialog import MergeFlow, SchemaChoiceDialog
+from annotator.ui.dialogs.progress import ProgressDialog
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import ANNOTATOR, find_word
 from tests.merge_corpus import TEXTS, laptop, rich_layer, span_layer
@@ -81,9 +81,12 @@ def _custom(tmp_path: Path) -> Path:
 def _click_when_shown(button: str, seen: list[str]) -> None:
     """Once the schema dialog is up, note its differences and press ``button``."""
 
-    def click() -> None:
+    def click(tries: int = 500) -> None:
         dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, SchemaChoiceDialog)
+        if not isinstance(dialog, SchemaChoiceDialog):  # the files are still being read
+            assert tries > 0, "the schema dialog never appeared"
+            QTimer.singleShot(10, lambda: click(tries - 1))
+            return
         try:
             differences = dialog.findChild(QPlainTextEdit, "schemaDifferences")
             assert isinstance(differences, QPlainTextEdit)
@@ -153,14 +156,15 @@ def test_cancelling_while_the_files_are_read_says_cancelled_not_failed(
 ) -> None:
     window, flow = _window(qtbot, project)
     other = laptop(tmp_path / "laptop1.db", "ali", [span_layer("b.txt", 2)])
+    second = laptop(tmp_path / "laptop2.db", "badr", [span_layer("b.txt", 2)])
     before = len(window.documents.model_.rows())
 
-    def press_cancel() -> None:  # runs inside the first progress call, as a click would
-        for dialog in window.findChildren(QProgressDialog):
+    def press_cancel() -> None:  # runs while the worker reads the first file, as a click would
+        for dialog in window.findChildren(ProgressDialog):
             dialog.cancel()
 
     QTimer.singleShot(0, press_cancel)
-    assert flow.merge_paths([other]) is None
+    assert flow.merge_paths([other, second]) is None
     box = flow.last_box
     assert box is not None
     assert (box.windowTitle(), box.text()) == (
