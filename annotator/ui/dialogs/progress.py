@@ -26,7 +26,15 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.core.errors import AnnotatorError
 from annotator.errorlog import unexpected_message
@@ -172,11 +180,12 @@ def run_with_progress(
     dialog.cancelRequested.connect(job.cancel)
     _wait_for(job, dialog)
     dialog.flush()
-    shown = dialog.isVisible()
     dialog.hide()  # not close(): closing is Cancel (see ProgressDialog.reject)
     dialog.deleteLater()
-    if shown and parent is not None and parent.window().isVisible():
-        parent.window().activateWindow()  # where the user was before the dialog took over
+    active = QApplication.activeWindow()
+    lost = active is None or active is dialog or not active.isVisible()
+    if lost and parent is not None and parent.window().isVisible():
+        parent.window().activateWindow()  # back where the user was (not another program)
     job.deleteLater()
     if job.error is not None:
         raise job.error
