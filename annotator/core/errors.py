@@ -59,6 +59,10 @@ class MergeCancelled(AnnotatorError):
     """The user cancelled a merge; the file being merged was not stored."""
 
 
+class WorkCancelled(AnnotatorError):
+    """The user cancelled long work before it wrote anything (pre-merge, Tag all)."""
+
+
 def no_document_named(project_file: str, missing: Iterable[str]) -> str:
     """The sentence for document names that ``project_file`` has no document for."""
     return f"{project_file} has no document named " + ", ".join(repr(n) for n in missing) + "."

@@ -18,6 +18,10 @@ T = TypeVar("T")
 ErrorHandler = Callable[[BaseException, str], object]
 """Told of a listener that raised: the exception and a sentence naming the listener."""
 
+Deliver = Callable[[Callable[[], None]], None]
+"""Runs one delivery (a call of every listener) where the listeners must run: the GUI sets
+one that hands a delivery made on a worker thread to the GUI thread (ADR 0017)."""
+
 _log = logging.getLogger(__name__)
 
 
@@ -37,6 +41,16 @@ class Signal(Generic[T]):
     def __init__(self, on_error: ErrorHandler = log_listener_error) -> None:
         self._slots: list[Callable[[T], None]] = []
         self._on_error = on_error
+        self._deliver: Deliver | None = None
+
+    def deliver_with(self, deliver: Deliver | None) -> None:
+        """Run every later delivery through ``deliver`` (None: at once, on the emitting thread)."""
+        self._deliver = deliver
+
+    @property
+    def delivered_with(self) -> Deliver | None:
+        """The function set by :meth:`deliver_with`, if any."""
+        return self._deliver
 
     def connect(self, slot: Callable[[T], None]) -> None:
         """Call ``slot`` on every :meth:`emit`."""
@@ -48,7 +62,17 @@ class Signal(Generic[T]):
             self._slots.remove(slot)
 
     def emit(self, payload: T) -> None:
-        """Deliver ``payload`` to every slot; a slot that raises is reported, never re-raised."""
+        """Deliver ``payload`` to every slot; a slot that raises is reported, never re-raised.
+
+        With :meth:`deliver_with` set, the delivery may happen later, on another thread;
+        deliveries keep the order of their emits.
+        """
+        if self._deliver is None:
+            self._call_slots(payload)
+        else:
+            self._deliver(lambda: self._call_slots(payload))
+
+    def _call_slots(self, payload: T) -> None:
         for slot in list(self._slots):
             try:
                 slot(payload)

@@ -13,7 +13,7 @@ annotation services, with the gold layer's name as the annotator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -30,7 +30,7 @@ from annotator.core.adjudicate import (
 )
 from annotator.core.adjudicate import premerge as merge_layers
 from annotator.core.change import Change, Origin, StatusChange
-from annotator.core.errors import no_document_named
+from annotator.core.errors import WorkCancelled, no_document_named
 from annotator.core.model import Bundle, Edit, Status
 from annotator.core.schema import Schema
 
@@ -186,35 +186,48 @@ def premerge(
     strategy: Strategy,
     annotators: Sequence[str] = (),
     gold: str | None = None,
+    progress: Callable[[int, int, str], bool] | None = None,
 ) -> PremergeReport:
     """Add to gold what ``strategy`` settles on each document, in ONE transaction.
 
     Only what gold lacks is added, so running it again adds nothing. What gold
     lacks is read inside the write transaction, so two windows or processes
     pre-merging at once add each unit once. The change (origin USER,
-    ``gold=True``) can go on an undo stack.
+    ``gold=True``) can go on an undo stack. ``progress`` is told of each
+    document and, last, of the write; answering False raises
+    :class:`WorkCancelled` and the transaction is rolled back: nothing is written.
     """
     names = tuple(choose_annotators(project, annotators))
     target = gold_name(project, gold)
     _check_threshold(strategy, len(names))
     report = PremergeReport(target, strategy, names)
     doc_names = {i: project.documents.document(i).name for i in doc_ids}
+    total = len(doc_ids) + 1
 
     def plan(reads: Reads, _schema: Schema) -> Change:
         report.documents.clear()  # a plan runs again if the database was locked
         edits = []
-        for doc_id in doc_ids:
+        for index, doc_id in enumerate(doc_ids):
+            _go_on(progress, index, total, f"document {index + 1} of {len(doc_ids)}")
             merged = _settled(reads, doc_id, names, strategy, target)
             counts = merged.counts()
             report.documents.append(DocumentResult(doc_id, doc_names[doc_id], counts, merged.left))
             if not merged.is_empty():
                 edits.append(Edit(doc_id, target, merged.remove, merged.add, "Pre-merge"))
+        _go_on(progress, len(doc_ids), total, "saving into gold")
         description = f"Pre-merge gold ({strategy})"
         return Change(tuple(edits), description=description, origin=Origin.USER, gold=True)
 
     done = project.write.apply_planned(plan)
     report.change = done if done.edits else None
     return report
+
+
+def _go_on(
+    progress: Callable[[int, int, str], bool] | None, done: int, total: int, name: str
+) -> None:
+    if progress is not None and not progress(done, total, name):
+        raise WorkCancelled("The pre-merge was cancelled; gold was not changed.")
 
 
 def _settled(

@@ -159,6 +159,12 @@ def push_change(
     return _push(stack, ApplyChangeCommand(stack, write, action, text))
 
 
+def push_applied(stack: QUndoStack, write: WriteService, change: Change, text: str) -> Change:
+    """Push a change that was already applied (on a worker thread, ADR 0017) as one undoable
+    step: the step's first redo writes nothing; undo and redo replay it as usual."""
+    return push_change(stack, write, lambda: change, text)
+
+
 def push_edit(
     stack: QUndoStack,
     annotations: AnnotationService,

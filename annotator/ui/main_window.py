@@ -25,11 +25,11 @@ from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.band_action import install_band_action
 from annotator.ui.bridge import ServiceSignals
-from annotator.ui.busy import wait_while_busy
 from annotator.ui.deletion_actions import follow_deletions
-from annotator.ui.dialogs.import_flow import import_with_progress, show_report
+from annotator.ui.dialogs.import_flow import import_into
 from annotator.ui.dock_layout import DockLayout
 from annotator.ui.fonts import default_font, remember_font, remembered_font, with_fallbacks
+from annotator.ui.gui_thread import connect_workers
 from annotator.ui.pane.text_pane import TextPane
 from annotator.ui.panels.palette import KIND_LABEL, LabelPalette
 from annotator.ui.panels.panels import AnnotationPanel, DocumentList
@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self._document: Document | None = None
         self._undo = UndoStack(self)
         self.signals = ServiceSignals(project, self)
+        self.gui_thread = connect_workers(project, self.show_message)  # ADR 0017
         self.last_notice = ""
         self._pane = TextPane(self)
         self._base_font = remembered_font(settings) or default_font()
@@ -90,7 +91,6 @@ class MainWindow(QMainWindow):
         if first:
             self.open_document(first[0].id)
         self._restore_geometry()
-        project.write.busy = wait_while_busy(self.show_message)
         self._watch = watch_other_writers(self._undo, project.foreign_changes, self)
 
     # -- public API for extensions ------------------------------------------------
@@ -191,7 +191,8 @@ class MainWindow(QMainWindow):
         self._undo.historyCleared.connect(self.notify)
         self.signals.changeApplied.connect(self._on_change)
         self.signals.editApplied.connect(self._on_edit)
-        self.signals.documentsChanged.connect(lambda _doc: self.refresh_documents())
+        refresh = self.gui_thread.throttled(self.refresh_documents, self, 250)
+        self.signals.documentsChanged.connect(lambda _doc: refresh())
         self.signals.schemaChanged.connect(self._on_schema_changed)
         self.documents.documentActivated.connect(self.open_document)
         self.table.spanActivated.connect(self._pane.select_span)
@@ -283,14 +284,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def import_paths(self, paths: list[Path]) -> ImportReport:
-        """Import files or folders with a progress dialog, then report the outcome."""
-        report = import_with_progress(self, self.project.documents, paths)
-        self.refresh_documents()
-        if self._document is None and report.added and report.added[0].doc_id:
-            self.open_document(report.added[0].doc_id)
-        self.show_message(report.summary())
-        self.last_import_report = show_report(self, report)
-        return report
+        """Import files or folders on a worker thread with a progress dialog, then report."""
+        return import_into(self, paths)
 
     # -- tagging -------------------------------------------------------------------
     def apply_name(self, name: str, char_mode: bool = False) -> None:

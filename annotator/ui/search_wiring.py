@@ -15,10 +15,12 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.change import Change
+from annotator.core.errors import AnnotatorError, WorkCancelled
 from annotator.core.positions import CodePoint
 from annotator.core.search import Query
-from annotator.ui.commands import push_change
+from annotator.ui.commands import push_applied
+from annotator.ui.dialogs.progress import Progress, run_with_progress
 from annotator.ui.dialogs.tag_all_dialog import TagAllDialog
 from annotator.ui.panels.search_panel import SearchPanel
 
@@ -140,18 +142,25 @@ class SearchTools(QObject):
         """Tag the occurrences checked in ``dialog``, as one undoable step."""
         chosen = dialog.chosen()
         text = f"Tag all «{plan.query.text}» as {plan.label}"
+        search = self._project.search
+
+        def work(progress: Progress) -> Change:  # on a worker thread (ADR 0017)
+            if not progress(0, 1, f"tagging {len(chosen)} occurrences"):
+                raise WorkCancelled("Tag all was cancelled; nothing was tagged.")
+            return search.tag_all(plan, chosen)
+
         try:
-            change = push_change(
-                self._window.undo_stack,
-                self._project.write,
-                lambda: self._project.search.tag_all(plan, chosen),
-                text,
-            )
+            change, late = run_with_progress(self._window, "Tag all", work, context="tagging all")
         except AnnotatorError as exc:
             self._window.show_message(str(exc))
             return
+        push_applied(self._window.undo_stack, self._project.write, change, text)
         n = sum(len(e.add.spans) for e in change.edits)
-        self._window.show_message(f"Tagged {n} occurrence(s) as {plan.label}.")
+        message = f"Tagged {n} occurrence(s) as {plan.label}."
+        if late:  # Cancel was pressed while the change was being written: it is saved
+            self._window.notify(f"Cancel came too late: {message} Undo takes it back.")
+        else:
+            self._window.show_message(message)
         if self.dock.isVisible():
             self.panel.run()
 

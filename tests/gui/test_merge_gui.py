@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
 )
 
@@ -20,6 +19,7 @@ from annotator.core.positions import CodePoint
 from annotator.core.schema import Label
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs.merge_dialog import MergeFlow, SchemaChoiceDialog
+from annotator.ui.dialogs.progress import ProgressDialog
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import ANNOTATOR, find_word, when_modal
 from tests.merge_corpus import TEXTS, laptop, rich_layer, span_layer
@@ -150,14 +150,15 @@ def test_cancelling_while_the_files_are_read_says_cancelled_not_failed(
 ) -> None:
     window, flow = _window(qtbot, project)
     other = laptop(tmp_path / "laptop1.db", "ali", [span_layer("b.txt", 2)])
+    second = laptop(tmp_path / "laptop2.db", "badr", [span_layer("b.txt", 2)])
     before = len(window.documents.model_.rows())
 
-    def press_cancel() -> None:  # runs inside the first progress call, as a click would
-        for dialog in window.findChildren(QProgressDialog):
+    def press_cancel() -> None:  # runs while the worker reads the first file, as a click would
+        for dialog in window.findChildren(ProgressDialog):
             dialog.cancel()
 
     QTimer.singleShot(0, press_cancel)
-    assert flow.merge_paths([other]) is None
+    assert flow.merge_paths([other, second]) is None
     box = flow.last_box
     assert box is not None
     assert (box.windowTitle(), box.text()) == (

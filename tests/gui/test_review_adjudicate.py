@@ -111,6 +111,7 @@ def test_adjudicate_seed_in_review_mode(qtbot: Any, project: Project, tmp_path: 
     assert window.current_annotator() == "gold"
     assert set(review.view.panes()) == {"ali", "badr"}
     tools.actions["premerge"].trigger()  # what both agree on: ministry, Hama, the event, Attacker
+    qtbot.waitUntil(window.isActiveWindow)  # back from the progress dialog, if it showed
     ministry, hama = key(text, "ORG", "وزارة الدفاع الروسية"), key(text, "GPE", "حماة")
     trigger = key(text, ATTACK, "هجوماً")
     assert gold_state(project, doc_id) == (

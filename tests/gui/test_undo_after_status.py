@@ -51,6 +51,7 @@ def test_undo_of_tag_all_after_ctrl_d_keeps_done(
     tagged = spans(project, doc_id, ANNOTATOR)
     assert len(tagged) == 2 and {label for *_r, label in tagged} == {"GPE"}
     assert project.documents.status(doc_id, ANNOTATOR) is Status.IN_PROGRESS
+    qtbot.waitUntil(window.isActiveWindow)  # back from the progress dialog, if it showed
 
     press(qtbot, window, Qt.Key.Key_D, CTRL)
     assert project.documents.status(doc_id, ANNOTATOR) is Status.DONE
@@ -85,6 +86,7 @@ def review_window(qtbot: Any, project: Project) -> tuple[MainWindow, ReviewTools
 def done_then_undo(qtbot: Any, window: MainWindow, project: Project, doc_id: int) -> None:
     """Ctrl+D, then Ctrl+Z: gold is empty again, and stays done."""
     assert project.documents.status(doc_id, "gold") is Status.IN_PROGRESS
+    qtbot.waitUntil(window.isActiveWindow)  # back from the progress dialog, if it showed
     press(qtbot, window, Qt.Key.Key_D, CTRL)
     assert project.documents.status(doc_id, "gold") is Status.DONE
     press(qtbot, window, Qt.Key.Key_Z, CTRL)

@@ -1,10 +1,10 @@
 """Tools → Agreement… (Ctrl+Shift+G): the agreement figures of the project, in a window.
 
 The view collects the same choices as ``annotator agreement`` (annotators,
-labels, documents, status), reads the layers through
-:mod:`annotator.services.agreement` in the GUI thread (a read), and computes
-on a worker thread (tokenizing and measuring can take seconds), so the
-window keeps painting. It shows the pair F1 grid, the label confusion
+labels, documents, status), then reads the layers through
+:mod:`annotator.services.agreement` (one snapshot) and computes on a worker
+thread (reading, tokenizing and measuring can take seconds), so the window
+keeps painting; Cancel stops it (ADR 0017). It shows the pair F1 grid, the label confusion
 heatmap, the coefficients with their bootstrap intervals and the documents
 worst first; "Export report…" writes the same self-contained HTML page as
 ``--format html``.
@@ -12,6 +12,7 @@ worst first; "Export report…" writes the same self-contained HTML page as
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,27 +64,50 @@ STATUSES = {
 
 
 class Computation(QThread):
-    """Computes a report from gathered layers on its own thread.
+    """Reads the chosen layers and computes a report on its own thread (ADR 0017).
+
+    The reads share one snapshot (:func:`service.gather`); nothing is written.
+    Cancel is checked between reading and measuring, and a cancelled
+    computation reports nothing.
 
     Signals:
+        stage(str): what is being done now, for the user.
         computed(AgreementReport): the report is ready.
         failed(str): a sentence for the user (unexpected errors are logged).
     """
 
+    stage = Signal(str)
     computed = Signal(object)
     failed = Signal(str)
 
     def __init__(
-        self, gathered: service.Gathered, cache: service.TokenCache, parent: QWidget
+        self,
+        project: Project,
+        request: service.AgreementRequest,
+        cache: service.TokenCache,
+        parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self._gathered = gathered
+        self._project = project
+        self._request = request
         self._cache = cache
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop at the next check and report nothing."""
+        self._stop.set()
 
     def run(self) -> None:
-        """Compute; emit the report or a message."""
+        """Read, then compute; emit the report or a message (unless cancelled)."""
         try:
-            self.computed.emit(service.finish(self._gathered, self._cache))
+            self.stage.emit("Reading the layers…")
+            gathered = service.gather(self._project, self._request)
+            if self._stop.is_set():
+                return
+            self.stage.emit(f"Measuring {len(gathered.docs)} documents…")
+            report = service.finish(gathered, self._cache)
+            if not self._stop.is_set():
+                self.computed.emit(report)
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 (a bug: logged, said in one line)
@@ -166,6 +190,9 @@ class AgreementView(QDialog):
         self.busy.hide()
         self.compute_button = QPushButton("Compute")
         self.compute_button.clicked.connect(self.compute)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
         self.export_button = QPushButton("Export report…")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.export_dialog)
@@ -202,6 +229,7 @@ class AgreementView(QDialog):
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.busy)
         buttons.addWidget(self.compute_button)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.export_button)
         box = QVBoxLayout(self)
         box.addLayout(filters)
@@ -229,28 +257,31 @@ class AgreementView(QDialog):
         )
 
     def compute(self) -> None:
-        """Read the chosen layers, then measure them on a worker thread."""
+        """Read the chosen layers and measure them on a worker thread; Cancel stops it."""
         if self._thread is not None:
             return
-        try:
-            gathered = service.gather(self._project, self.request())
-        except AnnotatorError as exc:
-            self.message.setText(str(exc))
-            return
-        self.message.setText(f"Measuring {len(gathered.docs)} documents…")
         self.compute_button.setEnabled(False)
+        self.cancel_button.show()
         self.busy.show()
-        self._thread = Computation(gathered, self._tokens, self)
+        self._thread = Computation(self._project, self.request(), self._tokens, self)
+        self._thread.stage.connect(self.message.setText)
         self._thread.computed.connect(self._on_computed)
         self._thread.failed.connect(self.message.setText)
         self._thread.finished.connect(self._on_finished)
         self._thread.start()
+
+    def cancel(self) -> None:
+        """Stop a running computation; the figures shown before stay."""
+        if self._thread is not None:
+            self._thread.cancel()
+            self.message.setText("Cancelled.")
 
     def _on_finished(self) -> None:
         if self._thread is not None:
             self._thread.deleteLater()
         self._thread = None
         self.busy.hide()
+        self.cancel_button.hide()
         self.compute_button.setEnabled(True)
 
     def _on_computed(self, report: AgreementReport) -> None:

@@ -1,7 +1,12 @@
-"""File → Import text: a cancellable progress dialog and a report of what happened."""
+"""File → Import text: a worker thread behind a cancellable progress dialog, and a report.
+
+Each file is committed on its own (ADR 0008), so Cancel stops before the next
+file: the files imported before it stay, and the report says how many.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,22 +14,65 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.model import ImportReport
-from annotator.ui.dialogs.progress import progress_dialog
+from annotator.ui.dialogs.progress import Progress, run_with_progress
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.documents import DocumentService
+    from annotator.ui.main_window import MainWindow
+
+
+@dataclass
+class ImportRun:
+    """An import in the window: its report, how many files it found, whether it was cancelled."""
+
+    report: ImportReport
+    files: int = 0
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        """One line: the report's counts, and how far a cancelled import got."""
+        done = len(self.report.outcomes)
+        if self.cancelled and done < self.files:
+            return (
+                f"Import cancelled after {done} of {self.files} files "
+                f"({self.report.summary()}); the other files were not imported."
+            )
+        return self.report.summary()
 
 
 def import_with_progress(
     parent: QWidget, documents: DocumentService, paths: list[Path]
-) -> ImportReport:
-    """Import ``paths`` (files or folders) while showing a cancellable progress dialog."""
-    with progress_dialog(parent, "Importing") as progress:
-        return documents.import_paths(paths, progress)
+) -> ImportRun:
+    """Import ``paths`` (files or folders) on a worker thread, with a cancellable dialog."""
+    run = ImportRun(ImportReport())
+
+    def work(progress: Progress) -> ImportReport:
+        def counted(done: int, total: int, name: str) -> bool:
+            run.files = total
+            return progress(done, total, name)
+
+        return documents.import_paths(paths, counted)
+
+    run.report, run.cancelled = run_with_progress(parent, "Importing", work, context="importing")
+    return run
 
 
-def report_text(report: ImportReport) -> tuple[str, str]:
+def import_into(window: MainWindow, paths: list[Path]) -> ImportReport:
+    """The window's File → Import: import, refresh the list, show the first new document
+    if none was shown, and report (``window.last_import_report`` is the message box)."""
+    run = import_with_progress(window, window.project.documents, paths)
+    report = run.report
+    window.refresh_documents()
+    if window.current_doc_id() is None and report.added and report.added[0].doc_id:
+        window.open_document(report.added[0].doc_id)
+    window.show_message(run.summary())
+    window.last_import_report = show_report(window, run)  # type: ignore[attr-defined]
+    return report
+
+
+def report_text(run: ImportRun) -> tuple[str, str]:
     """The summary line and the details (rejected files with reasons, duplicates)."""
+    report = run.report
     lines: list[str] = []
     if report.rejected:
         lines.append("Not imported:")
@@ -32,13 +80,14 @@ def report_text(report: ImportReport) -> tuple[str, str]:
     if report.duplicates:
         lines.append("Already in the project:")
         lines += [f"• {o.message}" for o in report.duplicates]
-    return report.summary(), "\n".join(lines)
+    return run.summary(), "\n".join(lines)
 
 
-def show_report(parent: QWidget, report: ImportReport) -> QMessageBox:
+def show_report(parent: QWidget, run: ImportRun) -> QMessageBox:
     """Open (without blocking) a message box describing the import; returns it."""
-    summary, details = report_text(report)
-    icon = QMessageBox.Icon.Warning if report.rejected else QMessageBox.Icon.Information
+    summary, details = report_text(run)
+    warn = bool(run.report.rejected) or run.cancelled
+    icon = QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Information
     box = QMessageBox(icon, "Import text", summary, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("importReport")
     if details:

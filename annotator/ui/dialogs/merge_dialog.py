@@ -3,8 +3,8 @@
 The dialogs only collect choices; the work is done by
 :class:`annotator.services.merge.MergeService` (the same code as ``annotator
 merge``): read every file, show the schema differences if there are any (take
-the union, keep ours, or stop), merge each file in one transaction behind a
-cancellable progress dialog, then say what happened.
+the union, keep ours, or stop), merge each file in one transaction on a worker
+thread behind a cancellable progress dialog (ADR 0017), then say what happened.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError, MergeCancelled
-from annotator.ui.dialogs.progress import progress_dialog
+from annotator.ui.dialogs.progress import run_with_progress
 
 if TYPE_CHECKING:  # the service is only used through the object passed in
     from annotator.services.merge import MergeService
@@ -117,16 +117,22 @@ class MergeFlow(QObject):
     def merge_paths(self, paths: list[Path]) -> MergeReport | None:
         """Read, settle the schema, merge with progress and report; None if nothing was merged."""
         window = self._window
-        try:
-            with progress_dialog(window, "Reading") as progress:
-                sources = self._merger.read(paths, progress)
-            differences = self._merger.conflicts(sources)
+        merger = self._merger
+        try:  # each step on a worker thread (ADR 0017); the choice in between on this one
+            sources, _ = run_with_progress(
+                window, "Reading", lambda progress: merger.read(paths, progress), context="reading"
+            )
+            differences = merger.conflicts(sources)
             mode = self.choose(window, differences) if differences else "stop"
             if mode == "stop" and differences:
                 self._tell("Merge stopped", "Nothing was merged: the schemas differ.", differences)
                 return None
-            with progress_dialog(window, "Merging") as progress:
-                report = self._merger.merge(sources, mode, progress)
+            report, _ = run_with_progress(
+                window,
+                "Merging",
+                lambda progress: merger.merge(sources, mode, progress),
+                context="merging",
+            )
         except MergeCancelled as exc:  # the user's choice, not a failure
             self._tell("Merge cancelled", str(exc), "")
             return None

@@ -2,7 +2,7 @@
 
 The dialogs only collect choices; the work is done by
 :class:`annotator.services.transfer.TransferService` (the same code as the
-CLI), behind a cancellable :class:`QProgressDialog`.
+CLI), on a worker thread behind a cancellable progress dialog (ADR 0017).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
-from annotator.ui.dialogs.progress import progress_dialog
+from annotator.ui.dialogs.progress import run_with_progress
 
 if TYPE_CHECKING:  # the service is only used through the object passed in
     from annotator.services.project import Project
@@ -171,24 +171,28 @@ class ExportDialog(QDialog):
             _message(self, "exportReport", "Export", "Choose where to save the export.", True)
             return
         layer = self.layer.currentText()
-        try:
-            with progress_dialog(self, "Exporting") as progress:
-                result = self._transfer.export(
-                    self.format.currentData(),
-                    Path(self.out.text().strip()),
-                    annotator=None if layer == GOLD else layer,
-                    gold=layer == GOLD,
-                    docs=[item.text() for item in self.docs.selectedItems()],
-                    scheme=self.scheme.currentText(),
-                    nested="" if self.nested.currentIndex() == 0 else self.nested.currentText(),
-                    events=self.events.isChecked(),
-                    force=self.force.isChecked(),
-                    statuses=("done",) if self.done_only.isChecked() else (),
-                    segment=self.segment.currentText(),
-                    levels=self.levels.value(),
-                    separator=self.separator.currentData(),
-                    progress=progress,
-                )
+        options: dict[str, Any] = {
+            "annotator": None if layer == GOLD else layer,
+            "gold": layer == GOLD,
+            "docs": [item.text() for item in self.docs.selectedItems()],
+            "scheme": self.scheme.currentText(),
+            "nested": "" if self.nested.currentIndex() == 0 else self.nested.currentText(),
+            "events": self.events.isChecked(),
+            "force": self.force.isChecked(),
+            "statuses": ("done",) if self.done_only.isChecked() else (),
+            "segment": self.segment.currentText(),
+            "levels": self.levels.value(),
+            "separator": self.separator.currentData(),
+        }
+        fmt, out = self.format.currentData(), Path(self.out.text().strip())
+        transfer = self._transfer
+        try:  # on a worker thread; written to a temporary file, renamed at the end (ADR 0017)
+            result, _ = run_with_progress(
+                self,
+                "Exporting",
+                lambda progress: transfer.export(fmt, out, progress=progress, **options),
+                context="exporting",
+            )
         except (AnnotatorError, OSError) as exc:
             self.result_text = str(exc)
             _message(self, "exportReport", "Export failed", self.result_text, True)
@@ -240,23 +244,29 @@ class ImportDialog(QDialog):
         if not paths or not name:
             _message(self, "importAnnotationsReport", "Import", "Choose files and a name.", True)
             return
-        try:
-            with progress_dialog(self, "Importing") as progress:
-                report = self._transfer.import_files(
-                    paths,
-                    self.format.currentData(),
-                    name,
-                    add_labels=self.add_labels.isChecked(),
-                    replace=self.replace.isChecked(),
-                    scheme=self.scheme.currentText(),
-                    progress=progress,
-                )
+        fmt, transfer = self.format.currentData(), self._transfer
+        options: dict[str, Any] = {
+            "add_labels": self.add_labels.isChecked(),
+            "replace": self.replace.isChecked(),
+            "scheme": self.scheme.currentText(),
+        }
+        try:  # on a worker thread; each file is committed on its own (ADR 0017)
+            report, cancelled = run_with_progress(
+                self,
+                "Importing",
+                lambda progress: transfer.import_files(
+                    paths, fmt, name, progress=progress, **options
+                ),
+                context="importing annotations",
+            )
         except (AnnotatorError, OSError) as exc:
             _message(self, "importAnnotationsReport", "Import failed", str(exc), True)
             return
         self.report = report
         text = "\n".join(o.message for o in report.outcomes) or "No files found."
-        warn = bool(report.rejected) or not report.outcomes
+        if cancelled:
+            text = f"Import cancelled after {len(report.outcomes)} files.\n{text}"
+        warn = bool(report.rejected) or not report.outcomes or cancelled
         _message(self.parentWidget() or self, "importAnnotationsReport", "Import", text, warn)
         self.accept()
 

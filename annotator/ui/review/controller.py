@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QWidget
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, WorkCancelled
 from annotator.core.model import Edit
 from annotator.services.adjudication import CurationStatus, set_curation_status
-from annotator.ui.commands import push_change
+from annotator.ui.commands import push_applied, push_change
+from annotator.ui.dialogs.progress import run_with_progress
 from annotator.ui.review.disagreement_panel import DisagreementPanel
 from annotator.ui.review.disputes import (
     ShownDispute,
@@ -259,15 +260,24 @@ class ReviewController(QObject):
         if not self.active or doc_id is None:
             self._window.show_message("Start review mode first (Ctrl+Shift+R).")
             return
-        try:
-            change = push_change(
-                self._window.undo_stack,
-                self._project.write,
-                lambda: premerged(self._project, doc_id, self.names),
-                "Pre-merge agreed annotations",
+        project, names = self._project, self.names
+        try:  # on a worker thread (ADR 0017); the applied change then becomes the undo step
+            change, late = run_with_progress(
+                self._window,
+                "Pre-merge",
+                lambda progress: premerged(project, doc_id, names, progress),
+                context="pre-merging",
             )
+        except WorkCancelled as exc:
+            self._window.show_message(str(exc))
+            return
         except AnnotatorError as exc:
             self._window.notify(str(exc))
             return
+        push_applied(self._window.undo_stack, project.write, change, "Pre-merge agreed annotations")
         added = sum(len(e.add.spans) for e in change.edits)
-        self._window.show_message(f"Pre-merged what all agree on into gold ({added} spans added).")
+        message = f"Pre-merged what all agree on into gold ({added} spans added)."
+        if late:  # Cancel was pressed while the change was being written: it is saved
+            self._window.notify(f"Cancel came too late: {message} Undo takes it back.")
+        else:
+            self._window.show_message(message)

@@ -12,7 +12,7 @@ from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
 from annotator.services import adjudication
 from annotator.services.adjudication import CurationStatus
-from annotator.ui.dialogs.progress import progress_dialog
+from annotator.ui.dialogs.progress import Progress, run_with_progress
 
 CHUNK = 25
 """Documents per change when finishing in bulk (the progress dialog moves between chunks)."""
@@ -33,7 +33,8 @@ class CurationTools:
     def __init__(self, window: MainWindow, project: Project) -> None:
         self._window = window
         self._project = project
-        window.signals.documentsChanged.connect(lambda _doc: self.refresh())
+        refresh = window.gui_thread.throttled(self.refresh, window, 250)
+        window.signals.documentsChanged.connect(lambda _doc: refresh())
         window.signals.changeApplied.connect(self._on_change)
         self.refresh()
 
@@ -67,20 +68,24 @@ class CurationTools:
     def finish_agreed(self) -> list[str]:
         """Document → Finish documents without disagreement: mark them curated; returns names.
 
-        Runs in chunks of :data:`CHUNK` documents (one change each) under a
-        cancellable progress dialog, which appears only if it takes a while.
+        Runs on a worker thread in chunks of :data:`CHUNK` documents (one change
+        each) under a cancellable progress dialog, which appears only if it takes a while.
         """
         project = self._project
         finished: list[str] = []
-        try:
+
+        def work(progress: Progress) -> None:  # on a worker thread (ADR 0017)
             names = adjudication.choose_annotators(project)
             ids = adjudication.choose_documents(project, (), names)
-            with progress_dialog(self._window, "Finishing agreed documents") as progress:
-                for n in range(0, len(ids), CHUNK):
-                    if not progress(n, len(ids), f"{n} of {len(ids)} documents"):
-                        break
-                    chunk = ids[n : n + CHUNK]
-                    finished += adjudication.finish_agreed(project, None, names, chunk)
+            for n in range(0, len(ids), CHUNK):
+                if not progress(n, len(ids), f"{n} of {len(ids)} documents"):
+                    break
+                chunk = ids[n : n + CHUNK]
+                finished.extend(adjudication.finish_agreed(project, None, names, chunk))
+            progress(len(ids), len(ids), "")
+
+        try:
+            run_with_progress(self._window, "Finishing agreed documents", work)
         except AnnotatorError as exc:
             self._window.notify(str(exc))
         self.refresh()

@@ -9,7 +9,7 @@ and into the ids of the spans to select in each annotator's pane.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -184,13 +184,19 @@ def accept_version(project: Project, doc_id: int, dispute: ShownDispute, annotat
     return adjudication.accept(project, doc_id, dispute.disagreement, annotator)
 
 
-def premerged(project: Project, doc_id: int, names: list[str]) -> Change:
+def premerged(
+    project: Project,
+    doc_id: int,
+    names: list[str],
+    progress: Callable[[int, int, str], bool] | None = None,
+) -> Change:
     """Pre-merge (unanimous) one document into gold; refuse when gold lacks nothing agreed.
 
     Raises:
         AdjudicationError: nothing to add (so that no empty step goes on the undo stack).
+        WorkCancelled: ``progress`` answered False before the write.
     """
-    report = adjudication.premerge(project, [doc_id], Strategy(), names)
+    report = adjudication.premerge(project, [doc_id], Strategy(), names, progress=progress)
     if report.change is None:
         raise AdjudicationError("Gold already has everything these annotators agree on here.")
     return report.change
