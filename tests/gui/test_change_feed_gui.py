@@ -42,7 +42,7 @@ def test_a_change_whose_commit_fails_leaves_no_undo_step_and_is_not_announced(
     assert window.undo_stack.count() == 0
     assert heard == []
     assert project.annotations.spans(doc_id, ANNOTATOR) == []
-    assert "FOREIGN KEY constraint failed" in window.statusBar().currentMessage()
+    assert "the database refused it; nothing was saved" in window.statusBar().currentMessage()
     edit = window.tagging.create_span("GPE", start, start + 4)  # the next one commits
     assert edit is not None and window.undo_stack.count() == 1
     assert [c.edits[0].add.spans for c in heard] == [edit.add.spans]

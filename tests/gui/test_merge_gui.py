@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QMessageBox,
@@ -19,7 +19,7 @@ from annotator.core.positions import CodePoint
 from annotator.core.schema import Label
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs.merge_dialog import MergeFlow, SchemaChoiceDialog
-from annotator.ui.dialogs.progress import ProgressDialog
+from annotator.ui.dialogs.progress import Job, ProgressDialog
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import ANNOTATOR, find_word, when_modal
 from tests.merge_corpus import TEXTS, laptop, rich_layer, span_layer
@@ -146,18 +146,21 @@ def test_a_merge_that_replaces_the_shown_layer_clears_its_undo_history(
 
 
 def test_cancelling_while_the_files_are_read_says_cancelled_not_failed(
-    qtbot: Any, project: Project, tmp_path: Path
+    qtbot: Any, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window, flow = _window(qtbot, project)
     other = laptop(tmp_path / "laptop1.db", "ali", [span_layer("b.txt", 2)])
     second = laptop(tmp_path / "laptop2.db", "badr", [span_layer("b.txt", 2)])
     before = len(window.documents.model_.rows())
+    start = Job.start
 
-    def press_cancel() -> None:  # runs while the worker reads the first file, as a click would
+    def cancelled_start(job: Job[Any]) -> None:  # Cancel pressed before the first file is read
         for dialog in window.findChildren(ProgressDialog):
-            dialog.cancel()
+            dialog.cancel()  # as the button does: the dialog tells the job
+        assert job.cancel_requested
+        start(job)
 
-    QTimer.singleShot(0, press_cancel)
+    monkeypatch.setattr(Job, "start", cancelled_start)
     assert flow.merge_paths([other, second]) is None
     box = flow.last_box
     assert box is not None
