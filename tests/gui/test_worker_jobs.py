@@ -212,3 +212,26 @@ def test_an_unexpected_error_in_the_worker_is_a_message_box_and_changes_nothing(
     assert len(calls) == 3
     assert _file_bytes(db_path) == before
     window.close()
+
+
+def test_during_an_import_the_window_asks_the_change_log_at_most_every_250_ms(
+    qtbot: Any, window: MainWindow, project: Project, tmp_path: Path
+) -> None:
+    # the query for what others wrote cost most of the GUI thread's time per committed file
+    window.tagging.create_span("GPE", CodePoint(0), CodePoint(3))
+    assert window.undo_stack.count() == 1
+    asked: list[int] = []
+    ask = project.foreign_changes
+
+    def counted() -> list[tuple[str, int | None, str | None, str]]:
+        asked.append(1)
+        return ask()
+
+    project.foreign_changes = counted  # type: ignore[method-assign]
+    report = window.import_paths(_texts(tmp_path / "in", FILES))
+    assert len(report.added) == FILES
+    window.last_import_report.accept()
+    assert len(asked) < FILES // 2  # not once per file
+    # and the last of it is still read, once the job is over
+    qtbot.waitUntil(lambda: project._seen_seq == project.repo.last_seq())
+    assert window.undo_stack.count() == 1  # new documents leave the tagged layer's history
