@@ -342,11 +342,7 @@ class WriteTx:
         )
         self.s.flush()
         if record.tokens is not None:
-            tokenizer, count, words, starts, ends = record.tokens
-            values = {"count": count, "words": words, "starts": starts, "ends": ends}
-            self.s.connection().execute(
-                _INSERT_TOKENS, {"doc_id": record.id, "tokenizer": tokenizer, **values}
-            )
+            self._insert_tokens(record.id, *record.tokens)
         for annotator, status in record.statuses:
             self.set_status(record.id, annotator, status)
         for key, value in record.facts:
@@ -375,9 +371,13 @@ class WriteTx:
 
     def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
         """Store a document's tokens, made by ``tokenizer`` (ADR 0015)."""
-        # a new document has no tokens yet: a Core insert on the connection (no flush of
+        self._insert_tokens(doc_id, tokenizer, *rows.pack_tokens(tokens))
+
+    def _insert_tokens(
+        self, doc_id: int, tokenizer: str, count: int, words: str, starts: bytes, ends: bytes
+    ) -> None:
+        # a document without tokens yet: a Core insert on the connection (no flush of
         # pending rows, no ORM unit of work: this runs once per document of an import)
-        count, words, starts, ends = rows.pack_tokens(tokens)
         values = {"count": count, "words": words, "starts": starts, "ends": ends}
         self.s.connection().execute(
             _INSERT_TOKENS, {"doc_id": doc_id, "tokenizer": tokenizer, **values}
