@@ -33,7 +33,7 @@ def _texts(folder: Path, count: int) -> list[Path]:
     paths = []
     for k in range(count):
         path = folder / f"{k:04d}.txt"
-        path.write_text(f"النص رقم {k} عن مدينة حماة في سنة {2000 + k}\n", encoding="utf-8")
+        path.write_text(f"النص رقم {k} عن مدينة\u00a0حماة 😀 في سنة {2000 + k}\n", encoding="utf-8")
         paths.append(path)
     return paths
 

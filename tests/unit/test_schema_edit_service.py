@@ -198,7 +198,7 @@ def test_export_import_schema_file(project: Project, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("target", "new", "reason"),
     [
-        (Target("label", "GPE"), "G" * 201, "201 characters long"),
+        (Target("label", "GPE"), "مدينة\u00a0😀" + "G" * 194, "201 characters long"),
         (Target("role", "Attacker", "Conflict.Attack"), "Att\x1b[2Jacker", "U+001B"),
         (Target("relation", "PHYS"), "PHYS\nLOCATED", "U+000A"),
         (Target("event", "Conflict.Attack"), "\u200c\u200f", "no visible character"),
@@ -213,9 +213,11 @@ def test_schema_names_follow_the_name_rule(
     with pytest.raises(SchemaError, match=re.escape(reason)):
         project.schemas.plan_rename(target, new)
     assert db_path.read_bytes() == before
-    # the longest allowed name is taken
-    project.schemas.apply(project.schemas.plan_rename(Target("label", "GPE"), "G" * 200))
-    assert project.schemas.schema.label("G" * 200) is not None
+    # the longest allowed name is taken: 200 code points, an emoji and an NBSP counting one each
+    longest = "مدينة\u00a0😀" + "G" * 193
+    assert len(longest) == 200
+    project.schemas.apply(project.schemas.plan_rename(Target("label", "GPE"), longest))
+    assert project.schemas.schema.label(longest) is not None
 
 
 # -- which annotations a rename or delete changes is checked inside the write transaction -------
