@@ -137,6 +137,7 @@ screenshot: $(DEV) xcb-libs
 	$(XVFB) $(PY) -m annotator.tools.screenshot --review docs/screenshot-review.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --review --boundary docs/screenshot-review-boundary.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --agreement docs/screenshot-agreement.png
+	$(XVFB) $(PY) -m annotator.tools.screenshot --progress docs/screenshot-progress.png
 
 clean-env:
 	rm -rf $(VENV) $(TOOLS)

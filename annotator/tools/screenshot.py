@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QColor, QImage, QPainter, QPixmap
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
@@ -174,6 +174,29 @@ def agreement_shot(project: Project, out: Path) -> bool:
     return ok
 
 
+def progress_shot(window: MainWindow, folder: Path, out: Path) -> bool:
+    """The window importing 3,000 files on a worker, its progress dialog over it.
+
+    The dialog is a window of its own, so the screen is grabbed (under Xvfb, where
+    no window manager moves it), 2.5 s into the import.
+    """
+    folder.mkdir()
+    for k in range(3000):
+        line = f"الخبر رقم {k} من مدينة\u00a0حماة 😀 في سنة {2000 + k % 25}\n"
+        (folder / f"{k:04d}.txt").write_text(line, encoding="utf-8")
+    saved: list[bool] = []
+
+    def grab() -> None:
+        box = window.frameGeometry()
+        screen = QGuiApplication.primaryScreen().grabWindow(0)
+        saved.append(screen.copy(box).save(str(out)))
+
+    QTimer.singleShot(2500, grab)
+    window.import_paths(sorted(folder.iterdir()))
+    window.last_import_report.accept()  # type: ignore[attr-defined]
+    return saved == [True]  # False too when the import ended before the grab
+
+
 def _side_by_side(shots: list[QPixmap]) -> QPixmap:
     width = sum(p.width() for p in shots)
     height = max(p.height() for p in shots)
@@ -207,14 +230,24 @@ def main(argv: list[str]) -> int:
     ``--band``: the label band with an event and relations; ``--search``: the search dock;
     ``--review``: review mode with two annotators (``--narrow``: a 700 px wide window;
     ``--boundary``: at their boundary disagreement);
-    ``--agreement``: the Agreement view (and ``agreement-heatmap.png`` beside it).
+    ``--agreement``: the Agreement view (and ``agreement-heatmap.png`` beside it);
+    ``--progress``: an import of 3,000 files with its progress dialog (a screen grab).
     """
     band = "--band" in argv
     search = "--search" in argv
     review, narrow = "--review" in argv, "--narrow" in argv
     boundary = "--boundary" in argv
     agreement = "--agreement" in argv
-    flags = ("--band", "--search", "--review", "--narrow", "--boundary", "--agreement")
+    progress = "--progress" in argv
+    flags = {
+        "--band",
+        "--search",
+        "--review",
+        "--narrow",
+        "--boundary",
+        "--agreement",
+        "--progress",
+    }
     argv = [a for a in argv if a not in flags]
     out = Path(argv[0] if argv else "docs/screenshot.png")
     app = application()
@@ -246,7 +279,10 @@ def main(argv: list[str]) -> int:
             search_demo(window)
         settle(0.5)
         out.parent.mkdir(parents=True, exist_ok=True)
-        ok = (window.pane.grab() if band else window.grab()).save(str(out))
+        if progress:
+            ok = progress_shot(window, Path(tmp) / "many", out)
+        else:
+            ok = (window.pane.grab() if band else window.grab()).save(str(out))
         window.close()
         project.close()
     del app
