@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from annotator import errorlog
 from annotator.core import cascade, validate
-from annotator.core.change import Change, Origin
+from annotator.core.change import Change, NoteChange, Origin
 from annotator.core.errors import SpanError
 from annotator.core.model import Bundle, Edit, Event, Relation, Span
 from annotator.core.positions import CodePoint
@@ -181,9 +181,21 @@ class AnnotationService:
         """One annotator's note on a document ("" if none)."""
         return self._repo.meta(document_note_key(doc_id, annotator)) or ""
 
-    def set_document_note(self, doc_id: int, annotator: str, note: str) -> None:
-        """Store one annotator's note on a document, as a project fact (not undoable)."""
-        self._write.set_meta(document_note_key(doc_id, annotator), note.strip())
+    def set_document_note(
+        self, doc_id: int, annotator: str, note: str, *, before: str | None = None
+    ) -> None:
+        """Store one annotator's note on a document (a project fact; not on the undo stack).
+
+        It goes through the write service as a note change, so the change log names the
+        document and annotator and every window showing that layer hears of it.
+        ``before``: the note as the caller last read it (default: as stored now).
+
+        Raises:
+            StaleEditError: the note is no longer ``before`` (another window changed it).
+        """
+        found = self.document_note(doc_id, annotator) if before is None else before
+        step = NoteChange(doc_id, annotator, found, note.strip())
+        self._write.apply(Change(notes=(step,), description="Document note"))
 
     def _require(self, span_id: int) -> Span:
         span = self._repo.span(span_id)

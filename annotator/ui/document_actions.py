@@ -68,7 +68,7 @@ def edit_document_note(window: MainWindow) -> None:
     if not ok or text.strip() == current:
         return
     try:
-        annotations.set_document_note(doc.id, annotator, text)
+        annotations.set_document_note(doc.id, annotator, text, before=current)
     except AnnotatorError as exc:
         window.notify(str(exc))
         return

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.errors import EventError, SpanError
+from annotator.core.errors import EventError, SpanError, StaleEditError
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
 from annotator.core.positions import CodePoint
-from annotator.services.project import Project
+from annotator.services.project import Project, open_project
 from tests.unit.test_transfer_errors import _snapshot
 
 TEXT = "قصفت الطائرات مدينة حماة أمس في 2024 🔥 ثم غادرت إلى دمشق."
@@ -239,3 +239,32 @@ def test_deleting_a_document_logs_every_layer_on_it_and_undo_does_too(
     seen = _last_log(db_path)
     project.write.apply(deleted.inverse())
     assert layers <= _logged_since(db_path, seen)
+
+
+def test_a_document_note_is_logged_for_its_layer_so_other_windows_hear_of_it(
+    project: Project, db_path: Path
+) -> None:
+    """A note written in one window is in the change log under its document and annotator."""
+    doc_id = _doc(project)
+    seen = _last_log(db_path)
+    project.annotations.set_document_note(doc_id, "salma", "راجعته 👍🏽\u00a0ZW\u200cNJ تـــم 2024")
+    assert (doc_id, "salma") in _logged_since(db_path, seen)
+    assert project.annotations.document_note(doc_id, "salma") == (
+        "راجعته 👍🏽\u00a0ZW\u200cNJ تـــم 2024"
+    )
+
+
+def test_a_document_note_changed_by_another_window_since_it_was_read_is_not_overwritten(
+    project: Project, db_path: Path
+) -> None:
+    """The note is the user's text: a note set from a stale reading is refused, not lost."""
+    doc_id = _doc(project)
+    project.annotations.set_document_note(doc_id, "salma", "أولى")
+    other = open_project(db_path)
+    try:
+        other.annotations.set_document_note(doc_id, "salma", "ثانية من نافذة أخرى")
+    finally:
+        other.close()
+    with pytest.raises(StaleEditError, match="document note"):
+        project.annotations.set_document_note(doc_id, "salma", "ثالثة", before="أولى")
+    assert project.annotations.document_note(doc_id, "salma") == "ثانية من نافذة أخرى"
