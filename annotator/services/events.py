@@ -229,8 +229,6 @@ class EventService:
             raise EventError("An argument must be in the same document and layer as its event.")
         if span.id == event.trigger_id:
             raise EventError("An event's trigger cannot also be one of its arguments.")
-        if Argument(role, span.id) in event.arguments:
-            raise EventError(f"That span already fills {role}.")
         warning = self._enforce(self.check_role(event.type, role, span.label))
         new = replace(event, arguments=(*event.arguments, Argument(role, span.id)))
         edit = Edit(
@@ -308,10 +306,6 @@ class EventService:
             raise EventError("A relation needs two different spans.")
         if (a.doc_id, a.annotator) != (b.doc_id, b.annotator):
             raise EventError("Both ends of a relation must be in the same document and layer.")
-        if any(
-            (r.type, r.arg1_id, r.arg2_id) == (rel_type, a.id, b.id) for r in self.relations_of(a)
-        ):
-            raise EventError(f"These spans are already related by {rel_type}.")
         warning = self._enforce(self.check_relation(rel_type, a.label, b.label))
         rel = Relation(0, a.doc_id, a.annotator, rel_type, a.id, b.id)
         edit = Edit(a.doc_id, a.annotator, add=Bundle(relations=(rel,)), description=rel_type)
