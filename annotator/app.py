@@ -21,6 +21,7 @@ from annotator.ui.app_icon import app_icon
 from annotator.ui.dialogs import merge_dialog, transfer_dialogs
 from annotator.ui.dialogs.agreement_view import install_agreement_view
 from annotator.ui.dialogs.dialogs import ask_annotator_name
+from annotator.ui.done_guard import install_done_guard
 from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.fonts import FontError, register_bundled_fonts
@@ -54,6 +55,7 @@ def choose_annotator(given: str | None) -> str | None:
 def build_window(project: Project, annotator: str, settings: QSettings | None = None) -> MainWindow:
     """The main window: event tools, transfer dialogs, merge, review mode and Agreement view."""
     window = MainWindow(project, annotator, settings)
+    install_done_guard(window)
     tools = install_event_tools(window, project)
     install_attribute_tools(window, tools.ctx)
     install_search_tools(window, project)
