@@ -29,6 +29,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.panels.attributes_panel import install_attribute_tools
 from annotator.ui.review.wiring import install_review_tools
 from annotator.ui.search_wiring import install_search_tools
+from annotator.ui.toolbar import install_toolbar
 
 # One lock wait in the GUI thread; the window's busy handler retries while it keeps painting.
 GUI_BUSY_TIMEOUT_MS = 150
@@ -56,6 +57,7 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     """The main window: event tools, transfer dialogs, merge, review mode and Agreement view."""
     window = MainWindow(project, annotator, settings)
     install_done_guard(window)
+    install_toolbar(window)
     tools = install_event_tools(window, project)
     install_attribute_tools(window, tools.ctx)
     install_search_tools(window, project)
