@@ -65,7 +65,9 @@ def test_clicking_a_document_in_the_list_fills_the_annotations_list(
     window = _window(qtbot, project)
     view = window.documents
     index = view.model_.index(1, 0)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
     assert window.current_doc_id() == second
     at = find_word(text, word)
     qtbot.waitUntil(lambda: not window.pane.loading)
