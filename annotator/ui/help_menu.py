@@ -100,7 +100,7 @@ def _show_keys(window: QWidget) -> None:
 
 
 def install_help_menu(window: MainWindow) -> dict[str, QAction]:
-    """Add Help → Keys… (F1) and Help → Documentation; returns the actions."""
+    """Add Help → Keys… (F1) and Help → Documentation; returns them (``window.help_actions``)."""
     menu = window.menuBar().addMenu("Help")
     keys = QAction("Keys…", window)
     keys.setShortcut(QKeySequence("F1"))
@@ -111,4 +111,6 @@ def install_help_menu(window: MainWindow) -> dict[str, QAction]:
     window.addAction(keys)
     menu.addAction(keys)
     menu.addAction(docs)
-    return {"keys": keys, "docs": docs}
+    actions = {"keys": keys, "docs": docs}
+    window.help_actions = actions  # type: ignore[attr-defined]
+    return actions
