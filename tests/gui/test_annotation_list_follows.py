@@ -19,7 +19,10 @@ from annotator.core.model import Bundle, Edit, Relation, Span
 from annotator.services.project import Project, open_project
 from annotator.ui.dialogs.merge_dialog import MergeFlow
 from annotator.ui.main_window import MainWindow
+from annotator.ui.review.review_view import Layout
+from annotator.ui.review.wiring import ReviewTools
 from tests.gui.conftest import ANNOTATOR, find_word
+from tests.gui.test_review_adjudicate import annotate
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -127,3 +130,25 @@ def test_the_list_is_filled_after_merge_projects(
     qtbot.wait(50)
     shown = sorted((s.start, s.label) for s in window.pane.spans())
     assert len(shown) == 3 and _rows(window) == shown
+
+
+def test_the_list_shows_the_gold_layer_on_entering_review(qtbot: Any, project: Project) -> None:
+    doc_id = project.documents.summaries(ANNOTATOR)[0].id
+    annotate(project, doc_id)  # ali and badr disagree on seed 000
+    window = _window(qtbot, project)  # as ANNOTATOR, whose layer has a relation
+    a, b = _tag_words(project, doc_id, [("روسيا", "GPE"), ("حماة", "GPE")])
+    relation = Relation(0, doc_id, ANNOTATOR, "PHYS", a, b)
+    project.annotations.apply(Edit(doc_id, ANNOTATOR, add=Bundle(relations=(relation,))))
+    window.open_document(doc_id)
+    tools: ReviewTools = window.review_tools  # type: ignore[attr-defined]
+    tools.review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
+    tools.actions["premerge"].trigger()  # gold gets the spans both agree on
+    tools.review.stop()
+    assert window.current_annotator() == ANNOTATOR
+    qtbot.waitUntil(lambda: len(_rows(window)) == 2)
+    tools.review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
+    assert window.current_annotator() == tools.review.gold
+    qtbot.waitUntil(lambda: not window.pane.loading)
+    qtbot.wait(50)
+    shown = sorted((s.start, s.label) for s in window.pane.spans())
+    assert shown and _rows(window) == shown
