@@ -38,7 +38,6 @@ class SearchTools(QObject):
     Attributes:
         panel: the search panel.
         last_dialog: the most recent "Tag all" preview (for tests and scripting).
-        last_label: the label last chosen for "Tag all…" from a search.
     """
 
     def __init__(self, window: MainWindow, project: Project) -> None:
@@ -49,7 +48,6 @@ class SearchTools(QObject):
         self.dock = window.add_dock(self.panel, "Search", Area.LeftDockWidgetArea)
         self.dock.hide()
         self.last_dialog: TagAllDialog | None = None
-        self.last_label = ""  # the label last chosen for "Tag all…" from a search
         self.actions = {
             "find": self._action("Find…", lambda: self.find(False), "Ctrl+F"),
             "find_all": self._action(
@@ -123,15 +121,16 @@ class SearchTools(QObject):
         label = pick_label(self._window, self._project.schemas.schema, self._likely_label())
         if label is None:
             return None
-        self.last_label = label
+        self._window.tagging.last_label = label
         return self._preview(label, query, scope)
 
     def _likely_label(self) -> str:
-        """The selected span's label, else the label last chosen here."""
+        """The selected span's label, else the entity or value label used last (hotkey,
+        palette or this list)."""
         pane = self._window.pane
         ids = pane.selected_span_ids()
         span = pane.span(ids[-1]) if ids else None
-        return span.label if span is not None else self.last_label
+        return span.label if span is not None else self._window.tagging.last_label
 
     def _preview(self, label: str, query: Query, doc_ids: list[int]) -> TagAllDialog | None:
         annotator = self._window.current_annotator()

@@ -64,6 +64,7 @@ class TaggingController:
         )
         self.relation_type_handler: RelationTypeHandler = self._no_relations
         self.confirm_cascade: Callable[[str], bool] = self._ask
+        self.last_label = ""  # the entity or value label applied last (Tag all opens on it)
 
     # -- entry points ---------------------------------------------------------
     def apply_name(self, name: str, char_mode: bool = False) -> None:
@@ -81,6 +82,7 @@ class TaggingController:
     def apply_label(self, label: str, char_mode: bool = False) -> None:
         """Tag the selected text, or relabel the selected spans if no text is selected."""
         pane = self._bench.pane
+        self.last_label = label
         if pane.selection_range() is not None:
             target = self.target_range(char_mode)
             if target is None:

@@ -79,3 +79,14 @@ def test_label_list_puts_entity_labels_first_and_opens_on_the_selected_label(
     assert edit is not None and window.pane.selected_span_ids() == [edit.add.spans[0].id]
     _open_label_list(qtbot, tools, seen, "ORG")
     assert seen[1][0] == "ORG"
+    tools.last_dialog.reject()  # type: ignore[union-attr]
+    # nothing selected: the list opens on the label used last, here by its hotkey
+    at = find_word(text, "حماة")
+    window.pane.select_text(CodePoint(at), CodePoint(at + 4))
+    window.activateWindow()  # offscreen, focus does not come back after a modal dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.pane, Qt.Key.Key_L)
+    assert (at, at + 4, "LOC") in [(s.start, s.end, s.label) for s in window.pane.spans()]
+    window.clear_selection()
+    _open_label_list(qtbot, tools, seen, "LOC")
+    assert seen[2][0] == "LOC"
