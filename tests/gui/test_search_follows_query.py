@@ -79,3 +79,35 @@ def test_typing_searches_after_a_pause_and_clearing_drops_the_hits(
     window.clear_selection()
     qtbot.keyClick(window.pane, Qt.Key.Key_F3)
     assert window.pane.selection_range() is None  # nothing left to step through
+
+
+MIXED = (
+    "😀 قالت شركة\u00a0Acme إن الـــروسية وَزَارَةُ روسيا 2024.\n"
+    "می\u200cخواهم 𝐀 روسيا و«روسيا» ثم Acme مرة أخرى 😀 في روسيا.\n"
+)
+
+
+def test_a_new_query_in_a_text_with_emoji_nbsp_zwnj_and_tatweel(
+    qtbot: Any, project: Project
+) -> None:
+    """Astral characters before the hits: the selection is at the stored code points."""
+    window, tools = _window(qtbot, project)
+    doc_id, _new = project.documents.add_text("mixed 😀.txt", MIXED)
+    window.open_document(doc_id)
+    query = tools.panel.query
+    qtbot.keyClick(window.pane, Qt.Key.Key_F, CTRL)
+    query.insert("روسيا")
+    qtbot.keyClick(query, Qt.Key.Key_Return)
+    russia = _hits(project, window, "روسيا")
+    assert len(russia) == 4 and window.pane.selection_range() == russia[0]
+    qtbot.keyClick(query, Qt.Key.Key_Return)
+    assert window.pane.selection_range() == russia[1]
+    query.selectAll()
+    query.insert("Acme")
+    qtbot.keyClick(query, Qt.Key.Key_Return)
+    first = MIXED.index("Acme")
+    assert window.pane.selection_range() == (first, first + 4)
+    assert tools.panel.status.text() == "1 of 2"
+    qtbot.keyClick(query, Qt.Key.Key_Return)
+    second = MIXED.index("Acme", first + 1)
+    assert window.pane.selection_range() == (second, second + 4)
