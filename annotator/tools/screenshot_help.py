@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
         window = session.show(project)
         window.move(0, 0)
         window.resize(1400, 900)
-        settle(0.5)
+        settle(1.0)  # on a busy machine a shorter wait grabbed the window before its resize
         tag_demo_spans(window)
         window.actions_["char_mode"].setChecked(True)
         window.help_actions["keys"].trigger()  # type: ignore[attr-defined]
