@@ -21,13 +21,22 @@ from annotator.ui.app_icon import app_icon
 from annotator.ui.dialogs import merge_dialog, transfer_dialogs
 from annotator.ui.dialogs.agreement_view import install_agreement_view
 from annotator.ui.dialogs.dialogs import ask_annotator_name
+from annotator.ui.done_guard import install_done_guard
 from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.fonts import FontError, register_bundled_fonts
+from annotator.ui.help_menu import install_help_menu
 from annotator.ui.main_window import MainWindow
 from annotator.ui.panels.attributes_panel import install_attribute_tools
 from annotator.ui.review.wiring import install_review_tools
 from annotator.ui.search_wiring import install_search_tools
+from annotator.ui.session import Session
+from annotator.ui.toolbar import install_toolbar
+
+NO_NAME_MESSAGE = (
+    "The annotator closes: every span is stored under its annotator's name, and no name was "
+    "given. Start it again and type your name, or start it with --annotator NAME."
+)
 
 # One lock wait in the GUI thread; the window's busy handler retries while it keeps painting.
 GUI_BUSY_TIMEOUT_MS = 150
@@ -54,6 +63,8 @@ def choose_annotator(given: str | None) -> str | None:
 def build_window(project: Project, annotator: str, settings: QSettings | None = None) -> MainWindow:
     """The main window: event tools, transfer dialogs, merge, review mode and Agreement view."""
     window = MainWindow(project, annotator, settings)
+    install_done_guard(window)
+    install_toolbar(window)
     tools = install_event_tools(window, project)
     install_attribute_tools(window, tools.ctx)
     install_search_tools(window, project)
@@ -61,7 +72,17 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     merge_dialog.install(window, MergeService(project))
     install_review_tools(window, project)
     install_agreement_view(window, project)
+    install_help_menu(window)  # last: the menu bar ends with Help
     return window
+
+
+def make_session(annotator: str, settings: QSettings | None = None) -> Session:
+    """The session: a project shown in a window built by :func:`build_window`; File → New
+    project…, Open project… and Open recent replace it."""
+    return Session(
+        lambda project: build_window(project, annotator, settings),
+        lambda path: open_project(path, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS),
+    )
 
 
 def application() -> QApplication:
@@ -95,10 +116,11 @@ def run_gui(args: argparse.Namespace) -> int:
     annotator = choose_annotator(getattr(args, "annotator", None))
     if not annotator:
         project.close()
+        QMessageBox.information(None, "No annotator name", NO_NAME_MESSAGE)
         return 1
-    window = build_window(project, annotator, QSettings())
-    install_excepthook(lambda: window)
-    window.show()
+    session = make_session(annotator, QSettings())
+    window = session.show(project)
+    install_excepthook(lambda: session.window or window)
     quit_after = getattr(args, "quit_after", None)
     if quit_after is not None:  # the hidden --quit-after: close as a user would (smoke test)
         QTimer.singleShot(round(quit_after * 1000), window.close)
@@ -108,4 +130,4 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
-        project.close()
+        (session.project or project).close()

@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # services are only used through the objects passed in
 T = TypeVar("T")
 
 
+class EditDeclined(AnnotatorError):
+    """The user chose not to edit (a Done document); nothing was written."""
+
+
 class ReplayCommand(QUndoCommand, Generic[T]):
     """Runs ``action`` once, then replays its result with ``replay`` for undo and redo.
 
@@ -173,9 +177,14 @@ def push_edit(
 ) -> Edit:
     """Run ``action`` as an undoable command and return its edit.
 
+    The stack's :attr:`UndoStack.edit_gate` is asked first (a Done document asks the user).
+
     Raises:
+        EditDeclined: the gate said no; nothing was run.
         AnnotatorError: whatever the service refused; nothing is pushed then.
     """
+    if isinstance(stack, UndoStack) and not stack.edit_gate():
+        raise EditDeclined("Nothing changed: the document is marked done.")
     return _push(stack, ApplyEditCommand(stack, annotations, action, text))
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
+from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.dialogs import ask_annotator_name
 
 if TYPE_CHECKING:
@@ -22,15 +23,17 @@ if TYPE_CHECKING:
 def import_files_dialog(window: MainWindow) -> None:
     """File → Import text…: ask for .txt files and import them."""
     files, _filter = QFileDialog.getOpenFileNames(
-        window, "Import text", "", "Text files (*.txt);;All files (*)"
+        window, "Import text", folders.start_in(), "Text files (*.txt);;All files (*)"
     )
+    folders.remember(files)
     if files:
         window.import_paths([Path(f) for f in files])
 
 
 def import_folder_dialog(window: MainWindow) -> None:
     """File → Import folder…: ask for a folder and import every .txt file in it."""
-    folder = QFileDialog.getExistingDirectory(window, "Import folder")
+    folder = QFileDialog.getExistingDirectory(window, "Import folder", folders.start_in())
+    folders.remember(folder)
     if folder:
         window.import_paths([Path(folder)])
 

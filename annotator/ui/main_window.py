@@ -226,13 +226,15 @@ class MainWindow(QMainWindow):
         schema = self.project.schemas.schema
         self._document = doc
         ann, who = self.project.annotations, self._annotator
+        # emptied first, filled once the pane has the spans (spansLoaded); a panel that asks
+        # the pane for a span while it opens loads them before open_text returns
+        self.table.model_.set_spans(doc.text, [], schema)
         self._pane.open_text(
             doc.text,
             schema,
             lambda: ann.spans(doc_id, who),
             lambda: ann.spans_before(doc_id, who, FIRST_SCREEN),
         )
-        self.table.model_.set_spans(doc.text, [], schema)  # filled once the pane has the spans
         self.documents.select_document(doc_id)
         self._update_status()
         self.documentChanged.emit(doc_id)
@@ -339,6 +341,8 @@ class MainWindow(QMainWindow):
         if edit.doc_id == self.current_doc_id():
             self._pane.apply_edit(edit)
             self.table.model_.apply_edit(edit)
+            # a changed span's row is removed and inserted: put the highlight back on it
+            self._on_span_selection(self._pane.selected_span_ids())
 
     def _on_schema_changed(self, schema: Schema) -> None:
         self._pane.set_schema(schema)

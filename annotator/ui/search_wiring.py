@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError, WorkCancelled
 from annotator.core.positions import CodePoint
 from annotator.core.search import Query
 from annotator.ui.commands import push_applied
+from annotator.ui.dialogs.label_picker import pick_label
 from annotator.ui.dialogs.progress import Progress, run_with_progress
 from annotator.ui.dialogs.tag_all_dialog import TagAllDialog
 from annotator.ui.panels.search_panel import SearchPanel
@@ -118,11 +118,19 @@ class SearchTools(QObject):
         if not query.text.strip() or not scope:
             self._window.show_message("Search for something first.")
             return None
-        labels = sorted(self._project.schemas.schema.span_label_names())
-        label, ok = QInputDialog.getItem(self._window, "Tag all", "Label", labels, 0, False)
-        if not ok:
+        label = pick_label(self._window, self._project.schemas.schema, self._likely_label())
+        if label is None:
             return None
+        self._window.tagging.last_label = label
         return self._preview(label, query, scope)
+
+    def _likely_label(self) -> str:
+        """The selected span's label, else the entity or value label used last (hotkey,
+        palette or this list)."""
+        pane = self._window.pane
+        ids = pane.selected_span_ids()
+        span = pane.span(ids[-1]) if ids else None
+        return span.label if span is not None else self._window.tagging.last_label
 
     def _preview(self, label: str, query: Query, doc_ids: list[int]) -> TagAllDialog | None:
         annotator = self._window.current_annotator()

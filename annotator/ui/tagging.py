@@ -14,9 +14,10 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Edit
+from annotator.core.model import Edit, Span
 from annotator.core.positions import CodePoint
 from annotator.core.tokens import snap_to_tokens, trim_whitespace
+from annotator.ui.cascade_text import cascade_question
 from annotator.ui.commands import push_edit
 from annotator.ui.pane.text_pane import TextPane
 
@@ -63,6 +64,7 @@ class TaggingController:
         )
         self.relation_type_handler: RelationTypeHandler = self._no_relations
         self.confirm_cascade: Callable[[str], bool] = self._ask
+        self.last_label = ""  # the entity or value label applied last (Tag all opens on it)
 
     # -- entry points ---------------------------------------------------------
     def apply_name(self, name: str, char_mode: bool = False) -> None:
@@ -80,6 +82,7 @@ class TaggingController:
     def apply_label(self, label: str, char_mode: bool = False) -> None:
         """Tag the selected text, or relabel the selected spans if no text is selected."""
         pane = self._bench.pane
+        self.last_label = label
         if pane.selection_range() is not None:
             target = self.target_range(char_mode)
             if target is None:
@@ -165,15 +168,14 @@ class TaggingController:
             self._bench.show_message("Click a span to select it, then press Delete.")
             return
         annotations = self._project.annotations
-        events = relations = 0
+        pane = self._bench.pane
+        uses = []
         for span_id in ids:
-            evs, rels = annotations.dependents(span_id)
-            events += len(evs)
-            relations += len(rels)
-        if (events or relations) and not self.confirm_cascade(
-            f"The selected span is used by {events} event(s) and {relations} relation(s). "
-            "Deleting it removes triggered events and relations and drops it from event "
-            "arguments. Delete anyway?"
+            span = pane.span(span_id)
+            if span is not None:
+                uses.append((span, *annotations.dependents(span_id)))
+        if any(evs or rels for _span, evs, rels in uses) and not self.confirm_cascade(
+            cascade_question(pane.text, uses, self._span_anywhere)
         ):
             return
         self._push(lambda: annotations.delete_spans(ids), "Delete span")
@@ -193,6 +195,9 @@ class TaggingController:
             f"Relabelling as {label} removes {losing} event(s) triggered by the selection, "
             "with their arguments (Undo brings them back). Continue?"
         )
+
+    def _span_anywhere(self, span_id: int) -> Span | None:
+        return self._bench.pane.span(span_id) or self._project.annotations.span(span_id)
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self._parent, "Confirm", question)

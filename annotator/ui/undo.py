@@ -34,6 +34,8 @@ class UndoStack(QUndoStack):
         super().__init__(parent)
         self._layers: set[Layer] = set()
         self._schema_steps = False
+        # asked before an annotation edit of the shown document runs; False: do not edit
+        self.edit_gate: Callable[[], bool] = lambda: True
 
     def note_layers(self, layers: set[Layer], schema: bool = False) -> None:
         """Record that a pushed step touches these layers (and the schema)."""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation
 from annotator.services.project import Project
+from annotator.ui.bidi import isolate
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import ANNOTATOR, answer_next_box, find_word
 
@@ -62,7 +63,11 @@ def test_delete_of_an_argument_asks_no_keeps_yes_cascades_undo_restores(
     window.pane.select_span(attacker)
     answer_next_box(qtbot, QMessageBox.StandardButton.No, seen)
     qtbot.keyClick(window.pane, Qt.Key.Key_Delete)
-    assert "1 event(s) and 1 relation(s)" in seen[0]
+    assert seen[0].startswith(  # which span, which event (type and trigger), which relation
+        f"«{isolate('روسيا')}» (GPE) is used by:\n"
+        f"  • Attacker of the Conflict.Attack event triggered by «{isolate('هجوماً')}»\n"
+        f"  • the PHYS relation with «{isolate('حماة')}»\n\n"
+    )
     assert _counts(project, window) == before
 
     _reactivate(qtbot, window)

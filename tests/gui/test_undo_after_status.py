@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from annotator.app import build_window
 from annotator.core.model import Status
 from annotator.services.adjudication import CurationStatus, set_curation_status
 from annotator.services.project import Project
+from annotator.ui.dialogs.label_picker import LabelPicker
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.wiring import ReviewTools
 from annotator.ui.search_wiring import install_search_tools
-from tests.gui.conftest import ANNOTATOR
+from tests.gui.conftest import ANNOTATOR, when_modal
 from tests.gui.test_review_adjudicate import annotate, gold_state, open_review, press
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -33,7 +33,7 @@ def spans(project: Project, doc_id: int, annotator: str) -> list[tuple[int, int,
 
 
 def test_undo_of_tag_all_after_ctrl_d_keeps_done(
-    qtbot: Any, window: MainWindow, project: Project, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, window: MainWindow, project: Project
 ) -> None:
     doc_id = window.current_doc_id()
     assert doc_id is not None
@@ -42,7 +42,12 @@ def test_undo_of_tag_all_after_ctrl_d_keeps_done(
     press(qtbot, window, Qt.Key.Key_F, CTRL)
     tools.panel.query.setText("حماة")
     tools.panel.run()
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: ("GPE", True))
+
+    def choose_gpe(picker: LabelPicker) -> None:
+        picker.combo.setCurrentIndex(picker.combo.findText("GPE"))
+        picker.accept()
+
+    when_modal(LabelPicker, choose_gpe)
     qtbot.mouseClick(tools.panel.tag_all, Qt.MouseButton.LeftButton)
     dialog = tools.last_dialog
     assert dialog is not None and dialog.isVisible()

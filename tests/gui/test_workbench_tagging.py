@@ -149,7 +149,7 @@ def test_delete_asks_first_when_a_relation_uses_the_span(
     window.tagging.confirm_cascade = refuse
     pane.select_span(s1.id)
     qtbot.keyClick(pane, Qt.Key.Key_Delete)
-    assert len(asked) == 1 and "1 relation" in asked[0]
+    assert len(asked) == 1 and "• the PHYS relation with «" in asked[0]
     assert len(stored(project, window)) == 2  # refused: nothing deleted
     window.tagging.confirm_cascade = lambda q: True
     qtbot.keyClick(pane, Qt.Key.Key_Delete)

@@ -43,6 +43,7 @@ from annotator.core.agreement.fscore import RULES
 from annotator.core.errors import AnnotatorError
 from annotator.services import agreement as service
 from annotator.ui.bidi import isolate
+from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.agreement_tables import (
     fill_against_gold,
     fill_coefficients,
@@ -303,8 +304,9 @@ class AgreementView(QDialog):
     def export_dialog(self) -> None:
         """Ask for a file name and write the HTML report there."""
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export agreement report", "agreement.html", "HTML (*.html)"
+            self, "Export agreement report", folders.start_in("agreement.html"), "HTML (*.html)"
         )
+        folders.remember(path)
         if path:
             self.export(Path(path))
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError, MergeCancelled
+from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.progress import run_with_progress
 
 if TYPE_CHECKING:  # the service is only used through the object passed in
@@ -109,8 +110,9 @@ class MergeFlow(QObject):
     def ask(self) -> None:
         """Ask for one or more project files, then merge them."""
         files, _filter = QFileDialog.getOpenFileNames(
-            self._window, "Merge projects", "", PROJECT_FILES
+            self._window, "Merge projects", folders.start_in(), PROJECT_FILES
         )
+        folders.remember(files)
         if files:
             self.merge_paths([Path(f) for f in files])
 

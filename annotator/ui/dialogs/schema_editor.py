@@ -30,6 +30,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.services.schema import SchemaChange, SchemaService
 from annotator.services.schema_edit import Kind
 from annotator.ui.commands import ReplayCommand
+from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.schema_item_editor import ItemEditor
 from annotator.ui.panels.event_panel import ERROR_STYLE, follow
 from annotator.ui.undo import UndoStack
@@ -180,13 +181,19 @@ class SchemaEditor(QDialog):
 
     def export_dialog(self) -> None:
         """Ask for a file name and export the schema."""
-        name, _ = QFileDialog.getSaveFileName(self, "Export schema", "schema.json", "JSON (*.json)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export schema", folders.start_in("schema.json"), "JSON (*.json)"
+        )
+        folders.remember(name)
         if name:
             self.export_to(Path(name))
 
     def import_dialog(self) -> None:
         """Ask for a schema file and import it."""
-        name, _ = QFileDialog.getOpenFileName(self, "Import schema", "", "JSON (*.json)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import schema", folders.start_in(), "JSON (*.json)"
+        )
+        folders.remember(name)
         if name:
             self.import_from(Path(name))
 

@@ -69,7 +69,7 @@ class TagAllDialog(QDialog):
         item.setFlags(flags)
         item.setCheckState(Qt.CheckState.Unchecked if occ.already else Qt.CheckState.Checked)
         self.table.setItem(row, 0, item)
-        self.table.setItem(row, 1, QTableWidgetItem(name))
+        self.table.setItem(row, 1, QTableWidgetItem(isolate(name)))  # «000_dfbb…» reads LTR
         note = f"already {self.plan.label}" if occ.already else ""
         self.table.setItem(row, 2, QTableWidgetItem(note))
 

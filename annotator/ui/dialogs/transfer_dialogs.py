@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.progress import run_with_progress
 
 if TYPE_CHECKING:  # the service is only used through the object passed in
@@ -159,9 +160,10 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         if self.format.currentData() == "brat":
-            path = QFileDialog.getExistingDirectory(self, "Export to folder")
+            path = QFileDialog.getExistingDirectory(self, "Export to folder", folders.start_in())
         else:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to file")
+            path, _ = QFileDialog.getSaveFileName(self, "Export to file", folders.start_in())
+        folders.remember(path)
         if path:
             self.out.setText(path)
 
@@ -230,10 +232,11 @@ class ImportDialog(QDialog):
 
     def _browse(self) -> None:
         if self.format.currentData() == "brat":
-            path = QFileDialog.getExistingDirectory(self, "brat folder")
+            path = QFileDialog.getExistingDirectory(self, "brat folder", folders.start_in())
             chosen = [path] if path else []
         else:
-            chosen, _ = QFileDialog.getOpenFileNames(self, "Annotated files")
+            chosen, _ = QFileDialog.getOpenFileNames(self, "Annotated files", folders.start_in())
+        folders.remember(chosen)
         if chosen:
             self.paths.setText(";".join(chosen))
 

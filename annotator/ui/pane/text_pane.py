@@ -37,6 +37,8 @@ from annotator.ui.pane.span_painter import Overlay
 __all__ = ["Arc", "Overlay", "TextPane"]
 
 _CLICK_SLOP = 4
+# held while dragging: select exact characters (window managers leave it to applications)
+EXACT_DRAG = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 LOAD_FALLBACK_MS = 1000
 """Load a document's spans after this long even if the pane is not painted."""
 
@@ -211,7 +213,7 @@ class TextPane(QPlainTextEdit):
 
     @property
     def selection_made_with_alt(self) -> bool:
-        """True if the current text selection was dragged with Alt held."""
+        """True if the current text selection was dragged with Ctrl+Shift (or Alt) held."""
         return self._alt_selection and self.selection_range() is not None
 
     def selection_range(self) -> tuple[CodePoint, CodePoint] | None:
@@ -308,9 +310,16 @@ class TextPane(QPlainTextEdit):
         super().mouseDoubleClickEvent(self._fixed(e))
 
     def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802 (Qt override)
-        """Remember where a click started and whether Alt was held."""
+        """Remember where a click started and whether it selects exact characters.
+
+        Ctrl+Shift+drag selects exact characters (no window manager takes it; Alt+drag,
+        which Openbox, Xfce and KDE take to move the window, still works where it reaches
+        us). Qt extends the old selection on Shift alone, not on Ctrl+Shift.
+        """
         self._press_pos = e.position().toPoint()
-        self._alt_selection = bool(e.modifiers() & Qt.KeyboardModifier.AltModifier)
+        mods = e.modifiers()
+        exact_drag = (mods & EXACT_DRAG) == EXACT_DRAG
+        self._alt_selection = exact_drag or bool(mods & Qt.KeyboardModifier.AltModifier)
         super().mousePressEvent(self._fixed(e))
 
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802

@@ -88,10 +88,14 @@ class DocumentListModel(QAbstractTableModel):
         return len(self.HEADERS) + (self._curated is not None)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        """Display text; span counts align right-to-left naturally."""
-        if not index.isValid() or role != _DISPLAY:
+        """Display text (the full name also as the tooltip); span counts align naturally."""
+        if not index.isValid():
             return None
         row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return row.name  # the cell may be elided in the middle («000_dfb…5a.txt»)
+        if role != _DISPLAY:
+            return None
         if index.column() == len(self.HEADERS):
             return "Curated" if self.curated(row.id) else "Open"
         return (row.name, row.status.display, row.span_count)[index.column()]

@@ -65,6 +65,10 @@ class DocumentList(QTableView):
         _setup(self)
         self.setModel(self.model_)
         _stretch(self, 0, "In progress")
+        metrics = self.fontMetrics()  # the span count needs less room than a status
+        self.setColumnWidth(2, max(metrics.horizontalAdvance(t) for t in ("Spans", "00000")) + 16)
+        # names such as 000_dfbb423181b2695a.txt differ at both ends: keep both visible
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)
 

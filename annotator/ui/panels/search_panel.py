@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.search import DocumentHits, SearchService
 
 HitKey = tuple[int, int, int]  # doc_id, start, end
+TYPING_PAUSE_MS = 250  # the search re-runs this long after the last key typed
 
 
 class SearchPanel(QWidget):
@@ -58,6 +59,11 @@ class SearchPanel(QWidget):
         self._hits: list[HitKey] = []
         self._last: list[DocumentHits] = []
         self._at = -1
+        self._ran: Query | None = None  # the query the listed hits belong to
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self._run_if_stale)
         self.query = QLineEdit(self)
         self.query.setPlaceholderText("Search (Enter: next, Shift+Enter: previous)")
         self.query.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
@@ -74,6 +80,7 @@ class SearchPanel(QWidget):
         self.tag_all.setToolTip("Tag every occurrence with one label (preview first)")
         self._layout()
         self.query.returnPressed.connect(self.next_hit)
+        self.query.textChanged.connect(self._query_edited)
         for box in (self.regex, self.clitics, self.everywhere):
             box.toggled.connect(lambda _on: self.run())
         self.results.itemActivated.connect(self._activated)
@@ -105,10 +112,24 @@ class SearchPanel(QWidget):
         doc = self._current_doc()
         return [doc] if doc is not None else []
 
+    def _query_edited(self, text: str) -> None:
+        """A cleared field drops the hits at once; other edits search after a pause."""
+        if text.strip():
+            self._typing.start()
+        else:
+            self._typing.stop()
+            self.run()
+
+    def _run_if_stale(self) -> None:
+        if self._ran != self.current_query():
+            self.run()
+
     def run(self) -> list[DocumentHits]:
         """Search again with the current query and options; list the hits."""
+        self._typing.stop()
         self.results.clear()
         self._hits, self._at, self._last = [], -1, []
+        self._ran = self.current_query()
         if not self.query.text().strip():
             self.status.setText("")
             return []
@@ -147,8 +168,12 @@ class SearchPanel(QWidget):
         self._hits.append((doc_id, hit.start, hit.end))
 
     def next_hit(self, step: int = 1) -> None:
-        """Show the next (or, with -1, the previous) hit, searching first if needed."""
-        if not self._hits:
+        """Show the next (or, with -1, the previous) hit of the query as it is now.
+
+        The hits listed belong to the last search; when the query or an option has changed
+        since (typed before the pause ran it), the search runs first.
+        """
+        if self._ran != self.current_query():
             self.run()
         if not self._hits:
             return
