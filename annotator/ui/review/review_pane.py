@@ -140,7 +140,8 @@ class ReviewPane(TextPane):
             hits = self.spans_under(e.pos())
             cp = self.char_at(e.pos())
             lines = [
-                f"{s.annotator}: {isolate(s.label)} «{isolate(s.text_in(self.text))}»" for s in hits
+                f"{isolate(s.annotator)}: {isolate(s.label)} «{isolate(s.text_in(self.text))}»"
+                for s in hits
             ]
             if cp is not None and any(a <= cp < b for a, b in self._disputes):
                 lines.append("Disputed (F8: next disagreement)")
