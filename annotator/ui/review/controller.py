@@ -34,6 +34,8 @@ from annotator.ui.review.review_view import Layout, ReviewView
 
 DOCK_SHARE = 0.45
 """The review dock's share of the window's height when review mode starts."""
+BESIDE_FROM = 1100
+"""From this window width on, the review dock lies beside the left panels, not under them."""
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -147,10 +149,11 @@ class ReviewController(QObject):
         """The bottom dock: annotator panes, then the disagreement panel, split 2 : 1.
 
         Not a :meth:`MainWindow.add_dock` side panel: those have a side panel's
-        width limits, and the panes need width. While review mode is on, the left
-        column of side panels keeps the window's whole height and the dock lies
-        beside it: the left panels' smallest heights add up to most of an 800 px
-        screen, so a dock under them would be left one line of text.
+        width limits, and the panes need width. While review mode is on in a
+        window at least :data:`BESIDE_FROM` wide, the left column of side panels
+        keeps the window's whole height and the dock lies beside it: the left
+        panels' smallest heights add up to most of an 800 px screen, so a dock
+        under them would be left one line of text.
         """
         window = self._window
         if self.dock is None:
@@ -170,7 +173,8 @@ class ReviewController(QObject):
             (self.dock_menu or window.view_menu).addAction(toggle)
         if self._corner is None:
             self._corner = window.corner(Qt.Corner.BottomLeftCorner)
-        window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        if window.width() >= BESIDE_FROM:  # a narrow window keeps the whole width for the panes
+            window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock.show()
         self.dock.raise_()
         window.resizeDocks(
