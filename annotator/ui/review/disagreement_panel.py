@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.bidi import isolate
+from annotator.ui.bidi import isolate, left_to_right
 from annotator.ui.review.review_pane import annotator_color
 
 PANEL_MIN_WIDTH = 260
@@ -125,7 +125,7 @@ class DisagreementPanel(QWidget):
         self.context.setText(context)
         self.context.setVisible(bool(context))
         for (label, button), (name, text) in zip(self._rows, versions, strict=False):
-            label.setText(f"{isolate(name)}: {text}")
+            label.setText(left_to_right(f"{isolate(name)}: {text}"))
             button.setEnabled(True)
         self.gold.setText(f"Gold: {gold}")
 

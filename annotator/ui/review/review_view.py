@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
-from annotator.ui.bidi import isolate
+from annotator.ui.bidi import isolate, left_to_right
 from annotator.ui.review.review_pane import Range, ReviewPane, annotator_color
 
 SYNC_TRIES = 4
@@ -114,7 +114,8 @@ class ReviewView(QWidget):
         )
         if layout is not Layout.INTERLEAVED:
             for name in names:
-                title = f"<b>{escape(isolate(name))}</b> ({len(layers[name])} spans)"
+                name_html = escape(isolate(name))
+                title = left_to_right(f"<b>{name_html}</b> ({len(layers[name])} spans)")
                 self._add_pane(name, title, text, layers[name], schema, band)
         else:
             spans = sorted((s for name in names for s in layers[name]), key=_order)
