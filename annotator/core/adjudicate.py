@@ -15,8 +15,8 @@ An annotator votes for a unit if their layer has it. Units that compete for
 the same place form one :class:`Disagreement` with several :class:`Version`\\ s
 (the "nothing here" version included): spans that overlap, unless one
 annotator nested them (so a boundary disagreement is one place), events with
-the same trigger offsets, arguments of the same trigger on the same offsets,
-relations between the same offsets. :func:`premerge` builds what gold lacks of
+the same trigger offsets, arguments of the same trigger whose spans overlap
+(the same rule), relations between the same offsets. :func:`premerge` builds what gold lacks of
 the units that reach a :class:`Strategy`'s threshold; :func:`accept_version`
 makes gold at one disagreement equal one annotator's version.
 """
@@ -202,25 +202,46 @@ def _group(
 def _boundary_places_together(
     places: list[list[Unit]], voted: Mapping[Unit, tuple[str, ...]]
 ) -> list[list[Unit]]:
-    """Overlapping span places merged into one where they are a boundary disagreement.
+    """Overlapping places merged into one where they are a boundary disagreement.
 
     Annotators who put one entity's boundary in different places («بمحافظة»
     against «محافظة», a proclitic in or out) disagree about one place, not two:
     the curator sees both versions together, and accepting one replaces the
-    other. Places stay apart when one annotator has overlapping spans in both,
-    because that annotator nested one span in another (two questions, not one).
-    Only places that are not unanimous come here, so an agreed span never
-    pulls its neighbours in. Other kinds of units keep their exact places.
+    other. The same holds for the arguments of one event: «وزارة الدفاع»
+    against «وزارة الدفاع الروسية» as the Attacker of one trigger is one place
+    (the argument spans overlap). Places stay apart when one annotator has
+    overlapping units in both, because that annotator nested one span in
+    another (two questions, not one). Only places that are not unanimous come
+    here, so an agreed unit never pulls its neighbours in. Events and
+    relations keep their exact places.
     """
-    out = [units for units in places if units[0].kind is not UnitKind.SPAN]
-    spans = sorted(
-        (units for units in places if units[0].kind is UnitKind.SPAN),
-        key=lambda units: (units[0].start, units[0].end),
-    )
+    out = [u for u in places if u[0].kind not in (UnitKind.SPAN, UnitKind.ARGUMENT)]
+    groups: dict[tuple[object, ...], list[list[Unit]]] = {}
+    for units in places:
+        if units[0].kind is UnitKind.SPAN:
+            groups.setdefault((UnitKind.SPAN,), []).append(units)
+        elif units[0].kind is UnitKind.ARGUMENT:  # the arguments of one trigger
+            groups.setdefault((UnitKind.ARGUMENT, units[0].anchor), []).append(units)
+    for group in groups.values():
+        out += _merge_overlapping(group, voted)
+    return out
+
+
+def _extent(unit: Unit) -> tuple[int, int]:
+    """What a unit covers for boundary merging: the span, or the argument's span."""
+    key = unit.target if unit.kind is UnitKind.ARGUMENT and unit.target else unit.anchor
+    return key[0], key[1]
+
+
+def _merge_overlapping(
+    places: list[list[Unit]], voted: Mapping[Unit, tuple[str, ...]]
+) -> list[list[Unit]]:
+    """Places of one kind (and one trigger) whose extents overlap, merged unless nested."""
+    out: list[list[Unit]] = []
     end = -1
     held: dict[str, list[tuple[int, int]]] = {}  # each annotator's extents in the last place
-    for units in spans:
-        lo, hi = units[0].start, units[0].end
+    for units in sorted(places, key=lambda u: _extent(u[0])):
+        lo, hi = _extent(units[0])
         who = {name for unit in units for name in voted[unit]}
         nested = any(a < hi and lo < b for name in who for a, b in held.get(name, ()))
         if lo < end and not nested:

@@ -1,9 +1,11 @@
 """Two annotators who disagree on seed 000, for the review-mode screenshot.
 
-Both tag the ministry (ORG), «حماة» (GPE) and the attack event with the
-ministry as Attacker. They differ on «داعش» (ORG or GPE), on «آستانة» (only
-ali tags it), on «روسيا» (PER against GPE), on the attack's Place and Target, and
-on a boundary: badr's «بمحافظة حماة» keeps the proclitic ب that ali leaves out.
+Both tag «حماة» (GPE) and the attack event with the ministry as Attacker, but
+ali's ministry is «وزارة الدفاع الروسية» and badr's the shorter «وزارة الدفاع»
+(a boundary disagreement, on the span and on the Attacker argument). They
+differ on «داعش» (ORG or GPE), on «آستانة» (only ali tags it), on «روسيا» (PER
+against GPE), on the attack's Place and Target, and on another boundary: badr's
+«بمحافظة حماة» keeps the proclitic ب that ali leaves out.
 """
 
 from __future__ import annotations
@@ -19,17 +21,18 @@ if TYPE_CHECKING:
 ALI, BADR = "ali", "badr"
 ATTACK, TRIGGER = "Conflict.Attack", "هجوماً"
 BOUNDARY = "بمحافظة حماة"  # badr tags it whole; ali leaves out the proclitic ب
+MINISTRY, SHORT_MINISTRY = "وزارة الدفاع الروسية", "وزارة الدفاع"  # ali's, badr's Attacker
 
 # annotator -> (label, phrase); both annotators get SHARED
-SHARED = [("ORG", "وزارة الدفاع الروسية"), ("GPE", "حماة")]
+SHARED = [("GPE", "حماة")]
 OWN = {
-    ALI: [("ORG", "داعش"), ("GPE", "آستانة"), ("GPE", "روسيا")],
-    BADR: [("GPE", "داعش"), ("PER", "روسيا")],
+    ALI: [("ORG", MINISTRY), ("ORG", "داعش"), ("GPE", "آستانة"), ("GPE", "روسيا")],
+    BADR: [("ORG", SHORT_MINISTRY), ("GPE", "داعش"), ("PER", "روسيا")],
 }
 # annotator -> (role, phrase) arguments of the attack
 ARGS = {
-    ALI: [("Attacker", "وزارة الدفاع الروسية"), ("Place", "حماة")],
-    BADR: [("Attacker", "وزارة الدفاع الروسية"), ("Target", "داعش")],
+    ALI: [("Attacker", MINISTRY), ("Place", "حماة")],
+    BADR: [("Attacker", SHORT_MINISTRY), ("Target", "داعش")],
 }
 
 

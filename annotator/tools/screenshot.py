@@ -33,7 +33,7 @@ from annotator.core.agreement.svg import confusion_svg
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project, open_project
 from annotator.tools.agreement_demo import ANNOTATORS, add_demo_layers
-from annotator.tools.review_demo import ALI, BADR, BOUNDARY, build_disagreement
+from annotator.tools.review_demo import ALI, BADR, build_disagreement
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.review_view import Layout
 
@@ -107,12 +107,13 @@ def search_demo(window: MainWindow) -> None:
 
 
 def review_demo(project: Project, narrow: bool, boundary: bool = False) -> MainWindow:
-    """Review mode on seed 000: ali and badr side by side under gold, at the second dispute
-    (``boundary``: at the boundary disagreement «بمحافظة حماة» against «محافظة حماة»)."""
+    """Review mode on seed 000 in a 1300×800 window: ali and badr side by side under gold, at
+    the Place argument (``boundary``: at the Attacker argument, where badr's «وزارة الدفاع»
+    and ali's «وزارة الدفاع الروسية» are one place with both versions)."""
     doc_id = project.documents.document_ids()[0]
     build_disagreement(project, doc_id)
     window = build_window(project, ANNOTATOR)
-    window.resize(700 if narrow else 1400, 900)
+    window.resize(700 if narrow else 1300, 800)
     window.show()
     settle(0.3)
     review = window.review_tools.review  # type: ignore[attr-defined]
@@ -121,11 +122,13 @@ def review_demo(project: Project, narrow: bool, boundary: bool = False) -> MainW
     settle(0.3)
     review.step(1)
     review.accept(1)
-    review.step(1)
-    if boundary:
-        at = project.documents.document(doc_id).text.index(BOUNDARY)
-        review.current = next(n for n, d in enumerate(review.disputes) if d.start == at)
-        review.focus_current()
+    role = "Attacker" if boundary else "Place"
+    review.current = next(
+        n
+        for n, d in enumerate(review.disputes)
+        if {u.role for u in d.disagreement.units()} == {role}
+    )
+    review.focus_current()
     settle(0.5)
     return window
 

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 FSI, PDI = "\u2068", "\u2069"  # first strong isolate ... pop directional isolate
+LRM = "\u200e"  # left-to-right mark: a strong left-to-right character that shows nothing
 
 
 def isolate(text: str) -> str:
     """``text`` as a bidi isolate: it keeps its own direction inside any line."""
     return f"{FSI}{text}{PDI}"
+
+
+def left_to_right(text: str) -> str:
+    """``text`` as a left-to-right line, even if it begins with an isolated Arabic name.
+
+    A QLabel (and a tooltip) takes its paragraph's direction from the first
+    strong letter and does not skip isolates, so "⁨سلمى⁩: nothing" would be laid
+    out right to left ("nothing :سلمى"). A leading left-to-right mark decides it.
+    """
+    return f"{LRM}{text}"

@@ -13,9 +13,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from annotator.core.agreement import AgreementReport
 from annotator.core.agreement.fscore import micro
@@ -82,6 +90,64 @@ def fill_heatmap(table: QTableWidget, report: AgreementReport) -> None:
         for c, count in enumerate(row):
             table.setItem(r, c, _item(str(count), heat_rgb(count, biggest), number=True))
     _roomy(table)
+
+
+ROWS_TITLE = "First annotator of each pair (rows)"
+COLUMNS_TITLE = "Second annotator of each pair (columns)"
+NONE_NOTE = "none: the other annotator has no span there"
+
+
+class VerticalTitle(QWidget):
+    """An axis title written bottom to top, beside a table's rows."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = text
+        self.setAccessibleName(text)
+
+    def text(self) -> str:
+        """The title."""
+        return self._text
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """As wide as a line of text is high, as tall as the text is long."""
+        metrics = self.fontMetrics()
+        return QSize(metrics.height() + 6, metrics.horizontalAdvance(self._text) + 12)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """The whole title stays readable."""
+        return self.sizeHint()
+
+    def paintEvent(self, _e: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        """The text turned a quarter to the left, centred along the widget's height."""
+        painter = QPainter(self)
+        painter.translate(0, self.height())
+        painter.rotate(-90)
+        painter.setPen(self.palette().windowText().color())
+        box = QRect(0, 0, self.height(), self.width())
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._text)
+        painter.end()
+
+
+def titled_heatmap(table: QTableWidget) -> QWidget:
+    """The heatmap with its axis titles (as the HTML report says what rows and columns are):
+    the columns' title above it, the rows' title beside it, and what "none" means below."""
+    box = QWidget()
+    grid = QGridLayout(box)
+    columns = QLabel(COLUMNS_TITLE, box)
+    columns.setObjectName("heatmapColumnsTitle")
+    columns.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    rows = VerticalTitle(ROWS_TITLE, box)
+    rows.setObjectName("heatmapRowsTitle")
+    note = QLabel(NONE_NOTE, box)
+    note.setObjectName("heatmapNote")
+    grid.addWidget(columns, 0, 1)
+    grid.addWidget(rows, 1, 0)
+    grid.addWidget(table, 1, 1)
+    grid.addWidget(note, 2, 1)
+    grid.setRowStretch(1, 1)
+    grid.setColumnStretch(1, 1)
+    return box
 
 
 def fill_coefficients(table: QTableWidget, report: AgreementReport) -> None:

@@ -51,6 +51,7 @@ from annotator.ui.dialogs.agreement_tables import (
     fill_heatmap,
     fill_pair_grid,
     read_only_table,
+    titled_heatmap,
 )
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ class AgreementView(QDialog):
         pair_box.addWidget(self.pairs)
         self.tabs = QTabWidget()
         self.tabs.addTab(pair_tab, "Pairs")
-        self.tabs.addTab(self.heatmap, "Label confusion")
+        self.tabs.addTab(titled_heatmap(self.heatmap), "Label confusion")
         self.tabs.addTab(self.coefficients, "Coefficients")
         self.tabs.addTab(self.per_document, "Documents (worst first)")
         self.tabs.addTab(self.gold_table, "Against gold")

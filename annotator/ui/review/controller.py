@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter
 
 from annotator.core.errors import AnnotatorError, WorkCancelled
 from annotator.core.model import Edit
 from annotator.services.adjudication import CurationStatus, set_curation_status
+from annotator.ui.bidi import isolate
 from annotator.ui.commands import push_applied, push_change
 from annotator.ui.dialogs.progress import run_with_progress
 from annotator.ui.review.disagreement_panel import DisagreementPanel
@@ -30,6 +31,11 @@ from annotator.ui.review.disputes import (
     with_gold,
 )
 from annotator.ui.review.review_view import Layout, ReviewView
+
+DOCK_SHARE = 0.45
+"""The review dock's share of the window's height when review mode starts."""
+BESIDE_FROM = 1100
+"""From this window width on, the review dock lies beside the left panels, not under them."""
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -61,6 +67,9 @@ class ReviewController(QObject):
         self.view = ReviewView()
         self.panel = DisagreementPanel()
         self.dock: QDockWidget | None = None
+        self.dock_menu: QMenu | None = None
+        """Where the dock's show/hide item goes (View → Review); the View menu if None."""
+        self._corner: Qt.DockWidgetArea | None = None
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(0)
@@ -123,6 +132,9 @@ class ReviewController(QObject):
         self.names, self.disputes, self.current = [], [], -1
         if self.dock is not None:
             self.dock.hide()
+        if self._corner is not None:
+            self._window.setCorner(Qt.Corner.BottomLeftCorner, self._corner)
+            self._corner = None
         if self._previous_annotator:
             self._window.set_annotator(self._previous_annotator)
         self.activeChanged.emit(False)
@@ -134,26 +146,44 @@ class ReviewController(QObject):
             self.stop()
 
     def _show_dock(self) -> None:
-        """The bottom dock: annotator panes, then the disagreement panel.
+        """The bottom dock: annotator panes, then the disagreement panel, split 2 : 1.
 
         Not a :meth:`MainWindow.add_dock` side panel: those have a side panel's
-        width limits, and the panes need the window's whole width.
+        width limits, and the panes need width. While review mode is on in a
+        window at least :data:`BESIDE_FROM` wide, the left column of side panels
+        keeps the window's whole height and the dock lies beside it: the left
+        panels' smallest heights add up to most of an 800 px screen, so a dock
+        under them would be left one line of text.
         """
         window = self._window
         if self.dock is None:
-            box = QWidget()
-            row = QHBoxLayout(box)
-            row.setContentsMargins(0, 0, 0, 0)
-            row.addWidget(self.view, 1)
-            row.addWidget(self.panel, 0)
+            split = QSplitter(Qt.Orientation.Horizontal)
+            split.setObjectName("reviewSplit")
+            split.setChildrenCollapsible(False)
+            split.addWidget(self.view)
+            split.addWidget(self.panel)
+            split.setStretchFactor(0, 2)
+            split.setStretchFactor(1, 1)
             self.dock = QDockWidget("Review", window)
             self.dock.setObjectName("dock-Review")
-            self.dock.setWidget(box)
+            self.dock.setWidget(split)
             window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-            window.view_menu.addAction(self.dock.toggleViewAction())
+            toggle = self.dock.toggleViewAction()
+            toggle.setText("Review panes")  # the View menu has one item called Review
+            (self.dock_menu or window.view_menu).addAction(toggle)
+        if self._corner is None:
+            self._corner = window.corner(Qt.Corner.BottomLeftCorner)
+        if window.width() >= BESIDE_FROM:  # a narrow window keeps the whole width for the panes
+            window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock.show()
         self.dock.raise_()
-        window.resizeDocks([self.dock], [int(window.height() * 0.42)], Qt.Orientation.Vertical)
+        window.resizeDocks(
+            [self.dock], [int(window.height() * DOCK_SHARE)], Qt.Orientation.Vertical
+        )
+        content = self.dock.widget()
+        if isinstance(content, QSplitter):
+            width = max(content.width(), self.dock.width())
+            content.setSizes([width * 2 // 3, width - width * 2 // 3])
 
     # -- showing -----------------------------------------------------------------
     def reload(self) -> None:
@@ -193,7 +223,7 @@ class ReviewController(QObject):
         self.view.set_disputes(ranges, dispute.ranges)
         versions = [(name, dispute.versions.get(name, "nothing")) for name in self.names]
         title = f"Disagreement {self.current + 1} of {len(self.disputes)}: {dispute.title}"
-        self.panel.show_versions(title, versions, dispute.gold)
+        self.panel.show_versions(title, dispute.context, versions, dispute.gold)
 
     def _on_edit(self, edit: Edit) -> None:
         if not self.active or edit.doc_id != self._window.current_doc_id():
@@ -245,12 +275,12 @@ class ReviewController(QObject):
                 self._window.undo_stack,
                 project.write,
                 lambda: accept_version(project, doc_id, dispute, name),
-                f"Accept {name}'s version",
+                f"Accept {isolate(name)}'s version",
             )
         except AnnotatorError as exc:
             self._window.notify(str(exc))
             return
-        self._window.show_message(f"Accepted {name}'s version into gold.")
+        self._window.show_message(f"Accepted {isolate(name)}'s version into gold.")
         self._refresh.stop()  # the gold edit asked for it: do it now, once
         self.refresh_gold()
 

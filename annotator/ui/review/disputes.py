@@ -29,6 +29,7 @@ from annotator.core.model import Document, Span
 from annotator.core.positions import CodePoint
 from annotator.services import adjudication
 from annotator.ui.bidi import isolate
+from annotator.ui.review.quote import context_html, shorten
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -41,7 +42,10 @@ class ShownDispute:
     Attributes:
         start: first code point of any version.
         end: end (exclusive) of the last version.
-        title: what the place is, e.g. ``argument of Conflict.Attack «هجوماً»``.
+        title: what the place is, e.g. ``argument of Conflict.Attack «هجوماً»`` (short:
+            long spans are shortened in their middle).
+        context: the disputed words in bold with a few words each side (HTML; one
+            window per relation end when the ends are far apart).
         versions: each annotator's version in words ("nothing" if none).
         span_ids: the ids of each annotator's spans at this place (to select them).
         gold: what gold holds here now, in words.
@@ -51,6 +55,7 @@ class ShownDispute:
     start: CodePoint
     end: CodePoint
     title: str
+    context: str
     versions: dict[str, str]
     span_ids: dict[str, list[int]]
     gold: str
@@ -87,7 +92,12 @@ def gold_name(project: Project) -> str:
 
 
 def _quote(text: str, key: tuple[int, int, str]) -> str:
-    return f"{key[2]} «{isolate(text[key[0] : key[1]])}»"
+    return f"{key[2]} «{_words_of(text, key[0], key[1])}»"
+
+
+def _words_of(text: str, start: int, end: int) -> str:
+    """The stored text of ``[start, end)``, shortened if long, as a bidi isolate."""
+    return isolate(shorten(text[start:end]))
 
 
 def unit_words(unit: Unit, text: str) -> str:
@@ -106,7 +116,11 @@ def _title(d: Disagreement, text: str) -> str:
     unit = d.units()[0]
     if unit.kind is UnitKind.ARGUMENT:
         return f"argument of {_quote(text, unit.anchor)}"
-    return f"{d.kind} at «{isolate(text[d.start : d.end])}»"
+    if unit.kind is UnitKind.RELATION:  # never the whole stretch between the two ends
+        assert unit.target is not None
+        one, two = unit.anchor, unit.target
+        return f"relation between «{_words_of(text, *one[:2])}» and «{_words_of(text, *two[:2])}»"
+    return f"{d.kind} at «{_words_of(text, d.start, d.end)}»"
 
 
 def _words(units: tuple[Unit, ...], text: str) -> str:
@@ -156,17 +170,17 @@ def shown_disputes(
     ids = {name: _by_key(layers[name].spans) for name in names}
     out = []
     for d in disagreements(layers):
-        out.append(
-            ShownDispute(
-                CodePoint(d.start),
-                CodePoint(d.end),
-                _title(d, doc.text),
-                {name: _words(d.units_of(name), doc.text) for name in names},
-                {name: _span_ids(d.units_of(name), ids[name]) for name in names},
-                "",
-                d,
-            )
+        shown = ShownDispute(
+            CodePoint(d.start),
+            CodePoint(d.end),
+            _title(d, doc.text),
+            "",
+            {name: _words(d.units_of(name), doc.text) for name in names},
+            {name: _span_ids(d.units_of(name), ids[name]) for name in names},
+            "",
+            d,
         )
+        out.append(replace(shown, context=context_html(doc.text, shown.ranges)))
     return with_gold(project, doc, out, gold)
 
 

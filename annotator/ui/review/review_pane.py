@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from annotator.core.positions import CodePoint
-from annotator.ui.bidi import isolate
+from annotator.ui.bidi import isolate, left_to_right
 from annotator.ui.pane.pane_painter import PanePainter
 from annotator.ui.pane.text_pane import TextPane
 
@@ -140,7 +140,10 @@ class ReviewPane(TextPane):
             hits = self.spans_under(e.pos())
             cp = self.char_at(e.pos())
             lines = [
-                f"{s.annotator}: {isolate(s.label)} «{isolate(s.text_in(self.text))}»" for s in hits
+                left_to_right(
+                    f"{isolate(s.annotator)}: {isolate(s.label)} «{isolate(s.text_in(self.text))}»"
+                )
+                for s in hits
             ]
             if cp is not None and any(a <= cp < b for a, b in self._disputes):
                 lines.append("Disputed (F8: next disagreement)")

@@ -12,15 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
+from annotator.ui.bidi import isolate, left_to_right
 from annotator.ui.review.review_pane import Range, ReviewPane, annotator_color
+
+SYNC_TRIES = 4
+"""How often panes are scrolled again when lazily laid-out lines moved them."""
+QWIDGETSIZE_MAX = (1 << 24) - 1
+"""Qt's largest widget size (no maximum)."""
 
 
 class Layout(StrEnum):
@@ -46,7 +53,7 @@ def _titled(pane: ReviewPane, title: str, parent: QWidget) -> QWidget:
 
 
 def _swatch(name: str, color: str) -> str:
-    return f'<span style="color:{color}">■</span> {name}'
+    return f'<span style="color:{color}">■</span> {escape(isolate(name))}'
 
 
 class ReviewView(QWidget):
@@ -107,7 +114,8 @@ class ReviewView(QWidget):
         )
         if layout is not Layout.INTERLEAVED:
             for name in names:
-                title = f"<b>{name}</b> ({len(layers[name])} spans)"
+                name_html = escape(isolate(name))
+                title = left_to_right(f"<b>{name_html}</b> ({len(layers[name])} spans)")
                 self._add_pane(name, title, text, layers[name], schema, band)
         else:
             spans = sorted((s for name in names for s in layers[name]), key=_order)
@@ -116,6 +124,7 @@ class ReviewView(QWidget):
             pane.show_marks = True
         for pane in self._panes.values():
             pane.set_annotator_colors(colors)
+        self._equal_widths()
 
     def _add_pane(
         self, key: str, title: str, text: str, spans: list[Span], schema: Schema, band: bool
@@ -131,6 +140,23 @@ class ReviewView(QWidget):
         self._panes[key] = pane
         return pane
 
+    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """Side by side, every pane gets the same width (a spare pixel stays unused), so the
+        panes wrap the same text into the same lines and scroll together line for line."""
+        super().resizeEvent(e)
+        self._equal_widths()
+
+    def _equal_widths(self) -> None:
+        count = self._splitter.count()
+        if not count:
+            return
+        side = self._splitter.orientation() is Qt.Orientation.Horizontal
+        each = (self.width() - (count - 1) * self._splitter.handleWidth()) // count
+        for n in range(count):
+            box = self._splitter.widget(n)
+            assert box is not None
+            box.setMaximumWidth(max(each, 1) if side else QWIDGETSIZE_MAX)
+
     def _clear(self) -> None:
         self._panes = {}
         while self._splitter.count():
@@ -145,9 +171,15 @@ class ReviewView(QWidget):
             return
         self._syncing = True
         try:
-            for pane in self._panes.values():
-                if pane is not source:
-                    pane.verticalScrollBar().setValue(value)
+            # A pane lays its lines out lazily as it scrolls, and keeps its top line when
+            # lines above it rewrap: a value may move once set. Set again until all agree.
+            for _ in range(SYNC_TRIES):
+                for pane in self._panes.values():
+                    if pane is not source:
+                        pane.verticalScrollBar().setValue(value)
+                value = source.verticalScrollBar().value()
+                if all(p.verticalScrollBar().value() == value for p in self._panes.values()):
+                    break
         finally:
             self._syncing = False
 

@@ -79,6 +79,7 @@ def install_review_tools(window: MainWindow, project: Project) -> ReviewTools:
     acts["next"] = _action(window, "Next disagreement", lambda: review.step(1), "F8")
     acts["previous"] = _action(window, "Previous disagreement", lambda: review.step(-1), "Shift+F8")
     menu = window.view_menu.addMenu("Review")
+    review.dock_menu = menu  # the dock's show/hide item goes in here, not beside it
     for key in ("review", "premerge", "next", "previous", "leave"):
         menu.addAction(acts[key])
     accept_menu = menu.addMenu("Accept version")
