@@ -184,6 +184,7 @@ class PanePainter:
                     level,
                     trigger=schema.event_type(s.label) is not None,
                     selected=s.id in selected,
+                    span_id=s.id,
                 )
             )
             if frame.band and rects:
