@@ -70,6 +70,9 @@ class EventTools(QObject):
             panel.overlaysChanged.connect(self.update_overlays)
         window.documentChanged.connect(lambda _doc: self._on_document())
         follow(project.schemas.changed, self, lambda _s: self._on_document())
+        # The window opened its first document before these tools existed: draw its
+        # relations now, not only after the next documentChanged (issue 18, point 3).
+        self.update_overlays()
 
     # -- handlers the window calls ---------------------------------------------
     def create_event(self, name: str, start: CodePoint, end: CodePoint) -> None:

@@ -1,0 +1,65 @@
+"""Relation arcs and event-argument arcs in a real window, built the way the app builds it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.app import build_window
+from annotator.core.positions import CodePoint
+from annotator.services.events import EventService
+from annotator.services.project import Project
+from annotator.ui.main_window import MainWindow
+from tests.gui.conftest import ANNOTATOR
+from tests.gui.pixels import grab
+
+PHRASE = "محافظة حماة السورية"
+
+
+def _seed_doc(project: Project) -> int:
+    doc = next(d for d in project.documents.summaries(ANNOTATOR) if d.name.startswith("000_"))
+    return int(doc.id)
+
+
+def _span(project: Project, doc_id: int, text: str, word: str, label: str) -> int:
+    base = text.index(PHRASE)
+    start = CodePoint(base + PHRASE.index(word))
+    edit = project.annotations.create_span(
+        doc_id, ANNOTATOR, start, CodePoint(start + len(word)), label
+    )
+    return edit.add.spans[0].id
+
+
+def _relations(project: Project) -> tuple[int, int, int]:
+    """Spans on «محافظة», «حماة», «السورية» and two relations, stored before the window opens."""
+    doc_id = _seed_doc(project)
+    text = project.documents.document(doc_id).text
+    region = _span(project, doc_id, text, "محافظة", "LOC")
+    hama = _span(project, doc_id, text, "حماة", "GPE")
+    syria = _span(project, doc_id, text, "السورية", "GPE")
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    events.create_relation("PART-WHOLE", hama, syria)
+    events.create_relation("PHYS", region, hama)
+    return region, hama, syria
+
+
+def _window(qtbot: Any, project: Project) -> MainWindow:
+    window = build_window(project, ANNOTATOR, None)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.pane.loading)
+    return window
+
+
+def test_arcs_are_drawn_for_the_document_open_at_start_up(qtbot: Any, project: Project) -> None:
+    region, hama, syria = _relations(project)
+    window = _window(qtbot, project)
+    pane = window.pane
+    assert pane.band_on
+    assert {(a.arg1, a.arg2) for a in pane.painter.arcs} == {(hama, syria), (region, hama)}
+    grab(pane)
+    frame = pane.painter.last_frame
+    assert {region, hama, syria} <= set(frame.anchors)  # the three ends are on screen
+    assert len(frame.captions) == 2  # one caption per relation: both arcs drawn
+    window.close()
