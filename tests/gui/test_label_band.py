@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
@@ -19,7 +21,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.pane.arcs import FROM_SHIFT, TO_SHIFT
 from annotator.ui.pane.label_band import band_rows
 from annotator.ui.pane.text_pane import Arc, Overlay, TextPane
-from tests.gui.conftest import ANNOTATOR
+from tests.gui.conftest import ANNOTATOR, char_center
 from tests.gui.pixels import Pixels, grab
 
 SENTENCE = (
@@ -186,9 +188,11 @@ def test_narrow_spans_get_short_tags_with_the_full_name_in_the_tooltip(
     attack = next(t for t in tags if t.name == "Conflict.Attack")
     assert attack.shown == "Attack" and attack.box is not None
     assert pane.painter.tag_at(attack.box.center()) == "Conflict.Attack"
-    role = next(t for t in tags if t.name == "Attacker")  # the overlay's caption, in the band
-    assert role.box is not None
-    assert pane.painter.tag_at(role.box.center()) == "Attacker (ORG)"
+    attacker = pane.painter.overlays[0]
+    role = next(t for t in tags if t.outline is not None)  # the outlined argument
+    assert role.box is not None and role.name == "ORG"  # its entity type, not its role
+    assert (attacker.caption, attacker.color) == ("Attacker", "#d32f2f")
+    assert pane.painter.tag_at(role.box.center()) == "ORG (Attacker)"
     assert pane.painter.tag_at(QPointF(-5, -5)) is None
 
 
@@ -289,3 +293,30 @@ def test_the_band_switch_is_remembered(qtbot: Any, project: Project, tmp_path: P
     qtbot.addWidget(second)
     assert not second.band_action.isChecked() and not second.pane.band_on
     second.close()
+
+
+def test_with_the_band_off_no_caption_is_drawn_over_the_text(
+    qtbot: Any, stored: tuple[Project, int]
+) -> None:
+    project, doc_id = stored
+    pane = _pane(qtbot, project, doc_id, 16, 900)
+    pane.set_band(False)
+    captioned = list(pane.painter.overlays)
+    assert captioned[0].caption == "Attacker"
+    uncaptioned = [Overlay(o.start, o.end, o.color) for o in captioned]
+    pane.set_overlays(uncaptioned)
+    outline_only = grab(pane)
+
+    pane.set_overlays(captioned)
+    assert (grab(pane) == outline_only).all()  # the caption adds no pixel: it is not drawn
+    assert pane.painter.last_frame.tags == []
+    # ... it is in the tooltip of the span under the mouse instead
+    attacker = next(
+        s for s in pane.spans() if (s.start, s.end) == (captioned[0].start, captioned[0].end)
+    )
+    point = char_center(pane, attacker.start + 2)
+    QApplication.sendEvent(
+        pane.viewport(),
+        QHelpEvent(QEvent.Type.ToolTip, point, pane.viewport().mapToGlobal(point)),
+    )
+    assert "Attacker" in QToolTip.text() and "ORG" in QToolTip.text()

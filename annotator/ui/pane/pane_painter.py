@@ -201,9 +201,8 @@ class PanePainter:
         for tag in frame.tags:
             span = by_id[tag.span_id]
             overlay = by_range.get((span.start, span.end))
-            if overlay is not None:
-                tag.title = f"{overlay.caption} ({span.label})"
-                tag.name = overlay.caption
+            if overlay is not None:  # the tag keeps the entity type; the role is in its tooltip
+                tag.title = f"{span.label} ({overlay.caption})"
                 tag.outline = QColor(overlay.color)
         layout_tags(frame.tags, frame.band)
         for tag in frame.tags:
@@ -225,15 +224,12 @@ class PanePainter:
     def paint_over(self, painter: QPainter, frame: Frame, font: QFont, highlight: QColor) -> None:
         """Bars, outlines, overlays, then the band's arcs and tags (after the text)."""
         paint_over(painter, frame.items, highlight)
+        # Outlines only: a caption drawn here would cover the words (band off) or the tag
+        # (band on); captions are in the tooltip (:meth:`captions_at`) and the side panels.
         overlays = [
-            PaintItem(
-                self.rects(frame, o.start, o.end),
-                QColor(o.color),
-                caption="" if frame.band else o.caption,
-            )
-            for o in self.overlays
+            PaintItem(self.rects(frame, o.start, o.end), QColor(o.color)) for o in self.overlays
         ]
-        paint_overlays(painter, overlays, font)
+        paint_overlays(painter, overlays)
         if frame.band is None or not self.band_content:
             return
         visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
@@ -251,6 +247,10 @@ class PanePainter:
     def last_frame(self) -> Frame:
         """What the last paint drew (tags with their boxes, arc anchors)."""
         return self._last
+
+    def captions_at(self, start: CodePoint, end: CodePoint) -> list[str]:
+        """The captions of the overlays on exactly ``[start, end)`` (a role, a relation)."""
+        return [o.caption for o in self.overlays if o.caption and (o.start, o.end) == (start, end)]
 
     def tag_at(self, pos: QPointF) -> str | None:
         """The full name of the tag drawn at viewport position ``pos`` in the last paint."""

@@ -15,8 +15,6 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetricsF,
     QPainter,
     QPen,
     QTextBlock,
@@ -39,13 +37,16 @@ VisibleBlock = tuple[QTextBlock, QPointF, BlockOffsets]
 
 @dataclass(frozen=True)
 class Overlay:
-    """An outlined box with a caption, e.g. an event argument with its role name.
+    """An outlined box, e.g. an event argument, with a caption (its role name).
+
+    The caption is never drawn over the text: it is in the span's tooltip and in the
+    tag's tooltip in the label band.
 
     Attributes:
         start: first code point (inclusive).
         end: last code point (exclusive).
         color: outline colour, any name QColor accepts.
-        caption: short text drawn next to the box.
+        caption: short text for the tooltip.
     """
 
     start: CodePoint
@@ -232,24 +233,13 @@ def paint_over(painter: QPainter, items: list[PaintItem], selection: QColor) -> 
                 painter.drawRect(rect.adjusted(1, 1, -1, -1))
 
 
-def paint_overlays(painter: QPainter, items: list[PaintItem], font: QFont) -> None:
-    """Outlined boxes with a caption above their right (reading-start) corner."""
-    small = QFont(font)
-    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.6))
-    metrics = QFontMetricsF(small)
-    painter.setFont(small)
+def paint_overlays(painter: QPainter, items: list[PaintItem]) -> None:
+    """Outlined boxes, drawn over the text; their captions are never drawn on the text."""
+    painter.setBrush(Qt.BrushStyle.NoBrush)
     for item in items:
-        pen = QPen(item.color, 2.0)
-        for n, rect in enumerate(item.rects):
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(item.color, 2.0))
+        for rect in item.rects:
             painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 3, 3)
-            if n == 0 and item.caption:
-                width = metrics.horizontalAdvance(item.caption) + 6
-                box = QRectF(rect.right() - width, rect.top(), width, metrics.height())
-                painter.fillRect(box, item.color)
-                painter.setPen(QColor("white"))
-                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, item.caption)
 
 
 def hit_shift(layout: QTextLayout, line_index: int, block: BlockOffsets, text: str) -> float:

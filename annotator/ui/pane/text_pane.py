@@ -355,7 +355,11 @@ class TextPane(QPlainTextEdit):
             if tag is not None:
                 QToolTip.showText(e.globalPos(), tag, self.viewport())
             elif hits:
-                lines = [f"{isolate(s.label)}: {isolate(s.text_in(self._text))}" for s in hits]
+                lines = [
+                    f"{isolate(s.label)}: {isolate(s.text_in(self._text))}"
+                    + "".join(f" · {isolate(c)}" for c in self._painter.captions_at(s.start, s.end))
+                    for s in hits
+                ]
                 QToolTip.showText(e.globalPos(), "\n".join(lines), self.viewport())
             else:
                 QToolTip.hideText()
