@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QRectF
+
 from annotator.app import build_window
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
@@ -63,3 +65,49 @@ def test_arcs_are_drawn_for_the_document_open_at_start_up(qtbot: Any, project: P
     assert {region, hama, syria} <= set(frame.anchors)  # the three ends are on screen
     assert len(frame.captions) == 2  # one caption per relation: both arcs drawn
     window.close()
+
+
+def _visible_lines(pane: Any) -> list[QRectF]:
+    """The viewport rectangles of the lines of text wholly on screen."""
+    out = []
+    height = pane.viewport().height()
+    for block, origin, _conv in pane.painter.last_frame.blocks:
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            rect = line.naturalTextRect().translated(origin)
+            if rect.top() >= 0 and rect.bottom() <= height:
+                out.append(rect)
+    return out
+
+
+def _glyph_boxes(pane: Any) -> list[QRectF]:
+    """The layout's own glyph-run boxes of every visible line, in viewport coordinates."""
+    boxes = []
+    for block, origin, _conv in pane.painter.last_frame.blocks:
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            for run in layout.lineAt(i).glyphRuns():
+                boxes.append(run.boundingRect().translated(origin))
+    return boxes
+
+
+def test_the_band_keeps_room_only_above_lines_with_tags(qtbot: Any, project: Project) -> None:
+    region, hama, syria = _relations(project)  # three tags on one line, two relations
+    window = _window(qtbot, project)
+    pane = window.pane
+    grab(pane)
+    lines = _visible_lines(pane)
+    assert len(lines) >= 14, len(lines)  # 1400 x 900, the default font, few tags
+    tagged = {round(t.anchor.top()) for t in pane.painter.last_frame.tags}
+    assert len(tagged) == 1
+    gaps = [b.top() - a.bottom() for a, b in zip(lines, lines[1:], strict=False)]
+    assert sum(1 for g in gaps if g > 1) == 1  # only the tagged line has room above it
+    frame = pane.painter.last_frame
+    captions = [t.box for t in frame.tags if t.box is not None] + frame.captions
+    assert len(captions) == 5  # three tags, two arc captions
+    glyphs = _glyph_boxes(pane)
+    assert len(glyphs) > 14
+    for box in captions:
+        assert not any(box.intersects(g) for g in glyphs), box
+        assert not any(box.intersects(line) for line in lines), box

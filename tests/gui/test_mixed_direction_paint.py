@@ -45,7 +45,7 @@ PHRASES = [
 
 
 def _spans() -> list[Span]:
-    spans = []
+    spans: list[Span] = []
     for label, phrase in PHRASES:
         start = -1
         while (start := TEXT.find(phrase, start + 1)) >= 0:

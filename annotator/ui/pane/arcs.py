@@ -55,6 +55,7 @@ class Anchor:
         left: the line's left end on screen.
         right: the line's right end on screen.
         start: the span's first code point.
+        band_top: the top of the band above the span's line (its arc zone is the top row).
     """
 
     x: float
@@ -63,6 +64,7 @@ class Anchor:
     left: float
     right: float
     start: CodePoint
+    band_top: float
 
 
 def _pen(color: QColor) -> QPen:
@@ -94,27 +96,27 @@ class ArcStyle:
     taken: list[QRectF]
 
 
-def _caption_box(text: str, x: float, line_top: float, style: ArcStyle) -> QRectF:
+def _caption_box(text: str, x: float, band_top: float, style: ArcStyle) -> QRectF:
     """Where the caption goes: centred on ``x``, or moved sideways off captions already drawn."""
     band = style.band
     width = QFontMetricsF(band.font).horizontalAdvance(text) + 6
-    top = band.band_top(line_top) + 1
+    top = band_top + 2  # clear of the line above, anti-aliasing included
     for step in (0, 1, -1, 2, -2):
-        box = QRectF(x - width / 2 + step * (width + 4), top, width, band.row_height - 2)
+        box = QRectF(x - width / 2 + step * (width + 4), top, width, band.row_height - 3)
         if not any(box.intersects(other) for other in style.taken):
             break
     else:
-        box = QRectF(x - width / 2, top, width, band.row_height - 2)
+        box = QRectF(x - width / 2, top, width, band.row_height - 3)
     style.taken.append(box)
     return box
 
 
 def _caption(
-    painter: QPainter, text: str, x: float, line_top: float, style: ArcStyle, color: QColor
+    painter: QPainter, text: str, x: float, band_top: float, style: ArcStyle, color: QColor
 ) -> None:
-    """The relation type in the arc zone above ``line_top``, on a white ground."""
+    """The relation type in the arc zone of the band whose top is ``band_top``, on white."""
     band = style.band
-    box = _caption_box(text, x, line_top, style)
+    box = _caption_box(text, x, band_top, style)
     painter.setPen(QPen(color, 1.0))
     painter.setBrush(QColor("white"))
     painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
@@ -151,7 +153,7 @@ def paint_arc(
     band = style.band
     a, b = ends
     if a is not None and b is not None and abs(a.line_top - b.line_top) < 0.5:
-        y = band.arc_y(a.line_top)
+        y = band.arc_y(a.band_top)
         ax, bx = a.x + FROM_SHIFT, b.x + TO_SHIFT
         _draw(
             painter,
@@ -159,16 +161,16 @@ def paint_arc(
             color,
         )
         _arrowhead(painter, bx, b.y, color)
-        _caption(painter, arc.caption, (ax + bx) / 2, a.line_top, style, color)
+        _caption(painter, arc.caption, (ax + bx) / 2, a.band_top, style, color)
         return
     for end, partner, is_target in ((a, other_start[0], False), (b, other_start[1], True)):
         if end is None or partner is None:
             continue
-        y = band.arc_y(end.line_top)
+        y = band.arc_y(end.band_top)
         x = end.x + (TO_SHIFT if is_target else FROM_SHIFT)
         edge = end.left + 1 if partner > end.start else end.right - 1
         tip = end.y - ARROW if is_target else end.y
         _draw(painter, [QPointF(x, tip), QPointF(x, y), QPointF(edge, y)], color)
         if is_target:
             _arrowhead(painter, x, end.y, color)
-        _caption(painter, arc.caption, (x + edge) / 2, end.line_top, style, color)
+        _caption(painter, arc.caption, (x + edge) / 2, end.band_top, style, color)

@@ -38,6 +38,7 @@ class Tag:
         box: where the tag is drawn (set by :func:`layout_tags`).
         shown: the (possibly shortened) name drawn (set by :func:`layout_tags`).
         title: the tooltip, when it differs from ``name``.
+        band_height: the height of the band above the tag's line.
     """
 
     span_id: int
@@ -49,6 +50,7 @@ class Tag:
     box: QRectF | None = None
     shown: str = ""
     title: str = ""
+    band_height: float = 0.0
 
 
 def band_rows(ranges: list[tuple[CodePoint, CodePoint]]) -> list[int]:

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import QPlainTextEdit
 from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
-from annotator.ui.offsets import OffsetMap, QtPos
+from annotator.ui.offsets import BlockOffsets, OffsetMap, QtPos
 from annotator.ui.pane.arcs import Anchor, Arc, ArcStyle, paint_arc
-from annotator.ui.pane.label_band import Tag, band_rows, layout_tags, paint_tags
+from annotator.ui.pane.label_band import Tag, layout_tags, paint_tags
 from annotator.ui.pane.line_band import BandMetrics, band_metrics, place_lines
+from annotator.ui.pane.line_plan import BlockPlan, LinePlanner
 from annotator.ui.pane.span_index import SpanIndex
 from annotator.ui.pane.span_painter import (
     LineSpan,
@@ -49,6 +50,7 @@ class Frame:
     text: str = ""
     lines: dict[int, list[LineSpan]] = field(default_factory=dict)
     captions: list[QRectF] = field(default_factory=list)
+    plans: list[BlockPlan | None] = field(default_factory=list)
 
 
 class PanePainter:
@@ -71,6 +73,8 @@ class PanePainter:
         self.overlays: list[Overlay] = []
         self._arcs: list[Arc] = []
         self._arcs_of: dict[int, list[int]] = {}
+        self._arcs_revision = 0
+        self._planner = LinePlanner(index)
         self.band_on = False
         self.band_content = True
         self._last = Frame()
@@ -85,6 +89,7 @@ class PanePainter:
     def set_arcs(self, arcs: list[Arc]) -> None:
         """Draw these relations (indexed by end, so a paint looks only at the visible ones)."""
         self._arcs = list(arcs)
+        self._arcs_revision += 1
         self._arcs_of = {}
         for n, arc in enumerate(self._arcs):
             for end in {arc.arg1, arc.arg2}:
@@ -95,53 +100,67 @@ class PanePainter:
         """The band's sizes for ``font``, or None when the band is off."""
         return band_metrics(font) if self.band_on else None
 
-    def visible_blocks(self, pane: QPlainTextEdit, offsets: OffsetMap) -> list[VisibleBlock]:
-        """The blocks on screen, their lines moved to leave room for the band."""
+    def visible_blocks(
+        self, pane: QPlainTextEdit, offsets: OffsetMap
+    ) -> tuple[list[VisibleBlock], list[BlockPlan | None]]:
+        """The blocks on screen, their lines moved to leave room for the band, and their plans."""
         band = self.band(pane.font())
-        height = band.height if band else 0.0
         blocks: list[VisibleBlock] = []
+        plans: list[BlockPlan | None] = []
         block = pane.firstVisibleBlock()
-        self._place(pane, block, height)
         offset = pane.contentOffset()
         bottom = pane.viewport().rect().bottom()
         while block.isValid():
-            self._place(pane, block, height)
+            conv = offsets.block(QtPos(block.position()), block.length())
+            plan = self._place(pane, block, conv, band)
             geo = pane.blockBoundingGeometry(block).translated(offset)
             if geo.top() > bottom:
                 break
             if block.isVisible():
-                conv = offsets.block(QtPos(block.position()), block.length())
                 blocks.append((block, geo.topLeft(), conv))
+                plans.append(plan)
             block = block.next()
-        return blocks
+        return blocks, plans
 
-    def _place(self, pane: QPlainTextEdit, block: QTextBlock, height: float) -> float:
-        """Lay ``block`` out with room for the band; returns its height."""
-        if not block.isValid():
-            return 0.0
+    def _place(
+        self, pane: QPlainTextEdit, block: QTextBlock, conv: BlockOffsets, band: BandMetrics | None
+    ) -> BlockPlan | None:
+        """Lay ``block`` out with the band its lines need; returns its plan (None: band off)."""
         pane.blockBoundingGeometry(block)  # lays the block out if it is not yet
-        if place_lines(block.layout(), height):
+        plan = None
+        if band is not None:
+            plan = self._planner.plan(block, conv, band, self._arcs_of, self._arcs_revision)
+        if place_lines(block.layout(), plan.bands if plan else []):
             self.moved = True
-        return pane.blockBoundingGeometry(block).height()
+        return plan
 
-    def place_around(self, pane: QPlainTextEdit, block: QTextBlock) -> None:
+    def place_around(self, pane: QPlainTextEdit, offsets: OffsetMap, block: QTextBlock) -> None:
         """Make room for the band in the blocks within a screen of ``block`` and at the end.
 
         Qt computes scrolling (centring a position, the scroll bar's range) from
         the blocks' heights: those it looks at must already have the band.
         """
         band = self.band(pane.font())
-        height = band.height if band else 0.0
         screen = pane.viewport().height()
+
+        def place(current: QTextBlock) -> float:
+            conv = offsets.block(QtPos(current.position()), current.length())
+            self._place(pane, current, conv, band)
+            return pane.blockBoundingGeometry(current).height()
+
         for step in (QTextBlock.previous, QTextBlock.next):
             seen, current = 0.0, block
             while current.isValid() and seen < screen:
-                seen += self._place(pane, current, height)
+                seen += place(current)
                 current = step(current)
         seen, current = 0.0, pane.document().lastBlock()
         while current.isValid() and seen < screen:
-            seen += self._place(pane, current, height)
+            seen += place(current)
             current = current.previous()
+
+    def forget_plans(self) -> None:
+        """Another document is shown: no block plan holds any more."""
+        self._planner.clear()
 
     @staticmethod
     def rects(frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
@@ -164,17 +183,21 @@ class PanePainter:
     ) -> Frame:
         """Work out what this paint draws (call before Qt draws the text)."""
         band = self.band(pane.font())
-        frame = Frame(blocks=self.visible_blocks(pane, offsets), band=band, text=text)
+        blocks, plans = self.visible_blocks(pane, offsets)
+        frame = Frame(blocks=blocks, band=band, text=text, plans=plans)
         if not frame.blocks or self.schema is None:
             self._last = frame
             return frame
         lo, hi = frame.blocks[0][2].start, frame.blocks[-1][2].end
         spans = self._index.overlapping(lo, hi)
-        ranges = [(s.start, s.end) for s in spans]
-        levels = assign_levels(ranges)
-        rows = band_rows(ranges) if frame.band else levels
+        levels = assign_levels([(s.start, s.end) for s in spans])
+        tags: dict[int, tuple[int, float]] = {}  # span id -> tag row, band height of its line
+        for plan in plans:
+            if plan is not None:
+                for span_id, (row, line) in plan.tags.items():
+                    tags[span_id] = (row, plan.bands[line])
         schema = self.schema
-        for s, level, row in zip(spans, levels, rows, strict=True):
+        for s, level in zip(spans, levels, strict=True):
             rects = self.rects(frame, s.start, s.end)
             color = QColor(schema.color_of(s.label))
             frame.items.append(
@@ -187,8 +210,9 @@ class PanePainter:
                     span_id=s.id,
                 )
             )
-            if frame.band and rects:
-                frame.tags.append(Tag(s.id, rects[0], s.label, color, row))
+            if frame.band and rects and s.id in tags:
+                row, height = tags[s.id]
+                frame.tags.append(Tag(s.id, rects[0], s.label, color, row, band_height=height))
         if frame.band:
             self._tags_and_anchors(frame, spans, pane.viewport().width())
         self._last = frame
@@ -215,6 +239,7 @@ class PanePainter:
                 2.0,
                 width - 2.0,
                 start,
+                tag.anchor.top() - tag.band_height,
             )
 
     def paint_under(self, painter: QPainter, frame: Frame) -> None:

@@ -144,6 +144,7 @@ class TextPane(QPlainTextEdit):
         self._selected = []
         self._painter.overlays = []
         self._painter.set_arcs([])
+        self._painter.forget_plans()
         self._hovered = -1
         self._apply_text_option()
         self.setPlainText(text)
@@ -384,7 +385,7 @@ class TextPane(QPlainTextEdit):
         ``block``: where the view is going (default: the first one on screen).
         """
         self._painter.moved = False
-        self._painter.place_around(self, block or self.firstVisibleBlock())
+        self._painter.place_around(self, self._map, block or self.firstVisibleBlock())
         layout = self.document().documentLayout()
         layout.documentSizeChanged.emit(layout.documentSize())
 

@@ -1,0 +1,88 @@
+"""Which lines of a block need a band, how tall, and which tag row each span takes.
+
+The compact band (:mod:`annotator.ui.pane.line_band`) gives a line only the rows
+its tags need, and an arc zone only if an arc ends at one of its spans. A span's
+tag sits on the line where the span starts, so a block's plan depends on its
+spans, its line breaks and the arcs; it is kept per block and worked out again
+only when one of them changes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QTextBlock
+
+from annotator.ui.offsets import BlockOffsets
+from annotator.ui.pane.label_band import band_rows
+from annotator.ui.pane.line_band import NO_BAND, TAG_ROWS, BandMetrics, LineBand
+from annotator.ui.pane.span_index import SpanIndex
+from annotator.ui.pane.span_painter import block_lines
+
+
+@dataclass
+class BlockPlan:
+    """The band of each line of one block.
+
+    Attributes:
+        key: what the plan was worked out from (spans, arcs, band size, line breaks).
+        bands: pixels free above each line.
+        tags: span id -> (tag row, line index) of every span that starts in the block.
+    """
+
+    key: tuple[object, ...]
+    bands: list[float] = field(default_factory=list)
+    tags: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+class LinePlanner:
+    """Plans and caches the band of each block's lines.
+
+    Args:
+        index: the pane's span index (read only).
+    """
+
+    def __init__(self, index: SpanIndex) -> None:
+        self._index = index
+        self._plans: dict[int, BlockPlan] = {}
+
+    def clear(self) -> None:
+        """Forget every plan (another document)."""
+        self._plans.clear()
+
+    def plan(
+        self,
+        block: QTextBlock,
+        conv: BlockOffsets,
+        band: BandMetrics,
+        arc_ends: Collection[int],
+        arcs_revision: int,
+    ) -> BlockPlan:
+        """The plan of ``block`` (laid out already), from the cache if nothing changed."""
+        layout = block.layout()
+        starts = tuple(layout.lineAt(i).textStart() for i in range(layout.lineCount()))
+        key = (self._index.revision, arcs_revision, band.row_height, conv.start, starts)
+        cached = self._plans.get(block.blockNumber())
+        if cached is not None and cached.key == key:
+            return cached
+        lines = block_lines(layout, conv)
+        ends = [hi for _line, _lo, hi in lines]
+        spans = self._index.overlapping(conv.start, conv.end)
+        rows = band_rows([(s.start, s.end) for s in spans])
+        needs = [NO_BAND] * len(lines)
+        plan = BlockPlan(key)
+        for span, row in zip(spans, rows, strict=True):
+            if not conv.start <= span.start < conv.text_end:
+                continue  # its tag is in the block where it starts
+            i = bisect_right(ends, span.start)
+            if i >= len(lines):
+                continue
+            row = min(row, TAG_ROWS - 1)
+            plan.tags[span.id] = (row, i)
+            need = needs[i]
+            needs[i] = LineBand(max(need.rows, row + 1), need.arcs or span.id in arc_ends)
+        plan.bands = [band.height_of(need) for need in needs]
+        self._plans[block.blockNumber()] = plan
+        return plan
