@@ -18,7 +18,6 @@ from annotator.services.events import EventService
 from annotator.services.project import Project, open_project
 from annotator.ui.fonts import default_font
 from annotator.ui.main_window import MainWindow
-from annotator.ui.pane.arcs import FROM_SHIFT, TO_SHIFT
 from annotator.ui.pane.label_band import band_rows
 from annotator.ui.pane.text_pane import Arc, Overlay, TextPane
 from tests.gui.conftest import ANNOTATOR, char_center
@@ -229,7 +228,9 @@ def test_a_relation_is_an_arc_with_its_arrowhead_on_arg2(
     assert across.any()
     # the arrowhead: wide just above Arg2's tag, a thin line above Arg1's
     near = slice(int(b.y) - 7, int(b.y) - 3)
-    bx, ax = int(b.x + TO_SHIFT), int(a.x + FROM_SHIFT)
+    (shape,) = pane.painter.last_frame.arcs
+    assert shape.tip is not None
+    bx, ax = int(shape.tip.x()), int(shape.points[0].x())
     assert arc[near, bx - 4 : bx + 5].sum(axis=1).max() >= 5
     assert arc[near, ax - 4 : ax + 5].sum(axis=1).max() <= 3
 

@@ -56,10 +56,14 @@ class BandMetrics:
     Attributes:
         font: the small font of tags and captions.
         row_height: height of one tag row (and of the arc zone).
+        font_key: ``font.key()``, for caches of text widths.
+        metrics: the metrics of ``font``.
     """
 
     font: QFont
     row_height: float
+    font_key: str
+    metrics: QFontMetricsF
 
     @property
     def height(self) -> float:
@@ -83,15 +87,26 @@ class BandMetrics:
         return float(math.ceil(band_top + self.row_height / 2))
 
 
+_BANDS: dict[str, BandMetrics] = {}
+
+
 def band_metrics(font: QFont) -> BandMetrics:
-    """The band's sizes for text drawn in ``font``."""
+    """The band's sizes for text drawn in ``font`` (worked out once per font)."""
+    cached = _BANDS.get(font.key())
+    if cached is not None:
+        return cached
     small = QFont(font)
     if font.pointSizeF() > 0:
         small.setPointSizeF(max(_MIN_POINTS, font.pointSizeF() * _SCALE))
     else:
         small.setPixelSize(max(8, round(font.pixelSize() * _SCALE)))
     small.setBold(False)
-    return BandMetrics(small, float(math.ceil(QFontMetricsF(small).height()) + 1))
+    metrics = QFontMetricsF(small)
+    band = BandMetrics(small, float(math.ceil(metrics.height()) + 1), small.key(), metrics)
+    if len(_BANDS) > 50:
+        _BANDS.clear()
+    _BANDS[font.key()] = band
+    return band
 
 
 def place_lines(layout: QTextLayout, bands: list[float]) -> bool:

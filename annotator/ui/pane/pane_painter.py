@@ -19,7 +19,7 @@ from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.ui.offsets import BlockOffsets, OffsetMap, QtPos
-from annotator.ui.pane.arcs import Anchor, Arc, ArcStyle, paint_arc
+from annotator.ui.pane.arcs import Anchor, Arc, ArcEnds, ArcShape, ArcStyle, layout_arcs, paint_arcs
 from annotator.ui.pane.label_band import Tag, layout_tags, paint_tags
 from annotator.ui.pane.line_band import BandMetrics, band_metrics, place_lines
 from annotator.ui.pane.line_plan import BlockPlan, LinePlanner
@@ -51,6 +51,7 @@ class Frame:
     lines: dict[int, list[LineSpan]] = field(default_factory=dict)
     captions: list[QRectF] = field(default_factory=list)
     plans: list[BlockPlan | None] = field(default_factory=list)
+    arcs: list[ArcShape] = field(default_factory=list)
 
 
 class PanePainter:
@@ -240,6 +241,8 @@ class PanePainter:
                 width - 2.0,
                 start,
                 tag.anchor.top() - tag.band_height,
+                tag.box.left(),
+                tag.box.right(),
             )
 
     def paint_under(self, painter: QPainter, frame: Frame) -> None:
@@ -258,10 +261,13 @@ class PanePainter:
         if frame.band is None or not self.band_content:
             return
         visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
-        style = ArcStyle(frame.band, frame.captions)
+        items: list[ArcEnds] = []
         for arc in (self._arcs[n] for n in visible):
-            ends = (frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2))
-            paint_arc(painter, arc, ends, (self._start(arc.arg2), self._start(arc.arg1)), style)
+            a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
+            items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
+        style = ArcStyle(frame.band, frame.captions)
+        frame.arcs = layout_arcs(items, style)
+        paint_arcs(painter, frame.arcs, frame.band)
         paint_tags(painter, frame.tags, frame.band)
 
     def _start(self, span_id: int) -> CodePoint | None:
