@@ -111,3 +111,47 @@ def test_the_band_keeps_room_only_above_lines_with_tags(qtbot: Any, project: Pro
     for box in captions:
         assert not any(box.intersects(g) for g in glyphs), box
         assert not any(box.intersects(line) for line in lines), box
+
+
+def _segments(points: list[Any]) -> list[QRectF]:
+    """The runs of a polyline as thin rectangles (a pen 2 px wide)."""
+    out = []
+    for p, q in zip(points, points[1:], strict=False):
+        left, top = min(p.x(), q.x()) - 1, min(p.y(), q.y()) - 1
+        out.append(QRectF(left, top, abs(p.x() - q.x()) + 2, abs(p.y() - q.y()) + 2))
+    return out
+
+
+def test_arcs_do_not_collide_and_the_other_end_shows_its_type(qtbot: Any, project: Project) -> None:
+    region, hama, syria = _relations(project)  # PHYS region -> hama, PART-WHOLE hama -> syria
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    events.create_relation("GEN-AFF", syria, hama)  # a second arrowhead on «حماة»
+    window = _window(qtbot, project)
+    pane = window.pane
+    pane.select_span(hama, scroll=False)  # one end of both relations selected
+    grab(pane)
+    frame = pane.painter.last_frame
+    shown = {t.span_id: t.shown for t in frame.tags}
+    assert shown[syria] == "GPE" and shown[region] == "LOC"  # entity types, not "WHOLE"
+    shapes = frame.arcs
+    assert sorted(s.arc.caption for s in shapes) == ["GEN-AFF", "PART-WHOLE", "PHYS"]
+    tips = [s.tip for s in shapes if s.tip is not None]
+    assert len(tips) == 3
+    for i, a in enumerate(tips):  # two land on «حماة», at distinct points
+        assert all(abs(a.x() - b.x()) >= 4 for b in tips[i + 1 :])
+    boxes = [s.box for s in shapes if s.box is not None]
+    assert len(boxes) == 3
+    for i, box in enumerate(boxes):
+        assert not any(box.intersects(other) for other in boxes[i + 1 :])
+    for shape in shapes:
+        assert shape.box is not None and shape.shown == shape.arc.caption
+        for other in shapes:
+            runs = _segments(other.points)
+            if other is not shape:  # no other arc runs through this caption
+                assert not any(shape.box.intersects(r) for r in runs), shape.arc.caption
+            else:  # its own arc meets it only along its horizontal run
+                assert not any(shape.box.intersects(r) for r in runs if r.height() > 3)
+            if other.tip is not None:
+                x, y = other.tip.x(), other.tip.y()
+                head = QRectF(x - 5, y - 6, 10, 6)
+                assert not shape.box.intersects(head), shape.arc.caption

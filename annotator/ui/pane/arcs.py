@@ -63,6 +63,7 @@ class Anchor:
         band_top: the top of the band above the span's line (its arc zone is the top row).
         tag_left: the tag's left edge (arc ends are spread between it and ``tag_right``).
         tag_right: the tag's right edge.
+        levels: the rows of arcs in the band above the span's line.
     """
 
     x: float
@@ -74,6 +75,7 @@ class Anchor:
     band_top: float
     tag_left: float = 0.0
     tag_right: float = 0.0
+    levels: int = 1
 
 
 @dataclass
@@ -90,6 +92,8 @@ class ArcShape:
         y: height of the horizontal run.
         box: the caption's box (set by :func:`layout_arcs`).
         shown: the caption drawn (the arc's caption, or a shorter form of it).
+        levels: the rows of arcs in its band.
+        top: the top of the arc's row.
     """
 
     arc: Arc
@@ -101,6 +105,8 @@ class ArcShape:
     y: float
     box: QRectF | None = None
     shown: str = ""
+    levels: int = 1
+    top: float = 0.0
 
 
 @dataclass
@@ -151,24 +157,44 @@ def _shapes(items: list[ArcEnds], band: BandMetrics) -> list[ArcShape]:
     shapes: list[ArcShape] = []
     for n, (arc, a, b, start_b, start_a) in enumerate(items):
         if a is not None and b is not None and abs(a.line_top - b.line_top) < 0.5:
-            y = band.arc_y(a.band_top)
             ax, bx = slots[(n, 0)], slots[(n, 1)]
-            points = [QPointF(ax, a.y), QPointF(ax, y), QPointF(bx, y), QPointF(bx, b.y - ARROW)]
-            shapes.append(
-                ArcShape(arc, points, QPointF(bx, b.y), min(ax, bx), max(ax, bx), a.band_top, y)
-            )
+            points = [QPointF(ax, a.y), QPointF(ax, 0), QPointF(bx, 0), QPointF(bx, b.y - ARROW)]
+            tip = QPointF(bx, b.y)
+            shapes.append(ArcShape(arc, points, tip, min(ax, bx), max(ax, bx), a.band_top, 0.0))
+            shapes[-1].levels = a.levels
             continue
         for end, partner, which in ((a, start_b, 0), (b, start_a, 1)):
             if end is None or partner is None:
                 continue
-            y = band.arc_y(end.band_top)
             x = slots[(n, which)]
             edge = end.left + 1 if partner > end.start else end.right - 1
             tip = QPointF(x, end.y) if which == 1 else None
             foot = end.y - ARROW if which == 1 else end.y
-            points = [QPointF(x, foot), QPointF(x, y), QPointF(edge, y)]
-            shapes.append(ArcShape(arc, points, tip, min(x, edge), max(x, edge), end.band_top, y))
+            points = [QPointF(x, foot), QPointF(x, 0), QPointF(edge, 0)]
+            shapes.append(ArcShape(arc, points, tip, min(x, edge), max(x, edge), end.band_top, 0.0))
+            shapes[-1].levels = end.levels
+    _set_levels(shapes, band)
     return shapes
+
+
+def _set_levels(shapes: list[ArcShape], band: BandMetrics) -> None:
+    """Put arcs whose stretches overlap in one band on different rows (short ones lowest)."""
+    taken: dict[float, list[list[tuple[float, float]]]] = {}
+    for shape in sorted(shapes, key=lambda s: s.hi - s.lo):
+        rows = taken.setdefault(shape.band_top, [])
+        lo, hi = shape.lo + 1, shape.hi - 1  # arcs meeting at one tag do not overlap
+        level = next(
+            (k for k, row in enumerate(rows) if all(hi <= a or b <= lo for a, b in row)),
+            len(rows),
+        )
+        level = min(level, max(shape.levels, 1) - 1)
+        if level == len(rows):
+            rows.append([])
+        rows[level].append((lo, hi))
+        shape.top = band.arc_top(shape.band_top, max(shape.levels, 1), level)
+        shape.y = band.arc_y(shape.band_top, max(shape.levels, 1), level)
+        shape.points[1] = QPointF(shape.points[1].x(), shape.y)
+        shape.points[2] = QPointF(shape.points[2].x(), shape.y)
 
 
 def _obstacles(shape: ArcShape) -> list[QRectF]:
@@ -188,7 +214,8 @@ def _place(shape: ArcShape, blocked: list[QRectF], band: BandMetrics) -> tuple[Q
     """A caption box for ``shape`` over its own stretch, slid until it meets nothing in
     ``blocked``; a shorter form of the caption if the full one fits nowhere."""
     metrics = band.metrics
-    top, height = shape.band_top + 2, band.row_height - 3  # clear of the line above
+    # above the arc's own run, clear of the line above the band (anti-aliasing included)
+    top, height = shape.top + 2, shape.y - shape.top - 4
     mid, span = (shape.lo + shape.hi) / 2, shape.hi - shape.lo
     caption = shape.arc.caption
     for text in dict.fromkeys((caption, fit_name(caption, span, metrics, band.font_key))):

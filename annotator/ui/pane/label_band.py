@@ -40,6 +40,7 @@ class Tag:
         shown: the (possibly shortened) name drawn (set by :func:`layout_tags`).
         title: the tooltip, when it differs from ``name``.
         band_height: the height of the band above the tag's line.
+        arc_rows: the rows of arcs in that band.
     """
 
     span_id: int
@@ -52,6 +53,7 @@ class Tag:
     shown: str = ""
     title: str = ""
     band_height: float = 0.0
+    arc_rows: int = 0
 
 
 def band_rows(ranges: list[tuple[CodePoint, CodePoint]]) -> list[int]:

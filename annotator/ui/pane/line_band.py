@@ -32,6 +32,8 @@ TAG_ROWS = 2
 """Rows of tags in the band; spans nested deeper share the top row."""
 GAP = 2.0
 """Pixels left free between the band and the line's top (and the line above's bottom)."""
+ARC_ROWS = 3
+"""Rows of arcs at most above a line; arcs overlapping more deeply share the top one."""
 ARROW_ROOM = 8.0
 """Pixels below the arc zone's captions where arrowheads land on the tags."""
 _SCALE = 0.6
@@ -40,13 +42,13 @@ _MIN_POINTS = 6.0
 
 @dataclass(frozen=True)
 class LineBand:
-    """The band one line needs: tag rows (0: no band at all) and whether arcs end there."""
+    """The band one line needs: tag rows (0: no band at all) and rows of arcs (0: none).
+
+    Arcs whose stretches overlap on a line run at different heights, one row each.
+    """
 
     rows: int = 0
-    arcs: bool = False
-
-
-NO_BAND = LineBand()
+    arcs: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class BandMetrics:
         """The band of a line that needs ``need`` (0 for a line without tags)."""
         if need.rows <= 0:
             return 0.0
-        arcs = self.row_height + ARROW_ROOM if need.arcs else 0.0
+        arcs = self.row_height * min(need.arcs, ARC_ROWS) + ARROW_ROOM if need.arcs else 0.0
         return self.row_height * min(need.rows, TAG_ROWS) + arcs + 2 * GAP
 
     def tag_top(self, line_top: float, row: int) -> float:
@@ -82,9 +84,15 @@ class BandMetrics:
         row = max(0, min(row, TAG_ROWS - 1))
         return line_top - GAP - (row + 1) * self.row_height
 
-    def arc_y(self, band_top: float) -> float:
-        """The height at which arcs run across a band whose top is ``band_top``."""
-        return float(math.ceil(band_top + self.row_height / 2))
+    def arc_top(self, band_top: float, levels: int, level: int) -> float:
+        """Top of arc row ``level`` (0 nearest the tags) of a band with ``levels`` arc rows."""
+        level = max(0, min(level, levels - 1))
+        return band_top + (levels - 1 - level) * self.row_height
+
+    def arc_y(self, band_top: float, levels: int = 1, level: int = 0) -> float:
+        """The height at which an arc of row ``level`` runs: at the row's foot, under its
+        caption, so that the arc's own ends (and lower rows' arcs) never cross the caption."""
+        return float(math.floor(self.arc_top(band_top, levels, level) + self.row_height - 1))
 
 
 _BANDS: dict[str, BandMetrics] = {}

@@ -10,14 +10,14 @@ only when one of them changes.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from PySide6.QtGui import QTextBlock
 
 from annotator.ui.offsets import BlockOffsets
 from annotator.ui.pane.label_band import band_rows
-from annotator.ui.pane.line_band import NO_BAND, TAG_ROWS, BandMetrics, LineBand
+from annotator.ui.pane.line_band import TAG_ROWS, BandMetrics, LineBand
 from annotator.ui.pane.span_index import SpanIndex
 from annotator.ui.pane.span_painter import block_lines
 
@@ -30,11 +30,13 @@ class BlockPlan:
         key: what the plan was worked out from (spans, arcs, band size, line breaks).
         bands: pixels free above each line.
         tags: span id -> (tag row, line index) of every span that starts in the block.
+        arc_rows: rows of arcs above each line.
     """
 
     key: tuple[object, ...]
     bands: list[float] = field(default_factory=list)
     tags: dict[int, tuple[int, int]] = field(default_factory=dict)
+    arc_rows: list[int] = field(default_factory=list)
 
 
 class LinePlanner:
@@ -57,7 +59,7 @@ class LinePlanner:
         block: QTextBlock,
         conv: BlockOffsets,
         band: BandMetrics,
-        arc_ends: Collection[int],
+        arc_partners: Mapping[int, list[int]],
         arcs_revision: int,
     ) -> BlockPlan:
         """The plan of ``block`` (laid out already), from the cache if nothing changed."""
@@ -71,7 +73,8 @@ class LinePlanner:
         ends = [hi for _line, _lo, hi in lines]
         spans = self._index.overlapping(conv.start, conv.end)
         rows = band_rows([(s.start, s.end) for s in spans])
-        needs = [NO_BAND] * len(lines)
+        tag_rows = [0] * len(lines)
+        stretches: list[list[tuple[int, int]]] = [[] for _ in lines]
         plan = BlockPlan(key)
         for span, row in zip(spans, rows, strict=True):
             if not conv.start <= span.start < conv.text_end:
@@ -81,8 +84,34 @@ class LinePlanner:
                 continue
             row = min(row, TAG_ROWS - 1)
             plan.tags[span.id] = (row, i)
-            need = needs[i]
-            needs[i] = LineBand(max(need.rows, row + 1), need.arcs or span.id in arc_ends)
-        plan.bands = [band.height_of(need) for need in needs]
+            tag_rows[i] = max(tag_rows[i], row + 1)
+            _line, lo, hi = lines[i]
+            for partner in arc_partners.get(span.id, ()):
+                other = self._index.get(partner)
+                if other is None:
+                    continue
+                if lo <= other.start < hi:  # both ends on this line: once, from the lower id
+                    if span.id < partner or span.id == partner:
+                        stretches[i].append(
+                            (min(span.start, other.start), max(span.start, other.start))
+                        )
+                elif other.start > span.start:  # a stub toward the line's end
+                    stretches[i].append((span.start, hi))
+                else:
+                    stretches[i].append((lo, span.start))
+        plan.arc_rows = [_depth(s) for s in stretches]
+        plan.bands = [
+            band.height_of(LineBand(r, a)) for r, a in zip(tag_rows, plan.arc_rows, strict=True)
+        ]
         self._plans[block.blockNumber()] = plan
         return plan
+
+
+def _depth(stretches: list[tuple[int, int]]) -> int:
+    """How many of ``stretches`` overlap at most (touching ends do not overlap)."""
+    events = sorted([(a, 1) for a, _b in stretches] + [(b, -1) for _a, b in stretches])
+    depth = best = 0
+    for _pos, step in events:  # at a tie the end (-1) comes first
+        depth += step
+        best = max(best, depth)
+    return best

@@ -75,6 +75,7 @@ class PanePainter:
         self._arcs: list[Arc] = []
         self._arcs_of: dict[int, list[int]] = {}
         self._arcs_revision = 0
+        self._partners: dict[int, list[int]] = {}
         self._planner = LinePlanner(index)
         self.band_on = False
         self.band_content = True
@@ -91,6 +92,10 @@ class PanePainter:
         """Draw these relations (indexed by end, so a paint looks only at the visible ones)."""
         self._arcs = list(arcs)
         self._arcs_revision += 1
+        self._partners = {}
+        for arc in self._arcs:
+            self._partners.setdefault(arc.arg1, []).append(arc.arg2)
+            self._partners.setdefault(arc.arg2, []).append(arc.arg1)
         self._arcs_of = {}
         for n, arc in enumerate(self._arcs):
             for end in {arc.arg1, arc.arg2}:
@@ -130,7 +135,7 @@ class PanePainter:
         pane.blockBoundingGeometry(block)  # lays the block out if it is not yet
         plan = None
         if band is not None:
-            plan = self._planner.plan(block, conv, band, self._arcs_of, self._arcs_revision)
+            plan = self._planner.plan(block, conv, band, self._partners, self._arcs_revision)
         if place_lines(block.layout(), plan.bands if plan else []):
             self.moved = True
         return plan
@@ -192,11 +197,11 @@ class PanePainter:
         lo, hi = frame.blocks[0][2].start, frame.blocks[-1][2].end
         spans = self._index.overlapping(lo, hi)
         levels = assign_levels([(s.start, s.end) for s in spans])
-        tags: dict[int, tuple[int, float]] = {}  # span id -> tag row, band height of its line
+        tags: dict[int, tuple[int, float, int]] = {}  # span id -> tag row, its line's band
         for plan in plans:
             if plan is not None:
                 for span_id, (row, line) in plan.tags.items():
-                    tags[span_id] = (row, plan.bands[line])
+                    tags[span_id] = (row, plan.bands[line], plan.arc_rows[line])
         schema = self.schema
         for s, level in zip(spans, levels, strict=True):
             rects = self.rects(frame, s.start, s.end)
@@ -212,8 +217,10 @@ class PanePainter:
                 )
             )
             if frame.band and rects and s.id in tags:
-                row, height = tags[s.id]
-                frame.tags.append(Tag(s.id, rects[0], s.label, color, row, band_height=height))
+                row, height, arc_rows = tags[s.id]
+                tag = Tag(s.id, rects[0], s.label, color, row, band_height=height)
+                tag.arc_rows = arc_rows
+                frame.tags.append(tag)
         if frame.band:
             self._tags_and_anchors(frame, spans, pane.viewport().width())
         self._last = frame
@@ -243,6 +250,7 @@ class PanePainter:
                 tag.anchor.top() - tag.band_height,
                 tag.box.left(),
                 tag.box.right(),
+                tag.arc_rows,
             )
 
     def paint_under(self, painter: QPainter, frame: Frame) -> None:
