@@ -159,8 +159,8 @@ def _shapes(items: list[ArcEnds], band: BandMetrics) -> list[ArcShape]:
         if a is not None and b is not None and abs(a.line_top - b.line_top) < 0.5:
             ax, bx = slots[(n, 0)], slots[(n, 1)]
             points = [QPointF(ax, a.y), QPointF(ax, 0), QPointF(bx, 0), QPointF(bx, b.y - ARROW)]
-            tip = QPointF(bx, b.y)
-            shapes.append(ArcShape(arc, points, tip, min(ax, bx), max(ax, bx), a.band_top, 0.0))
+            head = QPointF(bx, b.y)
+            shapes.append(ArcShape(arc, points, head, min(ax, bx), max(ax, bx), a.band_top, 0.0))
             shapes[-1].levels = a.levels
             continue
         for end, partner, which in ((a, start_b, 0), (b, start_a, 1)):
