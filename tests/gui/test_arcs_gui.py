@@ -155,3 +155,49 @@ def test_arcs_do_not_collide_and_the_other_end_shows_its_type(qtbot: Any, projec
                 x, y = other.tip.x(), other.tip.y()
                 head = QRectF(x - 5, y - 6, 10, 6)
                 assert not shape.box.intersects(head), shape.arc.caption
+
+
+def test_an_event_has_an_arc_to_each_argument_with_the_role_on_it(
+    qtbot: Any, project: Project
+) -> None:
+    doc_id = _seed_doc(project)
+    text = project.documents.document(doc_id).text
+    phrase = "أكدت وزارة الدفاع الروسية أنها شنت هجوماً"
+    base = text.index(phrase)
+    org_at = CodePoint(base + phrase.index("وزارة"))
+    org = project.annotations.create_span(
+        doc_id, ANNOTATOR, org_at, CodePoint(org_at + len("وزارة الدفاع الروسية")), "ORG"
+    ).add.spans[0]
+    events = EventService(project.annotations, lambda: project.schemas.schema)
+    attack_at = CodePoint(base + phrase.index("هجوماً"))
+    edit = events.create_event(
+        doc_id, ANNOTATOR, attack_at, CodePoint(attack_at + len("هجوماً")), "Conflict.Attack"
+    )
+    event = edit.add.events[0]
+    events.add_argument(event, "Attacker", org.id)
+    window = _window(qtbot, project)
+    pane = window.pane
+    assert any(
+        (a.arg1, a.arg2, a.caption) == (event.trigger_id, org.id, "Attacker")
+        for a in pane.painter.arcs
+    )
+    tools = window.event_tools  # type: ignore[attr-defined]
+    tools.event_panel.set_event(event.id)  # the event shown: its argument is outlined
+    grab(pane)
+    frame = pane.painter.last_frame
+    (shape,) = [s for s in frame.arcs if s.arc.caption == "Attacker"]
+    assert shape.shown == "Attacker" and shape.tip is not None
+    org_tag = next(t for t in frame.tags if t.span_id == org.id)
+    assert org_tag.shown == "ORG" and org_tag.box is not None  # its entity type, not its role
+    assert org_tag.box.left() <= shape.tip.x() <= org_tag.box.right()  # the arrow lands on it
+    assert abs(shape.tip.y() - org_tag.box.top()) < 1
+    trigger_tag = next(t for t in frame.tags if t.span_id == event.trigger_id)
+    assert trigger_tag.box is not None
+    assert trigger_tag.box.left() <= shape.points[0].x() <= trigger_tag.box.right()
+    # a new argument gets its arc at once
+    place_at = CodePoint(text.index("محافظة حماة"))
+    place = project.annotations.create_span(
+        doc_id, ANNOTATOR, place_at, CodePoint(place_at + len("محافظة حماة")), "GPE"
+    ).add.spans[0]
+    tools.ctx.push_outcome(lambda: tools.events.add_argument(event, "Place", place.id), "Place")
+    assert any(a.caption == "Place" and a.arg2 == place.id for a in pane.painter.arcs)
