@@ -133,7 +133,7 @@ def test_arcs_do_not_collide_and_the_other_end_shows_its_type(qtbot: Any, projec
     frame = pane.painter.last_frame
     shown = {t.span_id: t.shown for t in frame.tags}
     assert shown[syria] == "GPE" and shown[region] == "LOC"  # entity types, not "WHOLE"
-    shapes = frame.arcs
+    shapes = frame.arcs or []
     assert sorted(s.arc.caption for s in shapes) == ["GEN-AFF", "PART-WHOLE", "PHYS"]
     tips = [s.tip for s in shapes if s.tip is not None]
     assert len(tips) == 3
@@ -185,7 +185,7 @@ def test_an_event_has_an_arc_to_each_argument_with_the_role_on_it(
     tools.event_panel.set_event(event.id)  # the event shown: its argument is outlined
     grab(pane)
     frame = pane.painter.last_frame
-    (shape,) = [s for s in frame.arcs if s.arc.caption == "Attacker"]
+    (shape,) = [s for s in frame.arcs or [] if s.arc.caption == "Attacker"]
     assert shape.shown == "Attacker" and shape.tip is not None
     org_tag = next(t for t in frame.tags if t.span_id == org.id)
     assert org_tag.shown == "ORG" and org_tag.box is not None  # its entity type, not its role

@@ -228,7 +228,7 @@ def test_a_relation_is_an_arc_with_its_arrowhead_on_arg2(
     assert across.any()
     # the arrowhead: wide just above Arg2's tag, a thin line above Arg1's
     near = slice(int(b.y) - 7, int(b.y) - 3)
-    (shape,) = pane.painter.last_frame.arcs
+    (shape,) = pane.painter.last_frame.arcs or []
     assert shape.tip is not None
     bx, ax = int(shape.tip.x()), int(shape.points[0].x())
     assert arc[near, bx - 4 : bx + 5].sum(axis=1).max() >= 5

@@ -51,7 +51,9 @@ class Frame:
     lines: dict[int, list[LineSpan]] = field(default_factory=dict)
     captions: list[QRectF] = field(default_factory=list)
     plans: list[BlockPlan | None] = field(default_factory=list)
-    arcs: list[ArcShape] = field(default_factory=list)
+    arcs: list[ArcShape] | None = None
+    outlines: list[PaintItem] | None = None
+    key: tuple[object, ...] = ()
 
 
 class PanePainter:
@@ -71,7 +73,8 @@ class PanePainter:
     def __init__(self, index: SpanIndex) -> None:
         self._index = index
         self.schema: Schema | None = None
-        self.overlays: list[Overlay] = []
+        self._overlays: list[Overlay] = []
+        self._overlays_revision = 0
         self._arcs: list[Arc] = []
         self._arcs_of: dict[int, list[int]] = {}
         self._arcs_revision = 0
@@ -82,6 +85,16 @@ class PanePainter:
         self._last = Frame()
         self.moved = False
         """True when a paint moved lines (the scroll bar's range must be worked out again)."""
+
+    @property
+    def overlays(self) -> list[Overlay]:
+        """The outlined ranges (an event's arguments, the other ends of relations)."""
+        return self._overlays
+
+    @overlays.setter
+    def overlays(self, overlays: list[Overlay]) -> None:
+        self._overlays = list(overlays)
+        self._overlays_revision += 1
 
     @property
     def arcs(self) -> list[Arc]:
@@ -190,7 +203,21 @@ class PanePainter:
         """Work out what this paint draws (call before Qt draws the text)."""
         band = self.band(pane.font())
         blocks, plans = self.visible_blocks(pane, offsets)
-        frame = Frame(blocks=blocks, band=band, text=text, plans=plans)
+        key = (
+            id(text),
+            self._index.revision,
+            self._arcs_revision,
+            self._overlays_revision,
+            tuple(sorted(selected)),
+            band,
+            self.band_content,
+            id(self.schema),
+            pane.viewport().width(),
+            tuple((b.blockNumber(), o.x(), o.y(), b.layout().lineCount()) for b, o, _c in blocks),
+        )
+        if key == self._last.key and self._last.blocks:  # nothing changed: the same frame
+            return self._last
+        frame = Frame(blocks=blocks, band=band, text=text, plans=plans, key=key)
         if not frame.blocks or self.schema is None:
             self._last = frame
             return frame
@@ -262,19 +289,20 @@ class PanePainter:
         paint_over(painter, frame.items, highlight)
         # Outlines only: a caption drawn here would cover the words (band off) or the tag
         # (band on); captions are in the tooltip (:meth:`captions_at`) and the side panels.
-        overlays = [
-            PaintItem(self.rects(frame, o.start, o.end), QColor(o.color)) for o in self.overlays
-        ]
-        paint_overlays(painter, overlays)
+        if frame.outlines is None:
+            frame.outlines = [
+                PaintItem(self.rects(frame, o.start, o.end), QColor(o.color)) for o in self.overlays
+            ]
+        paint_overlays(painter, frame.outlines)
         if frame.band is None or not self.band_content:
             return
-        visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
-        items: list[ArcEnds] = []
-        for arc in (self._arcs[n] for n in visible):
-            a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
-            items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
-        style = ArcStyle(frame.band, frame.captions)
-        frame.arcs = layout_arcs(items, style)
+        if frame.arcs is None:  # laid out once per frame (a repaint of the same frame reuses it)
+            visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
+            items: list[ArcEnds] = []
+            for arc in (self._arcs[n] for n in visible):
+                a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
+                items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
+            frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
         paint_arcs(painter, frame.arcs, frame.band)
         paint_tags(painter, frame.tags, frame.band)
 
