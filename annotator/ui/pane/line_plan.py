@@ -65,13 +65,15 @@ class LinePlanner:
         """The plan of ``block`` (laid out already), from the cache if nothing changed."""
         layout = block.layout()
         starts = tuple(layout.lineAt(i).textStart() for i in range(layout.lineCount()))
-        key = (self._index.revision, arcs_revision, band.row_height, conv.start, starts)
+        spans = self._index.overlapping(conv.start, conv.end)
+        # the block's own spans, not the index's revision: an edit elsewhere keeps this plan
+        own = tuple((s.id, s.start, s.end) for s in spans)
+        key = (own, arcs_revision, band.row_height, conv.start, starts)
         cached = self._plans.get(block.blockNumber())
         if cached is not None and cached.key == key:
             return cached
         lines = block_lines(layout, conv)
         ends = [hi for _line, _lo, hi in lines]
-        spans = self._index.overlapping(conv.start, conv.end)
         rows = band_rows([(s.start, s.end) for s in spans])
         tag_rows = [0] * len(lines)
         stretches: list[list[tuple[int, int]]] = [[] for _ in lines]

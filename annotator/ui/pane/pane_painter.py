@@ -37,6 +37,9 @@ from annotator.ui.pane.span_painter import (
     range_rects,
 )
 
+RectCache = dict[tuple[CodePoint, CodePoint], list[QRectF]]
+"""Rectangles of ranges in one block, relative to the block's top-left corner."""
+
 
 @dataclass
 class Frame:
@@ -80,6 +83,7 @@ class PanePainter:
         self._arcs_revision = 0
         self._partners: dict[int, list[int]] = {}
         self._planner = LinePlanner(index)
+        self._rect_cache: dict[int, tuple[tuple[object, ...], RectCache]] = {}
         self.band_on = False
         self.band_content = True
         self._last = Frame()
@@ -178,8 +182,9 @@ class PanePainter:
             current = current.previous()
 
     def forget_plans(self) -> None:
-        """Another document is shown: no block plan holds any more."""
+        """Another document is shown: no block plan or cached rectangle holds any more."""
         self._planner.clear()
+        self._rect_cache.clear()
 
     @staticmethod
     def rects(frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
@@ -195,6 +200,45 @@ class PanePainter:
             layout = block.layout()
             out += range_rects(layout, conv, frame.text, origin, start, end, frame.lines[n])
         return out
+
+    def _block_rects(self, frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
+        """:meth:`rects`, from a cache per block kept while the block's lines stay put.
+
+        After an edit only the ranges not seen before are measured again: a span
+        added on one line leaves every other range's rectangles as they were.
+        """
+        out: list[QRectF] = []
+        for n, (block, origin, conv) in enumerate(frame.blocks):
+            if conv.end <= start:
+                continue
+            if conv.start >= end:
+                break
+            cache = self._cached_block(frame, n)
+            local = cache.get((start, end))
+            if local is None:
+                local = cache[(start, end)] = range_rects(
+                    block.layout(), conv, frame.text, QPointF(), start, end, frame.lines[n]
+                )
+            out += [r.translated(origin) for r in local]
+        return out
+
+    def _cached_block(self, frame: Frame, n: int) -> RectCache:
+        block, _origin, conv = frame.blocks[n]
+        if n not in frame.lines:
+            frame.lines[n] = block_lines(block.layout(), conv)
+        lines = frame.lines[n]
+        key = (
+            id(frame.text),
+            conv.start,
+            conv.end,
+            tuple((line.y(), line.width(), lo, hi) for line, lo, hi in lines),
+        )
+        cached = self._rect_cache.get(block.blockNumber())
+        if cached is None or cached[0] != key:
+            if len(self._rect_cache) > 200:
+                self._rect_cache.clear()
+            cached = self._rect_cache[block.blockNumber()] = (key, {})
+        return cached[1]
 
     # -- one paint -------------------------------------------------------------------
     def prepare(
@@ -231,7 +275,7 @@ class PanePainter:
                     tags[span_id] = (row, plan.bands[line], plan.arc_rows[line])
         schema = self.schema
         for s, level in zip(spans, levels, strict=True):
-            rects = self.rects(frame, s.start, s.end)
+            rects = self._block_rects(frame, s.start, s.end)
             color = QColor(schema.color_of(s.label))
             frame.items.append(
                 PaintItem(
@@ -291,7 +335,8 @@ class PanePainter:
         # (band on); captions are in the tooltip (:meth:`captions_at`) and the side panels.
         if frame.outlines is None:
             frame.outlines = [
-                PaintItem(self.rects(frame, o.start, o.end), QColor(o.color)) for o in self.overlays
+                PaintItem(self._block_rects(frame, o.start, o.end), QColor(o.color))
+                for o in self.overlays
             ]
         paint_overlays(painter, frame.outlines)
         if frame.band is None or not self.band_content:
