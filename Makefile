@@ -133,6 +133,8 @@ screenshot: $(DEV) xcb-libs
 	@command -v xvfb-run >/dev/null || { echo "make screenshot needs Xvfb: apt-get install xvfb xauth"; exit 2; }
 	$(XVFB) $(PY) -m annotator.tools.screenshot docs/screenshot.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --band docs/screenshot-band.png
+	$(XVFB) $(PY) -m annotator.tools.screenshot --sparse docs/screenshot-band-sparse.png
+	$(XVFB) $(PY) -m annotator.tools.screenshot --mixed docs/screenshot-mixed.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --search docs/screenshot-search.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --review docs/screenshot-review.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --review --boundary docs/screenshot-review-boundary.png

@@ -96,6 +96,35 @@ def tag_band_demo(window: MainWindow) -> None:
     window.pane.scroll_to_offset(CodePoint(0))
 
 
+MIXED = (
+    "قال Macron إن الهجوم وقع في 2020 على حماة 😀 ok 12\u00a0مارس الـــحرب "
+    "می\u200cخواهم وَزَارَةُ الدفاع في Paris 🙂 عام 1999.\n"
+    "أكدت وزارة الدفاع الروسية أنها شنت هجوماً على «داعش» في محافظة حماة السورية.\n"
+)
+MIXED_SPANS = [
+    ("PER", "Macron"),
+    ("TIME", "2020"),
+    ("GPE", "حماة"),
+    ("MONEY", "ok 12"),
+    ("ORG", "وَزَارَةُ الدفاع"),
+    ("GPE", "Paris"),
+    ("TIME", "1999"),
+    ("ORG", "😀"),
+]
+
+
+def mixed_demo(window: MainWindow, doc_id: int) -> None:
+    """Open the mixed Latin/Arabic/digit document and tag a span on each kind of run."""
+    window.open_document(doc_id)
+    settle(0.3)
+    text = window.pane.text
+    for label, phrase in MIXED_SPANS:
+        start = CodePoint(text.index(phrase))
+        window.tagging.create_span(label, start, CodePoint(start + len(phrase)))
+    window.pane.select_span(-1, scroll=False)
+    window.pane.scroll_to_offset(CodePoint(0))
+
+
 def search_demo(window: MainWindow) -> None:
     """Search all documents for «محافظة» with clitics (finds «بمحافظة», «والمحافظة»...)."""
     tools = window.search_tools  # type: ignore[attr-defined]
@@ -234,7 +263,9 @@ def main(argv: list[str]) -> int:
     ``--review``: review mode with two annotators (``--narrow``: a 700 px wide window;
     ``--boundary``: at their boundary disagreement);
     ``--agreement``: the Agreement view (and ``agreement-heatmap.png`` beside it);
-    ``--progress``: an import of 3,000 files with its progress dialog (a screen grab).
+    ``--progress``: an import of 3,000 files with its progress dialog (a screen grab);
+    ``--mixed``: a line of Arabic with Latin words, digits and emoji, a span on each run;
+    ``--sparse``: the whole window with two tags only (the compact band).
     """
     band = "--band" in argv
     search = "--search" in argv
@@ -242,7 +273,10 @@ def main(argv: list[str]) -> int:
     boundary = "--boundary" in argv
     agreement = "--agreement" in argv
     progress = "--progress" in argv
+    mixed, sparse = "--mixed" in argv, "--sparse" in argv
     flags = {
+        "--mixed",
+        "--sparse",
         "--band",
         "--search",
         "--review",
@@ -265,6 +299,7 @@ def main(argv: list[str]) -> int:
             project.close()
             print(f"wrote {out}" if ok else f"could not write {out}")
             return 0 if ok else 1
+        mixed_id = project.documents.add_text("mixed.txt", MIXED)[0] if mixed else -1
         window = build_window(project, ANNOTATOR)
         window.resize(1400, 900)
         window.show()
@@ -273,7 +308,17 @@ def main(argv: list[str]) -> int:
         window.resizeDocks([dock], [420], Qt.Orientation.Horizontal)
         window.resizeDocks([dock], [330], Qt.Orientation.Vertical)
         settle(0.3)
-        tag_demo_spans(window)
+        if sparse:  # a few tags on the first lines: the band opens only above them
+            for label, phrase in (("ORG", "وزارة الدفاع الروسية"), ("GPE", "حماة")):
+                start = CodePoint(window.pane.text.index(phrase))
+                window.tagging.create_span(label, start, CodePoint(start + len(phrase)))
+            window.pane.select_span(-1, scroll=False)
+        elif mixed:
+            window.zoom(1)
+            window.zoom(1)
+            mixed_demo(window, mixed_id)
+        else:
+            tag_demo_spans(window)
         if band:
             window.zoom(1)
             window.zoom(1)
@@ -285,7 +330,7 @@ def main(argv: list[str]) -> int:
         if progress:
             ok = progress_shot(window, Path(tmp) / "many", out)
         else:
-            ok = (window.pane.grab() if band else window.grab()).save(str(out))
+            ok = (window.pane.grab() if band or mixed else window.grab()).save(str(out))
         window.close()
         project.close()
     del app

@@ -13,9 +13,11 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.model import Edit, Event
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
 from annotator.ui.dialogs.schema_editor import SchemaEditor
+from annotator.ui.pane.arcs import Arc
 from annotator.ui.panels.event_panel import EditorContext, EventPanel, follow
 from annotator.ui.panels.relation_panel import RelationPanel
 
@@ -68,8 +70,14 @@ class EventTools(QObject):
         window.edit_menu.addAction(self.schema_action)
         for panel in (self.event_panel, self.relation_panel):
             panel.overlaysChanged.connect(self.update_overlays)
+        self._events: list[Event] = []
         window.documentChanged.connect(lambda _doc: self._on_document())
         follow(project.schemas.changed, self, lambda _s: self._on_document())
+        follow(project.annotations.changed, self, self._on_edit)
+        self._read_events()
+        # The window opened its first document before these tools existed: draw its
+        # relations now, not only after the next documentChanged (issue 18, point 3).
+        self.update_overlays()
 
     # -- handlers the window calls ---------------------------------------------
     def create_event(self, name: str, start: CodePoint, end: CodePoint) -> None:
@@ -114,7 +122,28 @@ class EventTools(QObject):
         return self.schema_editor
 
     # -- view ------------------------------------------------------------------
+    def _read_events(self) -> None:
+        doc_id = self._window.current_doc_id()
+        ann = self._window.current_annotator()
+        self._events = [] if doc_id is None else self._project.annotations.events(doc_id, ann)
+
+    def _on_edit(self, edit: Edit) -> None:
+        """Re-read the events (for their argument arcs) when an edit touches them."""
+        if edit.remove.events or edit.add.events or edit.remove.spans:
+            self._read_events()
+            self.update_overlays()
+
+    def argument_arcs(self) -> list[Arc]:
+        """An arc from each event's trigger to each of its arguments, captioned with the role."""
+        schema = self._project.schemas.schema
+        return [
+            Arc(event.trigger_id, arg.span_id, arg.role, schema.color_of(event.type))
+            for event in self._events
+            for arg in event.arguments
+        ]
+
     def _on_document(self) -> None:
+        self._read_events()
         self.event_panel.refresh()
         self.relation_panel.refresh()
         self.update_overlays()
@@ -123,7 +152,7 @@ class EventTools(QObject):
         """Draw the event's arguments and the selected span's relations in the text."""
         overlays = self.event_panel.overlays() + self.relation_panel.overlays()
         self._window.pane.set_overlays(overlays)
-        self._window.pane.set_arcs(self.relation_panel.arcs())
+        self._window.pane.set_arcs(self.relation_panel.arcs() + self.argument_arcs())
 
 
 def install_event_tools(window: MainWindow, project: Project) -> EventTools:

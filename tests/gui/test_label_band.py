@@ -9,17 +9,18 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from annotator.core.positions import CodePoint
 from annotator.services.events import EventService
 from annotator.services.project import Project, open_project
 from annotator.ui.fonts import default_font
 from annotator.ui.main_window import MainWindow
-from annotator.ui.pane.arcs import FROM_SHIFT, TO_SHIFT
 from annotator.ui.pane.label_band import band_rows
 from annotator.ui.pane.text_pane import Arc, Overlay, TextPane
-from tests.gui.conftest import ANNOTATOR
+from tests.gui.conftest import ANNOTATOR, char_center
 from tests.gui.pixels import Pixels, grab
 
 SENTENCE = (
@@ -114,13 +115,8 @@ def test_tags_and_arcs_never_cover_a_glyph(
 ) -> None:
     project, doc_id = stored
     pane = _pane(qtbot, project, doc_id, points, width)
-    spans = pane.spans()
-    pane.set_document(TEXT, [], project.schemas.schema)
-    glyphs = _ink(_render(pane, True))  # the text alone, with the same band geometry
-    pane.set_document(TEXT, spans, project.schemas.schema)
-    rels = project.annotations.relations(doc_id, ANNOTATOR)
-    pane.set_arcs([Arc(r.arg1_id, r.arg2_id, r.type, PART_WHOLE) for r in rels])
-    empty_band = _render(pane, False)
+    empty_band = _render(pane, False)  # text and highlights, the same band geometry
+    glyphs = _ink(empty_band)
     full_band = _render(pane, True)
     drawn = (empty_band != full_band).any(axis=2)
     assert drawn.sum() > 300  # tags and arcs are there
@@ -186,9 +182,11 @@ def test_narrow_spans_get_short_tags_with_the_full_name_in_the_tooltip(
     attack = next(t for t in tags if t.name == "Conflict.Attack")
     assert attack.shown == "Attack" and attack.box is not None
     assert pane.painter.tag_at(attack.box.center()) == "Conflict.Attack"
-    role = next(t for t in tags if t.name == "Attacker")  # the overlay's caption, in the band
-    assert role.box is not None
-    assert pane.painter.tag_at(role.box.center()) == "Attacker (ORG)"
+    attacker = pane.painter.overlays[0]
+    role = next(t for t in tags if t.outline is not None)  # the outlined argument
+    assert role.box is not None and role.name == "ORG"  # its entity type, not its role
+    assert (attacker.caption, attacker.color) == ("Attacker", "#d32f2f")
+    assert pane.painter.tag_at(role.box.center()) == "ORG (Attacker)"
     assert pane.painter.tag_at(QPointF(-5, -5)) is None
 
 
@@ -230,7 +228,9 @@ def test_a_relation_is_an_arc_with_its_arrowhead_on_arg2(
     assert across.any()
     # the arrowhead: wide just above Arg2's tag, a thin line above Arg1's
     near = slice(int(b.y) - 7, int(b.y) - 3)
-    bx, ax = int(b.x + TO_SHIFT), int(a.x + FROM_SHIFT)
+    (shape,) = pane.painter.last_frame.arcs or []
+    assert shape.tip is not None
+    bx, ax = int(shape.tip.x()), int(shape.points[0].x())
     assert arc[near, bx - 4 : bx + 5].sum(axis=1).max() >= 5
     assert arc[near, ax - 4 : ax + 5].sum(axis=1).max() <= 3
 
@@ -253,10 +253,11 @@ def test_captions_of_relations_between_the_same_spans_do_not_overlap(
 
 def test_the_band_can_be_switched_off_for_dense_reading(qtbot: Any, window: MainWindow) -> None:
     pane = window.pane
+    assert window.tagging.create_span("PER", CodePoint(0), CodePoint(4)) is not None
     grab(pane)
     block = pane.firstVisibleBlock()
     with_band = [block.layout().lineAt(i).y() for i in range(block.layout().lineCount())]
-    assert with_band[0] > 10
+    assert with_band[0] > 10  # the first line has a tag: room above it
     qtbot.keyClick(
         window,
         Qt.Key.Key_L,
@@ -289,3 +290,30 @@ def test_the_band_switch_is_remembered(qtbot: Any, project: Project, tmp_path: P
     qtbot.addWidget(second)
     assert not second.band_action.isChecked() and not second.pane.band_on
     second.close()
+
+
+def test_with_the_band_off_no_caption_is_drawn_over_the_text(
+    qtbot: Any, stored: tuple[Project, int]
+) -> None:
+    project, doc_id = stored
+    pane = _pane(qtbot, project, doc_id, 16, 900)
+    pane.set_band(False)
+    captioned = list(pane.painter.overlays)
+    assert captioned[0].caption == "Attacker"
+    uncaptioned = [Overlay(o.start, o.end, o.color) for o in captioned]
+    pane.set_overlays(uncaptioned)
+    outline_only = grab(pane)
+
+    pane.set_overlays(captioned)
+    assert (grab(pane) == outline_only).all()  # the caption adds no pixel: it is not drawn
+    assert pane.painter.last_frame.tags == []
+    # ... it is in the tooltip of the span under the mouse instead
+    attacker = next(
+        s for s in pane.spans() if (s.start, s.end) == (captioned[0].start, captioned[0].end)
+    )
+    point = char_center(pane, attacker.start + 2)
+    QApplication.sendEvent(
+        pane.viewport(),
+        QHelpEvent(QEvent.Type.ToolTip, point, pane.viewport().mapToGlobal(point)),
+    )
+    assert "Attacker" in QToolTip.text() and "ORG" in QToolTip.text()

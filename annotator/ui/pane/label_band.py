@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
@@ -38,6 +39,8 @@ class Tag:
         box: where the tag is drawn (set by :func:`layout_tags`).
         shown: the (possibly shortened) name drawn (set by :func:`layout_tags`).
         title: the tooltip, when it differs from ``name``.
+        band_height: the height of the band above the tag's line.
+        arc_rows: the rows of arcs in that band.
     """
 
     span_id: int
@@ -49,6 +52,8 @@ class Tag:
     box: QRectF | None = None
     shown: str = ""
     title: str = ""
+    band_height: float = 0.0
+    arc_rows: int = 0
 
 
 def band_rows(ranges: list[tuple[CodePoint, CodePoint]]) -> list[int]:
@@ -83,32 +88,50 @@ def _outer_first(ranges: list[tuple[CodePoint, CodePoint]], i: int, j: int) -> b
     return key_i > key_j
 
 
-def short_names(name: str) -> list[str]:
+@cache
+def short_names(name: str) -> tuple[str, ...]:
     """``name`` and ever shorter forms of it, longest first."""
     parts = [p for p in _PARTS.split(name) if p]
     out = [name]
     if len(parts) > 1:
         out += [parts[-1], "".join(p[0] for p in parts)]
     out += [name[:3], name[:2], name[:1]]
-    return list(dict.fromkeys(n for n in out if n))
+    return tuple(dict.fromkeys(n for n in out if n))
 
 
-def fit_name(name: str, width: float, metrics: QFontMetricsF) -> str:
+_ADVANCES: dict[tuple[str, str], float] = {}
+"""Widths of tag and caption texts by font: the same few names are measured on every paint."""
+
+
+def advance(text: str, metrics: QFontMetricsF, font_key: str) -> float:
+    """``metrics.horizontalAdvance(text)``, remembered for the font whose ``key()`` is given."""
+    key = (font_key, text)
+    width = _ADVANCES.get(key)
+    if width is None:
+        if len(_ADVANCES) > 10_000:
+            _ADVANCES.clear()
+        width = _ADVANCES[key] = metrics.horizontalAdvance(text)
+    return width
+
+
+def fit_name(name: str, width: float, metrics: QFontMetricsF, font_key: str = "") -> str:
     """The longest form of ``name`` that fits in ``width`` pixels (at least one letter)."""
     forms = short_names(name)
     for form in forms:
-        if metrics.horizontalAdvance(form) + PAD <= width:
+        size = advance(form, metrics, font_key) if font_key else metrics.horizontalAdvance(form)
+        if size + PAD <= width:
             return form
     return forms[-1]
 
 
 def layout_tags(tags: list[Tag], band: BandMetrics) -> None:
     """Give each tag its box and the name it shows, right-aligned on its span's reading start."""
-    metrics = QFontMetricsF(band.font)
+    metrics = band.metrics
+    font = band.font_key
     for tag in tags:
-        shown = fit_name(tag.name, tag.anchor.width(), metrics)
-        width = min(metrics.horizontalAdvance(shown) + PAD, max(tag.anchor.width(), 0.0))
-        width = max(width, metrics.horizontalAdvance(shown[:1]) + PAD)
+        shown = fit_name(tag.name, tag.anchor.width(), metrics, font)
+        width = min(advance(shown, metrics, font) + PAD, max(tag.anchor.width(), 0.0))
+        width = max(width, advance(shown[:1], metrics, font) + PAD)
         top = band.tag_top(tag.anchor.top(), min(tag.row, TAG_ROWS - 1))
         right = tag.anchor.right()
         tag.box = QRectF(right - width, top, width, band.row_height - 1)

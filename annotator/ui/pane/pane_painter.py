@@ -18,10 +18,11 @@ from PySide6.QtWidgets import QPlainTextEdit
 from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
-from annotator.ui.offsets import OffsetMap, QtPos
-from annotator.ui.pane.arcs import Anchor, Arc, ArcStyle, paint_arc
-from annotator.ui.pane.label_band import Tag, band_rows, layout_tags, paint_tags
+from annotator.ui.offsets import BlockOffsets, OffsetMap, QtPos
+from annotator.ui.pane.arcs import Anchor, Arc, ArcEnds, ArcShape, ArcStyle, layout_arcs, paint_arcs
+from annotator.ui.pane.label_band import Tag, layout_tags, paint_tags
 from annotator.ui.pane.line_band import BandMetrics, band_metrics, place_lines
+from annotator.ui.pane.line_plan import BlockPlan, LinePlanner
 from annotator.ui.pane.span_index import SpanIndex
 from annotator.ui.pane.span_painter import (
     LineSpan,
@@ -36,6 +37,9 @@ from annotator.ui.pane.span_painter import (
     range_rects,
 )
 
+RectCache = dict[tuple[CodePoint, CodePoint], list[QRectF]]
+"""Rectangles of ranges in one block, relative to the block's top-left corner."""
+
 
 @dataclass
 class Frame:
@@ -49,6 +53,10 @@ class Frame:
     text: str = ""
     lines: dict[int, list[LineSpan]] = field(default_factory=dict)
     captions: list[QRectF] = field(default_factory=list)
+    plans: list[BlockPlan | None] = field(default_factory=list)
+    arcs: list[ArcShape] | None = None
+    outlines: list[PaintItem] | None = None
+    key: tuple[object, ...] = ()
 
 
 class PanePainter:
@@ -68,14 +76,29 @@ class PanePainter:
     def __init__(self, index: SpanIndex) -> None:
         self._index = index
         self.schema: Schema | None = None
-        self.overlays: list[Overlay] = []
+        self._overlays: list[Overlay] = []
+        self._overlays_revision = 0
         self._arcs: list[Arc] = []
         self._arcs_of: dict[int, list[int]] = {}
+        self._arcs_revision = 0
+        self._partners: dict[int, list[int]] = {}
+        self._planner = LinePlanner(index)
+        self._rect_cache: dict[int, tuple[tuple[object, ...], RectCache]] = {}
         self.band_on = False
         self.band_content = True
         self._last = Frame()
         self.moved = False
         """True when a paint moved lines (the scroll bar's range must be worked out again)."""
+
+    @property
+    def overlays(self) -> list[Overlay]:
+        """The outlined ranges (an event's arguments, the other ends of relations)."""
+        return self._overlays
+
+    @overlays.setter
+    def overlays(self, overlays: list[Overlay]) -> None:
+        self._overlays = list(overlays)
+        self._overlays_revision += 1
 
     @property
     def arcs(self) -> list[Arc]:
@@ -85,6 +108,11 @@ class PanePainter:
     def set_arcs(self, arcs: list[Arc]) -> None:
         """Draw these relations (indexed by end, so a paint looks only at the visible ones)."""
         self._arcs = list(arcs)
+        self._arcs_revision += 1
+        self._partners = {}
+        for arc in self._arcs:
+            self._partners.setdefault(arc.arg1, []).append(arc.arg2)
+            self._partners.setdefault(arc.arg2, []).append(arc.arg1)
         self._arcs_of = {}
         for n, arc in enumerate(self._arcs):
             for end in {arc.arg1, arc.arg2}:
@@ -95,53 +123,68 @@ class PanePainter:
         """The band's sizes for ``font``, or None when the band is off."""
         return band_metrics(font) if self.band_on else None
 
-    def visible_blocks(self, pane: QPlainTextEdit, offsets: OffsetMap) -> list[VisibleBlock]:
-        """The blocks on screen, their lines moved to leave room for the band."""
+    def visible_blocks(
+        self, pane: QPlainTextEdit, offsets: OffsetMap
+    ) -> tuple[list[VisibleBlock], list[BlockPlan | None]]:
+        """The blocks on screen, their lines moved to leave room for the band, and their plans."""
         band = self.band(pane.font())
-        height = band.height if band else 0.0
         blocks: list[VisibleBlock] = []
+        plans: list[BlockPlan | None] = []
         block = pane.firstVisibleBlock()
-        self._place(pane, block, height)
         offset = pane.contentOffset()
         bottom = pane.viewport().rect().bottom()
         while block.isValid():
-            self._place(pane, block, height)
+            conv = offsets.block(QtPos(block.position()), block.length())
+            plan = self._place(pane, block, conv, band)
             geo = pane.blockBoundingGeometry(block).translated(offset)
             if geo.top() > bottom:
                 break
             if block.isVisible():
-                conv = offsets.block(QtPos(block.position()), block.length())
                 blocks.append((block, geo.topLeft(), conv))
+                plans.append(plan)
             block = block.next()
-        return blocks
+        return blocks, plans
 
-    def _place(self, pane: QPlainTextEdit, block: QTextBlock, height: float) -> float:
-        """Lay ``block`` out with room for the band; returns its height."""
-        if not block.isValid():
-            return 0.0
+    def _place(
+        self, pane: QPlainTextEdit, block: QTextBlock, conv: BlockOffsets, band: BandMetrics | None
+    ) -> BlockPlan | None:
+        """Lay ``block`` out with the band its lines need; returns its plan (None: band off)."""
         pane.blockBoundingGeometry(block)  # lays the block out if it is not yet
-        if place_lines(block.layout(), height):
+        plan = None
+        if band is not None:
+            plan = self._planner.plan(block, conv, band, self._partners, self._arcs_revision)
+        if place_lines(block.layout(), plan.bands if plan else []):
             self.moved = True
-        return pane.blockBoundingGeometry(block).height()
+        return plan
 
-    def place_around(self, pane: QPlainTextEdit, block: QTextBlock) -> None:
+    def place_around(self, pane: QPlainTextEdit, offsets: OffsetMap, block: QTextBlock) -> None:
         """Make room for the band in the blocks within a screen of ``block`` and at the end.
 
         Qt computes scrolling (centring a position, the scroll bar's range) from
         the blocks' heights: those it looks at must already have the band.
         """
         band = self.band(pane.font())
-        height = band.height if band else 0.0
         screen = pane.viewport().height()
+
+        def place(current: QTextBlock) -> float:
+            conv = offsets.block(QtPos(current.position()), current.length())
+            self._place(pane, current, conv, band)
+            return pane.blockBoundingGeometry(current).height()
+
         for step in (QTextBlock.previous, QTextBlock.next):
             seen, current = 0.0, block
             while current.isValid() and seen < screen:
-                seen += self._place(pane, current, height)
+                seen += place(current)
                 current = step(current)
         seen, current = 0.0, pane.document().lastBlock()
         while current.isValid() and seen < screen:
-            seen += self._place(pane, current, height)
+            seen += place(current)
             current = current.previous()
+
+    def forget_plans(self) -> None:
+        """Another document is shown: no block plan or cached rectangle holds any more."""
+        self._planner.clear()
+        self._rect_cache.clear()
 
     @staticmethod
     def rects(frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
@@ -158,24 +201,81 @@ class PanePainter:
             out += range_rects(layout, conv, frame.text, origin, start, end, frame.lines[n])
         return out
 
+    def _block_rects(self, frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
+        """:meth:`rects`, from a cache per block kept while the block's lines stay put.
+
+        After an edit only the ranges not seen before are measured again: a span
+        added on one line leaves every other range's rectangles as they were.
+        """
+        out: list[QRectF] = []
+        for n, (block, origin, conv) in enumerate(frame.blocks):
+            if conv.end <= start:
+                continue
+            if conv.start >= end:
+                break
+            cache = self._cached_block(frame, n)
+            local = cache.get((start, end))
+            if local is None:
+                local = cache[(start, end)] = range_rects(
+                    block.layout(), conv, frame.text, QPointF(), start, end, frame.lines[n]
+                )
+            out += [r.translated(origin) for r in local]
+        return out
+
+    def _cached_block(self, frame: Frame, n: int) -> RectCache:
+        block, _origin, conv = frame.blocks[n]
+        if n not in frame.lines:
+            frame.lines[n] = block_lines(block.layout(), conv)
+        lines = frame.lines[n]
+        key = (
+            id(frame.text),
+            conv.start,
+            conv.end,
+            tuple((line.y(), line.width(), lo, hi) for line, lo, hi in lines),
+        )
+        cached = self._rect_cache.get(block.blockNumber())
+        if cached is None or cached[0] != key:
+            if len(self._rect_cache) > 200:
+                self._rect_cache.clear()
+            cached = self._rect_cache[block.blockNumber()] = (key, {})
+        return cached[1]
+
     # -- one paint -------------------------------------------------------------------
     def prepare(
         self, pane: QPlainTextEdit, text: str, offsets: OffsetMap, selected: set[int]
     ) -> Frame:
         """Work out what this paint draws (call before Qt draws the text)."""
         band = self.band(pane.font())
-        frame = Frame(blocks=self.visible_blocks(pane, offsets), band=band, text=text)
+        blocks, plans = self.visible_blocks(pane, offsets)
+        key = (
+            id(text),
+            self._index.revision,
+            self._arcs_revision,
+            self._overlays_revision,
+            tuple(sorted(selected)),
+            band,
+            self.band_content,
+            id(self.schema),
+            pane.viewport().width(),
+            tuple((b.blockNumber(), o.x(), o.y(), b.layout().lineCount()) for b, o, _c in blocks),
+        )
+        if key == self._last.key and self._last.blocks:  # nothing changed: the same frame
+            return self._last
+        frame = Frame(blocks=blocks, band=band, text=text, plans=plans, key=key)
         if not frame.blocks or self.schema is None:
             self._last = frame
             return frame
         lo, hi = frame.blocks[0][2].start, frame.blocks[-1][2].end
         spans = self._index.overlapping(lo, hi)
-        ranges = [(s.start, s.end) for s in spans]
-        levels = assign_levels(ranges)
-        rows = band_rows(ranges) if frame.band else levels
+        levels = assign_levels([(s.start, s.end) for s in spans])
+        tags: dict[int, tuple[int, float, int]] = {}  # span id -> tag row, its line's band
+        for plan in plans:
+            if plan is not None:
+                for span_id, (row, line) in plan.tags.items():
+                    tags[span_id] = (row, plan.bands[line], plan.arc_rows[line])
         schema = self.schema
-        for s, level, row in zip(spans, levels, rows, strict=True):
-            rects = self.rects(frame, s.start, s.end)
+        for s, level in zip(spans, levels, strict=True):
+            rects = self._block_rects(frame, s.start, s.end)
             color = QColor(schema.color_of(s.label))
             frame.items.append(
                 PaintItem(
@@ -184,10 +284,14 @@ class PanePainter:
                     level,
                     trigger=schema.event_type(s.label) is not None,
                     selected=s.id in selected,
+                    span_id=s.id,
                 )
             )
-            if frame.band and rects:
-                frame.tags.append(Tag(s.id, rects[0], s.label, color, row))
+            if frame.band and rects and s.id in tags:
+                row, height, arc_rows = tags[s.id]
+                tag = Tag(s.id, rects[0], s.label, color, row, band_height=height)
+                tag.arc_rows = arc_rows
+                frame.tags.append(tag)
         if frame.band:
             self._tags_and_anchors(frame, spans, pane.viewport().width())
         self._last = frame
@@ -200,9 +304,8 @@ class PanePainter:
         for tag in frame.tags:
             span = by_id[tag.span_id]
             overlay = by_range.get((span.start, span.end))
-            if overlay is not None:
-                tag.title = f"{overlay.caption} ({span.label})"
-                tag.name = overlay.caption
+            if overlay is not None:  # the tag keeps the entity type; the role is in its tooltip
+                tag.title = f"{span.label} ({overlay.caption})"
                 tag.outline = QColor(overlay.color)
         layout_tags(frame.tags, frame.band)
         for tag in frame.tags:
@@ -215,6 +318,10 @@ class PanePainter:
                 2.0,
                 width - 2.0,
                 start,
+                tag.anchor.top() - tag.band_height,
+                tag.box.left(),
+                tag.box.right(),
+                tag.arc_rows,
             )
 
     def paint_under(self, painter: QPainter, frame: Frame) -> None:
@@ -224,22 +331,24 @@ class PanePainter:
     def paint_over(self, painter: QPainter, frame: Frame, font: QFont, highlight: QColor) -> None:
         """Bars, outlines, overlays, then the band's arcs and tags (after the text)."""
         paint_over(painter, frame.items, highlight)
-        overlays = [
-            PaintItem(
-                self.rects(frame, o.start, o.end),
-                QColor(o.color),
-                caption="" if frame.band else o.caption,
-            )
-            for o in self.overlays
-        ]
-        paint_overlays(painter, overlays, font)
+        # Outlines only: a caption drawn here would cover the words (band off) or the tag
+        # (band on); captions are in the tooltip (:meth:`captions_at`) and the side panels.
+        if frame.outlines is None:
+            frame.outlines = [
+                PaintItem(self._block_rects(frame, o.start, o.end), QColor(o.color))
+                for o in self.overlays
+            ]
+        paint_overlays(painter, frame.outlines)
         if frame.band is None or not self.band_content:
             return
-        visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
-        style = ArcStyle(frame.band, frame.captions)
-        for arc in (self._arcs[n] for n in visible):
-            ends = (frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2))
-            paint_arc(painter, arc, ends, (self._start(arc.arg2), self._start(arc.arg1)), style)
+        if frame.arcs is None:  # laid out once per frame (a repaint of the same frame reuses it)
+            visible = sorted({n for end in frame.anchors for n in self._arcs_of.get(end, ())})
+            items: list[ArcEnds] = []
+            for arc in (self._arcs[n] for n in visible):
+                a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
+                items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
+            frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
+        paint_arcs(painter, frame.arcs, frame.band)
         paint_tags(painter, frame.tags, frame.band)
 
     def _start(self, span_id: int) -> CodePoint | None:
@@ -250,6 +359,10 @@ class PanePainter:
     def last_frame(self) -> Frame:
         """What the last paint drew (tags with their boxes, arc anchors)."""
         return self._last
+
+    def captions_at(self, start: CodePoint, end: CodePoint) -> list[str]:
+        """The captions of the overlays on exactly ``[start, end)`` (a role, a relation)."""
+        return [o.caption for o in self.overlays if o.caption and (o.start, o.end) == (start, end)]
 
     def tag_at(self, pos: QPointF) -> str | None:
         """The full name of the tag drawn at viewport position ``pos`` in the last paint."""

@@ -29,10 +29,13 @@ class SpanIndex:
         self._by_id: dict[int, Span] = {}
         self._keys: list[tuple[CodePoint, CodePoint, int]] = []
         self._max_len = 0
+        self.revision = 0
+        """Counts changes (anything cached from the spans is stale once it moves)."""
         self.reset(spans)
 
     def reset(self, spans: Iterable[Span]) -> None:
         """Replace every span."""
+        self.revision += 1
         self._by_id = {s.id: s for s in spans}
         self._keys = sorted(_key(s) for s in self._by_id.values())
         self._max_len = max((s.end - s.start for s in self._by_id.values()), default=0)
@@ -51,6 +54,7 @@ class SpanIndex:
         """Insert a span (replacing one with the same id)."""
         if span.id in self._by_id:
             self.remove(span.id)
+        self.revision += 1
         self._by_id[span.id] = span
         insort(self._keys, _key(span))
         self._max_len = max(self._max_len, span.end - span.start)
@@ -60,6 +64,7 @@ class SpanIndex:
         span = self._by_id.pop(span_id, None)
         if span is None:
             return
+        self.revision += 1
         key = _key(span)
         i = bisect_left(self._keys, key)
         if i < len(self._keys) and self._keys[i] == key:

@@ -8,7 +8,6 @@ nesting bars, outlines and captions over it.
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +15,6 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetricsF,
     QPainter,
     QPen,
     QTextBlock,
@@ -32,8 +29,6 @@ BAR_HEIGHT = 2.0
 BAR_STEP = 3.0
 BACKGROUND_ALPHA = 80
 TRIGGER_ALPHA = 45
-_LTR_CLASSES = {"L", "EN", "AN"}
-_NEUTRAL_CLASSES = {"WS", "ON", "CS", "ES", "ET", "B", "S", "NSM", "BN"}
 
 
 VisibleBlock = tuple[QTextBlock, QPointF, BlockOffsets]
@@ -42,13 +37,16 @@ VisibleBlock = tuple[QTextBlock, QPointF, BlockOffsets]
 
 @dataclass(frozen=True)
 class Overlay:
-    """An outlined box with a caption, e.g. an event argument with its role name.
+    """An outlined box, e.g. an event argument, with a caption (its role name).
+
+    The caption is never drawn over the text: it is in the span's tooltip and in the
+    tag's tooltip in the label band.
 
     Attributes:
         start: first code point (inclusive).
         end: last code point (exclusive).
         color: outline colour, any name QColor accepts.
-        caption: short text drawn next to the box.
+        caption: short text for the tooltip.
     """
 
     start: CodePoint
@@ -67,31 +65,7 @@ class PaintItem:
     trigger: bool = False
     selected: bool = False
     caption: str = ""
-
-
-def _is_ltr(ch: str) -> bool:
-    return unicodedata.bidirectional(ch) in _LTR_CLASSES
-
-
-Run = tuple[CodePoint, CodePoint]
-
-
-def _direction_runs(text: str, start: CodePoint, end: CodePoint) -> list[Run]:
-    """Split ``text[start:end]`` where the direction changes (neutrals join the run)."""
-    runs: list[Run] = []
-    run_start = start
-    current: bool | None = None
-    for i in range(start, end):
-        ch = text[i]
-        if unicodedata.bidirectional(ch) in _NEUTRAL_CLASSES:
-            continue
-        ltr = _is_ltr(ch)
-        if current is not None and ltr != current:
-            runs.append((run_start, CodePoint(i)))
-            run_start = CodePoint(i)
-        current = ltr
-    runs.append((run_start, end))
-    return runs
+    span_id: int = -1
 
 
 def _x(line: QTextLine, pos: QtBlockPos, edge: QTextLine.Edge) -> float:
@@ -99,23 +73,44 @@ def _x(line: QTextLine, pos: QtBlockPos, edge: QTextLine.Edge) -> float:
     return float(value[0] if isinstance(value, tuple) else value)
 
 
-def _run_rect(
+def _extents(line: QTextLine, start: QtBlockPos, end: QtBlockPos) -> list[tuple[float, float]]:
+    """Left and right of the glyphs Qt draws for units ``[start, end)`` of ``line``, joined
+    where they touch, left to right.
+
+    Qt's glyph runs follow its own bidi runs and script items, so a Latin word or a
+    number inside a right-to-left line is covered whole; caret edges
+    (``cursorToX``) are ambiguous where the direction changes.
+    """
+    spans = sorted(
+        (r.left(), r.right())
+        for r in (run.boundingRect() for run in line.glyphRuns(start, end - start))
+        if r.width() > 0
+    )
+    joined: list[tuple[float, float]] = []
+    for left, right in spans:
+        if joined and left <= joined[-1][1] + 0.5:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], right))
+        else:
+            joined.append((left, right))
+    return joined
+
+
+def _line_rects(
     line: QTextLine, origin: QPointF, block: BlockOffsets, a: CodePoint, b: CodePoint
-) -> QRectF:
-    """The rectangle over code points ``[a, b)``, which lie on ``line`` in one direction."""
-    lead, trail = QTextLine.Edge.Leading, QTextLine.Edge.Trailing
-    xs: list[float] = []
-    for cp in (a, CodePoint(b - 1)):  # the run's first and last characters, both edges
-        first_unit, last_unit = block.char_units(cp)
-        xs += [_x(line, first_unit, lead), _x(line, last_unit, trail)]
-    left, right = min(xs), max(xs)
-    if right - left < 0.5:  # Qt gives no width to some astral characters: use their glyphs
-        start, end = block.to_block(a), block.to_block(b)
-        boxes = [run.boundingRect() for run in line.glyphRuns(start, end - start)]
-        if boxes:
-            left = min(r.left() for r in boxes)
-            right = max(r.right() for r in boxes)
-    return QRectF(origin.x() + left, origin.y() + line.y(), right - left, line.height())
+) -> list[QRectF]:
+    """Rectangles over code points ``[a, b)`` of ``line``, the one where ``a`` is drawn first."""
+    start, end = block.to_block(a), block.to_block(b)
+    extents = _extents(line, start, end)
+    if not extents:  # nothing inked or advanced (a lone ZWNJ, say): a caret-wide mark
+        x = _x(line, start, QTextLine.Edge.Leading)
+        extents = [(x, x)]
+    elif len(extents) > 1:  # reading start first (the tag goes there)
+        first = _extents(line, start, block.to_block(CodePoint(a + 1)))
+        if first:
+            mid = (first[0][0] + first[0][1]) / 2
+            extents.sort(key=lambda e: not e[0] <= mid <= e[1])
+    top = origin.y() + line.y()
+    return [QRectF(origin.x() + left, top, right - left, line.height()) for left, right in extents]
 
 
 def line_range(line: QTextLine, block: BlockOffsets) -> tuple[CodePoint, CodePoint]:
@@ -173,7 +168,8 @@ def range_rects(
 ) -> list[QRectF]:
     """Rectangles covering code points ``[start, end)`` of ``text`` inside one block.
 
-    One rectangle per line and direction run. ``text`` is the stored text,
+    One rectangle per line and run of touching glyphs, from Qt's own glyph runs
+    (its bidi runs), the one with the range's first character first. ``text`` is the stored text,
     ``block`` converts to the positions of the block's ``layout``; ``lines``
     (from :func:`block_lines`) saves working out the lines again for each range.
     """
@@ -185,11 +181,8 @@ def range_rects(
         if lo >= end:
             break
         s, e = max(start, lo), min(end, hi)
-        if s >= e:
-            continue
-        for rs, re_ in _direction_runs(text, s, e):
-            if rs < re_:
-                rects.append(_run_rect(line, origin, block, rs, re_))
+        if s < e:
+            rects += _line_rects(line, origin, block, s, e)
     return rects
 
 
@@ -240,24 +233,13 @@ def paint_over(painter: QPainter, items: list[PaintItem], selection: QColor) -> 
                 painter.drawRect(rect.adjusted(1, 1, -1, -1))
 
 
-def paint_overlays(painter: QPainter, items: list[PaintItem], font: QFont) -> None:
-    """Outlined boxes with a caption above their right (reading-start) corner."""
-    small = QFont(font)
-    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.6))
-    metrics = QFontMetricsF(small)
-    painter.setFont(small)
+def paint_overlays(painter: QPainter, items: list[PaintItem]) -> None:
+    """Outlined boxes, drawn over the text; their captions are never drawn on the text."""
+    painter.setBrush(Qt.BrushStyle.NoBrush)
     for item in items:
-        pen = QPen(item.color, 2.0)
-        for n, rect in enumerate(item.rects):
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(item.color, 2.0))
+        for rect in item.rects:
             painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 3, 3)
-            if n == 0 and item.caption:
-                width = metrics.horizontalAdvance(item.caption) + 6
-                box = QRectF(rect.right() - width, rect.top(), width, metrics.height())
-                painter.fillRect(box, item.color)
-                painter.setPen(QColor("white"))
-                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, item.caption)
 
 
 def hit_shift(layout: QTextLayout, line_index: int, block: BlockOffsets, text: str) -> float:

@@ -146,6 +146,7 @@ class TextPane(QPlainTextEdit):
         self._selected = []
         self._painter.overlays = []
         self._painter.set_arcs([])
+        self._painter.forget_plans()
         self._hovered = -1
         self._apply_text_option()
         self.setPlainText(text)
@@ -364,7 +365,11 @@ class TextPane(QPlainTextEdit):
             if tag is not None:
                 QToolTip.showText(e.globalPos(), tag, self.viewport())
             elif hits:
-                lines = [f"{isolate(s.label)}: {isolate(s.text_in(self._text))}" for s in hits]
+                lines = [
+                    f"{isolate(s.label)}: {isolate(s.text_in(self._text))}"
+                    + "".join(f" · {isolate(c)}" for c in self._painter.captions_at(s.start, s.end))
+                    for s in hits
+                ]
                 QToolTip.showText(e.globalPos(), "\n".join(lines), self.viewport())
             else:
                 QToolTip.hideText()
@@ -389,7 +394,7 @@ class TextPane(QPlainTextEdit):
         ``block``: where the view is going (default: the first one on screen).
         """
         self._painter.moved = False
-        self._painter.place_around(self, block or self.firstVisibleBlock())
+        self._painter.place_around(self, self._map, block or self.firstVisibleBlock())
         layout = self.document().documentLayout()
         layout.documentSizeChanged.emit(layout.documentSize())
 
