@@ -228,7 +228,7 @@ class PanePainter:
             frame.lines[n] = block_lines(block.layout(), conv)
         lines = frame.lines[n]
         key = (
-            id(frame.text),
+            frame.text,  # the object: compared by identity first, and kept alive by the key
             conv.start,
             conv.end,
             tuple((line.y(), line.width(), lo, hi) for line, lo, hi in lines),
@@ -247,15 +247,15 @@ class PanePainter:
         """Work out what this paint draws (call before Qt draws the text)."""
         band = self.band(pane.font())
         blocks, plans = self.visible_blocks(pane, offsets)
-        key = (
-            id(text),
+        key = (  # objects, not id()s: a freed object's id can be reused by a new one
+            text,
             self._index.revision,
             self._arcs_revision,
             self._overlays_revision,
             tuple(sorted(selected)),
             band,
             self.band_content,
-            id(self.schema),
+            self.schema,
             pane.viewport().width(),
             tuple((b.blockNumber(), o.x(), o.y(), b.layout().lineCount()) for b, o, _c in blocks),
         )
