@@ -1,0 +1,166 @@
+"""A long text is imported with bounded memory and stored exactly as a short one would be.
+
+Tokenized in chunks, its tokens kept as offsets into the text (``WordTokens``), its text
+and tokens written into their rows a piece at a time (``store.bigvalues``, issue 17): the
+row must hold the same bytes and types as bound values, and the tokens of one camel-tools
+call on the whole text. Memory itself is measured in ``benchmarks/bench_import_memory``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from annotator.core import tokens as tokens_module
+from annotator.core.tokens import token_arrays, tokenizer_id
+from annotator.services.project import open_project
+from annotator.store import bigvalues
+
+# emoji (astral, and a ZWJ sequence), NBSP, ZWNJ, tatweel, diacritics, Latin, digits, a tab
+LINE = (
+    "وقالــت 😀 الوزارةُ\u00a0إنّ حماة\u200cالسورية\tقصفت، Reuters 2024! "
+    "👩\u200d👩\u200d👧 مُحَمَّدٌ (ok) 3.14 «كلمة»"
+)
+
+
+def _file_and_text(path: Path, lines: int) -> str:
+    """Write ``lines`` numbered lines with CRLF, CR and U+2028 breaks among the LF ones;
+    return the text the project must store (every break an LF)."""
+    breaks = ("\n", "\r\n", "\n", "\r", "\u2028", "\n")
+    raw = "".join(f"{LINE} {k}{breaks[k % len(breaks)]}" for k in range(lines))
+    path.write_bytes(raw.encode("utf-8"))
+    return "".join(f"{LINE} {k}\n" for k in range(lines))
+
+
+def _rows(db: Path) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """The document row and its tokens row, read with sqlite3 (not the app's code)."""
+    with sqlite3.connect(db) as con:
+        doc = con.execute(
+            "SELECT id, CAST(text AS BLOB), typeof(text), length, sha256 FROM documents"
+        ).fetchone()
+        tok = con.execute(
+            "SELECT tokenizer, count, CAST(words AS BLOB), typeof(words), starts, ends, "
+            "typeof(starts), typeof(ends) FROM document_tokens WHERE doc_id = ?",
+            (doc[0],),
+        ).fetchone()
+    con.close()
+    return doc, tok
+
+
+def _assert_stored_exactly(db: Path, text: str) -> None:
+    """The rows hold ``text`` byte for byte and the tokens of one camel-tools call."""
+    doc, tok = _rows(db)
+    data = text.encode("utf-8")
+    assert doc[1:] == (data, "text", len(text), hashlib.sha256(data).hexdigest())
+    words, starts, ends = token_arrays(text)  # one call on the whole text, not streamed
+    assert tok[0] == tokenizer_id()
+    assert tok[1] == len(words)
+    assert tok[2] == " ".join(words).encode("utf-8")
+    assert tok[3] == "text"
+    assert tok[4] == starts.astype("<i4").tobytes()
+    assert tok[5] == ends.astype("<i4").tobytes()
+    assert tok[6:] == ("blob", "blob")
+    project = open_project(db)
+    try:
+        (doc_id,) = project.repo.document_ids()
+        assert project.documents.document(doc_id).text == text
+        stored = project.repo.stored_tokens([doc_id], tokenizer_id())[doc_id]
+        assert stored.words == words
+    finally:
+        project.close()
+
+
+def test_a_text_over_the_limits_is_streamed_and_stored_byte_for_byte(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """At the real sizes: more than ONE_CALL code points (tokenized in chunks), LONG (text
+    written in pieces) and MANY tokens (words and offsets written in pieces)."""
+    source = tmp_path / "long.txt"
+    text = _file_and_text(source, 15_000)
+    assert len(text) > max(tokens_module.ONE_CALL, bigvalues.LONG, bigvalues.PIECE)
+    project = open_project(db_path)
+    try:
+        (outcome,) = project.documents.import_paths([source]).outcomes
+        assert outcome.status == "added", outcome.message
+    finally:
+        project.close()
+    _assert_stored_exactly(db_path, text)
+    assert len(token_arrays(text)[0]) > bigvalues.MANY + bigvalues.BLOCK
+
+
+def test_many_small_pieces_join_up_exactly(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces far smaller than a line: every cut falls inside a word, an emoji sequence, a
+    run of white space, or between a CR and an LF of the file; the rows are unchanged."""
+    source = tmp_path / "small.txt"
+    text = _file_and_text(source, 40)
+    monkeypatch.setattr(tokens_module, "ONE_CALL", 97)
+    monkeypatch.setattr(tokens_module, "CHUNK", 97)
+    monkeypatch.setattr(bigvalues, "LONG", 100)
+    monkeypatch.setattr(bigvalues, "MANY", 10)
+    monkeypatch.setattr(bigvalues, "PIECE", 13)
+    monkeypatch.setattr(bigvalues, "BLOCK", 7)
+    project = open_project(db_path)
+    try:
+        (outcome,) = project.documents.import_paths([source]).outcomes
+        assert outcome.status == "added", outcome.message
+    finally:
+        project.close()
+    _assert_stored_exactly(db_path, text)
+
+
+def test_a_refused_import_leaves_no_streamed_rows(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pieces are written inside the import's transaction: when the file's second
+    document is refused there (its layer has spans already), the first document, written
+    in pieces just before, and its tokens do not stay."""
+    monkeypatch.setattr(bigvalues, "LONG", 100)
+    monkeypatch.setattr(bigvalues, "MANY", 10)
+    long_text = "".join(f"{LINE} {k}\n" for k in range(40))
+    short = "حماة\u00a0😀 Reuters 7"
+    span = {"id": 1, "start": 0, "end": 4, "label": "GPE"}
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(_jsonl([(short, [span])]), encoding="utf-8")
+    second.write_text(_jsonl([(long_text, []), (short, [span])]), encoding="utf-8")
+    project = open_project(db_path)
+    try:
+        assert project.transfer().import_files([first], "jsonl", "amal").added
+        (refused,) = project.transfer().import_files([second], "jsonl", "amal").outcomes
+        assert refused.status == "rejected" and "already has 1 spans" in refused.message
+        assert len(project.repo.document_ids()) == 1
+    finally:
+        project.close()
+    with sqlite3.connect(db_path) as con:
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM document_tokens), "
+            "(SELECT count(*) FROM documents WHERE length > 100)"
+        ).fetchone()
+    con.close()
+    assert counts == (1, 1, 0)
+
+
+def _jsonl(docs: list[tuple[str, list[dict[str, object]]]]) -> str:
+    return "".join(
+        json.dumps({"text": text, "spans": spans}, ensure_ascii=False) + "\n"
+        for text, spans in docs
+    )
+
+
+def test_offsets_are_kept_as_int32_and_read_as_int64() -> None:
+    """A long text's offsets take 8 bytes a token while waiting for the store, not 16."""
+    text = (LINE + "\n") * 3
+    made = tokens_module.word_tokens(text, 50)
+    starts, ends = made.offsets32()
+    assert starts.dtype == np.dtype("<i4") and ends.dtype == np.dtype("<i4")
+    assert made.offsets32()[0] is starts  # held as int32, not converted on each call
+    once = tokens_module.word_tokens(text, len(text))
+    assert made.starts.dtype == np.int64
+    assert made.starts.tolist() == once.starts.tolist() == starts.tolist()
+    assert made.ends.tolist() == once.ends.tolist() == ends.tolist()
