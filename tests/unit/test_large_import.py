@@ -8,7 +8,6 @@ call on the whole text. Memory itself is measured in ``benchmarks/bench_import_m
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -17,62 +16,10 @@ import numpy as np
 import pytest
 
 from annotator.core import tokens as tokens_module
-from annotator.core.tokens import token_arrays, tokenizer_id
+from annotator.core.tokens import token_arrays
 from annotator.services.project import open_project
 from annotator.store import bigvalues
-
-# emoji (astral, and a ZWJ sequence), NBSP, ZWNJ, tatweel, diacritics, Latin, digits, a tab
-LINE = (
-    "وقالــت 😀 الوزارةُ\u00a0إنّ حماة\u200cالسورية\tقصفت، Reuters 2024! "
-    "👩\u200d👩\u200d👧 مُحَمَّدٌ (ok) 3.14 «كلمة»"
-)
-
-
-def _file_and_text(path: Path, lines: int) -> str:
-    """Write ``lines`` numbered lines with CRLF, CR and U+2028 breaks among the LF ones;
-    return the text the project must store (every break an LF)."""
-    breaks = ("\n", "\r\n", "\n", "\r", "\u2028", "\n")
-    raw = "".join(f"{LINE} {k}{breaks[k % len(breaks)]}" for k in range(lines))
-    path.write_bytes(raw.encode("utf-8"))
-    return "".join(f"{LINE} {k}\n" for k in range(lines))
-
-
-def _rows(db: Path) -> tuple[tuple[object, ...], tuple[object, ...]]:
-    """The document row and its tokens row, read with sqlite3 (not the app's code)."""
-    with sqlite3.connect(db) as con:
-        doc = con.execute(
-            "SELECT id, CAST(text AS BLOB), typeof(text), length, sha256 FROM documents"
-        ).fetchone()
-        tok = con.execute(
-            "SELECT tokenizer, count, CAST(words AS BLOB), typeof(words), starts, ends, "
-            "typeof(starts), typeof(ends) FROM document_tokens WHERE doc_id = ?",
-            (doc[0],),
-        ).fetchone()
-    con.close()
-    return doc, tok
-
-
-def _assert_stored_exactly(db: Path, text: str) -> None:
-    """The rows hold ``text`` byte for byte and the tokens of one camel-tools call."""
-    doc, tok = _rows(db)
-    data = text.encode("utf-8")
-    assert doc[1:] == (data, "text", len(text), hashlib.sha256(data).hexdigest())
-    words, starts, ends = token_arrays(text)  # one call on the whole text, not streamed
-    assert tok[0] == tokenizer_id()
-    assert tok[1] == len(words)
-    assert tok[2] == " ".join(words).encode("utf-8")
-    assert tok[3] == "text"
-    assert tok[4] == starts.astype("<i4").tobytes()
-    assert tok[5] == ends.astype("<i4").tobytes()
-    assert tok[6:] == ("blob", "blob")
-    project = open_project(db)
-    try:
-        (doc_id,) = project.repo.document_ids()
-        assert project.documents.document(doc_id).text == text
-        stored = project.repo.stored_tokens([doc_id], tokenizer_id())[doc_id]
-        assert stored.words == words
-    finally:
-        project.close()
+from tests.large_corpus import LINE, assert_stored_exactly, file_and_text
 
 
 def test_a_text_over_the_limits_is_streamed_and_stored_byte_for_byte(
@@ -81,7 +28,7 @@ def test_a_text_over_the_limits_is_streamed_and_stored_byte_for_byte(
     """At the real sizes: more than ONE_CALL code points (tokenized in chunks), LONG (text
     written in pieces) and MANY tokens (words and offsets written in pieces)."""
     source = tmp_path / "long.txt"
-    text = _file_and_text(source, 15_000)
+    text = file_and_text(source, 15_000)
     assert len(text) > max(tokens_module.ONE_CALL, bigvalues.LONG, bigvalues.PIECE)
     project = open_project(db_path)
     try:
@@ -89,7 +36,7 @@ def test_a_text_over_the_limits_is_streamed_and_stored_byte_for_byte(
         assert outcome.status == "added", outcome.message
     finally:
         project.close()
-    _assert_stored_exactly(db_path, text)
+    assert_stored_exactly(db_path, text)
     assert len(token_arrays(text)[0]) > bigvalues.MANY + bigvalues.BLOCK
 
 
@@ -99,7 +46,7 @@ def test_many_small_pieces_join_up_exactly(
     """Pieces far smaller than a line: every cut falls inside a word, an emoji sequence, a
     run of white space, or between a CR and an LF of the file; the rows are unchanged."""
     source = tmp_path / "small.txt"
-    text = _file_and_text(source, 40)
+    text = file_and_text(source, 40)
     monkeypatch.setattr(tokens_module, "ONE_CALL", 97)
     monkeypatch.setattr(tokens_module, "CHUNK", 97)
     monkeypatch.setattr(bigvalues, "LONG", 100)
@@ -112,7 +59,7 @@ def test_many_small_pieces_join_up_exactly(
         assert outcome.status == "added", outcome.message
     finally:
         project.close()
-    _assert_stored_exactly(db_path, text)
+    assert_stored_exactly(db_path, text)
 
 
 def test_a_refused_import_leaves_no_streamed_rows(
