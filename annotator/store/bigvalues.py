@@ -42,8 +42,12 @@ written in pieces; fewer are bound as parameters."""
 
 
 def fits(conn: Connection) -> bool:
-    """Whether ``conn`` is SQLite, whose rows this module can fill in pieces."""
-    return conn.dialect.name == "sqlite"
+    """Whether ``conn`` is SQLite keeping text as UTF-8, whose rows this module can fill in
+    pieces (BLOB I/O writes a TEXT value's bytes as they are stored: in a UTF-16 file,
+    which another program may have made, a long text is bound as a parameter instead)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    return conn.exec_driver_sql("PRAGMA encoding").scalar() == "UTF-8"
 
 
 def insert_text(conn: Connection, name: str, text: str, sha256: str) -> int:

@@ -111,3 +111,34 @@ def test_offsets_are_kept_as_int32_and_read_as_int64() -> None:
     assert made.starts.dtype == np.int64
     assert made.starts.tolist() == once.starts.tolist() == starts.tolist()
     assert made.ends.tolist() == once.ends.tolist() == ends.tolist()
+
+
+def test_a_project_file_that_keeps_text_as_utf16_gets_the_text_bound_whole(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BLOB I/O writes stored bytes as they are; in a UTF-16 file (made by another program)
+    UTF-8 pieces would be garbage, so the long text is bound as a parameter there."""
+    with sqlite3.connect(db_path) as con:
+        con.execute("PRAGMA encoding = 'UTF-16le'")
+        con.execute("CREATE TABLE scratch (x)")  # writes the header, with its encoding
+        con.execute("DROP TABLE scratch")
+    con.close()
+    monkeypatch.setattr(tokens_module, "ONE_CALL", 97)
+    monkeypatch.setattr(tokens_module, "CHUNK", 97)
+    monkeypatch.setattr(bigvalues, "LONG", 100)
+    monkeypatch.setattr(bigvalues, "MANY", 10)
+    source = tmp_path / "long.txt"
+    text = file_and_text(source, 40)
+    project = open_project(db_path)
+    try:
+        (outcome,) = project.documents.import_paths([source]).outcomes
+        assert outcome.status == "added", outcome.message
+    finally:
+        project.close()
+    with sqlite3.connect(db_path) as con:
+        assert con.execute("PRAGMA encoding").fetchone() == ("UTF-16le",)
+        stored = con.execute("SELECT text, length(text) FROM documents").fetchone()
+        words = con.execute("SELECT words FROM document_tokens").fetchone()[0]
+    con.close()
+    assert stored == (text, len(text))
+    assert words == " ".join(token_arrays(text)[0])
