@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from importlib.metadata import version
 from itertools import chain
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -48,44 +48,109 @@ Offsets = npt.NDArray[np.int64]
 class WordTokens:
     """One text's camel-tools tokens: the strings and their code-point start and end offsets.
 
-    The strings are kept either as a list (``words``) or, for a long text, only as one
-    string of the tokens joined by single spaces (:meth:`joined`, what the project stores,
-    ADR 0015): six million short strings take about 500 MB, one joined string a tenth of
-    that. ``words`` is made from the joined string on first use.
+    The strings are kept as a list (``words``), as one string of the tokens joined by single
+    spaces (:meth:`joined`, what the project stores, ADR 0015), or, for a long text, not at
+    all: each token is the slice of the ``source`` text between its offsets, and
+    :meth:`joined_pieces` makes the joined string a block of tokens at a time, so the store
+    can write it without the whole of it in memory (issue 17: six million short strings
+    take about 500 MB, the joined string of 60 MB of text about 135 MB, the slices
+    nothing). Such tokens keep their offsets as int32 (:meth:`offsets32`, the stored form);
+    ``starts``, ``ends`` and ``words`` are made on first use.
     """
 
-    __slots__ = ("_joined", "_words", "ends", "starts")
+    __slots__ = ("_ends", "_joined", "_source", "_starts", "_words")
 
     def __init__(
-        self, words: list[str] | None, starts: Offsets, ends: Offsets, joined: str | None = None
+        self,
+        words: list[str] | None,
+        starts: npt.NDArray[np.integer[Any]],
+        ends: npt.NDArray[np.integer[Any]],
+        joined: str | None = None,
+        source: str | None = None,
     ) -> None:
-        if words is None and joined is None:
-            raise ValueError("WordTokens needs its words, as a list or joined")
+        if words is None and joined is None and source is None:
+            raise ValueError("WordTokens needs its words, as a list, joined, or as slices")
         self._words = words
         self._joined = joined
-        self.starts = starts
-        self.ends = ends
+        self._source = source
+        self._starts = starts
+        self._ends = ends
+
+    @property
+    def starts(self) -> Offsets:
+        """Each token's first code point, as int64."""
+        if self._starts.dtype != np.int64:
+            self._starts = self._starts.astype(np.int64)
+        return cast(Offsets, self._starts)
+
+    @property
+    def ends(self) -> Offsets:
+        """Each token's end (exclusive), as int64."""
+        if self._ends.dtype != np.int64:
+            self._ends = self._ends.astype(np.int64)
+        return cast(Offsets, self._ends)
+
+    def offsets32(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """The starts and ends as little-endian int32 (copied only if held otherwise)."""
+        return self._starts.astype(_INT32, copy=False), self._ends.astype(_INT32, copy=False)
 
     @property
     def words(self) -> list[str]:
         """The token strings, in order."""
         if self._words is None:
-            assert self._joined is not None
-            self._words = self._joined.split(" ") if len(self.starts) else []
+            self._words = self.joined().split(" ") if len(self) else []
         return self._words
 
     def joined(self) -> str:
         """The tokens joined by single spaces (a token never holds white space)."""
-        if self._joined is None:
-            return " ".join(self.words)
-        return self._joined
+        if self._joined is not None:
+            return self._joined
+        if self._words is not None:
+            return " ".join(self._words)
+        return "".join(self.joined_pieces())
+
+    def joined_pieces(self, block: int = 1 << 16) -> Iterator[str]:
+        """:meth:`joined` in pieces (their concatenation), each of about ``block`` tokens
+        when the tokens are slices of their text; otherwise the joined string at once."""
+        if self._source is None:
+            yield self.joined()
+            return
+        for at in range(0, len(self), block):
+            piece = _joined_slices(
+                self._source, self._starts[at : at + block], self._ends[at : at + block]
+            )
+            yield piece if at == 0 else " " + piece
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self._starts)
 
 
-CHUNK = 1 << 20
-"""Code points tokenized in one camel-tools call by :func:`word_tokens`."""
+def _joined_slices(
+    text: str, starts: npt.NDArray[np.integer[Any]], ends: npt.NDArray[np.integer[Any]]
+) -> str:
+    """``" ".join(text[a:b] for a, b in zip(starts, ends))`` for ordered, non-overlapping
+    ranges, gathered with numpy from the text's code points instead of one slice per token."""
+    if not len(starts):
+        return ""
+    base = int(starts[0])
+    codes = np.frombuffer(
+        text[base : int(ends[-1])].encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    )
+    lengths = ends.astype(np.int64) - starts
+    before = np.cumsum(lengths) - lengths
+    picked = codes[np.arange(int(lengths.sum())) + np.repeat(starts - base - before, lengths)]
+    spaced = np.insert(picked, before[1:], ord(" "))
+    return spaced.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+ONE_CALL = 1 << 20
+"""Texts of up to this many code points are tokenized by :func:`word_tokens` in one
+camel-tools call, and keep camel-tools' list of strings."""
+
+CHUNK = 1 << 18
+"""Code points tokenized in one camel-tools call by :func:`word_tokens` in a longer text.
+A call's lists and arrays take about 53 bytes a code point while it runs (issue 17,
+tracemalloc: 13 MB at this size, 56 MB at 1 Mi), at the same CPU time."""
 
 
 def word_tokens(text: str, chunk: int | None = None) -> WordTokens:
@@ -95,12 +160,28 @@ def word_tokens(text: str, chunk: int | None = None) -> WordTokens:
     at white space: camel-tools splits at white space first (``str.split``), so the
     tokens are exactly those of the whole text, while its word and token lists, and
     the arrays of :func:`token_arrays`, stay the size of one chunk. The offsets are
-    gathered as int32 and the strings only joined (:class:`WordTokens`). ``chunk``
-    defaults to :data:`CHUNK`.
+    gathered as int32, and the strings are not kept: each chunk's tokens are checked to
+    be the slices of the text between their offsets, and :class:`WordTokens` slices them
+    again when asked. Without ``chunk``, a text of up to :data:`ONE_CALL` code points is
+    tokenized in one call and a longer one in chunks of :data:`CHUNK`.
     """
-    chunk = chunk or CHUNK
+    if chunk is None:
+        chunk = ONE_CALL if len(text) <= ONE_CALL else CHUNK
     if len(text) <= chunk:
         return WordTokens(*token_arrays(text))
+    starts, ends = array("i"), array("i")
+    for at, stop in _chunks(text, chunk):
+        part = text[at:stop]
+        words, first, last = token_arrays(part)
+        if words and " ".join(words) != _joined_slices(part, first, last):
+            return _joined_tokens(text, chunk)  # camel-tools changed a character; never seen
+        starts.frombytes((first + at).astype(_INT32).tobytes())
+        ends.frombytes((last + at).astype(_INT32).tobytes())
+    return WordTokens(None, np.frombuffer(starts, _INT32), np.frombuffer(ends, _INT32), source=text)
+
+
+def _joined_tokens(text: str, chunk: int) -> WordTokens:
+    """The tokens of a long text with their strings kept joined (camel-tools' own strings)."""
     starts, ends = array("i"), array("i")
     parts: list[str] = []
     for at, stop in _chunks(text, chunk):
@@ -110,10 +191,7 @@ def word_tokens(text: str, chunk: int | None = None) -> WordTokens:
             starts.frombytes((first + at).astype(_INT32).tobytes())
             ends.frombytes((last + at).astype(_INT32).tobytes())
     return WordTokens(
-        None,
-        np.frombuffer(starts, _INT32).astype(np.int64),
-        np.frombuffer(ends, _INT32).astype(np.int64),
-        " ".join(parts),
+        None, np.frombuffer(starts, _INT32), np.frombuffer(ends, _INT32), " ".join(parts)
     )
 
 

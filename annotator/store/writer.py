@@ -19,7 +19,7 @@ from annotator.core.change import DocumentRecord
 from annotator.core.errors import AnnotatorKindError
 from annotator.core.model import Bundle, Event, Relation, Span, Status
 from annotator.core.tokens import WordTokens
-from annotator.store import feed, rows
+from annotator.store import bigvalues, feed, rows
 from annotator.store.engine import writer_engine
 from annotator.store.models import (
     AnnotatorRow,
@@ -363,14 +363,23 @@ class WriteTx:
         return rows.apply_bundles(self.s, remove, add, self.annotator_id)
 
     def add_document(self, name: str, text: str, sha256: str) -> int:
-        """Store a new document; return its id."""
+        """Store a new document; return its id. A long text is written in pieces
+        (:mod:`annotator.store.bigvalues`), never bound whole."""
+        conn = self.s.connection()
+        if len(text) >= bigvalues.LONG and bigvalues.fits(conn):
+            return bigvalues.insert_text(conn, name, text, sha256)
         row = DocumentRow(name=name, text=text, sha256=sha256, length=len(text))
         self.s.add(row)
         self.s.flush()
         return row.id
 
     def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
-        """Store a document's tokens, made by ``tokenizer`` (ADR 0015)."""
+        """Store a document's tokens, made by ``tokenizer`` (ADR 0015); the words and
+        offsets of many tokens are written in pieces (:mod:`annotator.store.bigvalues`)."""
+        conn = self.s.connection()
+        if len(tokens) >= bigvalues.MANY and bigvalues.fits(conn):
+            bigvalues.insert_tokens(conn, doc_id, tokenizer, tokens)
+            return
         self._insert_tokens(doc_id, tokenizer, *rows.pack_tokens(tokens))
 
     def _insert_tokens(

@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.core import tokens
 from annotator.services.project import Project
+from annotator.store import bigvalues
 from annotator.ui.main_window import MainWindow
 from tests.conftest import SEEDS
+from tests.large_corpus import assert_stored_exactly, file_and_text
 
 
 def counts(project: Project) -> tuple[int, int]:
@@ -66,3 +70,38 @@ def test_duplicates_are_reported_and_new_text_is_added(
     assert window.documents.model_.rowCount() == before[0] + 1
     assert window.documents.model_.rows()[-1].name == "new.txt"
     box.accept()
+
+
+def test_a_long_text_is_imported_in_pieces_like_the_command_line(
+    qtbot: Any,
+    window: MainWindow,
+    project: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """File → Import runs the import on a worker thread through the same write path as
+    ``annotator import``: a text over the (lowered) limits is tokenized in chunks and
+    written in pieces, and stored exactly."""
+    monkeypatch.setattr(tokens, "ONE_CALL", 97)
+    monkeypatch.setattr(tokens, "CHUNK", 97)
+    monkeypatch.setattr(bigvalues, "LONG", 100)
+    monkeypatch.setattr(bigvalues, "MANY", 10)
+    monkeypatch.setattr(bigvalues, "PIECE", 13)
+    monkeypatch.setattr(bigvalues, "BLOCK", 7)
+    source = tmp_path / "long.txt"
+    text = file_and_text(source, 40)
+    calls: list[int] = []
+    real = bigvalues.insert_text
+
+    def counted(*args: Any) -> int:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(bigvalues, "insert_text", counted)
+
+    report = window.import_paths([source])
+
+    assert [o.status for o in report.outcomes] == ["added"]
+    assert calls == [1]  # the text went in pieces
+    report_box(window).accept()
+    assert_stored_exactly(project.path, text)

@@ -206,6 +206,7 @@ def test_a_text_tokenized_in_chunks_is_stored_as_one_call_would_store_it(
     text = (ODD + " ") * 40
     source = tmp_path / "long.txt"
     source.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(tokens, "ONE_CALL", 37)  # a long text, for this test
     monkeypatch.setattr(tokens, "CHUNK", 37)  # chunks end inside runs of white space too
     project = open_project(db_path)
     try:

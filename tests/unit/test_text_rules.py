@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,24 @@ def test_bom_only_dropped_at_start() -> None:
 
 def test_sha256_is_of_utf8_stored_text() -> None:
     assert text_sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_sha256_of_a_long_text_hashed_in_pieces_is_of_all_of_it() -> None:
+    """Hashed in pieces of 1 Mi code points: here the cut falls inside an emoji sequence."""
+    tail = "👩\u200d👩\u200d👧 إنّ\u00a0حماة\u200cالسورية مُحَمَّدٌ Reuters 2024 😀\n"
+    text = "ـ" * ((1 << 20) - 2) + tail * 3
+    for cut in (text, text[: 1 << 20], text[: (1 << 20) + 1]):
+        assert text_sha256(cut) == hashlib.sha256(cut.encode("utf-8")).hexdigest()
+
+
+def test_line_breaks_are_replaced_as_one_pass_of_the_rule_would() -> None:
+    """CRLF, CR, U+2028 and U+2029 in every order up to five characters (CR CR LF, LF CR,
+    CR U+2028 LF...) give what one left-to-right pass of the rule gives."""
+    rule = re.compile("\r\n|\r|\u2028|\u2029")
+    for size in range(1, 6):
+        for chars in itertools.product("\r\n\u2028\u2029ـ", repeat=size):
+            raw = "".join(chars)
+            assert normalize_text(raw) == rule.sub("\n", raw), repr(raw)
 
 
 @pytest.mark.parametrize(

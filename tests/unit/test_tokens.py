@@ -94,6 +94,8 @@ def test_a_long_text_tokenized_in_chunks_gets_the_tokens_of_one_call(chunk: int)
     assert chunked.starts.tolist() == once.starts.tolist()
     assert chunked.ends.tolist() == once.ends.tolist()
     assert chunked.starts.dtype == once.starts.dtype
+    for block in (1, 2, 5, len(STREAM)):  # the pieces the store writes one at a time
+        assert "".join(chunked.joined_pieces(block)) == " ".join(once.words)
 
 
 def test_a_text_of_white_space_only_has_no_tokens_in_chunks() -> None:
