@@ -7,6 +7,7 @@ window, then the event/relation/schema tools and the transfer dialogs.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -85,6 +86,18 @@ def make_session(annotator: str, settings: QSettings | None = None) -> Session:
     )
 
 
+def freeze_startup_objects() -> None:
+    """Leave the objects made while starting (modules, Qt wrappers, the window: about 100,000)
+    out of every later full garbage collection (``gc.freeze``, after one collection).
+
+    A full collection walks every tracked object while holding the GIL, on whichever thread
+    triggered it: with them it took 85-240 ms of CPU on a loaded 2-core machine and was the
+    longest frame gap left during an import or a merge (``benchmarks/bench_frames.py``).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def application() -> QApplication:
     """The QApplication: a new one is named and gets the icon and the bundled fonts (ADR 0016).
 
@@ -121,6 +134,7 @@ def run_gui(args: argparse.Namespace) -> int:
     session = make_session(annotator, QSettings())
     window = session.show(project)
     install_excepthook(lambda: session.window or window)
+    freeze_startup_objects()
     quit_after = getattr(args, "quit_after", None)
     if quit_after is not None:  # the hidden --quit-after: close as a user would (smoke test)
         QTimer.singleShot(round(quit_after * 1000), window.close)

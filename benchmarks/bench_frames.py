@@ -13,7 +13,9 @@ window offscreen:
 For each: the longest gap, the 99th percentile, the GUI thread's own CPU time in its longest
 stretch between two ticks (``time.thread_time``: what the GUI thread did itself, as opposed
 to waiting for a CPU on a loaded machine), the ticks counted and the work's wall time.
-Target: the longest gap 100 ms or less. Sizes: ``FRAMES_FILES`` and ``FRAMES_DOCS``.
+Target: the longest gap 100 ms or less. Sizes: ``FRAMES_FILES`` and ``FRAMES_DOCS``. The
+window is built as ``run_gui`` builds it, startup objects frozen out of the garbage collector
+(``freeze_startup_objects``); ``FRAMES_FREEZE=0`` leaves that out, for comparison.
 Run: ``make bench`` or ``QT_QPA_PLATFORM=offscreen python -m benchmarks.bench_frames``.
 """
 
@@ -33,7 +35,12 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
-from annotator.app import GUI_BUSY_TIMEOUT_MS, application, build_window  # noqa: E402
+from annotator.app import (  # noqa: E402
+    GUI_BUSY_TIMEOUT_MS,
+    application,
+    build_window,
+    freeze_startup_objects,
+)
 from annotator.core.model import Bundle, Span  # noqa: E402
 from annotator.core.positions import CodePoint  # noqa: E402
 from annotator.core.text import text_sha256  # noqa: E402
@@ -161,6 +168,8 @@ def main() -> int:
         project = open_project(root / "bench.sqlite", busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
         project.documents.add_text("seed.txt", seed_texts()[0])
         window: MainWindow = build_window(project, "bench")
+        if os.environ.get("FRAMES_FREEZE", "1") == "1":
+            freeze_startup_objects()  # as run_gui does
         window.resize(1300, 800)
         window.show()
         QTest.qWaitForWindowExposed(window)

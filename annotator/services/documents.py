@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from annotator import errorlog
@@ -90,9 +90,12 @@ class DocumentService:
         database = self._repo.engine.url.database
         return Path(database) if database else None
 
-    def summaries(self, annotator: str) -> list[DocumentSummary]:
-        """Every document with its status and span count for ``annotator``."""
-        return self._repo.summaries(annotator)
+    def summaries(
+        self, annotator: str, ids: Collection[int] | None = None
+    ) -> list[DocumentSummary]:
+        """Every document (or the documents ``ids``) with its status and span count for
+        ``annotator``, in id order."""
+        return self._repo.summaries(annotator, ids)
 
     def document(self, doc_id: int) -> Document:
         """One document with its stored text."""

@@ -7,7 +7,7 @@ write service. Each read runs in its own short (deferred) transaction.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, func, select
@@ -194,29 +194,27 @@ class Repository:
             where = DocumentRow.name == name
             return list(s.scalars(select(DocumentRow.id).where(where).order_by(DocumentRow.id)))
 
-    def summaries(self, annotator: str) -> list[DocumentSummary]:
-        """The document list for one annotator: status and span count per document."""
+    def summaries(
+        self, annotator: str, ids: Collection[int] | None = None
+    ) -> list[DocumentSummary]:
+        """The document list for one annotator: status and span count per document (only
+        the documents ``ids``, when given: a few rows of a long list are read as such)."""
         aid = self.find_annotator(annotator) or -1  # unknown: every document is new
+        only = [] if ids is None else list(ids)
         with self._tx() as s:
-            counts = (
-                select(SpanRow.doc_id, func.count().label("n"))
-                .where(SpanRow.annotator_id == aid)
-                .group_by(SpanRow.doc_id)
-                .subquery()
-            )
-            status = (
-                select(StatusRow.doc_id, StatusRow.status)
-                .where(StatusRow.annotator_id == aid)
-                .subquery()
-            )
+            counted = select(SpanRow.doc_id, func.count().label("n"))
+            counted = counted.where(SpanRow.annotator_id == aid)
+            marked = select(StatusRow.doc_id, StatusRow.status)
+            marked = marked.where(StatusRow.annotator_id == aid)
+            listed = select(DocumentRow.id, DocumentRow.name, DocumentRow.length)
+            if ids is not None:
+                counted = counted.where(SpanRow.doc_id.in_(only))
+                marked = marked.where(StatusRow.doc_id.in_(only))
+                listed = listed.where(DocumentRow.id.in_(only))
+            counts = counted.group_by(SpanRow.doc_id).subquery()
+            status = marked.subquery()
             rows = s.execute(
-                select(
-                    DocumentRow.id,
-                    DocumentRow.name,
-                    DocumentRow.length,
-                    status.c.status,
-                    counts.c.n,
-                )
+                listed.add_columns(status.c.status, counts.c.n)
                 .outerjoin(counts, counts.c.doc_id == DocumentRow.id)
                 .outerjoin(status, status.c.doc_id == DocumentRow.id)
                 .order_by(DocumentRow.id)

@@ -6,6 +6,7 @@ edits in the services, and every edit goes through :attr:`MainWindow.undo_stack`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.change import Change
-from annotator.core.model import Document, Edit, ImportReport, Status
+from annotator.core.model import Document, DocumentSummary, Edit, ImportReport, Status
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.band_action import install_band_action
@@ -28,6 +29,7 @@ from annotator.ui.bridge import ServiceSignals
 from annotator.ui.deletion_actions import follow_deletions
 from annotator.ui.dialogs.import_flow import import_into
 from annotator.ui.dock_layout import DockLayout
+from annotator.ui.document_feed import DocumentFeed
 from annotator.ui.fonts import default_font, remember_font, remembered_font, with_fallbacks
 from annotator.ui.gui_thread import connect_workers
 from annotator.ui.pane.text_pane import TextPane
@@ -191,11 +193,17 @@ class MainWindow(QMainWindow):
         self._undo.historyCleared.connect(self.notify)
         self.signals.changeApplied.connect(self._on_change)
         self.signals.editApplied.connect(self._on_edit)
-        refresh = self.gui_thread.throttled(self.refresh_documents, self, 250)
+        self.document_feed = DocumentFeed(
+            self.documents.model_,
+            self.project.documents.summaries,
+            self.current_annotator,
+            self.gui_thread,
+            self.refresh_documents,
+            self._list_shown,
+        )
         # Asking the change log what others wrote is a query: during a job it runs at most
         # every 250 ms, not once per committed file (profiled: most of the GUI thread's time).
         self._poll_others = self.gui_thread.throttled(self._hear_others, self, 250)
-        self.signals.documentsChanged.connect(lambda _doc: refresh())
         self.signals.schemaChanged.connect(self._on_schema_changed)
         self.documents.documentActivated.connect(self.open_document)
         self.table.spanActivated.connect(self._pane.select_span)
@@ -215,7 +223,21 @@ class MainWindow(QMainWindow):
     # -- documents ---------------------------------------------------------------
     def refresh_documents(self) -> None:
         """Reload the document list from the project."""
-        self.documents.model_.set_rows(self.project.documents.summaries(self._annotator))
+        self.show_documents(self.list_reader()())
+
+    def list_reader(self) -> Callable[[], list[DocumentSummary]]:
+        """A function that reads the document list of the shown layer, on any thread: a job's
+        worker reads it when its work is done, so the GUI thread only shows it (ADR 0017)."""
+        documents, annotator = self.project.documents, self._annotator
+        return lambda: documents.summaries(annotator)
+
+    def show_documents(self, rows: list[DocumentSummary]) -> None:
+        """Show ``rows`` (the whole list, as :meth:`list_reader` read it) in the document list."""
+        self.document_feed.clear()
+        self.documents.model_.set_rows(rows)
+        self._list_shown()
+
+    def _list_shown(self) -> None:
         if self._document is not None:
             self.documents.select_document(self._document.id)
         self._update_status()
@@ -327,11 +349,13 @@ class MainWindow(QMainWindow):
 
     def _on_change(self, change: Change) -> None:
         self._poll_others()
+        self.document_feed.take(change)  # new documents, statuses, deletions
         follow_deletions(self, change)
-        if change.statuses or change.new_documents:
-            return  # the document list reloads from the project (documentsChanged)
+        if change.removed_documents or change.restored_documents:
+            return  # the document list reloads from the project
+        new = set(change.new_documents)  # read with their spans
         for edit in change.edits:
-            if edit.annotator == self._annotator:
+            if edit.annotator == self._annotator and edit.doc_id not in new:
                 delta = len(edit.add.spans) - len(edit.remove.spans)
                 self.documents.model_.update_row(edit.doc_id, span_delta=delta)
 

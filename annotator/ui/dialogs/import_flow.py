@@ -6,6 +6,7 @@ file: the files imported before it stay, and the report says how many.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from annotator.core.model import ImportReport
+from annotator.core.model import DocumentSummary, ImportReport
 from annotator.ui.dialogs.progress import Progress, run_with_progress
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
@@ -23,11 +24,13 @@ if TYPE_CHECKING:  # services are only used through the objects passed in
 
 @dataclass
 class ImportRun:
-    """An import in the window: its report, how many files it found, whether it was cancelled."""
+    """An import in the window: its report, how many files it found, whether it was cancelled,
+    and the document list read on the worker once the files were in (None: not asked for)."""
 
     report: ImportReport
     files: int = 0
     cancelled: bool = False
+    rows: list[DocumentSummary] | None = None
 
     def summary(self) -> str:
         """One line: the report's counts, and how far a cancelled import got."""
@@ -41,9 +44,13 @@ class ImportRun:
 
 
 def import_with_progress(
-    parent: QWidget, documents: DocumentService, paths: list[Path]
+    parent: QWidget,
+    documents: DocumentService,
+    paths: list[Path],
+    read_list: Callable[[], list[DocumentSummary]] | None = None,
 ) -> ImportRun:
-    """Import ``paths`` (files or folders) on a worker thread, with a cancellable dialog."""
+    """Import ``paths`` (files or folders) on a worker thread, with a cancellable dialog; then
+    ``read_list()`` on the worker too, into ``rows`` (the GUI thread only shows them)."""
     run = ImportRun(ImportReport())
 
     def work(progress: Progress) -> ImportReport:
@@ -51,7 +58,10 @@ def import_with_progress(
             run.files = total
             return progress(done, total, name)
 
-        return documents.import_paths(paths, counted)
+        report = documents.import_paths(paths, counted)
+        if read_list is not None:
+            run.rows = read_list()
+        return report
 
     run.report, run.cancelled = run_with_progress(parent, "Importing", work, context="importing")
     return run
@@ -60,9 +70,10 @@ def import_with_progress(
 def import_into(window: MainWindow, paths: list[Path]) -> ImportReport:
     """The window's File → Import: import, refresh the list, show the first new document
     if none was shown, and report (``window.last_import_report`` is the message box)."""
-    run = import_with_progress(window, window.project.documents, paths)
+    run = import_with_progress(window, window.project.documents, paths, window.list_reader())
     report = run.report
-    window.refresh_documents()
+    if run.rows is not None:
+        window.show_documents(run.rows)
     if window.current_doc_id() is None and report.added and report.added[0].doc_id:
         window.open_document(report.added[0].doc_id)
     window.show_message(run.summary())

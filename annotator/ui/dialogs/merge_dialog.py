@@ -96,8 +96,8 @@ def ask_schema_choice(parent: QWidget, differences: str) -> str:
 class MergeFlow(QObject):
     """File → Merge projects… for one window.
 
-    ``window`` provides ``refresh_documents()``, ``current_doc_id()`` and
-    ``open_document(doc_id)``. ``last_box`` is the last message shown.
+    ``window`` provides ``list_reader()``, ``show_documents(rows)``, ``current_doc_id()``
+    and ``open_document(doc_id)``. ``last_box`` is the last message shown.
     """
 
     def __init__(self, window: Any, merger: MergeService, choose: Chooser | None = None) -> None:
@@ -129,10 +129,11 @@ class MergeFlow(QObject):
             if mode == "stop" and differences:
                 self._tell("Merge stopped", "Nothing was merged: the schemas differ.", differences)
                 return None
-            report, _ = run_with_progress(
+            read_list = window.list_reader()  # on the worker too, once merged (ADR 0017)
+            (report, rows), _ = run_with_progress(
                 window,
                 "Merging",
-                lambda progress: merger.merge(sources, mode, progress),
+                lambda progress: (merger.merge(sources, mode, progress), read_list()),
                 context="merging",
             )
         except MergeCancelled as exc:  # the user's choice, not a failure
@@ -141,7 +142,7 @@ class MergeFlow(QObject):
         except AnnotatorError as exc:
             self._tell("Merge failed", str(exc), "", warn=True)
             return None
-        window.refresh_documents()
+        window.show_documents(rows)
         doc_id = window.current_doc_id()
         if doc_id is not None:
             window.open_document(doc_id)

@@ -30,6 +30,7 @@ class DocumentListModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[DocumentSummary] = []
+        self._row: dict[int, int] = {}  # document id -> row
         self._curated: dict[int, bool] | None = None
 
     def set_curation(self, curated: dict[int, bool] | None) -> None:
@@ -49,10 +50,52 @@ class DocumentListModel(QAbstractTableModel):
         return None if self._curated is None else self._curated.get(doc_id, False)
 
     def set_rows(self, rows: list[DocumentSummary]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        """Replace every row: rows added at the end are inserted and rows that changed in
+        place are updated, without a reset (the view keeps its selection and scrolling, and a
+        long list is not laid out again); any other difference resets the model."""
+        rows = list(rows)
+        shown = len(self._rows)
+        if len(rows) >= shown and rows[:shown] == self._rows:
+            self._append(rows[shown:])
+        elif [r.id for r in rows] == [r.id for r in self._rows]:
+            changed = [k for k, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
+            self._rows = rows
+            if changed:
+                last = len(self.HEADERS) - 1
+                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+        else:
+            self.beginResetModel()
+            self._rows = rows
+            self._row = {r.id: k for k, r in enumerate(rows)}
+            self.endResetModel()
+
+    def put_rows(self, rows: list[DocumentSummary]) -> None:
+        """Show ``rows`` (in id order): a document already listed is updated in place, the
+        others are added; at the end in one insertion when their ids come after every listed
+        one (new documents), else by a reset."""
+        added = []
+        for summary in rows:
+            row = self._row.get(summary.id, -1)
+            if row < 0:
+                added.append(summary)
+            elif self._rows[row] != summary:
+                self._rows[row] = summary
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+        if not added:
+            return
+        if not self._rows or added[0].id > self._rows[-1].id:
+            self._append(added)
+        else:
+            self.set_rows(sorted([*self._rows, *added], key=lambda r: r.id))
+
+    def _append(self, rows: list[DocumentSummary]) -> None:
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self._row.update((r.id, first + k) for k, r in enumerate(rows))
+        self.endInsertRows()
 
     def rows(self) -> list[DocumentSummary]:
         """The rows, in display order."""
@@ -60,7 +103,7 @@ class DocumentListModel(QAbstractTableModel):
 
     def row_of(self, doc_id: int) -> int:
         """Row number of a document, or -1."""
-        return next((i for i, r in enumerate(self._rows) if r.id == doc_id), -1)
+        return self._row.get(doc_id, -1)
 
     def summary(self, row: int) -> DocumentSummary:
         """The document shown in ``row``."""
