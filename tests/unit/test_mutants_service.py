@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.change import Change, Origin
 from annotator.core.errors import AnnotatorKindError, SpanError, StaleEditError
 from annotator.core.merge import merge_key
 from annotator.core.model import Bundle, Relation, Span, Status
@@ -202,3 +203,18 @@ def test_an_import_stores_its_relations_and_refuses_one_to_a_span_not_in_the_fil
         proj.write.import_layers("badr", [dangling], replace_layer=False)
     assert str(refused.value) == "annotations refer to spans not in the file: [9]."
     assert proj.annotations.spans(doc, "badr") == []
+
+
+def test_added_documents_are_announced_as_an_import(proj: Project, doc: int) -> None:
+    heard: list[Change] = []
+    proj.write.changed.connect(heard.append)
+    text = "نصٌّ ثانٍ عن دمشق\u00a0الفيحاء 🌙 رقم 7 (SANA) وطن\u200cـنا"
+    found = proj.write.add_documents(
+        [
+            NewDocument("again.txt", TEXT, text_sha256(TEXT)),
+            NewDocument("b", text, text_sha256(text)),
+        ]
+    )
+    new = found[1][0]
+    assert found == [(doc, False), (new, True)]
+    assert [(c.origin, c.new_documents) for c in heard] == [(Origin.IMPORT, (new,))]
