@@ -6,6 +6,7 @@ docs/mutation-testing.md lists the mutant each one kills.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from annotator.core.merge import merge_key
 from annotator.core.model import Bundle, Relation, Span, Status
 from annotator.core.schema import Label, Schema
 from annotator.core.text import text_sha256
+from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens
 from annotator.services.project import Project, open_project
 from annotator.services.write import LayerImport, NewDocument
 
@@ -218,3 +220,48 @@ def test_added_documents_are_announced_as_an_import(proj: Project, doc: int) -> 
     new = found[1][0]
     assert found == [(doc, False), (new, True)]
     assert [(c.origin, c.new_documents) for c in heard] == [(Origin.IMPORT, (new,))]
+
+
+# -- a new document's tokens (service._document_for, ADR 0015) ----------------------------------
+
+
+def spans(tokens: WordTokens | str) -> list[tuple[str, int, int]]:
+    """Each token with its offsets (of ``tokens``, or of the tokens made for a text)."""
+    made = word_tokens(tokens) if isinstance(tokens, str) else tokens
+    return list(zip(made.words, made.starts, made.ends, strict=True))
+
+
+def test_a_document_added_after_a_deletion_gets_its_own_tokens(proj: Project, doc: int) -> None:
+    second, _created = proj.documents.add_text("دمشق.txt", OTHER)
+    proj.write.delete(second)  # the next document id (3) is no longer the next tokens row
+    third = "مدينةٌ ثالثـــة\u00a0قرب\u200cالبحر 🌊 عام 1999 (Latin)"
+    ((new, _created),) = proj.write.add_documents([NewDocument("3.txt", third, text_sha256(third))])
+    stored = proj.repo.stored_tokens([doc, new], tokenizer_id())
+    assert {d: spans(t) for d, t in stored.items()} == {doc: spans(TEXT), new: spans(third)}
+
+
+def test_a_document_deleted_after_its_tokens_were_skipped_gets_tokens_made_in_the_transaction(
+    proj: Project, doc: int, db_path: Path
+) -> None:
+    # tokens are made ahead, outside the write lock, only for texts the project lacks: this
+    # one is there when read ahead, and deleted by another program before the write begins
+    other = open_project(db_path)
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")
+
+    def meanwhile(attempt: int) -> bool:
+        holder.rollback()
+        other.write.delete(doc)
+        return attempt < 2
+
+    proj.write.busy = meanwhile
+    try:
+        ((again, created),) = proj.write.add_documents(
+            [NewDocument("حماة 😀.txt", TEXT, text_sha256(TEXT))]
+        )
+    finally:
+        holder.close()
+        other.close()
+    assert created and again != doc
+    stored = proj.repo.stored_tokens([again], tokenizer_id())
+    assert {d: spans(t) for d, t in stored.items()} == {again: spans(TEXT)}
