@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from annotator.core.change import Change, Origin
-from annotator.core.errors import AnnotatorKindError, SpanError, StaleEditError
+from annotator.core.errors import AnnotatorKindError, EventError, SpanError, StaleEditError
 from annotator.core.merge import merge_key
-from annotator.core.model import Bundle, Relation, Span, Status
+from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
 from annotator.core.schema import Label, Schema
 from annotator.core.text import text_sha256
 from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens
@@ -265,3 +265,18 @@ def test_a_document_deleted_after_its_tokens_were_skipped_gets_tokens_made_in_th
     assert created and again != doc
     stored = proj.repo.stored_tokens([again], tokenizer_id())
     assert {d: spans(t) for d, t in stored.items()} == {again: spans(TEXT)}
+
+
+# -- one span twice in one role (core/validate.py: _check_event) --------------------------------
+
+
+def test_one_span_twice_in_one_role_is_refused_by_validation(proj: Project, doc: int) -> None:
+    (trigger,) = proj.annotations.create_span(doc, "amal", *at("قصفت"), "Conflict.Attack").add.spans
+    tag(proj, doc, "حماة")
+    (city,) = [s for s in proj.annotations.spans(doc, "amal") if s.label == "GPE"]
+    twice = (Argument("Place", city.id), Argument("Place", city.id))
+    event = Event(0, doc, "amal", "Conflict.Attack", trigger.id, twice)
+    with pytest.raises(EventError) as refused:
+        proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
+    assert str(refused.value) == "That span already fills Place."
+    assert proj.annotations.events(doc, "amal") == []
