@@ -80,6 +80,7 @@ def test_a_newer_version_of_a_merged_layer_replaces_it_with_status_and_note(
 ) -> None:
     (first,) = proj.write.merge_layers(batch(layer("حماة", note="أولى"))).layers
     doc = first.doc_id
+    assert first == MergedLayer(doc, NAME, "badr", "added", False)
     done = proj.write.merge_layers(batch(layer("حماة", "حلب", status=Status.DONE, note="ثانية")))
     assert done.layers == (MergedLayer(doc, NAME, "badr", "updated", False),)
     assert words(proj, doc) == sorted(["حماة", "حلب"])
@@ -184,3 +185,22 @@ def test_a_merge_is_logged_as_an_import_under_its_description(proj: Project) -> 
         ("import", doc, "badr", "Merge laptop 2.sqlite"),
     ]
     assert proj.documents.status(doc, "badr") is Status.IN_PROGRESS
+
+
+def test_a_newer_version_over_a_layer_changed_here_says_it_replaced_local_work(
+    proj: Project,
+) -> None:
+    (first,) = proj.write.merge_layers(batch(layer("حماة"))).layers
+    proj.annotations.create_span(first.doc_id, "badr", *at("قصفت"), "GPE")  # badr, here
+    done = proj.write.merge_layers(batch(layer("حماة", "حلب")))
+    assert done.layers == (MergedLayer(first.doc_id, NAME, "badr", "updated", True),)
+    assert words(proj, first.doc_id) == sorted(["حماة", "حلب"])
+
+
+def test_an_older_copy_of_a_merged_layer_never_replaces_the_newer(proj: Project) -> None:
+    (first,) = proj.write.merge_layers(batch(layer("حماة"))).layers
+    proj.write.merge_layers(batch(layer("حماة", "حلب", status=Status.DONE)))
+    older = proj.write.merge_layers(batch(layer("حماة")))  # a file made before the last merge
+    assert older.layers == ()
+    assert words(proj, first.doc_id) == sorted(["حماة", "حلب"])
+    assert proj.documents.status(first.doc_id, "badr") is Status.DONE

@@ -280,3 +280,11 @@ def test_one_span_twice_in_one_role_is_refused_by_validation(proj: Project, doc:
         proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
     assert str(refused.value) == "That span already fills Place."
     assert proj.annotations.events(doc, "amal") == []
+
+
+def test_an_import_announces_the_documents_it_added(proj: Project) -> None:
+    heard: list[Change] = []
+    proj.write.changed.connect(heard.append)
+    proj.write.import_layers("amal", [imported("حماة")], replace_layer=False)
+    (doc,) = proj.documents.document_ids()
+    assert [c.new_documents for c in heard] == [(doc,)]
