@@ -17,7 +17,7 @@ from annotator.core.change import Change, Origin
 from annotator.core.errors import AnnotatorKindError, EventError, SpanError, StaleEditError
 from annotator.core.merge import merge_key
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
-from annotator.core.schema import Label, Schema
+from annotator.core.schema import NOTE, Label, Schema
 from annotator.core.text import text_sha256
 from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens
 from annotator.services.project import Project, open_project
@@ -288,3 +288,17 @@ def test_an_import_announces_the_documents_it_added(proj: Project) -> None:
     proj.write.import_layers("amal", [imported("حماة")], replace_layer=False)
     (doc,) = proj.documents.document_ids()
     assert [c.new_documents for c in heard] == [(doc,)]
+
+
+def test_a_note_on_a_span_whose_event_strict_mode_would_refuse_is_still_saved(
+    proj: Project, doc: int
+) -> None:
+    # the event was made before strict mode; only relabelling the span checks it again
+    (trigger,) = proj.annotations.create_span(doc, "amal", *at("قصفت"), "Conflict.Attack").add.spans
+    (when,) = proj.annotations.create_span(doc, "amal", *at("2024"), "TIME").add.spans
+    event = Event(0, doc, "amal", "Conflict.Attack", trigger.id, (Argument("Place", when.id),))
+    proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    proj.annotations.set_note(when.id, "سنةٌ لا مكان 📅")
+    stored = proj.annotations.span(when.id)
+    assert stored is not None and stored.attributes == {NOTE: "سنةٌ لا مكان 📅"}
