@@ -24,6 +24,7 @@ from annotator.services.project import Project, open_project
 from annotator.services.write import LayerImport, NewDocument
 
 TEXT = "قصفت الطائـــرات\u00a0مدينةَ حماة قرب حلب\u200cالشهباء 😀 في 2024 (Reuters)"
+ATTACK = "Conflict.Attack"
 OTHER = "وصل الوفـــد\u00a0إلى دمشقَ\u200cالشام 🚗 في 2025 (AFP)"
 
 
@@ -302,3 +303,41 @@ def test_a_note_on_a_span_whose_event_strict_mode_would_refuse_is_still_saved(
     proj.annotations.set_note(when.id, "سنةٌ لا مكان 📅")
     stored = proj.annotations.span(when.id)
     assert stored is not None and stored.attributes == {NOTE: "سنةٌ لا مكان 📅"}
+
+
+def attack_on(proj: Project, doc: int, trigger_word: str, place: Span) -> Event:
+    (trigger,) = proj.annotations.create_span(doc, "amal", *at(trigger_word), ATTACK).add.spans
+    event = Event(0, doc, "amal", ATTACK, trigger.id, (Argument("Place", place.id),))
+    (stored,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,)))).add.events
+    return stored
+
+
+def test_strict_mode_relabels_a_place_with_the_event_that_used_it_removed(
+    proj: Project, doc: int
+) -> None:
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    event = attack_on(proj, doc, "قصفت", city)
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    relabelled = replace(city, label="TIME")
+    edit = Edit(doc, "amal", remove=Bundle((city,), (event,)), add=Bundle((relabelled,)))
+    proj.annotations.apply(edit)
+    assert [s.label for s in proj.annotations.spans(doc, "amal") if s.id == city.id] == ["TIME"]
+    assert [e.id for e in proj.annotations.events(doc, "amal")] == []
+
+
+def test_strict_mode_checks_every_kept_event_after_one_the_edit_removes(
+    proj: Project, doc: int
+) -> None:
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    first = attack_on(proj, doc, "قصفت", city)
+    second = attack_on(proj, doc, "الطائـــرات", city)
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    edit = Edit(
+        doc, "amal", remove=Bundle((city,), (first,)), add=Bundle((replace(city, label="TIME"),))
+    )
+    with pytest.raises(EventError) as refused:
+        proj.annotations.apply(edit)
+    assert str(refused.value) == (
+        f"Refused (strict role checks): Place of {ATTACK} allows GPE, LOC, FAC, not TIME."
+    )
+    assert [e.id for e in proj.annotations.events(doc, "amal")] == [first.id, second.id]
