@@ -341,3 +341,20 @@ def test_strict_mode_checks_every_kept_event_after_one_the_edit_removes(
         f"Refused (strict role checks): Place of {ATTACK} allows GPE, LOC, FAC, not TIME."
     )
     assert [e.id for e in proj.annotations.events(doc, "amal")] == [first.id, second.id]
+
+
+def test_strict_mode_checks_only_the_relabelled_argument_of_a_kept_event(
+    proj: Project, doc: int
+) -> None:
+    # the event was made before strict mode with a TIME span in Place; relabelling its
+    # Attacker checks the Attacker, and leaves the old Place as it is
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    (when,) = proj.annotations.create_span(doc, "amal", *at("2024"), "TIME").add.spans
+    (trigger,) = proj.annotations.create_span(doc, "amal", *at("قصفت"), ATTACK).add.spans
+    args = (Argument("Attacker", city.id), Argument("Place", when.id))
+    proj.annotations.apply(
+        Edit(doc, "amal", add=Bundle(events=(Event(0, doc, "amal", ATTACK, trigger.id, args),)))
+    )
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    proj.annotations.relabel_span(city.id, "ORG")
+    assert [s.label for s in proj.annotations.spans(doc, "amal") if s.id == city.id] == ["ORG"]
