@@ -346,8 +346,8 @@ def test_strict_mode_checks_every_kept_event_after_one_the_edit_removes(
 def test_strict_mode_checks_only_the_relabelled_argument_of_a_kept_event(
     proj: Project, doc: int
 ) -> None:
-    # the event was made before strict mode with a TIME span in Place; relabelling its
-    # Attacker checks the Attacker, and leaves the old Place as it is
+    # the event was made before strict mode with a TIME span in Place; an edit that relabels
+    # its Attacker checks the Attacker, and leaves the old Place as it is
     (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
     (when,) = proj.annotations.create_span(doc, "amal", *at("2024"), "TIME").add.spans
     (trigger,) = proj.annotations.create_span(doc, "amal", *at("قصفت"), ATTACK).add.spans
@@ -356,5 +356,9 @@ def test_strict_mode_checks_only_the_relabelled_argument_of_a_kept_event(
         Edit(doc, "amal", add=Bundle(events=(Event(0, doc, "amal", ATTACK, trigger.id, args),)))
     )
     proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
-    proj.annotations.relabel_span(city.id, "ORG")
-    assert [s.label for s in proj.annotations.spans(doc, "amal") if s.id == city.id] == ["ORG"]
+    noted = replace(when, attributes={NOTE: "سنةٌ لا مكان 📅"})
+    both = Edit(doc, "amal", Bundle((city, when)), Bundle((replace(city, label="ORG"), noted)))
+    proj.annotations.apply(both)  # one edit: the Attacker relabelled, a note on the Place
+    labels = {s.id: (s.label, s.attributes) for s in proj.annotations.spans(doc, "amal")}
+    assert labels[city.id] == ("ORG", {})
+    assert labels[when.id] == ("TIME", {NOTE: "سنةٌ لا مكان 📅"})
