@@ -1,0 +1,159 @@
+"""What the write service tells the user when the database itself refuses a change (make mutate).
+
+``steps.project_error`` turns the database's failure inside a write transaction into one
+sentence. The other tests reach it only through a locked file; these reach every branch
+in-process, on a real project file:
+
+- a rule the database enforces (a foreign key) that a row of another program's table
+  relies on;
+- a full database (``PRAGMA max_page_count``: SQLite's own "database or disk is full");
+- a database SQLite will not write (``PRAGMA query_only``: its own "attempt to write a
+  readonly database");
+- texts other databases use ("busy", "read-only", anything else), raised by a trigger
+  another program put in the file (``RAISE(ABORT, ...)``), since SQLite never says them.
+
+docs/mutation-testing.md lists the mutants each one kills.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from annotator.core.errors import ProjectError, ReadOnlyError, StaleEditError
+from annotator.core.model import Status
+from annotator.core.text import text_sha256
+from annotator.services.project import Project, open_project
+from annotator.services.write import NewDocument, WriteService
+from annotator.store.engine import make_engine, sqlite_url
+from annotator.store.writer import Writer
+
+TEXT = "قصفت الطائـــرات\u00a0مدينةَ حماة قرب حلب\u200cالشهباء 😀 في 2024 (Reuters)"
+LONG = "كتـــاب\u200cمُدرَّس\u00a0Latin 42 🌍 " * 4000  # about 100,000 code points
+
+
+def at(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def proj(db_path: Path) -> Iterator[Project]:
+    """A fresh project file with one document."""
+    project = open_project(db_path)
+    project.documents.add_text("حماة 😀.txt", TEXT)
+    yield project
+    project.close()
+
+
+def service_with(db_path: Path, pragma: str) -> WriteService:
+    """A write service on ``db_path`` whose connections run ``pragma`` once it is open."""
+    engine = make_engine(sqlite_url(db_path))
+    service = WriteService(Writer(engine))
+
+    def run(connection: Any, _record: Any) -> None:
+        connection.execute(pragma)
+
+    event.listen(engine, "connect", run)
+    engine.dispose()  # every connection from now on runs it
+    return service
+
+
+def abort_status_writes(db_path: Path, message: str) -> None:
+    """Another program adds a trigger that refuses every new status row with ``message``."""
+    with sqlite3.connect(db_path) as con:
+        con.execute(
+            "CREATE TRIGGER refuse_status BEFORE INSERT ON document_status "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        )
+
+
+def stored_status(db_path: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(db_path) as con:
+        return list(con.execute("SELECT doc_id, status FROM document_status"))
+
+
+def test_a_span_another_programs_table_refers_to_is_kept_with_the_rules_sentence(
+    proj: Project, db_path: Path
+) -> None:
+    (city,) = proj.annotations.create_span(1, "amal", *at("حماة"), "GPE").add.spans
+    with sqlite3.connect(db_path) as con:  # a review tool keeps its own rows about spans
+        con.execute("CREATE TABLE reviews (span_id INTEGER NOT NULL REFERENCES spans (id))")
+        con.execute("INSERT INTO reviews VALUES (?)", (city.id,))
+    with pytest.raises(StaleEditError) as refused:
+        proj.annotations.delete_spans([city.id])
+    assert str(refused.value) == (
+        "Other rows still refer to what this change removes or points at (another window or "
+        "program may have changed them), so the database refused it; nothing was saved."
+    )
+    assert [s.id for s in proj.annotations.spans(1, "amal")] == [city.id]
+
+
+def test_a_full_database_refuses_a_new_document_with_the_disk_full_sentence(
+    proj: Project, db_path: Path
+) -> None:
+    full = service_with(db_path, "PRAGMA max_page_count = 1")  # no page beyond today's
+    with pytest.raises(ProjectError) as refused:
+        full.add_documents([NewDocument("طويل.txt", LONG, text_sha256(LONG))])
+    assert str(refused.value) == "The disk is full, so the change was not saved. Free some space."
+    assert [d.name for d in proj.documents.summaries("amal")] == ["حماة 😀.txt"]
+
+
+def test_a_database_sqlite_will_not_write_refuses_with_the_read_only_sentence(
+    proj: Project, db_path: Path
+) -> None:
+    service = service_with(db_path, "PRAGMA query_only = ON")
+    with pytest.raises(ReadOnlyError) as refused:
+        service.set_status(1, "amal", Status.DONE)
+    assert str(refused.value) == (
+        "The project file cannot be written (read-only); nothing was saved."
+    )
+    assert proj.documents.status(1, "amal") is Status.NEW
+
+
+def test_a_read_only_text_of_another_database_gets_the_read_only_sentence(
+    proj: Project, db_path: Path
+) -> None:
+    abort_status_writes(db_path, "cannot execute INSERT in a read-only transaction")
+    with pytest.raises(ReadOnlyError) as refused:
+        proj.write.set_status(1, "amal", Status.DONE)
+    assert str(refused.value) == (
+        "The project file cannot be written (read-only); nothing was saved."
+    )
+    assert stored_status(db_path) == []
+
+
+def test_an_unknown_refusal_is_not_retried_and_quotes_the_database(
+    proj: Project, db_path: Path
+) -> None:
+    abort_status_writes(db_path, "statuses are frozen by the archive tool")
+    asked: list[int] = []
+    proj.write.busy = lambda attempt: asked.append(attempt) or True
+    with pytest.raises(ProjectError) as refused:
+        proj.write.set_status(1, "amal", Status.DONE)
+    assert type(refused.value) is ProjectError
+    assert str(refused.value) == (
+        "The project database refused the change (statuses are frozen by the archive tool); "
+        "nothing was saved."
+    )
+    assert asked == []
+    assert stored_status(db_path) == []
+
+
+def test_a_busy_database_is_retried_then_refused_as_locked(proj: Project, db_path: Path) -> None:
+    abort_status_writes(db_path, "the server is busy")
+    asked: list[int] = []
+    proj.write.busy = lambda attempt: asked.append(attempt) or attempt < 3
+    with pytest.raises(ProjectError) as refused:
+        proj.write.set_status(1, "amal", Status.DONE)
+    assert asked == [1, 2, 3]
+    assert str(refused.value) == (
+        "The project file stayed locked by another program, so the change was not saved. "
+        "Close the other program (or wait for it) and try again."
+    )
+    assert stored_status(db_path) == []
