@@ -152,3 +152,23 @@ def test_the_list_shows_the_gold_layer_on_entering_review(qtbot: Any, project: P
     qtbot.wait(50)
     shown = sorted((s.start, s.label) for s in window.pane.spans())
     assert shown and _rows(window) == shown
+
+
+def test_pre_merge_and_accept_in_review_list_each_gold_span_once(
+    qtbot: Any, project: Project
+) -> None:
+    """Pre-merge, then Accept: the list holds gold's spans, each once (it held two rows for
+    «هجوماً» and for «حماة» while gold had 3 spans)."""
+    doc_id = project.documents.summaries(ANNOTATOR)[0].id
+    annotate(project, doc_id)
+    window = _window(qtbot, project)  # shows the first document, still loading its spans
+    tools: ReviewTools = window.review_tools  # type: ignore[attr-defined]
+    tools.review.start(["ali", "badr"], Layout.SIDE_BY_SIDE)
+    tools.review.premerge()  # at once, as a quick curator would
+    tools.review.step(1)
+    tools.review.accept(1)
+    qtbot.wait(300)
+    gold = sorted((s.start, s.label) for s in project.annotations.spans(doc_id, tools.review.gold))
+    assert len(gold) >= 2
+    assert _rows(window) == gold
+    assert sorted((s.start, s.label) for s in window.pane.spans()) == gold

@@ -222,8 +222,14 @@ class AnnotationTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._spans) - 1, 3))
 
     def apply_edit(self, edit: Edit) -> None:
-        """Remove and insert the edit's spans, one row at a time."""
-        for span in edit.remove.spans:
+        """Remove and insert the edit's spans, one row at a time.
+
+        A span already listed is replaced, not listed twice: the rows may have been read
+        after the edit was stored and before it is delivered here (a document still
+        loading when a pre-merge or Accept lands).
+        """
+        listed = [s for s in edit.add.spans if s.id in self._key_of]
+        for span in (*edit.remove.spans, *listed):
             i = self._position(span.id)
             if i >= 0:
                 row = self._row(i)
