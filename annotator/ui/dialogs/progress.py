@@ -213,6 +213,7 @@ _INPUT = frozenset(
         QEvent.Type.KeyPress,
         QEvent.Type.KeyRelease,
         QEvent.Type.ShortcutOverride,
+        QEvent.Type.Shortcut,  # a hotkey reaches its QAction as this, not as a key press
         QEvent.Type.Wheel,
         QEvent.Type.ContextMenu,
     }
@@ -238,12 +239,21 @@ def _wait_for(job: Job[T], dialog: ProgressDialog) -> None:
     """Start ``job`` and turn a local event loop until it has ended."""
     loop = _Ending()
     job.finished.connect(loop.end)  # emitted on the worker: queued to the GUI thread
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(dialog.show)
-    timer.start(SHOW_AFTER_MS)
     blocker = _InputBlocker(dialog)
     app = QCoreApplication.instance()
+
+    def show() -> None:
+        # the shown dialog is application-modal: Qt now blocks input to other windows by
+        # itself, so the filter (a call into Python, under the GIL, for every event the GUI
+        # thread delivers, while the worker holds the GIL) goes (ADR 0017)
+        dialog.show()
+        if app is not None:
+            app.removeEventFilter(blocker)
+
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(show)
+    timer.start(SHOW_AFTER_MS)
     if app is not None:
         app.installEventFilter(blocker)
     try:
