@@ -362,3 +362,46 @@ def test_strict_mode_checks_only_the_relabelled_argument_of_a_kept_event(
     labels = {s.id: (s.label, s.attributes) for s in proj.annotations.spans(doc, "amal")}
     assert labels[city.id] == ("ORG", {})
     assert labels[when.id] == ("TIME", {NOTE: "سنةٌ لا مكان 📅"})
+
+
+def test_strict_mode_leaves_an_older_relation_whose_end_only_moves(proj: Project, doc: int) -> None:
+    # a PART-WHOLE to a TIME span, made before strict mode; one edit moves its first end (same
+    # label) and relabels another span: only relations of the relabelled span are checked again
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    (when,) = proj.annotations.create_span(doc, "amal", *at("2024"), "TIME").add.spans
+    (near,) = proj.annotations.create_span(doc, "amal", *at("حلب"), "GPE").add.spans
+    rel = Relation(0, doc, "amal", "PART-WHOLE", city.id, when.id)
+    (rel,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(rel,)))).add.relations
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    start, end = at("مدينةَ حماة")
+    moved, loc = replace(city, start=start, end=end), replace(near, label="LOC")
+    proj.annotations.apply(Edit(doc, "amal", Bundle((city, near)), Bundle((moved, loc))))
+    spans = {s.id: (s.start, s.end, s.label) for s in proj.annotations.spans(doc, "amal")}
+    assert spans[city.id] == (start, end, "GPE") and spans[near.id][2] == "LOC"
+    assert proj.annotations.relations(doc, "amal") == [rel]
+
+
+def test_strict_mode_checks_every_kept_relation_after_one_the_edit_removes(
+    proj: Project, doc: int
+) -> None:
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    (near,) = proj.annotations.create_span(doc, "amal", *at("حلب"), "GPE").add.spans
+    (whole,) = proj.annotations.create_span(doc, "amal", *at("الشهباء"), "GPE").add.spans
+    first = Relation(0, doc, "amal", "PART-WHOLE", city.id, whole.id)
+    second = Relation(0, doc, "amal", "PART-WHOLE", near.id, whole.id)
+    made = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(first, second))))
+    first, second = made.add.relations
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    edit = Edit(
+        doc,
+        "amal",
+        remove=Bundle((whole,), relations=(first,)),
+        add=Bundle((replace(whole, label="TIME"),)),
+    )
+    with pytest.raises(EventError) as refused:
+        proj.annotations.apply(edit)
+    assert str(refused.value) == (
+        "Refused (strict role checks): PART-WHOLE: its second end allows "
+        "FAC, LOC, GPE, ORG, VEH, WEA, not TIME."
+    )
+    assert proj.annotations.relations(doc, "amal") == [first, second]
