@@ -187,6 +187,20 @@ def test_undo_of_a_row_another_window_deleted_is_refused(
         proj.annotations.apply(made.inverse())
 
 
+def test_undo_of_a_span_a_relation_made_since_uses_is_refused(proj: Project, doc: int) -> None:
+    # the undo would now also remove the relation (its cascade): only the removal differs
+    made = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
+    aleppo = tag(proj, doc, "حلب")
+    rel = Relation(0, doc, "amal", "PART-WHOLE", made.add.spans[0].id, aleppo.id)
+    (rel,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(rel,)))).add.relations
+    with pytest.raises(StaleEditError) as refused:
+        proj.annotations.apply(made.inverse(), Origin.UNDO)
+    assert str(refused.value) == (
+        "Annotations made since this step now depend on it, so it was not applied."
+    )
+    assert proj.annotations.relations(doc, "amal") == [rel]
+
+
 def test_an_edit_on_a_document_that_is_gone_is_refused(proj: Project, doc: int) -> None:
     with pytest.raises(SpanError, match=r"^Document 999 does not exist\.$"):
         proj.annotations.apply(Edit(999, "amal", add=Bundle((span(999, "حماة"),))))
