@@ -405,3 +405,21 @@ def test_strict_mode_checks_every_kept_relation_after_one_the_edit_removes(
         "FAC, LOC, GPE, ORG, VEH, WEA, not TIME."
     )
     assert proj.annotations.relations(doc, "amal") == [first, second]
+
+
+def test_strict_mode_checks_the_event_a_relabelled_trigger_takes_along(
+    proj: Project, doc: int
+) -> None:
+    # the cascade gives the event the new type and keeps its Entity, which Demonstrate
+    # allows only for people and organizations
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    (trigger,) = proj.annotations.create_span(doc, "amal", *at("قرب"), "Contact.Meet").add.spans
+    meet = Event(0, doc, "amal", "Contact.Meet", trigger.id, (Argument("Entity", city.id),))
+    (meet,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(meet,)))).add.events
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    with pytest.raises(EventError) as refused:
+        proj.annotations.relabel_span(trigger.id, "Conflict.Demonstrate")
+    assert str(refused.value) == (
+        "Refused (strict role checks): Entity of Conflict.Demonstrate allows PER, ORG, not GPE."
+    )
+    assert proj.annotations.events(doc, "amal") == [meet]

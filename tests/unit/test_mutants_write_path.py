@@ -187,6 +187,17 @@ def test_undo_of_a_row_another_window_deleted_is_refused(
         proj.annotations.apply(made.inverse())
 
 
+def test_undoing_a_span_deletion_brings_back_the_relation_it_took(proj: Project, doc: int) -> None:
+    hama, aleppo = tag(proj, doc, "حماة"), tag(proj, doc, "حلب")
+    rel = Relation(0, doc, "amal", "PART-WHOLE", hama.id, aleppo.id)
+    (rel,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(rel,)))).add.relations
+    gone = proj.annotations.delete_spans([aleppo.id])
+    assert proj.annotations.relations(doc, "amal") == []
+    proj.annotations.apply(gone.inverse(), Origin.UNDO)
+    assert proj.annotations.spans(doc, "amal") == [hama, aleppo]
+    assert proj.annotations.relations(doc, "amal") == [rel]
+
+
 def test_undo_of_a_span_a_relation_made_since_uses_is_refused(proj: Project, doc: int) -> None:
     # the undo would now also remove the relation (its cascade): only the removal differs
     made = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
