@@ -423,3 +423,14 @@ def test_strict_mode_checks_the_event_a_relabelled_trigger_takes_along(
         "Refused (strict role checks): Entity of Conflict.Demonstrate allows PER, ORG, not GPE."
     )
     assert proj.annotations.events(doc, "amal") == [meet]
+
+
+def test_deleting_a_place_with_one_of_its_events_leaves_the_other_event_without_it(
+    proj: Project, doc: int
+) -> None:
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    first = attack_on(proj, doc, "قصفت", city)
+    second = attack_on(proj, doc, "الطائـــرات", city)
+    proj.annotations.apply(Edit(doc, "amal", remove=Bundle((city,), (first,))))
+    assert proj.annotations.events(doc, "amal") == [replace(second, arguments=())]
+    assert [s.label for s in proj.annotations.spans(doc, "amal")] == [ATTACK, ATTACK]
