@@ -103,6 +103,20 @@ def test_redoing_a_layer_deletion_keeps_a_note_written_after_it(proj: Project, d
     assert proj.annotations.document_note(doc, "amal") == "راجعتُه 👍"
 
 
+def test_undoing_a_document_deletion_after_its_text_came_back_is_refused(
+    proj: Project, doc: int
+) -> None:
+    done = proj.write.delete(doc)
+    again, _created = proj.documents.add_text("نسخة.txt", TEXT)
+    with pytest.raises(StaleEditError) as refused:
+        proj.write.apply(done.inverse())
+    assert str(refused.value) == (
+        "This step can no longer be undone: the text of «حماة 😀.txt» "
+        "was added to the project again since."
+    )
+    assert proj.documents.document_ids() == [again]
+
+
 # -- statuses (service.set_status) -------------------------------------------------------------
 
 
