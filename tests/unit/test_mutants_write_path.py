@@ -94,6 +94,18 @@ def test_a_first_tag_starts_only_its_own_layer(proj: Project, doc: int) -> None:
     assert proj.documents.status(doc, "badr") is Status.NEW
 
 
+def test_undo_and_redo_of_a_first_tag_move_its_document_back_and_forth(
+    proj: Project, doc: int
+) -> None:
+    edit = Edit(doc, "amal", add=Bundle((span(doc, "حماة"),)))
+    done = proj.write.apply(Change((edit,), description="Tag حماة"))
+    assert proj.documents.status(doc, "amal") is Status.IN_PROGRESS
+    proj.write.apply(done.inverse())
+    assert proj.documents.status(doc, "amal") is Status.NEW
+    proj.write.apply(done.as_replay())
+    assert proj.documents.status(doc, "amal") is Status.IN_PROGRESS
+
+
 def test_a_deletion_does_not_start_a_document(proj: Project, doc: int) -> None:
     city = tag(proj, doc, "حماة")
     proj.documents.set_status(doc, "amal", Status.NEW)
