@@ -168,6 +168,31 @@ def test_undoing_a_deletion_twice_is_refused_the_second_time(proj: Project, doc:
 
 
 @pytest.mark.parametrize("kind", ["event", "relation"])
+def test_undoing_an_event_or_relation_deletion_twice_is_refused(
+    proj: Project, doc: int, kind: str
+) -> None:
+    hama, aleppo = tag(proj, doc, "حماة"), tag(proj, doc, "حلب")
+    if kind == "event":
+        event = Event(
+            0, doc, "amal", "Conflict.Attack", tag(proj, doc, "قصفت", "Conflict.Attack").id
+        )
+        made = proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
+        gone = proj.annotations.apply(Edit(doc, "amal", Bundle(events=made.add.events)))
+    else:
+        rel = Relation(0, doc, "amal", "PART-WHOLE", hama.id, aleppo.id)
+        made = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(rel,))))
+        gone = proj.annotations.apply(Edit(doc, "amal", Bundle(relations=made.add.relations)))
+    proj.annotations.apply(gone.inverse(), Origin.UNDO)
+    with pytest.raises(StaleEditError) as refused:
+        proj.annotations.apply(gone.inverse(), Origin.UNDO)
+    assert str(refused.value) == (
+        "This step can no longer be undone or redone: a row it would restore already exists."
+    )
+    layer = (*proj.annotations.events(doc, "amal"), *proj.annotations.relations(doc, "amal"))
+    assert layer == (*made.add.events, *made.add.relations)
+
+
+@pytest.mark.parametrize("kind", ["event", "relation"])
 def test_undo_of_a_row_another_window_deleted_is_refused(
     proj: Project, doc: int, db_path: Path, kind: str
 ) -> None:
