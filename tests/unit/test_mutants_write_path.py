@@ -249,6 +249,30 @@ def test_undo_of_a_span_a_relation_made_since_uses_is_refused(proj: Project, doc
     assert proj.annotations.relations(doc, "amal") == [rel]
 
 
+@pytest.mark.parametrize("kind", ["a span", "an event", "a relation"])
+def test_an_edit_of_one_layer_that_removes_a_row_of_another_is_refused(
+    proj: Project, doc: int, kind: str
+) -> None:
+    hama, aleppo = tag(proj, doc, "حماة", who="badr"), tag(proj, doc, "حلب", who="badr")
+    trigger = tag(proj, doc, "قصفت", "Conflict.Attack", who="badr")
+    event = Event(0, doc, "badr", "Conflict.Attack", trigger.id)
+    rel = Relation(0, doc, "badr", "PART-WHOLE", hama.id, aleppo.id)
+    made = proj.annotations.apply(Edit(doc, "badr", add=Bundle(events=(event,), relations=(rel,))))
+    theirs = {
+        "a span": Bundle((hama,)),
+        "an event": Bundle(events=made.add.events),
+        "a relation": Bundle(relations=made.add.relations),
+    }[kind]
+    with pytest.raises(SpanError) as refused:
+        proj.annotations.apply(Edit(doc, "amal", remove=theirs))
+    assert str(refused.value) == (
+        f"This edit changes 'amal''s layer in document {doc}, but it would also remove or "
+        f"change {kind} of 'badr''s layer in document {doc}; nothing was changed."
+    )
+    assert len(proj.annotations.spans(doc, "badr")) == 3
+    assert proj.annotations.events(doc, "badr") == list(made.add.events)
+
+
 def test_an_edit_on_a_document_that_is_gone_is_refused(proj: Project, doc: int) -> None:
     with pytest.raises(SpanError, match=r"^Document 999 does not exist\.$"):
         proj.annotations.apply(Edit(999, "amal", add=Bundle((span(999, "حماة"),))))
