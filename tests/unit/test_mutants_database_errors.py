@@ -157,3 +157,21 @@ def test_a_busy_database_is_retried_then_refused_as_locked(proj: Project, db_pat
         "Close the other program (or wait for it) and try again."
     )
     assert stored_status(db_path) == []
+
+
+def test_a_busy_database_is_tried_thirty_times_by_default_then_refused(
+    proj: Project, db_path: Path
+) -> None:
+    # the write service's own handler (the CLI's): it waits before each of 30 tries, then
+    # gives up; the first 28 are answered here without the wait, to keep the test short
+    abort_status_writes(db_path, "the server is busy")
+    own = proj.write.busy
+    asked: list[int] = []
+    proj.write.busy = lambda attempt: (
+        asked.append(attempt) or (attempt < 40 and (attempt <= 28 or own(attempt)))
+    )
+    with pytest.raises(ProjectError) as refused:
+        proj.write.set_status(1, "amal", Status.DONE)
+    assert asked == list(range(1, 32))
+    assert str(refused.value).startswith("The project file stayed locked by another program")
+    assert stored_status(db_path) == []

@@ -103,6 +103,20 @@ def test_redoing_a_layer_deletion_keeps_a_note_written_after_it(proj: Project, d
     assert proj.annotations.document_note(doc, "amal") == "راجعتُه 👍"
 
 
+def test_undoing_a_document_deletion_after_its_text_came_back_is_refused(
+    proj: Project, doc: int
+) -> None:
+    done = proj.write.delete(doc)
+    again, _created = proj.documents.add_text("نسخة.txt", TEXT)
+    with pytest.raises(StaleEditError) as refused:
+        proj.write.apply(done.inverse())
+    assert str(refused.value) == (
+        "This step can no longer be undone: the text of «حماة 😀.txt» "
+        "was added to the project again since."
+    )
+    assert proj.documents.document_ids() == [again]
+
+
 # -- statuses (service.set_status) -------------------------------------------------------------
 
 
@@ -362,3 +376,75 @@ def test_strict_mode_checks_only_the_relabelled_argument_of_a_kept_event(
     labels = {s.id: (s.label, s.attributes) for s in proj.annotations.spans(doc, "amal")}
     assert labels[city.id] == ("ORG", {})
     assert labels[when.id] == ("TIME", {NOTE: "سنةٌ لا مكان 📅"})
+
+
+def test_strict_mode_leaves_an_older_relation_whose_end_only_moves(proj: Project, doc: int) -> None:
+    # a PART-WHOLE to a TIME span, made before strict mode; one edit moves its first end (same
+    # label) and relabels another span: only relations of the relabelled span are checked again
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    (when,) = proj.annotations.create_span(doc, "amal", *at("2024"), "TIME").add.spans
+    (near,) = proj.annotations.create_span(doc, "amal", *at("حلب"), "GPE").add.spans
+    rel = Relation(0, doc, "amal", "PART-WHOLE", city.id, when.id)
+    (rel,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(rel,)))).add.relations
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    start, end = at("مدينةَ حماة")
+    moved, loc = replace(city, start=start, end=end), replace(near, label="LOC")
+    proj.annotations.apply(Edit(doc, "amal", Bundle((city, near)), Bundle((moved, loc))))
+    spans = {s.id: (s.start, s.end, s.label) for s in proj.annotations.spans(doc, "amal")}
+    assert spans[city.id] == (start, end, "GPE") and spans[near.id][2] == "LOC"
+    assert proj.annotations.relations(doc, "amal") == [rel]
+
+
+def test_strict_mode_checks_every_kept_relation_after_one_the_edit_removes(
+    proj: Project, doc: int
+) -> None:
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    (near,) = proj.annotations.create_span(doc, "amal", *at("حلب"), "GPE").add.spans
+    (whole,) = proj.annotations.create_span(doc, "amal", *at("الشهباء"), "GPE").add.spans
+    first = Relation(0, doc, "amal", "PART-WHOLE", city.id, whole.id)
+    second = Relation(0, doc, "amal", "PART-WHOLE", near.id, whole.id)
+    made = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(first, second))))
+    first, second = made.add.relations
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    edit = Edit(
+        doc,
+        "amal",
+        remove=Bundle((whole,), relations=(first,)),
+        add=Bundle((replace(whole, label="TIME"),)),
+    )
+    with pytest.raises(EventError) as refused:
+        proj.annotations.apply(edit)
+    assert str(refused.value) == (
+        "Refused (strict role checks): PART-WHOLE: its second end allows "
+        "FAC, LOC, GPE, ORG, VEH, WEA, not TIME."
+    )
+    assert proj.annotations.relations(doc, "amal") == [first, second]
+
+
+def test_strict_mode_checks_the_event_a_relabelled_trigger_takes_along(
+    proj: Project, doc: int
+) -> None:
+    # the cascade gives the event the new type and keeps its Entity, which Demonstrate
+    # allows only for people and organizations
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    (trigger,) = proj.annotations.create_span(doc, "amal", *at("قرب"), "Contact.Meet").add.spans
+    meet = Event(0, doc, "amal", "Contact.Meet", trigger.id, (Argument("Entity", city.id),))
+    (meet,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(meet,)))).add.events
+    proj.write.replace_schema(replace(proj.write.schema, role_check="strict"))
+    with pytest.raises(EventError) as refused:
+        proj.annotations.relabel_span(trigger.id, "Conflict.Demonstrate")
+    assert str(refused.value) == (
+        "Refused (strict role checks): Entity of Conflict.Demonstrate allows PER, ORG, not GPE."
+    )
+    assert proj.annotations.events(doc, "amal") == [meet]
+
+
+def test_deleting_a_place_with_one_of_its_events_leaves_the_other_event_without_it(
+    proj: Project, doc: int
+) -> None:
+    (city,) = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE").add.spans
+    first = attack_on(proj, doc, "قصفت", city)
+    second = attack_on(proj, doc, "الطائـــرات", city)
+    proj.annotations.apply(Edit(doc, "amal", remove=Bundle((city,), (first,))))
+    assert proj.annotations.events(doc, "amal") == [replace(second, arguments=())]
+    assert [s.label for s in proj.annotations.spans(doc, "amal")] == [ATTACK, ATTACK]

@@ -94,6 +94,18 @@ def test_a_first_tag_starts_only_its_own_layer(proj: Project, doc: int) -> None:
     assert proj.documents.status(doc, "badr") is Status.NEW
 
 
+def test_undo_and_redo_of_a_first_tag_move_its_document_back_and_forth(
+    proj: Project, doc: int
+) -> None:
+    edit = Edit(doc, "amal", add=Bundle((span(doc, "حماة"),)))
+    done = proj.write.apply(Change((edit,), description="Tag حماة"))
+    assert proj.documents.status(doc, "amal") is Status.IN_PROGRESS
+    proj.write.apply(done.inverse())
+    assert proj.documents.status(doc, "amal") is Status.NEW
+    proj.write.apply(done.as_replay())
+    assert proj.documents.status(doc, "amal") is Status.IN_PROGRESS
+
+
 def test_a_deletion_does_not_start_a_document(proj: Project, doc: int) -> None:
     city = tag(proj, doc, "حماة")
     proj.documents.set_status(doc, "amal", Status.NEW)
@@ -156,6 +168,31 @@ def test_undoing_a_deletion_twice_is_refused_the_second_time(proj: Project, doc:
 
 
 @pytest.mark.parametrize("kind", ["event", "relation"])
+def test_undoing_an_event_or_relation_deletion_twice_is_refused(
+    proj: Project, doc: int, kind: str
+) -> None:
+    hama, aleppo = tag(proj, doc, "حماة"), tag(proj, doc, "حلب")
+    if kind == "event":
+        event = Event(
+            0, doc, "amal", "Conflict.Attack", tag(proj, doc, "قصفت", "Conflict.Attack").id
+        )
+        made = proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
+        gone = proj.annotations.apply(Edit(doc, "amal", Bundle(events=made.add.events)))
+    else:
+        rel = Relation(0, doc, "amal", "PART-WHOLE", hama.id, aleppo.id)
+        made = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(rel,))))
+        gone = proj.annotations.apply(Edit(doc, "amal", Bundle(relations=made.add.relations)))
+    proj.annotations.apply(gone.inverse(), Origin.UNDO)
+    with pytest.raises(StaleEditError) as refused:
+        proj.annotations.apply(gone.inverse(), Origin.UNDO)
+    assert str(refused.value) == (
+        "This step can no longer be undone or redone: a row it would restore already exists."
+    )
+    layer = (*proj.annotations.events(doc, "amal"), *proj.annotations.relations(doc, "amal"))
+    assert layer == (*made.add.events, *made.add.relations)
+
+
+@pytest.mark.parametrize("kind", ["event", "relation"])
 def test_undo_of_a_row_another_window_deleted_is_refused(
     proj: Project, doc: int, db_path: Path, kind: str
 ) -> None:
@@ -185,6 +222,55 @@ def test_undo_of_a_row_another_window_deleted_is_refused(
     )
     with pytest.raises(StaleEditError, match=f"^This edit was not applied: {article} {kind}"):
         proj.annotations.apply(made.inverse())
+
+
+def test_undoing_a_span_deletion_brings_back_the_relation_it_took(proj: Project, doc: int) -> None:
+    hama, aleppo = tag(proj, doc, "حماة"), tag(proj, doc, "حلب")
+    rel = Relation(0, doc, "amal", "PART-WHOLE", hama.id, aleppo.id)
+    (rel,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(rel,)))).add.relations
+    gone = proj.annotations.delete_spans([aleppo.id])
+    assert proj.annotations.relations(doc, "amal") == []
+    proj.annotations.apply(gone.inverse(), Origin.UNDO)
+    assert proj.annotations.spans(doc, "amal") == [hama, aleppo]
+    assert proj.annotations.relations(doc, "amal") == [rel]
+
+
+def test_undo_of_a_span_a_relation_made_since_uses_is_refused(proj: Project, doc: int) -> None:
+    # the undo would now also remove the relation (its cascade): only the removal differs
+    made = proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
+    aleppo = tag(proj, doc, "حلب")
+    rel = Relation(0, doc, "amal", "PART-WHOLE", made.add.spans[0].id, aleppo.id)
+    (rel,) = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(rel,)))).add.relations
+    with pytest.raises(StaleEditError) as refused:
+        proj.annotations.apply(made.inverse(), Origin.UNDO)
+    assert str(refused.value) == (
+        "Annotations made since this step now depend on it, so it was not applied."
+    )
+    assert proj.annotations.relations(doc, "amal") == [rel]
+
+
+@pytest.mark.parametrize("kind", ["a span", "an event", "a relation"])
+def test_an_edit_of_one_layer_that_removes_a_row_of_another_is_refused(
+    proj: Project, doc: int, kind: str
+) -> None:
+    hama, aleppo = tag(proj, doc, "حماة", who="badr"), tag(proj, doc, "حلب", who="badr")
+    trigger = tag(proj, doc, "قصفت", "Conflict.Attack", who="badr")
+    event = Event(0, doc, "badr", "Conflict.Attack", trigger.id)
+    rel = Relation(0, doc, "badr", "PART-WHOLE", hama.id, aleppo.id)
+    made = proj.annotations.apply(Edit(doc, "badr", add=Bundle(events=(event,), relations=(rel,))))
+    theirs = {
+        "a span": Bundle((hama,)),
+        "an event": Bundle(events=made.add.events),
+        "a relation": Bundle(relations=made.add.relations),
+    }[kind]
+    with pytest.raises(SpanError) as refused:
+        proj.annotations.apply(Edit(doc, "amal", remove=theirs))
+    assert str(refused.value) == (
+        f"This edit changes 'amal''s layer in document {doc}, but it would also remove or "
+        f"change {kind} of 'badr''s layer in document {doc}; nothing was changed."
+    )
+    assert len(proj.annotations.spans(doc, "badr")) == 3
+    assert proj.annotations.events(doc, "badr") == list(made.add.events)
 
 
 def test_an_edit_on_a_document_that_is_gone_is_refused(proj: Project, doc: int) -> None:
