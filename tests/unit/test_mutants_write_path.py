@@ -482,3 +482,17 @@ def test_redoing_a_layer_deletion_after_its_note_was_edited_is_refused(
         proj.write.apply(done.as_replay())
     assert str(refused.value) == "A document note it changes was edited since; nothing was done."
     assert proj.annotations.document_note(doc, "amal") == "ثانية"
+
+
+def test_a_small_edit_refuses_a_span_the_layer_has_with_the_validators_sentence(
+    proj: Project, doc: int
+) -> None:
+    """An edit of up to 8 spans asks for twins span by span (steps.twin_finder): the twin is
+    found by document, layer, start and end, so the validator refuses it with its own sentence
+    before the database's unique index would (twin_finder mutants 4 to 7)."""
+    tag(proj, doc, "حماة", "GPE")
+    tag(proj, doc, "حماة", "GPE", who="badr")  # another layer's identical span is no twin
+    again = span(doc, "حماة", "GPE", sid=-1)
+    with pytest.raises(SpanError, match=r"^An identical GPE span \[\d+, \d+\) is already there"):
+        proj.annotations.apply(Edit(doc, "amal", add=Bundle((again,))))
+    assert len(proj.annotations.spans(doc, "amal")) == 1
