@@ -107,6 +107,16 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "project.sqlite"
 
 
+@pytest.fixture
+def proj(db_path: Path) -> Iterator[Any]:
+    """A fresh project file, with no seeds (the mutation tests need to be fast)."""
+    from annotator.services.project import open_project
+
+    project = open_project(db_path)
+    yield project
+    project.close()
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A closed project file with the five seed articles imported, made once per process.

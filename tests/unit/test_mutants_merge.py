@@ -12,9 +12,7 @@ docs/mutation-testing.md lists the mutant each one kills.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -35,13 +33,6 @@ CARL = Person("carl", "human", "uid-carl")
 def at(word: str) -> tuple[int, int]:
     start = TEXT.index(word)
     return start, start + len(word)
-
-
-@pytest.fixture
-def proj(db_path: Path) -> Iterator[Project]:
-    project = open_project(db_path)
-    yield project
-    project.close()
 
 
 def layer(

@@ -7,7 +7,6 @@ docs/mutation-testing.md lists the mutant each one kills.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,14 +30,6 @@ OTHER = "وصل الوفـــد\u00a0إلى دمشقَ\u200cالشام 🚗 ف�
 def at(word: str) -> tuple[int, int]:
     start = TEXT.index(word)
     return start, start + len(word)
-
-
-@pytest.fixture
-def proj(db_path: Path) -> Iterator[Project]:
-    """A fresh project file (no seeds: these tests must run fast)."""
-    project = open_project(db_path)
-    yield project
-    project.close()
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ checks what a user would see: the sentence of a refusal, or the rows that are st
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +16,7 @@ from annotator.core.change import Origin
 from annotator.core.errors import EventError, SpanError
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span
 from annotator.core.schema import EventType, RelationType, Role
-from annotator.services.project import Project, open_project
+from annotator.services.project import Project
 
 ANN = "amal"
 TEXT = "قصفت الطائرات\u00a0مدينة حماة قرب حلب 😀 في 2024"
@@ -28,14 +26,6 @@ ATTACK = "Conflict.Attack"
 def at(word: str) -> tuple[int, int]:
     start = TEXT.index(word)
     return start, start + len(word)
-
-
-@pytest.fixture
-def proj(db_path: Path) -> Iterator[Project]:
-    """A fresh project file (no seeds: these tests must run fast)."""
-    project = open_project(db_path)
-    yield project
-    project.close()
 
 
 @pytest.fixture
