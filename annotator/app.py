@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.services.merge import MergeService
-from annotator.services.project import Project, open_project
+from annotator.services.project import Project, open_project, project_path
 from annotator.ui.app_icon import app_icon
 from annotator.ui.dialogs import merge_dialog, transfer_dialogs
 from annotator.ui.dialogs.agreement_view import install_agreement_view
@@ -45,7 +44,7 @@ GUI_BUSY_TIMEOUT_MS = 150
 
 def open_gui_project(db: str | None) -> Project:
     """Open ``db``, or the default sample project (seeded on first start)."""
-    path = Path(db) if db else config.default_project_path()
+    path = project_path(db) if db else config.default_project_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     project = open_project(path, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
     if db is None:

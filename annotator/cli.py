@@ -11,7 +11,7 @@ from pathlib import Path
 from annotator import config, errorlog
 from annotator.cli_output import TerminalProgress, shown, shown_name
 from annotator.core.errors import AnnotatorError, ProjectError
-from annotator.services.project import Project, open_project
+from annotator.services.project import Project, open_project, project_path
 from annotator.store.dberrors import translate
 
 EXIT_OK = 0
@@ -30,7 +30,8 @@ EXIT_CODES_HELP = """exit codes:
 
 
 def _given_db(args: argparse.Namespace) -> Path:
-    return Path(args.db) if args.db else config.default_project_path()
+    # judged as given: Path() would fold a URL's "//" into "/" and hide it
+    return project_path(args.db) if args.db else config.default_project_path()
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -263,7 +264,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from annotator.services.merge import Source, merge_sources, read_sources, refuse_on_conflicts
 
     team = _db_path(args)
-    others = [project_file(Path(other)) for other in args.others]
+    others = [project_file(project_path(other)) for other in args.others]
 
     def reading(done: int, total: int, name: str) -> bool:
         print(f"Reading {shown_name(name)} ({done + 1}/{total})", file=sys.stderr)
@@ -410,7 +411,10 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return interrupted()
     except Exception as exc:  # noqa: BLE001 - the one place the CLI turns any failure into a line
-        known = translate(exc, _given_db(args))
+        try:
+            known = translate(exc, _given_db(args))
+        except AnnotatorError:
+            known = None
         if known is not None:
             return _refused(known)
         context = f"running 'annotator {args.command}'"

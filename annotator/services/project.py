@@ -14,6 +14,7 @@ from annotator.services.schema import SchemaService
 from annotator.services.search import SearchService
 from annotator.services.write import WriteService
 from annotator.store.engine import BUSY_TIMEOUT_MS, SET_ASIDE_TABLE, open_file
+from annotator.store.projectfile import check_path
 from annotator.store.repository import Repository
 from annotator.store.writer import Writer
 
@@ -108,6 +109,15 @@ _PLURALS = {"gold layer": "gold layers"}
 def _counted(kind: str, n: int) -> str:
     """``1 span``, ``2 events``, ``2 gold layers``."""
     return f"{n} {kind if n == 1 else _PLURALS.get(kind, kind + 's')}"
+
+
+def project_path(raw: str) -> Path:
+    """The project file the user named, judged as typed: a server URL or a URI is refused.
+
+    ``Path()`` folds the ``//`` of ``postgresql://host/db`` into one ``/``, which
+    turned such a URL into nested folders and a new local project file.
+    """
+    return check_path(raw)
 
 
 def open_project(

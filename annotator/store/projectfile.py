@@ -22,7 +22,10 @@ from annotator.store.dberrors import translate
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _HEADER_BYTES = 100
-_URI_LIKE = re.compile(r"^(file:|[A-Za-z][A-Za-z0-9+.-]+://)")
+_URI_LIKE = re.compile(r"^(file:|[A-Za-z][A-Za-z0-9+.-]+:/)")
+_SERVER_URL = re.compile(
+    r"^\s*(postgres|postgresql|mysql|mariadb|oracle|mssql)(\+[\w.-]+)?:/", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,12 @@ def check_path(raw: Path | str) -> Path:
     text = str(raw)
     if text.strip() in {"", ":memory:"}:
         raise ProjectError(f"{text!r} is not a project file; give the path of a file on disk.")
+    if _SERVER_URL.match(text):
+        raise ProjectError(
+            f"{text} is a database server URL. This version opens project files only; "
+            "projects on a database server are not supported yet. Give the path of a "
+            "project file on disk."
+        )
     if _URI_LIKE.match(text):
         raise ProjectError(
             f"{text} looks like a URI, not a file path; give the path of a project file on disk."
