@@ -148,14 +148,14 @@ class MainWindow(QMainWindow):
         self.show_message(text, 30000)
 
     def undo(self) -> None:
-        """Undo one step, after checking that no other writer made the history obsolete."""
+        """Undo one step, unless another writer made the history obsolete (a Done doc asks)."""
         self._hear_others()
-        self._undo.undo()
+        self._undo.undo_asking()
 
     def redo(self) -> None:
         """Redo one step, after the same check as :meth:`undo`."""
         self._hear_others()
-        self._undo.redo()
+        self._undo.redo_asking()
 
     # -- construction ---------------------------------------------------------------
     def _build_menus_and_docks(self) -> None:

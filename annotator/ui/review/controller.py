@@ -18,7 +18,7 @@ from annotator.core.errors import AnnotatorError, WorkCancelled
 from annotator.core.model import Edit
 from annotator.services.adjudication import CurationStatus, set_curation_status
 from annotator.ui.bidi import isolate
-from annotator.ui.commands import push_applied, push_change
+from annotator.ui.commands import EditDeclined, ask_first, push_applied, push_change
 from annotator.ui.dialogs.progress import run_with_progress
 from annotator.ui.review.disagreement_panel import DisagreementPanel
 from annotator.ui.review.disputes import (
@@ -276,7 +276,11 @@ class ReviewController(QObject):
                 project.write,
                 lambda: accept_version(project, doc_id, dispute, name),
                 f"Accept {isolate(name)}'s version",
+                ask={(doc_id, self.gold)},  # a curated (Done) document asks first
             )
+        except EditDeclined as exc:
+            self._window.show_message(str(exc))
+            return
         except AnnotatorError as exc:
             self._window.notify(str(exc))
             return
@@ -291,6 +295,11 @@ class ReviewController(QObject):
             self._window.show_message("Start review mode first (Ctrl+Shift+R).")
             return
         project, names = self._project, self.names
+        try:
+            ask_first(self._window.undo_stack, {(doc_id, self.gold)})
+        except EditDeclined as exc:  # a curated (Done) document, and the user cancelled
+            self._window.show_message(str(exc))
+            return
         try:  # on a worker thread (ADR 0017); the applied change then becomes the undo step
             change, late = run_with_progress(
                 self._window,
