@@ -119,7 +119,7 @@ class DoneGuard:
 
     def _ask(self, names: list[str]) -> str:
         if len(names) == 1:
-            text = f"{isolate(names[0])} is marked done. Reopen it to edit?"
+            text = f"The document «{isolate(names[0])}» is marked done. Reopen it to edit?"
             more = "Reopen sets it back to In progress. Edit anyway keeps it marked done."
         else:
             text = f"{len(names)} documents are marked done: {listed(names)}. Reopen them to edit?"

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+)
 
 from annotator.app import build_window
 from annotator.core.model import Status
@@ -22,6 +29,7 @@ from annotator.ui.review.wiring import ReviewTools
 from annotator.ui.search_wiring import SearchTools
 from tests.gui.conftest import ANNOTATOR, answer_next_box, find_word, when_modal
 from tests.gui.test_review_adjudicate import annotate, gold_state, open_review, press
+from tests.gui.test_review_readable import assert_reads_in_order
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -222,3 +230,39 @@ def test_redoing_the_deletion_of_a_done_layer_does_not_ask(qtbot: Any, project: 
     press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
     assert asked == [] and _layer(project, doc_id) == set()
     assert project.documents.status(doc_id, ANNOTATOR) is Status.NEW
+
+
+NEWS = "خبر عاجل ١.txt"
+TEXT = "أعلنت وزارة الدفاع 😀 أنّ\u00a0الهجوم على حماة\u200cالسورية تـــمّ عام 2024 (ok).\n"
+
+
+def test_the_question_reads_in_order_with_an_arabic_document_name(
+    qtbot: Any, project: Project
+) -> None:
+    """A message box's label takes its direction from the first strong letter, isolates
+    included: a question that began with the isolated name «خبر عاجل ١.txt» was laid out
+    right to left ("?is marked done. Reopen it to edit txt.١ خبر عاجل")."""
+    doc_id, _new = project.documents.add_text(NEWS, TEXT)
+    project.annotations.create_span(doc_id, ANNOTATOR, CodePoint(6), CodePoint(11), "ORG")
+    project.documents.set_status(doc_id, ANNOTATOR, Status.DONE)
+    window = _window(qtbot, project)
+    window.open_document(doc_id)
+    read: list[str] = []
+
+    def click(box: QMessageBox) -> None:
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        try:
+            assert label is not None
+            assert_reads_in_order(label, [NEWS, "is marked done", "Reopen it to edit"])
+            read.append("in order")
+        except AssertionError as exc:
+            read.append(f"out of order: {exc}")
+        [cancel] = [b for b in box.buttons() if b.text().replace("&", "") == "Cancel"]
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+
+    when_modal(QMessageBox, click)
+    at = TEXT.index("حماة")
+    window.pane.select_text(CodePoint(at), CodePoint(at + 4))
+    window.apply_name("GPE")
+    assert read == ["in order"]
+    assert _layer(project, doc_id) == {(6, 11, "ORG")}
