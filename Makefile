@@ -138,6 +138,7 @@ screenshot: $(DEV) xcb-libs
 	$(XVFB) $(PY) -m annotator.tools.screenshot --search docs/screenshot-search.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --review docs/screenshot-review.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --review --boundary docs/screenshot-review-boundary.png
+	$(XVFB) $(PY) -m annotator.tools.screenshot --review --narrow docs/screenshot-review-narrow.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --agreement docs/screenshot-agreement.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --progress docs/screenshot-progress.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot_help docs/screenshot-help.png

@@ -63,11 +63,11 @@ def choose_annotator(given: str | None) -> str | None:
 def build_window(project: Project, annotator: str, settings: QSettings | None = None) -> MainWindow:
     """The main window: event tools, transfer dialogs, merge, review mode and Agreement view."""
     window = MainWindow(project, annotator, settings)
-    install_done_guard(window)
+    guard = install_done_guard(window)
     install_toolbar(window)
     tools = install_event_tools(window, project)
     install_attribute_tools(window, tools.ctx)
-    install_search_tools(window, project)
+    install_search_tools(window, project, guard.tag_all_documents)
     transfer_dialogs.install(window, project)
     merge_dialog.install(window, MergeService(project))
     install_review_tools(window, project)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import subprocess
@@ -33,15 +32,14 @@ _RENDERING = (
 )
 
 
-def _no_system_fonts() -> None:
-    """Point fontconfig at a configuration without a single font folder.
+def _no_system_fonts() -> Path:
+    """Point fontconfig at a configuration without a single font folder; returns its folder.
 
     Qt then has only the fonts the app registers itself (annotator/assets/fonts), so a GUI or
     pixel test draws the same pixels on a bare machine and on one with hundreds of fonts. Set
     before any QApplication exists, here and in every process the tests start.
     """
-    folder = Path(tempfile.mkdtemp(prefix="annotator-fontconfig-"))
-    atexit.register(shutil.rmtree, folder, True)
+    folder = Path(tempfile.mkdtemp(prefix=FONT_FOLDER_PREFIX))
     conf = folder / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
@@ -51,10 +49,30 @@ def _no_system_fonts() -> None:
     os.environ["FONTCONFIG_FILE"] = str(conf)
     os.environ.pop("FONTCONFIG_PATH", None)
     os.environ[_FALLBACK_ENV] = str(fallback_font.build(folder / "fallback.ttf"))
+    return folder
 
 
+FONT_FOLDER_PREFIX = "annotator-fontconfig-"
 _FALLBACK_ENV = "ANNOTATOR_TEST_FALLBACK_FONT"
-_no_system_fonts()
+_font_folder = _no_system_fonts()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A second session in the same process (mutmut runs pytest again) gets its own folder."""
+    global _font_folder
+    if not _font_folder.exists():
+        _font_folder = _no_system_fonts()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remove the fontconfig folder once the session's tests (and fixtures) are done.
+
+    Here, not in an ``atexit`` function: mutmut runs pytest in forked children that leave
+    with ``os._exit``, which runs none, and /tmp filled with one folder per run. (A run
+    killed by a signal still leaves its folder: nothing of it runs then.)
+    """
+    shutil.rmtree(_font_folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -136,13 +136,14 @@ def search_demo(window: MainWindow) -> None:
 
 
 def review_demo(project: Project, narrow: bool, boundary: bool = False) -> MainWindow:
-    """Review mode on seed 000 in a 1300×800 window: ali and badr side by side under gold, at
+    """Review mode on seed 000 in a 1300×800 window (``narrow``: 950×700, where the side panels
+    are stacked as tabs): ali and badr side by side under gold, at
     the Place argument (``boundary``: at the Attacker argument, where badr's «وزارة الدفاع»
     and ali's «وزارة الدفاع الروسية» are one place with both versions)."""
     doc_id = project.documents.document_ids()[0]
     build_disagreement(project, doc_id)
     window = build_window(project, ANNOTATOR)
-    window.resize(700 if narrow else 1300, 800)
+    window.resize(*((950, 700) if narrow else (1300, 800)))
     window.show()
     settle(0.3)
     review = window.review_tools.review  # type: ignore[attr-defined]
@@ -260,7 +261,7 @@ def main(argv: list[str]) -> int:
     """Write the screenshot to ``argv[0]`` (default docs/screenshot.png).
 
     ``--band``: the label band with an event and relations; ``--search``: the search dock;
-    ``--review``: review mode with two annotators (``--narrow``: a 700 px wide window;
+    ``--review``: review mode with two annotators (``--narrow``: a 950×700 window;
     ``--boundary``: at their boundary disagreement);
     ``--agreement``: the Agreement view (and ``agreement-heatmap.png`` beside it);
     ``--progress``: an import of 3,000 files with its progress dialog (a screen grab);

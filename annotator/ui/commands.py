@@ -15,9 +15,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.change import Change, Origin
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Edit
+from annotator.core.model import Edit, Status
 from annotator.errorlog import unexpected_message
-from annotator.ui.undo import UndoStack
+from annotator.ui.undo import Layer, UndoStack
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.annotations import AnnotationService
@@ -122,6 +122,11 @@ class ApplyEditCommand(ReplayCommand[Edit]):
         """The applied edit (cascade and ids included), or None."""
         return self.result
 
+    def replay_layers(self, undoing: bool) -> set[Layer]:
+        """The layer an undo or redo of this edit changes (the stack's edit gate asks on it)."""
+        edit = self.result
+        return set() if edit is None else {(edit.doc_id, edit.annotator)}
+
     def described(self, result: Edit) -> None:
         """Use the edit's own description in the undo menu."""
         if result.description:
@@ -144,6 +149,22 @@ class ApplyChangeCommand(ReplayCommand[Change]):
             text,
         )
 
+    def replay_layers(self, undoing: bool) -> set[Layer]:
+        """The layers whose annotations an undo (or redo) of this change changes, less those
+        whose Done status it takes away itself (a layer's or a document's deletion, redone):
+        the stack's edit gate asks on these."""
+        change = self.result
+        if change is None:
+            return set()
+        replay = change.inverse() if undoing else change
+        unmarked = {(s.doc_id, s.annotator) for s in replay.statuses if s.before is Status.DONE}
+        removed = {d.id for d in replay.removed_documents}
+        return {
+            (e.doc_id, e.annotator)
+            for e in replay.edits
+            if (e.doc_id, e.annotator) not in unmarked and e.doc_id not in removed
+        }
+
     def described(self, result: Change) -> None:
         """Use the change's description, and record the layers it touched."""
         if result.description:
@@ -152,14 +173,37 @@ class ApplyChangeCommand(ReplayCommand[Change]):
             self._stack.note_layers(result.layers())
 
 
+DECLINED = "Nothing changed: the document is marked done."
+
+
+def ask_first(stack: QUndoStack, layers: set[Layer] | None = None) -> None:
+    """Ask the stack's :attr:`UndoStack.edit_gate` before editing ``layers`` (None: the shown
+    document's layer); a Done document asks the user.
+
+    Raises:
+        EditDeclined: the gate said no.
+    """
+    if isinstance(stack, UndoStack) and not stack.edit_gate(layers):
+        raise EditDeclined(DECLINED)
+
+
 def push_change(
-    stack: QUndoStack, write: WriteService, action: Callable[[], Change], text: str
+    stack: QUndoStack,
+    write: WriteService,
+    action: Callable[[], Change],
+    text: str,
+    ask: set[Layer] | None = None,
 ) -> Change:
     """Run ``action`` as one undoable command and return the applied change.
 
+    With ``ask``, the stack's edit gate is asked first about those layers.
+
     Raises:
+        EditDeclined: the gate said no; nothing was run.
         AnnotatorError: whatever the service refused; nothing is pushed then.
     """
+    if ask is not None:
+        ask_first(stack, ask)
     return _push(stack, ApplyChangeCommand(stack, write, action, text))
 
 
@@ -183,8 +227,7 @@ def push_edit(
         EditDeclined: the gate said no; nothing was run.
         AnnotatorError: whatever the service refused; nothing is pushed then.
     """
-    if isinstance(stack, UndoStack) and not stack.edit_gate():
-        raise EditDeclined("Nothing changed: the document is marked done.")
+    ask_first(stack)
     return _push(stack, ApplyEditCommand(stack, annotations, action, text))
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.removal import removal
+from annotator.ui.bidi import isolate
 from annotator.ui.commands import push_change
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ def _delete(window: MainWindow, annotator: str | None) -> None:
 
 def question(plan: Change, name: str, annotator: str | None) -> str:
     """The confirmation's text: ``Delete «NAME»: 12 spans, 3 events, 2 relations, 1 note?``."""
-    what = f"«{name}»" if annotator is None else f"{annotator}'s layer in «{name}»"
+    where = f"«{isolate(name)}»"
+    what = where if annotator is None else f"{isolate(annotator)}'s layer in {where}"
     return f"Delete {what}: {removal(plan).text()}?"
 
 

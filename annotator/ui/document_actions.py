@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Status
+from annotator.ui.bidi import isolate
 from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.dialogs import ask_annotator_name
 
@@ -76,6 +77,14 @@ def edit_document_note(window: MainWindow) -> None:
         window.notify(str(exc))
         return
     window.show_message("Note saved." if text.strip() else "Note removed.")
+
+
+def switched_message(name: str, previous: str) -> str:
+    """What the window says after switching from ``previous``'s layer to ``name``'s."""
+    return (
+        f"Now annotating as {isolate(name)}. The undo history of {isolate(previous)} "
+        "was cleared; their work is saved."
+    )
 
 
 def switch_annotator(window: MainWindow) -> None:

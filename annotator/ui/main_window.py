@@ -25,10 +25,12 @@ from annotator.core.model import Document, DocumentSummary, Edit, ImportReport, 
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.band_action import install_band_action
+from annotator.ui.bidi import isolate
 from annotator.ui.bridge import ServiceSignals
 from annotator.ui.deletion_actions import follow_deletions
 from annotator.ui.dialogs.import_flow import import_into
 from annotator.ui.dock_layout import DockLayout
+from annotator.ui.document_actions import switched_message
 from annotator.ui.document_feed import DocumentFeed
 from annotator.ui.fonts import default_font, remember_font, remembered_font, with_fallbacks
 from annotator.ui.gui_thread import connect_workers
@@ -148,14 +150,14 @@ class MainWindow(QMainWindow):
         self.show_message(text, 30000)
 
     def undo(self) -> None:
-        """Undo one step, after checking that no other writer made the history obsolete."""
+        """Undo one step, unless another writer made the history obsolete (a Done doc asks)."""
         self._hear_others()
-        self._undo.undo()
+        self._undo.undo_asking()
 
     def redo(self) -> None:
         """Redo one step, after the same check as :meth:`undo`."""
         self._hear_others()
-        self._undo.redo()
+        self._undo.redo_asking()
 
     # -- construction ---------------------------------------------------------------
     def _build_menus_and_docks(self) -> None:
@@ -290,10 +292,7 @@ class MainWindow(QMainWindow):
         self.refresh_documents()
         if self._document is not None:
             self.open_document(self._document.id)
-        self.notify(
-            f"Now annotating as {name}. The undo history of {previous} was cleared; "
-            "their work is saved."
-        )
+        self.notify(switched_message(name, previous))
         self.annotatorChanged.emit(name)
 
     def mark_done(self) -> None:
@@ -404,7 +403,7 @@ class MainWindow(QMainWindow):
         doc = self._document
         mode = "Characters" if self._pane.char_mode else "Tokens"
         self._mode_label.setText(f"Mode: {mode}")
-        self._annotator_label.setText(f"Annotator: {self._annotator}")
+        self._annotator_label.setText(f"Annotator: {isolate(self._annotator)}")
         name = doc.name if doc else "no document"
         status = ""
         if doc is not None:

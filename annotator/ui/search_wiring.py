@@ -30,20 +30,29 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 Area = Qt.DockWidgetArea
+# which of these documents Tag all may tag in this layer; None: tag nothing (the Done guard's)
+TagAllGate = Callable[[set[int], str], set[int] | None]
 
 
 class SearchTools(QObject):
     """The Search dock and its actions; kept on the window as ``window.search_tools``.
+
+    Args:
+        window: the workbench.
+        project: the open project.
+        gate: asked which documents Tag all may tag (all by default); the Done guard's
+            :meth:`~annotator.ui.done_guard.DoneGuard.tag_all_documents` in the app.
 
     Attributes:
         panel: the search panel.
         last_dialog: the most recent "Tag all" preview (for tests and scripting).
     """
 
-    def __init__(self, window: MainWindow, project: Project) -> None:
+    def __init__(self, window: MainWindow, project: Project, gate: TagAllGate | None) -> None:
         super().__init__(window)
         self._window = window
         self._project = project
+        self._gate: TagAllGate = gate or (lambda doc_ids, _annotator: doc_ids)
         self.panel = SearchPanel(project.search, window.current_doc_id)
         self.dock = window.add_dock(self.panel, "Search", Area.LeftDockWidgetArea)
         self.dock.hide()
@@ -147,8 +156,15 @@ class SearchTools(QObject):
         return dialog
 
     def apply(self, plan: TagAllPlan, dialog: TagAllDialog) -> None:
-        """Tag the occurrences checked in ``dialog``, as one undoable step."""
-        chosen = dialog.chosen()
+        """Tag the occurrences checked in ``dialog``, as one undoable step; documents marked
+        Done are reopened or skipped first, as the user chooses (or nothing is tagged)."""
+        chosen = [o for o in dialog.chosen() if not o.already]
+        allowed = self._gate({o.doc_id for o in chosen}, plan.annotator)
+        if allowed is None or (chosen and not allowed):
+            self._window.show_message("Nothing tagged: the documents are marked done.")
+            return
+        skipped = len({o.doc_id for o in chosen} - allowed)
+        chosen = [o for o in chosen if o.doc_id in allowed]
         text = f"Tag all «{plan.query.text}» as {plan.label}"
         search = self._project.search
 
@@ -165,6 +181,8 @@ class SearchTools(QObject):
         push_applied(self._window.undo_stack, self._project.write, change, text)
         n = sum(len(e.add.spans) for e in change.edits)
         message = f"Tagged {n} occurrence(s) as {plan.label}."
+        if skipped:
+            message += f" Skipped {skipped} document(s) marked done."
         if late:  # Cancel was pressed while the change was being written: it is saved
             self._window.notify(f"Cancel came too late: {message} Undo takes it back.")
         else:
@@ -173,8 +191,12 @@ class SearchTools(QObject):
             self.panel.run()
 
 
-def install_search_tools(window: MainWindow, project: Project) -> SearchTools:
-    """Install the search dock and actions; returns them (also ``window.search_tools``)."""
-    tools = SearchTools(window, project)
+def install_search_tools(
+    window: MainWindow, project: Project, gate: TagAllGate | None = None
+) -> SearchTools:
+    """Install the search dock and actions; returns them (also ``window.search_tools``).
+
+    ``gate`` is asked which documents Tag all may tag (see :class:`SearchTools`)."""
+    tools = SearchTools(window, project, gate)
     window.search_tools = tools  # type: ignore[attr-defined]
     return tools

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.change import Origin
 
 Layer = tuple[int, str]
+# asked before an edit runs, with the layers it changes (None: the shown document's layer)
+EditGate = Callable[[set[Layer] | None], bool]
 # a foreign change as (origin, doc_id or None for the schema, annotator or None, description)
 Foreign = tuple[str, int | None, str | None, str]
 
@@ -34,8 +36,24 @@ class UndoStack(QUndoStack):
         super().__init__(parent)
         self._layers: set[Layer] = set()
         self._schema_steps = False
-        # asked before an annotation edit of the shown document runs; False: do not edit
-        self.edit_gate: Callable[[], bool] = lambda: True
+        # asked before an annotation edit, an undo or a redo runs; False: do not run it
+        self.edit_gate: EditGate = lambda _layers: True
+
+    def undo_asking(self) -> bool:
+        """Undo one step unless the edit gate says no for the layers it changes; True if undone."""
+        step = self.command(self.index() - 1) if self.canUndo() else None
+        if step is None or not self.edit_gate(step_layers(step, undoing=True)):
+            return False
+        self.undo()
+        return True
+
+    def redo_asking(self) -> bool:
+        """Redo one step unless the edit gate says no for the layers it changes; True if redone."""
+        step = self.command(self.index()) if self.canRedo() else None
+        if step is None or not self.edit_gate(step_layers(step, undoing=False)):
+            return False
+        self.redo()
+        return True
 
     def note_layers(self, layers: set[Layer], schema: bool = False) -> None:
         """Record that a pushed step touches these layers (and the schema)."""
@@ -68,6 +86,18 @@ class UndoStack(QUndoStack):
         self._layers.clear()
         self._schema_steps = False
         self.historyCleared.emit(message)
+
+
+def step_layers(command: QUndoCommand | None, undoing: bool) -> set[Layer]:
+    """The layers whose annotations undoing (or redoing) ``command`` changes, its children's
+    too (a macro); a command says so with ``replay_layers(undoing)`` (see ``ui/commands.py``)."""
+    if command is None:
+        return set()
+    replay_layers = getattr(command, "replay_layers", None)
+    layers: set[Layer] = set(replay_layers(undoing)) if callable(replay_layers) else set()
+    for i in range(command.childCount()):
+        layers |= step_layers(command.child(i), undoing)
+    return layers
 
 
 def watch_other_writers(

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.core.model import Status
 from annotator.services.events import EventService
 from annotator.services.project import Project
+from annotator.ui.bidi import isolate
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import ANNOTATOR, answer_next_box, find_word
 
@@ -67,7 +68,7 @@ def test_delete_document_asks_with_counts_no_keeps_yes_deletes_ctrl_z_restores(
     seen: list[str] = []
     answer_next_box(qtbot, Button.No, seen)
     window.actions_["delete_document"].trigger()
-    assert seen == [f"Delete «{doc.name}»: 6 spans, 2 events, 2 relations, 2 notes?"]
+    assert seen == [f"Delete «{isolate(doc.name)}»: 6 spans, 2 events, 2 relations, 2 notes?"]
     assert project.documents.document_ids() == ids
     assert {who: state(project, doc.id, who) for who in before} == before
 
@@ -99,7 +100,8 @@ def test_delete_my_layer_keeps_the_others_and_ctrl_z_restores(
     answer_next_box(qtbot, Button.Yes, seen)
     window.actions_["delete_layer"].trigger()
     assert seen == [
-        f"Delete {ANNOTATOR}'s layer in «{doc.name}»: 3 spans, 1 event, 1 relation, 1 note?"
+        f"Delete {isolate(ANNOTATOR)}'s layer in «{isolate(doc.name)}»: "
+        "3 spans, 1 event, 1 relation, 1 note?"
     ]
     assert state(project, doc.id, ANNOTATOR) == ([], [], [], "", Status.NEW)
     assert state(project, doc.id, "badr") == theirs

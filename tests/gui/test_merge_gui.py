@@ -18,6 +18,7 @@ from annotator.app import build_window
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Label
 from annotator.services.project import Project, open_project
+from annotator.ui.bidi import isolate
 from annotator.ui.dialogs.merge_dialog import MergeFlow, SchemaChoiceDialog
 from annotator.ui.dialogs.progress import Job, ProgressDialog
 from annotator.ui.main_window import MainWindow
@@ -51,7 +52,7 @@ def test_merge_projects_adds_the_documents_and_says_what_happened(
     box = flow.last_box
     assert box is not None and box.objectName() == "mergeReport"
     assert box.text() == "Merged 1 of 1 file: 2 documents added, 2 layers added, 0 updated."
-    assert "New annotators: ali." in box.informativeText()
+    assert f"New annotators: {isolate('ali')}." in box.informativeText()
     names = project.documents.find_by_names(["a.txt"])
     spans = project.annotations.spans(names["a.txt"], "ali")
     assert [s.text_in(TEXTS["a.txt"]) for s in spans] == [

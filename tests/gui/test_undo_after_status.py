@@ -3,6 +3,7 @@
 Tag all, Accept and Pre-merge record the automatic "new → in progress" step of
 the layer they start. Marking the document done (Ctrl+D) in between used to make
 their undo refuse; now the annotations are undone and the status the user set stays.
+(The undo of a change to a Done document asks first, ADR 0018: here "Edit anyway".)
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from annotator.app import build_window
 from annotator.core.model import Status
@@ -88,12 +89,23 @@ def review_window(qtbot: Any, project: Project) -> tuple[MainWindow, ReviewTools
     return window, tools, doc_id
 
 
+def edit_anyway(qtbot: Any) -> None:
+    """Answer the next question about a Done document with Edit anyway."""
+
+    def click(box: QMessageBox) -> None:
+        [button] = [b for b in box.buttons() if b.text().replace("&", "") == "Edit anyway"]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    when_modal(QMessageBox, click)
+
+
 def done_then_undo(qtbot: Any, window: MainWindow, project: Project, doc_id: int) -> None:
-    """Ctrl+D, then Ctrl+Z: gold is empty again, and stays done."""
+    """Ctrl+D, then Ctrl+Z (Edit anyway): gold is empty again, and stays done."""
     assert project.documents.status(doc_id, "gold") is Status.IN_PROGRESS
     qtbot.waitUntil(window.isActiveWindow)  # back from the progress dialog, if it showed
     press(qtbot, window, Qt.Key.Key_D, CTRL)
     assert project.documents.status(doc_id, "gold") is Status.DONE
+    edit_anyway(qtbot)
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert gold_state(project, doc_id) == (set(), set())
     assert project.documents.status(doc_id, "gold") is Status.DONE

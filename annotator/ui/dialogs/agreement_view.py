@@ -42,7 +42,7 @@ from annotator.core.agreement import AgreementReport
 from annotator.core.agreement.fscore import RULES
 from annotator.core.errors import AnnotatorError
 from annotator.services import agreement as service
-from annotator.ui.bidi import isolate
+from annotator.ui.bidi import isolate, isolate_names
 from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.agreement_tables import (
     fill_against_gold,
@@ -268,7 +268,7 @@ class AgreementView(QDialog):
         self._thread = Computation(self._project, self.request(), self._tokens, self)
         self._thread.stage.connect(self.message.setText)
         self._thread.computed.connect(self._on_computed)
-        self._thread.failed.connect(self.message.setText)
+        self._thread.failed.connect(self._on_failed)
         self._thread.finished.connect(self._on_finished)
         self._thread.start()
 
@@ -285,6 +285,11 @@ class AgreementView(QDialog):
         self.busy.hide()
         self.cancel_button.hide()
         self.compute_button.setEnabled(True)
+
+    def _on_failed(self, message: str) -> None:
+        """The service's sentence, each annotator's name in it a bidi isolate."""
+        names = [name for name, _kind in self._project.annotators()]
+        self.message.setText(isolate_names(message, names))
 
     def _on_computed(self, report: AgreementReport) -> None:
         self.report = report

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError, MergeCancelled
+from annotator.ui.bidi import isolate_names
 from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.progress import run_with_progress
 
@@ -147,7 +148,9 @@ class MergeFlow(QObject):
         if doc_id is not None:
             window.open_document(doc_id)
         warn = bool(report.failed) or report.cancelled
-        self._tell("Merge projects", report.summary(), report.text(), warn=warn)
+        people = [name for name, _kind in window.project.annotators()]  # theirs included now
+        details = isolate_names(report.text(), people)  # "Updated: سلمى on …" keeps its order
+        self._tell("Merge projects", report.summary(), details, warn=warn)
         return report
 
     def _tell(self, title: str, text: str, details: str, warn: bool = False) -> None:

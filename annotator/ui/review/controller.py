@@ -18,7 +18,7 @@ from annotator.core.errors import AnnotatorError, WorkCancelled
 from annotator.core.model import Edit
 from annotator.services.adjudication import CurationStatus, set_curation_status
 from annotator.ui.bidi import isolate
-from annotator.ui.commands import push_applied, push_change
+from annotator.ui.commands import EditDeclined, ask_first, push_applied, push_change
 from annotator.ui.dialogs.progress import run_with_progress
 from annotator.ui.review.disagreement_panel import DisagreementPanel
 from annotator.ui.review.disputes import (
@@ -30,12 +30,11 @@ from annotator.ui.review.disputes import (
     shown_disputes,
     with_gold,
 )
+from annotator.ui.review.narrow import BESIDE_FROM, NarrowReview
 from annotator.ui.review.review_view import Layout, ReviewView
 
 DOCK_SHARE = 0.45
 """The review dock's share of the window's height when review mode starts."""
-BESIDE_FROM = 1100
-"""From this window width on, the review dock lies beside the left panels, not under them."""
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
@@ -70,6 +69,7 @@ class ReviewController(QObject):
         self.dock_menu: QMenu | None = None
         """Where the dock's show/hide item goes (View → Review); the View menu if None."""
         self._corner: Qt.DockWidgetArea | None = None
+        self._narrow = NarrowReview(window)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(0)
@@ -130,6 +130,7 @@ class ReviewController(QObject):
         if not self.active:
             return
         self.names, self.disputes, self.current = [], [], -1
+        self._narrow.leave()  # before hiding the dock: the layout it restores showed it
         if self.dock is not None:
             self.dock.hide()
         if self._corner is not None:
@@ -153,7 +154,8 @@ class ReviewController(QObject):
         window at least :data:`BESIDE_FROM` wide, the left column of side panels
         keeps the window's whole height and the dock lies beside it: the left
         panels' smallest heights add up to most of an 800 px screen, so a dock
-        under them would be left one line of text.
+        under them would be left one line of text. In a narrower window the side panels are
+        stacked as tabs instead (:class:`~annotator.ui.review.narrow.NarrowReview`).
         """
         window = self._window
         if self.dock is None:
@@ -175,6 +177,7 @@ class ReviewController(QObject):
             self._corner = window.corner(Qt.Corner.BottomLeftCorner)
         if window.width() >= BESIDE_FROM:  # a narrow window keeps the whole width for the panes
             window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._narrow.enter(self.dock)
         self.dock.show()
         self.dock.raise_()
         window.resizeDocks(
@@ -276,7 +279,11 @@ class ReviewController(QObject):
                 project.write,
                 lambda: accept_version(project, doc_id, dispute, name),
                 f"Accept {isolate(name)}'s version",
+                ask={(doc_id, self.gold)},  # a curated (Done) document asks first
             )
+        except EditDeclined as exc:
+            self._window.show_message(str(exc))
+            return
         except AnnotatorError as exc:
             self._window.notify(str(exc))
             return
@@ -291,6 +298,11 @@ class ReviewController(QObject):
             self._window.show_message("Start review mode first (Ctrl+Shift+R).")
             return
         project, names = self._project, self.names
+        try:
+            ask_first(self._window.undo_stack, {(doc_id, self.gold)})
+        except EditDeclined as exc:  # a curated (Done) document, and the user cancelled
+            self._window.show_message(str(exc))
+            return
         try:  # on a worker thread (ADR 0017); the applied change then becomes the undo step
             change, late = run_with_progress(
                 self._window,
