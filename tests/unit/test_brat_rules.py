@@ -199,13 +199,42 @@ def test_visual_conf_shows_the_readable_names(exported: Path) -> None:
         "_",
         "Theme2",
         "a_31_",
+        "Simple_chemical",
+        "N_lt_",
+        "Sg3",
+        "_question_",
+        "__x",
+        "Conflict_Attack",
     ],
 )
-@pytest.mark.parametrize("dots", [True, False])
-def test_names_encode_to_storage_form_and_back(name: str, dots: bool) -> None:
-    code = brat_names.encode(name, dots)
-    assert STORAGE.match(code) and not code[-1].isdigit()
-    assert brat_names.decode(code, dots) == name
+@pytest.mark.parametrize("kind", [brat_names.TYPE, brat_names.ROLE, brat_names.VALUE])
+def test_names_encode_to_storage_form_and_back(name: str, kind: str) -> None:
+    taken = brat_names.twins([name, "Conflict.Attack"])
+    code = brat_names.encode(name, kind, taken)
+    assert STORAGE.match(code)
+    assert kind != brat_names.ROLE or not code[-1].isdigit()  # annotation.py split_role
+    assert brat_names.read_name(code, frozenset({name, "Conflict.Attack"}), kind) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "code"),
+    [
+        ("Simple_chemical", brat_names.TYPE, "Simple_chemical"),  # BioNLP-ST 2011
+        ("N_lt_", brat_names.TYPE, "N_lt_"),  # CoNLL-ST 2006 relation
+        ("Sg3", brat_names.VALUE, "Sg3"),  # TDT attribute value
+        ("Conflict.Attack", brat_names.TYPE, "Conflict_Attack"),
+        ("Theme2", brat_names.ROLE, "__Theme_32_"),
+        ("__x", brat_names.VALUE, "___5f__5f_x"),
+    ],
+)
+def test_names_brat_can_store_are_written_as_they_are(name: str, kind: str, code: str) -> None:
+    assert brat_names.encode(name, kind) == code
+
+
+def test_a_storage_name_whose_dotted_twin_is_in_the_schema_takes_the_code() -> None:
+    taken = brat_names.twins(["Conflict.Attack", "Simple_chemical"])
+    assert brat_names.encode("Conflict_Attack", brat_names.TYPE, taken) == "__Conflict_5f_Attack"
+    assert brat_names.encode("Simple_chemical", brat_names.TYPE, taken) == "Simple_chemical"
 
 
 def test_names_from_other_brat_projects_keep_their_underscores() -> None:
