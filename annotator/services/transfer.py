@@ -414,7 +414,8 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
         f"{relations} relations imported into {request.annotator!r}."
     )
     if change.schema_before is not None and change.schema_after is not None:
-        message += " " + schema_add.summary(change.schema_before, change.schema_after)
+        added = schema_add.summary(change.schema_before, change.schema_after)
+        message += f" {added}" if added else ""
     if opts.counts:
         message += " Read: " + ", ".join(f"{n} {what}" for what, n in opts.counts.items()) + "."
     for note in loaded.notes:

@@ -33,8 +33,8 @@ STORAGE = re.compile(r"^[a-zA-Z0-9_-]*$")
 # repetition modifiers ?, *, +, {N} or {N-M} on the key.
 ARG = re.compile(r"^(\S+?)(\{\S+\}|\?|\*|\+|):(\S*)$")
 # standoff.html / annotation.py _parse_ann_lines: "ID<TAB>DATA[<TAB>TEXT]",
-# the id a prefix letter and a number.
-ANN_ID = re.compile(r"^([TERAMN#*])(\d+)$")
+# the id a prefix letter and a number, or "*" alone for an Equiv line.
+ANN_ID = re.compile(r"^(?:[TERAMN#]\d+|\*)$")
 # annotation.py _split_textbound_data: "Type start end[;start end]*".
 OFFSETS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
 RESERVED = {"<ENTITY>", "<EVENT>", "<ANY>", "<OVERLAP>", "<OVL-TYPE>", "<REL-TYPE>"}
@@ -125,28 +125,42 @@ def check_ann(ann: str, text: str, conf: Conf) -> int:
         # verify_annotations.py verify_annotation_types: known textbound type
         assert label in conf.entities or label in conf.events, label
         types[ident] = label
-    for ident, data in (p for p in lines if p[0][0] == "E"):
+    for ident, data, *_ in (p for p in lines if p[0][0] == "E"):
+        types[ident] = data.split(" ")[0].split(":")[0]  # an argument may be a later event
+    for _, data, *_ in (p for p in lines if p[0][0] == "E"):
         etype, trigger = data.split(" ")[0].split(":")
         assert etype in conf.events and types[trigger] == etype, data
         for arg in data.split(" ")[1:]:
             role, target = arg.split(":")
             # verify_disallowed_arguments: role declared, target type allowed
+            # (an event argument, "Theme:E2", has its event's type)
             rep, allowed = conf.events[etype][split_role(role)]
             assert types[target] in allowed or "<ENTITY>" in allowed, arg
             assert role == split_role(role) or rep in ("*", "+"), arg
-        types[ident] = etype
-    for _, data in (p for p in lines if p[0][0] == "R"):
+    for _, data, *_ in (p for p in lines if p[0][0] == "R"):
         rtype, arg1, arg2 = data.split(" ")
         ends = conf.relations[rtype]
         for arg, key in ((arg1, "Arg1"), (arg2, "Arg2")):
             assert arg.startswith(key + ":")
             allowed = ends[key]
             assert types[arg.split(":")[1]] in allowed or "<ENTITY>" in allowed, data
-    for _, data in (p for p in lines if p[0][0] == "A"):
+    for _, data, *_ in (p for p in lines if p[0] == "*"):
+        # annotation.py _parse_equiv_annotation: "Type ID ID ...", a declared relation
+        etype, *members = data.split(" ")
+        assert etype in conf.relations and len(members) >= 2 and all(m in types for m in members)
+    for _, data, *_ in (p for p in lines if p[0][0] == "A"):
         # annotation.py _parse_attribute_annotation: "Name Target [Value]"
         name, target, *value = data.split(" ")
         assert name in conf.attributes and target in types
         assert len(value) <= 1 and (not value or value[0] in conf.attributes[name]), data
+    for _, data, *_ in (p for p in lines if p[0][0] == "N"):
+        # _parse_normalization_annotation: "Type Target Resource:Id"
+        assert re.fullmatch(r"(\S+) (\S+) (\S+?):(\S+)", data), data
+        assert data.split(" ")[1] in types
+    for _, data, *_ in (p for p in lines if p[0][0] == "#"):
+        # _parse_comment_annotation: "Type Target"
+        _, target = data.split()
+        assert target in types
     return len(lines)
 
 
