@@ -33,7 +33,7 @@ _SECTIONS = {"entities": "entities", "spans": "entities", "relations": "relation
 _SECTIONS |= {"events": "events", "attributes": "attributes"}
 _ARG = re.compile(r"^(\S+?)(?:\{[0-9]+(?:-[0-9]*)?\}|\?|\*|\+)?:(\S+)$")
 _MACRO = re.compile(r"^<([a-zA-Z_-]+)>=\s*(.*?)\s*$")
-_SKIPPED = frozenset({"<OVERLAP>", "ENTITY-NESTING"})
+_SKIPPED = frozenset({"ENTITY-NESTING"})
 _ANY = frozenset({"<ENTITY>", "<ANY>"})
 
 
@@ -127,9 +127,12 @@ def _line(line: str, number: int, path: str) -> _Line | None:
     match = re.match(r"^\s*(\S+)(?:\s+(.*))?$", line)
     if match is None:
         raise FormatError(path, number, "cannot read this configuration line.")
-    name = [t.strip() for t in match.group(1).split("|") if t.strip()][0]
-    if name.startswith("!"):
-        return None  # an abstract type: brat does not let it be annotated
+    terms = [t.strip() for t in match.group(1).split("|") if t.strip()]
+    if not terms:
+        raise FormatError(path, number, "the line names no type.")
+    name = terms[0]
+    if name.startswith(("!", "<")):
+        return None  # an abstract type (brat does not let it be annotated) or a reserved one
     out = _Line(number, name)
     for arg in (a.strip() for a in (match.group(2) or "").split(",") if a.strip()):
         found = _ARG.match(arg)
