@@ -222,26 +222,34 @@ def taken(schema: Schema) -> frozenset[str]:
     return twins(schema.span_label_names() | {r.name for r in schema.relations})
 
 
-def _types(names: tuple[str, ...], used: set[str], taken: frozenset[str]) -> str:
-    """brat's allowed types for an argument: the schema's (empty is any) plus those used."""
+def _types(names: tuple[str, ...], used: set[str], taken: frozenset[str], events: set[str]) -> str:
+    """brat's allowed types for an argument: the schema's (empty is any) plus those used.
+
+    brat's ``<ENTITY>`` covers entity types only; an argument that is an event
+    needs ``<EVENT>`` too (verify_annotations.py, ``arc_types_from_to``).
+    """
     if not names:
-        return "<ENTITY>"
+        return "<ENTITY>|<EVENT>" if used & events else "<ENTITY>"
     return "|".join(encode(n, TYPE, taken) for n in [*names, *sorted(used - set(names))])
+
+
+def _event_types(schema: Schema, seen: Seen) -> set[str]:
+    return {e.name for e in schema.events} | {etype for etype, _ in seen.roles}
 
 
 def _roles(schema: Schema, seen: Seen) -> dict[str, dict[str, str]]:
     """Event type -> role -> allowed types, for every type in the schema or the data."""
     out: dict[str, dict[str, str]] = {}
-    names = taken(schema)
+    names, events = taken(schema), _event_types(schema, seen)
     for e in schema.events:
         out[e.name] = {
-            r.name: _types(r.allowed, seen.roles.get((e.name, r.name), set()), names)
+            r.name: _types(r.allowed, seen.roles.get((e.name, r.name), set()), names, events)
             for r in e.roles
         }
     for (etype, role), used in sorted(seen.roles.items()):
         roles = out.setdefault(etype, {})
         if role and role not in roles:
-            roles[role] = _types(tuple(sorted(used)), set(), names)
+            roles[role] = _types(tuple(sorted(used)), set(), names, events)
     return out
 
 
@@ -250,10 +258,11 @@ def _relations(schema: Schema, seen: Seen) -> list[str]:
     for rtype, _ in sorted(seen.ends):
         if rtype not in ends:
             ends[rtype] = ((), ())
-    names = taken(schema)
+    names, events = taken(schema), _event_types(schema, seen)
     return [
-        f"{encode(name, TYPE, names)}\tArg1:{_types(a1, seen.ends.get((name, 1), set()), names)}, "
-        f"Arg2:{_types(a2, seen.ends.get((name, 2), set()), names)}"
+        f"{encode(name, TYPE, names)}\t"
+        f"Arg1:{_types(a1, seen.ends.get((name, 1), set()), names, events)}, "
+        f"Arg2:{_types(a2, seen.ends.get((name, 2), set()), names, events)}"
         + (", <REL-TYPE>:symmetric-transitive" if name == EQUIV else "")
         for name, (a1, a2) in ends.items()
     ]

@@ -23,6 +23,7 @@ from annotator.services.transfer import (
     import_annotations,
 )
 from tests.unit.test_bad_input_import import dump
+from tests.unit.test_brat_rules import check_ann, parse_conf
 
 ANN = "nour"
 TEXT = "هاجمَ الجيشُ بلدةَ «حمـاة»\u00a0اليوم 😀 وقال\u200cت Reuters إن 12 قتيلاً سقطوا.\n"
@@ -79,6 +80,10 @@ def test_every_line_kind_comes_back_byte_for_byte(proj: Project, tmp_path: Path)
     out = tmp_path / "out"
     export_layer(proj, ExportRequest("brat", out, annotator=ANN))
     assert (out / "خبر.ann").read_text("utf-8") == EXPORTED
+    # brat's configuration rules, with the export's own annotation.conf: the Topic role (added
+    # with no allowed types) must admit the Attack event (<EVENT>), not only <ENTITY>
+    conf = parse_conf((out / "annotation.conf").read_text("utf-8"))
+    check_ann(EXPORTED, TEXT, conf)
 
 
 def test_the_summary_counts_what_came_in(proj: Project, tmp_path: Path) -> None:

@@ -110,6 +110,15 @@ def split_role(role: str) -> str:
     return role[:i]
 
 
+def allows(conf: Conf, allowed: set[str], type_: str) -> bool:
+    """projectconfig.py arc_types_from_to: "<ENTITY>" stands for the entity types only,
+    "<EVENT>" for the event types; an event argument needs the latter."""
+    expanded = set(allowed)
+    expanded |= conf.entities if "<ENTITY>" in allowed else set()
+    expanded |= set(conf.events) if "<EVENT>" in allowed else set()
+    return type_ in expanded
+
+
 def check_ann(ann: str, text: str, conf: Conf) -> int:
     """Assert every line of an .ann file against its text and the configuration."""
     types: dict[str, str] = {}
@@ -135,15 +144,14 @@ def check_ann(ann: str, text: str, conf: Conf) -> int:
             # verify_disallowed_arguments: role declared, target type allowed
             # (an event argument, "Theme:E2", has its event's type)
             rep, allowed = conf.events[etype][split_role(role)]
-            assert types[target] in allowed or "<ENTITY>" in allowed, arg
+            assert allows(conf, allowed, types[target]), arg
             assert role == split_role(role) or rep in ("*", "+"), arg
     for _, data, *_ in (p for p in lines if p[0][0] == "R"):
         rtype, arg1, arg2 = data.split(" ")
         ends = conf.relations[rtype]
         for arg, key in ((arg1, "Arg1"), (arg2, "Arg2")):
             assert arg.startswith(key + ":")
-            allowed = ends[key]
-            assert types[arg.split(":")[1]] in allowed or "<ENTITY>" in allowed, data
+            assert allows(conf, ends[key], types[arg.split(":")[1]]), data
     for _, data, *_ in (p for p in lines if p[0] == "*"):
         # annotation.py _parse_equiv_annotation: "Type ID ID ...", a declared relation
         etype, *members = data.split(" ")
