@@ -54,6 +54,7 @@ class _Parsed:
     attrs: list[tuple[int, str, str, str]] = field(default_factory=list)
     ids: dict[str, int] = field(default_factory=dict)  # id as written -> line
     numbers: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    links: dict[tuple[str, int, int], int] = field(default_factory=dict)  # relation -> line
 
     def fail(self, line: int, reason: str) -> FormatError:
         """The error for ``line`` of this file."""
@@ -254,6 +255,12 @@ def _relation(parsed: _Parsed, ident: str, rest: str, line: int) -> Relation:
     a2 = parsed.ref(parts[2][5:], line)
     if a1 == a2:
         raise parsed.fail(line, f"relation {ident} links {parts[1][5:]} to itself.")
+    key = (rtype, min(a1, a2), max(a1, a2)) if rtype == EQUIV else (rtype, a1, a2)
+    if key in parsed.links:
+        raise parsed.fail(
+            line, f"relation {ident} repeats the {rtype!r} relation of line {parsed.links[key]}."
+        )
+    parsed.links[key] = line
     return Relation(parsed.number(ident, line), 0, "", rtype, a1, a2)
 
 
@@ -271,7 +278,10 @@ def _equiv(parsed: _Parsed, rest: str, line: int) -> None:
     first = 1 + max((r.id for r in parsed.relations), default=0)
     first = max(first, 1 + max((n for k, n in parsed.numbers if k == "R"), default=0))
     for i, (a, b) in enumerate(zip(members, members[1:], strict=False)):
-        parsed.relations.append(Relation(first + i, 0, "", EQUIV, a, b))
+        key = (EQUIV, min(a, b), max(a, b))
+        if key not in parsed.links:  # already linked: the same group, nothing to add
+            parsed.links[key] = line
+            parsed.relations.append(Relation(first + i, 0, "", EQUIV, a, b))
 
 
 def _attribute(parsed: _Parsed, rest: str, line: int) -> tuple[int, str, str, str]:

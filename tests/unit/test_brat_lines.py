@@ -70,6 +70,13 @@ def _import(project: Project, folder: Path, ann: str, add: bool = True) -> Impor
     return outcome
 
 
+def test_an_equiv_pair_listed_twice_is_one_group(proj: Project, tmp_path: Path) -> None:
+    assert _import(proj, tmp_path / "in", ARABIC + "*\tEquiv T2 T1\n").status == "added"
+    out = tmp_path / "out"
+    export_layer(proj, ExportRequest("brat", out, annotator=ANN))
+    assert (out / "خبر.ann").read_text("utf-8") == EXPORTED
+
+
 def test_the_text_offsets_are_right() -> None:
     assert TEXT[20:25] == "حمـاة" and TEXT[42:49] == "Reuters" and TEXT[35:41] == "وقال\u200cت"
 
@@ -138,6 +145,8 @@ def test_without_add_labels_a_type_the_schema_lacks_is_refused_with_its_line(
         ("N9\tReference T1 Q170017\n", "expected 'Type Target Resource:Id' in the N line."),
         ("#9\tAnnotatorNotes R1\tx\n", "the line refers to the relation 'R1'; relations have no"),
         ("R9\tN_lt_ Arg1:E8 Arg2:T1\n", "refers to 'E8', which is not a T or E line in this file."),
+        ("R9\tN_lt_ Arg1:T2 Arg2:T1\n", "relation R9 repeats the 'N_lt_' relation of line 7."),
+        ("R9\tEquiv Arg1:T2 Arg2:T1\n", "relation R9 repeats the 'Equiv' relation of line 8."),
         ("A9\t___23__20_Lemma T1 x\n", "the attribute name '# Lemma' is kept for brat's # and N"),
     ],
 )
