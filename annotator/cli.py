@@ -131,7 +131,10 @@ def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.Argume
         "--format", choices=IMPORT_FORMATS, help="import annotated files in this format"
     )
     imp.add_argument(
-        "--add-labels", action="store_true", help="add unknown labels to the project's schema"
+        "--add-labels",
+        action="store_true",
+        help="add unknown labels, event types, roles, relation types and attributes to the "
+        "project's schema (brat: also those its annotation.conf declares)",
     )
     imp.add_argument(
         "--replace", action="store_true", help="overwrite the annotator's existing layer"

@@ -21,6 +21,7 @@ from operator import attrgetter
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Argument, Document, Event, Relation, Span
+from annotator.core.schema_add import Additions
 from annotator.core.text import is_invisible, normalize_text
 from annotator.core.tokens import WordTokens
 
@@ -76,10 +77,15 @@ class AnnotatedDocument:
 
 @dataclass
 class ReadOptions:
-    """What a reader accepts.
+    """What a reader accepts, and what it met on the way.
 
     ``None`` for a set of names means "accept any". With ``add_labels``,
-    unknown span labels are accepted and collected in ``added``.
+    unknown span labels, event types and relation types are accepted and,
+    with the roles and attributes a file uses or its configuration declares,
+    collected in ``additions`` (see :mod:`annotator.core.schema_add`);
+    ``added`` keeps the span labels among them. Readers record what came in
+    with :meth:`count` and what they could not represent with
+    :meth:`leave_out`, for the import's summary.
     """
 
     span_labels: frozenset[str] | None = None
@@ -88,6 +94,9 @@ class ReadOptions:
     add_labels: bool = False
     scheme: str = "iob2"
     added: set[str] = field(default_factory=set)
+    additions: Additions = field(default_factory=Additions)
+    counts: dict[str, int] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
 
     def check_label(self, label: str, path: str, line: int | None) -> None:
         """Raise :class:`FormatError` for an unknown span label (unless adding labels)."""
@@ -98,6 +107,7 @@ class ReadOptions:
             return
         if self.add_labels:
             self.added.add(label)
+            self.additions.labels.add(label)
             return
         raise FormatError(
             path,
@@ -107,20 +117,66 @@ class ReadOptions:
         )
 
     def check_event_type(self, name: str, path: str, line: int | None) -> None:
-        """Raise :class:`FormatError` for an event type the schema lacks."""
+        """Raise :class:`FormatError` for an event type the schema lacks (unless adding)."""
         check_name(name, path, line, "an event type")
-        if self.event_types is not None and name not in self.event_types:
-            raise FormatError(
-                path, line, f"the event type {name!r} is not in the project's schema."
-            )
+        if self.event_types is None or name in self.event_types:
+            return
+        if self.add_labels:
+            self.additions.event(name)
+            return
+        raise FormatError(
+            path,
+            line,
+            f"the event type {name!r} is not in the project's schema. "
+            "Add it to the schema first, or import with --add-labels.",
+        )
+
+    def check_role(self, event_type: str, role: str, path: str, line: int | None) -> None:
+        """Check a role name; with ``add_labels``, note it for the event type.
+
+        Whether the schema allows the role is the write service's decision
+        (its ``role_check``); a role added here admits any label.
+        """
+        check_name(role, path, line, "an argument role")
+        if self.add_labels:
+            self.additions.event(event_type, role)
 
     def check_relation_type(self, name: str, path: str, line: int | None) -> None:
-        """Raise :class:`FormatError` for a relation type the schema lacks."""
+        """Raise :class:`FormatError` for a relation type the schema lacks (unless adding)."""
         check_name(name, path, line, "a relation type")
-        if self.relation_types is not None and name not in self.relation_types:
-            raise FormatError(
-                path, line, f"the relation type {name!r} is not in the project's schema."
-            )
+        if self.relation_types is None or name in self.relation_types:
+            return
+        if self.add_labels:
+            self.additions.relation(name)
+            return
+        raise FormatError(
+            path,
+            line,
+            f"the relation type {name!r} is not in the project's schema. "
+            "Add it to the schema first, or import with --add-labels.",
+        )
+
+    def check_attribute(
+        self, name: str, value: str, owner: str, path: str, line: int | None
+    ) -> None:
+        """Check an attribute's name and value; with ``add_labels``, note them.
+
+        ``owner`` is the label of the span that carries it, or
+        :data:`annotator.core.schema_add.EVENT`.
+        """
+        check_name(name, path, line, "an attribute name")
+        check_string(value, path, line, "an attribute value")
+        if self.add_labels:
+            self.additions.attribute(name, value, owner)
+
+    def count(self, what: str, n: int = 1) -> None:
+        """Count ``n`` things of a kind that came in (e.g. "T lines")."""
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    def leave_out(self, path: str, line: int | None, reason: str) -> None:
+        """Record something the reader could not represent, with where it is."""
+        where = f"{path}, line {line}" if line is not None else path
+        self.left_out.append(f"{where}: {reason}")
 
 
 def shown(value: object) -> str:

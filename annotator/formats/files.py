@@ -17,7 +17,7 @@ from typing import Protocol, TextIO
 
 from annotator.core.schema import Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, decode_utf8, read_input
-from annotator.formats import brat, conll, conllu, doccano, hf, jsonl, spacy, target
+from annotator.formats import brat, brat_conf, conll, conllu, doccano, hf, jsonl, spacy, target
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
 
@@ -163,11 +163,12 @@ class BratWriter:
         self._tmp = target.new_temp_folder(out)
         self._taken: set[str] = set()
         self._seen = brat.Seen()
+        self._taken_names = brat.taken(schema)
 
     def write(self, doc: AnnotatedDocument) -> None:
         """Write one document's two files, under a name no other document has."""
         stem = brat.file_stem(doc, self._taken)
-        ann = brat.dumps(doc)
+        ann = brat.dumps(doc, self._taken_names)
         brat.collect(doc, self._seen)
         (self._tmp / f"{stem}.txt").write_text(doc.text, encoding="utf-8", newline="\n")
         (self._tmp / f"{stem}.ann").write_text(ann, encoding="utf-8", newline="\n")
@@ -252,4 +253,8 @@ def read_brat(
         )
     text = decode_document(read_input(txt_path, max_bytes), str(txt_path), max_bytes)
     ann = decode_utf8(read_input(ann_path, max_bytes), str(ann_path))
+    conf = ann_path.parent / "annotation.conf"
+    if opts.add_labels and conf.is_file():  # brat's configuration declares what to add
+        declared = decode_utf8(read_input(conf, max_bytes), str(conf))
+        brat_conf.read_conf(declared, str(conf), opts)
     return [brat.read(ann, text, txt_path.name, str(ann_path), opts)]

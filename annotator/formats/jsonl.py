@@ -259,6 +259,8 @@ def _events(
         opts.check_event_type(etype, path, line)
         trigger = _ref(item.get("trigger"), known, f"event {ident}'s trigger", path, line)
         args = _arguments(item, known, f"event {ident}", path, line)
+        for arg in args:  # with --add-labels, the roles an added event type needs
+            opts.check_role(etype, arg.role, path, line)
         check_arguments(args, trigger, f"event {ident}", path, line)
         attrs = _attributes(item, path, line)
         out.append(Event(ident, 0, "", etype, trigger, tuple(args), attrs))

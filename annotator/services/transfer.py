@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.core import schema_add
 from annotator.core.errors import AnnotatorError
 from annotator.core.gcpause import collector_paused
 from annotator.core.model import Bundle, ImportOutcome, ImportReport
 from annotator.core.names import annotator_name_problem
-from annotator.core.schema import Label, Schema
+from annotator.core.schema import Schema
+from annotator.core.schema_add import Additions
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.core.tokens import tokenizer_id
 from annotator.errorlog import unexpected_message
@@ -44,7 +46,6 @@ IMPORT_FORMATS = tuple(f for f in FORMATS if f != "hf")  # hf is written only
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
 MAX_FILE_BYTES = MAX_DOCUMENT_BYTES  # larger import files are refused
-_PALETTE = ("#8e24aa", "#00897b", "#f4511e", "#3949ab", "#c0ca33", "#6d4c41", "#d81b60")
 
 
 class TransferError(AnnotatorError):
@@ -392,7 +393,7 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
             request.annotator,
             items,
             replace_layer=request.replace,
-            new_labels=_label_adder(opts.added) if opts.added else None,
+            new_labels=_schema_adder(opts.additions) if opts.additions else None,
             description=f"Import {path.name}",
         )
     except FormatError as exc:
@@ -412,10 +413,15 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
         f"{path}: {len(loaded.docs)} documents, {spans} spans, {events} events, "
         f"{relations} relations imported into {request.annotator!r}."
     )
-    if opts.added:
-        message += " Labels added to the schema: " + ", ".join(sorted(opts.added)) + "."
+    if change.schema_before is not None and change.schema_after is not None:
+        added = schema_add.summary(change.schema_before, change.schema_after)
+        message += f" {added}" if added else ""
+    if opts.counts:
+        message += " Read: " + ", ".join(f"{n} {what}" for what, n in opts.counts.items()) + "."
     for note in loaded.notes:
         message += " " + note
+    if opts.left_out:
+        message += " Not imported: " + "; ".join(opts.left_out) + "."
     first = change.edits[0].doc_id if change.edits else None
     return ImportOutcome(str(path), "added", message, first)
 
@@ -435,17 +441,10 @@ def _check_unique(docs: list[AnnotatedDocument], path: str) -> None:
         raise FormatError(path, None, "the same document text appears twice in the file.")
 
 
-def _label_adder(names: set[str]) -> Callable[[Schema], Schema]:
-    """A schema edit that adds the labels ``names`` lacks (run inside the import's transaction)."""
-
-    def add(schema: Schema) -> Schema:
-        for name in sorted(names):
-            if schema.label(name) is None:
-                color = _PALETTE[sum(map(ord, name)) % len(_PALETTE)]
-                schema = schema.with_label(Label(name, color))
-        return schema
-
-    return add
+def _schema_adder(additions: Additions) -> Callable[[Schema], Schema]:
+    """A schema edit adding what ``additions`` holds and the schema lacks (labels, event
+    types, roles, relation types, attributes); it runs inside the import's transaction."""
+    return lambda schema: schema_add.apply(schema, additions)
 
 
 class TransferService:

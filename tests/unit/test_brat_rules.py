@@ -33,8 +33,8 @@ STORAGE = re.compile(r"^[a-zA-Z0-9_-]*$")
 # repetition modifiers ?, *, +, {N} or {N-M} on the key.
 ARG = re.compile(r"^(\S+?)(\{\S+\}|\?|\*|\+|):(\S*)$")
 # standoff.html / annotation.py _parse_ann_lines: "ID<TAB>DATA[<TAB>TEXT]",
-# the id a prefix letter and a number.
-ANN_ID = re.compile(r"^([TERAMN#*])(\d+)$")
+# the id a prefix letter and a number, or "*" alone for an Equiv line.
+ANN_ID = re.compile(r"^(?:[TERAMN#]\d+|\*)$")
 # annotation.py _split_textbound_data: "Type start end[;start end]*".
 OFFSETS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
 RESERVED = {"<ENTITY>", "<EVENT>", "<ANY>", "<OVERLAP>", "<OVL-TYPE>", "<REL-TYPE>"}
@@ -110,6 +110,15 @@ def split_role(role: str) -> str:
     return role[:i]
 
 
+def allows(conf: Conf, allowed: set[str], type_: str) -> bool:
+    """projectconfig.py arc_types_from_to: "<ENTITY>" stands for the entity types only,
+    "<EVENT>" for the event types; an event argument needs the latter."""
+    expanded = set(allowed)
+    expanded |= conf.entities if "<ENTITY>" in allowed else set()
+    expanded |= set(conf.events) if "<EVENT>" in allowed else set()
+    return type_ in expanded
+
+
 def check_ann(ann: str, text: str, conf: Conf) -> int:
     """Assert every line of an .ann file against its text and the configuration."""
     types: dict[str, str] = {}
@@ -125,28 +134,41 @@ def check_ann(ann: str, text: str, conf: Conf) -> int:
         # verify_annotations.py verify_annotation_types: known textbound type
         assert label in conf.entities or label in conf.events, label
         types[ident] = label
-    for ident, data in (p for p in lines if p[0][0] == "E"):
+    for ident, data, *_ in (p for p in lines if p[0][0] == "E"):
+        types[ident] = data.split(" ")[0].split(":")[0]  # an argument may be a later event
+    for _, data, *_ in (p for p in lines if p[0][0] == "E"):
         etype, trigger = data.split(" ")[0].split(":")
         assert etype in conf.events and types[trigger] == etype, data
         for arg in data.split(" ")[1:]:
             role, target = arg.split(":")
             # verify_disallowed_arguments: role declared, target type allowed
+            # (an event argument, "Theme:E2", has its event's type)
             rep, allowed = conf.events[etype][split_role(role)]
-            assert types[target] in allowed or "<ENTITY>" in allowed, arg
+            assert allows(conf, allowed, types[target]), arg
             assert role == split_role(role) or rep in ("*", "+"), arg
-        types[ident] = etype
-    for _, data in (p for p in lines if p[0][0] == "R"):
+    for _, data, *_ in (p for p in lines if p[0][0] == "R"):
         rtype, arg1, arg2 = data.split(" ")
         ends = conf.relations[rtype]
         for arg, key in ((arg1, "Arg1"), (arg2, "Arg2")):
             assert arg.startswith(key + ":")
-            allowed = ends[key]
-            assert types[arg.split(":")[1]] in allowed or "<ENTITY>" in allowed, data
-    for _, data in (p for p in lines if p[0][0] == "A"):
+            assert allows(conf, ends[key], types[arg.split(":")[1]]), data
+    for _, data, *_ in (p for p in lines if p[0] == "*"):
+        # annotation.py _parse_equiv_annotation: "Type ID ID ...", a declared relation
+        etype, *members = data.split(" ")
+        assert etype in conf.relations and len(members) >= 2 and all(m in types for m in members)
+    for _, data, *_ in (p for p in lines if p[0][0] == "A"):
         # annotation.py _parse_attribute_annotation: "Name Target [Value]"
         name, target, *value = data.split(" ")
         assert name in conf.attributes and target in types
         assert len(value) <= 1 and (not value or value[0] in conf.attributes[name]), data
+    for _, data, *_ in (p for p in lines if p[0][0] == "N"):
+        # _parse_normalization_annotation: "Type Target Resource:Id"
+        assert re.fullmatch(r"(\S+) (\S+) (\S+?):(\S+)", data), data
+        assert data.split(" ")[1] in types
+    for _, data, *_ in (p for p in lines if p[0][0] == "#"):
+        # _parse_comment_annotation: "Type Target"
+        _, target = data.split()
+        assert target in types
     return len(lines)
 
 
@@ -199,13 +221,42 @@ def test_visual_conf_shows_the_readable_names(exported: Path) -> None:
         "_",
         "Theme2",
         "a_31_",
+        "Simple_chemical",
+        "N_lt_",
+        "Sg3",
+        "_question_",
+        "__x",
+        "Conflict_Attack",
     ],
 )
-@pytest.mark.parametrize("dots", [True, False])
-def test_names_encode_to_storage_form_and_back(name: str, dots: bool) -> None:
-    code = brat_names.encode(name, dots)
-    assert STORAGE.match(code) and not code[-1].isdigit()
-    assert brat_names.decode(code, dots) == name
+@pytest.mark.parametrize("kind", [brat_names.TYPE, brat_names.ROLE, brat_names.VALUE])
+def test_names_encode_to_storage_form_and_back(name: str, kind: str) -> None:
+    taken = brat_names.twins([name, "Conflict.Attack"])
+    code = brat_names.encode(name, kind, taken)
+    assert STORAGE.match(code)
+    assert kind != brat_names.ROLE or not code[-1].isdigit()  # annotation.py split_role
+    assert brat_names.read_name(code, frozenset({name, "Conflict.Attack"}), kind) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "code"),
+    [
+        ("Simple_chemical", brat_names.TYPE, "Simple_chemical"),  # BioNLP-ST 2011
+        ("N_lt_", brat_names.TYPE, "N_lt_"),  # CoNLL-ST 2006 relation
+        ("Sg3", brat_names.VALUE, "Sg3"),  # TDT attribute value
+        ("Conflict.Attack", brat_names.TYPE, "Conflict_Attack"),
+        ("Theme2", brat_names.ROLE, "__Theme_32_"),
+        ("__x", brat_names.VALUE, "___5f__5f_x"),
+    ],
+)
+def test_names_brat_can_store_are_written_as_they_are(name: str, kind: str, code: str) -> None:
+    assert brat_names.encode(name, kind) == code
+
+
+def test_a_storage_name_whose_dotted_twin_is_in_the_schema_takes_the_code() -> None:
+    taken = brat_names.twins(["Conflict.Attack", "Simple_chemical"])
+    assert brat_names.encode("Conflict_Attack", brat_names.TYPE, taken) == "__Conflict_5f_Attack"
+    assert brat_names.encode("Simple_chemical", brat_names.TYPE, taken) == "Simple_chemical"
 
 
 def test_names_from_other_brat_projects_keep_their_underscores() -> None:

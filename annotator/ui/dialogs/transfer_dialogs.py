@@ -219,7 +219,11 @@ class ImportDialog(QDialog):
         self.annotator = QLineEdit(annotator, self)
         self.scheme = QComboBox(self)
         self.scheme.addItems(["iob2", "bioes"])
-        self.add_labels = QCheckBox("Add unknown labels to the schema", self)
+        self.add_labels = QCheckBox("Add unknown labels and types to the schema", self)
+        self.add_labels.setToolTip(
+            "Span labels, event types with their roles, relation types and attributes; "
+            "for brat, also what its annotation.conf declares"
+        )
         self.replace = QCheckBox("Replace this annotator's existing annotations", self)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
