@@ -37,14 +37,18 @@ from annotator.formats.unkept import Unkept
 _ID = re.compile("[1-9][0-9]{0,8}")
 _EMPTY_NODE = re.compile("[0-9]{1,9}[.][1-9][0-9]{0,8}")
 _KEPT_MISC = re.compile("(NE[0-9]*|NER|Trigger|SpaceAfter|SpacesAfter|SpacesBefore)")
+_PAIRS = re.compile("([^=|]+)=?([^|]*)")  # MISC: key=value items between bars
+_BLANK = "_".__eq__
+_NO_MISC: dict[str, str] = {}
 _COLUMNS = ("LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS")
 _OUR_COMMENTS = ("# newdoc", "# newpar", "# status =", "# annotator =", "# sent_id", "# text =")
 PARAGRAPH = "\n\n"  # the white space a ``# newpar`` puts between two sentences
 
 Part = tuple[int, str, list[str], str | None]  # line, form, entity tags by level, trigger tag
+Shapes = dict[tuple[object, ...], list[int]]  # a token line's shape -> [count, first line]
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     """A surface token: a plain token line, or a multiword token with its parts."""
 
@@ -135,6 +139,7 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
     doc = _Doc(path.rsplit("/", 1)[-1], 1)
     current = Sentence()
     pending: _Range | None = None  # an open multiword token
+    shapes: Shapes = {}
     for line_no, raw in enumerate(content.split("\n"), 1):
         line = raw.rstrip("\r")
         if line.startswith("# newdoc"):
@@ -153,10 +158,11 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
                 doc.sentences.append(current)
                 current = Sentence()
             continue
-        pending = _read_token(line, line_no, path, current.words, pending, unkept)
+        pending = _read_token(line, line_no, path, current.words, pending, unkept, shapes)
     _check_closed(pending, path)
     if current.words:
         doc.sentences.append(current)
+    unkept_shapes(shapes, unkept)
     if doc.sentences:
         yield doc
 
@@ -181,18 +187,28 @@ def _read_token(
     current: list[Word],
     pending: _Range | None,
     unkept: Unkept,
+    shapes: Shapes,
 ) -> _Range | None:
-    """Add one token line to the sentence; return the multiword token still open."""
+    """Add one token line to the sentence; return the multiword token still open.
+
+    ``shapes`` counts lines by which columns they fill and which MISC keys they
+    have (a treebank has few such shapes): one dictionary lookup per line, turned
+    into what is not kept by :func:`unkept_shapes` at the end.
+    """
     cols = line.split("\t")
     if len(cols) != 10:
         raise FormatError(path, line_no, f"expected 10 tab-separated columns, found {len(cols)}.")
-    ident, form, misc = cols[0], cols[1], _misc(cols[9], line_no, unkept)
-    if _EMPTY_NODE.fullmatch(ident):
+    ident, form, field = cols[0], cols[1], cols[9]
+    misc = dict(_PAIRS.findall(field)) if field != "_" else _NO_MISC
+    if "." in ident and _EMPTY_NODE.fullmatch(ident):
         unkept.add("empty nodes", line_no)
         return pending
-    for name, value in zip(_COLUMNS, cols[2:9], strict=True):
-        if value != "_":
-            unkept.add(name, line_no)
+    shape = (*map(_BLANK, cols[2:9]), *misc)  # which columns are filled, which MISC keys
+    seen = shapes.get(shape)
+    if seen is None:
+        shapes[shape] = [1, line_no]
+    else:
+        seen[0] += 1
     if not form:
         raise FormatError(path, line_no, "the FORM column is empty.")
     if "-" in ident:
@@ -233,13 +249,17 @@ def _open_range(
         )
     if not (_ID.fullmatch(lo) and _ID.fullmatch(hi)) or int(lo) >= int(hi):
         raise FormatError(path, line_no, f"bad ID range {shown(ident)}.")
-    current.append(replace(_word(form, misc, [], line_no), multi=True))
+    current.append(_word(form, misc, [], line_no, True))
     return _Range(int(lo), int(hi), line_no, int(lo))
 
 
-def _word(form: str, misc: dict[str, str], parts: list[Part], line: int) -> Word:
+def _word(
+    form: str, misc: dict[str, str], parts: list[Part], line: int, multi: bool = False
+) -> Word:
+    if not misc:
+        return Word(form, " ", parts, "", line, False, multi)
     spaced = "SpaceAfter" in misc or "SpacesAfter" in misc
-    return Word(form, _space(misc), parts, _before(misc), line, spaced)
+    return Word(form, _space(misc), parts, _before(misc), line, spaced, multi)
 
 
 def _check_closed(pending: _Range | None, path: str) -> None:
@@ -252,14 +272,15 @@ def _check_closed(pending: _Range | None, path: str) -> None:
         )
 
 
-def _misc(field: str, line: int, unkept: Unkept) -> dict[str, str]:
-    if field == "_":
-        return {}
-    misc = dict(item.partition("=")[::2] for item in field.split("|"))
-    for key in misc:
-        if not _KEPT_MISC.fullmatch(key):
-            unkept.add(f"MISC {key}", line)
-    return misc
+def unkept_shapes(shapes: Shapes, unkept: Unkept) -> None:
+    """Count what the token lines hold that is not kept (see :func:`_read_token`)."""
+    for shape, (count, line) in shapes.items():  # in order of first line
+        for name, blank in zip(_COLUMNS, shape, strict=False):
+            if not blank:
+                unkept.add(name, line, count)
+        for key in shape[len(_COLUMNS) :]:
+            if not _KEPT_MISC.fullmatch(str(key)):
+                unkept.add(f"MISC {key}", line, count)
 
 
 def _space(misc: dict[str, str]) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core import multiword
+from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.gcpause import collector_paused
 from annotator.core.model import Bundle, ImportOutcome, ImportReport
@@ -426,10 +427,24 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
     )
     if opts.added:
         message += " Labels added to the schema: " + ", ".join(sorted(opts.added)) + "."
-    for note in loaded.notes:
+    for note in [*loaded.notes, *_words_not_kept(items, change)]:
         message += " " + note
     first = change.edits[0].doc_id if change.edits else None
     return ImportOutcome(str(path), "added", message, first)
+
+
+def _words_not_kept(items: list[LayerImport], change: Change) -> list[str]:
+    """A note when documents with multiword tokens were in the project already (ADR 0019:
+    the tokens are kept only with a document the import adds)."""
+    new = set(change.new_documents)
+    pairs = zip(items, change.edits, strict=True)  # one edit per item, in order
+    old = [i for i, e in pairs if i.document.words and e.doc_id not in new]
+    if not old:
+        return []
+    return [
+        f"{len(old)} documents were in the project already; their multiword tokens were not "
+        "stored (delete the document and import again to keep them)."
+    ]
 
 
 def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:

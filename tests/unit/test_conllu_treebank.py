@@ -130,3 +130,10 @@ def test_multiword_tokens_go_and_come_back_with_their_document(proj: Any) -> Non
     assert key not in proj.repo.metas(multiword.MULTIWORD_PREFIX)
     proj.write.apply(change.inverse())
     assert key in proj.repo.metas(multiword.MULTIWORD_PREFIX)
+
+
+def test_a_text_already_in_the_project_keeps_no_multiword_tokens_and_says_so(proj: Any) -> None:
+    proj.documents.add_text("padt", "وتتميز امسية الاربعاء الدولية باقامة 16 مباراة ودية.")
+    message = _import(proj, "padt.conllu")
+    assert "1 documents were in the project already; their multiword tokens" in message
+    assert proj.repo.metas(multiword.MULTIWORD_PREFIX) == {}  # the other document has none
