@@ -15,6 +15,7 @@ from typing import Any
 import conllu as ud
 
 from annotator.core import multiword
+from annotator.core.model import Status
 from annotator.services.transfer import (
     ExportRequest,
     ImportRequest,
@@ -137,3 +138,18 @@ def test_a_text_already_in_the_project_keeps_no_multiword_tokens_and_says_so(pro
     message = _import(proj, "padt.conllu")
     assert "1 documents were in the project already; their multiword tokens" in message
     assert proj.repo.metas(multiword.MULTIWORD_PREFIX) == {}  # the other document has none
+
+
+def test_a_document_without_multiword_tokens_is_written_as_when_alone(
+    proj: Any, tmp_path: Path
+) -> None:
+    text = "  \u00a0قال 😀 Zoom\t2024\n\nمي\u200cخواهم تطـــويل مُحَمَّدٌ ٣.  \n"
+    proj.documents.add_text("own", text)
+    _import(proj, "padt.conllu")  # same batch: the writer takes the multiword-token path
+    doc = proj.documents.summaries("")[0].id
+    proj.documents.set_status(doc, "ud", Status.IN_PROGRESS)  # so that "all" exports it
+    together = _export(proj, tmp_path / "all.conllu")
+    export_layer(proj, ExportRequest("conllu", tmp_path / "own.conllu", "ud", docs=("own",)))
+    alone = (tmp_path / "own.conllu").read_text(encoding="utf-8")
+    assert "SpacesBefore=\\s\\s\\u00A0" in alone
+    assert alone in together
