@@ -21,6 +21,7 @@ from operator import attrgetter
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Argument, Document, Event, Relation, Span
+from annotator.core.multiword import Multiword
 from annotator.core.schema_add import Additions
 from annotator.core.text import is_invisible, normalize_text
 from annotator.core.tokens import WordTokens
@@ -63,6 +64,8 @@ class AnnotatedDocument:
     note: str = ""  # the annotator's free-text note on the document
     # the text's camel-tools tokens when the project keeps them (ADR 0015); None: make them
     tokens: WordTokens | None = field(default=None, compare=False, repr=False)
+    # multiword tokens a treebank gave (ADR 0019): CoNLL-U writes their parts again
+    words: tuple[Multiword, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def text(self) -> str:

@@ -14,6 +14,7 @@ from functools import cache
 
 from annotator.core.model import Span
 from annotator.formats.base import AnnotatedDocument
+from annotator.formats.multiword_tokens import with_multiwords
 from annotator.formats.segment import (
     NESTED,
     SCHEMES,
@@ -86,6 +87,7 @@ class Tagged:
     crossing: int = 0
     triggers_skipped: int = 0
     unaligned: list[list[Span]] = field(default_factory=list)  # per document
+    words_skipped: int = 0  # stored multiword tokens not on token boundaries
 
     @property
     def tokens(self) -> Tokens:
@@ -113,6 +115,7 @@ class WriteStats:
     unaligned: int = 0
     crossing: int = 0
     triggers_skipped: int = 0
+    words_skipped: int = 0
     examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -123,6 +126,7 @@ class WriteStats:
         self.left_out += tagged.left_out
         self.crossing += tagged.crossing
         self.triggers_skipped += tagged.triggers_skipped
+        self.words_skipped += tagged.words_skipped
         for doc, spans in zip(tagged.docs, tagged.unaligned, strict=True):
             self.note_unaligned(doc, spans)
 
@@ -158,8 +162,12 @@ def tag_documents(
     sentences: bool = True,
     forms: Sequence[TagForms] = (),
     trigger_forms: TagForms | None = None,
+    multiword: bool = False,
 ) -> Tagged:
     """Tokenize, align, choose levels, tag, and find sentence starts, for a batch of documents.
+
+    With ``multiword``, the documents' stored multiword tokens replace the
+    tokens they cover (:mod:`annotator.formats.multiword_tokens`).
 
     ``forms[k]`` writes the tags of entity level ``k`` (plain tags if not
     given), ``trigger_forms`` those of the trigger column. Documents never
@@ -167,6 +175,9 @@ def tag_documents(
     give what each document alone would.
     """
     batch = batch_tokens([d.text for d in docs], opts.segment, [d.tokens for d in docs])
+    words_skipped = 0
+    if multiword and any(d.words for d in docs):
+        batch, words_skipped = with_multiwords(batch, [d.words for d in docs])
     tokens = batch.tokens
     if sentences:
         breaks = sentence_starts(batch.text, tokens)
@@ -183,6 +194,7 @@ def tag_documents(
         for k, level in enumerate(chosen)
     ]
     tagged = Tagged(docs, batch, columns, None, breaks, left_out, crossing, 0, unaligned)
+    tagged.words_skipped = words_skipped
     if not opts.events:
         tagged.triggers_skipped = sum(map(len, trigger_spans))
         return tagged

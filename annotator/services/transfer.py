@@ -15,17 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.core import schema_add
+from annotator.core import multiword, schema_add
+from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
 from annotator.core.gcpause import collector_paused
 from annotator.core.model import Bundle, ImportOutcome, ImportReport
+from annotator.core.multiword import MULTIWORD_PREFIX, multiword_key
 from annotator.core.names import annotator_name_problem
 from annotator.core.schema import Schema
 from annotator.core.schema_add import Additions
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.core.tokens import tokenizer_id
 from annotator.errorlog import unexpected_message
-from annotator.formats import conll, doccano
+from annotator.formats import conll, conllu, doccano
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.tagging import WriteStats
@@ -88,6 +90,7 @@ class ExportResult:
     triggers_skipped: int = 0
     unaligned: int = 0
     crossing: int = 0
+    words_skipped: int = 0  # stored multiword tokens off token boundaries (ADR 0019)
     examples: list[str] = field(default_factory=list)
     cancelled: bool = False
     parts: dict[str, int] = field(default_factory=dict)  # split part -> documents
@@ -99,6 +102,7 @@ class ExportResult:
         self.triggers_skipped += stats.triggers_skipped
         self.unaligned += stats.unaligned
         self.crossing += stats.crossing
+        self.words_skipped += stats.words_skipped
         self.examples += stats.examples
 
     def summary(self) -> str:
@@ -127,6 +131,12 @@ class ExportResult:
             )
         if self.crossing:
             lines.append(f"{self.crossing} spans cross a sentence boundary and were left out.")
+        if self.words_skipped:
+            lines.append(
+                f"{self.words_skipped} multiword tokens kept from a treebank do not start and "
+                "end on token boundaries (or have more parts than letters) and were written "
+                "as plain tokens."
+            )
         if self.triggers_skipped:
             lines.append(
                 f"{self.triggers_skipped} event trigger spans were not written "
@@ -222,6 +232,7 @@ def _load_layers(
     with project.repo.snapshot():  # every batch from one state of the project
         status = {s.id: s.status.value for s in project.documents.summaries(layer)}
         notes = project.repo.metas(DOCUMENT_NOTE_PREFIX)
+        words = project.repo.metas(MULTIWORD_PREFIX) if with_tokens else {}
         tokenizer = tokenizer_id() if with_tokens else ""
         for at in range(0, len(doc_ids), _BATCH):
             some = doc_ids[at : at + _BATCH]
@@ -236,6 +247,7 @@ def _load_layers(
                     status.get(document.id, "new"),
                     notes.get(document_note_key(document.id, layer), ""),
                     tokens.get(document.id),
+                    multiword.decode(words.get(multiword_key(document.id)), len(document.text)),
                 )
 
 
@@ -382,7 +394,7 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
         _check_unique(loaded.docs, str(path))
         items = [
             LayerImport(
-                NewDocument(d.name, d.text, d.document.sha256),
+                NewDocument(d.name, d.text, d.document.sha256, d.words),
                 Bundle(d.spans, d.events, d.relations),
                 d.status,
                 d.note,
@@ -418,7 +430,7 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
         message += f" {added}" if added else ""
     if opts.counts:
         message += " Read: " + ", ".join(f"{n} {what}" for what, n in opts.counts.items()) + "."
-    for note in loaded.notes:
+    for note in [*loaded.notes, *_words_not_kept(items, change)]:
         message += " " + note
     if opts.left_out:
         message += " Not imported: " + "; ".join(opts.left_out) + "."
@@ -426,10 +438,26 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
     return ImportOutcome(str(path), "added", message, first)
 
 
+def _words_not_kept(items: list[LayerImport], change: Change) -> list[str]:
+    """A note when documents with multiword tokens were in the project already (ADR 0019:
+    the tokens are kept only with a document the import adds)."""
+    new = set(change.new_documents)
+    pairs = zip(items, change.edits, strict=True)  # one edit per item, in order
+    old = [i for i, e in pairs if i.document.words and e.doc_id not in new]
+    if not old:
+        return []
+    return [
+        f"{len(old)} documents were in the project already; their multiword tokens were not "
+        "stored (delete the document and import again to keep them)."
+    ]
+
+
 def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
     if fmt == "brat":
         return _Loaded(transfer_io.read_brat(path, opts, MAX_FILE_BYTES))
     content = decode_document(read_input(path, MAX_FILE_BYTES), str(path), MAX_FILE_BYTES)
+    if fmt == "conllu":
+        return _Loaded(*conllu.read_with_notes(content, str(path), opts))
     docs = transfer_io.read_stream(fmt, content, str(path), opts)
     notes = [conll.REBUILT_NOTE] if fmt == "conll" else []
     return _Loaded(docs, notes)

@@ -14,6 +14,7 @@ from annotator.core.change import Change, DocumentRecord, NoteChange, StatusChan
 from annotator.core.errors import SpanError, StaleEditError
 from annotator.core.merge import MERGE_PREFIX
 from annotator.core.model import Bundle, Edit, Status
+from annotator.core.multiword import multiword_key
 from annotator.services.write.requests import DOCUMENT_NOTE_PREFIX, document_note_key
 from annotator.store.writer import WriteTx
 
@@ -91,8 +92,10 @@ def remove_documents(tx: WriteTx, change: Change) -> None:
 
 
 def _facts(tx: WriteTx, doc_id: int) -> dict[str, str]:
-    """The project facts about one document: every annotator's note, every merge record."""
-    return tx.facts(f"{DOCUMENT_NOTE_PREFIX}{doc_id}/") | tx.facts(MERGE_PREFIX, f"/{doc_id}")
+    """The project facts about one document: every annotator's note, every merge record,
+    its multiword tokens."""
+    notes = tx.facts(f"{DOCUMENT_NOTE_PREFIX}{doc_id}/") | tx.facts(multiword_key(doc_id))
+    return notes | tx.facts(MERGE_PREFIX, f"/{doc_id}")
 
 
 def apply_notes(tx: WriteTx, change: Change) -> None:

@@ -14,6 +14,7 @@ from annotator.core.merge import (
     Person,
 )
 from annotator.core.model import Bundle, Event, Relation, Span, Status
+from annotator.core.multiword import Multiword
 from annotator.core.schema import Schema
 
 # busy(attempt) -> True to try again; attempt counts from 1
@@ -93,11 +94,16 @@ def document_note_key(doc_id: int, annotator: str) -> str:
 
 @dataclass(frozen=True)
 class NewDocument:
-    """A document to store: name, normalized text and its SHA-256."""
+    """A document to store: name, normalized text and its SHA-256.
+
+    ``words`` are the multiword tokens a treebank gave (ADR 0019), kept with the
+    document when it is added.
+    """
 
     name: str
     text: str
     sha256: str
+    words: tuple[Multiword, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from sqlalchemy.exc import DBAPIError
 
 from annotator import errorlog
+from annotator.core import multiword
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, NoteChange, Origin, StatusChange
 from annotator.core.errors import (
@@ -370,7 +371,8 @@ class WriteService:
         self, tx: WriteTx, doc: NewDocument, new_docs: list[int], made: dict[str, WordTokens]
     ) -> int:
         """The id of the document with ``doc``'s text; a new document is added, with its
-        tokens (ADR 0015: ``made`` ahead, or made now), and its id appended to ``new_docs``."""
+        tokens (ADR 0015: ``made`` ahead, or made now) and multiword tokens (ADR 0019), and
+        its id appended to ``new_docs``."""
         doc_id = tx.document_id_for_sha(doc.sha256)
         if doc_id is None:
             doc_id = tx.add_document(doc.name, doc.text, doc.sha256)
@@ -378,6 +380,8 @@ class WriteService:
             if tokens is None:  # the document was in the project when read ahead, and is not now
                 tokens = word_tokens(doc.text)
             tx.set_tokens(doc_id, tokenizer_id(), tokens)
+            if doc.words:
+                tx.set_meta(multiword.multiword_key(doc_id), multiword.encode(doc.words))
             new_docs.append(doc_id)
             tx.log(self.session, Origin.IMPORT, doc_id, None, f"Add {doc.name}")
         return doc_id

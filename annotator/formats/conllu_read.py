@@ -1,0 +1,409 @@
+"""Reading CoNLL-U: our own files, and treebanks as Universal Dependencies publishes them.
+
+The stored text is rebuilt from the surface forms and the white space in MISC
+(``SpaceAfter=No``, ``SpacesAfter=``, ``SpacesBefore=``): a multiword token
+contributes its range line's form, whatever its parts are. Parts that spell the
+surface (``و`` + ``تتميز``) are tagged where they stand; parts that do not
+(PADT's ``باقامة`` = ``ب`` + ``إقامة``, English ``haven't`` = ``have`` + ``not``)
+share the surface's offsets. Every multiword token is kept with the document
+(:class:`annotator.core.multiword.Multiword`, ADR 0019) so an export writes the
+parts again. ``# newdoc`` starts a document; ``# newpar`` puts a blank line
+before its sentence where the file gives no white space of its own.
+
+What the project cannot keep (lemmas, UPOS, XPOS, FEATS, HEAD, DEPREL, DEPS,
+other MISC keys, empty nodes, other comments) is counted in :class:`Unkept`
+and named, with the first line, in the import summary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from annotator.core.model import Status
+from annotator.core.multiword import Multiword
+from annotator.formats.base import (
+    AnnotatedDocument,
+    FormatError,
+    ReadOptions,
+    check_content,
+    shown,
+)
+from annotator.formats.conll import annotated_from_tags
+from annotator.formats.segment import SCHEMES
+from annotator.formats.unkept import Unkept
+
+_ID = re.compile("[1-9][0-9]{0,8}")
+_EMPTY_NODE = re.compile("[0-9]{1,9}[.][1-9][0-9]{0,8}")
+_KEPT_MISC = re.compile("(NE[0-9]*|NER|Trigger|SpaceAfter|SpacesAfter|SpacesBefore)")
+_PAIRS = re.compile("([^=|]+)=?([^|]*)")  # MISC: key=value items between bars
+_BLANK = "_".__eq__
+_NO_MISC: dict[str, str] = {}
+_COLUMNS = ("LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS")
+_OUR_COMMENTS = ("# newdoc", "# newpar", "# status =", "# annotator =", "# sent_id", "# text =")
+PARAGRAPH = "\n\n"  # the white space a ``# newpar`` puts between two sentences
+
+Part = tuple[int, str, list[str], str | None]  # line, form, entity tags by level, trigger tag
+Shapes = dict[tuple[object, ...], list[int]]  # a token line's shape -> [count, first line]
+
+
+@dataclass(slots=True)
+class Word:
+    """A surface token: a plain token line, or a multiword token with its parts."""
+
+    form: str
+    after: str  # the white space after it
+    parts: list[Part]
+    before: str  # SpacesBefore (a document's first token)
+    line: int
+    spaced: bool  # the file says what follows (SpaceAfter or SpacesAfter)
+    multi: bool = False
+
+
+@dataclass
+class Sentence:
+    """A sentence's words, and whether ``# newpar`` opened a paragraph before it."""
+
+    words: list[Word] = field(default_factory=list)
+    newpar: bool = False
+
+
+@dataclass
+class _Doc:
+    name: str
+    line: int
+    status: str = ""
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
+    """Parse CoNLL-U; each ``# newdoc`` starts a document (see :func:`read_with_notes`)."""
+    return read_with_notes(content, path, options)[0]
+
+
+def read_with_notes(
+    content: str, path: str, options: ReadOptions
+) -> tuple[list[AnnotatedDocument], list[str]]:
+    """The documents, and sentences naming what the file holds that was not kept.
+
+    Two documents with the same text are one: the first is kept, and the note
+    names the others (with their lines) and the spans they lose.
+    """
+    if options.scheme not in SCHEMES:
+        raise FormatError(path, None, f"unknown tag scheme {options.scheme!r}.")
+    unkept = Unkept()
+    docs: list[AnnotatedDocument] = []
+    first: dict[str, tuple[str, int]] = {}
+    twins: list[str] = []
+    for found in _documents(content, path, unkept):
+        doc = _build(found, path, options, unkept)
+        if doc is None:
+            continue
+        if found.status in {s.value for s in Status}:
+            doc = replace(doc, status=found.status)
+        sha = doc.document.sha256
+        if sha in first:
+            name, line = first[sha]
+            lost = f", whose {len(doc.spans)} spans were not imported" if doc.spans else ""
+            twins.append(f"{doc.name!r} (line {found.line}) repeats {name!r} (line {line}){lost}")
+            continue
+        first[sha] = (doc.name, found.line)
+        docs.append(doc)
+    if not docs:
+        raise FormatError(path, None, "the file holds no tokens.")
+    notes = [unkept.note()] if unkept.found else []
+    if twins:
+        notes.append(
+            f"{len(twins)} documents have the text of an earlier one and were imported once: "
+            + "; ".join(twins[:5])
+            + ("; ..." if len(twins) > 5 else "")
+            + "."
+        )
+    return docs, notes
+
+
+@dataclass
+class _Range:
+    """A multiword token being read: its ID range, and the line that opened it."""
+
+    first: int
+    last: int
+    line: int
+    next_id: int
+
+
+def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
+    """Each document with its recorded status (``# status = done``) and sentences."""
+    check_content(content, path)
+    doc = _Doc(path.rsplit("/", 1)[-1], 1)
+    current = Sentence()
+    pending: _Range | None = None  # an open multiword token
+    shapes: Shapes = {}
+    for line_no, raw in enumerate(content.split("\n"), 1):
+        line = raw.rstrip("\r")
+        if line.startswith("# newdoc"):
+            _check_closed(pending, path)
+            doc.sentences += [current] if current.words else []
+            current = Sentence()
+            if doc.sentences:
+                yield doc
+            doc = _Doc(line.partition("=")[2].strip() or doc.name, line_no)
+        if line.startswith("#"):
+            _comment(line, line_no, doc, current, unkept)
+            continue
+        if not line.strip():
+            _check_closed(pending, path)
+            if current.words:
+                doc.sentences.append(current)
+                current = Sentence()
+            continue
+        pending = _read_token(line, line_no, path, current.words, pending, unkept, shapes)
+    _check_closed(pending, path)
+    if current.words:
+        doc.sentences.append(current)
+    unkept_shapes(shapes, unkept)
+    if doc.sentences:
+        yield doc
+
+
+def _comment(line: str, line_no: int, doc: _Doc, sentence: Sentence, unkept: Unkept) -> None:
+    if line.startswith("# status ="):
+        doc.status = line.partition("=")[2].strip()
+    elif line.startswith("# newpar"):
+        sentence.newpar = True
+        if "=" in line:
+            unkept.add("# newpar ids", line_no)
+    elif line.startswith("# sent_id"):
+        unkept.add("# sent_id (an export numbers sentences NAME-1, NAME-2, ...)", line_no)
+    elif not line.startswith(_OUR_COMMENTS):
+        unkept.add("other comment lines", line_no)
+
+
+def _read_token(
+    line: str,
+    line_no: int,
+    path: str,
+    current: list[Word],
+    pending: _Range | None,
+    unkept: Unkept,
+    shapes: Shapes,
+) -> _Range | None:
+    """Add one token line to the sentence; return the multiword token still open.
+
+    ``shapes`` counts lines by which columns they fill and which MISC keys they
+    have (a treebank has few such shapes): one dictionary lookup per line, turned
+    into what is not kept by :func:`unkept_shapes` at the end.
+    """
+    cols = line.split("\t")
+    if len(cols) != 10:
+        raise FormatError(path, line_no, f"expected 10 tab-separated columns, found {len(cols)}.")
+    ident, form, field = cols[0], cols[1], cols[9]
+    misc = dict(_PAIRS.findall(field)) if field != "_" else _NO_MISC
+    if "." in ident and _EMPTY_NODE.fullmatch(ident):
+        unkept.add("empty nodes", line_no)
+        return pending
+    shape = (*map(_BLANK, cols[2:9]), *misc)  # which columns are filled, which MISC keys
+    seen = shapes.get(shape)
+    if seen is None:
+        shapes[shape] = [1, line_no]
+    else:
+        seen[0] += 1
+    if not form:
+        raise FormatError(path, line_no, "the FORM column is empty.")
+    if "-" in ident:
+        return _open_range(ident, form, misc, line_no, path, current, pending)
+    if not _ID.fullmatch(ident):
+        raise FormatError(path, line_no, f"bad token ID {shown(ident)}.")
+    part = (line_no, form, _levels(misc), misc.get("Trigger"))
+    if pending is None:
+        current.append(_word(form, misc, [part], line_no))
+        return None
+    if int(ident) != pending.next_id:
+        raise FormatError(
+            path,
+            line_no,
+            f"token {ident} is not the next part ({pending.next_id}) of the multiword token "
+            f"{pending.first}-{pending.last} on line {pending.line}.",
+        )
+    current[-1].parts.append(part)
+    pending.next_id += 1
+    return pending if pending.next_id <= pending.last else None
+
+
+def _open_range(
+    ident: str,
+    form: str,
+    misc: dict[str, str],
+    line_no: int,
+    path: str,
+    current: list[Word],
+    pending: _Range | None,
+) -> _Range:
+    lo, _, hi = ident.partition("-")
+    if pending is not None:
+        raise FormatError(
+            path,
+            line_no,
+            f"multiword token {ident!r} starts inside the one on line {pending.line}.",
+        )
+    if not (_ID.fullmatch(lo) and _ID.fullmatch(hi)) or int(lo) >= int(hi):
+        raise FormatError(path, line_no, f"bad ID range {shown(ident)}.")
+    current.append(_word(form, misc, [], line_no, True))
+    return _Range(int(lo), int(hi), line_no, int(lo))
+
+
+def _word(
+    form: str, misc: dict[str, str], parts: list[Part], line: int, multi: bool = False
+) -> Word:
+    if not misc:
+        return Word(form, " ", parts, "", line, False, multi)
+    spaced = "SpaceAfter" in misc or "SpacesAfter" in misc
+    return Word(form, _space(misc), parts, _before(misc), line, spaced, multi)
+
+
+def _check_closed(pending: _Range | None, path: str) -> None:
+    if pending is not None:
+        raise FormatError(
+            path,
+            pending.line,
+            f"multiword token {pending.first}-{pending.last} is not complete: its sentence "
+            f"ends after token {pending.next_id - 1}.",
+        )
+
+
+def unkept_shapes(shapes: Shapes, unkept: Unkept) -> None:
+    """Count what the token lines hold that is not kept (see :func:`_read_token`)."""
+    for shape, (count, line) in shapes.items():  # in order of first line
+        for name, blank in zip(_COLUMNS, shape, strict=False):
+            if not blank:
+                unkept.add(name, line, count)
+        for key in shape[len(_COLUMNS) :]:
+            if not _KEPT_MISC.fullmatch(str(key)):
+                unkept.add(f"MISC {key}", line, count)
+
+
+def _space(misc: dict[str, str]) -> str:
+    if misc.get("SpaceAfter") == "No":
+        return ""
+    if "SpacesAfter" in misc:
+        return _unescape(misc["SpacesAfter"])
+    return " "
+
+
+def _before(misc: dict[str, str]) -> str:
+    return _unescape(misc["SpacesBefore"]) if "SpacesBefore" in misc else ""
+
+
+def _levels(misc: dict[str, str]) -> list[str]:
+    tags = [misc.get("NE", misc.get("NER", "O"))]
+    while f"NE{len(tags) + 1}" in misc:
+        tags.append(misc[f"NE{len(tags) + 1}"])
+    return tags
+
+
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)")
+_SIMPLE = {"s": " ", "t": "\t", "n": "\n", "r": "\r", "p": "|", "\\": "\\"}
+
+
+def _unescape(raw: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        return chr(int(code[1:], 16)) if len(code) == 5 else _SIMPLE.get(code, m.group(0))
+
+    return _UNESCAPE.sub(one, raw)
+
+
+def merged_tag(tags: list[str], scheme: str) -> tuple[str, bool]:
+    """One tag for a surface token from its parts' tags, and whether a span was widened.
+
+    A span that begins (or ends) on any part begins (or ends) on the surface;
+    one whose edge falls inside the surface, or parts with different labels,
+    cover the whole surface (``widened``). Tags that are not well formed pass
+    through, so that the tag checks name them.
+    """
+    marked = [t for t in tags if t != "O"]
+    if not marked:
+        return "O", False
+    head, tail = marked[0], marked[-1]
+    if len(head) < 3 or head[1] != "-" or len(tail) < 3 or tail[1] != "-":
+        return head, False
+    label = head[2:]
+    widened = len(marked) != len(tags) or any(t[2:] != label for t in marked)
+    begins, ends = head[0] in "BS", tail[0] in "ES"
+    if scheme == "iob2":
+        return ("B-" if begins else "I-") + label, widened
+    prefix = ("S" if ends else "B") if begins else ("E" if ends else "I")
+    return f"{prefix}-{label}", widened
+
+
+@dataclass
+class _Rows:
+    """A document's token rows being built: the text's pieces, offsets and tag rows."""
+
+    depth: int
+    pieces: list[str] = field(default_factory=list)
+    offsets: list[tuple[int, int]] = field(default_factory=list)
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    words: list[Multiword] = field(default_factory=list)
+    pos: int = 0
+
+    def add(self, line: int, form: str, tags: list[str], trig: str, span: int) -> None:
+        levels = tags + ["O"] * (self.depth - len(tags))
+        self.offsets.append((self.pos, self.pos + span))
+        self.rows.append((line, [form, *levels, trig]))
+
+    def text(self, piece: str) -> None:
+        self.pieces.append(piece)
+        self.pos += len(piece)
+
+
+def _build(found: _Doc, path: str, opts: ReadOptions, unkept: Unkept) -> AnnotatedDocument | None:
+    words = [w for s in found.sentences for w in s.words]
+    if not words:
+        return None
+    for prev, sentence in zip(found.sentences, found.sentences[1:], strict=False):
+        if sentence.newpar and not prev.words[-1].spaced:
+            prev.words[-1].after = PARAGRAPH
+    depth = max((len(p[2]) for w in words for p in w.parts), default=1)
+    acc = _Rows(depth)
+    acc.text(words[0].before)
+    if words[-1].after == " ":  # the white space UD implies after a document's last token
+        words[-1].after = ""
+    bounds: list[tuple[int, int]] = []
+    for sentence in found.sentences:
+        first = len(acc.rows)
+        for word in sentence.words:
+            _add_word(acc, word, opts.scheme, unkept)
+        bounds.append((first, len(acc.rows)))
+    columns = range(1, depth + 2)
+    text = "".join(acc.pieces)
+    doc = annotated_from_tags(
+        found.name, text, acc.rows, bounds, acc.offsets, columns, opts, path, {depth + 1}
+    )
+    return replace(doc, words=tuple(acc.words))
+
+
+def _add_word(acc: _Rows, word: Word, scheme: str, unkept: Unkept) -> None:
+    forms = [p[1] for p in word.parts]
+    if word.multi:
+        acc.words.append(Multiword(acc.pos, acc.pos + len(word.form), tuple(forms)))
+    if not word.multi or "".join(forms) == word.form:
+        for line_no, form, tags, trig in word.parts:
+            acc.add(line_no, form, tags, trig or "O", len(form))
+            acc.text(form)
+    else:
+        tags, widened = _merged_levels(word.parts, acc.depth, scheme)
+        if widened:
+            unkept.add("entity edges inside a multiword token (widened to the token)", word.line)
+        acc.add(word.line, word.form, tags[:-1], tags[-1], len(word.form))
+        acc.text(word.form)
+    acc.text(word.after)
+
+
+def _merged_levels(parts: list[Part], depth: int, scheme: str) -> tuple[list[str], bool]:
+    """Each entity level's and the trigger's tag for a surface from its parts."""
+    columns = [[p[2][k] if k < len(p[2]) else "O" for p in parts] for k in range(depth)]
+    columns.append([p[3] or "O" for p in parts])
+    merged = [merged_tag(column, scheme) for column in columns]
+    return [tag for tag, _ in merged], any(w for _, w in merged)
