@@ -23,7 +23,7 @@ from annotator.core.schema import Label, Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.core.tokens import tokenizer_id
 from annotator.errorlog import unexpected_message
-from annotator.formats import conll, doccano
+from annotator.formats import conll, conll2002, doccano
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.tagging import WriteStats
@@ -39,7 +39,7 @@ from annotator.services.write import (
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
-FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "brat", "hf")
+FORMATS = ("jsonl", "doccano", "spacy", "conll", "conll2002", "conllu", "brat", "hf", "labelstudio")
 IMPORT_FORMATS = tuple(f for f in FORMATS if f != "hf")  # hf is written only
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
@@ -88,6 +88,7 @@ class ExportResult:
     unaligned: int = 0
     crossing: int = 0
     examples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # each span a writer left out, named
     cancelled: bool = False
     parts: dict[str, int] = field(default_factory=dict)  # split part -> documents
 
@@ -99,6 +100,7 @@ class ExportResult:
         self.unaligned += stats.unaligned
         self.crossing += stats.crossing
         self.examples += stats.examples
+        self.notes += stats.notes
 
     def summary(self) -> str:
         """A few lines for a terminal or a message box."""
@@ -131,6 +133,7 @@ class ExportResult:
                 f"{self.triggers_skipped} event trigger spans were not written "
                 "(add --events to write them)."
             )
+        lines += self.notes
         return "\n".join(lines)
 
 
@@ -144,6 +147,9 @@ class ImportRequest:
     add_labels: bool = False
     replace: bool = False
     scheme: str = "iob2"
+    skip_bad_lines: bool = False  # doccano: import the good lines, list the bad ones
+    offsets: str = ""  # doccano: unit of lines without an "offsets" key (default utf16)
+    predictions: bool = False  # labelstudio: read predictions instead of annotations
 
 
 @dataclass
@@ -370,6 +376,9 @@ def _read_options(project: Project, request: ImportRequest) -> ReadOptions:
         relation_types=frozenset(r.name for r in schema.relations),
         add_labels=request.add_labels,
         scheme=request.scheme,
+        skip_bad_lines=request.skip_bad_lines,
+        offsets=request.offsets,
+        predictions=request.predictions,
     )
 
 
@@ -414,8 +423,8 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
     )
     if opts.added:
         message += " Labels added to the schema: " + ", ".join(sorted(opts.added)) + "."
-    for note in loaded.notes:
-        message += " " + note
+    for note in [*loaded.notes, *opts.notes]:
+        message += "\n  " + note
     first = change.edits[0].doc_id if change.edits else None
     return ImportOutcome(str(path), "added", message, first)
 
@@ -424,8 +433,10 @@ def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
     if fmt == "brat":
         return _Loaded(transfer_io.read_brat(path, opts, MAX_FILE_BYTES))
     content = decode_document(read_input(path, MAX_FILE_BYTES), str(path), MAX_FILE_BYTES)
+    if fmt in ("conll", "conll2002"):
+        opts.label_map = conll2002.read_map(path)
     docs = transfer_io.read_stream(fmt, content, str(path), opts)
-    notes = [conll.REBUILT_NOTE] if fmt == "conll" else []
+    notes = [conll.REBUILT_NOTE] if fmt in ("conll", "conll2002") else []
     return _Loaded(docs, notes)
 
 
