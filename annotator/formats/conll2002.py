@@ -67,7 +67,7 @@ def dumps_many(
     """Documents as ``token TAG`` lines, a blank line after each sentence."""
     one = TokenOptions(
         "iob2",
-        opts.nested if opts.nested != "all" else "outer",
+        opts.nested,
         False,
         opts.event_types,
         opts.segment,

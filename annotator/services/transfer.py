@@ -255,6 +255,11 @@ def export_layer(
         raise TransferError(f"Unknown format {request.format!r}; choose one of {FORMATS}.")
     if request.format == "doccano" and request.nested not in ("", "all", "outer"):
         raise TransferError("doccano keeps nested spans as they are (all) or outer spans only.")
+    if request.format == "conll2002" and (request.scheme != "iob2" or request.nested == "all"):
+        raise TransferError(
+            "conll2002 (INCEpTION's CoNLL 2002) holds one IOB2 column: "
+            "use --scheme iob2 and --nested outer or inner."
+        )
     layer = resolve_layer(project, request.annotator, request.gold)
     doc_ids = select_documents(project, request.docs, layer, request.statuses)
     try:
