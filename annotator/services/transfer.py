@@ -530,8 +530,21 @@ class TransferService:
         add_labels: bool = False,
         replace: bool = False,
         scheme: str = "iob2",
+        skip_bad_lines: bool = False,
+        offsets: str = "",
+        predictions: bool = False,
         progress: Progress | None = None,
     ) -> ImportReport:
         """Run an import (see :class:`ImportRequest` and :func:`import_annotations`)."""
-        request = ImportRequest(tuple(paths), fmt, annotator, add_labels, replace, scheme)
+        request = ImportRequest(
+            tuple(paths),
+            fmt,
+            annotator,
+            add_labels,
+            replace,
+            scheme,
+            skip_bad_lines,
+            offsets,
+            predictions,
+        )
         return import_annotations(self._project, request, progress)
