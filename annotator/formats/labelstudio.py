@@ -195,6 +195,13 @@ def _task(
         raise FormatError(path, line, f"task {k}: 'data' must be an object.")
     text = document_text(data, path, line)
     where = f"task {k} (line {line})"
+    lists = sorted(key for key, value in data.items() if isinstance(value, list))
+    if "data" not in obj and lists:  # e.g. Label Studio's JSON-MIN export
+        opts.notes.append(
+            f"{where}: no 'data' object, so the task is its own data and "
+            + ", ".join(repr(key) for key in lists)
+            + " is not read as regions (export JSON, not JSON-MIN, from Label Studio)."
+        )
     results = _results(obj, where, path, line, opts)
     spans, regions, triggers = _regions(results, text, where, path, line, opts)
     events = [Event(i, 0, "", spans[s - 1].label, s) for i, s in enumerate(triggers, 1)]

@@ -139,3 +139,14 @@ def test_a_region_whose_text_differs_is_refused_naming_the_line(
     bad = tmp_path / "bad.json"
     bad.write_text("[\n" + ",\n".join(json.dumps(t) for t in tasks) + "\n]\n", encoding="utf-8")
     _rejects(corpus, corpus.path, bad, "labelstudio", "line 3", "does not match")
+
+
+def test_a_json_min_file_is_read_as_text_with_a_note(corpus: Project, tmp_path: Path) -> None:
+    text = "😀 قصف مدينة حماة\u200cالسورية يوم 12 آذار وقالــت Reuters\u00a0أمس"
+    region = {"start": 12, "end": 16, "text": "حماة", "labels": ["GPE"]}
+    path = tmp_path / "min.json"
+    path.write_text(json.dumps([{"text": text, "label": [region]}]), encoding="utf-8")
+    report = import_annotations(corpus, ImportRequest((path,), "labelstudio", "ls"))
+    message = report.outcomes[0].message
+    assert "1 documents, 0 spans" in message
+    assert "task 1 (line 1): no 'data' object" in message and "'label' is not read" in message
