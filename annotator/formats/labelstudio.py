@@ -48,6 +48,7 @@ from annotator.formats.base import (
     check_content,
     check_name,
     check_offsets,
+    check_string,
     number,
 )
 from annotator.formats.jsonl import document_text, line_status
@@ -148,31 +149,51 @@ def _tasks(content: str, path: str) -> list[tuple[int, dict[str, Any]]]:
     decoder = json.JSONDecoder()
     text = content.lstrip()
     skipped = len(content) - len(text)
+    lines = _Lines(content, skipped)
     try:
         if not text.startswith("["):
-            obj, _ = decoder.raw_decode(text)
-            return [(content.count("\n", 0, skipped) + 1, _object(obj, path, 1))]
+            obj, end = decoder.raw_decode(text)
+            if _skip(text, end) < len(text):
+                raise json.JSONDecodeError("extra data after the task", text, _skip(text, end))
+            return [(lines.at(0), _object(obj, path, lines.at(0)))]
         out, at = [], 1
         while True:
             at = _skip(text, at)
             if text.startswith("]", at):
                 break
             obj, end = decoder.raw_decode(text, at)
-            line = content.count("\n", 0, skipped + at) + 1
-            out.append((line, _object(obj, path, line)))
+            out.append((lines.at(at), _object(obj, path, lines.at(at))))
             at = _skip(text, end)
             if text.startswith(",", at):
                 at += 1
             elif not text.startswith("]", at):
                 raise json.JSONDecodeError("expected ',' or ']'", text, at)
+        if _skip(text, at + 1) < len(text):
+            raise json.JSONDecodeError("extra data after the tasks", text, _skip(text, at + 1))
     except json.JSONDecodeError as exc:
-        line = content.count("\n", 0, skipped + exc.pos) + 1
-        raise FormatError(path, line, f"bad JSON ({exc.msg}).") from None
+        raise FormatError(path, lines.at(exc.pos), f"bad JSON ({exc.msg}).") from None
     except RecursionError:
         raise FormatError(path, None, "the JSON is nested too deeply.") from None
     except ValueError as exc:
         raise FormatError(path, None, f"bad JSON ({exc}).") from None
     return out
+
+
+class _Lines:
+    """Line numbers of positions in the stripped content, counted forward once."""
+
+    def __init__(self, content: str, skipped: int) -> None:
+        self._content, self._skipped = content, skipped
+        self._pos, self._line = 0, 1
+
+    def at(self, pos: int) -> int:
+        """The 1-based line of position ``pos`` (positions asked in increasing order)."""
+        pos += self._skipped
+        if pos < self._pos:
+            self._pos, self._line = 0, 1
+        self._line += self._content.count("\n", self._pos, pos)
+        self._pos = pos
+        return self._line
 
 
 def _skip(text: str, at: int) -> int:
@@ -207,6 +228,8 @@ def _task(
     events = [Event(i, 0, "", spans[s - 1].label, s) for i, s in enumerate(triggers, 1)]
     relations, events = _links(results, regions, events, where, path, line, opts)
     name = data.get("name") if isinstance(data.get("name"), str) and data["name"] else None
+    if name is not None:
+        check_string(name, path, line, "'name'")
     document = Document(0, name or f"{stem}:task{k}", text, text_sha256(text))
     return AnnotatedDocument(
         document, "", tuple(spans), tuple(events), tuple(relations), line_status(data)

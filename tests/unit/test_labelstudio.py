@@ -150,3 +150,23 @@ def test_a_json_min_file_is_read_as_text_with_a_note(corpus: Project, tmp_path: 
     message = report.outcomes[0].message
     assert "1 documents, 0 spans" in message
     assert "task 1 (line 1): no 'data' object" in message and "'label' is not read" in message
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "reason"),
+    [
+        ('[\n{"data": {"text": "حماة\u200c 😀"}}\n] tail', "line 3", "extra data after the tasks"),
+        ('{"data": {"text": "قالــت"}}\n{"data": {"text": "12"}}', "line 2", "extra data"),
+        (
+            '[\n{"data": {"text": "a"}},\n{"data": {"text": "b", "name": "\\ud800"}}]',
+            "line 3",
+            "name",
+        ),
+    ],
+)
+def test_bad_json_is_refused_naming_the_line(
+    corpus: Project, tmp_path: Path, content: str, where: str, reason: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    _rejects(corpus, corpus.path, bad, "labelstudio", where, reason)
