@@ -139,7 +139,26 @@ def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.Argume
     imp.add_argument(
         "--replace", action="store_true", help="overwrite the annotator's existing layer"
     )
-    imp.add_argument("--scheme", choices=("iob2", "bioes"), default="iob2", help="CoNLL tags")
+    imp.add_argument(
+        "--scheme", choices=("iob2", "iob1", "bioes"), default="iob2", help="CoNLL tags"
+    )
+    imp.add_argument(
+        "--skip-bad-lines",
+        action="store_true",
+        help="doccano: import the good lines of a file and list the bad ones "
+        "(default: a bad line refuses the whole file)",
+    )
+    imp.add_argument(
+        "--offsets",
+        choices=("utf16", "codepoints", "graphemes"),
+        default="",
+        help="doccano: unit of lines without an 'offsets' key (default utf16)",
+    )
+    imp.add_argument(
+        "--predictions",
+        action="store_true",
+        help="labelstudio: import each task's first prediction instead of its annotation",
+    )
     exp = sub.add_parser("export", help="export one layer of annotations to a file or folder")
     exp.add_argument("--db", default=argparse.SUPPRESS, help="project file")
     exp.add_argument("--format", choices=FORMATS, required=True)
@@ -193,9 +212,10 @@ def _add_selection_args(exp: argparse.ArgumentParser) -> None:
     exp.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
     exp.add_argument(
         "--offsets",
-        choices=("utf16", "codepoints"),
+        choices=("utf16", "codepoints", "graphemes"),
         default="utf16",
-        help="doccano offset unit (default utf16, as doccano's web UI counts)",
+        help="doccano offset unit (default utf16, as doccano's web UI counts; graphemes "
+        "for a doccano project that counts grapheme clusters)",
     )
     exp.add_argument(
         "--layout",

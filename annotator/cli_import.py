@@ -66,6 +66,9 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         add_labels=args.add_labels,
         replace=args.replace,
         scheme=args.scheme,
+        skip_bad_lines=args.skip_bad_lines,
+        offsets=args.offsets,
+        predictions=args.predictions,
     )
     project = _open_for_writing(args)
     try:

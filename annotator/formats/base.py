@@ -100,6 +100,12 @@ class ReadOptions:
     additions: Additions = field(default_factory=Additions)
     counts: dict[str, int] = field(default_factory=dict)
     left_out: list[str] = field(default_factory=list)
+    # what a reader could not represent, one sentence each naming the line (import summary)
+    notes: list[str] = field(default_factory=list)
+    skip_bad_lines: bool = False  # line formats: skip a bad line (noted) instead of the file
+    offsets: str = ""  # doccano: the unit of lines without an "offsets" key ("" is utf16)
+    predictions: bool = False  # Label Studio: read predictions instead of annotations
+    label_map: dict[str, str] = field(default_factory=dict)  # CoNLL: written name -> label
 
     def check_label(self, label: str, path: str, line: int | None) -> None:
         """Raise :class:`FormatError` for an unknown span label (unless adding labels)."""

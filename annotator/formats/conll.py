@@ -17,6 +17,7 @@ labels are all event types of the schema is read as triggers.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 
@@ -100,16 +101,26 @@ Row = tuple[int, list[str]]  # line number, columns
 
 def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
     """Parse a CoNLL file into documents with rebuilt text."""
-    if options.scheme not in SCHEMES:
+    if options.scheme not in (*SCHEMES, "iob1"):
         raise FormatError(path, None, f"unknown tag scheme {options.scheme!r}.")
     check_content(content, path)
     stem = PurePath(path).stem
     docs = []
+    ignored: set[int] = set()
     for index, sentences in enumerate(_documents(content, path), 1):
         if sentences:
-            docs.append(_build(sentences, f"{stem}-{index:03d}", path, options))
+            doc, skipped = _build(sentences, f"{stem}-{index:03d}", path, options)
+            docs.append(doc)
+            ignored |= skipped
     if not docs:
         raise FormatError(path, None, "the file holds no tokens.")
+    if ignored:
+        columns = ", ".join(str(c + 1) for c in sorted(ignored))
+        options.notes.append(
+            f"columns {columns} hold no IOB tags (POS, chunk or placeholder columns such as "
+            "'-X-' and '_', as in CoNLL 2003 files from DKPro, INCEpTION or Label Studio's "
+            "converter); the tags were read from the last column only."
+        )
     return docs
 
 
@@ -154,7 +165,7 @@ def _check_row(cols: list[str], width: int, path: str, line: int) -> None:
 
 def _build(
     sentences: list[list[Row]], name: str, path: str, opts: ReadOptions
-) -> AnnotatedDocument:
+) -> tuple[AnnotatedDocument, set[int]]:
     parts: list[str] = []
     offsets: list[tuple[int, int]] = []
     pos = 0
@@ -170,9 +181,14 @@ def _build(
             offsets.append((pos, pos + len(cols[0])))
             pos += len(cols[0])
     flat = [row for sentence in sentences for row in sentence]
-    columns = range(1, len(flat[0][1]))
+    width = len(flat[0][1])
+    columns = range(1, width)
+    ignored: set[int] = set()
+    if not all(_is_tag_column(flat, c) for c in columns):
+        # a foreign layout (token POS chunk NE, token -X- _ TAG): the tags are in the last column
+        ignored, columns = set(range(1, width - 1)), range(width - 1, width)
     triggers = {c for c in columns if c > 1 and _is_trigger_column(flat, c, opts)}
-    return annotated_from_tags(
+    doc = annotated_from_tags(
         name,
         "".join(parts),
         flat,
@@ -183,6 +199,15 @@ def _build(
         path,
         triggers,
     )
+    return doc, ignored
+
+
+_TAG = re.compile(r"O|[BIESLU]-\S+")
+
+
+def _is_tag_column(rows: Sequence[Row], col: int) -> bool:
+    """True if every value of the column looks like an IOB/BIOES tag."""
+    return all(_TAG.fullmatch(cols[col]) for _, cols in rows)
 
 
 def _is_trigger_column(rows: Sequence[Row], col: int, opts: ReadOptions) -> bool:
@@ -212,12 +237,14 @@ def annotated_from_tags(
     spans: list[Span] = []
     events: list[Event] = []
     for col in columns:
-        for i, j, label, line in decode_tags(rows, bounds, col, opts.scheme, path):
+        for i, j, written, line in decode_tags(rows, bounds, col, opts.scheme, path):
+            label = opts.label_map.get(written, written)
             span = Span(
                 len(spans) + 1, 0, "", CodePoint(offsets[i][0]), CodePoint(offsets[j - 1][1]), label
             )
             spans.append(span)
-            if col not in triggers:
+            is_event = opts.event_types is not None and label in opts.event_types
+            if col not in triggers and not is_event:
                 opts.check_label(label, path, line)
             else:
                 opts.check_event_type(label, path, line)
@@ -248,13 +275,16 @@ def decode_tags(
             prefix, _, name = tag.partition("-")
             if tag != "O" and (prefix not in _PREFIXES[scheme] or not name):
                 raise FormatError(path, line, _bad_tag(tag, scheme))
+            if scheme == "iob1" and prefix == "I" and (open_at is None or name != label):
+                prefix = "B"  # IOB1: an I- tag that continues nothing starts a span
             if prefix in ("I", "E") and (open_at is None or name != label):
                 before = rows[i - 1][1][col] if i > lo else "the sentence start"
                 raise FormatError(
                     path,
                     line,
                     f"invalid {scheme.upper()} sequence: {tag!r} follows {before!r} "
-                    f"(an {prefix}- tag must continue a span of the same label).",
+                    f"(an {prefix}- tag must continue a span of the same label)."
+                    + (_IOB1_HINT if scheme == "iob2" and prefix == "I" else ""),
                 )
             if tag == "O" or prefix in ("B", "S"):
                 if open_at is not None:
@@ -274,11 +304,15 @@ def decode_tags(
             yield open_at, hi, label, rows[open_at][0]
 
 
-_PREFIXES = {"iob2": ("B", "I"), "bioes": ("B", "I", "E", "S")}
+_PREFIXES = {"iob2": ("B", "I"), "iob1": ("B", "I"), "bioes": ("B", "I", "E", "S")}
+_IOB1_HINT = (
+    " If the file is IOB1 (CoNLL 2003 as DKPro and INCEpTION write it, where a span "
+    "starts with I-), import it with --scheme iob1."
+)
 
 
 def _bad_tag(tag: str, scheme: str) -> str:
-    allowed = "O, B-X, I-X" if scheme == "iob2" else "O, B-X, I-X, E-X, S-X"
+    allowed = "O, B-X, I-X, E-X, S-X" if scheme == "bioes" else "O, B-X, I-X"
     hint = " Use --scheme bioes for BIOES files." if scheme == "iob2" else ""
     return f"the tag {tag!r} is not valid {scheme.upper()} (expected {allowed}).{hint}"
 

@@ -19,6 +19,19 @@ code points instead. Each line says which it uses in an ``"offsets"`` key;
 doccano keeps unknown keys as the example's metadata, as it does ``"name"``,
 ``"annotator"`` and ``"status"``. A line without the key is read as UTF-16.
 
+With ``offsets="graphemes"`` offsets count extended grapheme clusters (Unicode
+UAX #29, the ``regex`` module's ``\\X``), as a doccano project created with "Count
+grapheme clusters as one character" does (``enableGraphemeMode``; its annotator,
+v-annotator, splits text with grapheme-splitter). Arabic harakat, shadda and ZWNJ are
+combining marks, so they belong to the letter before them: a span boundary between a
+letter and its haraka cannot be written in that unit, and such spans are left out and
+named in the export summary.
+
+**Bad lines.** By default one bad line refuses the file. With
+``ReadOptions.skip_bad_lines`` a bad line is skipped and named, with its line number and
+reason, in ``ReadOptions.notes``, as doccano's own import does. A span that repeats an
+earlier one of its line (same offsets and label) is kept once and noted.
+
 **Nesting.** Unless the doccano project allows overlapping spans, doccano keeps,
 left to right, only spans that start at or after the end of the last one kept
 (``labels.py`` ``Spans.clean``). ``nested="outer"`` applies that rule here,
@@ -30,10 +43,13 @@ counted) unless ``triggers`` is set.
 from __future__ import annotations
 
 import bisect
+import copy
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+import regex
 
 from annotator.core.model import Document, Relation, Span
 from annotator.core.positions import CodePoint
@@ -42,14 +58,16 @@ from annotator.formats.base import (
     AnnotatedDocument,
     FormatError,
     ReadOptions,
+    check_content,
     check_offsets,
     number,
 )
 from annotator.formats.conll import WriteStats
-from annotator.formats.jsonl import document_text, line_status, read_documents
+from annotator.formats.jsonl import document_text, json_lines, line_status
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-UNITS = ("utf16", "codepoints")
+_CLUSTER = regex.compile(r"\X")
+UNITS = ("utf16", "codepoints", "graphemes")
 LAYOUTS = ("label", "relation")
 
 
@@ -63,6 +81,16 @@ class Options:
     triggers: bool = False
 
 
+class Unit(Protocol):
+    """Offsets in one text in some unit, converted to and from code points."""
+
+    def to_unit(self, cp: int) -> int | None:
+        """The offset in this unit of a code-point offset; None if it has none."""
+
+    def to_codepoint(self, unit: int) -> int | None:
+        """The code-point offset of an offset in this unit; None inside a character."""
+
+
 class Units:
     """Offsets in one text, converted between code points and UTF-16 units."""
 
@@ -74,12 +102,42 @@ class Units:
         """The UTF-16 offset of a code-point offset."""
         return cp + bisect.bisect_left(self._astral, cp)
 
+    def to_unit(self, cp: int) -> int | None:
+        """The UTF-16 offset of a code-point offset (every one has one)."""
+        return self.to_utf16(cp)
+
     def to_codepoint(self, unit: int) -> int | None:
         """The code-point offset of a UTF-16 offset; None inside a surrogate pair."""
         before = bisect.bisect_left(self._units, unit)
         if before and self._units[before - 1] + 1 == unit:
             return None
         return unit - before
+
+
+class Graphemes:
+    """Offsets in one text counted in extended grapheme clusters (``regex``'s ``\\X``)."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [m.start() for m in _CLUSTER.finditer(text)] + [len(text)]
+        self._size = len(text)
+
+    def to_unit(self, cp: int) -> int | None:
+        """The cluster offset of a code-point offset; None inside a cluster."""
+        at = bisect.bisect_left(self._starts, cp)
+        return at if at < len(self._starts) and self._starts[at] == cp else None
+
+    def to_codepoint(self, unit: int) -> int | None:
+        """The code-point offset where cluster ``unit`` starts (past the end: out of range)."""
+        if 0 <= unit < len(self._starts):
+            return self._starts[unit]
+        return unit if unit < 0 else self._size + unit
+
+
+def unit_of(name: str, text: str) -> Unit | None:
+    """The converter for an offset unit; None for code points (nothing to convert)."""
+    if name == "graphemes":
+        return Graphemes(text)
+    return Units(text) if name == "utf16" else None
 
 
 def _outer(spans: list[Span]) -> list[Span]:
@@ -106,10 +164,14 @@ def dumps(
     if stats is not None:
         stats.triggers_skipped += skipped
         stats.left_out += len(n.spans) - skipped - len(spans)
-    units = Units(doc.text) if options.offsets == "utf16" else None
+    units = unit_of(options.offsets, doc.text)
+    if units is not None:
+        spans = _in_unit(doc, spans, units, stats)
 
     def off(cp: int) -> int:
-        return units.to_utf16(cp) if units is not None else cp
+        at = units.to_unit(cp) if units is not None else cp
+        assert at is not None  # _in_unit kept only spans that have both ends
+        return at
 
     obj: dict[str, Any] = {"text": doc.text}
     if options.layout == "relation":
@@ -136,9 +198,61 @@ def dumps(
     return json.dumps(obj, ensure_ascii=False) + "\n"
 
 
+def _in_unit(
+    doc: AnnotatedDocument, spans: list[Span], units: Unit, stats: WriteStats | None
+) -> list[Span]:
+    """The spans whose both ends exist in the unit; the others are named in ``stats.notes``."""
+    kept = []
+    for s in spans:
+        if units.to_unit(s.start) is not None and units.to_unit(s.end) is not None:
+            kept.append(s)
+        elif stats is not None:
+            stats.notes.append(
+                f"{doc.name} [{s.start}, {s.end}) {s.label} «{doc.text[s.start : s.end]}» "
+                "starts or ends inside a grapheme cluster (e.g. before its haraka); left out."
+            )
+    return kept
+
+
 def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
-    """Parse a doccano JSONL file, either layout; unnamed documents are named ``FILE:LINE``."""
-    return read_documents(content, path, options, _read_line)
+    """Parse a doccano JSONL file, either layout; unnamed documents are named ``FILE:LINE``.
+
+    With ``options.skip_bad_lines`` a bad line (or one repeating an earlier line's text)
+    is skipped and named in ``options.notes``; otherwise it refuses the file.
+    """
+    check_content(content, path)
+    docs: list[AnnotatedDocument] = []
+    seen: dict[str, int] = {}
+    for line_no, raw in enumerate(content.split("\n"), 1):
+        if not raw.strip():
+            continue
+        mark, added = len(options.notes), set(options.added)
+        additions = copy.deepcopy(options.additions)
+        try:
+            doc = _read_raw(raw, path, line_no, options)
+            first = seen.setdefault(doc.document.sha256, line_no)
+            if first != line_no and options.skip_bad_lines:
+                raise FormatError(path, line_no, f"the same text as line {first}.")
+        except FormatError as exc:
+            if not options.skip_bad_lines:
+                raise
+            del options.notes[mark:]  # what the skipped line noted or added does not count
+            options.added.intersection_update(added)
+            options.additions = additions
+            options.notes.append(f"line {line_no} skipped: {exc.reason}")
+            continue
+        docs.append(doc)
+    if not docs:
+        raise FormatError(path, None, "the file holds no documents that could be read.")
+    return docs
+
+
+def _read_raw(raw: str, path: str, line: int, opts: ReadOptions) -> AnnotatedDocument:
+    try:
+        ((_, obj),) = json_lines(raw, path)
+    except FormatError as exc:
+        raise FormatError(path, line, exc.reason) from None
+    return _read_line(obj, path, line, opts)
 
 
 _Entity = tuple[object, object, object, object]
@@ -163,27 +277,36 @@ def _entities(obj: dict[str, Any], path: str, line: int) -> list[_Entity]:
     return out
 
 
-def _unit_reader(obj: dict[str, Any], text: str, path: str, line: int) -> Units | None:
-    unit = obj.get("offsets", "utf16")
+def _unit_reader(
+    obj: dict[str, Any], text: str, path: str, line: int, default: str
+) -> tuple[str, Unit | None]:
+    unit = obj.get("offsets", default or "utf16")
     if unit not in UNITS:
-        raise FormatError(path, line, f"'offsets' must be 'utf16' or 'codepoints', not {unit!r}.")
-    return Units(text) if unit == "utf16" else None
+        raise FormatError(
+            path, line, f"'offsets' must be 'utf16', 'codepoints' or 'graphemes', not {unit!r}."
+        )
+    return unit, unit_of(unit, text)
 
 
-def _cp(units: Units | None, value: object, path: str, line: int) -> object:
+_UNIT_NAMES = {"utf16": "UTF-16 offset", "graphemes": "grapheme offset"}
+
+
+def _cp(unit: tuple[str, Unit | None], value: object, path: str, line: int) -> object:
+    name, units = unit
     if units is None or not isinstance(value, int) or isinstance(value, bool):
         return value
     cp = units.to_codepoint(value)
     if cp is None:
-        raise FormatError(path, line, f"UTF-16 offset {value} falls inside a character.")
+        raise FormatError(path, line, f"{_UNIT_NAMES[name]} {value} falls inside a character.")
     return cp
 
 
 def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> AnnotatedDocument:
     text = document_text(obj, path, line)
-    units = _unit_reader(obj, text, path, line)
+    units = _unit_reader(obj, text, path, line, opts.offsets)
     spans: list[Span] = []
     by_id: dict[object, int] = {}
+    known: dict[tuple[int, int, str], int] = {}
     for ident, start, end, label in _entities(obj, path, line):
         a, b = check_offsets(
             text, _cp(units, start, path, line), _cp(units, end, path, line), path, line
@@ -195,7 +318,13 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
             raise FormatError(
                 path, line, f"the entity id {ident!r} is used twice or is not a number."
             )
-        by_id[ident] = len(spans) + 1
+        if (a, b, label) in known:
+            opts.notes.append(
+                f"line {line}: the span [{start}, {end}) {label} appears twice; kept once."
+            )
+            by_id[ident] = known[a, b, label]
+            continue
+        by_id[ident] = known[a, b, label] = len(spans) + 1
         spans.append(Span(len(spans) + 1, 0, "", CodePoint(a), CodePoint(b), label))
     relations = _relations(obj, by_id, path, line, opts)
     name = obj.get("name") or f"{path.rsplit('/', 1)[-1]}:{line}"

@@ -17,15 +17,28 @@ from typing import Protocol, TextIO
 
 from annotator.core.schema import Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, decode_utf8, read_input
-from annotator.formats import brat, brat_conf, conll, conllu, doccano, hf, jsonl, spacy, target
+from annotator.formats import (
+    brat,
+    brat_conf,
+    conll,
+    conll2002,
+    conllu,
+    doccano,
+    hf,
+    jsonl,
+    labelstudio,
+    spacy,
+    target,
+)
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
+from annotator.formats.labelstudio_file import LabelStudioWriter
 
-STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "hf")
+STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conll2002", "conllu", "hf")
 # The token formats tokenize documents in batches (one camel-tools call and one
 # numpy pass per batch instead of per document): up to this many documents or
 # characters are held back before they are written.
-TOKEN_FORMATS = frozenset({"spacy", "conll", "conllu", "hf"})
+TOKEN_FORMATS = frozenset({"spacy", "conll", "conll2002", "conllu", "hf"})
 BATCH_DOCUMENTS = 500
 BATCH_CHARS = 1_000_000
 _SUFFIXES = {
@@ -33,16 +46,20 @@ _SUFFIXES = {
     "doccano": (".jsonl", ".json"),
     "spacy": (".jsonl", ".json"),
     "conll": (".conll", ".iob", ".bio", ".txt", ".tsv"),
+    "conll2002": (".conll", ".iob", ".bio", ".txt", ".tsv"),
     "conllu": (".conllu",),
     "hf": (".jsonl", ".json"),
     "brat": (".ann",),
+    "labelstudio": (".json",),
 }
 _READERS: dict[str, Callable[[str, str, ReadOptions], list[AnnotatedDocument]]] = {
     "jsonl": jsonl.read,
     "doccano": doccano.read,
     "spacy": spacy.read,
     "conll": conll.read,
+    "conll2002": conll.read,
     "conllu": conllu.read,
+    "labelstudio": labelstudio.read,
 }
 
 
@@ -82,6 +99,8 @@ class StreamWriter:
         self._fmt = fmt
         self._opts = opts
         self._doccano = doccano_opts or doccano.Options()
+        self._names = conll2002.LabelNames(entity_names)
+        self._conll2002 = conll2002.forms(self._names)
         self._out = out
         self._pending: list[AnnotatedDocument] = []
         self._pending_chars = 0
@@ -111,6 +130,8 @@ class StreamWriter:
             pieces = spacy.dumps_many(docs, self.stats, self._opts)
         elif self._fmt == "conll":
             pieces = conll.dumps_many(docs, self._opts, self.stats)
+        elif self._fmt == "conll2002":
+            pieces = conll2002.dumps_many(docs, self._opts, self.stats, self._conll2002)
         elif self._fmt == "hf":
             pieces = hf.dumps_many(docs, self._opts, self.stats, *self._hf_labels)
         else:
@@ -129,7 +150,15 @@ class StreamWriter:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(hf.sidecar(self._opts, *self._hf_labels))
             os.replace(tmp, side)
+        if self._fmt == "conll2002" and self._names.renamed():
+            self._side_file(conll2002.map_path(self._out), conll2002.map_text(self._names))
         os.replace(self._tmp, self._out)
+
+    def _side_file(self, path: Path, text: str) -> None:
+        fd, tmp = target.new_temp_file(path)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
 
     def abort(self) -> None:
         """Close and delete the temporary file (only the one this writer made).
@@ -215,6 +244,8 @@ def open_writer(
         return BratWriter(out, schema, protected)
     if out.is_dir():
         raise FormatError(str(out), None, "is a folder; give a file name for this format.")
+    if fmt == "labelstudio":
+        return LabelStudioWriter(out, schema, protected)
     return StreamWriter(fmt, out, opts, schema, doccano_opts)
 
 

@@ -27,7 +27,7 @@ from annotator.core.schema_add import Additions
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.core.tokens import tokenizer_id
 from annotator.errorlog import unexpected_message
-from annotator.formats import conll, conllu, doccano
+from annotator.formats import conll, conll2002, conllu, doccano
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.tagging import WriteStats
@@ -43,7 +43,7 @@ from annotator.services.write import (
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
-FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "brat", "hf")
+FORMATS = ("jsonl", "doccano", "spacy", "conll", "conll2002", "conllu", "brat", "hf", "labelstudio")
 IMPORT_FORMATS = tuple(f for f in FORMATS if f != "hf")  # hf is written only
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
@@ -92,6 +92,7 @@ class ExportResult:
     crossing: int = 0
     words_skipped: int = 0  # stored multiword tokens off token boundaries (ADR 0019)
     examples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # each span a writer left out, named
     cancelled: bool = False
     parts: dict[str, int] = field(default_factory=dict)  # split part -> documents
 
@@ -104,6 +105,7 @@ class ExportResult:
         self.crossing += stats.crossing
         self.words_skipped += stats.words_skipped
         self.examples += stats.examples
+        self.notes += stats.notes
 
     def summary(self) -> str:
         """A few lines for a terminal or a message box."""
@@ -142,6 +144,7 @@ class ExportResult:
                 f"{self.triggers_skipped} event trigger spans were not written "
                 "(add --events to write them)."
             )
+        lines += self.notes
         return "\n".join(lines)
 
 
@@ -155,6 +158,9 @@ class ImportRequest:
     add_labels: bool = False
     replace: bool = False
     scheme: str = "iob2"
+    skip_bad_lines: bool = False  # doccano: import the good lines, list the bad ones
+    offsets: str = ""  # doccano: unit of lines without an "offsets" key (default utf16)
+    predictions: bool = False  # labelstudio: read predictions instead of annotations
 
 
 @dataclass
@@ -262,6 +268,11 @@ def export_layer(
         raise TransferError(f"Unknown format {request.format!r}; choose one of {FORMATS}.")
     if request.format == "doccano" and request.nested not in ("", "all", "outer"):
         raise TransferError("doccano keeps nested spans as they are (all) or outer spans only.")
+    if request.format == "conll2002" and (request.scheme != "iob2" or request.nested == "all"):
+        raise TransferError(
+            "conll2002 (INCEpTION's CoNLL 2002) holds one IOB2 column: "
+            "use --scheme iob2 and --nested outer or inner."
+        )
     layer = resolve_layer(project, request.annotator, request.gold)
     doc_ids = select_documents(project, request.docs, layer, request.statuses)
     try:
@@ -383,6 +394,9 @@ def _read_options(project: Project, request: ImportRequest) -> ReadOptions:
         relation_types=frozenset(r.name for r in schema.relations),
         add_labels=request.add_labels,
         scheme=request.scheme,
+        skip_bad_lines=request.skip_bad_lines,
+        offsets=request.offsets,
+        predictions=request.predictions,
     )
 
 
@@ -434,6 +448,8 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
         message += " " + note
     if opts.left_out:
         message += " Not imported: " + "; ".join(opts.left_out) + "."
+    for note in opts.notes:
+        message += "\n  " + note
     first = change.edits[0].doc_id if change.edits else None
     return ImportOutcome(str(path), "added", message, first)
 
@@ -456,10 +472,12 @@ def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
     if fmt == "brat":
         return _Loaded(transfer_io.read_brat(path, opts, MAX_FILE_BYTES))
     content = decode_document(read_input(path, MAX_FILE_BYTES), str(path), MAX_FILE_BYTES)
+    if fmt in ("conll", "conll2002"):
+        opts.label_map = conll2002.read_map(path)
     if fmt == "conllu":
         return _Loaded(*conllu.read_with_notes(content, str(path), opts))
     docs = transfer_io.read_stream(fmt, content, str(path), opts)
-    notes = [conll.REBUILT_NOTE] if fmt == "conll" else []
+    notes = [conll.REBUILT_NOTE] if fmt in ("conll", "conll2002") else []
     return _Loaded(docs, notes)
 
 
@@ -541,8 +559,21 @@ class TransferService:
         add_labels: bool = False,
         replace: bool = False,
         scheme: str = "iob2",
+        skip_bad_lines: bool = False,
+        offsets: str = "",
+        predictions: bool = False,
         progress: Progress | None = None,
     ) -> ImportReport:
         """Run an import (see :class:`ImportRequest` and :func:`import_annotations`)."""
-        request = ImportRequest(tuple(paths), fmt, annotator, add_labels, replace, scheme)
+        request = ImportRequest(
+            tuple(paths),
+            fmt,
+            annotator,
+            add_labels,
+            replace,
+            scheme,
+            skip_bad_lines,
+            offsets,
+            predictions,
+        )
         return import_annotations(self._project, request, progress)

@@ -218,13 +218,14 @@ class ImportDialog(QDialog):
         self.paths.setToolTip("Files or folders; separate several with ';'")
         self.annotator = QLineEdit(annotator, self)
         self.scheme = QComboBox(self)
-        self.scheme.addItems(["iob2", "bioes"])
+        self.scheme.addItems(["iob2", "iob1", "bioes"])
         self.add_labels = QCheckBox("Add unknown labels and types to the schema", self)
         self.add_labels.setToolTip(
             "Span labels, event types with their roles, relation types and attributes; "
             "for brat, also what its annotation.conf declares"
         )
         self.replace = QCheckBox("Replace this annotator's existing annotations", self)
+        self.skip_bad_lines = QCheckBox("doccano: skip bad lines and list them", self)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Files", _path_row(self, self.paths, self._browse))
@@ -232,6 +233,7 @@ class ImportDialog(QDialog):
         form.addRow("CoNLL tag scheme", self.scheme)
         form.addRow("", self.add_labels)
         form.addRow("", self.replace)
+        form.addRow("", self.skip_bad_lines)
         form.addRow(_ok_cancel(self, self.run))
 
     def _browse(self) -> None:
@@ -256,6 +258,7 @@ class ImportDialog(QDialog):
             "add_labels": self.add_labels.isChecked(),
             "replace": self.replace.isChecked(),
             "scheme": self.scheme.currentText(),
+            "skip_bad_lines": self.skip_bad_lines.isChecked(),
         }
         try:  # on a worker thread; each file is committed on its own (ADR 0017)
             report, cancelled = run_with_progress(
