@@ -17,11 +17,12 @@ from typing import Protocol, TextIO
 
 from annotator.core.schema import Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, decode_utf8, read_input
-from annotator.formats import brat, conll, conllu, doccano, hf, jsonl, spacy, target
+from annotator.formats import brat, conll, conllu, doccano, hf, jsonl, spacy, target, webanno_files
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
 
 STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "hf")
+FOLDER_FORMATS = ("brat", "webanno")  # one file per document, in a folder
 # The token formats tokenize documents in batches (one camel-tools call and one
 # numpy pass per batch instead of per document): up to this many documents or
 # characters are held back before they are written.
@@ -36,6 +37,7 @@ _SUFFIXES = {
     "conllu": (".conllu",),
     "hf": (".jsonl", ".json"),
     "brat": (".ann",),
+    "webanno": (".tsv",),
 }
 _READERS: dict[str, Callable[[str, str, ReadOptions], list[AnnotatedDocument]]] = {
     "jsonl": jsonl.read,
@@ -212,6 +214,9 @@ def open_writer(
     """A writer for ``fmt`` that will publish to ``out`` (check it first with ``target``)."""
     if fmt == "brat":
         return BratWriter(out, schema, protected)
+    if fmt == "webanno":
+        events = frozenset(e.name for e in schema.events)
+        return webanno_files.WebannoWriter(out, events, protected)
     if out.is_dir():
         raise FormatError(str(out), None, "is a folder; give a file name for this format.")
     return StreamWriter(fmt, out, opts, schema, doccano_opts)

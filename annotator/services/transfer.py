@@ -23,7 +23,7 @@ from annotator.core.schema import Label, Schema
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.core.tokens import tokenizer_id
 from annotator.errorlog import unexpected_message
-from annotator.formats import conll, doccano
+from annotator.formats import conll, doccano, webanno_files
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.tagging import WriteStats
@@ -39,7 +39,7 @@ from annotator.services.write import (
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
-FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "brat", "hf")
+FORMATS = ("jsonl", "doccano", "spacy", "conll", "conllu", "brat", "hf", "webanno")
 IMPORT_FORMATS = tuple(f for f in FORMATS if f != "hf")  # hf is written only
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
@@ -329,7 +329,7 @@ def _open_writers(project: Project, request: ExportRequest) -> dict[str, transfe
     protected = project_files(project.path)
 
     def writer(out: Path) -> transfer_io.Writer:
-        check_output(request.format == "brat", out, protected, request.force)
+        check_output(request.format in transfer_io.FOLDER_FORMATS, out, protected, request.force)
         return transfer_io.open_writer(
             request.format, out, opts, project.schemas.schema, protected, doccano_opts
         )
@@ -423,6 +423,8 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
 def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
     if fmt == "brat":
         return _Loaded(transfer_io.read_brat(path, opts, MAX_FILE_BYTES))
+    if fmt == "webanno":
+        return _Loaded(*webanno_files.read(path, opts, MAX_FILE_BYTES))
     content = decode_document(read_input(path, MAX_FILE_BYTES), str(path), MAX_FILE_BYTES)
     docs = transfer_io.read_stream(fmt, content, str(path), opts)
     notes = [conll.REBUILT_NOTE] if fmt == "conll" else []
