@@ -104,7 +104,8 @@ def _layer(name: str, cols: list[Column]) -> _Layer:
     if kind == "relation":
         target = next((c.target_type for c in cols if c.kind == "source"), "")
         label = _first_of(values, ("label", "value", "type"))
-        return _Layer(name, "relation", label, (), target)
+        rest = tuple(v for v in values if v != label)
+        return _Layer(name, "relation", label, rest, target)
     slots = any(c.kind == "role" for c in cols)
     prefer = ("type", "value", "label") if slots else ("value", "label", "type")
     label = _first_of(values, prefer)
@@ -240,6 +241,11 @@ class _Builder:
             self.notes.add(f"relation without a source in layer {anno.layer}", anno.line)
             return
         self.opts.check_relation_type(rtype, self.path, anno.line)
+        for feature in layer.attributes:
+            if anno.values.get(feature) is not None:
+                self.notes.add(
+                    f"relation feature {feature!r} (relations have no attributes)", anno.line
+                )
         unit, source_id, target_id = anno.source
         source = self._resolve(layer.target, unit, source_id, anno.line)
         target = self._resolve(layer.target, anno.unit, target_id, anno.line)
