@@ -187,12 +187,10 @@ class _Writing:
         return f"[{ident}]" if ident is not None else ""
 
     def left_out(self, what: str, items: list[str]) -> None:
-        """Count things the format cannot hold, with a few examples."""
-        if not items:
-            return
-        self.stats.left_out += len(items)
-        room = MAX_EXAMPLES - len(self.stats.examples)
-        self.stats.examples += [f"{self.doc.name}: {what} {item}" for item in items[:room]]
+        """Name what the format cannot hold: one note per document and reason, a few examples."""
+        if items:
+            shown = "; ".join(items[:MAX_EXAMPLES]) + ("; …" if len(items) > MAX_EXAMPLES else "")
+            self.stats.notes.append(f"{self.doc.name}: {len(items)} × {what} {shown}")
 
 
 def dumps(doc: AnnotatedDocument, event_types: frozenset[str], stats: WriteStats) -> str:

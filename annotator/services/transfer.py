@@ -44,6 +44,7 @@ IMPORT_FORMATS = tuple(f for f in FORMATS if f != "hf")  # hf is written only
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
 MAX_FILE_BYTES = MAX_DOCUMENT_BYTES  # larger import files are refused
+_SHOWN_NOTES = 20  # an export summary names at most this many notes
 _PALETTE = ("#8e24aa", "#00897b", "#f4511e", "#3949ab", "#c0ca33", "#6d4c41", "#d81b60")
 
 
@@ -88,6 +89,7 @@ class ExportResult:
     unaligned: int = 0
     crossing: int = 0
     examples: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a writer could not hold, by name
     cancelled: bool = False
     parts: dict[str, int] = field(default_factory=dict)  # split part -> documents
 
@@ -99,6 +101,7 @@ class ExportResult:
         self.unaligned += stats.unaligned
         self.crossing += stats.crossing
         self.examples += stats.examples
+        self.notes += stats.notes
 
     def summary(self) -> str:
         """A few lines for a terminal or a message box."""
@@ -131,6 +134,9 @@ class ExportResult:
                 f"{self.triggers_skipped} event trigger spans were not written "
                 "(add --events to write them)."
             )
+        lines += self.notes[:_SHOWN_NOTES]
+        if len(self.notes) > _SHOWN_NOTES:
+            lines.append(f"… and {len(self.notes) - _SHOWN_NOTES} more notes like these.")
         return "\n".join(lines)
 
 

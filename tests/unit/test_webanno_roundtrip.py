@@ -25,6 +25,7 @@ from annotator.formats.webanno_read import parse
 from annotator.services.project import Project
 from annotator.services.transfer import (
     ExportRequest,
+    ExportResult,
     ImportRequest,
     export_layer,
     import_annotations,
@@ -66,7 +67,7 @@ def _layer(project: Project, layer: str) -> list[tuple[object, ...]]:
 def test_stress_corpus_round_trip(stress: Project, tmp_path: Path) -> None:
     out = tmp_path / "webanno"
     result = export_layer(stress, ExportRequest("webanno", out, annotator="amal"))
-    assert result.documents == 3 and result.left_out == 0, result.summary()
+    assert result.documents == 3 and result.notes == [], result.summary()
     files = sorted(out.glob("*.tsv"))
     report = import_annotations(stress, ImportRequest(tuple(files), "webanno", "back"))
     assert [o.status for o in report.outcomes] == ["added"] * 3, report.outcomes
@@ -136,7 +137,7 @@ def test_stacked_sub_token_and_escaped_names_round_trip() -> None:
     )
     stats = WriteStats()
     content = dumps(doc, frozenset({"Say", "Meet"}), stats)
-    assert stats.left_out == 0, stats.examples
+    assert stats.notes == []
     back, notes = to_document(parse(content, "n.tsv"), "n.txt", "n.tsv", ReadOptions())
     assert notes == []
     assert back.text == text
@@ -184,3 +185,37 @@ def test_import_names_what_it_left_out_and_a_bad_file_changes_nothing(
     assert outcome.status == "rejected"
     assert outcome.message == f"{bad}, line {line}: no annotation has the id [9]."
     assert dump() == before
+
+
+def test_export_names_what_the_format_cannot_hold(tmp_path: Path) -> None:
+    """Trigger attributes, a trigger as argument or relation end, non-space lead: named."""
+    text = "\u00a0\u200cهاجم الجيش المدينة ثم انسحب."
+
+    def span(ident: int, word: str, label: str, **attrs: str) -> Span:
+        start = text.index(word)
+        return Span(ident, 0, "", CodePoint(start), CodePoint(start + len(word)), label, attrs)
+
+    spans = (
+        span(1, "هاجم", "Attack", certainty="high"),
+        span(2, "الجيش", "ORG"),
+        span(3, "انسحب", "Move"),
+    )
+    events = (
+        Event(1, 0, "", "Attack", 1, (Argument("Attacker", 2), Argument("Next", 3))),
+        Event(2, 0, "", "Move", 3),
+    )
+    relations = (Relation(1, 0, "", "CAUSE", 1, 3),)
+    doc = AnnotatedDocument(
+        Document(0, "d.txt", text, text_sha256(text)), "", spans, events, relations
+    )
+    stats = WriteStats()
+    dumps(doc, frozenset({"Attack", "Move"}), stats)
+    assert stats.notes == [
+        "d.txt: 1 × attributes of the trigger span (events keep their own) of [2, 6) Attack «هاجم»",
+        "d.txt: 1 × an argument that is not a written entity or value span: Attack Next",
+        "d.txt: 1 × a relation whose ends are not both written entity or value spans: CAUSE",
+        "d.txt: 1 × white space before the first token is read back as spaces: '\\xa0'",
+    ]
+    result = ExportResult(tmp_path, "amal")
+    result.count(stats)
+    assert result.summary().endswith("\n".join(stats.notes))
