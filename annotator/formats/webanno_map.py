@@ -75,6 +75,7 @@ class _Layer:
     label: str  # the feature holding the label or type; "" for the layer's short name
     attributes: tuple[str, ...]
     target: str = ""  # a relation layer's span layer
+    why: str = ""  # why a layer is not imported
 
 
 def layers(columns: list[Column]) -> dict[str, _Layer]:
@@ -88,7 +89,8 @@ def layers(columns: list[Column]) -> dict[str, _Layer]:
             "entity",
             "event",
         ):
-            out[name] = _Layer(name, "", "", ())
+            why = f"its arcs join {short_name(layer.target)} annotations, which are not imported"
+            out[name] = _Layer(name, "", "", (), why=why)
     return out
 
 
@@ -99,8 +101,11 @@ def _layer(name: str, cols: list[Column]) -> _Layer:
     values = [c.feature for c in cols if c.kind == "value"]
     kind = cols[0].layer_kind
     imported = name == NE or name.startswith(CUSTOM)
-    if not imported or kind == "chain":
-        return _Layer(name, "", "", ())
+    if kind == "chain":
+        return _Layer(name, "", "", (), why="coreference chains are not imported")
+    if not imported:
+        why = "only NamedEntity and webanno.custom layers are imported"
+        return _Layer(name, "", "", (), why=why)
     if kind == "relation":
         target = next((c.target_type for c in cols if c.kind == "source"), "")
         label = _first_of(values, ("label", "value", "type"))
@@ -141,9 +146,8 @@ class _Builder:
             if kind in ("entity", "event"):
                 self._span(index, anno, kind)
             elif not kind:
-                self.notes.add(
-                    f"annotation of layer {anno.layer}, which is not imported", anno.line
-                )
+                why = self.layers[anno.layer].why
+                self.notes.add(f"annotation of layer {anno.layer} ({why})", anno.line)
         for index, anno in enumerate(self.parsed.annotations):
             kind = self.layers[anno.layer].kind
             if kind == "event" and index in self.span_of:

@@ -111,8 +111,8 @@ def test_unknown_layers_and_chains_are_named_with_their_lines() -> None:
     assert "dependency.Dependency" in notes[1]
     _, chain_notes = _read("testSimpleChain")
     assert chain_notes == [
-        "Not imported: 3 × annotation of layer webanno.custom.SimpleLink, "
-        "which is not imported (line 6, 7, 8)."
+        "Not imported: 3 × annotation of layer webanno.custom.SimpleLink "
+        "(coreference chains are not imported) (line 6, 7, 8)."
     ]
 
 
