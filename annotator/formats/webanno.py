@@ -146,13 +146,13 @@ def _numbered(lay: _Layout, unit: Unit, ranges: dict[Unit, tuple[int, int]]) -> 
     return unit[0], lay.subs[unit[0]].index(ranges[unit]) + 1
 
 
-def _disambiguate(lay: _Layout, order: list[Unit], layers: tuple[str, ...]) -> None:
+def _disambiguate(lay: _Layout, layers: tuple[str, ...]) -> None:
     """Give ids to multi-unit and stacked spans, numbered in the order they appear."""
     needs = {s for s, p in lay.placed.items() if len(p.units) > 1}
     for ids in lay.stacks.values():
         if len(ids) > 1:
             needs.update(ids)
-    for unit in order:
+    for unit in sorted({unit for _, unit in lay.stacks}):  # file order: token, then sub-tokens
         for layer in layers:
             for span_id in lay.stacks.get((layer, unit), ()):
                 if span_id in needs and span_id not in lay.ids:
@@ -213,31 +213,35 @@ def dumps(doc: AnnotatedDocument, event_types: frozenset[str], stats: WriteStats
     out.left_out(
         "a span outside the tokens or on a tenth sub-token:", [_shown(doc, s) for s in dropped]
     )
-    order = [(k, n) for k in range(len(starts)) for n in range(len(lay.subs.get(k, ())) + 1)]
-    _disambiguate(lay, order, (NE, EVENT))
+    _disambiguate(lay, (NE, EVENT))
     events = {e.trigger_id: e for e in doc.events}
     headers, rows = _span_layers(out, layers, events)
-    rel_header, rel_rows = _relations(out, layers)
+    rel_header, rel_rows, rel_busy = _relations(out, layers)
     lead = text[: starts[0]] if starts else ""
     if lead.strip(" "):
         out.left_out("white space before the first token is read back as spaces:", [repr(lead)])
     lines = [FORMAT_LINE, *headers, *rel_header, ""]
     u16 = utf16_starts(text)
+    begin16, end16 = u16[tokens.start_at].tolist(), u16[tokens.end_at].tolist()
+    busy = {unit for _, unit in lay.stacks} | rel_busy
+    blank = "_\t" * (len(rows((-1, -1))) + len(rel_rows((-1, -1))))
     for n in range(len(breaks) - 1):
         first, stop = breaks[n], breaks[n + 1]
         until = starts[stop] if stop < len(starts) else len(text)
         lines.append("")
         lines += ["#Text=" + escape_text(part) for part in text[starts[first] : until].split("\n")]
         for k in range(first, stop):
-            units = [(0, starts[k], ends[k])]
-            units += [(i, a, b) for i, (a, b) in enumerate(lay.subs.get(k, ()), 1)]
-            for sub, lo, hi in units:
+            units = [(0, starts[k], ends[k], begin16[k], end16[k])]
+            units += [
+                (i, a, b, int(u16[a]), int(u16[b]))
+                for i, (a, b) in enumerate(lay.subs.get(k, ()), 1)
+            ]
+            for sub, lo, hi, lo16, hi16 in units:
                 unit = (k, sub)
-                cells = [*rows(unit), *rel_rows(unit)]
-                lines.append(
-                    f"{out.unit_id(unit)}\t{u16[lo]}-{u16[hi]}\t{text[lo:hi]}\t"
-                    + "".join(c + "\t" for c in cells)
-                )
+                cells = blank
+                if unit in busy:
+                    cells = "".join(c + "\t" for c in [*rows(unit), *rel_rows(unit)])
+                lines.append(f"{out.unit_id(unit)}\t{lo16}-{hi16}\t{text[lo:hi]}\t{cells}")
     return "\n".join(lines) + "\n"
 
 
@@ -326,7 +330,7 @@ def _arguments(out: _Writing, event: Event, layers: dict[int, str]) -> list[tupl
 
 def _relations(
     out: _Writing, layers: dict[int, str]
-) -> tuple[list[str], Callable[[Unit], list[str]]]:
+) -> tuple[list[str], Callable[[Unit], list[str]], set[Unit]]:
     """The relation layer's header line and cells: each arc sits on its target's unit."""
     lay = out.lay
     on: dict[Unit, list[tuple[str, str]]] = {}
@@ -343,11 +347,11 @@ def _relations(
         on.setdefault(lay.unit(rel.arg2_id), []).append((escape_value(rel.type), ref))
     out.left_out("a relation whose ends are not both written entity or value spans:", lost)
     if not on:
-        return [], lambda unit: []
+        return [], lambda unit: [], set()
     header = f"#T_RL={RELATION}|{RELATION_LABEL}|BT_{NE}"
 
     def rows(unit: Unit) -> list[str]:
         arcs = on.get(unit, [])
         return ["|".join(a for a, _ in arcs) or "_", "|".join(r for _, r in arcs) or "_"]
 
-    return [header], rows
+    return [header], rows, set(on)

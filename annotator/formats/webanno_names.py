@@ -12,7 +12,9 @@ Offsets in the file count UTF-16 code units (Java strings), not code points.
 from __future__ import annotations
 
 import re
-from itertools import accumulate
+
+import numpy as np
+import numpy.typing as npt
 
 NE = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 NE_VALUE = "value"
@@ -99,11 +101,14 @@ def short_name(layer: str) -> str:
     return layer.rsplit(".", 1)[-1]
 
 
-def utf16_starts(text: str) -> list[int]:
+def utf16_starts(text: str) -> npt.NDArray[np.int64]:
     """``out[i]``: the UTF-16 offset of code point ``i`` (``out[len(text)]`` is the length)."""
-    return [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    out = np.zeros(len(codes) + 1, np.int64)
+    np.cumsum(np.where(codes > 0xFFFF, 2, 1), out=out[1:])
+    return out
 
 
 def utf16_length(text: str) -> int:
     """The length of ``text`` in UTF-16 code units."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2

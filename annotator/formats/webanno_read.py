@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from annotator.formats.base import FormatError, check_content, shown
 from annotator.formats.webanno_names import (
     unescape_text,
@@ -216,17 +219,17 @@ class _Body:
 
     def _finish(self) -> Parsed:
         text = "".join(self.parts)
-        u16 = utf16_starts(text)
-        points = {u: i for i, u in enumerate(u16)}
-        for no, ident, begin, end, form, cells in self.rows:
-            if begin not in points or end not in points:
+        starts, stops = _code_points(utf16_starts(text), self.rows)
+        for (no, ident, begin, end, form, cells), start, stop in zip(
+            self.rows, starts, stops, strict=True
+        ):
+            if start < 0 or stop < 0:
                 raise FormatError(
                     self.path,
                     no,
                     f"the offsets {begin}-{end} are outside the text or inside a character "
                     "(offsets count UTF-16 code units).",
                 )
-            start, stop = points[begin], points[end]
             if text[start:stop] != form:
                 raise FormatError(
                     self.path,
@@ -285,6 +288,20 @@ class _Body:
         if ident and column.layer_kind == "span":
             self.ids[ident] = len(self.annotations) - 1
         return self.annotations[-1]
+
+
+def _code_points(
+    u16: npt.NDArray[np.int64], rows: list[tuple[int, str, int, int, str, list[str]]]
+) -> tuple[list[int], list[int]]:
+    """Each row's begin and end as code points; -1 where none starts there (out of the
+    text, or inside a surrogate pair)."""
+    out = []
+    for column in (2, 3):
+        wanted = np.array([row[column] for row in rows], np.int64)
+        found = np.searchsorted(u16, wanted)
+        exact = u16[np.minimum(found, len(u16) - 1)] == wanted
+        out.append(np.where(exact & (found < len(u16)), found, -1).tolist())
+    return out[0], out[1]
 
 
 def _slot(target: str, line: int) -> tuple[str, int, int]:

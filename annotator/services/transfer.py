@@ -278,7 +278,7 @@ def _write(
     writers = _open_writers(project, request)
     try:
         with collector_paused():
-            tokens = request.format in transfer_io.TOKEN_FORMATS
+            tokens = request.format in (*transfer_io.TOKEN_FORMATS, "webanno")  # ADR 0015
             loaded = _load_layers(project, doc_ids, layer, tokens)
             for index, doc in enumerate(loaded):
                 if progress is not None and not progress(index, len(doc_ids), doc.name):
