@@ -8,12 +8,17 @@ of our own writer.
 
 from __future__ import annotations
 
+import contextlib
+import random
 from pathlib import Path
 
 import pytest
 
+from annotator.core.errors import AnnotatorError
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.webanno_files import read
+from annotator.formats.webanno_map import to_document
+from annotator.formats.webanno_read import parse
 
 DATA = Path(__file__).parent.parent / "data" / "webanno"
 
@@ -134,3 +139,21 @@ def test_code_point_offsets_are_refused_with_the_line(
         read(bad, ReadOptions())
     assert info.value.line == line
     assert "UTF-16" in info.value.reason
+
+
+def test_damaged_files_are_refused_with_a_format_error_only() -> None:
+    """Seeded random damage to the suite files: each is read or refused, never a crash."""
+    rnd = random.Random(19)
+    files = [p.read_text("utf-8") for p in sorted(DATA.glob("*.tsv")) if p.stat().st_size < 9000]
+    pieces = ["\t", "\n", "|", "[", "]", "_", "*", ";", "->", "\\", "1-1", "[1]", "[0_1]", "😀"]
+    pieces += ["#Text=", "#T_SP=webanno.custom.X|", "ROLE_a:b_c", "BT_", "1-2.1", "9", "-", "."]
+    for _ in range(400):
+        content = rnd.choice(files)
+        for _ in range(rnd.randint(1, 3)):
+            at = rnd.randrange(len(content) + 1)
+            if rnd.random() < 0.5:
+                content = content[:at] + rnd.choice(pieces) + content[at:]
+            else:
+                content = content[:at] + content[at + rnd.randint(1, 6) :]
+        with contextlib.suppress(AnnotatorError):  # FormatError, or the text rules' refusal
+            to_document(parse(content, "x.tsv"), "x.txt", "x.tsv", ReadOptions())
