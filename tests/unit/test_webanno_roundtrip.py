@@ -110,7 +110,10 @@ def test_offsets_are_utf16_units_and_lines_follow_inception(
 
 def test_stacked_sub_token_and_escaped_names_round_trip() -> None:
     """Stacked spans, sub-tokens, a relation between stacked ends, reserved characters."""
-    text = "قال_زيد [ب|ع] للصحفيين 😀 إنّ->الاجتماع; *انتهى*\\.\nثم غادر."
+    text = (
+        "قالــت_زيد [ب|ع] للصحفيين 😀 إنّ->الاجتماع; *انتهى*\\.\n"
+        "ثم\u00a0غادر Reuters 12 حماة\u200cالسورية."
+    )
     nasty = "ع|ل_[1]*;->\\ت"
 
     def span(ident: int, word: str, label: str, **attrs: str) -> Span:
@@ -118,14 +121,15 @@ def test_stacked_sub_token_and_escaped_names_round_trip() -> None:
         return Span(ident, 0, "", CodePoint(start), CodePoint(start + len(word)), label, attrs)
 
     spans = (
-        span(1, "قال", "Say"),
+        span(1, "قالــت", "Say"),
         span(2, "زيد", "PER", **{"value": "v|1", "اسم": "_*_", "note": "a\tb\nc"}),
         span(3, "زيد", nasty),
         span(4, "للصحفيين", "PER"),
         span(5, "صحفيين", "ORG"),
         span(6, "😀 إنّ", "X"),
         span(7, "الاجتماع", "Meet"),
-        span(8, "ثم غادر", "PER"),
+        span(8, "ثم\u00a0غادر Reuters 12", "PER"),
+        span(9, "السورية", "GPE"),
     )
     events = (
         Event(1, 0, "", "Say", 1, (Argument("Speaker", 2), Argument("هدف", 5), Argument("x", 3))),
@@ -189,7 +193,7 @@ def test_import_names_what_it_left_out_and_a_bad_file_changes_nothing(
 
 def test_export_names_what_the_format_cannot_hold(tmp_path: Path) -> None:
     """Trigger attributes, a trigger as argument or relation end, non-space lead: named."""
-    text = "\u00a0\u200cهاجم الجيش المدينة ثم انسحب."
+    text = "\u00a0\u200cهاجم الجيش 😀 المدينــة Reuters 12 ثمّ انسحب."
 
     def span(ident: int, word: str, label: str, **attrs: str) -> Span:
         start = text.index(word)
