@@ -162,7 +162,7 @@ def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.Argume
     exp = sub.add_parser("export", help="export one layer of annotations to a file or folder")
     exp.add_argument("--db", default=argparse.SUPPRESS, help="project file")
     exp.add_argument("--format", choices=FORMATS, required=True)
-    exp.add_argument("--out", required=True, help="output file (a folder for brat)")
+    exp.add_argument("--out", required=True, help="output file (a folder for brat and webanno)")
     layer = exp.add_mutually_exclusive_group()
     layer.add_argument("--annotator", default=argparse.SUPPRESS, help="whose layer to export")
     layer.add_argument("--gold", action="store_true", help="export the adjudicated layer")

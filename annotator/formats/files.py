@@ -29,12 +29,14 @@ from annotator.formats import (
     labelstudio,
     spacy,
     target,
+    webanno_files,
 )
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
 from annotator.formats.labelstudio_file import LabelStudioWriter
 
 STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conll2002", "conllu", "hf")
+FOLDER_FORMATS = ("brat", "webanno")  # one file per document, in a folder
 # The token formats tokenize documents in batches (one camel-tools call and one
 # numpy pass per batch instead of per document): up to this many documents or
 # characters are held back before they are written.
@@ -51,6 +53,7 @@ _SUFFIXES = {
     "hf": (".jsonl", ".json"),
     "brat": (".ann",),
     "labelstudio": (".json",),
+    "webanno": (".tsv",),
 }
 _READERS: dict[str, Callable[[str, str, ReadOptions], list[AnnotatedDocument]]] = {
     "jsonl": jsonl.read,
@@ -242,6 +245,9 @@ def open_writer(
     """A writer for ``fmt`` that will publish to ``out`` (check it first with ``target``)."""
     if fmt == "brat":
         return BratWriter(out, schema, protected)
+    if fmt == "webanno":
+        events = frozenset(e.name for e in schema.events)
+        return webanno_files.WebannoWriter(out, events, protected)
     if out.is_dir():
         raise FormatError(str(out), None, "is a folder; give a file name for this format.")
     if fmt == "labelstudio":

@@ -79,7 +79,9 @@ def check_output(fmt_is_folder: bool, out: Path, protected: Iterable[Path], forc
     elif not stat.S_ISREG(info.st_mode):
         raise OutputRefused(f"{out} is a device, pipe or socket, not a file; export to a file.")
     elif fmt_is_folder:
-        raise OutputRefused(f"{out} is a file; brat exports to a folder, give a folder name.")
+        raise OutputRefused(
+            f"{out} is a file; brat and webanno export to a folder, give a folder name."
+        )
     elif not force:
         _check_not_sqlite(out)
 

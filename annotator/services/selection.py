@@ -76,7 +76,7 @@ def part_of(sha256: str, seed: int, shares: tuple[int, ...]) -> str:
 
 def part_path(out: Path, fmt: str, part: str) -> Path:
     """Where a part of a split export goes (see the module docstring)."""
-    if fmt == "brat":
+    if fmt in ("brat", "webanno"):  # the folder formats
         return out / part
     return out.with_name(f"{out.stem}-{part}{out.suffix}")
 

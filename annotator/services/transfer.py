@@ -27,7 +27,7 @@ from annotator.core.schema_add import Additions
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
 from annotator.core.tokens import tokenizer_id
 from annotator.errorlog import unexpected_message
-from annotator.formats import conll, conll2002, conllu, doccano
+from annotator.formats import conll, conll2002, conllu, doccano, webanno_files
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.tagging import WriteStats
@@ -43,11 +43,23 @@ from annotator.services.write import (
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
-FORMATS = ("jsonl", "doccano", "spacy", "conll", "conll2002", "conllu", "brat", "hf", "labelstudio")
+FORMATS = (
+    "jsonl",
+    "doccano",
+    "spacy",
+    "conll",
+    "conll2002",
+    "conllu",
+    "brat",
+    "hf",
+    "labelstudio",
+    "webanno",
+)
 IMPORT_FORMATS = tuple(f for f in FORMATS if f != "hf")  # hf is written only
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
 MAX_FILE_BYTES = MAX_DOCUMENT_BYTES  # larger import files are refused
+_SHOWN_NOTES = 20  # an export summary names at most this many notes
 
 
 class TransferError(AnnotatorError):
@@ -92,7 +104,7 @@ class ExportResult:
     crossing: int = 0
     words_skipped: int = 0  # stored multiword tokens off token boundaries (ADR 0019)
     examples: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # each span a writer left out, named
+    notes: list[str] = field(default_factory=list)  # what a writer could not hold, by name
     cancelled: bool = False
     parts: dict[str, int] = field(default_factory=dict)  # split part -> documents
 
@@ -144,7 +156,9 @@ class ExportResult:
                 f"{self.triggers_skipped} event trigger spans were not written "
                 "(add --events to write them)."
             )
-        lines += self.notes
+        lines += self.notes[:_SHOWN_NOTES]
+        if len(self.notes) > _SHOWN_NOTES:
+            lines.append(f"… and {len(self.notes) - _SHOWN_NOTES} more notes like these.")
         return "\n".join(lines)
 
 
@@ -296,7 +310,7 @@ def _write(
     writers = _open_writers(project, request)
     try:
         with collector_paused():
-            tokens = request.format in transfer_io.TOKEN_FORMATS
+            tokens = request.format in (*transfer_io.TOKEN_FORMATS, "webanno")  # ADR 0015
             loaded = _load_layers(project, doc_ids, layer, tokens)
             for index, doc in enumerate(loaded):
                 if progress is not None and not progress(index, len(doc_ids), doc.name):
@@ -353,7 +367,7 @@ def _open_writers(project: Project, request: ExportRequest) -> dict[str, transfe
     protected = project_files(project.path)
 
     def writer(out: Path) -> transfer_io.Writer:
-        check_output(request.format == "brat", out, protected, request.force)
+        check_output(request.format in transfer_io.FOLDER_FORMATS, out, protected, request.force)
         return transfer_io.open_writer(
             request.format, out, opts, project.schemas.schema, protected, doccano_opts
         )
@@ -471,6 +485,8 @@ def _words_not_kept(items: list[LayerImport], change: Change) -> list[str]:
 def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
     if fmt == "brat":
         return _Loaded(transfer_io.read_brat(path, opts, MAX_FILE_BYTES))
+    if fmt == "webanno":
+        return _Loaded(*webanno_files.read(path, opts, MAX_FILE_BYTES))
     content = decode_document(read_input(path, MAX_FILE_BYTES), str(path), MAX_FILE_BYTES)
     if fmt in ("conll", "conll2002"):
         opts.label_map = conll2002.read_map(path)

@@ -47,6 +47,7 @@ FORMAT_HELP = {
     "conllu": "CoNLL-U, entity tags in MISC",
     "brat": "brat standoff folder (.txt + .ann + annotation.conf)",
     "hf": "Hugging Face token classification (JSONL + features.json)",
+    "webanno": "WebAnno TSV 3.3 folder (INCEpTION; one .tsv per document)",
 }
 
 LEVEL_FORMATS = ("conll", "conllu", "hf")  # write one tag column (or key) per nesting level
@@ -159,7 +160,7 @@ class ExportDialog(QDialog):
         self.levels.setEnabled(fmt in LEVEL_FORMATS and self.nested.currentText() == "all")
 
     def _browse(self) -> None:
-        if self.format.currentData() == "brat":
+        if self.format.currentData() in ("brat", "webanno"):  # the folder formats
             path = QFileDialog.getExistingDirectory(self, "Export to folder", folders.start_in())
         else:
             path, _ = QFileDialog.getSaveFileName(self, "Export to file", folders.start_in())
