@@ -1,4 +1,4 @@
-"""A document's multiword tokens, as a treebank gave them (ADR 0019).
+"""A document's multiword tokens, as a treebank gave them (ADR 0021).
 
 A CoNLL-U multiword token (a range line ``6-7 باقامة``, then its parts
 ``ب`` and ``إقامة``) covers the code points ``[start, end)`` of the stored text,

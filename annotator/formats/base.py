@@ -64,7 +64,7 @@ class AnnotatedDocument:
     note: str = ""  # the annotator's free-text note on the document
     # the text's camel-tools tokens when the project keeps them (ADR 0015); None: make them
     tokens: WordTokens | None = field(default=None, compare=False, repr=False)
-    # multiword tokens a treebank gave (ADR 0019): CoNLL-U writes their parts again
+    # multiword tokens a treebank gave (ADR 0021): CoNLL-U writes their parts again
     words: tuple[Multiword, ...] = field(default=(), compare=False, repr=False)
 
     @property

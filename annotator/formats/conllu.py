@@ -74,7 +74,7 @@ def dumps_many(
 ) -> list[str]:
     """Documents in CoNLL-U.
 
-    A document's stored multiword tokens (ADR 0019) are written as range lines
+    A document's stored multiword tokens (ADR 0021) are written as range lines
     with their parts. Without those and without a clitic rule every token is one
     line, written as interleaved columns: the ID with its tab (a sentence's
     comments, and a document's, go before its first ID), the form, the entity

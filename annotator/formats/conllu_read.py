@@ -6,7 +6,7 @@ contributes its range line's form, whatever its parts are. Parts that spell the
 surface (``و`` + ``تتميز``) are tagged where they stand; parts that do not
 (PADT's ``باقامة`` = ``ب`` + ``إقامة``, English ``haven't`` = ``have`` + ``not``)
 share the surface's offsets. Every multiword token is kept with the document
-(:class:`annotator.core.multiword.Multiword`, ADR 0019) so an export writes the
+(:class:`annotator.core.multiword.Multiword`, ADR 0021) so an export writes the
 parts again. ``# newdoc`` starts a document; ``# newpar`` puts a blank line
 before its sentence where the file gives no white space of its own.
 

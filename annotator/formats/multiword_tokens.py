@@ -1,4 +1,4 @@
-"""Put a document's stored multiword tokens (ADR 0019) into the tokens a CoNLL-U export writes.
+"""Put a document's stored multiword tokens (ADR 0021) into the tokens a CoNLL-U export writes.
 
 The export's tokens are camel-tools tokens of the text (ADR 0010). Where a
 document keeps a multiword token ``[start, end)`` that begins and ends on

@@ -1,6 +1,6 @@
 """From parsed WebAnno TSV layers to the project's spans, events and relations.
 
-Which layers come in (docs/formats.md, ADR 0019):
+Which layers come in (docs/formats.md, ADR 0022):
 
 - span layers: INCEpTION's ``NamedEntity`` and every ``webanno.custom.*`` span
   layer. The label is the feature ``value`` (else ``label``, else the first

@@ -102,7 +102,7 @@ class ExportResult:
     triggers_skipped: int = 0
     unaligned: int = 0
     crossing: int = 0
-    words_skipped: int = 0  # stored multiword tokens off token boundaries (ADR 0019)
+    words_skipped: int = 0  # stored multiword tokens off token boundaries (ADR 0021)
     examples: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what a writer could not hold, by name
     cancelled: bool = False
@@ -469,7 +469,7 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
 
 
 def _words_not_kept(items: list[LayerImport], change: Change) -> list[str]:
-    """A note when documents with multiword tokens were in the project already (ADR 0019:
+    """A note when documents with multiword tokens were in the project already (ADR 0021:
     the tokens are kept only with a document the import adds)."""
     new = set(change.new_documents)
     pairs = zip(items, change.edits, strict=True)  # one edit per item, in order

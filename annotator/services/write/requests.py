@@ -96,7 +96,7 @@ def document_note_key(doc_id: int, annotator: str) -> str:
 class NewDocument:
     """A document to store: name, normalized text and its SHA-256.
 
-    ``words`` are the multiword tokens a treebank gave (ADR 0019), kept with the
+    ``words`` are the multiword tokens a treebank gave (ADR 0021), kept with the
     document when it is added.
     """
 

@@ -371,7 +371,7 @@ class WriteService:
         self, tx: WriteTx, doc: NewDocument, new_docs: list[int], made: dict[str, WordTokens]
     ) -> int:
         """The id of the document with ``doc``'s text; a new document is added, with its
-        tokens (ADR 0015: ``made`` ahead, or made now) and multiword tokens (ADR 0019), and
+        tokens (ADR 0015: ``made`` ahead, or made now) and multiword tokens (ADR 0021), and
         its id appended to ``new_docs``."""
         doc_id = tx.document_id_for_sha(doc.sha256)
         if doc_id is None:
