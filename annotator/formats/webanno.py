@@ -108,9 +108,16 @@ def _place(span: Span, starts: list[int], ends: list[int]) -> _Placed | None:
 
 
 def _layout(
-    doc: AnnotatedDocument, layers: dict[int, str], tokens: tuple[list[int], list[int]]
+    doc: AnnotatedDocument,
+    layers: dict[int, str],
+    tokens: tuple[list[int], list[int]],
+    trimmed: list[Span],
 ) -> tuple[_Layout, list[Span]]:
-    """Place every span of ``layers`` (span id -> layer); return the layout and spans left out."""
+    """Place every span of ``layers`` (span id -> layer); return the layout and spans left out.
+
+    Spans that start or end in white space between tokens are added to ``trimmed``: like
+    INCEpTION, the file can only give them the extent of the tokens they touch.
+    """
     lay = _Layout(*tokens)
     dropped: list[Span] = []
     placed = []
@@ -122,6 +129,9 @@ def _layout(
             dropped.append(span)
             continue
         placed.append(where)
+        first, last = where.units[0][0], where.units[-1][0]
+        if span.start < lay.starts[first] or span.end > lay.ends[last]:
+            trimmed.append(span)
         for unit, rng in where.ranges.items():
             lay.subs.setdefault(unit[0], [])
             if rng not in lay.subs[unit[0]]:
@@ -202,7 +212,8 @@ def dumps(doc: AnnotatedDocument, event_types: frozenset[str], stats: WriteStats
     stats.tokens += len(starts)
     triggers = trigger_ids(doc, event_types)
     layers = {s.id: (EVENT if s.id in triggers else NE) for s in doc.spans}
-    lay, dropped = _layout(doc, layers, (starts, ends))
+    trimmed: list[Span] = []
+    lay, dropped = _layout(doc, layers, (starts, ends), trimmed)
     breaks = [*sentence_starts(text, tokens), len(starts)]
     positions = [
         (n + 1, k - breaks[n] + 1)
@@ -212,6 +223,11 @@ def dumps(doc: AnnotatedDocument, event_types: frozenset[str], stats: WriteStats
     out = _Writing(doc, lay, positions, stats)
     out.left_out(
         "a span outside the tokens or on a tenth sub-token:", [_shown(doc, s) for s in dropped]
+    )
+    trimmed = [s for s in trimmed if s.id in lay.placed]
+    out.left_out(
+        "a span that starts or ends in white space, written without it:",
+        [_shown(doc, s) for s in trimmed],
     )
     _disambiguate(lay, (NE, EVENT))
     events = {e.trigger_id: e for e in doc.events}

@@ -203,6 +203,7 @@ def test_export_names_what_the_format_cannot_hold(tmp_path: Path) -> None:
         span(1, "هاجم", "Attack", certainty="high"),
         span(2, "الجيش", "ORG"),
         span(3, "انسحب", "Move"),
+        span(4, " المدينــة ", "LOC"),
     )
     events = (
         Event(1, 0, "", "Attack", 1, (Argument("Attacker", 2), Argument("Next", 3))),
@@ -215,6 +216,8 @@ def test_export_names_what_the_format_cannot_hold(tmp_path: Path) -> None:
     stats = WriteStats()
     dumps(doc, frozenset({"Attack", "Move"}), stats)
     assert stats.notes == [
+        "d.txt: 1 × a span that starts or ends in white space, written without it: "
+        "[14, 25) LOC « المدينــة »",
         "d.txt: 1 × attributes of the trigger span (events keep their own) of [2, 6) Attack «هاجم»",
         "d.txt: 1 × an argument that is not a written entity or value span: Attack Next",
         "d.txt: 1 × a relation whose ends are not both written entity or value spans: CAUSE",
