@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.core.multiword import Multiword, decode, encode
-from annotator.formats.multiword_tokens import part_offsets
+from annotator.formats.multiword_tokens import merged_tag, part_offsets
 
 TEXT = "قـــال بالمدينةِ 😀 Zoom 2024\u00a0مي\u200cخواهم. I haven't ٣"
 
@@ -50,3 +50,24 @@ def test_other_parts_get_their_length_where_it_fits_and_at_least_one_code_point(
     assert part_offsets(0, 7, ["have", "not"]) == [(0, 4), (4, 7)]  # haven't
     assert part_offsets(0, 3, ["abcdef", "x", "y"]) == [(0, 1), (1, 2), (2, 3)]
     assert part_offsets(0, 2, ["a", "b"]) == [(0, 1), (1, 2)]
+
+
+@pytest.mark.parametrize(
+    ("tags", "scheme", "merged"),
+    [
+        (["O", "O"], "iob2", ("O", False)),
+        (["B-ORG", "I-ORG"], "iob2", ("B-ORG", False)),
+        (["O", "B-ORG"], "iob2", ("B-ORG", True)),  # للشركة = ل + الشركة, the span on the noun
+        (["I-ORG", "O"], "iob2", ("I-ORG", True)),
+        (["B-ORG", "E-ORG"], "bioes", ("S-ORG", False)),
+        (["O", "S-PER"], "bioes", ("S-PER", True)),
+        (["I-PER", "E-PER"], "bioes", ("E-PER", False)),
+        (["B-PER", "I-PER"], "bioes", ("B-PER", False)),
+        (["B-PER", "B-GPE"], "iob2", ("B-PER", True)),  # two labels: the first covers it
+        (["PER", "O"], "iob2", ("PER", False)),  # not a tag: passed on for the tag check
+    ],
+)
+def test_the_tags_of_parts_that_do_not_spell_their_surface_merge_into_one(
+    tags: list[str], scheme: str, merged: tuple[str, bool]
+) -> None:
+    assert merged_tag(tags, scheme) == merged
