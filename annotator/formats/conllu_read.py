@@ -31,6 +31,7 @@ from annotator.formats.base import (
     shown,
 )
 from annotator.formats.conll import annotated_from_tags
+from annotator.formats.multiword_tokens import merged_levels
 from annotator.formats.segment import SCHEMES
 from annotator.formats.unkept import Unkept
 
@@ -314,29 +315,6 @@ def _unescape(raw: str) -> str:
     return _UNESCAPE.sub(one, raw)
 
 
-def merged_tag(tags: list[str], scheme: str) -> tuple[str, bool]:
-    """One tag for a surface token from its parts' tags, and whether a span was widened.
-
-    A span that begins (or ends) on any part begins (or ends) on the surface;
-    one whose edge falls inside the surface, or parts with different labels,
-    cover the whole surface (``widened``). Tags that are not well formed pass
-    through, so that the tag checks name them.
-    """
-    marked = [t for t in tags if t != "O"]
-    if not marked:
-        return "O", False
-    head, tail = marked[0], marked[-1]
-    if len(head) < 3 or head[1] != "-" or len(tail) < 3 or tail[1] != "-":
-        return head, False
-    label = head[2:]
-    widened = len(marked) != len(tags) or any(t[2:] != label for t in marked)
-    begins, ends = head[0] in "BS", tail[0] in "ES"
-    if scheme == "iob2":
-        return ("B-" if begins else "I-") + label, widened
-    prefix = ("S" if ends else "B") if begins else ("E" if ends else "I")
-    return f"{prefix}-{label}", widened
-
-
 @dataclass
 class _Rows:
     """A document's token rows being built: the text's pieces, offsets and tag rows."""
@@ -393,17 +371,9 @@ def _add_word(acc: _Rows, word: Word, scheme: str, unkept: Unkept) -> None:
             acc.add(line_no, form, tags, trig or "O", len(form))
             acc.text(form)
     else:
-        tags, widened = _merged_levels(word.parts, acc.depth, scheme)
+        tags, widened = merged_levels(word.parts, acc.depth, scheme)
         if widened:
             unkept.add("entity edges inside a multiword token (widened to the token)", word.line)
         acc.add(word.line, word.form, tags[:-1], tags[-1], len(word.form))
         acc.text(word.form)
     acc.text(word.after)
-
-
-def _merged_levels(parts: list[Part], depth: int, scheme: str) -> tuple[list[str], bool]:
-    """Each entity level's and the trigger's tag for a surface from its parts."""
-    columns = [[p[2][k] if k < len(p[2]) else "O" for p in parts] for k in range(depth)]
-    columns.append([p[3] or "O" for p in parts])
-    merged = [merged_tag(column, scheme) for column in columns]
-    return [tag for tag, _ in merged], any(w for _, w in merged)

@@ -9,6 +9,9 @@ its offsets, so that spans are aligned and tagged on the parts as on any
 token: parts that spell the surface get exactly their letters; other parts
 (``ب`` + ``إقامة`` for ``باقامة``) take their own length where it fits, in
 order, each at least one code point, the last one ending with the surface.
+
+Reading goes the other way: parts that do not spell their surface share its
+offsets, so their tags become one tag for the surface (:func:`merged_tag`).
 """
 
 from __future__ import annotations
@@ -81,3 +84,36 @@ def with_multiwords(batch: Batch, words: Sequence[Sequence[Multiword]]) -> tuple
     made = Tokens(out_words, start_at, np.array(out_ends, np.int64), out_groups)
     firsts = np.searchsorted(start_at, np.array(batch.offsets, np.int64)).tolist()
     return Batch(batch.text, made, batch.offsets, firsts), skipped
+
+
+def merged_tag(tags: list[str], scheme: str) -> tuple[str, bool]:
+    """One tag for a surface token from its parts' tags, and whether a span was widened.
+
+    A span that begins (or ends) on any part begins (or ends) on the surface;
+    one whose edge falls inside the surface, or parts with different labels,
+    cover the whole surface (``widened``). Tags that are not well formed pass
+    through, so that the tag checks name them.
+    """
+    marked = [t for t in tags if t != "O"]
+    if not marked:
+        return "O", False
+    head, tail = marked[0], marked[-1]
+    if len(head) < 3 or head[1] != "-" or len(tail) < 3 or tail[1] != "-":
+        return head, False
+    label = head[2:]
+    widened = len(marked) != len(tags) or any(t[2:] != label for t in marked)
+    begins, ends = head[0] in "BS", tail[0] in "ES"
+    if scheme == "iob2":
+        return ("B-" if begins else "I-") + label, widened
+    prefix = ("S" if ends else "B") if begins else ("E" if ends else "I")
+    return f"{prefix}-{label}", widened
+
+
+def merged_levels(
+    parts: Sequence[tuple[int, str, list[str], str | None]], depth: int, scheme: str
+) -> tuple[list[str], bool]:
+    """Each entity level's and the trigger's tag for a surface from its parts."""
+    columns = [[p[2][k] if k < len(p[2]) else "O" for p in parts] for k in range(depth)]
+    columns.append([p[3] or "O" for p in parts])
+    merged = [merged_tag(column, scheme) for column in columns]
+    return [tag for tag, _ in merged], any(w for _, w in merged)

@@ -70,6 +70,7 @@ def test_export_writes_the_parts_back_as_the_conllu_package_reads_them(
 ) -> None:
     _import(proj, "padt.conllu")
     _import(proj, "haven_t.conllu")
+    _import(proj, "stress.conllu")
     sentences = ud.parse(_export(proj, tmp_path / "out.conllu"))
     found = {}
     for sentence in sentences:
@@ -79,10 +80,17 @@ def test_export_writes_the_parts_back_as_the_conllu_package_reads_them(
                 parts = [t["form"] for t in sentence[k + 1 : k + 2 + hi - lo]]
                 assert [t["id"] for t in sentence[k + 1 : k + 2 + hi - lo]] == [*range(lo, hi + 1)]
                 found[token["form"]] = parts
-    assert found == {"وتتميز": ["و", "تتميز"], "باقامة": ["ب", "إقامة"], "haven't": ["have", "not"]}
+    assert found == {
+        "وتتميز": ["و", "تتميز"],
+        "باقامة": ["ب", "إقامة"],
+        "haven't": ["have", "not"],
+        "بالمدينةِ": ["ب", "المدينةِ"],
+        "للشركة": ["ل", "الشركة"],
+    }
     assert [s.metadata["text"] for s in sentences] == [
         *_text_lines(DATA / "padt.conllu"),
         *_text_lines(DATA / "haven_t.conllu"),
+        *_text_lines(DATA / "stress.conllu")[:2],  # the third and fourth are the twin's
     ]
 
 
