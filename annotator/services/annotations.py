@@ -143,13 +143,16 @@ class AnnotationService:
         return self.apply(edit)
 
     def set_attributes(self, span_id: int, attributes: dict[str, str]) -> Edit:
-        """Give a span new attributes (empty values are dropped), keeping its id and label.
+        """Give a span new attributes (empty values are dropped, except brat flag attributes,
+        stored with no value, which are kept as they are), keeping its id and label.
 
         The edit removes and re-adds the same span, which the write service
         updates in place, so events and relations that use it are untouched.
         """
         old = self._require(span_id)
-        attrs = {k: v for k, v in sorted(attributes.items()) if v}
+        attrs = {
+            k: v for k, v in sorted(attributes.items()) if v or (old.attributes.get(k) == v == "")
+        }  # "" removes a value; an attribute stored with no value (a brat flag) stays
         if attrs == old.attributes:
             raise SpanError("The span already has these attributes, so nothing was changed.")
         names = ", ".join(

@@ -275,13 +275,14 @@ class EventService:
 
     # -- attributes ----------------------------------------------------------
     def set_attributes(self, event: Event, attributes: dict[str, str]) -> Edit:
-        """Give an event new attributes (empty values are dropped), keeping its id.
+        """Give an event new attributes (empty values are dropped, except brat flag attributes,
+        stored with no value, which are kept as they are), keeping its id.
 
         The edit removes and re-adds the same event, which the write service
         updates in place.
         """
         event = self._fresh(event)
-        attrs = {k: v for k, v in sorted(attributes.items()) if v}
+        attrs = {k: v for k, v in sorted(attributes.items()) if v or _flag(event.attributes, k, v)}
         if attrs == event.attributes:
             raise EventError("The event already has these attributes, so nothing was changed.")
         edit = Edit(
@@ -339,3 +340,8 @@ class EventService:
         if current is None:
             raise EventError(f"Event {event.id} no longer exists.")
         return current
+
+
+def _flag(old: dict[str, str], name: str, value: str) -> bool:
+    """True for an attribute stored with no value (a brat flag), which "" does not remove."""
+    return value == "" and old.get(name) == ""

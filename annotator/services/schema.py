@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from annotator import errorlog
-from annotator.core import cascade
+from annotator.core import cascade, schema_add
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, split_by_layer
 from annotator.core.errors import DocumentRejected, SchemaError
@@ -21,6 +21,8 @@ from annotator.core.model import Argument, Bundle, Event, Relation, Span
 from annotator.core.schema import EventType, Label, Role, Schema
 from annotator.core.signal import Signal
 from annotator.core.text import decode_document, read_input
+from annotator.formats import brat_conf
+from annotator.formats.base import FormatError, ReadOptions
 from annotator.formats.target import project_files, write_text
 from annotator.services import schema_edit
 from annotator.services.schema_edit import Item, Target
@@ -207,8 +209,13 @@ class SchemaService:
         """Plan replacing the schema with one read from a JSON file (validated first).
 
         Annotations are left as they are, even if the new schema lacks their types.
+        A brat configuration (a ``.conf`` file, brat's ``annotation.conf``) adds what
+        it declares and the schema lacks instead; nothing is removed.
         """
         path = Path(path)
+        if path.suffix == ".conf":
+            after = _with_brat_conf(path, self._schema)
+            return SchemaChange(self._schema, after, description=f"Add from {path.name}")
         schema = _read_schema(path)
         return SchemaChange(self._schema, schema, description=f"Import schema {path.name}")
 
@@ -221,8 +228,9 @@ class SchemaService:
         write_text(Path(path), schema_io.to_json(self._schema), self._protected)
 
     def import_from(self, path: Path) -> Schema:
-        """Replace the schema with one read from a JSON file (validated first)."""
-        schema = _read_schema(Path(path))
+        """Replace the schema with one read from a JSON file (validated first), or add what
+        a brat ``.conf`` declares."""
+        schema = self.plan_import(Path(path)).after
         self.replace(schema)
         return schema
 
@@ -288,6 +296,26 @@ def _read_schema(path: Path) -> Schema:
         raise SchemaError(f"{exc} It cannot be read as a UTF-8 schema file.") from None
     except SchemaError as exc:
         raise SchemaError(f"{path}: {exc}") from None
+
+
+def _with_brat_conf(path: Path, schema: Schema) -> Schema:
+    """``schema`` plus what a brat ``annotation.conf`` declares (see ``formats.brat_conf``)."""
+    try:
+        text = decode_document(read_input(path), str(path))
+        opts = ReadOptions(
+            frozenset(schema.span_label_names()),
+            frozenset(e.name for e in schema.events),
+            frozenset(r.name for r in schema.relations),
+            add_labels=True,
+        )
+        brat_conf.read_conf(text, str(path), opts)
+        after = schema_add.apply(schema, opts.additions)
+        schema_io.validate(after)
+    except DocumentRejected as exc:
+        raise SchemaError(f"{exc} It cannot be read as a UTF-8 brat configuration.") from None
+    except (FormatError, SchemaError) as exc:
+        raise SchemaError(f"{path}: {exc}" if isinstance(exc, SchemaError) else str(exc)) from None
+    return after
 
 
 def _target_of(item: Item, parent: str) -> Target:

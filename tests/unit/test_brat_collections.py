@@ -23,7 +23,7 @@ from annotator.services.transfer import (
     export_layer,
     import_annotations,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 from tests.unit.test_bad_input_import import dump
 from tests.unit.test_brat_rules import check_ann, parse_conf
 
@@ -158,3 +158,16 @@ def test_names_and_values_brat_accepts_keep_their_form(proj: Project, tmp_path: 
     assert "\tN_lt_ Arg1:" in ann and "__N" not in ann
     assert proj.schemas.schema.relation_type("N_lt_") is not None
     assert proj.schemas.schema.label("_question_") is not None
+
+
+def test_the_command_line_imports_ge_and_names_the_refused_file(tmp_path: Path) -> None:
+    db = tmp_path / "p.sqlite"
+    done = run_cli(
+        tmp_path, "import", "--db", str(db), "--annotator", ANN, "--format", "brat",
+        "--add-labels", str(DATA / "GE"),
+    )  # fmt: skip
+    assert done.returncode == 1  # one file was refused
+    assert "PMID-8051172.ann, line 13: E4 has the trigger T10 of E3 (line 12)" in done.stderr
+    assert "PMID-9616159.ann: 1 documents, 12 spans, 2 events, 2 relations imported" in done.stdout
+    assert "Read: 12 T lines, 2 * lines, 2 E lines." in done.stdout
+    assert done.stdout.strip().endswith("3 files imported, 1 rejected")

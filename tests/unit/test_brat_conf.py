@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from annotator.core.errors import SchemaError
 from annotator.core.schema import default_schema
 from annotator.core.schema_add import apply
 from annotator.formats.base import FormatError, ReadOptions
 from annotator.formats.brat_conf import read_conf
+from annotator.services.project import Project
+from tests.unit.test_bad_input_import import dump
+from tests.unit.test_brat_collections import DATA
 
 CONF = """# a comment line
 [spans]
@@ -83,3 +89,26 @@ def test_a_line_brat_cannot_read_is_refused_with_its_number(line: str, reason: s
     with pytest.raises(FormatError) as caught:
         _read(line)
     assert str(caught.value).startswith(f"annotation.conf, {reason}")
+
+
+def test_a_schema_import_of_annotation_conf_adds_its_types(proj: Project) -> None:
+    conf = DATA / "GE" / "annotation.conf"
+    before = proj.schemas.schema
+    proj.schemas.apply(proj.schemas.plan_import(conf))
+    schema = proj.schemas.schema
+    assert set(before.items()) <= set(schema.items())  # nothing removed or changed
+    binding = schema.event_type("Binding")
+    assert binding is not None and [r.name for r in binding.roles] == ["Site", "Theme"]
+    assert schema.relation_type("Equiv") is not None and schema.label("Protein") is not None
+
+
+def test_a_schema_import_of_a_bad_conf_names_the_line_and_changes_nothing(
+    proj: Project, tmp_path: Path
+) -> None:
+    conf = tmp_path / "annotation.conf"
+    conf.write_text("[events]\nGene_expression\tTheme Protein\n", "utf-8")
+    before = dump(proj.path)
+    with pytest.raises(SchemaError) as caught:
+        proj.schemas.plan_import(conf)
+    assert str(caught.value).startswith(f"{conf}, line 2: cannot read the argument")
+    assert dump(proj.path) == before

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.model import ImportOutcome
+from annotator.services.events import EventService
 from annotator.services.project import Project
 from annotator.services.transfer import (
     ExportRequest,
@@ -75,6 +76,21 @@ def test_an_equiv_pair_listed_twice_is_one_group(proj: Project, tmp_path: Path) 
     out = tmp_path / "out"
     export_layer(proj, ExportRequest("brat", out, annotator=ANN))
     assert (out / "خبر.ann").read_text("utf-8") == EXPORTED
+
+
+def test_editing_another_attribute_keeps_a_flag_attribute(proj: Project, tmp_path: Path) -> None:
+    assert _import(proj, tmp_path / "in", ARABIC + "A3\tCertain T1\n").status == "added"
+    doc_id = proj.documents.find_by_names(["خبر.txt"])["خبر.txt"]
+    attack = next(e for e in proj.annotations.events(doc_id, ANN) if e.type == "Attack")
+    events = EventService(proj.annotations, lambda: proj.schemas.schema)
+    events.set_attribute(attack, "Tense", "Past")
+    gpe = next(s for s in proj.annotations.spans(doc_id, ANN) if s.label == "GPE")
+    proj.annotations.set_attribute(gpe.id, "MentionType", "NAM")
+    attack = next(e for e in proj.annotations.events(doc_id, ANN) if e.type == "Attack")
+    assert attack.attributes == {"Negated": "", "Tense": "Past"}
+    gpe = next(s for s in proj.annotations.spans(doc_id, ANN) if s.label == "GPE")
+    assert gpe.attributes["Certain"] == "" and gpe.attributes["Number"] == "Sg3"
+    assert gpe.attributes["N Reference Wikidata"] == "Q170017\tحماة 🌍"
 
 
 def test_the_text_offsets_are_right() -> None:

@@ -191,7 +191,10 @@ class SchemaEditor(QDialog):
     def import_dialog(self) -> None:
         """Ask for a schema file and import it."""
         name, _ = QFileDialog.getOpenFileName(
-            self, "Import schema", folders.start_in(), "JSON (*.json)"
+            self,
+            "Import schema",
+            folders.start_in(),
+            "JSON (*.json);;brat configuration, adds its types (annotation.conf *.conf)",
         )
         folders.remember(name)
         if name:
