@@ -46,10 +46,15 @@ class WriteTx:
     so it may log; ``seq`` is its feed number once it has logged a change.
     """
 
-    def __init__(self, session: Session, writing: bool = False) -> None:
+    def __init__(
+        self, session: Session, writing: bool = False, lengths: dict[int, int] | None = None
+    ) -> None:
         self.s = session
         self.writing = writing
         self.seq: int | None = None
+        self._committed_lengths = lengths if lengths is not None else {}
+        self.lengths_read: dict[int, int] = {}
+        """Lengths read in this transaction (:meth:`Writer.transaction` keeps them on commit)."""
         self._names: dict[int, str] = {}
         self._ids: dict[str, int] = {}  # valid for this transaction only
         self._kinds: dict[str, str] = {}
@@ -130,8 +135,21 @@ class WriteTx:
         return row.value if row else None
 
     def document_length(self, doc_id: int) -> int | None:
-        """A document's length in code points, or None if it does not exist."""
-        return self.s.scalar(select(DocumentRow.length).where(DocumentRow.id == doc_id))
+        """A document's length in code points, or None if it does not exist.
+
+        Whether it exists is asked every time, by id alone: the ``length`` column comes
+        after the text in the row, so reading it walks every overflow page of a long text
+        (600 pages for 200,000 words, on each edit). The length of a committed id is
+        remembered instead: ids are never reused (AUTOINCREMENT), no text is ever
+        updated, and a deleted document comes back with its own text and id.
+        """
+        if self.s.scalar(select(DocumentRow.id).where(DocumentRow.id == doc_id)) is None:
+            return None
+        length = self._committed_lengths.get(doc_id, self.lengths_read.get(doc_id))
+        if length is None:
+            found = self.s.scalar(select(DocumentRow.length).where(DocumentRow.id == doc_id))
+            length = self.lengths_read[doc_id] = int(found)
+        return length
 
     def spans(self, ids: Iterable[int]) -> dict[int, Span]:
         """Stored spans by id (missing ids are absent)."""
@@ -431,6 +449,9 @@ class Writer:
     def __init__(self, engine: Engine) -> None:
         self._sessions = sessionmaker(writer_engine(engine), expire_on_commit=False)
         self._readers = sessionmaker(engine, expire_on_commit=False)
+        # lengths of committed documents by id (:meth:`WriteTx.document_length`); a length
+        # read in a transaction that rolls back is not kept: its id may be given again
+        self._lengths: dict[int, int] = {}
 
     @contextmanager
     def reading(self) -> Iterator[WriteTx]:
@@ -448,4 +469,6 @@ class Writer:
         """
         with self._sessions.begin() as session:
             feed.lock(session.connection())
-            yield WriteTx(session, writing=True)
+            tx = WriteTx(session, writing=True, lengths=self._lengths)
+            yield tx
+        self._lengths.update(tx.lengths_read)
