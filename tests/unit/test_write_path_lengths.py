@@ -1,4 +1,5 @@
-"""The write service remembers document lengths, and still checks that a document exists.
+"""The write service remembers document lengths (and still checks that a document exists),
+and logs each change with a Core insert.
 
 An edit is validated against its document's length; reading the length walks every
 overflow page of a long text, so the length of a committed id is remembered
@@ -61,3 +62,14 @@ def test_a_length_read_in_a_refused_import_is_not_used_for_the_next_document(
     with pytest.raises(SpanError, match="outside"):
         proj.annotations.create_span(doc_id, ANN, *past_end, "ORG")
     assert proj.annotations.spans(doc_id, ANN) == []
+
+
+def test_each_edit_logs_its_layer_with_every_column(proj: Project) -> None:
+    # the change log row is written with a Core insert (no ORM unit of work at commit):
+    # every column the pollers and the undo stack read must still be there
+    doc_id, _created = proj.documents.add_text("long.txt", LONG)
+    seen = proj.repo.changes_since(0)[-1].seq
+    proj.annotations.create_span(doc_id, ANN, *_at(LONG, "حماة"), "GPE")
+    (logged,) = proj.repo.changes_since(seen)
+    assert (logged.seq, logged.session, logged.origin) == (seen + 1, proj.write.session, "user")
+    assert (logged.doc_id, logged.annotator, logged.description) == (doc_id, ANN, "Tag GPE")
