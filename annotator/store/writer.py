@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, delete, func, insert, select, union
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, union
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.change import DocumentRecord
@@ -38,6 +38,18 @@ from annotator.store.models import (
 # built once; their compiled forms are cached, so each row costs one execute
 _INSERT_TOKENS = insert(TokensRow)
 _INSERT_CHANGE = insert(ChangeRow)
+# the queries of every one-span edit, built once (building one costs more than running it)
+_DOCUMENT_ID = select(DocumentRow.id).where(DocumentRow.id == bindparam("doc_id"))
+_SPANS_AT = (
+    select(SpanRow)
+    .where(
+        (SpanRow.doc_id == bindparam("doc_id"))
+        & (SpanRow.annotator_id == bindparam("aid"))
+        & (SpanRow.start == bindparam("start"))
+        & (SpanRow.end == bindparam("end"))
+    )
+    .order_by(SpanRow.id)
+)
 
 
 class WriteTx:
@@ -144,12 +156,12 @@ class WriteTx:
         remembered instead: ids are never reused (AUTOINCREMENT), no text is ever
         updated, and a deleted document comes back with its own text and id.
         """
-        if self.s.scalar(select(DocumentRow.id).where(DocumentRow.id == doc_id)) is None:
+        if self.s.scalar(_DOCUMENT_ID, {"doc_id": doc_id}) is None:
             return None
         length = self._committed_lengths.get(doc_id, self.lengths_read.get(doc_id))
         if length is None:
-            found = self.s.scalar(select(DocumentRow.length).where(DocumentRow.id == doc_id))
-            length = self.lengths_read[doc_id] = int(found)
+            found = self.s.execute(select(DocumentRow.length).where(DocumentRow.id == doc_id))
+            length = self.lengths_read[doc_id] = found.scalar_one()
         return length
 
     def spans(self, ids: Iterable[int]) -> dict[int, Span]:
@@ -224,13 +236,8 @@ class WriteTx:
         aid = self.find_annotator(annotator)
         if aid is None:
             return []
-        where = (
-            (SpanRow.doc_id == doc_id)
-            & (SpanRow.annotator_id == aid)
-            & (SpanRow.start == start)
-            & (SpanRow.end == end)
-        )
-        return rows.load_spans(self.s, where, self.name_of)
+        params = {"doc_id": doc_id, "aid": aid, "start": start, "end": end}
+        return rows.spans_of(self.s.scalars(_SPANS_AT, params), self.name_of)
 
     def relations_between(self, arg1_id: int, arg2_id: int) -> list[Relation]:
         """Stored relations from ``arg1_id`` to ``arg2_id``."""
