@@ -52,9 +52,12 @@ class LoggedChange:
     description: str
 
 
+_LOCK = select(ChangeFeedRow.seq).where(ChangeFeedRow.id == 1).with_for_update()
+
+
 def lock(conn: Connection) -> None:
     """Lock the counter for the write transaction open on ``conn``: its first statement."""
-    conn.execute(select(ChangeFeedRow.seq).where(ChangeFeedRow.id == 1).with_for_update())
+    conn.execute(_LOCK)
 
 
 def take(conn: Connection) -> int:

@@ -69,7 +69,11 @@ def unpack_tokens(count: int, words: str, starts: bytes, ends: bytes) -> WordTok
 
 def load_spans(s: Session, where: Any, name_of: NameOf) -> list[Span]:
     """Spans matching ``where``, by id."""
-    rows = s.scalars(select(SpanRow).where(where).order_by(SpanRow.id)).all()
+    return spans_of(s.scalars(select(SpanRow).where(where).order_by(SpanRow.id)), name_of)
+
+
+def spans_of(rows: Iterable[SpanRow], name_of: NameOf) -> list[Span]:
+    """Span rows as spans."""
     return [
         Span(
             r.id,

@@ -75,6 +75,8 @@ class WriteService:
         self._schema_body: str | None = None
         self._schema: Schema | None = None
         self.changed: Signal[Change] = Signal(errorlog.record)
+        self.last_logged: tuple[int, Origin] | None = None
+        """The feed number and origin of this service's last committed change that logged."""
         self._load_schema()
 
     # -- the schema the project has ---------------------------------------------
@@ -464,6 +466,8 @@ class WriteService:
                     if found is not None:
                         outside.append(found)
                     done = run(tx, self.schema)
+                if tx.seq is not None:
+                    self.last_logged = (tx.seq, done.origin)
                 return done
             except DBAPIError as exc:
                 if is_locked(exc) and self.busy(attempt):

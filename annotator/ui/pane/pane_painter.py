@@ -57,6 +57,7 @@ class Frame:
     arcs: list[ArcShape] | None = None
     outlines: list[PaintItem] | None = None
     key: tuple[object, ...] = ()
+    rect_caches: dict[int, RectCache] = field(default_factory=dict)
 
 
 class PanePainter:
@@ -223,6 +224,13 @@ class PanePainter:
         return out
 
     def _cached_block(self, frame: Frame, n: int) -> RectCache:
+        """The rectangle cache of visible block ``n``, checked once per frame (not per span)."""
+        found = frame.rect_caches.get(n)
+        if found is None:
+            found = frame.rect_caches[n] = self._checked_block(frame, n)
+        return found
+
+    def _checked_block(self, frame: Frame, n: int) -> RectCache:
         block, _origin, conv = frame.blocks[n]
         if n not in frame.lines:
             frame.lines[n] = block_lines(block.layout(), conv)
