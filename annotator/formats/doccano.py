@@ -223,13 +223,14 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
     check_content(content, path)
     docs: list[AnnotatedDocument] = []
     seen: dict[str, int] = {}
+    unread: dict[str, list[int]] = {}
     for line_no, raw in enumerate(content.split("\n"), 1):
         if not raw.strip():
             continue
         mark, added = len(options.notes), set(options.added)
         additions = copy.deepcopy(options.additions)
         try:
-            doc = _read_raw(raw, path, line_no, options)
+            doc, keys = _read_raw(raw, path, line_no, options)
             first = seen.setdefault(doc.document.sha256, line_no)
             if first != line_no and options.skip_bad_lines:
                 raise FormatError(path, line_no, f"the same text as line {first}.")
@@ -242,17 +243,31 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
             options.notes.append(f"line {line_no} skipped: {exc.reason}")
             continue
         docs.append(doc)
+        for key in keys:
+            unread.setdefault(key, []).append(line_no)
     if not docs:
         raise FormatError(path, None, "the file holds no documents that could be read.")
+    for key, lines in sorted(unread.items()):
+        where = ", ".join(map(str, lines))
+        options.notes.append(f"{key!r} (line{'s' if len(lines) > 1 else ''} {where}) not imported.")
     return docs
 
 
-def _read_raw(raw: str, path: str, line: int, opts: ReadOptions) -> AnnotatedDocument:
+# what a line may hold that the reader takes (the rest is named in the import's notes)
+_READ_KEYS = frozenset(
+    {"text", "label", "entities", "relations", "name", "annotator", "status", "offsets", "id"}
+)
+
+
+def _read_raw(
+    raw: str, path: str, line: int, opts: ReadOptions
+) -> tuple[AnnotatedDocument, list[str]]:
+    """The line's document, and the keys it holds that were not read."""
     try:
         ((_, obj),) = json_lines(raw, path)
     except FormatError as exc:
         raise FormatError(path, line, exc.reason) from None
-    return _read_line(obj, path, line, opts)
+    return _read_line(obj, path, line, opts), sorted(set(obj) - _READ_KEYS)
 
 
 _Entity = tuple[object, object, object, object]

@@ -141,7 +141,21 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
     if not tasks:
         raise FormatError(path, None, "the file holds no tasks.")
     stem = PurePath(path).name
-    return [_task(obj, k, line, stem, path, options) for k, (line, obj) in enumerate(tasks, 1)]
+    docs = [_task(obj, k, line, stem, path, options) for k, (line, obj) in enumerate(tasks, 1)]
+    unread: dict[str, list[int]] = {}
+    for k, (_, obj) in enumerate(tasks, 1):
+        data = obj.get("data", obj)
+        for key in sorted(set(data) - _DATA_KEYS):
+            unread.setdefault(key, []).append(k)
+    for key, ks in sorted(unread.items()):
+        listed = ", ".join(map(str, ks))
+        options.notes.append(
+            f"data {key!r} (task{'s' if len(ks) > 1 else ''} {listed}) not imported."
+        )
+    return docs
+
+
+_DATA_KEYS = frozenset({"text", "name", "annotator", "status"})
 
 
 def _tasks(content: str, path: str) -> list[tuple[int, dict[str, Any]]]:

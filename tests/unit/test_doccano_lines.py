@@ -52,6 +52,7 @@ def test_skip_bad_lines_imports_the_good_lines_and_names_the_bad_one(corpus: Pro
     assert outcome.status == "added", outcome.message
     assert "2 documents, 1 spans" in outcome.message
     assert "line 3 skipped: 'text' is missing or not a string." in outcome.message
+    assert "'meta' (lines 1, 2) not imported." in outcome.message  # doccano's metadata
 
 
 def test_a_repeated_span_is_kept_once_and_noted(corpus: Project) -> None:

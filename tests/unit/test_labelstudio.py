@@ -121,6 +121,7 @@ def test_a_real_label_studio_file_names_what_it_could_not_represent(corpus: Proj
     assert "task 2 (line 44): 2 annotations; only the first was imported." in outcome.message
     assert "task 1 (line 2): a 'choices' result is not a text region; skipped." in outcome.message
     assert "task 3 (line 101)" in outcome.message
+    assert "data 'int_field' (tasks 1, 2, 3, 6) not imported." in outcome.message
     names = set(corpus.documents.ids_named(["tasks_annotations_predictions.json:task4"])[0])
     assert names  # a task without "data" is its own data, as Label Studio reads it
     report = import_annotations(
