@@ -157,7 +157,11 @@ def test_curation_status_in_document_list_and_bulk_finish(
     assert set(shown().values()) == {"Open"}
     tools.actions["finish"].trigger()  # Document → Finish documents without disagreement
     assert shown() == {i: "Curated" if i in (ids[1], ids[2]) else "Open" for i in ids}
-    assert window.last_notice.startswith("2 documents without disagreement marked curated")
+    names = [project.documents.document(i).name for i in (ids[1], ids[2])]
+    assert window.last_notice == (  # each name a bidi isolate in the English sentence
+        f"2 documents without disagreement marked curated: {isolate(names[0])}, "
+        f"{isolate(names[1])}."
+    )
     window.open_document(ids[3])
     tools.actions["curated"].trigger()
     assert shown()[ids[3]] == "Curated"

@@ -12,6 +12,7 @@ from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
 from annotator.services import adjudication
 from annotator.services.adjudication import CurationStatus
+from annotator.ui.bidi import isolate
 from annotator.ui.dialogs.progress import Progress, run_with_progress
 
 CHUNK = 25
@@ -92,6 +93,6 @@ class CurationTools:
         count = len(finished)
         self._window.notify(
             f"{count} document{'s' if count != 1 else ''} without disagreement marked curated"
-            + (f": {', '.join(finished)}." if finished else ".")
+            + (f": {', '.join(isolate(name) for name in finished)}." if finished else ".")
         )
         return finished
