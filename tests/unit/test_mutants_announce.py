@@ -15,6 +15,7 @@ from pathlib import Path
 
 from annotator.core.change import Change, Origin
 from annotator.core.schema import Label, Schema
+from annotator.errorlog import log_path
 from annotator.services.project import Project, open_project
 
 TEXT = "قصفت الطائـــرات\u00a0مدينةَ حماة قرب حلب\u200cالشهباء 😀 في 2024 (Reuters)"
@@ -63,3 +64,22 @@ def test_a_schema_this_service_stored_is_announced_once(proj: Project) -> None:
     proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
     assert heard == ["Replace schema", f"Tag {WEAPON}", "Tag GPE"]
     assert [s.label(WEAPON) is not None for s in schemas] == [True]
+
+
+def test_a_listener_of_the_write_service_that_fails_is_written_to_the_log(proj: Project) -> None:
+    """The change is committed and the next listener hears it; the fault is in the log file."""
+    doc, _created = proj.documents.add_text("حماة 😀.txt", TEXT)
+    heard: list[str] = []
+
+    def broken_view(_change: Change) -> None:
+        raise RuntimeError("عرض معطّل 🚗 at 2024")
+
+    proj.write.changed.connect(broken_view)  # only here: no other service's signal fails
+    proj.write.changed.connect(lambda change: heard.append(change.description))
+    proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
+    assert heard == ["Tag GPE"]
+    assert [s.label for s in proj.annotations.spans(doc, "amal")] == ["GPE"]
+    log = log_path().read_text("utf-8")
+    assert "telling test_a_listener_of_the_write_service_that_fails_is_written_to_the_log." in log
+    assert "<locals>.broken_view of a change" in log
+    assert "RuntimeError: عرض معطّل 🚗 at 2024" in log and "Traceback" in log
