@@ -1,6 +1,6 @@
-"""What the write service announces (``WriteService.changed``) about the schema, for mutants of
-``_commit``, ``_fresh_schema`` and ``steps.outside_schema_change`` that the other tests let
-live (make mutate).
+"""What the write service announces (``WriteService.changed``), for mutants of ``__init__``,
+``_commit`` and ``steps.outside_schema_change`` that the other tests let live, or that were read
+as likely to before a run reached them (make mutate).
 
 A real project file, the real write service, and what a listener hears: the other windows'
 views and every service built on ``changed`` learn of a schema only from these announcements.
