@@ -1,0 +1,85 @@
+"""What the write service announces (``WriteService.changed``), for mutants of ``__init__``,
+``_commit`` and ``steps.outside_schema_change`` that the other tests let live, or that were read
+as likely to before a run reached them (make mutate).
+
+A real project file, the real write service, and what a listener hears: the other windows'
+views and every service built on ``changed`` learn of a schema only from these announcements.
+
+docs/mutation-testing.md lists the mutant each one kills.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from annotator.core.change import Change, Origin
+from annotator.core.schema import Label, Schema
+from annotator.errorlog import log_path
+from annotator.services.project import Project, open_project
+
+TEXT = "قصفت الطائـــرات\u00a0مدينةَ حماة قرب حلب\u200cالشهباء 😀 في 2024 (Reuters)"
+WEAPON = "سلاح😀"
+
+
+def at(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+def with_weapon(schema: Schema) -> Schema:
+    return replace(schema, labels=(*schema.labels, Label(WEAPON, "#123456")))
+
+
+def test_a_schema_another_program_stored_is_announced_as_its_change(
+    proj: Project, db_path: Path
+) -> None:
+    doc, _created = proj.documents.add_text("حماة 😀.txt", TEXT)
+    before = proj.write.schema
+    heard: list[Change] = []
+    proj.write.changed.connect(heard.append)
+    other = open_project(db_path)  # another program: its own connection and session
+    try:
+        other.schemas.replace(with_weapon(other.schemas.schema))
+    finally:
+        other.close()
+    proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")  # the next write notices it
+    news, tagged = heard
+    assert news.description == "Schema changed by another program"
+    assert news.origin is Origin.OTHER
+    assert news.schema_before == before and news.schema_before.label(WEAPON) is None
+    assert news.schema_after is not None and news.schema_after.label(WEAPON) is not None
+    assert news.edits == () and news.statuses == ()
+    assert tagged.description == "Tag GPE" and tagged.schema_after is None
+
+
+def test_a_schema_this_service_stored_is_announced_once(proj: Project) -> None:
+    doc, _created = proj.documents.add_text("حماة 😀.txt", TEXT)
+    heard: list[str] = []
+    schemas: list[Schema] = []
+    proj.write.changed.connect(lambda change: heard.append(change.description))
+    proj.schemas.changed.connect(schemas.append)
+    proj.schemas.replace(with_weapon(proj.schemas.schema))
+    proj.annotations.create_span(doc, "amal", *at("حلب"), WEAPON)
+    proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
+    assert heard == ["Replace schema", f"Tag {WEAPON}", "Tag GPE"]
+    assert [s.label(WEAPON) is not None for s in schemas] == [True]
+
+
+def test_a_listener_of_the_write_service_that_fails_is_written_to_the_log(proj: Project) -> None:
+    """The change is committed and the next listener hears it; the fault is in the log file."""
+    doc, _created = proj.documents.add_text("حماة 😀.txt", TEXT)
+    heard: list[str] = []
+
+    def broken_view(_change: Change) -> None:
+        raise RuntimeError("عرض معطّل 🚗 at 2024")
+
+    proj.write.changed.connect(broken_view)  # only here: no other service's signal fails
+    proj.write.changed.connect(lambda change: heard.append(change.description))
+    proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
+    assert heard == ["Tag GPE"]
+    assert [s.label for s in proj.annotations.spans(doc, "amal")] == ["GPE"]
+    log = log_path().read_text("utf-8")
+    assert "telling test_a_listener_of_the_write_service_that_fails_is_written_to_the_log." in log
+    assert "<locals>.broken_view of a change" in log
+    assert "RuntimeError: عرض معطّل 🚗 at 2024" in log and "Traceback" in log
