@@ -48,6 +48,8 @@ from annotator.store.dberrors import translate
 from annotator.store.rawrows import read_rows
 
 if TYPE_CHECKING:
+    from annotator.core.change import Change
+    from annotator.services.merge_worker import Entry, MergeRun
     from annotator.services.project import Project
 
 SCHEMA_CHOICES = ("stop", "union", "ours")
@@ -362,8 +364,19 @@ class MergeService:
 
     choices = SCHEMA_CHOICES
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, entry: Entry | None = None) -> None:
         self._project = project
+        self._entry = entry
+
+    def worker(self) -> MergeRun:
+        """A merge in a worker process (for the window; nothing starts until ``read``)."""
+        from annotator.services.merge_worker import MergeRun, serve
+
+        return MergeRun(self._project.path, self._project.write.session, self._entry or serve)
+
+    def adopt(self, changes: list[Change]) -> None:
+        """Announce the changes a worker process committed to this project (ADR 0017)."""
+        self._project.write.adopt(changes)
 
     def read(self, paths: Iterable[Path], progress: Progress | None = None) -> list[Source]:
         """Read the files to merge (nothing is written)."""

@@ -91,6 +91,11 @@ class Project:
             if c.session != mine or c.origin not in own_stack
         ]
 
+    def skip_foreign_changes(self) -> None:
+        """Move past every change committed so far without reading them (a window with no
+        undo history has nothing to clear: after a merge they are thousands of rows)."""
+        self._seen_seq = self.repo.last_seq()
+
     def seed(self, seeds_dir: Path) -> ImportReport | None:
         """Import the sample articles once, the first time the project is opened."""
         if self.read_only or self.repo.meta(SEEDED_KEY) is not None or not seeds_dir.is_dir():

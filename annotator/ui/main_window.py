@@ -38,7 +38,7 @@ from annotator.ui.pane.text_pane import TextPane
 from annotator.ui.panels.palette import KIND_LABEL, LabelPalette
 from annotator.ui.panels.panels import AnnotationPanel, DocumentList
 from annotator.ui.tagging import EventTypeHandler, RelationTypeHandler, TaggingController
-from annotator.ui.undo import UndoStack, watch_other_writers
+from annotator.ui.undo import UndoStack, hear_other_writers, watch_other_writers
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.project import Project
@@ -95,7 +95,9 @@ class MainWindow(QMainWindow):
         if first:
             self.open_document(first[0].id)
         self._restore_geometry()
-        self._watch = watch_other_writers(self._undo, project.foreign_changes, self)
+        self._watch = watch_other_writers(
+            self._undo, project.foreign_changes, project.skip_foreign_changes, self
+        )
 
     # -- public API for extensions ------------------------------------------------
     @property
@@ -344,7 +346,9 @@ class MainWindow(QMainWindow):
         self._table_sync.start()
 
     def _hear_others(self) -> None:
-        self._undo.foreign_changes(self.project.foreign_changes())
+        hear_other_writers(
+            self._undo, self.project.foreign_changes, self.project.skip_foreign_changes
+        )
 
     def _on_change(self, change: Change) -> None:
         self._poll_others()

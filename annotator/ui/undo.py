@@ -100,15 +100,31 @@ def step_layers(command: QUndoCommand | None, undoing: bool) -> set[Layer]:
     return layers
 
 
+def hear_other_writers(
+    stack: UndoStack, poll: Callable[[], list[Foreign]], skip: Callable[[], None]
+) -> None:
+    """Tell ``stack`` what other writers changed; with no history, only ``skip`` past it.
+
+    An empty stack has nothing those changes could make obsolete, and reading them is a
+    query on the GUI thread: after a merge, thousands of change-log rows (ADR 0017).
+    """
+    if stack.count() == 0:
+        skip()
+    else:
+        stack.foreign_changes(poll())
+
+
 def watch_other_writers(
     stack: UndoStack,
     poll: Callable[[], list[Foreign]],
+    skip: Callable[[], None],
     parent: QObject,
     interval_ms: int = 1500,
 ) -> QTimer:
-    """Ask ``poll`` for changes made by other writers every ``interval_ms``; returns the timer."""
+    """Hear other writers (:func:`hear_other_writers`) every ``interval_ms``; returns the
+    timer."""
     timer = QTimer(parent)
     timer.setInterval(interval_ms)
-    timer.timeout.connect(lambda: stack.foreign_changes(poll()))
+    timer.timeout.connect(lambda: hear_other_writers(stack, poll, skip))
     timer.start()
     return timer

@@ -96,3 +96,31 @@ def test_span_note_from_the_keyboard(qtbot: Any, project: Project) -> None:
     assert _attrs(project, span_id) == {NOTE: NOTE_TEXT + " ok"}
     window.undo()
     assert _attrs(project, span_id) == {}
+
+
+def test_edits_of_other_documents_leave_the_panel_as_it_is(qtbot: Any, project: Project) -> None:
+    # a merge announces thousands of edits of other documents at once: one rebuild of the
+    # form for each was the longest frame gap left after the merge (ADR 0017)
+    window = _window(qtbot, project)
+    span_id = _tag(window, "حماة", "GPE")
+    panel = window.attributes  # type: ignore[attr-defined]
+    refreshed: list[int] = []
+    real = panel.refresh
+
+    def counted() -> None:
+        refreshed.append(1)
+        real()
+
+    panel.refresh = counted
+    shown = window.current_doc_id()
+    other = next(d for d in project.documents.document_ids() if d != shown)
+    text = project.documents.document(other).text
+    word = next(w for w in text.split() if w.isalpha())
+    start = text.index(word)
+    project.annotations.create_span(
+        other, "tester", CodePoint(start), CodePoint(start + len(word)), "GPE"
+    )
+    assert refreshed == []
+    project.annotations.set_attribute(span_id, "MentionType", "NAM")
+    assert refreshed == [1]
+    assert panel.boxes[("span", "MentionType")].currentText() == "NAM"

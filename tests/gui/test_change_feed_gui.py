@@ -63,3 +63,35 @@ def test_the_window_hears_by_polling_that_another_program_changed_its_layer(
         other.close()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 0, timeout=5000)
     assert "another program" in window.last_notice
+
+
+def test_with_no_undo_history_the_window_moves_past_the_feed_without_reading_it(
+    qtbot: Any, window: MainWindow, project: Project
+) -> None:
+    """After a merge the feed holds thousands of rows; a window with nothing to undo has
+    nothing they could make obsolete, so it does not read them on the GUI thread."""
+    assert window.undo_stack.count() == 0
+    doc_id = window.current_doc_id()
+    assert doc_id is not None
+    start = find_word(window.pane.text, "حماة")
+    read: list[int] = []
+    real = project.repo.changes_since
+
+    def counted(seq: int) -> Any:
+        read.append(seq)
+        return real(seq)
+
+    project.repo.changes_since = counted  # type: ignore[method-assign]
+    other = open_project(project.path)
+    try:
+        other.annotations.create_span(doc_id, ANNOTATOR, start, start + 4, "LOC")
+    finally:
+        other.close()
+    before_edit = project.repo.last_seq()
+    qtbot.wait(1700)  # the watcher's timer fires every 1.5 s
+    assert read == []
+    second = find_word(window.pane.text, "روسيا")
+    assert window.tagging.create_span("GPE", second, second + 5) is not None
+    qtbot.waitUntil(lambda: bool(read), timeout=5000)
+    assert read[0] >= before_edit  # the other program's change was passed over, not read
+    assert window.undo_stack.count() == 1  # and it does not clear the step made after it

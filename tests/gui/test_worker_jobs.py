@@ -10,7 +10,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -19,12 +18,13 @@ from annotator.app import build_window
 from annotator.core.model import Bundle, Span
 from annotator.core.positions import CodePoint
 from annotator.core.text import text_sha256
+from annotator.services.merge import MergeService
 from annotator.services.project import Project, open_project
 from annotator.services.write import LayerImport, NewDocument
-from annotator.services.write import service as write_service
 from annotator.ui.dialogs.merge_dialog import MergeFlow
 from annotator.ui.dialogs.progress import ProgressDialog
 from annotator.ui.main_window import MainWindow
+from tests.gui import merge_child
 from tests.gui.conftest import find_word
 
 FILES = 300  # far more than a worker commits before the GUI thread handles one click
@@ -46,11 +46,11 @@ def _watch_progress(
     """Once the job's dialog titled ``title`` exists, record its values; press Cancel when
     the value reaches ``cancel_at``."""
 
-    def attach(tries: int = 2000) -> None:
+    def attach(tries: int = 3000) -> None:  # 30 s: a merge first starts its worker process
         found = [d for d in window.findChildren(ProgressDialog) if d.windowTitle() == title]
         if not found:
             assert tries > 0, f"no {title!r} progress dialog"
-            QTimer.singleShot(1, lambda: attach(tries - 1))
+            QTimer.singleShot(10, lambda: attach(tries - 1))
             return
         dialog = found[0]
 
@@ -191,28 +191,39 @@ def test_cancelling_a_merge_leaves_the_project_file_byte_for_byte_unchanged(
 
 
 def test_an_unexpected_error_in_the_worker_is_a_message_box_and_changes_nothing(
-    qtbot: Any, project: Project, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, project: Project, db_path: Path, tmp_path: Path
 ) -> None:
     other = _big_laptop(tmp_path / "laptop.db", 5)
     window, flow = _merge_window(qtbot, project)
     before = _file_bytes(db_path)
-    real = write_service.merge_layer
-    calls: list[int] = []
-
-    def fails_on_the_third_layer(*args: Any, **kwargs: Any) -> Any:  # inside the transaction
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk gremlin")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(write_service, "merge_layer", fails_on_the_third_layer)
+    flow.merger = MergeService(project, entry=merge_child.fails_on_the_third_layer)
     assert flow.merge_paths([other]) is None
     box = flow.last_box
     assert box is not None and box.windowTitle() == "Merge failed"
     assert box.text().startswith("Unexpected error while merging: RuntimeError: disk gremlin.")
     assert "Traceback" not in box.text() and "details are in" in box.text()
-    assert len(calls) == 3
     assert _file_bytes(db_path) == before
+    window.close()
+
+
+def test_a_merge_worker_process_that_dies_is_a_message_box_and_changes_nothing(
+    qtbot: Any, project: Project, db_path: Path, tmp_path: Path
+) -> None:
+    other = _big_laptop(tmp_path / "laptop.db", 5)
+    window, flow = _merge_window(qtbot, project)
+    rows = window.documents.model_.rows()
+    before = _file_bytes(db_path)
+    flow.merger = MergeService(project, entry=merge_child.killed_at_the_third_layer)
+    assert flow.merge_paths([other]) is None  # returns: no hang on a child that never answers
+    box = flow.last_box
+    assert box is not None and box.windowTitle() == "Merge failed"
+    assert box.text() == (
+        "The merge stopped: its worker process ended unexpectedly (exit code -9). The file "
+        "it was merging was not stored; the project is as it was before that file. Try the "
+        "merge again."
+    )
+    assert _file_bytes(db_path) == before
+    assert window.documents.model_.rows() == rows
     window.close()
 
 

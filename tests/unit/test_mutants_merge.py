@@ -66,6 +66,22 @@ def test_a_merge_cancelled_at_its_second_layer_stores_nothing(proj: Project) -> 
     assert (proj.documents.document_ids(), proj.annotators()) == ([], [])
 
 
+def test_a_cancel_after_the_last_layer_is_asked_once_more_before_the_commit(
+    proj: Project,
+) -> None:
+    asked: list[tuple[int, int, str]] = []
+
+    def progress(index: int, total: int, doc_name: str) -> bool:
+        asked.append((index, total, doc_name))
+        return len(asked) <= 2  # Cancel pressed while the layers were validated
+
+    with pytest.raises(MergeCancelled) as cancelled:
+        proj.write.merge_layers(batch(layer("حماة"), layer("حلب", person=CARL)), progress)
+    assert str(cancelled.value) == "The merge was cancelled; this file was not merged."
+    assert asked == [(0, 2, NAME), (1, 2, NAME), (1, 2, NAME)]  # the last report again
+    assert (proj.documents.document_ids(), proj.annotators()) == ([], [])
+
+
 def test_a_newer_version_of_a_merged_layer_replaces_it_with_status_and_note(
     proj: Project,
 ) -> None:

@@ -318,7 +318,8 @@ class WriteService:
         annotation is validated like a GUI edit, and every layer is logged
         (origin IMPORT), so open windows drop undo history that refers to it.
         ``progress`` returning False cancels: nothing of the file is stored
-        (:class:`MergeCancelled`).
+        (:class:`MergeCancelled`). It is asked per layer, and once more (the last report
+        again) when everything is validated, just before the commit.
         """
         self._refuse_if_read_only()
         merged: list[MergedLayer] = []
@@ -354,6 +355,10 @@ class WriteService:
                 notes=tuple(notes),
             )
             done_change = self._apply_in(tx, schema, change)
+            if progress is not None and batch.layers:  # once more before the commit: the
+                last = batch.layers[-1].doc_name  # last report again (ADR 0017)
+                if not progress(total - 1, total, last):
+                    raise MergeCancelled("The merge was cancelled; this file was not merged.")
             return replace(done_change, new_documents=tuple(new_docs))
 
         change = self._commit(run)
@@ -432,6 +437,17 @@ class WriteService:
         for doc_id in sorted(change.documents()):
             tx.log(self.session, change.origin, doc_id, None, change.description)
         return replace(change, edits=edits)
+
+    def adopt(self, changes: Iterable[Change]) -> None:
+        """Announce ``changes`` that a write service of this project in a worker process
+        committed under this service's session (a merge, ADR 0017), as if committed here:
+        the schema they set becomes this service's, and ``changed`` is emitted for each, in
+        order. Nothing is written."""
+        for change in changes:
+            if change.schema_after is not None:
+                self._schema_body = schema_io.to_json(change.schema_after)
+                self._schema = change.schema_after
+            self.changed.emit(change)
 
     # -- transactions, retries, errors -------------------------------------------------
     def _commit(self, run: Callable[[WriteTx, Schema], Change]) -> Change:

@@ -3,8 +3,10 @@
 The dialogs only collect choices; the work is done by
 :class:`annotator.services.merge.MergeService` (the same code as ``annotator
 merge``): read every file, show the schema differences if there are any (take
-the union, keep ours, or stop), merge each file in one transaction on a worker
-thread behind a cancellable progress dialog (ADR 0017), then say what happened.
+the union, keep ours, or stop), merge each file in one transaction, then say
+what happened. Reading and merging run in a worker process
+(:mod:`annotator.services.merge_worker`), watched from a worker thread behind a
+cancellable progress dialog (ADR 0017).
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError, MergeCancelled
 from annotator.ui.bidi import isolate_names
 from annotator.ui.dialogs import folders
-from annotator.ui.dialogs.progress import run_with_progress
+from annotator.ui.dialogs.progress import Progress, run_with_progress
 
 if TYPE_CHECKING:  # the service is only used through the object passed in
+    from annotator.core.model import DocumentSummary
     from annotator.services.merge import MergeService
     from annotator.services.merge_report import MergeReport
+    from annotator.services.merge_worker import MergeRun
 
 # choose(parent, differences) -> "union", "ours" or "stop"
 Chooser = Callable[[QWidget, str], str]
@@ -97,14 +101,15 @@ def ask_schema_choice(parent: QWidget, differences: str) -> str:
 class MergeFlow(QObject):
     """File → Merge projects… for one window.
 
-    ``window`` provides ``list_reader()``, ``show_documents(rows)``, ``current_doc_id()``
-    and ``open_document(doc_id)``. ``last_box`` is the last message shown.
+    ``window`` provides ``current_annotator()``, ``show_documents(rows)``,
+    ``current_doc_id()`` and ``open_document(doc_id)``. ``merger`` starts the worker process
+    (:meth:`MergeService.worker`). ``last_box`` is the last message shown.
     """
 
     def __init__(self, window: Any, merger: MergeService, choose: Chooser | None = None) -> None:
         super().__init__(window)
         self._window = window
-        self._merger = merger
+        self.merger = merger
         self.choose: Chooser = choose or ask_schema_choice
         self.last_box: QMessageBox | None = None
 
@@ -120,21 +125,20 @@ class MergeFlow(QObject):
     def merge_paths(self, paths: list[Path]) -> MergeReport | None:
         """Read, settle the schema, merge with progress and report; None if nothing was merged."""
         window = self._window
-        merger = self._merger
-        try:  # each step on a worker thread (ADR 0017); the choice in between on this one
-            sources, _ = run_with_progress(
-                window, "Reading", lambda progress: merger.read(paths, progress), context="reading"
+        run = self.merger.worker()  # reading and merging in a worker process (ADR 0017)
+        try:
+            differences, _ = run_with_progress(
+                window, "Reading", lambda progress: run.read(paths, progress), context="reading"
             )
-            differences = merger.conflicts(sources)
             mode = self.choose(window, differences) if differences else "stop"
             if mode == "stop" and differences:
                 self._tell("Merge stopped", "Nothing was merged: the schemas differ.", differences)
                 return None
-            read_list = window.list_reader()  # on the worker too, once merged (ADR 0017)
+            annotator = window.current_annotator()
             (report, rows), _ = run_with_progress(
                 window,
                 "Merging",
-                lambda progress: (merger.merge(sources, mode, progress), read_list()),
+                lambda progress: self._merge(run, mode, annotator, progress),
                 context="merging",
             )
         except MergeCancelled as exc:  # the user's choice, not a failure
@@ -143,6 +147,8 @@ class MergeFlow(QObject):
         except AnnotatorError as exc:
             self._tell("Merge failed", str(exc), "", warn=True)
             return None
+        finally:
+            run.close()
         window.show_documents(rows)
         doc_id = window.current_doc_id()
         if doc_id is not None:
@@ -152,6 +158,18 @@ class MergeFlow(QObject):
         details = isolate_names(report.text(), people)  # "Updated: سلمى on …" keeps its order
         self._tell("Merge projects", report.summary(), details, warn=warn)
         return report
+
+    def _merge(
+        self, run: MergeRun, mode: str, annotator: str, progress: Progress
+    ) -> tuple[MergeReport, list[DocumentSummary]]:
+        """On the job's thread: merge in the worker process, end it, announce its changes
+        here (the window's listeners get them before the job ends)."""
+        try:
+            report, changes, rows = run.merge(mode, annotator, progress)
+        finally:
+            run.close()
+        self.merger.adopt(changes)
+        return report, rows
 
     def _tell(self, title: str, text: str, details: str, warn: bool = False) -> None:
         icon = QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Information

@@ -72,7 +72,7 @@ class AttributePanel(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         ctx.pane.spanSelectionChanged.connect(lambda _ids: self.refresh())
-        follow(ctx.annotations.changed, self, lambda _edit: self.refresh())
+        follow(ctx.annotations.changed, self, self._on_edit)
         self.refresh()
 
     # -- state -------------------------------------------------------------------
@@ -83,6 +83,12 @@ class AttributePanel(QWidget):
     def current_event(self) -> Event | None:
         """The event the shown span triggers, or None."""
         return self._event
+
+    def _on_edit(self, edit: Edit) -> None:
+        """Re-read for an edit of the shown document only: a merge announces thousands of
+        edits of other documents in one delivery (a frame gap each, ADR 0017)."""
+        if edit.doc_id == self._ctx.doc_id():
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the selected span and its event, and rebuild the form."""
