@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
             self.refresh_documents,
             self._list_shown,
         )
+        # dies with the window: its batch timer must not fire into a closed window's list
+        self.document_feed.setParent(self)
         # Asking the change log what others wrote is a query: during a job it runs at most
         # every 250 ms, not once per committed file (profiled: most of the GUI thread's time).
         self._poll_others = self.gui_thread.throttled(self._hear_others, self, 250)

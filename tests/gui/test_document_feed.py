@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
 from annotator.app import build_window
 from annotator.core.model import Bundle, DocumentSummary, Span, Status
@@ -168,3 +170,23 @@ def test_new_documents_added_on_the_gui_thread_are_listed_at_once_with_their_spa
     assert [(r.name, r.span_count, r.status) for r in rows[before:]] == [
         (f"m{k:04d}.txt", 1, Status.IN_PROGRESS) for k in range(3)
     ]
+
+
+def test_a_batch_pending_when_the_window_is_deleted_is_dropped_with_it(
+    qtbot: Any, project: Project
+) -> None:
+    window = MainWindow(project, ANNOTATOR, settings=None)  # not qtbot's: deleted here
+    window.show()
+    worker = threading.Thread(
+        target=lambda: project.write.import_layers(ANNOTATOR, _layers(5), replace_layer=True)
+    )
+    worker.start()
+    worker.join()
+    # the worker's change reaches the feed, which waits BATCH_MS before listing the rows
+    qtbot.waitUntil(window.document_feed.pending, timeout=5000)
+    window.close()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # the batch timer must die with the window: firing, it would select a row in a list
+    # that no longer exists (a RuntimeError in the event loop, which fails this test)
+    qtbot.wait(3 * BATCH_MS)
