@@ -10,6 +10,7 @@ docs/mutation-testing.md lists the mutant each one kills.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,3 +84,29 @@ def test_a_listener_of_the_write_service_that_fails_is_written_to_the_log(proj: 
     assert "telling test_a_listener_of_the_write_service_that_fails_is_written_to_the_log." in log
     assert "<locals>.broken_view of a change" in log
     assert "RuntimeError: عرض معطّل 🚗 at 2024" in log and "Traceback" in log
+
+
+def test_a_deleted_and_a_restored_document_are_logged_under_its_id(
+    proj: Project, db_path: Path
+) -> None:
+    """The change log's row for the document itself (no layer) carries the document's id: a
+    window that shows the document without a layer on it learns from that row that it went
+    (``_apply_in`` mutant 98 logged it with no id)."""
+    doc_id, _created = proj.documents.add_text("حماة 😀.txt", TEXT)
+    proj.annotations.create_span(doc_id, "amal", *at("حماة"), "GPE")
+
+    def logged_since(seen: int) -> set[tuple[int | None, str | None]]:
+        with sqlite3.connect(db_path) as con:
+            rows = con.execute("SELECT doc_id, annotator FROM change_log WHERE id > ?", (seen,))
+            return set(rows.fetchall())
+
+    def last() -> int:
+        with sqlite3.connect(db_path) as con:
+            return int(con.execute("SELECT max(id) FROM change_log").fetchone()[0])
+
+    seen = last()
+    deleted = proj.write.delete(doc_id)
+    assert logged_since(seen) == {(doc_id, "amal"), (doc_id, None)}
+    seen = last()
+    proj.write.apply(deleted.inverse())
+    assert logged_since(seen) == {(doc_id, "amal"), (doc_id, None)}
