@@ -377,17 +377,3 @@ class MergeService:
     def adopt(self, changes: list[Change]) -> None:
         """Announce the changes a worker process committed to this project (ADR 0017)."""
         self._project.write.adopt(changes)
-
-    def read(self, paths: Iterable[Path], progress: Progress | None = None) -> list[Source]:
-        """Read the files to merge (nothing is written)."""
-        return read_sources(paths, self._project.path, progress)
-
-    def conflicts(self, sources: list[Source]) -> str:
-        """The schema differences that need a choice, as text ("" if none)."""
-        return conflicts_text(schema_conflicts(*baseline(self._project, sources)))
-
-    def merge(
-        self, sources: list[Source], mode: str, progress: Progress | None = None
-    ) -> MergeReport:
-        """Merge the files read by :meth:`read`."""
-        return merge_sources(self._project, sources, mode, progress)
