@@ -85,10 +85,9 @@ class ReadOptions:
     ``None`` for a set of names means "accept any". With ``add_labels``,
     unknown span labels, event types and relation types are accepted and,
     with the roles and attributes a file uses or its configuration declares,
-    collected in ``additions`` (see :mod:`annotator.core.schema_add`);
-    ``added`` keeps the span labels among them. Readers record what came in
-    with :meth:`count` and what they could not represent with
-    :meth:`leave_out`, for the import's summary.
+    collected in ``additions`` (see :mod:`annotator.core.schema_add`). Readers
+    record what came in with :meth:`count` and what they could not represent
+    in ``notes``, for the import's summary.
     """
 
     span_labels: frozenset[str] | None = None
@@ -96,10 +95,8 @@ class ReadOptions:
     relation_types: frozenset[str] | None = None
     add_labels: bool = False
     scheme: str = "iob2"
-    added: set[str] = field(default_factory=set)
     additions: Additions = field(default_factory=Additions)
     counts: dict[str, int] = field(default_factory=dict)
-    left_out: list[str] = field(default_factory=list)
     # what a reader could not represent, one sentence each naming the line (import summary)
     notes: list[str] = field(default_factory=list)
     skip_bad_lines: bool = False  # line formats: skip a bad line (noted) instead of the file
@@ -115,7 +112,6 @@ class ReadOptions:
         if self.span_labels is None or label in self.span_labels:
             return
         if self.add_labels:
-            self.added.add(label)
             self.additions.labels.add(label)
             return
         raise FormatError(
@@ -181,11 +177,6 @@ class ReadOptions:
     def count(self, what: str, n: int = 1) -> None:
         """Count ``n`` things of a kind that came in (e.g. "T lines")."""
         self.counts[what] = self.counts.get(what, 0) + n
-
-    def leave_out(self, path: str, line: int | None, reason: str) -> None:
-        """Record something the reader could not represent, with where it is."""
-        where = f"{path}, line {line}" if line is not None else path
-        self.left_out.append(f"{where}: {reason}")
 
 
 def shown(value: object) -> str:

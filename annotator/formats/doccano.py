@@ -227,18 +227,18 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
     for line_no, raw in enumerate(content.split("\n"), 1):
         if not raw.strip():
             continue
-        mark, added = len(options.notes), set(options.added)
-        additions = copy.deepcopy(options.additions)
+        # what a line notes or adds to the schema is taken back if it is skipped
+        mark = len(options.notes)
+        additions = copy.deepcopy(options.additions) if options.skip_bad_lines else None
         try:
             doc, keys = _read_raw(raw, path, line_no, options)
             first = seen.setdefault(doc.document.sha256, line_no)
             if first != line_no and options.skip_bad_lines:
                 raise FormatError(path, line_no, f"the same text as line {first}.")
         except FormatError as exc:
-            if not options.skip_bad_lines:
+            if additions is None:  # bad lines are not skipped: the whole file is refused
                 raise
-            del options.notes[mark:]  # what the skipped line noted or added does not count
-            options.added.intersection_update(added)
+            del options.notes[mark:]
             options.additions = additions
             options.notes.append(f"line {line_no} skipped: {exc.reason}")
             continue

@@ -460,8 +460,6 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
         message += " Read: " + ", ".join(f"{n} {what}" for what, n in opts.counts.items()) + "."
     for note in [*loaded.notes, *_words_not_kept(items, change)]:
         message += " " + note
-    if opts.left_out:
-        message += " Not imported: " + "; ".join(opts.left_out) + "."
     for note in opts.notes:
         message += "\n  " + note
     first = change.edits[0].doc_id if change.edits else None

@@ -278,7 +278,7 @@ def test_names_from_other_brat_projects_keep_their_underscores() -> None:
     (event,) = doc.events
     assert event.type == "Conflict.Attack" and event.arguments[0].role == "Time_Within"
     assert event.attributes == {"Neg_ation": "Not_Negated"}
-    assert opts.added == {"Simple_chemical"}
+    assert opts.additions.labels == {"Simple_chemical"}
 
 
 def test_round_trip_keeps_dotted_events_relations_and_attributes(

@@ -143,3 +143,18 @@ def test_import_offsets_graphemes_reads_lines_without_the_key(
     (doc_id,) = corpus.documents.ids_named(["g.jsonl:1"])[0]
     (span,) = corpus.annotations.spans(doc_id, "g")
     assert text[span.start : span.end] == "حماةٌ"
+
+
+def test_a_skipped_line_adds_nothing_to_the_schema() -> None:
+    """The label of a line that is skipped later in its reading (here: a repeated text) is not
+    added to the schema by --add-labels; the labels of the lines that came in are."""
+    text = "قصف\u00a0مدينة حماة 😀 في 2024"
+    start = text.index("حماة")
+    good = {"text": text, "label": [[start, start + 4, "GPE"]]}
+    repeat = {"text": text, "label": [[start, start + 4, "مدينة\u200cجديدة"]]}
+    content = "\n".join(json.dumps(line, ensure_ascii=False) for line in (good, repeat))
+    opts = ReadOptions(span_labels=frozenset(), add_labels=True, skip_bad_lines=True)
+    docs = doccano.read(content, "two.jsonl", opts)
+    assert len(docs) == 1
+    assert opts.additions.labels == {"GPE"}
+    assert opts.notes == ["line 2 skipped: the same text as line 1."]
