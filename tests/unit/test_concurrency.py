@@ -1,4 +1,5 @@
-"""Several real processes on one project file: exact counts, no duplicated layer, no lost label.
+"""Several real processes on one project (a file, or a database on the server): exact counts,
+no duplicated layer, no lost label.
 
 Each child waits for a start file, then runs the real CLI, so the processes
 start their work at the same moment.
@@ -15,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.location import Location, ServerUrl
 from annotator.services.project import open_project
-from tests.conftest import REPO, SEEDS
+from tests.conftest import BOTH, REPO, SEEDS
 from tests.unit.test_transfer_errors import _golden_line
+
+BACKENDS = BOTH
 
 CHILD = (
     "import sys, time\n"
@@ -28,6 +32,11 @@ CHILD = (
     "    time.sleep(0.002)\n"
     "sys.exit(main(sys.argv[2:]))\n"
 )
+
+
+def _arg(db: Location) -> str:
+    """``--db`` for the project: its path, or its URL."""
+    return db.url if isinstance(db, ServerUrl) else str(db)
 
 
 def run_together(
@@ -59,13 +68,15 @@ def run_together(
 
 
 @pytest.mark.parametrize("n", [2, 4])
-def test_importing_one_layer_at_once_stores_it_exactly_once(tmp_path: Path, n: int) -> None:
-    db = tmp_path / "p.sqlite"
+def test_importing_one_layer_at_once_stores_it_exactly_once(
+    tmp_path: Path, project_at: Location, n: int
+) -> None:
+    db = project_at
     open_project(db).close()
     line = _golden_line()
     src = tmp_path / "layer.jsonl"
     src.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
-    cmd = ["import", str(src), "--format", "jsonl", "--annotator", "amal", "--db", str(db)]
+    cmd = ["import", str(src), "--format", "jsonl", "--annotator", "amal", "--db", _arg(db)]
     results = run_together(tmp_path, [cmd] * n)
     assert sorted(r.returncode for r in results) == [0] + [1] * (n - 1)
     refused = [r for r in results if r.returncode == 1]
@@ -79,8 +90,8 @@ def test_importing_one_layer_at_once_stores_it_exactly_once(tmp_path: Path, n: i
         project.close()
 
 
-def test_adding_labels_at_once_loses_none(tmp_path: Path) -> None:
-    db = tmp_path / "p.sqlite"
+def test_adding_labels_at_once_loses_none(tmp_path: Path, project_at: Location) -> None:
+    db = project_at
     open_project(db).close()
     commands = []
     for i, label in enumerate(["NEW-A", "NEW-B", "NEW-C", "NEW-D"]):
@@ -91,7 +102,7 @@ def test_adding_labels_at_once_loses_none(tmp_path: Path) -> None:
         src.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
         commands.append(
             ["import", str(src), "--format", "jsonl", "--annotator", f"a{i}", "--add-labels"]
-            + ["--db", str(db)]
+            + ["--db", _arg(db)]
         )
     results = run_together(tmp_path, commands)
     assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr for r in results]
@@ -104,10 +115,15 @@ def test_adding_labels_at_once_loses_none(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_creating_one_new_project_at_once_never_fails(tmp_path: Path, round_: int) -> None:
-    db = tmp_path / f"new-{round_}.sqlite"
+def test_creating_one_new_project_at_once_never_fails(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest, round_: int
+) -> None:
+    if backend == "sqlite":
+        db: Location = tmp_path / f"new-{round_}.sqlite"
+    else:  # an empty database: the four processes give it its tables at once
+        db = ServerUrl(request.getfixturevalue("pg_empty_url"))
     seed = sorted(SEEDS.glob("*.txt"))[0]
-    results = run_together(tmp_path, [["import", str(seed), "--db", str(db)]] * 4)
+    results = run_together(tmp_path, [["import", str(seed), "--db", _arg(db)]] * 4)
     assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr for r in results]
     outcomes = sorted("added." in r.stdout for r in results)
     assert outcomes == [False, False, False, True], [r.stdout for r in results]
