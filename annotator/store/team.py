@@ -1,0 +1,204 @@
+"""Team mode's set-up on a PostgreSQL server: roles, people, assignments (ADR 0024).
+
+The SQL lives in :mod:`.team_sql` and :mod:`.team_policies`; this module runs it.
+Each function takes an engine on the team database, logged in as the role the
+step needs: :func:`set_up` and :func:`add_person` a superuser or the database's
+owner login with CREATEROLE, :func:`assign` a manager (the policies refuse
+anybody else), :func:`team_state` anybody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from annotator.store.engine import migrate
+from annotator.store.models import AnnotatorRow, AssignmentRow, DocumentRow, new_uid
+from annotator.store.team_policies import rights_statements
+from annotator.store.team_sql import GROUPS, TeamRoles, ident, literal, role_statements
+
+
+def _run(conn: Connection, statements: list[str]) -> None:
+    """Run ``statements`` as they are: with no parameters, the driver leaves ``%`` alone."""
+    cursor = conn.connection.cursor()
+    try:
+        for sql in statements:
+            cursor.execute(sql)
+    finally:
+        cursor.close()
+
+
+def roles_of(engine: Engine) -> TeamRoles:
+    """The team roles of the database ``engine`` opens."""
+    return TeamRoles(str(engine.url.database))
+
+
+def _existing_roles(conn: Connection, names: tuple[str, ...]) -> set[str]:
+    rows = conn.execute(
+        text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"), {"names": list(names)}
+    )
+    return {str(r) for r in rows.scalars()}
+
+
+def set_up(engine: Engine, create_tables: bool = True) -> TeamRoles:
+    """Create the roles that are missing, the tables (if asked) and every right; idempotent.
+
+    The connecting role becomes a member of the owner role (so that it may give the
+    tables to it and create the functions as it), unless it is a superuser.
+    """
+    roles = roles_of(engine)
+    with engine.begin() as conn:
+        existing = _existing_roles(conn, (roles.owner, *roles.groups))
+        _run(conn, role_statements(roles, existing))
+        if not conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+            conn.exec_driver_sql(f"GRANT {ident(roles.owner)} TO current_user")
+    if create_tables:
+        migrate(engine)  # a new database gets the newest tables at once (engine._create_at_head)
+    with engine.begin() as conn:
+        _run(conn, rights_statements(roles, roles.database))
+    return roles
+
+
+def scram_verifier(conn: Connection, login: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of ``password``, computed by libpq on this side, so the
+    password itself never travels to the server nor reaches its statement log."""
+    raw = conn.connection.driver_connection
+    verifier: bytes = raw.pgconn.encrypt_password(  # type: ignore[union-attr]
+        password.encode("utf-8"), login.encode("utf-8"), b"scram-sha-256"
+    )
+    return verifier.decode("ascii")
+
+
+@dataclass(frozen=True)
+class PersonAdded:
+    """What :func:`add_person` did: whether the login was new, and the layer's id."""
+
+    login: str
+    group: str
+    new_login: bool
+    layer_id: int
+
+
+def add_person(engine: Engine, layer: str, login: str, group: str, password: str) -> PersonAdded:
+    """Create ``login`` (scram-sha-256) in ``group``, with the layer ``layer`` mapped to it.
+
+    A login that already exists (a person of another team database on the same
+    server) is put in the group; its password is left as it is.
+    """
+    if group not in GROUPS:
+        raise ValueError(group)
+    roles = roles_of(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL password_encryption = 'scram-sha-256'")
+        new = not _existing_roles(conn, (login,))
+        if new:
+            verifier = scram_verifier(conn, login, password)
+            conn.exec_driver_sql(
+                f"CREATE ROLE {ident(login)} LOGIN PASSWORD {literal(verifier)}"
+            )
+        for other in GROUPS:
+            if other != group:
+                conn.exec_driver_sql(f"REVOKE {ident(roles.group(other))} FROM {ident(login)}")
+        conn.exec_driver_sql(f"GRANT {ident(roles.group(group))} TO {ident(login)}")
+        row = conn.execute(select(AnnotatorRow.id).where(AnnotatorRow.name == layer)).scalar()
+        if row is None:
+            row = conn.execute(
+                AnnotatorRow.__table__.insert()
+                .values(
+                    name=layer,
+                    kind="human",
+                    uid=new_uid(),
+                    created_at=datetime.now(UTC),
+                    login_role=login,
+                )
+                .returning(AnnotatorRow.id)
+            ).scalar_one()
+        else:
+            conn.execute(
+                AnnotatorRow.__table__.update()
+                .where(AnnotatorRow.id == row)
+                .values(login_role=login)
+            )
+    return PersonAdded(login, group, new, int(row))
+
+
+def assign(engine: Engine, doc_id: int, login: str, by: str) -> None:
+    """Record that ``login`` works on document ``doc_id`` (state "assigned")."""
+    with engine.begin() as conn:
+        layer = conn.execute(
+            select(AnnotatorRow.id).where(AnnotatorRow.login_role == login)
+        ).scalar()
+        if layer is None:
+            raise LookupError(login)
+        conn.execute(
+            AssignmentRow.__table__.insert().values(
+                doc_id=doc_id,
+                annotator_id=layer,
+                login_role=login,
+                state="assigned",
+                assigned_by=by,
+                updated_at=datetime.now(UTC),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of the team: login, group, layer name."""
+
+    login: str
+    group: str
+    layer: str
+
+
+@dataclass(frozen=True)
+class Work:
+    """One assignment: document, its name, the layer, who, and the state."""
+
+    doc_id: int
+    document: str
+    layer: str
+    login: str
+    state: str
+
+
+def team_state(engine: Engine) -> tuple[list[Person], list[Work]]:
+    """The people (with their group) and every assignment, as the connecting role may see."""
+    roles = roles_of(engine)
+    with engine.connect() as conn:
+        people = []
+        rows = conn.execute(
+            select(AnnotatorRow.login_role, AnnotatorRow.name)
+            .where(AnnotatorRow.login_role.is_not(None))
+            .order_by(AnnotatorRow.login_role)
+        )
+        for login, layer in rows:
+            group = next(
+                (
+                    g
+                    for g in reversed(GROUPS)
+                    if conn.execute(
+                        select(func.pg_has_role(login, roles.group(g), "MEMBER"))
+                    ).scalar()
+                ),
+                "",
+            )
+            people.append(Person(str(login), group, str(layer)))
+        work = [
+            Work(int(d), str(n), str(layer), str(who), str(state))
+            for d, n, layer, who, state in conn.execute(
+                select(
+                    AssignmentRow.doc_id,
+                    DocumentRow.name,
+                    AnnotatorRow.name,
+                    AssignmentRow.login_role,
+                    AssignmentRow.state,
+                )
+                .join(DocumentRow, DocumentRow.id == AssignmentRow.doc_id)
+                .join(AnnotatorRow, AnnotatorRow.id == AssignmentRow.annotator_id)
+                .order_by(AssignmentRow.doc_id, AnnotatorRow.name)
+            )
+        ]
+    return people, work
