@@ -54,9 +54,13 @@ lint: $(DEV)
 	$(PY) -m mypy $(PACKAGING_SCRIPTS)
 	$(VENV)/bin/lint-imports
 
+# One throwaway PostgreSQL cluster for the whole run (tests/pgcluster.py): the suites that run
+# on both backends create one database per test on it.
+WITH_PG := $(PY) -m tests.pgcluster
+
 unit: $(DEV)
 	$(PY) -m compileall -q annotator tests
-	$(TEST_ENV) $(PY) -m pytest -q -n auto
+	$(TEST_ENV) $(WITH_PG) $(PY) -m pytest -q -n auto
 
 # Lint and the bundle's build run side by side (mypy and PyInstaller use one core each), then
 # the suite on every core, then the smoke test of the bundle.
@@ -104,7 +108,7 @@ smoke-breaks: bundle
 
 # SIGKILL at random moments (60 trials) and the multi-process tests, repeated
 stress: $(DEV)
-	ANNOTATOR_KILL_TRIALS=60 $(TEST_ENV) $(PY) -m pytest -q -s \
+	ANNOTATOR_KILL_TRIALS=60 $(TEST_ENV) $(WITH_PG) $(PY) -m pytest -q -s \
 		tests/unit/test_crash_kill.py tests/unit/test_concurrency.py
 
 # The reader fuzz tests with at least 10,000 generated inputs per reader
@@ -120,7 +124,7 @@ fuzz: $(DEV)
 MUTATE_WORKERS ?= 1
 mutate: $(DEV)
 	rm -rf mutants && mkdir -p build
-	$(TEST_ENV) $(VENV)/bin/mutmut run --max-children $(MUTATE_WORKERS) > build/mutmut.log 2>&1 \
+	$(TEST_ENV) $(WITH_PG) $(VENV)/bin/mutmut run --max-children $(MUTATE_WORKERS) > build/mutmut.log 2>&1 \
 		|| { tail -n 30 build/mutmut.log; exit 1; }
 	$(PY) tests/mutation_score.py $(VENV)/bin/mutmut
 

@@ -19,6 +19,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
 
+# the PostgreSQL server of the run and a fresh database per test (issue 20)
+pytest_plugins = ["tests.pgfixtures"]
+
 
 # How glyphs are rasterized, fixed here rather than taken from /etc/fonts (these are
 # Debian's defaults: slight hinting, grey anti-aliasing).

@@ -1,0 +1,102 @@
+"""pytest fixtures for the PostgreSQL backend: one server per run, one fresh database per test.
+
+The server is ANNOTATOR_TEST_PG's (``make test`` starts one cluster for the whole run with
+``python -m tests.pgcluster``). Without it, the first test that needs a server starts one
+(under a file lock, so the xdist workers of one run share it), and the run's controlling
+process stops it at the end of the session. No server at all (the programs are missing) is an
+error that says what to install, never a skip.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.pgcluster import ENV, Cluster
+
+_LAZY = "ANNOTATOR_TEST_PG_LAZY"  # the folder where this run's own cluster is noted
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process names (but does not create) a folder for a lazy cluster."""
+    if os.environ.get(ENV) or hasattr(config, "workerinput"):
+        return
+    folder = Path("/tmp") / f"annotator-pg-run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    os.environ[_LAZY] = str(folder)
+    config.stash[_lazy_key] = folder
+
+
+_lazy_key = pytest.StashKey[Path]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the cluster a test started lazily (after every xdist worker has finished)."""
+    folder = session.config.stash.get(_lazy_key, None)
+    if folder is None:
+        return
+    noted = folder / "cluster"
+    if noted.exists():
+        cluster = Cluster()
+        cluster.folder = Path(noted.read_text(encoding="utf-8"))
+        cluster.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+    os.environ.pop(_LAZY, None)
+
+
+def _lazy_server() -> str:
+    folder = Path(os.environ[_LAZY])
+    folder.mkdir(exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / "url").exists():
+            return (folder / "url").read_text(encoding="utf-8")
+        cluster = Cluster()
+        url = cluster.start()
+        assert cluster.folder is not None
+        (folder / "cluster").write_text(str(cluster.folder), encoding="utf-8")
+        (folder / "url").write_text(url, encoding="utf-8")
+        return url
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The superuser URL of this run's PostgreSQL server (database ``postgres``)."""
+    return os.environ.get(ENV) or _lazy_server()
+
+
+@pytest.fixture(scope="session")
+def pg_admin(pg_server: str) -> Iterator[object]:
+    """An autocommit engine on the server's ``postgres`` database, for CREATE/DROP DATABASE."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+def database_url(server: str, name: str) -> str:
+    """``server``'s URL with the database ``name`` instead of ``postgres``."""
+    import sqlalchemy as sa
+
+    return sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_empty_url(pg_server: str, pg_admin: object) -> Iterator[str]:
+    """A fresh, empty database on the server, dropped after the test."""
+    import sqlalchemy as sa
+
+    assert isinstance(pg_admin, sa.Engine)
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with pg_admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield database_url(pg_server, name)
+    with pg_admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
