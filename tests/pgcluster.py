@@ -45,6 +45,8 @@ _SETTINGS = {
     "shared_buffers": "32MB",
 }
 
+_HBA = "local all postgres trust\nlocal all all scram-sha-256\n"
+
 
 class PostgresMissing(RuntimeError):
     """The PostgreSQL server programs are not on this machine."""
@@ -112,6 +114,9 @@ class Cluster:
                 "initdb", "-D", str(data), "-U", "postgres", "-A", "trust",
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions",
             )  # fmt: skip
+            # the superuser needs no password; every other login is a password login (the
+            # rights tests log people in with scram-sha-256, as a team's server would)
+            (data / "pg_hba.conf").write_text(_HBA, encoding="utf-8")
             options = " ".join(f"-c {k}={v}" for k, v in _SETTINGS.items())
             options += f" -c unix_socket_directories='{self.folder}'"
             self._run(
