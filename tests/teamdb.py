@@ -81,6 +81,22 @@ def _drop_roles(admin: sa.Engine, names: list[str]) -> None:
 
 
 @contextmanager
+def bare_database(pg_admin: sa.Engine, logins: list[str]) -> Iterator[str]:
+    """A new, empty database's name; afterwards it, its team roles and ``logins`` (which the
+    test may add to) are dropped."""
+    name = f"tr_{uuid.uuid4().hex[:10]}"
+    with pg_admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name
+    finally:
+        with pg_admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        roles = team.TeamRoles(name)
+        _drop_roles(pg_admin, [*logins, *roles.groups, roles.owner])
+
+
+@contextmanager
 def team_database(server: str, pg_admin: sa.Engine) -> Iterator[Team]:
     """A fresh team database with :data:`PEOPLE` and one document (see the module)."""
     name = f"tr_{uuid.uuid4().hex[:10]}"

@@ -30,6 +30,14 @@ def _run(conn: Connection, statements: list[str]) -> None:
         cursor.close()
 
 
+class LoginRefused(Exception):
+    """An existing role that must not become a person's login (a superuser, a team role)."""
+
+
+class NotFound(Exception):
+    """No document or person by the name given."""
+
+
 def roles_of(engine: Engine) -> TeamRoles:
     """The team roles of the database ``engine`` opens."""
     return TeamRoles(str(engine.url.database))
@@ -93,6 +101,8 @@ def add_person(engine: Engine, layer: str, login: str, group: str, password: str
     with engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL password_encryption = 'scram-sha-256'")
         new = not _existing_roles(conn, (login,))
+        if not new:
+            _refuse_privileged(conn, roles, login)
         if new:
             verifier = scram_verifier(conn, login, password)
             conn.exec_driver_sql(
@@ -122,6 +132,61 @@ def add_person(engine: Engine, layer: str, login: str, group: str, password: str
                 .values(login_role=login)
             )
     return PersonAdded(login, group, new, int(row))
+
+
+def _refuse_privileged(conn: Connection, roles: TeamRoles, login: str) -> None:
+    if login in (roles.owner, *roles.groups):
+        raise LoginRefused(f"{login} is one of the team's own roles, not a person's login.")
+    row = conn.execute(
+        text(
+            "SELECT rolsuper OR rolbypassrls OR rolcreaterole OR NOT rolcanlogin "
+            "FROM pg_roles WHERE rolname = :r"
+        ),
+        {"r": login},
+    ).scalar()
+    if row:
+        raise LoginRefused(
+            f"{login} exists already and is a superuser, may create roles, bypasses row-level "
+            "security or cannot log in, so it cannot be a person's login; choose another."
+        )
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """A document and a person's layer, found by name."""
+
+    doc_id: int
+    document: str
+    layer: str
+    login: str
+
+
+def find_assignee(engine: Engine, document: str, person: str) -> Assignee:
+    """The document named ``document`` (or with that id) and the person with that layer
+    name or login; :class:`NotFound` says which is missing or ambiguous."""
+    with engine.connect() as conn:
+        docs = conn.execute(
+            select(DocumentRow.id, DocumentRow.name).where(DocumentRow.name == document)
+        ).all()
+        if not docs and document.isdigit():
+            docs = conn.execute(
+                select(DocumentRow.id, DocumentRow.name).where(DocumentRow.id == int(document))
+            ).all()
+        if len(docs) != 1:
+            raise NotFound(
+                f"The project has no document named {document!r}."
+                if not docs
+                else f"{len(docs)} documents are named {document!r}; give its number instead."
+            )
+        who = conn.execute(
+            select(AnnotatorRow.name, AnnotatorRow.login_role).where(
+                (AnnotatorRow.login_role == person)
+                | ((AnnotatorRow.name == person) & AnnotatorRow.login_role.is_not(None))
+            )
+        ).first()
+    if who is None:
+        raise NotFound(f"Nobody in the team has the layer or login {person!r}.")
+    return Assignee(int(docs[0][0]), str(docs[0][1]), str(who[0]), str(who[1]))
 
 
 def assign(engine: Engine, doc_id: int, login: str, by: str) -> None:

@@ -15,7 +15,7 @@ import re
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core.errors import RightsError
-from annotator.store.team_sql import CURATION_TAKEN, DOCUMENT_FULL
+from annotator.store.team_sql import CURATION_TAKEN, DOCUMENT_FULL, MANAGERS_ONLY
 
 _SAVED_NOTHING = "nothing was saved."
 _LAYERS = (
@@ -49,6 +49,11 @@ def refused_right(exc: BaseException) -> RightsError | None:
         return RightsError(f"Another curator holds this document ({message}); try another.")
     if state != "42501":
         return None
+    if message.startswith(MANAGERS_ONLY):
+        return RightsError(
+            "Only a manager may change the schema or the documents on the team's server, so "
+            + _SAVED_NOTHING
+        )
     found = _TABLE.search(message)
     table = found.group(1) if found else ""
     if "row-level security" in message and table == "project_meta":

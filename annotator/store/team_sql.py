@@ -50,6 +50,9 @@ ALL_TABLES = (
     "assignments",
     "alembic_version",
 )
+# what the change log's trigger says when a non-manager logs a change of no layer: the write
+# path logs before its other rows reach the server, so this is the refusal a person sees
+MANAGERS_ONLY = "only a manager may change the schema or the documents"
 # the refusals the functions raise besides insufficient_privilege (42501)
 DOCUMENT_FULL = "AN001"  # a claim on a document that has its number of people
 CURATION_TAKEN = "AN002"  # a second curator on one document
@@ -141,6 +144,18 @@ END $$""",
         "DROP TRIGGER IF EXISTS team_feed_only_counts ON change_feed",
         "CREATE TRIGGER team_feed_only_counts BEFORE UPDATE ON change_feed "
         "FOR EACH ROW EXECUTE FUNCTION team_feed_only_counts()",
+        f"""CREATE OR REPLACE FUNCTION team_log_of_no_layer() RETURNS trigger
+LANGUAGE plpgsql {pinned} AS $$
+BEGIN
+  IF NEW.annotator IS NULL AND NOT {_is(roles, "manager")}
+     AND current_user::text <> {literal(roles.owner)} THEN
+    RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = {literal(MANAGERS_ONLY)};
+  END IF;
+  RETURN NEW;
+END $$""",
+        "DROP TRIGGER IF EXISTS team_log_of_no_layer ON change_log",
+        "CREATE TRIGGER team_log_of_no_layer BEFORE INSERT ON change_log "
+        "FOR EACH ROW EXECUTE FUNCTION team_log_of_no_layer()",
         *_state_functions(roles, pinned),
     ]
 
