@@ -10,13 +10,17 @@ refusal is one ``error:`` line and exit 2 (:func:`annotator.cli.run_command`).
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from annotator.cli import EXIT_OK
 from annotator.services import credentials, team
 from annotator.store.team_sql import GROUPS
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-def _engine(args: argparse.Namespace):  # noqa: ANN202 - an engine, typed in services.team
+
+def _engine(args: argparse.Namespace) -> Engine:
     return team.connect(args.db, credentials.ask_on_terminal)
 
 

@@ -52,9 +52,7 @@ class Team:
 
     def url(self, login: str, password: str) -> sa.URL:
         """A password login's URL on this database, over the cluster's socket."""
-        return sa.make_url(self.server).set(
-            username=login, password=password, database=self.name
-        )
+        return sa.make_url(self.server).set(username=login, password=password, database=self.name)
 
     def engine(self, person: str) -> sa.Engine:
         """The engine of ``person``'s own login (made once)."""
@@ -102,9 +100,7 @@ def team_database(server: str, pg_admin: sa.Engine) -> Iterator[Team]:
     name = f"tr_{uuid.uuid4().hex[:10]}"
     with pg_admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin = sa.create_engine(
-        sa.make_url(server).set(database=name), poolclass=sa.pool.NullPool
-    )
+    admin = sa.create_engine(sa.make_url(server).set(database=name), poolclass=sa.pool.NullPool)
     made: list[str] = []
     t = Team(name, server, admin)
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
 from annotator.store.engine import migrate
 from annotator.store.models import AnnotatorRow, AssignmentRow, DocumentRow, new_uid
@@ -60,7 +60,8 @@ def set_up(engine: Engine, create_tables: bool = True) -> TeamRoles:
     with engine.begin() as conn:
         existing = _existing_roles(conn, (roles.owner, *roles.groups))
         _run(conn, role_statements(roles, existing))
-        if not conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+        superuser = text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not conn.execute(superuser).scalar():
             conn.exec_driver_sql(f"GRANT {ident(roles.owner)} TO current_user")
     if create_tables:
         migrate(engine)  # a new database gets the newest tables at once (engine._create_at_head)
@@ -105,9 +106,7 @@ def add_person(engine: Engine, layer: str, login: str, group: str, password: str
             _refuse_privileged(conn, roles, login)
         if new:
             verifier = scram_verifier(conn, login, password)
-            conn.exec_driver_sql(
-                f"CREATE ROLE {ident(login)} LOGIN PASSWORD {literal(verifier)}"
-            )
+            conn.exec_driver_sql(f"CREATE ROLE {ident(login)} LOGIN PASSWORD {literal(verifier)}")
         for other in GROUPS:
             if other != group:
                 conn.exec_driver_sql(f"REVOKE {ident(roles.group(other))} FROM {ident(login)}")
@@ -115,7 +114,7 @@ def add_person(engine: Engine, layer: str, login: str, group: str, password: str
         row = conn.execute(select(AnnotatorRow.id).where(AnnotatorRow.name == layer)).scalar()
         if row is None:
             row = conn.execute(
-                AnnotatorRow.__table__.insert()
+                insert(AnnotatorRow)
                 .values(
                     name=layer,
                     kind="human",
@@ -127,9 +126,7 @@ def add_person(engine: Engine, layer: str, login: str, group: str, password: str
             ).scalar_one()
         else:
             conn.execute(
-                AnnotatorRow.__table__.update()
-                .where(AnnotatorRow.id == row)
-                .values(login_role=login)
+                update(AnnotatorRow).where(AnnotatorRow.id == row).values(login_role=login)
             )
     return PersonAdded(login, group, new, int(row))
 
@@ -198,7 +195,7 @@ def assign(engine: Engine, doc_id: int, login: str, by: str) -> None:
         if layer is None:
             raise LookupError(login)
         conn.execute(
-            AssignmentRow.__table__.insert().values(
+            insert(AssignmentRow).values(
                 doc_id=doc_id,
                 annotator_id=layer,
                 login_role=login,

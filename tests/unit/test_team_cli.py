@@ -146,7 +146,9 @@ def test_an_annotator_cannot_assign_and_is_told_why(
     amal = _url(pg_server, name, f"{name}_amal")
     assert _team(["assign", "1", "amal", "--db", amal], monkeypatch) == EXIT_REFUSED
     err = capsys.readouterr().err
-    assert err == "error: Only a manager may assign documents on the team's server, so nothing was saved.\n"
+    assert err == (
+        "error: Only a manager may assign documents on the team's server, so nothing was saved.\n"
+    )
 
 
 def test_a_login_without_a_password_at_hand_is_refused_in_words(
@@ -219,7 +221,16 @@ def test_a_bad_server_url_is_refused_in_words(
 def test_a_password_is_never_taken_from_the_command_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["add-person", "amal", "--role", "annotator", "--password", "x", "--db", "postgresql://u@/d"]
+    args = [
+        "add-person",
+        "amal",
+        "--role",
+        "annotator",
+        "--password",
+        "x",
+        "--db",
+        "postgresql://u@/d",
+    ]
     with pytest.raises(SystemExit) as usage:
         _team(args, monkeypatch)
     assert usage.value.code == EXIT_REFUSED

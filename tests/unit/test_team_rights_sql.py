@@ -43,8 +43,8 @@ def _refused(engine: sa.Engine, sql: str, **params: Any) -> str:
 
 def _span(t: Team, person: str, w: str, label: str = "GPE", by: str | None = None) -> int:
     start, end = word(w)
-    rows = _run(t.engine(by or person), SPAN + " RETURNING id", layer=t.layer_id(person), start=start, end=end,
-                label=label)  # fmt: skip
+    sql, layer = SPAN + " RETURNING id", t.layer_id(person)
+    rows = _run(t.engine(by or person), sql, layer=layer, start=start, end=end, label=label)
     return int(rows[0][0])
 
 
@@ -129,9 +129,7 @@ def test_annotators_cannot_change_documents_people_or_the_database_structure(t: 
 
 
 def test_only_a_manager_assigns_documents(t: Team) -> None:
-    assign = (
-        "INSERT INTO assignments VALUES (1, :layer, :login, 'assigned', :login, now())"
-    )
+    assign = "INSERT INTO assignments VALUES (1, :layer, :login, 'assigned', :login, now())"
     params = {"layer": t.layer_id("amal"), "login": t.logins["amal"]}
     _refused(t.engine("amal"), assign, **params)
     _refused(t.engine("cora"), assign, **params)
@@ -194,9 +192,12 @@ def test_the_set_up_holds_what_the_adr_says(t: Team) -> None:
         )).fetchall()  # fmt: skip
         assert len(tables) == 15
         assert {(o, r, f) for _, o, r, f in tables} == {(owner, True, True)}
-        assert conn.execute(
-            sa.text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :o"), {"o": owner}
-        ).scalar() is False
+        assert (
+            conn.execute(
+                sa.text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :o"), {"o": owner}
+            ).scalar()
+            is False
+        )
         definers = conn.execute(sa.text(
             "SELECT proname, proconfig FROM pg_proc WHERE prosecdef "
             "AND pronamespace = 'public'::regnamespace ORDER BY proname"
@@ -213,7 +214,9 @@ def test_the_set_up_holds_what_the_adr_says(t: Team) -> None:
 
 
 def test_a_login_needs_its_password(t: Team) -> None:
-    wrong = sa.create_engine(t.url(t.logins["amal"], "not the password"), poolclass=sa.pool.NullPool)
+    wrong = sa.create_engine(
+        t.url(t.logins["amal"], "not the password"), poolclass=sa.pool.NullPool
+    )
     with pytest.raises(sa.exc.OperationalError, match="password authentication failed"):
         wrong.connect()
     wrong.dispose()
