@@ -109,7 +109,7 @@ def _is(roles: TeamRoles, group: str, who: str = "current_user") -> str:
 def _functions(roles: TeamRoles) -> list[str]:
     """The layer-set functions the policies use (SECURITY INVOKER: ``current_user`` is the
     person) and the state functions (SECURITY DEFINER, run as the owner)."""
-    pinned = "SET search_path = pg_catalog, public"
+    pinned = "SET search_path = pg_catalog, public, pg_temp"  # pg_temp last: never first
     others = (
         f"EXISTS (SELECT 1 FROM project_meta m WHERE m.key = {literal(OTHERS_LAYERS_KEY)} "
         "AND m.value = 'readable')"

@@ -94,3 +94,27 @@ def test_the_app_says_only_a_manager_changes_the_schema_and_a_manager_does(t: Te
     manager.replace_schema(changed)
     with t.admin.connect() as conn:
         assert "WEA_X" in conn.execute(sa.text("SELECT body FROM annotation_schema")).scalar()
+
+
+def test_deleting_a_layer_or_document_is_refused_in_words_and_a_manager_may(t: Team) -> None:
+    badr_write, badr = _app(t, "badr")
+    start, end = word("القوات")
+    badr.create_span(1, "badr", start, end, "ORG")
+    badr_write.set_meta("note/document/1/badr", "ملاحظة 🔥")
+    amal_write, _ = _app(t, "amal")
+    message = _refused(lambda: amal_write.delete(1, "badr"))
+    assert message.startswith("The team's server lets you change only your own layer")
+    message = _refused(lambda: amal_write.delete(1, None))
+    assert message == (
+        "Only a manager may add, change or delete documents on the team's server, so "
+        "nothing was saved."
+    )
+    assert _spans(t, "badr") == [(start, end, "ORG")]
+    # a manager deletes the document with every layer and note on it
+    _app(t, "majid")[0].delete(1, None)
+    with t.admin.connect() as conn:
+        left = conn.execute(sa.text(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM spans), "
+            "(SELECT count(*) FROM project_meta WHERE key LIKE 'note/%')"
+        )).one()  # fmt: skip
+    assert tuple(left) == (0, 0, 0)

@@ -124,6 +124,8 @@ def test_annotators_cannot_change_documents_people_or_the_database_structure(t: 
     _refused(amal, "DELETE FROM documents")
     _refused(amal, "UPDATE annotators SET login_role = NULL")
     _refused(amal, "CREATE TABLE public.mine (id integer)")
+    # no temporary objects either, which could shadow a table in a function's search path
+    _refused(amal, "CREATE TEMP TABLE spans (id integer)")
     _refused(amal, "ALTER TABLE spans DISABLE ROW LEVEL SECURITY")
     assert _count(t, "documents") == 1
 
@@ -205,7 +207,7 @@ def test_the_set_up_holds_what_the_adr_says(t: Team) -> None:
         assert [p for p, _ in definers] == [
             "team_changes_since", "team_claim", "team_curate", "team_finish",
         ]  # fmt: skip
-        assert {tuple(c) for _, c in definers} == {("search_path=pg_catalog, public",)}
+        assert {tuple(c) for _, c in definers} == {("search_path=pg_catalog, public, pg_temp",)}
         verifier = conn.execute(
             sa.text("SELECT rolpassword FROM pg_authid WHERE rolname = :r"),
             {"r": t.logins["amal"]},
