@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -45,7 +46,8 @@ GUI_BUSY_TIMEOUT_MS = 150
 def open_gui_project(db: str | None) -> Project:
     """Open ``db``, or the default sample project (seeded on first start)."""
     path = project_path(db) if db else config.default_project_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     project = open_project(path, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
     if db is None:
         project.seed(config.seeds_dir())

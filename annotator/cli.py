@@ -11,6 +11,7 @@ from pathlib import Path
 from annotator import config, errorlog
 from annotator.cli_output import TerminalProgress, shown, shown_name
 from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.location import Location, ServerUrl
 from annotator.services.project import Project, open_project, project_path
 from annotator.store.dberrors import translate
 
@@ -29,23 +30,26 @@ EXIT_CODES_HELP = """exit codes:
 """
 
 
-def _given_db(args: argparse.Namespace) -> Path:
+def _given_db(args: argparse.Namespace) -> Location:
     # judged as given: Path() would fold a URL's "//" into "/" and hide it
     return project_path(args.db) if args.db else config.default_project_path()
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    """The project file named by ``--db`` (or the default); refused if its name is not UTF-8."""
+def _db_path(args: argparse.Namespace) -> Location:
+    """The project named by ``--db`` (or the default): a database on a server, or a file,
+    refused if its name is not UTF-8."""
     return project_file(_given_db(args))
 
 
-def project_file(path: Path) -> Path:
+def project_file(path: Location) -> Location:
     """``path``, refused with a :class:`ProjectError` when its name is not valid UTF-8.
 
     SQLite takes file names in UTF-8, and the app opens projects through ``file:`` URIs,
     so a name with other bytes (``p\xff.db``, from a legacy encoding) cannot be opened
     safely; the user is told which file and what to do instead of seeing an exit 3.
     """
+    if isinstance(path, ServerUrl):
+        return path
     try:
         os.fsencode(path).decode("utf-8")
     except UnicodeDecodeError:
@@ -56,10 +60,10 @@ def project_file(path: Path) -> Path:
     return path
 
 
-def refuse_empty(path: Path) -> None:
+def refuse_empty(path: Location) -> None:
     """Refuse a 0-byte file for a command that only reads a project: opening it would
     turn it into an empty project, so it is named and left exactly as it is."""
-    if path.is_file() and path.stat().st_size == 0:
+    if isinstance(path, Path) and path.is_file() and path.stat().st_size == 0:
         raise ProjectError(
             f"{shown_name(str(path))} is empty, not a project file; it was left as it is."
         )
@@ -287,7 +291,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from annotator.services.merge import Source, merge_sources, read_sources, refuse_on_conflicts
 
     team = _db_path(args)
-    others = [project_file(project_path(other)) for other in args.others]
+    others = [_merge_source(project_path(other)) for other in args.others]
 
     def reading(done: int, total: int, name: str) -> bool:
         print(f"Reading {shown_name(name)} ({done + 1}/{total})", file=sys.stderr)
@@ -297,8 +301,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
         name = shown_name(source.path.name)
         print(f"Merging {name}: {len(source.layers)} layers", file=sys.stderr)
 
-    sources = read_sources(others, team if team.exists() else None, reading)
-    if args.schema == "stop" and not team.exists():  # refuse before creating TEAM.db
+    new_team = isinstance(team, Path) and not team.exists()
+    sources = read_sources(others, None if new_team else team, reading)
+    if args.schema == "stop" and new_team:  # refuse before creating TEAM.db
         refuse_on_conflicts(sources[0].schema, sources[1:])
     project = _open(args)
     try:
@@ -311,6 +316,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(report.text())
     print(report.summary())
     return EXIT_SOME_REJECTED if report.failed or report.cancelled else EXIT_OK
+
+
+def _merge_source(location: Location) -> Path:
+    """A project file to merge; a server is refused (pulling from one is not built yet)."""
+    if isinstance(location, ServerUrl):
+        raise ProjectError(
+            f"{location} is a database on a server; merge reads project files only. Export "
+            "from the server or merge into it (--db URL) instead."
+        )
+    checked = project_file(location)
+    assert isinstance(checked, Path)
+    return checked
 
 
 def _add_merge_command(sub: argparse._SubParsersAction) -> None:

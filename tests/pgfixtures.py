@@ -88,15 +88,65 @@ def database_url(server: str, name: str) -> str:
     return sa.make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def pg_empty_url(pg_server: str, pg_admin: object) -> Iterator[str]:
-    """A fresh, empty database on the server, dropped after the test."""
+def _fresh_database(pg_server: str, pg_admin: object, template: str | None) -> Iterator[str]:
     import sqlalchemy as sa
 
     assert isinstance(pg_admin, sa.Engine)
     name = f"t_{uuid.uuid4().hex[:16]}"
+    copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
     with pg_admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))
     yield database_url(pg_server, name)
     with pg_admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def pg_empty_url(pg_server: str, pg_admin: object) -> Iterator[str]:
+    """A fresh, empty database on the server, dropped after the test."""
+    yield from _fresh_database(pg_server, pg_admin, None)
+
+
+def _schema_digest() -> str:
+    """A digest of what makes a new project's tables: the models and the migrations."""
+    import hashlib
+
+    store = Path(__file__).resolve().parent.parent / "annotator" / "store"
+    digest = hashlib.sha256()
+    for path in sorted(
+        [store / "models.py", store / "engine.py", *store.glob("migrations/**/*.py")]
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str, pg_admin: object) -> str:
+    """A database holding a new, empty project, made once per server and schema: each test
+    copies it (CREATE DATABASE ... TEMPLATE) instead of creating the tables. FILE_COPY: for so
+    small a database, 3.5 times as fast as PostgreSQL 15's default (WAL_LOG), measured."""
+    import sqlalchemy as sa
+
+    from annotator.core.location import ServerUrl
+    from annotator.store.server import open_server
+
+    assert isinstance(pg_admin, sa.Engine)
+    name = f"annotator_template_{_schema_digest()}"
+    exists = sa.text("SELECT count(*) FROM pg_database WHERE datname = :n")
+    with pg_admin.connect() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(20)"))  # the xdist workers take turns
+        try:
+            if not conn.execute(exists, {"n": name}).scalar_one():
+                making = f"{name}_making_{uuid.uuid4().hex[:8]}"
+                conn.execute(sa.text(f'CREATE DATABASE "{making}"'))
+                open_server(ServerUrl(database_url(pg_server, making))).engine.dispose()
+                conn.execute(sa.text(f'ALTER DATABASE "{making}" RENAME TO "{name}"'))
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(20)"))
+    return name
+
+
+@pytest.fixture
+def pg_project_url(pg_server: str, pg_admin: object, pg_template: str) -> Iterator[str]:
+    """A fresh database on the server holding a new, empty project; dropped after the test."""
+    yield from _fresh_database(pg_server, pg_admin, pg_template)

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.location import Location
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MARKER = ".annotator-export"  # written into every brat folder the tool creates or fills
@@ -37,8 +38,11 @@ class OutputFailed(AnnotatorError):
     """An output could not be written; an existing file at the target is unchanged."""
 
 
-def project_files(project: Path) -> tuple[Path, ...]:
-    """The project file and the files SQLite keeps beside it (beside its target, if a link)."""
+def project_files(project: Location) -> tuple[Path, ...]:
+    """The project file and the files SQLite keeps beside it (beside its target, if a link);
+    none for a project on a server."""
+    if not isinstance(project, Path):
+        return ()
     real = os.path.realpath(project)
     names = {f"{base}{suffix}" for base in (str(project), real) for suffix in _PROJECT_SUFFIXES}
     return tuple(Path(name) for name in sorted(names))

@@ -20,6 +20,7 @@ from annotator.core.agreement import AgreementReport, DocumentLayers, Layer, Opt
 from annotator.core.agreement.render import FORMATS, render
 from annotator.core.agreement.tokentags import TokenBounds, text_tokens
 from annotator.core.errors import AnnotatorError, no_document_named
+from annotator.core.location import Location
 from annotator.core.tokens import tokenizer_id
 from annotator.formats import target
 
@@ -275,7 +276,7 @@ def _layer_hash(docs: Sequence[DocumentLayers], k: int) -> str:
 
 
 def check_target(
-    fmt: str, out: Path | None, project: Path | None = None, force: bool = False
+    fmt: str, out: Path | None, project: Location | None = None, force: bool = False
 ) -> None:
     """Refuse an unknown format, an HTML report without a file, or an ``out`` the guard refuses.
 
@@ -294,7 +295,7 @@ def check_target(
 
 
 def write_report(
-    report: AgreementReport, fmt: str, out: Path | None, project: Path, force: bool = False
+    report: AgreementReport, fmt: str, out: Path | None, project: Location, force: bool = False
 ) -> str:
     """Render the report; write it to ``out`` through the output guard, or return it."""
     check_target(fmt, out)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from annotator.core import schema as schema_io
 from annotator.core import schema_diff
 from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.location import Location
 from annotator.core.merge import IncomingLayer, Person, Placement, place_people
 from annotator.core.model import Bundle
 from annotator.core.printable import escape_controls
@@ -78,7 +79,7 @@ class Source:
 
 # -- reading the other files ---------------------------------------------------------------
 def read_sources(
-    paths: Iterable[Path], team_path: Path | None = None, progress: Progress | None = None
+    paths: Iterable[Path], team_path: Location | None = None, progress: Progress | None = None
 ) -> list[Source]:
     """Read every file to merge; raise :class:`ProjectError` naming the first bad one."""
     files = [Path(p) for p in paths]
@@ -92,13 +93,13 @@ def read_sources(
     return sources
 
 
-def read_source(path: Path, team_path: Path | None = None) -> Source:
+def read_source(path: Path, team_path: Location | None = None) -> Source:
     """Judge ``path`` like any project file, check every row, then read it.
 
     SQLite works on a private copy only (:mod:`annotator.store.privatecopy`), so
     nothing beside ``path`` is created or changed, not even a ``-shm`` file.
     """
-    if team_path is not None and _same_file(path, team_path):
+    if isinstance(team_path, Path) and _same_file(path, team_path):
         raise MergeError(f"{path} is the project being merged into; choose another file.")
     _judge_from_outside(path)
     try:

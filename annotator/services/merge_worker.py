@@ -35,6 +35,7 @@ from typing import Any
 
 from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
+from annotator.core.location import Location, ServerUrl
 from annotator.core.model import DocumentSummary
 from annotator.services.merge_report import MergeReport
 
@@ -49,7 +50,7 @@ class WorkerDied(AnnotatorError):
     """The merge's worker process ended without an answer (killed, crashed)."""
 
 
-def serve(conn: Connection, cancel: Any, project_path: Path, session: str) -> None:
+def serve(conn: Connection, cancel: Any, project_path: Location, session: str) -> None:
     """The child's side: open the project, answer "read", then "merge" or "stop"."""
     from annotator.errorlog import unexpected_message
     from annotator.services.merge import (
@@ -112,8 +113,8 @@ class MergeRun:
         entry: what the child runs (:func:`serve`; a test may wrap it).
     """
 
-    def __init__(self, project_path: Path, session: str, entry: Entry = serve) -> None:
-        self._path = Path(project_path)
+    def __init__(self, project_path: Location, session: str, entry: Entry = serve) -> None:
+        self._path = project_path if isinstance(project_path, ServerUrl) else Path(project_path)
         self._session = session
         self._entry = entry
         self._conn: Connection | None = None

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.core.change import Origin
+from annotator.core.location import Location, ServerUrl
 from annotator.core.model import ImportReport
 from annotator.services.annotations import AnnotationService
 from annotator.services.documents import DocumentService
@@ -16,6 +17,7 @@ from annotator.services.write import WriteService
 from annotator.store.engine import BUSY_TIMEOUT_MS, SET_ASIDE_TABLE, open_file
 from annotator.store.projectfile import check_path
 from annotator.store.repository import Repository
+from annotator.store.server import open_server, server_url
 from annotator.store.writer import Writer
 
 if TYPE_CHECKING:
@@ -26,9 +28,9 @@ SEEDED_KEY = "seeded_from"
 
 @dataclass
 class Project:
-    """An open project file and the services that work on it."""
+    """An open project (a file, or a database on a server) and the services that work on it."""
 
-    path: Path
+    path: Location
     repo: Repository
     write: WriteService
     documents: DocumentService
@@ -123,17 +125,21 @@ def _counted(kind: str, n: int) -> str:
     return f"{n} {kind if n == 1 else _PLURALS.get(kind, kind + 's')}"
 
 
-def project_path(raw: str) -> Path:
-    """The project file the user named, judged as typed: a server URL or a URI is refused.
+def project_path(raw: str) -> Location:
+    """The project the user named, judged as typed: a PostgreSQL URL names a database on a
+    server (:class:`ServerUrl`); another server's URL or a URI is refused; else a file.
 
     ``Path()`` folds the ``//`` of ``postgresql://host/db`` into one ``/``, which
     turned such a URL into nested folders and a new local project file.
     """
-    return check_path(raw)
+    return server_url(raw) or check_path(raw)
 
 
 def open_project(
-    path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    path: Path | str | ServerUrl,
+    *,
+    create: bool = True,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Project:
     """Open or create the project file at ``path`` (migrating it if needed).
 
@@ -143,8 +149,11 @@ def open_project(
     waits for a lock held by another program; the write service then asks its
     ``busy`` handler.
     """
-    opened = open_file(path, create=create, busy_timeout_ms=busy_timeout_ms)
-    path = Path(path)
+    if isinstance(path, ServerUrl):
+        opened = open_server(path, create=create, busy_timeout_ms=busy_timeout_ms)
+    else:
+        opened = open_file(path, create=create, busy_timeout_ms=busy_timeout_ms)
+        path = Path(path)
     repo = Repository(opened.engine)
     write = WriteService(Writer(opened.engine), read_only=opened.read_only)
     documents = DocumentService(repo, write)

@@ -17,6 +17,7 @@ from annotator.core import cascade, schema_add
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, Origin, split_by_layer
 from annotator.core.errors import DocumentRejected, SchemaError
+from annotator.core.location import Location
 from annotator.core.model import Argument, Bundle, Event, Relation, Span
 from annotator.core.schema import EventType, Label, Role, Schema
 from annotator.core.signal import Signal
@@ -98,7 +99,9 @@ class SchemaService:
             this window, an import, or another program noticed on a write).
     """
 
-    def __init__(self, repo: Repository, write: WriteService, project: Path | None = None) -> None:
+    def __init__(
+        self, repo: Repository, write: WriteService, project: Location | None = None
+    ) -> None:
         self._repo = repo
         self._write = write
         self._protected = project_files(project) if project is not None else ()

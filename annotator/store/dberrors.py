@@ -23,6 +23,7 @@ from annotator.core.errors import (
     SpanError,
     StaleEditError,
 )
+from annotator.core.location import Location
 
 # (text SQLite puts in the error, the sentence for the user with {file})
 _SQLITE_TEXTS: tuple[tuple[str, str], ...] = (
@@ -154,12 +155,14 @@ def _any_in(needles: tuple[str, ...], text: str) -> bool:
     return any(needle in text for needle in needles)
 
 
-def translate(exc: BaseException, path: Path | None) -> ProjectError | None:
+def translate(exc: BaseException, path: Location | None) -> ProjectError | None:
     """A :class:`ProjectError` for a known database failure of ``path``, else None.
 
     ``path`` is the project file, named in the message ("the project file"
-    when it is not known).
+    when it is not known), or the project's server.
     """
+    if path is not None and not isinstance(path, Path):
+        return server_error(exc, path)
     text = _sqlite_text(exc)
     if text is None:
         return None
@@ -171,3 +174,117 @@ def translate(exc: BaseException, path: Path | None) -> ProjectError | None:
                 message = message[0].upper() + message[1:]
             return ProjectError(message)
     return None
+
+
+# PostgreSQL (team mode): SQLSTATE codes of a lock or conflict that a retry may get past
+# (lock_timeout, serialization failure, deadlock), and of a connection that went away
+_PG_BUSY = {"55P03", "40001", "40P01"}
+_PG_GONE = {"57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"}
+_PG_GONE_TEXTS = (
+    "server closed the connection",
+    "connection is closed",
+    "consuming input failed",
+    "terminating connection",
+    "the connection is lost",
+    "ssl syscall error",
+)
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    code = getattr(orig, "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
+def on_server(exc: BaseException) -> bool:
+    """Whether ``exc`` came from a PostgreSQL server (it carries an SQLSTATE code)."""
+    return _sqlstate(exc) is not None
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """Whether ``exc`` is a lock another writer holds (SQLite's busy file, PostgreSQL's lock
+    timeout, serialization failure or deadlock): the write service retries those."""
+    if _sqlstate(exc) in _PG_BUSY:
+        return True
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` says the connection to a database server went away."""
+    if _sqlstate(exc) in _PG_GONE:
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    text = str(exc.orig if isinstance(exc, DBAPIError) else exc).lower()
+    return _sqlite_text(exc) is None and any(t in text for t in _PG_GONE_TEXTS)
+
+
+# (text libpq puts in a failed connection's error, the sentence with {server}, {user}, {db})
+_CONNECT_TEXTS: tuple[tuple[str, str], ...] = (
+    (
+        "password authentication failed",
+        "The server {server} refused the login of {user}: wrong password, or no such user.",
+    ),
+    (
+        "no password supplied",
+        "The server {server} asks {user} for a password, and none was given.",
+    ),
+    ("role", "The server {server} has no user {user}; ask the project's manager for a login."),
+    (
+        "does not exist",
+        "The server {server} has no database {db}; ask the project's manager to create it.",
+    ),
+    (
+        "no pg_hba.conf entry",
+        "The server {server} does not let {user} in from this machine (pg_hba.conf).",
+    ),
+    (
+        "could not translate host name",
+        "The server {server} cannot be found: check its name and the network.",
+    ),
+    ("timeout expired", "The server {server} did not answer in time: check the network."),
+    (
+        "connection refused",
+        "The server {server} cannot be reached: it is not running, or not on that port.",
+    ),
+    (
+        "no such file or directory",
+        "The server {server} cannot be reached: nothing listens on that socket.",
+    ),
+    ("permission denied", "The server {server} refused {user} (permission denied)."),
+)
+
+
+def server_error(exc: BaseException, location: object) -> ProjectError | None:
+    """A :class:`ProjectError` for a server that could not be reached or refused the login,
+    or for a connection lost later; None for anything else. ``location`` is the project's
+    :class:`~annotator.core.location.ServerUrl`."""
+    if not isinstance(exc, DBAPIError) or _sqlite_text(exc) is not None:
+        return None
+    text = str(exc.orig).lower()
+    server = getattr(location, "host", "?")
+    names = {
+        "server": server,
+        "user": repr(_user(location)),
+        "db": repr(getattr(location, "database", "?")),
+    }
+    if "connection" in text and "failed" in text or "could not" in text:
+        for needle, sentence in _CONNECT_TEXTS:
+            if needle in text:
+                return ProjectError(sentence.format(**names) + " Nothing was changed.")
+    if connection_lost(exc):
+        return ProjectError(
+            f"The connection to the server {server} was lost, so the change was not saved "
+            "(one being committed at that very moment may have been). Open the project "
+            "again once the server is back."
+        )
+    if "connection" in text and "failed" in text:
+        return ProjectError(f"The server {server} cannot be reached ({exc.orig}).")
+    return None
+
+
+def _user(location: object) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(str(getattr(location, "url", ""))).username or "") or "(you)"

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
@@ -50,6 +50,30 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+# PostgreSQL (team mode, ADR 0023): every write transaction first takes this transaction-level
+# advisory lock, the server's counterpart of SQLite's BEGIN IMMEDIATE. Advisory locks belong
+# to one database, so the key is the same for every project: one writer per project database.
+WRITE_LOCK_KEY = 0x616E6E6F  # "anno"
+
+
+def _pg_settings(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """UTC for the naive timestamps the models store; a lock wait ends after ``busy_ms``
+    (as SQLite's busy timeout does), and the write service then asks its ``busy`` handler."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.execute(f"SET lock_timeout = {int(busy_ms)}")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+def _pg_begin(conn: Connection) -> None:
+    """A write transaction (``sqlite_begin="IMMEDIATE"``) waits for the project's write lock
+    before anything else, so its reads, checks and writes cannot interleave with another
+    writer's, and its change-feed number follows commit order."""
+    if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def sqlite_url(path: Path | str) -> URL:
     """The engine URL of the SQLite file at ``path``, whatever characters its name holds.
 
@@ -70,15 +94,21 @@ def make_engine(url: str | URL, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engin
     is how long SQLite itself waits for a lock (the GUI keeps it short and
     retries while it keeps painting).
     """
-    engine = create_engine(url)
+    server = make_url(url).get_backend_name() == "postgresql"
+    # on a server, a pooled connection may have died with a restart: test it before use
+    engine = create_engine(url, pool_pre_ping=True) if server else create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_timeout_ms))
         event.listen(engine, "begin", _begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", partial(_pg_settings, busy_ms=busy_timeout_ms))
+        event.listen(engine, "begin", _pg_begin)
     return engine
 
 
 def writer_engine(engine: Engine) -> Engine:
-    """The same engine, with every transaction started as BEGIN IMMEDIATE."""
+    """The same engine, with every transaction started as BEGIN IMMEDIATE (on PostgreSQL:
+    with the project's write lock, :func:`_pg_begin`)."""
     return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 

@@ -1,7 +1,7 @@
 """SQLAlchemy 2 typed models. Changes here need an Alembic migration.
 
-Every table with an integer id uses AUTOINCREMENT on SQLite (a sequence on
-other databases), so an id is never given to a second row, even after the
+Every table with an integer id uses AUTOINCREMENT on SQLite (an identity column
+on PostgreSQL), so an id is never given to a second row, even after the
 first is deleted: an undo step that re-inserts a row by id can never collide
 with somebody else's row.
 """
@@ -15,6 +15,7 @@ from sqlalchemy import (
     DDL,
     CheckConstraint,
     ForeignKey,
+    Identity,
     Index,
     LargeBinary,
     String,
@@ -86,7 +87,7 @@ class AnnotatorRow(Base):
         ),
         AUTOINCREMENT,
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="human")
     uid: Mapped[str] = mapped_column(String(32), default=new_uid, server_default="")
@@ -126,7 +127,7 @@ class DocumentRow(Base):
 
     __tablename__ = "documents"
     __table_args__ = (AUTOINCREMENT,)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
     name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     text: Mapped[str] = mapped_column(Text)
@@ -178,7 +179,7 @@ class SpanRow(Base):
         ),
         AUTOINCREMENT,
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="RESTRICT"))
     start: Mapped[int]
@@ -197,7 +198,7 @@ class EventRow(Base):
         Index("ux_events_trigger", "trigger_span_id", unique=True),  # one event per trigger
         AUTOINCREMENT,
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="RESTRICT"))
     type: Mapped[str] = mapped_column(String(NAME_LENGTH))
@@ -214,7 +215,7 @@ class ArgumentRow(Base):
         UniqueConstraint("event_id", "role", "span_id", name="ux_event_arguments"),
         AUTOINCREMENT,
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"))
     role: Mapped[str] = mapped_column(String(NAME_LENGTH))
     span_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="RESTRICT"))
@@ -231,7 +232,7 @@ class RelationRow(Base):
         Index("ux_relations_ends", "type", "arg1_span_id", "arg2_span_id", unique=True),
         AUTOINCREMENT,
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="RESTRICT"))
     type: Mapped[str] = mapped_column(String(NAME_LENGTH))
@@ -252,7 +253,7 @@ class SetAsideRow(Base):
 
     __tablename__ = "set_aside_rows"
     __table_args__ = (AUTOINCREMENT,)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
     revision: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(32))
     row_id: Mapped[int]
@@ -295,7 +296,7 @@ class ChangeRow(Base):
 
     __tablename__ = "change_log"
     __table_args__ = (AUTOINCREMENT,)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
     seq: Mapped[int] = mapped_column(index=True)
     session: Mapped[str] = mapped_column(String(32))
     origin: Mapped[str] = mapped_column(String(16))

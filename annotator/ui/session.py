@@ -69,7 +69,8 @@ class Session(QObject):
         window = self._build(project)
         _install_menu(window, self)
         self.window, self.project = window, project
-        _remember_recent(project.path)
+        if isinstance(project.path, Path):  # a server's URL may hold a password: not kept
+            _remember_recent(project.path)
         window.show()
         return window
 
@@ -136,7 +137,10 @@ def _install_menu(window: MainWindow, session: Session) -> None:
 
 def _fill_recent(menu: QMenu, session: Session) -> None:
     menu.clear()
-    shown = session.project.path.resolve() if session.project is not None else None
+    project = session.project
+    shown = (
+        project.path.resolve() if project is not None and isinstance(project.path, Path) else None
+    )
     for path in recent_projects():
         if path == shown:
             continue

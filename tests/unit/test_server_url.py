@@ -1,4 +1,5 @@
-"""A database server URL given as ``--db`` is refused, and nothing appears on disk.
+"""A database server URL given as ``--db``: PostgreSQL opens the server, anything else is
+refused, and nothing appears on disk either way.
 
 ``Path("postgresql+psycopg://postgres@/team")`` folds ``//`` into ``/``; the URL
 used to become nested folders in the working directory with a new SQLite project
@@ -16,23 +17,21 @@ from annotator.__main__ import main
 from annotator.app import open_gui_project
 from annotator.cli import EXIT_REFUSED
 from annotator.core.errors import ProjectError
+from annotator.core.location import ServerUrl
 from annotator.services.project import project_path
 
-URL = "postgresql+psycopg://postgres@/team?host=/tmp/sock"
-MESSAGE = "is a database server URL. This version opens project files only"
+COMMANDS = [
+    ["import", "text.txt"],
+    ["export", "--format", "jsonl", "--out", "out.jsonl"],
+    ["agreement", "--format", "csv", "--out", "report.csv"],
+    ["merge", "other.sqlite"],
+    ["adjudicate", "--strategy", "unanimous"],
+]
+TEXT = "قصفٌ على حماة 😀 في\u00a0عام 2020 ـ Reuters\u200c\n"
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["import", "text.txt"],
-        ["export", "--format", "jsonl", "--out", "out.jsonl"],
-        ["agreement", "--format", "csv", "--out", "report.csv"],
-        ["merge", "other.sqlite"],
-        ["adjudicate", "--strategy", "unanimous"],
-    ],
-)
-def test_every_command_refuses_a_server_url_and_creates_nothing(
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_says_an_unreachable_server_cannot_be_reached_and_creates_nothing(
     command: list[str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -40,21 +39,46 @@ def test_every_command_refuses_a_server_url_and_creates_nothing(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "data"))
-    text = "قصفٌ على حماة 😀 في\u00a0عام 2020 ـ Reuters\u200c\n"
-    Path("text.txt").write_text(text, encoding="utf-8")
-    code = main([*command, "--db", URL])
+    Path("text.txt").write_text(TEXT, encoding="utf-8")
+    if command[0] == "merge":
+        main(["import", "text.txt", "--db", "other.sqlite"])
+    before = sorted(os.listdir(tmp_path))
+    url = f"postgresql+psycopg://postgres@/team?host={tmp_path / 'no-server'}"
+    code = main([*command, "--db", url])
+    err = capsys.readouterr().err
     assert code == EXIT_REFUSED
-    assert MESSAGE in capsys.readouterr().err
-    assert sorted(os.listdir(tmp_path)) == ["text.txt"]
+    assert err.splitlines()[-1] == (
+        f"error: The server {tmp_path / 'no-server'} cannot be reached: nothing listens on that "
+        "socket. Nothing was changed."
+    )
+    assert "Traceback" not in err
+    assert sorted(os.listdir(tmp_path)) == before
 
 
-def test_the_window_refuses_a_server_url_before_making_a_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql+pymysql://me@host/team", "is a mysql database server URL; projects on a server"),
+        ("postgresql+asyncpg://me@host/team", "names the driver 'asyncpg'"),
+        ("postgresql+psycopg://me@host", "names no database"),
+        ("postgresql+psycopg://me:secret@host:notaport/team", "is not a valid server URL"),
+    ],
+)
+def test_other_servers_and_bad_urls_are_refused_before_anything_is_made(
+    url: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ProjectError, match=MESSAGE):
-        open_gui_project(URL)
-    with pytest.raises(ProjectError, match=MESSAGE):
-        project_path("mysql+pymysql://me@host/team")
+    with pytest.raises(ProjectError, match=message) as refused:
+        open_gui_project(url)
+    assert "secret" not in str(refused.value)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_postgresql_url_names_a_server_and_a_path_a_file() -> None:
+    given = project_path("postgres://ann:secret@db.lab:5433/team")
+    assert given == ServerUrl("postgresql+psycopg://ann:secret@db.lab:5433/team")
+    assert str(given) == "postgresql+psycopg://ann:***@db.lab:5433/team"
+    assert given.name == "team on db.lab"
     assert project_path("team.sqlite") == Path("team.sqlite")
+    with pytest.raises(ProjectError, match="looks like a URI"):
+        project_path("file:team.sqlite")

@@ -32,7 +32,7 @@ from annotator.services.write.requests import (
     MERGE_HISTORY,
     document_note_key,
 )
-from annotator.store.dberrors import broken_rule
+from annotator.store.dberrors import broken_rule, connection_lost, is_busy, on_server
 from annotator.store.team_errors import refused_right
 from annotator.store.writer import WriteTx
 
@@ -246,8 +246,9 @@ def as_placeholders(bundle: Bundle, doc_id: int, annotator: str) -> Bundle:
 
 
 def is_locked(exc: DBAPIError) -> bool:
-    text = str(exc.orig).lower()
-    return "locked" in text or "busy" in text
+    """Another writer holds the lock (SQLite busy; PostgreSQL lock timeout, serialization
+    failure or deadlock): worth another try."""
+    return is_busy(exc)
 
 
 def project_error(exc: DBAPIError) -> AnnotatorError:
@@ -256,10 +257,21 @@ def project_error(exc: DBAPIError) -> AnnotatorError:
     if rule is not None:
         return rule
     text = str(exc.orig).lower()
+    if is_locked(exc) and on_server(exc):
+        return ProjectError(
+            "Another person's change kept the project busy on the server, so this change was "
+            "not saved. Try again in a moment."
+        )
     if is_locked(exc):
         return ProjectError(
             "The project file stayed locked by another program, so the change was not saved. "
             "Close the other program (or wait for it) and try again."
+        )
+    if connection_lost(exc):
+        return ProjectError(
+            "The connection to the database server was lost, so the change was not saved (one "
+            "being committed at that very moment may have been). Open the project again once "
+            "the server is back."
         )
     if "full" in text:
         return ProjectError("The disk is full, so the change was not saved. Free some space.")

@@ -1,5 +1,8 @@
 """initial schema
 
+(On PostgreSQL every id but the schema row's is an identity column, so ids are never given
+twice, as AUTOINCREMENT does on SQLite from 0002 on; SQLite renders no ``sa.Identity()``.)
+
 Revision ID: 0001
 Revises:
 Create Date: 2026-11-21 12:46:00.021202
@@ -25,7 +28,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "annotators",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -34,7 +37,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "documents",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("name", sa.String(length=500), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
@@ -61,7 +64,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "spans",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("doc_id", sa.Integer(), nullable=False),
         sa.Column("annotator_id", sa.Integer(), nullable=False),
         sa.Column("start", sa.Integer(), nullable=False),
@@ -80,7 +83,7 @@ def upgrade() -> None:
 
     op.create_table(
         "events",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("doc_id", sa.Integer(), nullable=False),
         sa.Column("annotator_id", sa.Integer(), nullable=False),
         sa.Column("type", sa.String(length=200), nullable=False),
@@ -97,7 +100,7 @@ def upgrade() -> None:
 
     op.create_table(
         "relations",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("doc_id", sa.Integer(), nullable=False),
         sa.Column("annotator_id", sa.Integer(), nullable=False),
         sa.Column("type", sa.String(length=200), nullable=False),
@@ -117,7 +120,7 @@ def upgrade() -> None:
 
     op.create_table(
         "event_arguments",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=200), nullable=False),
         sa.Column("span_id", sa.Integer(), nullable=False),

@@ -26,7 +26,7 @@ def upgrade() -> None:
                 pass
     op.create_table(
         "change_log",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("session", sa.String(length=32), nullable=False),
         sa.Column("origin", sa.String(length=16), nullable=False),
         sa.Column("doc_id", sa.Integer(), nullable=True),

@@ -27,7 +27,7 @@ REASON = "shares trigger span {trigger} with event {kept}, which was kept (migra
 def upgrade() -> None:
     op.create_table(
         "quarantined_events",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("kept_event_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),

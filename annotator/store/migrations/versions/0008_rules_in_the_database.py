@@ -28,6 +28,7 @@ Nothing fails and nothing is dropped; the backup taken before the migration
 holds every row in place. On SQLite the six tables with foreign keys are
 rebuilt (batch mode, from the definitions below), keeping AUTOINCREMENT, every
 index, every row and each table's highest id ever given (``sqlite_sequence``).
+On PostgreSQL the same constraints and indexes are made in place (``_alter``).
 """
 
 import json
@@ -155,7 +156,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     op.create_table(
         "set_aside_rows",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), sa.Identity(), nullable=False),
         sa.Column("revision", sa.String(length=32), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("row_id", sa.Integer(), nullable=False),
@@ -181,6 +182,8 @@ def upgrade() -> None:
     _extra_gold_layers(bind)
     if bind.dialect.name == "sqlite":
         _rebuild(bind)
+    else:
+        _alter(bind)
     with op.batch_alter_table("annotators") as batch:
         batch.create_index(
             "ux_annotators_gold",
@@ -359,6 +362,39 @@ def _rebuild(bind: sa.Connection) -> None:
             pass
     for name, seq in given.items():
         _run(bind, "UPDATE sqlite_sequence SET seq = MAX(seq, :q) WHERE name = :n", q=seq, n=name)
+
+
+def _alter(bind: sa.Connection) -> None:
+    """The same rules on PostgreSQL, which alters tables in place: every foreign key of
+    :func:`_tables` becomes RESTRICT (named as PostgreSQL names a new table's), the argument
+    rule takes its name, and the two new unique indexes are made."""
+    inspector = sa.inspect(bind)
+    for table in _tables():
+        for reflected in inspector.get_foreign_keys(table.name):
+            op.drop_constraint(str(reflected["name"]), table.name, type_="foreignkey")
+        for constraint in table.foreign_key_constraints:
+            (column,) = constraint.column_keys
+            op.create_foreign_key(
+                f"{table.name}_{column}_fkey",
+                table.name,
+                constraint.referred_table.name,
+                [column],
+                ["id"],
+                ondelete=R,
+            )
+    for unique in inspector.get_unique_constraints("event_arguments"):
+        if sorted(unique["column_names"]) == ["event_id", "role", "span_id"]:
+            op.execute(
+                f'ALTER TABLE event_arguments RENAME CONSTRAINT "{unique["name"]}" '
+                "TO ux_event_arguments"
+            )
+    op.create_index(
+        "ux_spans_identical", "spans", ["doc_id", "annotator_id", "start", "end", "label"],
+        unique=True,
+    )  # fmt: skip
+    op.create_index(
+        "ux_relations_ends", "relations", ["type", "arg1_span_id", "arg2_span_id"], unique=True
+    )
 
 
 def downgrade() -> None:
