@@ -16,11 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import keyring
+import keyring.backend
 import sqlalchemy as sa
 
 from annotator.services.write import WriteService
 from annotator.services.write.requests import NewDocument
 from annotator.store import team
+from annotator.store.engine import make_engine
 from annotator.store.writer import Writer
 
 # emoji, NBSP, ZWNJ, tatweel, diacritics, Latin and digits
@@ -57,8 +60,8 @@ class Team:
     def engine(self, person: str) -> sa.Engine:
         """The engine of ``person``'s own login (made once)."""
         if person not in self.engines:
-            self.engines[person] = sa.create_engine(
-                self.url(self.logins[person], self.passwords[person]), poolclass=sa.pool.NullPool
+            self.engines[person] = make_engine(
+                self.url(self.logins[person], self.passwords[person])
             )
         return self.engines[person]
 
@@ -100,7 +103,7 @@ def team_database(server: str, pg_admin: sa.Engine) -> Iterator[Team]:
     name = f"tr_{uuid.uuid4().hex[:10]}"
     with pg_admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin = sa.create_engine(sa.make_url(server).set(database=name), poolclass=sa.pool.NullPool)
+    admin = make_engine(sa.make_url(server).set(database=name))
     made: list[str] = []
     t = Team(name, server, admin)
     try:
@@ -121,3 +124,32 @@ def team_database(server: str, pg_admin: sa.Engine) -> Iterator[Team]:
         with pg_admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         _drop_roles(pg_admin, made)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring backend that keeps passwords in this process only (keyring's plug-in API)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.kept.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.kept[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.kept.pop((service, username), None)
+
+
+@contextmanager
+def kept_in_memory() -> Iterator[MemoryKeyring]:
+    """A :class:`MemoryKeyring` as this process's keyring while the block runs."""
+    before = keyring.get_keyring()
+    kept = MemoryKeyring()
+    keyring.set_keyring(kept)
+    yield kept
+    keyring.set_keyring(before)

@@ -15,6 +15,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 
 from annotator.core.errors import ProjectError
+from annotator.core.location import ServerUrl
 
 SERVICE = "arabic-annotator team server"
 
@@ -35,7 +36,9 @@ def _keyring() -> Any | None:
 
 
 def _entry(url: sa.URL) -> str:
-    return f"{url.username or ''}@{url.host or ''}:{url.port or ''}/{url.database}"
+    socket = url.query.get("host")
+    host = url.host or (socket if isinstance(socket, str) else "")
+    return f"{url.username or ''}@{host}:{url.port or ''}/{url.database}"
 
 
 def has_keyring() -> bool:
@@ -76,6 +79,21 @@ def forget_password(url: sa.URL) -> None:
         backend.delete_password(SERVICE, _entry(url))
     except Exception:  # noqa: BLE001 - nothing to forget
         return
+
+
+def with_stored_password(location: ServerUrl) -> ServerUrl:
+    """``location`` with the keyring's password for its login, if it holds none itself and
+    the keyring has one; else ``location`` as it is."""
+    try:
+        url = sa.make_url(location.url)
+    except (sa.exc.ArgumentError, ValueError):
+        return location
+    if url.password is not None:
+        return location
+    password = stored_password(url)
+    if password is None:
+        return location
+    return ServerUrl(url.set(password=password).render_as_string(hide_password=False))
 
 
 def ask_on_terminal(prompt: str) -> str | None:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from annotator.core.errors import ProjectError, RightsError
 from annotator.services import credentials
 from annotator.store import team
+from annotator.store.engine import make_engine
 from annotator.store.team_errors import refused_right
 from annotator.store.team_sql import GROUPS, ROLE_NAME_LIMIT
 
@@ -75,7 +76,7 @@ def connect(raw: str, ask: Ask) -> sa.Engine:
             password = ask(f"Password for {_where(url)}: ")
             if password is None:
                 break
-        engine = sa.create_engine(url.set(password=password), poolclass=sa.pool.NullPool)
+        engine = make_engine(url.set(password=password))
         try:
             with engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1"))

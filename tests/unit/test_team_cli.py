@@ -9,7 +9,6 @@ import io
 from collections.abc import Iterator
 
 import keyring
-import keyring.backend
 import pytest
 import sqlalchemy as sa
 
@@ -20,35 +19,13 @@ from annotator.services import team as team_service
 from annotator.services.write import WriteService
 from annotator.services.write.requests import NewDocument
 from annotator.store.writer import Writer
-from tests.teamdb import TEXT, bare_database
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring backend that keeps passwords in this process only (keyring's plug-in API)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.kept.pop((service, username), None)
+from tests.teamdb import TEXT, MemoryKeyring, bare_database, kept_in_memory
 
 
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    kept = MemoryKeyring()
-    keyring.set_keyring(kept)
-    yield kept
-    keyring.set_keyring(before)
+    with kept_in_memory() as kept:
+        yield kept
 
 
 @pytest.fixture

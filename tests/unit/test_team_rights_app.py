@@ -10,19 +10,28 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from annotator.core.errors import RightsError
+from annotator.core.errors import ProjectError, RightsError
+from annotator.core.location import ServerUrl
 from annotator.core.schema import Label
+from annotator.services import credentials
 from annotator.services.annotations import AnnotationService
+from annotator.services.project import open_project
 from annotator.services.write import WriteService
 from annotator.store.repository import Repository
 from annotator.store.writer import Writer
-from tests.teamdb import Team, team_database, word
+from tests.teamdb import MemoryKeyring, Team, kept_in_memory, team_database, word
 
 
 @pytest.fixture
 def t(pg_server: str, pg_admin: sa.Engine) -> Iterator[Team]:
     with team_database(pg_server, pg_admin) as made:
         yield made
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    with kept_in_memory() as kept:
+        yield kept
 
 
 def _app(t: Team, person: str) -> tuple[WriteService, AnnotationService]:
@@ -118,3 +127,23 @@ def test_deleting_a_layer_or_document_is_refused_in_words_and_a_manager_may(t: T
             "(SELECT count(*) FROM project_meta WHERE key LIKE 'note/%')"
         )).one()  # fmt: skip
     assert tuple(left) == (0, 0, 0)
+
+
+def test_a_project_on_the_server_opens_with_the_keyrings_password(
+    t: Team, memory_keyring: MemoryKeyring
+) -> None:
+    url = sa.make_url(t.server).set(database=t.name, username=t.logins["amal"])
+    location = ServerUrl(url.render_as_string(hide_password=False))
+    with pytest.raises(ProjectError):  # no password at hand: refused in words
+        open_project(location, create=False)
+    assert credentials.remember_password(url, t.passwords["amal"])
+    project = open_project(location, create=False)
+    try:
+        start, end = word("أمس")
+        project.annotations.create_span(1, "amal", start, end, "TIME")
+        with pytest.raises(RightsError):
+            project.annotations.create_span(1, "badr", start, end, "TIME")
+        assert "amal:" not in str(project.path) and t.passwords["amal"] not in str(project.path)
+    finally:
+        project.close()
+    assert _spans(t, "amal") == [(start, end, "TIME")]
