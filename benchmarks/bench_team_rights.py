@@ -34,7 +34,6 @@ from annotator.store.writer import Writer  # noqa: E402
 from tests.pgcluster import Cluster  # noqa: E402
 from tests.teamdb import TEXT, Team, team_database  # noqa: E402
 
-
 _CREATED = iter(range(10**6))
 _LABELS = ("ORG", "PER", "GPE", "LOC")
 
