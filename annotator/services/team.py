@@ -117,8 +117,17 @@ class InitDone:
     groups: tuple[str, ...]
 
 
+def _refuse_unless_admin(engine: sa.Engine, what: str) -> None:
+    if not team.may_set_up(engine):
+        raise RightsError(
+            f"Only a superuser, or the database's owner with CREATEROLE, may {what}; "
+            f"{engine.url.username} is neither, so nothing was changed."
+        )
+
+
 def init(engine: sa.Engine) -> InitDone:
     """Set up the team database (tables, roles, rights); idempotent."""
+    _refuse_unless_admin(engine, "set up a team database")
     database = str(engine.url.database)
     roles = team.TeamRoles(database)
     if len(f"{database}_annotator".encode()) > ROLE_NAME_LIMIT:
@@ -151,6 +160,7 @@ def add_person(engine: sa.Engine, name: str, group: str, login: str, password: s
     """Create the person's login and layer; returns a sentence saying what was done."""
     if group not in GROUPS:
         raise ProjectError(f"{group!r} is not a role; choose one of {', '.join(GROUPS)}.")
+    _refuse_unless_admin(engine, "add people")
     try:
         done = team.add_person(engine, name, login, group, password)
     except team.LoginRefused as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from annotator.store.engine import migrate
 from annotator.store.models import AnnotatorRow, AssignmentRow, DocumentRow, new_uid
@@ -25,9 +26,27 @@ def _run(conn: Connection, statements: list[str]) -> None:
     cursor = conn.connection.cursor()
     try:
         for sql in statements:
-            cursor.execute(sql)
+            try:
+                cursor.execute(sql)
+            except conn.dialect.loaded_dbapi.Error as exc:
+                # wrapped as SQLAlchemy wraps its own statements' errors, for the callers
+                raise DBAPIError.instance(sql, None, exc, conn.dialect.loaded_dbapi.Error) from exc
     finally:
         cursor.close()
+
+
+def may_set_up(engine: Engine) -> bool:
+    """Whether the login is a superuser, or owns the database and may create roles."""
+    with engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT r.rolsuper OR (r.rolcreaterole AND d.datdba = r.oid) "
+                    "FROM pg_roles r, pg_database d "
+                    "WHERE r.rolname = current_user AND d.datname = current_database()"
+                )
+            ).scalar()
+        )
 
 
 class LoginRefused(Exception):

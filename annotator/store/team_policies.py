@@ -205,8 +205,8 @@ def rights_statements(roles: TeamRoles, database: str) -> list[str]:
     owner, so they run as the owner.
     """
     return [
+        *_database_grants(roles, database),  # first: a new owner needs CREATE on the schema
         *_ownership(roles),
-        *_database_grants(roles, database),
         f"SET LOCAL ROLE {ident(roles.owner)}",
         *_functions(roles),
         *_table_policies(roles),

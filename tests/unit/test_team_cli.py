@@ -226,3 +226,55 @@ def test_a_superuser_cannot_become_a_persons_login(
     args = ["add-person", "postgres", "--role", "annotator", "--db", admin]
     assert _team(args, monkeypatch, "whatever\n") == EXIT_REFUSED
     assert "postgres exists already and is a superuser" in capsys.readouterr().err
+
+
+def test_the_databases_owner_with_createrole_sets_up_a_team(
+    pg_server: str,
+    pg_admin: sa.Engine,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lead, password = "team_lead_" + __import__("uuid").uuid4().hex[:8], "lead ‹🔑›"
+    logins = [lead]
+    with pg_admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE ROLE {lead} LOGIN CREATEROLE PASSWORD '{password}'"))
+    try:
+        with bare_database(pg_admin, logins) as name:
+            with pg_admin.connect() as conn:
+                conn.execute(sa.text(f'ALTER DATABASE "{name}" OWNER TO {lead}'))
+            _keep(memory_keyring, pg_server, name, lead, password)
+            url = _url(pg_server, name, lead)
+            assert _team(["init", "--db", url], monkeypatch) == EXIT_OK
+            logins.append(f"{name}_amal")
+            args = ["add-person", "amal", "--login", f"{name}_amal", "--role", "annotator"]
+            assert _team([*args, "--db", url], monkeypatch, "amal's\n") == EXIT_OK
+            assert _team(["status", "--db", url], monkeypatch) == EXIT_OK
+            assert f"  amal  annotator  (login {name}_amal)" in capsys.readouterr().out
+    finally:
+        with pg_admin.connect() as conn:
+            conn.execute(sa.text(f"DROP ROLE IF EXISTS {lead}"))
+
+
+def test_an_annotator_cannot_set_up_the_team_and_is_told_so(
+    pg_server: str,
+    db: tuple[str, list[str]],
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name, logins = db
+    passwords = _setup(pg_server, name, logins, monkeypatch)
+    capsys.readouterr()
+    _keep(memory_keyring, pg_server, name, f"{name}_amal", passwords["amal"])
+    amal = _url(pg_server, name, f"{name}_amal")
+    assert _team(["init", "--db", amal], monkeypatch) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert err == (
+        "error: Only a superuser, or the database's owner with CREATEROLE, may set up a team "
+        f"database; {name}_amal is neither, so nothing was changed.\n"
+    )
+    args = ["add-person", "zaid", "--login", f"{name}_zaid", "--role", "manager", "--db", amal]
+    assert _team(args, monkeypatch, "pw\n") == EXIT_REFUSED
+    assert "may add people" in capsys.readouterr().err
