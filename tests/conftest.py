@@ -62,6 +62,9 @@ _font_folder = _no_system_fonts()
 
 def pytest_configure(config: pytest.Config) -> None:
     """A second session in the same process (mutmut runs pytest again) gets its own folder."""
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): in a BACKENDS = BOTH module, run on a project file only"
+    )
     global _font_folder
     if not _font_folder.exists():
         _font_folder = _no_system_fonts()
@@ -128,12 +131,44 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "project.sqlite"
 
 
+# The suites that run on both backends say so: BACKENDS = BOTH at the top of the module.
+# Their ``backend`` is then "sqlite" (a project file) and "postgresql" (a fresh database on
+# the run's server, tests/pgfixtures.py); every other test gets "sqlite" only.
+BOTH = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    backends = getattr(metafunc.module, "BACKENDS", None)
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        backends = ("sqlite",)  # the test is about a property of project files
+    if backends and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
 @pytest.fixture
-def proj(db_path: Path) -> Iterator[Any]:
-    """A fresh project file, with no seeds (the mutation tests need to be fast)."""
+def backend(request: pytest.FixtureRequest) -> str:
+    """Where this test's project lives: "sqlite" or "postgresql"."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def project_at(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Any:
+    """The location of this test's project: ``db_path``, or a fresh database on the server
+    (seeded when the test uses ``project``). Open it again for a second window."""
+    if backend == "sqlite":
+        return db_path
+    from annotator.core.location import ServerUrl
+
+    seeded = "project" in request.fixturenames
+    return ServerUrl(request.getfixturevalue("pg_seeded_url" if seeded else "pg_project_url"))
+
+
+@pytest.fixture
+def proj(project_at: Any) -> Iterator[Any]:
+    """A fresh project, with no seeds (the mutation tests need to be fast)."""
     from annotator.services.project import open_project
 
-    project = open_project(db_path)
+    project = open_project(project_at)
     yield project
     project.close()
 
@@ -160,19 +195,21 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(db_path: Path, seeded_template: Path) -> Iterator[object]:
-    """A real SQLite project with the five seed articles imported (a copy of the template)."""
+def project(project_at: Any, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A real project with the five seed articles imported (a copy of the template): a
+    project file, or a database on the server for the postgresql backend."""
     from annotator.services.project import open_project
 
-    shutil.copyfile(seeded_template, db_path)
-    proj = open_project(db_path)
+    if isinstance(project_at, Path):
+        shutil.copyfile(request.getfixturevalue("seeded_template"), project_at)
+    proj = open_project(project_at)
     yield proj
     proj.close()
 
 
 @pytest.fixture
 def second_window_first(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
+    project_at: Any, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[[Callable[[Any], object]], None]]:
     """A second window on the project file: ``second_window_first(act)`` runs ``act(window)``
     just before the next write transaction opens, that is after the first window's service
@@ -181,7 +218,7 @@ def second_window_first(
     from annotator.services.project import open_project
     from annotator.store.writer import Writer
 
-    other = open_project(db_path)
+    other = open_project(project_at)
     original = Writer.transaction
     pending: list[Callable[[Any], object]] = []
 

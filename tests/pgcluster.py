@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 
 ENV = "ANNOTATOR_TEST_PG"
+PASSWORD_ROLE = "password_check"  # the one role that must give its password (scram-sha-256)
 INSTALL_HINT = (
     "The tests need PostgreSQL 15's server programs (initdb, pg_ctl, postgres), which were not "
     "found: install them with `apt-get install postgresql-15` (or set ANNOTATOR_PG_BIN to the "
@@ -114,9 +115,7 @@ class Cluster:
                 "initdb", "-D", str(data), "-U", "postgres", "-A", "trust",
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions",
             )  # fmt: skip
-            # the superuser needs no password; every other login is a password login (the
-            # rights tests log people in with scram-sha-256, as a team's server would)
-            (data / "pg_hba.conf").write_text(_HBA, encoding="utf-8")
+            self._password_role_first(data)
             options = " ".join(f"-c {k}={v}" for k, v in _SETTINGS.items())
             options += f" -c unix_socket_directories='{self.folder}'"
             self._run(
@@ -127,6 +126,12 @@ class Cluster:
             self.stop()
             raise
         return self.url
+
+    def _password_role_first(self, data: Path) -> None:
+        """The superuser logs in without a password (trust); every other role, :data:`PASSWORD_ROLE`
+        among them, needs its scram-sha-256 password: the tests of a refused login use it, and
+        the rights tests log people in with their passwords, as a team's server would."""
+        (data / "pg_hba.conf").write_text(_HBA, encoding="utf-8")
 
     def stop(self) -> None:
         """Stop the server (immediately: its data is thrown away) and delete the folder."""

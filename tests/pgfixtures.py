@@ -150,3 +150,43 @@ def pg_template(pg_server: str, pg_admin: object) -> str:
 def pg_project_url(pg_server: str, pg_admin: object, pg_template: str) -> Iterator[str]:
     """A fresh database on the server holding a new, empty project; dropped after the test."""
     yield from _fresh_database(pg_server, pg_admin, pg_template)
+
+
+@pytest.fixture(scope="session")
+def pg_seeded_template(pg_server: str, pg_admin: object, pg_template: str) -> str:
+    """A copy of :func:`pg_template` with the five seed articles imported (as the SQLite
+    ``seeded_template``), made once per server and schema."""
+    import sqlalchemy as sa
+
+    from annotator.core.location import ServerUrl
+    from annotator.services.project import open_project
+    from tests.conftest import SEEDS
+
+    assert isinstance(pg_admin, sa.Engine)
+    name = pg_template.replace("template", "seeded")
+    exists = sa.text("SELECT count(*) FROM pg_database WHERE datname = :n")
+    with pg_admin.connect() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(21)"))
+        try:
+            if not conn.execute(exists, {"n": name}).scalar_one():
+                making = f"{name}_making_{uuid.uuid4().hex[:8]}"
+                conn.execute(
+                    sa.text(
+                        f'CREATE DATABASE "{making}" TEMPLATE "{pg_template}" STRATEGY FILE_COPY'
+                    )
+                )
+                project = open_project(ServerUrl(database_url(pg_server, making)))
+                try:
+                    project.documents.import_paths([SEEDS])
+                finally:
+                    project.close()
+                conn.execute(sa.text(f'ALTER DATABASE "{making}" RENAME TO "{name}"'))
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(21)"))
+    return name
+
+
+@pytest.fixture
+def pg_seeded_url(pg_server: str, pg_admin: object, pg_seeded_template: str) -> Iterator[str]:
+    """A fresh database on the server holding the seeded project; dropped after the test."""
+    yield from _fresh_database(pg_server, pg_admin, pg_seeded_template)

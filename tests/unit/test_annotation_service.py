@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from annotator.core.errors import SpanError
+from annotator.core.location import Location
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation
 from annotator.services.project import Project, open_project
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 
 def _first_doc(project: Project) -> int:
     return project.documents.document_ids()[0]
 
 
-def test_create_span_is_persisted_and_survives_reopen(project: Project, db_path: Path) -> None:
+def test_create_span_is_persisted_and_survives_reopen(
+    project: Project, project_at: Location
+) -> None:
     doc_id = _first_doc(project)
     text = project.documents.document(doc_id).text
     start = text.index("حماة")
@@ -23,7 +27,7 @@ def test_create_span_is_persisted_and_survives_reopen(project: Project, db_path:
     span = edit.add.spans[0]
     assert span.id > 0
     project.close()
-    reopened = open_project(db_path)
+    reopened = open_project(project_at)
     try:
         (stored,) = reopened.annotations.spans(doc_id, "amal")
         assert (stored.start, stored.end, stored.label) == (start, start + 4, "GPE")

@@ -7,16 +7,18 @@ ids included.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
 from annotator.core.errors import SpanError, StaleEditError
+from annotator.core.location import Location
 from annotator.core.model import Status
 from annotator.core.removal import removal
 from annotator.services.events import EventService
 from annotator.services.project import Project
+from tests.backends import column_names, query
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 TEXT = "😀 قصفتْ الطائرات\u00a0مدينة حماة قرب حلب في 2024"
 OTHER = "نص آخر\u00a0عن دمشق 😀"
@@ -46,17 +48,16 @@ TABLES = (
 RENEWED = {"created_at", "updated_at", "event_arguments.id"}
 
 
-def rows(db: Path) -> Rows:
+def rows(db: Location) -> Rows:
     """Every row of the tables a deletion may touch, sorted (without :data:`RENEWED`)."""
     found: Rows = {}
-    with sqlite3.connect(db) as con:
-        for t in TABLES:
-            names = [c[1] for c in con.execute(f"PRAGMA table_info({t})")]
-            keep = [n for n in names if n not in RENEWED and f"{t}.{n}" not in RENEWED]
-            if t == "documents":
-                keep.append("created_at")  # a document comes back exactly
-            query = f"SELECT {', '.join(keep)} FROM {t}"
-            found[t] = sorted(con.execute(query).fetchall(), key=repr)
+    for t in TABLES:
+        names = column_names(db, t)
+        keep = [n for n in names if n not in RENEWED and f"{t}.{n}" not in RENEWED]
+        if t == "documents":
+            keep.append("created_at")  # a document comes back exactly
+        quoted = ", ".join(f'"{n}"' for n in keep)
+        found[t] = sorted(query(db, f"SELECT {quoted} FROM {t}"), key=repr)
     return found
 
 
@@ -93,15 +94,15 @@ def two_docs(project: Project) -> tuple[int, int]:
 
 
 def test_deleting_a_document_removes_its_rows_only_and_undo_restores_them(
-    project: Project, db_path: Path, two_docs: tuple[int, int]
+    project: Project, project_at: Location, two_docs: tuple[int, int]
 ) -> None:
     doc, other = two_docs
-    before = rows(db_path)
+    before = rows(project_at)
     plan = project.write.plan_deletion(doc)
     assert removal(plan).text() == "6 spans, 2 events, 2 relations, 2 notes"
-    assert rows(db_path) == before  # planning writes nothing
+    assert rows(project_at) == before  # planning writes nothing
     done = project.write.delete(doc, expected=plan)
-    after = rows(db_path)
+    after = rows(project_at)
     for table, found in after.items():
         assert all(r in before[table] for r in found), table  # nothing new
     for table, col in DOC_COLUMN.items():  # exactly the document's rows went
@@ -117,16 +118,16 @@ def test_deleting_a_document_removes_its_rows_only_and_undo_restores_them(
     assert not [k for k, _v in after["project_meta"] if k.startswith(f"note/document/{doc}/")]
     assert project.annotations.document_note(other, "amal") == "keep me"
     project.write.apply(done.inverse())  # undo
-    assert rows(db_path) == before
+    assert rows(project_at) == before
     project.write.apply(done.as_replay())  # redo
-    assert rows(db_path) == after
+    assert rows(project_at) == after
 
 
 def test_deleting_a_layer_removes_that_layer_only_and_undo_restores_it(
-    project: Project, db_path: Path, two_docs: tuple[int, int]
+    project: Project, project_at: Location, two_docs: tuple[int, int]
 ) -> None:
     doc, _other = two_docs
-    before = rows(db_path)
+    before = rows(project_at)
     plan = project.write.plan_deletion(doc, "badr")
     assert removal(plan).text() == "3 spans, 1 event, 1 relation, 1 note"
     done = project.write.delete(doc, "badr", expected=plan)
@@ -135,7 +136,7 @@ def test_deleting_a_layer_removes_that_layer_only_and_undo_restores_it(
     assert project.documents.status(doc, "badr") is Status.NEW
     assert len(project.annotations.spans(doc, "amal")) == 3
     assert project.documents.status(doc, "amal") is Status.DONE
-    after = rows(db_path)
+    after = rows(project_at)
     assert [r for r in before["documents"]] == after["documents"]
     changed = {t for t in TABLES if before[t] != after[t]}
     assert changed == {
@@ -147,31 +148,31 @@ def test_deleting_a_layer_removes_that_layer_only_and_undo_restores_it(
         "document_status",
     }
     project.write.apply(done.inverse())
-    assert rows(db_path) == before
+    assert rows(project_at) == before
 
 
 def test_a_plan_that_no_longer_holds_deletes_nothing(
-    project: Project, db_path: Path, two_docs: tuple[int, int]
+    project: Project, project_at: Location, two_docs: tuple[int, int]
 ) -> None:
     doc, _other = two_docs
     plan = project.write.plan_deletion(doc)
     project.annotations.create_span(doc, "salma", *at(TEXT, "مدينة"), "GPE")
-    before = rows(db_path)
+    before = rows(project_at)
     with pytest.raises(StaleEditError, match="changed since"):
         project.write.delete(doc, expected=plan)
-    assert rows(db_path) == before
+    assert rows(project_at) == before
 
 
 def test_undo_of_a_document_deletion_is_refused_once_its_text_is_back(
-    project: Project, db_path: Path, two_docs: tuple[int, int]
+    project: Project, project_at: Location, two_docs: tuple[int, int]
 ) -> None:
     doc, _other = two_docs
     done = project.write.delete(doc)
     project.documents.add_text("again.txt", TEXT)
-    before = rows(db_path)
+    before = rows(project_at)
     with pytest.raises(StaleEditError, match="added to the project again"):
         project.write.apply(done.inverse())
-    assert rows(db_path) == before
+    assert rows(project_at) == before
 
 
 def test_an_empty_layer_or_a_missing_document_is_refused(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
+from annotator.core.location import Location
 from annotator.core.model import Argument, Event
 from annotator.services.events import EventError, EventService
 from annotator.services.project import Project, open_project
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 ANN = "amal"
 
@@ -43,13 +46,15 @@ def _attack(project: Project) -> tuple[EventService, int, str, Event]:
     return svc, doc_id, text, event
 
 
-def test_create_event_makes_trigger_and_event_in_one_edit(project: Project, db_path: Path) -> None:
+def test_create_event_makes_trigger_and_event_in_one_edit(
+    project: Project, project_at: Location
+) -> None:
     svc, doc_id, text, event = _attack(project)
     (trigger,) = project.annotations.spans(doc_id, ANN)
     assert trigger.label == "Conflict.Attack" and trigger.text_in(text) == "هجوماً"
     assert event.trigger_id == trigger.id and event.type == "Conflict.Attack"
     project.close()
-    reopened = open_project(db_path)
+    reopened = open_project(project_at)
     try:
         (stored,) = reopened.annotations.events(doc_id, ANN)
         assert (stored.id, stored.trigger_id, stored.arguments) == (event.id, trigger.id, ())

@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import SchemaError
+from annotator.core.location import Location
 from annotator.core.model import Argument
 from annotator.core.schema import EventType, Label, RelationType, Role, Schema
 from annotator.services.events import EventService
 from annotator.services.project import Project, open_project
 from annotator.services.schema_edit import Target
+from tests.backends import state
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 ANN = "amal"
 
@@ -49,7 +54,9 @@ def _snapshot(project: Project, doc_id: int) -> tuple[object, ...]:
     )
 
 
-def test_rename_label_updates_spans_schema_refs_and_undo(project: Project, db_path: Path) -> None:
+def test_rename_label_updates_spans_schema_refs_and_undo(
+    project: Project, project_at: Location
+) -> None:
     ids = _build(project)
     before = _snapshot(project, ids["doc"])
     change = project.schemas.plan_rename(Target("label", "GPE"), "GeoPol")
@@ -65,7 +72,7 @@ def test_rename_label_updates_spans_schema_refs_and_undo(project: Project, db_pa
     assert len(ev.arguments) == 2 and len(project.annotations.relations(ids["doc"], ANN)) == 1
 
     project.close()
-    reopened = open_project(db_path)  # the rename is stored
+    reopened = open_project(project_at)  # the rename is stored
     try:
         assert reopened.schemas.schema.label("GeoPol") is not None
         reopened.schemas.apply(change.inverse())
@@ -162,12 +169,12 @@ def test_hotkey_clash_refused_and_add_recolour_rekey(project: Project) -> None:
     assert schema.hotkeys()["Ctrl+7"] == "NEAR"
 
 
-def test_role_check_setting_is_stored(project: Project, db_path: Path) -> None:
+def test_role_check_setting_is_stored(project: Project, project_at: Location) -> None:
     project.schemas.apply(project.schemas.set_role_check("strict"))
     with pytest.raises(SchemaError):
         project.schemas.set_role_check("sometimes")
     project.close()
-    reopened = open_project(db_path)
+    reopened = open_project(project_at)
     try:
         assert reopened.schemas.schema.role_check == "strict"
     finally:
@@ -205,14 +212,14 @@ def test_export_import_schema_file(project: Project, tmp_path: Path) -> None:
     ],
 )
 def test_schema_names_follow_the_name_rule(
-    project: Project, db_path: Path, target: Target, new: str, reason: str
+    project: Project, project_at: Location, target: Target, new: str, reason: str
 ) -> None:
     """A label, role, event or relation type fits its column and prints safely (core/names)."""
     _build(project)
-    before = db_path.read_bytes()
+    before = state(project_at)
     with pytest.raises(SchemaError, match=re.escape(reason)):
         project.schemas.plan_rename(target, new)
-    assert db_path.read_bytes() == before
+    assert state(project_at) == before
     # the longest allowed name is taken: 200 code points, an emoji and an NBSP counting one each
     longest = "مدينة\u00a0😀" + "G" * 193
     assert len(longest) == 200

@@ -9,13 +9,18 @@ import pytest
 
 from annotator.core.change import Change, Origin
 from annotator.core.errors import EventError, SpanError, StaleEditError
+from annotator.core.location import Location
 from annotator.core.model import Bundle, Edit, Span, Status
 from annotator.core.schema import Label, Schema
 from annotator.errorlog import log_path
 from annotator.services.events import EventService
 from annotator.services.project import Project, open_project
 from annotator.services.transfer import ImportRequest, import_annotations
-from tests.unit.test_transfer_errors import _golden_line, _snapshot, _write_jsonl
+from tests.backends import snapshot
+from tests.conftest import BOTH
+from tests.unit.test_transfer_errors import _golden_line, _write_jsonl
+
+BACKENDS = BOTH
 
 ANN = "amal"
 # astral, NBSP, ZWNJ, tatweel, diacritics, Latin, digits
@@ -55,10 +60,10 @@ def test_undo_after_an_import_never_touches_the_imported_span(project: Project) 
 
 
 def test_two_windows_on_one_file_cannot_undo_each_others_spans(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
     doc_id = _doc(project)
-    other = open_project(db_path)
+    other = open_project(project_at)
     try:
         tag = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "PER")
         project.annotations.apply(tag.inverse(), Origin.UNDO)  # window 1: undo "Tag PER"
@@ -71,12 +76,12 @@ def test_two_windows_on_one_file_cannot_undo_each_others_spans(
 
 
 def test_undo_is_refused_when_another_writer_changed_the_span(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
     doc_id = _doc(project)
     tag = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE")
     span = tag.add.spans[0]
-    other = open_project(db_path)
+    other = open_project(project_at)
     try:
         other.annotations.relabel_span(span.id, "LOC")
     finally:
@@ -88,13 +93,13 @@ def test_undo_is_refused_when_another_writer_changed_the_span(
 
 
 def test_undoing_a_relabel_is_refused_when_another_window_set_an_attribute(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
     """Two connections on one file: B's attribute on the relabelled span survives A's undo."""
     doc_id = _doc(project)
     span = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE").add.spans[0]
     relabel = project.annotations.relabel_span(span.id, "LOC")  # window A
-    other = open_project(db_path)  # window B, its own connection and session
+    other = open_project(project_at)  # window B, its own connection and session
     try:
         other.annotations.set_attributes(span.id, {"mention": "NAM 😀\u00a0اسم"})
     finally:
@@ -106,7 +111,7 @@ def test_undoing_a_relabel_is_refused_when_another_window_set_an_attribute(
 
 
 def test_undoing_a_trigger_relabel_is_refused_when_another_window_set_an_event_attribute(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
     """The relabel takes the event along; B then sets the event's attribute; A's undo keeps it."""
     doc_id = _doc(project)
@@ -114,7 +119,7 @@ def test_undoing_a_trigger_relabel_is_refused_when_another_window_set_an_event_a
     made = events.create_event(doc_id, ANN, *_at(TEXT, "قصفتْ"), "Conflict.Attack")
     trigger = made.add.spans[0]
     relabel = project.annotations.relabel_span(trigger.id, "Life.Die")
-    other = open_project(db_path)
+    other = open_project(project_at)
     try:
         theirs = EventService(other.annotations, lambda: other.schemas.schema)
         (event,) = other.annotations.events(doc_id, ANN)
@@ -128,7 +133,7 @@ def test_undoing_a_trigger_relabel_is_refused_when_another_window_set_an_event_a
 
 
 def test_undo_is_refused_when_it_would_cascade_into_someone_elses_relation(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
     doc_id = _doc(project)
     a = project.annotations.create_span(doc_id, ANN, *_at(TEXT, "حماة"), "GPE")
@@ -182,18 +187,18 @@ def test_an_edit_across_two_layers_is_refused(project: Project) -> None:
     ids=["event-type-vs-trigger", "role-not-in-type", "self-relation", "argument-twice"],
 )
 def test_importers_refuse_what_the_services_refuse(
-    project: Project, db_path: Path, tmp_path: Path, mutate: object, needle: str
+    project: Project, project_at: Location, tmp_path: Path, mutate: object, needle: str
 ) -> None:
     line = _golden_line()
     assert callable(mutate)
     mutate(line)
     path = _write_jsonl(tmp_path / "bad.jsonl", line)
-    before = _snapshot(db_path)
+    before = snapshot(project_at)
     report = import_annotations(project, ImportRequest((path,), "jsonl", "amal"))
     (outcome,) = report.outcomes
     assert outcome.status == "rejected", outcome.message
     assert str(path) in outcome.message and needle in outcome.message, outcome.message
-    assert _snapshot(db_path) == before
+    assert snapshot(project_at) == before
 
 
 def test_a_crash_in_one_file_does_not_stop_the_batch(project: Project, tmp_path: Path) -> None:
@@ -281,13 +286,13 @@ def test_a_failing_listener_is_logged_and_the_others_still_hear_of_the_change(
 
 
 def test_a_schema_stored_by_another_program_is_announced_even_when_the_edit_is_refused(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
     """Views learn of the new label although the edit whose transaction read it was refused."""
     doc_id = _doc(project)
     announced: list[Schema] = []
     project.schemas.changed.connect(announced.append)
-    other = open_project(db_path)  # another program: its own connection and session
+    other = open_project(project_at)  # another program: its own connection and session
     try:
         schema = other.schemas.schema
         other.schemas.replace(replace(schema, labels=(*schema.labels, Label("سلاح😀", "#123456"))))

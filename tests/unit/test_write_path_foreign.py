@@ -9,10 +9,12 @@ still reported, and so is an import made by the window itself.
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from annotator.core.location import Location
 from annotator.core.model import Status
 from annotator.services.project import Project, open_project
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 ANN = "amal"
 # astral, NBSP, ZWNJ, tatweel, diacritics, Latin, digits
@@ -24,29 +26,31 @@ def _at(word: str) -> tuple[int, int]:
     return start, start + len(word)
 
 
-def _other_marks_done(db_path: Path, doc_id: int) -> None:
-    other = open_project(db_path)
+def _other_marks_done(project_at: Location, doc_id: int) -> None:
+    other = open_project(project_at)
     try:
         other.write.set_status(doc_id, "other", Status.DONE)
     finally:
         other.close()
 
 
-def test_own_edits_are_not_reported_and_what_follows_them_is(proj: Project, db_path: Path) -> None:
+def test_own_edits_are_not_reported_and_what_follows_them_is(
+    proj: Project, project_at: Location
+) -> None:
     doc_id, _created = proj.documents.add_text("w.txt", TEXT)
     proj.foreign_changes()  # what adding the document wrote
     proj.annotations.create_span(doc_id, ANN, *_at("حماة"), "GPE")
     assert proj.foreign_changes() == []
-    _other_marks_done(db_path, doc_id)
+    _other_marks_done(project_at, doc_id)
     assert proj.foreign_changes() == [("other", doc_id, "other", "Done")]
 
 
 def test_a_change_committed_just_before_an_own_edit_is_reported(
-    proj: Project, db_path: Path
+    proj: Project, project_at: Location
 ) -> None:
     doc_id, _created = proj.documents.add_text("w.txt", TEXT)
     proj.foreign_changes()
-    _other_marks_done(db_path, doc_id)  # not heard yet: the window's edit comes right after
+    _other_marks_done(project_at, doc_id)  # not heard yet: the window's edit comes right after
     proj.annotations.create_span(doc_id, ANN, *_at("مدينة"), "GPE")
     assert proj.foreign_changes() == [("other", doc_id, "other", "Done")]
     assert proj.foreign_changes() == []
