@@ -433,6 +433,9 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator.cli_delete import add_delete_commands  # it imports this module
 
     add_delete_commands(sub)
+    from annotator.cli_team import add_team_commands  # it imports this module
+
+    add_team_commands(sub)
     return parser
 
 

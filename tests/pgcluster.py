@@ -46,6 +46,8 @@ _SETTINGS = {
     "shared_buffers": "32MB",
 }
 
+_HBA = "local all postgres trust\nlocal all all scram-sha-256\n"
+
 
 class PostgresMissing(RuntimeError):
     """The PostgreSQL server programs are not on this machine."""
@@ -126,11 +128,10 @@ class Cluster:
         return self.url
 
     def _password_role_first(self, data: Path) -> None:
-        """Every role logs in without a password (trust), except :data:`PASSWORD_ROLE`, which
-        needs its scram-sha-256 password: the tests of a refused login use it."""
-        hba = data / "pg_hba.conf"
-        rule = f"local all {PASSWORD_ROLE} scram-sha-256\n"
-        hba.write_text(rule + hba.read_text(encoding="utf-8"), encoding="utf-8")
+        """The superuser logs in without a password (trust); every other role, :data:`PASSWORD_ROLE`
+        among them, needs its scram-sha-256 password: the tests of a refused login use it, and
+        the rights tests log people in with their passwords, as a team's server would."""
+        (data / "pg_hba.conf").write_text(_HBA, encoding="utf-8")
 
     def stop(self) -> None:
         """Stop the server (immediately: its data is thrown away) and delete the folder."""

@@ -55,6 +55,10 @@ class AnnotatorKindError(AnnotatorError):
     """A change would write a layer of another kind (a person's edit into gold, or back)."""
 
 
+class RightsError(AnnotatorError):
+    """The team's server refused a change the person's login has no right to (ADR 0024)."""
+
+
 class MergeCancelled(AnnotatorError):
     """The user cancelled a merge; the file being merged was not stored."""
 

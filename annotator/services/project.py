@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from annotator.core.change import Origin
 from annotator.core.location import Location, ServerUrl
 from annotator.core.model import ImportReport
+from annotator.services import credentials
 from annotator.services.annotations import AnnotationService
 from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
@@ -150,7 +151,9 @@ def open_project(
     ``busy`` handler.
     """
     if isinstance(path, ServerUrl):
-        opened = open_server(path, create=create, busy_timeout_ms=busy_timeout_ms)
+        # a password kept in the system keyring by `annotator team` (ADR 0024)
+        login = credentials.with_stored_password(path)
+        opened = open_server(login, create=create, busy_timeout_ms=busy_timeout_ms)
     else:
         opened = open_file(path, create=create, busy_timeout_ms=busy_timeout_ms)
         path = Path(path)

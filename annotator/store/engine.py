@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # The newest revision in migrations/versions (test_migrations checks that Alembic agrees). A
 # project already at it opens without loading Alembic or its scripts, which is most of the
 # start-up cost of a CLI command.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

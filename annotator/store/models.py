@@ -42,6 +42,7 @@ AUTOINCREMENT = {"sqlite_autoincrement": True}
 NAME_LENGTH = MAX_NAME_LENGTH  # annotator names, labels, event and relation types, roles
 # the longest key the app builds: "note/document/<doc id>/<annotator name>" (migration 0005)
 META_KEY_LENGTH = 255
+LOGIN_LENGTH = 63  # a PostgreSQL role name's longest
 
 
 class Base(DeclarativeBase):
@@ -76,6 +77,7 @@ class AnnotatorRow(Base):
     __tablename__ = "annotators"
     __table_args__ = (
         Index("ix_annotators_uid", "uid", unique=True),
+        Index("ux_annotators_login_role", "login_role", unique=True),
         Index(  # one gold layer per project (migration 0008)
             "ux_annotators_gold",
             "kind",
@@ -90,6 +92,34 @@ class AnnotatorRow(Base):
     kind: Mapped[str] = mapped_column(String(16), default="human")
     uid: Mapped[str] = mapped_column(String(32), default=new_uid, server_default="")
     created_at: Mapped[datetime] = mapped_column(default=_now)
+    # team mode: the PostgreSQL login whose layer this is (migration 0009, ADR 0024)
+    login_role: Mapped[str | None] = mapped_column(String(LOGIN_LENGTH))
+
+
+class AssignmentRow(Base):
+    """Team mode: who works on which document's layer, in which state (migration 0009).
+
+    One row per document and layer: a person's layer (assigned, claimed, finished)
+    or the gold layer (curating, finished: one curator at a time).
+    """
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('assigned', 'claimed', 'finished', 'curating')",
+            name="ck_assignments_state",
+        ),
+    )
+    doc_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="RESTRICT"), primary_key=True
+    )
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotators.id", ondelete="RESTRICT"), primary_key=True
+    )
+    login_role: Mapped[str] = mapped_column(String(LOGIN_LENGTH))
+    state: Mapped[str] = mapped_column(String(16))
+    assigned_by: Mapped[str] = mapped_column(String(LOGIN_LENGTH))
+    updated_at: Mapped[datetime] = mapped_column(default=_now)
 
 
 class DocumentRow(Base):

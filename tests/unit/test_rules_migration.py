@@ -121,7 +121,7 @@ def test_0008_makes_every_foreign_key_restrict_and_keeps_ids_never_reused(
         (t, fk[2], fk[6]) for t in tables for fk in con.execute(f"PRAGMA foreign_key_list({t})")
     ]
     assert {a for _t, _p, a in actions} == {"RESTRICT"}
-    assert len(actions) == 14  # every foreign key the schema has
+    assert len(actions) == 16  # every foreign key the schema has (assignments' two: 0009)
     seq = dict(con.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
     sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'relations'").fetchone()[0]
     con.close()
@@ -159,7 +159,10 @@ def test_a_project_without_broken_rules_upgrades_with_nothing_set_aside(tmp_path
         ("INSERT INTO spans VALUES (40, 2, 1, 2, 7, 'Conflict.Attack', '{}', 'x')", "spans."),
         ("INSERT INTO relations VALUES (40, 2, 1, 'PART-WHOLE', 9, 7, 'x')", "relations."),
         ("INSERT INTO event_arguments VALUES (40, 4, 'Place', 7, 5)", "event_arguments."),
-        ("INSERT INTO annotators VALUES (40, 'gold3', 'gold', 'x', 'u40')", "annotators.kind"),
+        (
+            "INSERT INTO annotators VALUES (40, 'gold3', 'gold', 'x', 'u40', NULL)",  # 0009's
+            "annotators.kind",
+        ),
     ],
 )
 def test_the_upgraded_file_refuses_every_duplicate_itself(

@@ -33,6 +33,7 @@ from annotator.services.write.requests import (
     document_note_key,
 )
 from annotator.store.dberrors import broken_rule, connection_lost, is_busy, on_server
+from annotator.store.team_errors import refused_right
 from annotator.store.writer import WriteTx
 
 
@@ -252,7 +253,7 @@ def is_locked(exc: DBAPIError) -> bool:
 
 def project_error(exc: DBAPIError) -> AnnotatorError:
     """The project's own error, with a sentence, for a database failure inside a change."""
-    rule = broken_rule(exc)
+    rule = broken_rule(exc) or refused_right(exc)
     if rule is not None:
         return rule
     text = str(exc.orig).lower()

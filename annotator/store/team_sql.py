@@ -1,0 +1,245 @@
+"""Team mode's rights on PostgreSQL: roles, grants, row-level security, state functions (ADR 0024).
+
+Roles are cluster-wide, so each team database gets its own, named after it
+(:class:`TeamRoles`): a NOLOGIN owner that owns every table and function and that
+no person logs in as, and three NOLOGIN groups (annotator, curator, manager; the
+manager group is a member of the curator group). Each person is a LOGIN role in
+one group, and ``annotators.login_role`` maps a layer to its person.
+
+Every table has ``ENABLE`` and ``FORCE ROW LEVEL SECURITY``; its policies are keyed
+on ``current_user`` (never on a session variable, which any client may set). The
+owner has a policy of its own that lets it see everything: the ``SECURITY
+DEFINER`` functions below run as the owner. Those functions check
+``session_user``: inside a ``SECURITY DEFINER`` function ``current_user`` is the
+owner, and ``session_user`` is the login that authenticated, which only a
+superuser can change.
+
+:func:`rights_statements` is idempotent (``CREATE OR REPLACE``, ``DROP POLICY IF
+EXISTS``), so ``annotator team init`` runs it again after a migration adds a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GROUPS = ("annotator", "curator", "manager")
+ROLE_NAME_LIMIT = 63  # PostgreSQL's identifier length, in bytes
+# the project fact that lets annotators read the other people's layers ("readable")
+OTHERS_LAYERS_KEY = "team/others_layers"
+# the project fact that says how many people may claim one document (default 1)
+PER_DOCUMENT_KEY = "team/annotators_per_document"
+
+# tables whose rows belong to one layer, through their annotator_id
+LAYER_TABLES = ("spans", "events", "relations")
+# readable by every person, written by managers only
+MANAGER_TABLES = ("documents", "document_tokens", "annotation_schema")
+ALL_TABLES = (
+    "project_meta",
+    "annotation_schema",
+    "annotators",
+    "documents",
+    "document_tokens",
+    "document_status",
+    "spans",
+    "events",
+    "event_arguments",
+    "relations",
+    "set_aside_rows",
+    "change_feed",
+    "change_log",
+    "assignments",
+    "alembic_version",
+)
+# what the change log's trigger says when a non-manager logs a change of no layer: the write
+# path logs before its other rows reach the server, so this is the refusal a person sees
+MANAGERS_ONLY = "only a manager may change the schema or the documents"
+# the refusals the functions raise besides insufficient_privilege (42501)
+DOCUMENT_FULL = "AN001"  # a claim on a document that has its number of people
+CURATION_TAKEN = "AN002"  # a second curator on one document
+
+
+def ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    """``value`` as an SQL string literal (standard_conforming_strings is on since 9.1)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class TeamRoles:
+    """The roles of one team database: ``<db>_owner`` and ``<db>_<group>``."""
+
+    database: str
+
+    @property
+    def owner(self) -> str:
+        """The NOLOGIN role that owns the tables and functions."""
+        return f"{self.database}_owner"
+
+    def group(self, name: str) -> str:
+        """The group role for ``name`` (annotator, curator or manager)."""
+        if name not in GROUPS:
+            raise ValueError(name)
+        return f"{self.database}_{name}"
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The three group roles."""
+        return tuple(self.group(g) for g in GROUPS)
+
+
+def role_statements(roles: TeamRoles, existing: set[str]) -> list[str]:
+    """Create the owner and group roles that ``existing`` lacks; managers are curators too."""
+    out = [
+        f"CREATE ROLE {ident(name)} NOLOGIN"
+        for name in (roles.owner, *roles.groups)
+        if name not in existing
+    ]
+    out.append(f"GRANT {ident(roles.group('curator'))} TO {ident(roles.group('manager'))}")
+    return out
+
+
+def _is(roles: TeamRoles, group: str, who: str = "current_user") -> str:
+    return f"pg_has_role({who}, {literal(roles.group(group))}, 'MEMBER')"
+
+
+def _functions(roles: TeamRoles) -> list[str]:
+    """The layer-set functions the policies use (SECURITY INVOKER: ``current_user`` is the
+    person) and the state functions (SECURITY DEFINER, run as the owner)."""
+    pinned = "SET search_path = pg_catalog, public, pg_temp"  # pg_temp last: never first
+    others = (
+        f"EXISTS (SELECT 1 FROM project_meta m WHERE m.key = {literal(OTHERS_LAYERS_KEY)} "
+        "AND m.value = 'readable')"
+    )
+    return [
+        f"""CREATE OR REPLACE FUNCTION team_readable_layers() RETURNS SETOF integer
+LANGUAGE sql STABLE {pinned} AS $$
+  SELECT a.id FROM annotators a
+  WHERE a.login_role = current_user::text OR {_is(roles, "curator")}
+     OR ({_is(roles, "annotator")} AND {others})
+$$""",
+        f"""CREATE OR REPLACE FUNCTION team_writable_layers() RETURNS SETOF integer
+LANGUAGE sql STABLE {pinned} AS $$
+  SELECT a.id FROM annotators a
+  WHERE a.login_role = current_user::text OR (a.kind = 'gold' AND {_is(roles, "curator")})
+$$""",
+        f"""CREATE OR REPLACE FUNCTION team_changes_since(since bigint)
+RETURNS TABLE (seq bigint, doc_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER {pinned} AS $$
+  SELECT DISTINCT c.seq::bigint, c.doc_id FROM change_log c WHERE c.seq > since
+  ORDER BY 1, 2
+$$""",
+        f"""CREATE OR REPLACE FUNCTION team_feed_only_counts() RETURNS trigger
+LANGUAGE plpgsql {pinned} AS $$
+BEGIN
+  IF NEW.id <> OLD.id OR NEW.seq <> OLD.seq + 1 THEN
+    RAISE EXCEPTION USING ERRCODE = '42501',
+      MESSAGE = 'the change feed only counts up, one number per write transaction';
+  END IF;
+  RETURN NEW;
+END $$""",
+        "DROP TRIGGER IF EXISTS team_feed_only_counts ON change_feed",
+        "CREATE TRIGGER team_feed_only_counts BEFORE UPDATE ON change_feed "
+        "FOR EACH ROW EXECUTE FUNCTION team_feed_only_counts()",
+        f"""CREATE OR REPLACE FUNCTION team_log_of_no_layer() RETURNS trigger
+LANGUAGE plpgsql {pinned} AS $$
+BEGIN
+  IF NEW.annotator IS NULL AND NOT {_is(roles, "manager")}
+     AND current_user::text <> {literal(roles.owner)} THEN
+    RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = {literal(MANAGERS_ONLY)};
+  END IF;
+  RETURN NEW;
+END $$""",
+        "DROP TRIGGER IF EXISTS team_log_of_no_layer ON change_log",
+        "CREATE TRIGGER team_log_of_no_layer BEFORE INSERT ON change_log "
+        "FOR EACH ROW EXECUTE FUNCTION team_log_of_no_layer()",
+        *_state_functions(roles, pinned),
+    ]
+
+
+def _own_layer(variable: str) -> str:
+    return f"""SELECT id INTO {variable} FROM annotators WHERE login_role = session_user::text;
+  IF {variable} IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = '42501',
+      MESSAGE = format('the login %s has no layer in this project', session_user);
+  END IF;"""
+
+
+_LOCK_DOCUMENT = """PERFORM 1 FROM documents WHERE id = doc FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'P0002', MESSAGE = format('no document has id %s', doc);
+  END IF;"""
+
+
+def _state_functions(roles: TeamRoles, pinned: str) -> list[str]:
+    definer = f"LANGUAGE plpgsql SECURITY DEFINER {pinned}"
+    return [
+        f"""CREATE OR REPLACE FUNCTION team_claim(doc integer) RETURNS text {definer} AS $$
+DECLARE me integer; taken integer; most integer; state_now text;
+BEGIN
+  {_own_layer("me")}
+  {_LOCK_DOCUMENT}
+  SELECT a.state INTO state_now FROM assignments a WHERE a.doc_id = doc AND a.annotator_id = me;
+  IF state_now IS NOT NULL THEN
+    IF state_now = 'assigned' THEN
+      UPDATE assignments SET state = 'claimed', updated_at = now()
+      WHERE doc_id = doc AND annotator_id = me;
+      RETURN 'claimed';
+    END IF;
+    RETURN state_now;
+  END IF;
+  SELECT count(*) INTO taken FROM assignments a JOIN annotators l ON l.id = a.annotator_id
+  WHERE a.doc_id = doc AND l.kind <> 'gold';
+  SELECT coalesce(max(m.value)::integer, 1) INTO most FROM project_meta m
+  WHERE m.key = {literal(PER_DOCUMENT_KEY)};
+  IF taken >= most THEN
+    RAISE EXCEPTION USING ERRCODE = '{DOCUMENT_FULL}',
+      MESSAGE = format('document %s already has %s of %s people', doc, taken, most);
+  END IF;
+  INSERT INTO assignments (doc_id, annotator_id, login_role, state, assigned_by, updated_at)
+  VALUES (doc, me, session_user::text, 'claimed', session_user::text, now());
+  RETURN 'claimed';
+END $$""",
+        f"""CREATE OR REPLACE FUNCTION team_finish(doc integer) RETURNS text {definer} AS $$
+BEGIN
+  UPDATE assignments SET state = 'finished', updated_at = now()
+  WHERE doc_id = doc AND login_role = session_user::text AND state <> 'finished';
+  IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM assignments
+      WHERE doc_id = doc AND login_role = session_user::text) THEN
+    RAISE EXCEPTION USING ERRCODE = '42501',
+      MESSAGE = format('%s works on no layer of document %s', session_user, doc);
+  END IF;
+  RETURN 'finished';
+END $$""",
+        f"""CREATE OR REPLACE FUNCTION team_curate(doc integer) RETURNS text {definer} AS $$
+DECLARE gold integer; holder text; state_now text;
+BEGIN
+  IF NOT {_is(roles, "curator", "session_user")} THEN
+    RAISE EXCEPTION USING ERRCODE = '42501',
+      MESSAGE = format('%s is not a curator, so it cannot curate', session_user);
+  END IF;
+  {_LOCK_DOCUMENT}
+  SELECT id INTO gold FROM annotators WHERE kind = 'gold';
+  IF gold IS NULL THEN
+    INSERT INTO annotators (name, kind, uid, created_at)
+    VALUES ('gold', 'gold', md5(random()::text || clock_timestamp()::text), now())
+    RETURNING id INTO gold;
+  END IF;
+  SELECT a.login_role, a.state INTO holder, state_now FROM assignments a
+  WHERE a.doc_id = doc AND a.annotator_id = gold;
+  IF holder IS NULL THEN
+    INSERT INTO assignments (doc_id, annotator_id, login_role, state, assigned_by, updated_at)
+    VALUES (doc, gold, session_user::text, 'curating', session_user::text, now());
+  ELSIF holder <> session_user::text AND state_now = 'curating' THEN
+    RAISE EXCEPTION USING ERRCODE = '{CURATION_TAKEN}',
+      MESSAGE = format('%s is curating document %s', holder, doc);
+  ELSE
+    UPDATE assignments SET login_role = session_user::text, state = 'curating',
+      updated_at = now() WHERE doc_id = doc AND annotator_id = gold;
+  END IF;
+  RETURN 'curating';
+END $$""",
+    ]
