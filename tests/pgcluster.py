@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 
 ENV = "ANNOTATOR_TEST_PG"
+PASSWORD_ROLE = "password_check"  # the one role that must give its password (scram-sha-256)
 INSTALL_HINT = (
     "The tests need PostgreSQL 15's server programs (initdb, pg_ctl, postgres), which were not "
     "found: install them with `apt-get install postgresql-15` (or set ANNOTATOR_PG_BIN to the "
@@ -112,6 +113,7 @@ class Cluster:
                 "initdb", "-D", str(data), "-U", "postgres", "-A", "trust",
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions",
             )  # fmt: skip
+            self._password_role_first(data)
             options = " ".join(f"-c {k}={v}" for k, v in _SETTINGS.items())
             options += f" -c unix_socket_directories='{self.folder}'"
             self._run(
@@ -122,6 +124,13 @@ class Cluster:
             self.stop()
             raise
         return self.url
+
+    def _password_role_first(self, data: Path) -> None:
+        """Every role logs in without a password (trust), except :data:`PASSWORD_ROLE`, which
+        needs its scram-sha-256 password: the tests of a refused login use it."""
+        hba = data / "pg_hba.conf"
+        rule = f"local all {PASSWORD_ROLE} scram-sha-256\n"
+        hba.write_text(rule + hba.read_text(encoding="utf-8"), encoding="utf-8")
 
     def stop(self) -> None:
         """Stop the server (immediately: its data is thrown away) and delete the folder."""

@@ -37,7 +37,11 @@ class Repository:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # PostgreSQL's READ COMMITTED gives each statement its own snapshot; a read transaction
+        # must see one state throughout (:meth:`snapshot`), as SQLite's does
+        server = engine.dialect.name == "postgresql"
+        reads = engine.execution_options(isolation_level="REPEATABLE READ") if server else engine
+        self._sessions = sessionmaker(reads, expire_on_commit=False)
         self._annotator_ids: dict[str, int] = {}
         self._annotator_names: dict[int, str] = {}
         self._reading = threading.local()  # the thread's snapshot session, if one is open

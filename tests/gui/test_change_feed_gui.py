@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import Connection, event
 
 from annotator.core.change import Change
 from annotator.services.project import Project, open_project
 from annotator.ui.main_window import MainWindow
+from tests.conftest import BOTH
 from tests.gui.conftest import ANNOTATOR, find_word
+
+BACKENDS = BOTH  # the window on a project file and on a database on the server
 
 
 def _fail_at_commit(conn: Connection) -> None:
@@ -26,6 +30,7 @@ def _fail_at_commit(conn: Connection) -> None:
     raw.execute("INSERT INTO fault_child VALUES (1)")
 
 
+@pytest.mark.sqlite_only("the failing COMMIT is made with an SQLite deferred foreign key")
 def test_a_change_whose_commit_fails_leaves_no_undo_step_and_is_not_announced(
     window: MainWindow, project: Project
 ) -> None:
@@ -95,3 +100,11 @@ def test_with_no_undo_history_the_window_moves_past_the_feed_without_reading_it(
     qtbot.waitUntil(lambda: bool(read), timeout=5000)
     assert read[0] >= before_edit  # the other program's change was passed over, not read
     assert window.undo_stack.count() == 1  # and it does not clear the step made after it
+
+
+def test_the_title_names_the_project_and_a_server_url_shows_no_password(
+    window: MainWindow, project: Project
+) -> None:
+    expected = project.path.name  # p.sqlite, or "t_... on /tmp/annotator-pg-..."
+    assert window.windowTitle().endswith(f" — {ANNOTATOR} — {expected}")
+    assert "postgres@" not in window.windowTitle()

@@ -20,13 +20,17 @@ import pytest
 from sqlalchemy import Connection, event
 
 from annotator.core.errors import SpanError
+from annotator.core.location import Location
 from annotator.core.model import Bundle, Edit, Span
 from annotator.core.text import text_sha256
 from annotator.services.project import Project, open_project
 from annotator.services.write.requests import LayerImport, NewDocument
 from annotator.store.engine import HEAD_REVISION
-from tests.conftest import REPO
+from tests.backends import query
+from tests.conftest import BOTH, REPO
 from tests.unit.old_files import NOW, project_at
+
+BACKENDS = BOTH
 
 ANN = "amal"
 TEXT = "😀 قصفتْ الطائـرات\u00a0مدينة\u200cحماة في 2024 عبر 𝐀𝐁 Reuters"
@@ -39,29 +43,27 @@ def _tag(project: Project, doc_id: int, at: int, description: str, who: str = AN
     )
 
 
-def _counter(db: Path) -> int:
-    with sqlite3.connect(db) as con:
-        (seq,) = con.execute("SELECT seq FROM change_feed").fetchone()
-    con.close()
+def _counter(db: Location) -> int:
+    ((seq,),) = query(db, "SELECT seq FROM change_feed")
     return int(seq)
 
 
-def _log(db: Path) -> list[tuple[int, int, str]]:
+def _log(db: Location) -> list[tuple[int, int, str]]:
     """Every change-log row as (id, seq, description), by id."""
-    with sqlite3.connect(db) as con:
-        rows = con.execute("SELECT id, seq, description FROM change_log ORDER BY id").fetchall()
-    con.close()
-    return rows
+    return [
+        (int(i), int(s), str(d))
+        for i, s, d in query(db, "SELECT id, seq, description FROM change_log ORDER BY id")
+    ]
 
 
 def test_a_change_takes_the_next_number_and_a_rolled_back_one_gives_it_back(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
-    poller = open_project(db_path)  # another window: it sees only what others write
+    poller = open_project(project_at)  # another window: it sees only what others write
     try:
         doc_id, _created = project.documents.add_text("w.txt", TEXT)
         _tag(project, doc_id, 2, "first")
-        before = _counter(db_path)
+        before = _counter(project_at)
         assert [c[3] for c in poller.foreign_changes()] == ["Add w.txt", "first"]
         # one file, two documents: the new one is added and logged, then the second is
         # refused (its layer has spans): the transaction that took a number rolls back
@@ -70,20 +72,20 @@ def test_a_change_takes_the_next_number_and_a_rolled_back_one_gives_it_back(
         items = [LayerImport(fresh, Bundle()), LayerImport(again, Bundle())]
         with pytest.raises(SpanError, match="already has 1 spans"):
             project.write.import_layers(ANN, items, replace_layer=False)
-        assert _counter(db_path) == before
-        assert "Add new.txt" not in [d for _i, _s, d in _log(db_path)]
+        assert _counter(project_at) == before
+        assert "Add new.txt" not in [d for _i, _s, d in _log(project_at)]
         assert poller.foreign_changes() == []
         _tag(project, doc_id, 9, "second")
-        assert _log(db_path)[-1][1:] == (before + 1, "second")  # no gap, nothing skipped
+        assert _log(project_at)[-1][1:] == (before + 1, "second")  # no gap, nothing skipped
         assert [c[3] for c in poller.foreign_changes()] == ["second"]
     finally:
         poller.close()
 
 
 def test_the_rows_of_one_transaction_share_its_number_and_numbers_rise_with_commits(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
-    other = open_project(db_path)
+    other = open_project(project_at)
     try:
         doc_id, _created = project.documents.add_text("w.txt", TEXT)
         _tag(project, doc_id, 2, "mine")
@@ -97,7 +99,7 @@ def test_the_rows_of_one_transaction_share_its_number_and_numbers_rise_with_comm
     finally:
         other.close()
     by_seq: dict[int, set[str]] = {}
-    for _id, seq, description in _log(db_path):
+    for _id, seq, description in _log(project_at):
         by_seq.setdefault(seq, set()).add(description)
     assert list(by_seq.values())[-4:] == [
         {"mine"},
@@ -106,18 +108,19 @@ def test_the_rows_of_one_transaction_share_its_number_and_numbers_rise_with_comm
         {"mine again"},
     ]
     assert sorted(by_seq) == list(by_seq)  # numbers rise in commit (= id, on SQLite) order
-    assert _counter(db_path) == max(by_seq)
+    assert _counter(project_at) == max(by_seq)
 
 
 def test_opening_a_project_and_a_write_that_logs_nothing_leave_the_counter(
-    project: Project, db_path: Path
+    project: Project, project_at: Location
 ) -> None:
-    before = _counter(db_path)
-    open_project(db_path).close()  # the default-schema transaction writes nothing
+    before = _counter(project_at)
+    open_project(project_at).close()  # the default-schema transaction writes nothing
     project.write.set_meta("k", "v")  # a project fact is not a change: no number taken
-    assert _counter(db_path) == before
+    assert _counter(project_at) == before
 
 
+@pytest.mark.sqlite_only("an older project file, made with sqlite3")
 def test_0007_numbers_older_changes_in_commit_order(db_path: Path) -> None:
     con = project_at(db_path, "0006")  # the file as revision 0006 left it, with three changes
     old = [(3, "old 3"), (5, "old 5"), (9, "old 9")]
@@ -147,12 +150,13 @@ def test_0007_numbers_older_changes_in_commit_order(db_path: Path) -> None:
 WRITER = (
     "import sys\n"
     "from pathlib import Path\n"
+    "from annotator.services.project import project_path\n"
     "from tests.unit.test_change_feed import write_many\n"
-    "write_many(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]))\n"
+    "write_many(project_path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]))\n"
 )
 
 
-def write_many(db: Path, go: Path, who: str, count: int) -> None:
+def write_many(db: Location, go: Path, who: str, count: int) -> None:
     """A writer process: once ``go`` exists, ``count`` edits described ``who-0``, ``who-1``..."""
     project = open_project(db)
     (doc_id,) = project.documents.document_ids()
@@ -164,9 +168,9 @@ def write_many(db: Path, go: Path, who: str, count: int) -> None:
 
 
 def test_a_poller_sees_every_change_of_two_writing_processes_once_in_commit_order(
-    tmp_path: Path,
+    tmp_path: Path, project_at: Location
 ) -> None:
-    db = tmp_path / "p.sqlite"
+    db = project_at
     count = 80
     setup = open_project(db)
     setup.documents.add_text("long.txt", "ب" * 100)
@@ -176,7 +180,7 @@ def test_a_poller_sees_every_change_of_two_writing_processes_once_in_commit_orde
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), str(go), who, str(count)],
+            [sys.executable, "-c", WRITER, getattr(db, "url", str(db)), str(go), who, str(count)],
             cwd=REPO,
             env=env,
             stderr=subprocess.PIPE,
@@ -200,7 +204,8 @@ def test_a_poller_sees_every_change_of_two_writing_processes_once_in_commit_orde
         for w in writers:
             _out, err = w.communicate(timeout=60)
             assert w.returncode == 0, err
-    committed = [d for _i, _s, d in _log(db) if d[:3] in ("w1-", "w2-")]  # id order = commits
+    # id order = commit order: one writer at a time (SQLite's lock, PostgreSQL's, ADR 0023)
+    committed = [d for _i, _s, d in _log(db) if d[:3] in ("w1-", "w2-")]
     assert len(committed) == 2 * count
     assert seen == committed  # each exactly once, in commit order
     for who in ("w1", "w2"):
@@ -208,6 +213,9 @@ def test_a_poller_sees_every_change_of_two_writing_processes_once_in_commit_orde
     assert polls_with_news >= 3, "the poller must have read while the writers wrote"
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's BEGIN IMMEDIATE; the server's write lock is tested in test_server_writes.py"
+)
 def test_a_write_transaction_holds_the_write_lock_from_its_begin(
     project: Project, db_path: Path
 ) -> None:

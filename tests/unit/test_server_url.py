@@ -82,3 +82,42 @@ def test_a_postgresql_url_names_a_server_and_a_path_a_file() -> None:
     assert project_path("team.sqlite") == Path("team.sqlite")
     with pytest.raises(ProjectError, match="looks like a URI"):
         project_path("file:team.sqlite")
+
+
+@pytest.mark.parametrize(
+    ("password", "sentence"),
+    [
+        ("wrong", "refused the login of 'password_check': wrong password, or no such user."),
+        (None, "asks 'password_check' for a password, and none was given."),
+    ],
+)
+def test_a_refused_login_is_one_sentence_without_the_password(
+    password: str | None,
+    sentence: str,
+    pg_server: str,
+    pg_admin: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sqlalchemy as sa
+
+    from tests.pgcluster import PASSWORD_ROLE
+
+    assert isinstance(pg_admin, sa.Engine)
+    with pg_admin.connect() as conn:  # the role exists and has a password; ours is not it
+        conn.execute(
+            sa.text(
+                f"DO $$ BEGIN CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'right-😀'; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
+        )
+    monkeypatch.chdir(tmp_path)
+    url = sa.make_url(pg_server).set(username=PASSWORD_ROLE, password=password)
+    given = url.render_as_string(hide_password=False)
+    code = main(["export", "--format", "jsonl", "--out", "x.jsonl", "--gold", "--db", given])
+    err = capsys.readouterr().err
+    host = sa.make_url(pg_server).query["host"]
+    assert code == EXIT_REFUSED
+    assert err == f"error: The server {host} {sentence} Nothing was changed.\n"
+    assert os.listdir(tmp_path) == []

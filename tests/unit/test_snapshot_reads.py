@@ -1,24 +1,28 @@
 """Reads that belong together see one state of the project (issue 17, item 3).
 
-A second connection to the same real SQLite file commits a trigger and its event in the
-middle of a read: right after the read has loaded the spans and before it loads the events.
+A second connection to the same real project (a file, or a database on the server)
+commits a trigger and its event in the middle of a read: right after the read has loaded
+the spans and before it loads the events.
 A read from one snapshot sees neither; split reads saw an event whose trigger they lacked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
+from annotator.core.location import Location
 from annotator.core.positions import CodePoint
 from annotator.services import adjudication
 from annotator.services.agreement import AgreementRequest, gather
 from annotator.services.events import EventService
 from annotator.services.project import Project, open_project
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 TEXT = "قال الرئيس 😀 إنّ الجيش شنّ هجوماً على\u00a0مواقع في حماة يوم 12 مارس."
 
@@ -29,9 +33,9 @@ def _at(word: str) -> tuple[CodePoint, CodePoint]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
+def two_layers(project_at: Location) -> Iterator[Project]:
     """Two annotators' layers on TEXT, each with a PER span."""
-    project = open_project(tmp_path / "p.sqlite")
+    project = open_project(project_at)
     doc_id, _ = project.documents.add_text("t.txt", TEXT)
     for name in ("amal", "badr"):
         project.annotations.create_span(doc_id, name, *_at("الرئيس"), "PER")
@@ -62,7 +66,8 @@ def _add_event(doc_id: int, annotator: str) -> Callable[[Project], object]:
     return write
 
 
-def test_a_layer_is_read_from_one_snapshot(project: Project) -> None:
+def test_a_layer_is_read_from_one_snapshot(two_layers: Project) -> None:
+    project = two_layers
     doc_id = project.documents.document_ids()[0]
     done = _commit_midway(project, _add_event(doc_id, "amal"))
     bundle = adjudication.layer(project, doc_id, "amal")
@@ -73,7 +78,8 @@ def test_a_layer_is_read_from_one_snapshot(project: Project) -> None:
     assert len(after.events) == 1 and len(after.spans) == 2  # the next read sees it all
 
 
-def test_agreement_reads_every_layer_from_one_snapshot(project: Project) -> None:
+def test_agreement_reads_every_layer_from_one_snapshot(two_layers: Project) -> None:
+    project = two_layers
     doc_id = project.documents.document_ids()[0]
     done = _commit_midway(project, _add_event(doc_id, "badr"))
     gathered = gather(project, AgreementRequest(annotators=("amal", "badr")))
