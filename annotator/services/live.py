@@ -75,11 +75,17 @@ class LiveFeed:
         except ListenerLost as exc:
             self.close()
             raise LiveLost(_first_line(exc)) from exc
-        last = self._project.repo.last_seq()
-        if not notified and last <= self._seen:
-            return []
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            last = self._project.repo.last_seq()
+            if not notified and last <= self._seen:
+                return []
+            changes = self._project.repo.changes_since(self._seen)
+        except DBAPIError as exc:  # the server went away between the wake and the read
+            self.close()
+            raise LiveLost(_first_line(exc.orig or exc)) from exc
         mine = self._project.write.session
-        changes = self._project.repo.changes_since(self._seen)
         self._seen = max([last, *(c.seq for c in changes)])
         return [
             OtherChange(c.doc_id, c.annotator, c.description) for c in changes if c.session != mine
