@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import config
 from annotator.core.errors import AnnotatorError
+from annotator.services.live import LiveFeed
 from annotator.services.merge import MergeService
 from annotator.services.project import Project, open_project, project_path
 from annotator.ui.app_icon import app_icon
@@ -27,6 +28,7 @@ from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.fonts import FontError, register_bundled_fonts
 from annotator.ui.help_menu import install_help_menu
+from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.main_window import MainWindow
 from annotator.ui.panels.attributes_panel import install_attribute_tools
 from annotator.ui.review.wiring import install_review_tools
@@ -75,6 +77,8 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     install_review_tools(window, project)
     install_agreement_view(window, project)
     install_help_menu(window)  # last: the menu bar ends with Help
+    if LiveFeed.available(project):  # a project on a server: others' changes as they commit
+        LiveUpdates(window, LiveFeed(project))
     return window
 
 

@@ -318,13 +318,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return EXIT_SOME_REJECTED if report.failed or report.cancelled else EXIT_OK
 
 
-def _merge_source(location: Location) -> Path:
-    """A project file to merge; a server is refused (pulling from one is not built yet)."""
+def _merge_source(location: Location) -> Location:
+    """A project file to merge, or a project database on a server (a pull)."""
     if isinstance(location, ServerUrl):
-        raise ProjectError(
-            f"{location} is a database on a server; merge reads project files only. Export "
-            "from the server or merge into it (--db URL) instead."
-        )
+        return location
     checked = project_file(location)
     assert isinstance(checked, Path)
     return checked

@@ -77,9 +77,12 @@ def _as_root() -> bool:
 class Cluster:
     """One PostgreSQL cluster in a temporary folder; use as a context manager."""
 
-    def __init__(self, parent: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, parent: str | os.PathLike[str] | None = None, settings: dict[str, str] | None = None
+    ) -> None:
         self.bin = bin_dir()
         self._parent = parent
+        self._settings = {**_SETTINGS, **(settings or {})}  # a benchmark wants durable ones
         self.folder: Path | None = None
 
     @property
@@ -116,7 +119,7 @@ class Cluster:
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions",
             )  # fmt: skip
             self._password_role_first(data)
-            options = " ".join(f"-c {k}={v}" for k, v in _SETTINGS.items())
+            options = " ".join(f"-c {k}={v}" for k, v in self._settings.items())
             options += f" -c unix_socket_directories='{self.folder}'"
             self._run(
                 "pg_ctl", "start", "-w", "-t", "60", "-D", str(data),

@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from annotator.core import schema as schema_io
 from annotator.core import schema_diff
 from annotator.core.errors import AnnotatorError, ProjectError
-from annotator.core.location import Location
+from annotator.core.location import Location, ServerUrl
 from annotator.core.merge import IncomingLayer, Person, Placement, place_people
 from annotator.core.model import Bundle
 from annotator.core.printable import escape_controls
@@ -65,12 +65,12 @@ class MergeError(AnnotatorError):
 
 @dataclass(frozen=True)
 class Source:
-    """Everything read from one other project file.
+    """Everything read from one other project file (or a project on a server: a pull).
 
     ``layers`` carry the other file's own people; planning places them here.
     """
 
-    path: Path
+    path: Location
     schema: Schema
     documents: tuple[NewDocument, ...]
     people: tuple[Person, ...]
@@ -79,10 +79,12 @@ class Source:
 
 # -- reading the other files ---------------------------------------------------------------
 def read_sources(
-    paths: Iterable[Path], team_path: Location | None = None, progress: Progress | None = None
+    paths: Iterable[Location],
+    team_path: Location | None = None,
+    progress: Progress | None = None,
 ) -> list[Source]:
     """Read every file to merge; raise :class:`ProjectError` naming the first bad one."""
-    files = [Path(p) for p in paths]
+    files = [p if isinstance(p, ServerUrl) else Path(p) for p in paths]
     if not files:
         raise MergeError("Name at least one project file to merge.")
     sources = []
@@ -93,12 +95,16 @@ def read_sources(
     return sources
 
 
-def read_source(path: Path, team_path: Location | None = None) -> Source:
+def read_source(path: Location, team_path: Location | None = None) -> Source:
     """Judge ``path`` like any project file, check every row, then read it.
 
     SQLite works on a private copy only (:mod:`annotator.store.privatecopy`), so
-    nothing beside ``path`` is created or changed, not even a ``-shm`` file.
+    nothing beside ``path`` is created or changed, not even a ``-shm`` file. A project
+    on a server is read in place (a pull: its rows are held to the rules by the
+    database's own constraints), and never created.
     """
+    if isinstance(path, ServerUrl):
+        return _read_server(path, team_path)
     if isinstance(team_path, Path) and _same_file(path, team_path):
         raise MergeError(f"{path} is the project being merged into; choose another file.")
     _judge_from_outside(path)
@@ -107,6 +113,19 @@ def read_source(path: Path, team_path: Location | None = None) -> Source:
             return _read_copy(copy, path)
     except OSError as exc:
         raise _unreadable(exc, path) from None
+
+
+def _read_server(url: ServerUrl, team_path: Location | None) -> Source:
+    """Read the project database at ``url`` for a merge into ``team_path`` (a pull)."""
+    from annotator.services.project import open_project
+
+    if team_path == url:
+        raise MergeError(f"{url} is the project being merged into; choose another project.")
+    project = open_project(url, create=False)
+    try:
+        return _read(project, url)
+    finally:
+        project.close()
 
 
 def _judge_from_outside(path: Path) -> None:
@@ -168,7 +187,7 @@ def _unreadable(exc: BaseException, path: Path) -> ProjectError:
     return known or ProjectError(f"{path} cannot be read as a project ({exc}).")
 
 
-def _read(project: Project, path: Path) -> Source:
+def _read(project: Project, path: Location) -> Source:
     repo = project.repo
     docs = {i: repo.document(i) for i in repo.document_ids()}
     notes: dict[tuple[int, str], str] = {}
@@ -207,7 +226,9 @@ def _layers_of(
 
 
 # -- schemas -----------------------------------------------------------------------------------
-def schema_conflicts(baseline: Schema, sources: Iterable[Source]) -> list[tuple[Path, SchemaDiff]]:
+def schema_conflicts(
+    baseline: Schema, sources: Iterable[Source]
+) -> list[tuple[Location, SchemaDiff]]:
     """The files whose schema differs from ``baseline`` in a way that needs a choice."""
     found = []
     for source in sources:
@@ -217,7 +238,7 @@ def schema_conflicts(baseline: Schema, sources: Iterable[Source]) -> list[tuple[
     return found
 
 
-def conflicts_text(conflicts: list[tuple[Path, SchemaDiff]]) -> str:
+def conflicts_text(conflicts: list[tuple[Location, SchemaDiff]]) -> str:
     """The schema differences, one block per file."""
     lines = []
     for path, diff in conflicts:
@@ -274,7 +295,8 @@ def plan(team: Project, source: Source, mode: str) -> FilePlan:
     if not changed:
         outcome.schema_notes = []
     team_people = [Person(*row) for row in team.repo.identities()]
-    placements = place_people(team_people, source.people, source.path.stem)
+    stem = source.path.stem if isinstance(source.path, Path) else source.path.database
+    placements = place_people(team_people, source.people, stem)
     outcome.clashes = [(p.incoming.name, p.target.name) for p in placements if p.how == "clash"]
     outcome.second_gold = [
         (p.incoming.name, p.target.name) for p in placements if p.how == "second gold"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from annotator.core.location import Location
 from annotator.core.merge import MergedLayer, Placement
 from annotator.core.printable import escape_controls, escape_lines
 from annotator.core.schema_diff import SchemaDiff
@@ -32,7 +32,7 @@ class FileOutcome:
         dropped: annotations left out because the schema kept cannot hold them.
     """
 
-    path: Path
+    path: Location  # a project file, or a project on a server (a pull)
     error: str = ""
     new_documents: list[int] = field(default_factory=list)
     matched: list[tuple[str, str]] = field(default_factory=list)

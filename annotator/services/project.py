@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import DBAPIError
 
 from annotator.core.change import Origin
 from annotator.core.location import Location, ServerUrl
@@ -84,7 +87,10 @@ class Project:
             # answer a query would give at that commit; later ones are read next time)
             self._seen_seq = last[0]
             return []
-        changes = self.repo.changes_since(self._seen_seq)
+        try:
+            changes = self.repo.changes_since(self._seen_seq)
+        except DBAPIError:  # a server away for now: read from the same number next time
+            return []
         if changes:
             self._seen_seq = changes[-1].seq
         mine = self.write.session
@@ -97,7 +103,8 @@ class Project:
     def skip_foreign_changes(self) -> None:
         """Move past every change committed so far without reading them (a window with no
         undo history has nothing to clear: after a merge they are thousands of rows)."""
-        self._seen_seq = self.repo.last_seq()
+        with contextlib.suppress(DBAPIError):  # a server away for now: next time
+            self._seen_seq = self.repo.last_seq()
 
     def seed(self, seeds_dir: Path) -> ImportReport | None:
         """Import the sample articles once, the first time the project is opened."""

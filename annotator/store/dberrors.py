@@ -187,6 +187,8 @@ _PG_GONE_TEXTS = (
     "terminating connection",
     "the connection is lost",
     "ssl syscall error",
+    "connection is bad",  # the pool's new connection: the server is down (psycopg)
+    "is the server running",  # libpq: nothing listens on the socket or port
 )
 
 

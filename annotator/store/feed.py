@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.store.models import ChangeFeedRow, ChangeRow
@@ -52,6 +52,11 @@ class LoggedChange:
     description: str
 
 
+CHANNEL = "annotator_changes"
+"""The PostgreSQL notification channel of committed write transactions (payload: ``seq``)."""
+
+_NOTIFY = text("SELECT pg_notify(:channel, :seq)")
+
 _LOCK = select(ChangeFeedRow.seq).where(ChangeFeedRow.id == 1).with_for_update()
 
 
@@ -61,8 +66,16 @@ def lock(conn: Connection) -> None:
 
 
 def take(conn: Connection) -> int:
-    """Take the next number for the write transaction open on ``conn`` (which holds the lock)."""
-    return int(conn.execute(_TAKE).scalar_one())
+    """Take the next number for the write transaction open on ``conn`` (which holds the lock).
+
+    On PostgreSQL the transaction also notifies the listeners of :data:`CHANNEL` with the
+    number (ids only: a listener reads what it may see with :func:`changes_since`). A
+    notification is sent when the transaction commits, never when it rolls back.
+    """
+    seq = int(conn.execute(_TAKE).scalar_one())
+    if conn.dialect.name == "postgresql":
+        conn.execute(_NOTIFY, {"channel": CHANNEL, "seq": str(seq)})
+    return seq
 
 
 def last(s: Session) -> int:

@@ -270,8 +270,8 @@ def project_error(exc: DBAPIError) -> AnnotatorError:
     if connection_lost(exc):
         return ProjectError(
             "The connection to the database server was lost, so the change was not saved (one "
-            "being committed at that very moment may have been). Open the project again once "
-            "the server is back."
+            "being committed at that very moment may have been). Try again once the server is "
+            "back: the connection is made again by itself."
         )
     if "full" in text:
         return ProjectError("The disk is full, so the change was not saved. Free some space.")

@@ -1,0 +1,103 @@
+"""Other people's changes to a project on a server, as they commit (issue 20, item 3).
+
+:class:`LiveFeed` wraps the listening connection (:class:`annotator.store.listen.Listener`):
+:meth:`LiveFeed.connect` gives a socket to watch, and :meth:`LiveFeed.take` turns the numbers
+notified since into the layers other clients changed, read from the change feed. The feed, not
+the notifications, is the record: after a reconnect, :meth:`take` reads everything committed
+since the last number seen, so a change made while the connection was down is not missed.
+A project file has no server to listen to: :meth:`LiveFeed.available` is False there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.location import ServerUrl
+
+if TYPE_CHECKING:  # the store is imported where it is used: the GUI imports this module
+    from annotator.services.project import Project
+    from annotator.store.listen import Listener
+
+
+class LiveLost(AnnotatorError):
+    """The server cannot be listened to now (it went away, or refuses the connection)."""
+
+
+@dataclass(frozen=True)
+class OtherChange:
+    """A layer another client changed: ``doc_id`` None is a schema change; ``annotator``
+    None, a change to the document itself (added, deleted, restored)."""
+
+    doc_id: int | None
+    annotator: str | None
+    description: str
+
+
+class LiveFeed:
+    """The changes other clients commit to ``project``'s server database."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        self._listener: Listener | None = None
+        self._seen = project.repo.last_seq()
+
+    @staticmethod
+    def available(project: Project) -> bool:
+        """True for a project on a server (a project file has nobody to listen to)."""
+        return isinstance(project.path, ServerUrl)
+
+    def connect(self) -> int:
+        """Open the listening connection; its socket, readable when news arrives."""
+        from annotator.store.listen import Listener
+
+        self.close()
+        try:
+            self._listener = Listener(self._project.repo.engine)
+        except Exception as exc:  # the driver's own errors: unreachable, refused, ...
+            raise LiveLost(_first_line(exc)) from exc
+        return self._listener.fileno()
+
+    def take(self) -> list[OtherChange]:
+        """What other clients committed since the last call (or since this feed was made,
+        for the first), in commit order; [] when nothing new was notified.
+
+        Raises :class:`LiveLost` when the listening connection is gone: :meth:`connect` again,
+        then :meth:`take` reads what was committed meanwhile.
+        """
+        from annotator.store.listen import ListenerLost
+
+        if self._listener is None:
+            raise LiveLost("not listening")
+        try:
+            notified = self._listener.drain()
+        except ListenerLost as exc:
+            self.close()
+            raise LiveLost(_first_line(exc)) from exc
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            last = self._project.repo.last_seq()
+            if not notified and last <= self._seen:
+                return []
+            changes = self._project.repo.changes_since(self._seen)
+        except DBAPIError as exc:  # the server went away between the wake and the read
+            self.close()
+            raise LiveLost(_first_line(exc.orig or exc)) from exc
+        mine = self._project.write.session
+        self._seen = max([last, *(c.seq for c in changes)])
+        return [
+            OtherChange(c.doc_id, c.annotator, c.description) for c in changes if c.session != mine
+        ]
+
+    def close(self) -> None:
+        """Stop listening (the project stays open)."""
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
