@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
+from annotator.core import multiword, schema_diff
 from annotator.core import schema as schema_io
-from annotator.core import schema_diff
 from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.location import Location, ServerUrl
 from annotator.core.merge import IncomingLayer, Person, Placement, place_people
@@ -203,7 +203,16 @@ def _read(project: Project, path: Location) -> Source:
         if found:
             people.append(person)
             layers += found
-    documents = tuple(NewDocument(d.name, d.text, d.sha256) for d in docs.values())
+    words = repo.metas(multiword.MULTIWORD_PREFIX)  # a treebank's multiword tokens (ADR 0021)
+    documents = tuple(
+        NewDocument(
+            d.name,
+            d.text,
+            d.sha256,
+            multiword.decode(words.get(multiword.multiword_key(i)), len(d.text)),
+        )
+        for i, d in docs.items()
+    )
     return Source(path, project.write.schema, documents, tuple(people), tuple(layers))
 
 

@@ -82,7 +82,7 @@ class ExportRequest:
     statuses: tuple[str, ...] = ()  # only documents with one of these statuses
     split: tuple[int, ...] = ()  # shares, e.g. (80, 10, 10); see services.selection
     seed: int = 0
-    offsets: str = "utf16"  # doccano: "utf16" or "codepoints"
+    offsets: str = "utf16"  # doccano: "utf16", "codepoints" or "graphemes"
     layout: str = "label"  # doccano: "label" or "relation"
     segment: str = "none"  # token formats: "none", "article" or "clitics" (ADR 0010)
     levels: int = 2  # entity columns with nested="all"
@@ -544,6 +544,8 @@ class TransferService:
         segment: str = "none",
         levels: int = 2,
         separator: str = "tab",
+        offsets: str = "utf16",
+        layout: str = "label",
         progress: Progress | None = None,
     ) -> ExportResult:
         """Run an export (see :class:`ExportRequest` and :func:`export_layer`)."""
@@ -561,6 +563,8 @@ class TransferService:
             segment=segment,
             levels=levels,
             separator=separator,
+            offsets=offsets,
+            layout=layout,
         )
         return export_layer(self._project, request, progress)
 

@@ -110,3 +110,29 @@ def test_a_deleted_and_a_restored_document_are_logged_under_its_id(
     seen = last()
     proj.write.apply(deleted.inverse())
     assert logged_since(seen) == {(doc_id, "amal"), (doc_id, None)}
+
+
+def test_changes_a_worker_committed_are_announced_here_in_order_and_not_again(
+    proj: Project, db_path: Path
+) -> None:
+    """A merge runs in a worker process with a write service of its own (ADR 0017); the
+    window's service adopts what it committed (``adopt``): each change is announced in order,
+    the schema it set becomes this service's, and the next write does not announce that schema
+    again as another program's. ``adopt`` mutants 1 to 5 (no test reached it in-process)."""
+    doc, _created = proj.documents.add_text("حماة 😀.txt", TEXT)
+    heard: list[Change] = []
+    proj.write.changed.connect(heard.append)
+    worker = open_project(db_path)  # the worker's own connection and write service
+    committed: list[Change] = []
+    worker.write.changed.connect(committed.append)
+    try:
+        worker.annotations.create_span(doc, "amal", *at("حلب"), "GPE")
+        worker.schemas.replace(with_weapon(worker.schemas.schema))
+    finally:
+        worker.close()
+    assert [c.description for c in committed] == ["Tag GPE", "Replace schema"]
+    proj.write.adopt(committed)
+    assert heard == committed
+    assert proj.write.schema.label(WEAPON) is not None
+    proj.annotations.create_span(doc, "amal", *at("حماة"), WEAPON)
+    assert [c.description for c in heard[2:]] == [f"Tag {WEAPON}"]

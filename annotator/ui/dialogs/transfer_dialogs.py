@@ -48,7 +48,18 @@ FORMAT_HELP = {
     "brat": "brat standoff folder (.txt + .ann + annotation.conf)",
     "hf": "Hugging Face token classification (JSONL + features.json)",
     "webanno": "WebAnno TSV 3.3 folder (INCEpTION; one .tsv per document)",
+    "conll2002": "CoNLL 2002/2003 as INCEpTION (DKPro) reads and writes it",
+    "labelstudio": "Label Studio tasks (JSON), with a labelling config",
 }
+
+# doccano's offset units (export and import); "" on import: the file's own "offsets" key,
+# else UTF-16 code units, as doccano's web UI counts
+OFFSET_UNITS = (
+    ("utf16", "UTF-16 code units (doccano's web UI)"),
+    ("codepoints", "code points"),
+    ("graphemes", "grapheme clusters (doccano's grapheme mode)"),
+)
+TAG_FORMATS = ("conll", "conll2002", "conllu")  # read with a tag scheme
 
 LEVEL_FORMATS = ("conll", "conllu", "hf")  # write one tag column (or key) per nesting level
 
@@ -130,6 +141,13 @@ class ExportDialog(QDialog):
             "With nested spans 'all': how many entity levels, each its own column "
             "(CoNLL), NE2=… key (CoNLL-U) or ner_tags_2… column (hf)"
         )
+        self.offsets = QComboBox(self)
+        for unit, text in OFFSET_UNITS:
+            self.offsets.addItem(text, unit)
+        self.offsets.setToolTip("What doccano's start and end offsets count")
+        self.layout_ = QComboBox(self)
+        self.layout_.addItem("sequence labelling (label)", "label")
+        self.layout_.addItem("entities and relations (relation)", "relation")
         self.events = QCheckBox("Add an event trigger column (CoNLL)", self)
         self.force = QCheckBox("Replace an SQLite file or fill a folder no export made", self)
         self.force.setToolTip("Never the open project itself")
@@ -144,6 +162,8 @@ class ExportDialog(QDialog):
         form.addRow("Clitic segmentation", self.segment)
         form.addRow("Column separator", self.separator)
         form.addRow("Levels (nested all)", self.levels)
+        form.addRow("doccano offsets", self.offsets)
+        form.addRow("doccano layout", self.layout_)
         form.addRow("", self.events)
         form.addRow("", self.done_only)
         form.addRow("Save to", _path_row(self, self.out, self._browse))
@@ -154,9 +174,11 @@ class ExportDialog(QDialog):
         self._enable_options()
 
     def _enable_options(self) -> None:
-        """Enable the separator for CoNLL only, and levels for the level formats with 'all'."""
+        """Enable each option for the formats it applies to (levels: only with 'all')."""
         fmt = self.format.currentData()
         self.separator.setEnabled(fmt == "conll")
+        self.offsets.setEnabled(fmt == "doccano")
+        self.layout_.setEnabled(fmt == "doccano")
         self.levels.setEnabled(fmt in LEVEL_FORMATS and self.nested.currentText() == "all")
 
     def _browse(self) -> None:
@@ -186,6 +208,8 @@ class ExportDialog(QDialog):
             "segment": self.segment.currentText(),
             "levels": self.levels.value(),
             "separator": self.separator.currentData(),
+            "offsets": self.offsets.currentData(),
+            "layout": self.layout_.currentData(),
         }
         fmt, out = self.format.currentData(), Path(self.out.text().strip())
         transfer = self._transfer
@@ -227,6 +251,13 @@ class ImportDialog(QDialog):
         )
         self.replace = QCheckBox("Replace this annotator's existing annotations", self)
         self.skip_bad_lines = QCheckBox("doccano: skip bad lines and list them", self)
+        self.offsets = QComboBox(self)
+        self.offsets.addItem("the file's own 'offsets', else UTF-16 code units", "")
+        for unit, text in OFFSET_UNITS:
+            self.offsets.addItem(text, unit)
+        self.offsets.setToolTip("What the start and end offsets of doccano lines count")
+        self.predictions = QCheckBox("Label Studio: import predictions, not annotations", self)
+        self.predictions.setToolTip("Each task's first prediction (a model's output)")
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Files", _path_row(self, self.paths, self._browse))
@@ -235,7 +266,19 @@ class ImportDialog(QDialog):
         form.addRow("", self.add_labels)
         form.addRow("", self.replace)
         form.addRow("", self.skip_bad_lines)
+        form.addRow("doccano offsets", self.offsets)
+        form.addRow("", self.predictions)
         form.addRow(_ok_cancel(self, self.run))
+        self.format.currentIndexChanged.connect(self._enable_options)
+        self._enable_options()
+
+    def _enable_options(self) -> None:
+        """Enable each option for the formats it applies to."""
+        fmt = self.format.currentData()
+        self.scheme.setEnabled(fmt in TAG_FORMATS)
+        self.skip_bad_lines.setEnabled(fmt == "doccano")
+        self.offsets.setEnabled(fmt == "doccano")
+        self.predictions.setEnabled(fmt == "labelstudio")
 
     def _browse(self) -> None:
         if self.format.currentData() == "brat":
@@ -259,7 +302,9 @@ class ImportDialog(QDialog):
             "add_labels": self.add_labels.isChecked(),
             "replace": self.replace.isChecked(),
             "scheme": self.scheme.currentText(),
-            "skip_bad_lines": self.skip_bad_lines.isChecked(),
+            "skip_bad_lines": self.skip_bad_lines.isEnabled() and self.skip_bad_lines.isChecked(),
+            "offsets": self.offsets.currentData() if fmt == "doccano" else "",
+            "predictions": self.predictions.isEnabled() and self.predictions.isChecked(),
         }
         try:  # on a worker thread; each file is committed on its own (ADR 0017)
             report, cancelled = run_with_progress(
