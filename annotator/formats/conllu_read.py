@@ -20,7 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from annotator.core.gcpause import collector_paused
 from annotator.core.model import Status
 from annotator.core.multiword import Multiword
 from annotator.formats.base import (
@@ -39,6 +41,7 @@ _ID = re.compile("[1-9][0-9]{0,8}")
 _EMPTY_NODE = re.compile("[0-9]{1,9}[.][1-9][0-9]{0,8}")
 _KEPT_MISC = re.compile("(NE[0-9]*|NER|Trigger|SpaceAfter|SpacesAfter|SpacesBefore)")
 _PAIRS = re.compile("([^=|]+)=?([^|]*)")  # MISC: key=value items between bars
+_VALUES = re.compile("=[^|]*")  # MISC: the values, with their "="
 _BLANK = "_".__eq__
 _NO_MISC: dict[str, str] = {}
 _COLUMNS = ("LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS")
@@ -46,7 +49,9 @@ _OUR_COMMENTS = ("# newdoc", "# newpar", "# status =", "# annotator =", "# sent_
 PARAGRAPH = "\n\n"  # the white space a ``# newpar`` puts between two sentences
 
 Part = tuple[int, str, list[str], str | None]  # line, form, entity tags by level, trigger tag
-Shapes = dict[tuple[object, ...], list[int]]  # a token line's shape -> [count, first line]
+# a token line's shape -> [count, first line, whether a MISC key the project keeps is
+# there, the MISC keys]
+Shapes = dict[tuple[object, ...], list[Any]]
 
 
 @dataclass(slots=True)
@@ -97,20 +102,23 @@ def read_with_notes(
     docs: list[AnnotatedDocument] = []
     first: dict[str, tuple[str, int]] = {}
     twins: list[str] = []
-    for found in _documents(content, path, unkept):
-        doc = _build(found, path, options, unkept)
-        if doc is None:
-            continue
-        if found.status in {s.value for s in Status}:
-            doc = replace(doc, status=found.status)
-        sha = doc.document.sha256
-        if sha in first:
-            name, line = first[sha]
-            lost = f", whose {len(doc.spans)} spans were not imported" if doc.spans else ""
-            twins.append(f"{doc.name!r} (line {found.line}) repeats {name!r} (line {line}){lost}")
-            continue
-        first[sha] = (doc.name, found.line)
-        docs.append(doc)
+    with collector_paused():  # a treebank's hundreds of thousands of lines build no cycles
+        for found in _documents(content, path, unkept):
+            doc = _build(found, path, options, unkept)
+            if doc is None:
+                continue
+            if found.status in {s.value for s in Status}:
+                doc = replace(doc, status=found.status)
+            sha = doc.document.sha256
+            if sha in first:
+                name, line = first[sha]
+                lost = f", whose {len(doc.spans)} spans were not imported" if doc.spans else ""
+                twins.append(
+                    f"{doc.name!r} (line {found.line}) repeats {name!r} (line {line}){lost}"
+                )
+                continue
+            first[sha] = (doc.name, found.line)
+            docs.append(doc)
     if not docs:
         raise FormatError(path, None, "the file holds no tokens.")
     notes = [unkept.note()] if unkept.found else []
@@ -143,14 +151,14 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
     shapes: Shapes = {}
     for line_no, raw in enumerate(content.split("\n"), 1):
         line = raw.rstrip("\r")
-        if line.startswith("# newdoc"):
-            _check_closed(pending, path)
-            doc.sentences += [current] if current.words else []
-            current = Sentence()
-            if doc.sentences:
-                yield doc
-            doc = _Doc(line.partition("=")[2].strip() or doc.name, line_no)
-        if line.startswith("#"):
+        if line[:1] == "#":
+            if line.startswith("# newdoc"):
+                _check_closed(pending, path)
+                doc.sentences += [current] if current.words else []
+                current = Sentence()
+                if doc.sentences:
+                    yield doc
+                doc = _Doc(line.partition("=")[2].strip() or doc.name, line_no)
             _comment(line, line_no, doc, current, unkept)
             continue
         if not line.strip():
@@ -194,29 +202,34 @@ def _read_token(
 
     ``shapes`` counts lines by which columns they fill and which MISC keys they
     have (a treebank has few such shapes): one dictionary lookup per line, turned
-    into what is not kept by :func:`unkept_shapes` at the end.
+    into what is not kept by :func:`unkept_shapes` at the end. A line whose shape
+    has no MISC key the project keeps (most lines of a treebank) is taken without
+    reading its MISC values.
     """
     cols = line.split("\t")
     if len(cols) != 10:
         raise FormatError(path, line_no, f"expected 10 tab-separated columns, found {len(cols)}.")
     ident, form, field = cols[0], cols[1], cols[9]
-    misc = dict(_PAIRS.findall(field)) if field != "_" else _NO_MISC
     if "." in ident and _EMPTY_NODE.fullmatch(ident):
         unkept.add("empty nodes", line_no)
         return pending
-    shape = (*map(_BLANK, cols[2:9]), *misc)  # which columns are filled, which MISC keys
+    shape = (*map(_BLANK, cols[2:9]), _keys_of(field))  # filled columns, MISC keys
     seen = shapes.get(shape)
     if seen is None:
-        shapes[shape] = [1, line_no]
-    else:
-        seen[0] += 1
+        keys = tuple(_misc(field))
+        seen = shapes[shape] = [0, line_no, any(_KEPT_MISC.fullmatch(k) for k in keys), keys]
+    seen[0] += 1
+    misc = _misc(field) if seen[2] else _NO_MISC  # tags, a trigger, white space of its own
     if not form:
         raise FormatError(path, line_no, "the FORM column is empty.")
     if "-" in ident:
         return _open_range(ident, form, misc, line_no, path, current, pending)
     if not _ID.fullmatch(ident):
         raise FormatError(path, line_no, f"bad token ID {shown(ident)}.")
-    part = (line_no, form, _levels(misc), misc.get("Trigger"))
+    if misc:
+        part = (line_no, form, _levels(misc), misc.get("Trigger"))
+    else:  # outside any entity, followed by a space
+        part = (line_no, form, ["O"], None)
     if pending is None:
         current.append(_word(form, misc, [part], line_no))
         return None
@@ -275,13 +288,32 @@ def _check_closed(pending: _Range | None, path: str) -> None:
 
 def unkept_shapes(shapes: Shapes, unkept: Unkept) -> None:
     """Count what the token lines hold that is not kept (see :func:`_read_token`)."""
-    for shape, (count, line) in shapes.items():  # in order of first line
+    for shape, (count, line, _kept, keys) in shapes.items():  # in order of first line
         for name, blank in zip(_COLUMNS, shape, strict=False):
             if not blank:
                 unkept.add(name, line, count)
-        for key in shape[len(_COLUMNS) :]:
+        for key in keys:
             if not _KEPT_MISC.fullmatch(str(key)):
                 unkept.add(f"MISC {key}", line, count)
+
+
+def _keys_of(field: str) -> str:
+    """MISC without its values (``Vform|Gloss|SpaceAfter``): two fields give the same
+    string only if :func:`_misc` gives them the same keys, in the same order."""
+    if field == "_":
+        return ""
+    if field[:1] == "=" or "|=" in field:  # an empty key: the pattern reads past the "="
+        return field
+    return _VALUES.sub("", field)
+
+
+def _misc(field: str) -> dict[str, str]:
+    """MISC's ``key=value`` items between bars (a key without ``=`` has the value "")."""
+    if field == "_":
+        return _NO_MISC
+    if not field or "||" in field or "|=" in field or field[0] in "|=" or field[-1] == "|":
+        return dict(_PAIRS.findall(field))  # empty items, empty keys: the pattern skips them
+    return {key: value for key, _, value in (item.partition("=") for item in field.split("|"))}
 
 
 def _space(misc: dict[str, str]) -> str:
