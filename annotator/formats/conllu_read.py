@@ -157,7 +157,7 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
     current = Sentence()
     pending: _Range | None = None  # an open multiword token
     shapes: Shapes = {}
-    for line_no, raw in enumerate(content.split("\n"), 1):
+    for line_no, raw in enumerate(_lines(content), 1):
         line = raw.rstrip("\r")
         if line[:1] == "#":
             if line.startswith("# newdoc"):
@@ -182,6 +182,17 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
     unkept_shapes(shapes, unkept)
     if doc.sentences:
         yield doc
+
+
+def _lines(content: str) -> Iterator[str]:
+    """``content.split("\\n")``, one line at a time: a treebank's list of lines would
+    cost as much memory again as its text."""
+    start = 0
+    find = content.find
+    while (end := find("\n", start)) >= 0:
+        yield content[start:end]
+        start = end + 1
+    yield content[start:]
 
 
 def _comment(line: str, line_no: int, doc: _Doc, sentence: Sentence, unkept: Unkept) -> None:
