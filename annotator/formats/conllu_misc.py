@@ -61,6 +61,7 @@ _SIMPLE = {"s": " ", "t": "\t", "n": "\n", "r": "\r", "p": "|", "\\": "\\"}
 
 def unescape(raw: str) -> str:
     """A white space value with UD's escapes (``\\s``, ``\\n``, ``\\u00A0``...) resolved."""
+
     def one(m: re.Match[str]) -> str:
         code = m.group(1)
         return chr(int(code[1:], 16)) if len(code) == 5 else _SIMPLE.get(code, m.group(0))

@@ -9,7 +9,7 @@ hold when it writes, whatever other processes do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from sqlalchemy import (
@@ -460,7 +460,9 @@ class WriteTx:
         # a Core insert on the connection: no flush of pending rows, no ORM unit of work
         # (an import adds hundreds of documents in its one transaction)
         values = {"name": name, "text": text, "sha256": sha256, "length": len(text)}
-        return int(conn.execute(_INSERT_DOCUMENT, values).inserted_primary_key[0])
+        key = conn.execute(_INSERT_DOCUMENT, values).inserted_primary_key
+        assert key is not None  # a single-row insert
+        return int(key[0])
 
     def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
         """Store a document's tokens, made by ``tokenizer`` (ADR 0015); the words and
@@ -495,7 +497,7 @@ class WriteTx:
         """Store a project fact."""
         self._upsert(_UPDATE_META, _INSERT_META, {"b_key": key, "b_value": value})
 
-    def _upsert(self, update_row: Update, insert_row: Insert, values: dict[str, object]) -> None:
+    def _upsert(self, update_row: Update, insert_row: Insert, values: Mapping[str, object]) -> None:
         """Update a row, or insert it if there is none: Core statements on the connection.
 
         Facts and statuses are never loaded as objects in a write transaction (their
