@@ -18,8 +18,9 @@ Three child processes, each measured with ``os.wait4`` (peak RSS, CPU) and a wal
 - ``startup``: the interpreter with ``annotator.cli`` and camel-tools imported, nothing
   else, so the memory both of the others need before any work is visible.
 
-Prints each run, then import/tokenizer ratios of wall time and of peak RSS, and the
-import's peak RSS above the startup's.
+Prints each run, then import/tokenizer ratios of wall time, of CPU time (steadier than
+wall time on a shared machine) and of peak RSS, and the import's peak RSS above the
+startup's.
 
 Run: ``.venv/bin/python -m benchmarks.bench_conllu_import [--mb 30] [--sentences 30]``
 """
@@ -135,14 +136,17 @@ def main(argv: list[str] | None = None) -> int:
         got = {}
         for name, command in runs.items():
             rss, cpu, wall, out = _run(command, env)
-            got[name] = (rss, wall)
+            got[name] = (rss, wall, cpu)
             detail = f", {int(out)} tokens" if name == "tokenizer" else ""
             print(
                 f"{name:>9}: wall {wall:6.2f} s, CPU {cpu:6.2f} s, peak RSS {rss:7.1f} MB{detail}",
                 flush=True,
             )
-        (base, _), (tok_rss, tok_wall), (imp_rss, imp_wall) = got.values()
-        ratios = f"wall {imp_wall / tok_wall:.2f}x, peak RSS {imp_rss / tok_rss:.2f}x"
+        (base, _, _), (tok_rss, tok_wall, tok_cpu), (imp_rss, imp_wall, imp_cpu) = got.values()
+        ratios = (
+            f"wall {imp_wall / tok_wall:.2f}x, CPU {imp_cpu / tok_cpu:.2f}x, "
+            f"peak RSS {imp_rss / tok_rss:.2f}x"
+        )
         print(
             f"import/tokenizer: {ratios}; import above startup: {imp_rss - base:.1f} MB "
             f"({(imp_rss - base) * 1e6 / size:.1f} bytes per byte of CoNLL-U)"

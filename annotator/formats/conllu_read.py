@@ -20,17 +20,29 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from annotator.core.model import Status
+from annotator.core.gcpause import collector_paused
+from annotator.core.model import Document, Status
 from annotator.core.multiword import Multiword
+from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
     FormatError,
     ReadOptions,
     check_content,
+    check_text,
     shown,
 )
 from annotator.formats.conll import annotated_from_tags
+from annotator.formats.conllu_misc import (
+    NO_MISC,
+    keys_of,
+    levels,
+    misc_of,
+    space_after,
+    space_before,
+)
 from annotator.formats.multiword_tokens import merged_levels
 from annotator.formats.segment import SCHEMES
 from annotator.formats.unkept import Unkept
@@ -38,15 +50,16 @@ from annotator.formats.unkept import Unkept
 _ID = re.compile("[1-9][0-9]{0,8}")
 _EMPTY_NODE = re.compile("[0-9]{1,9}[.][1-9][0-9]{0,8}")
 _KEPT_MISC = re.compile("(NE[0-9]*|NER|Trigger|SpaceAfter|SpacesAfter|SpacesBefore)")
-_PAIRS = re.compile("([^=|]+)=?([^|]*)")  # MISC: key=value items between bars
 _BLANK = "_".__eq__
-_NO_MISC: dict[str, str] = {}
 _COLUMNS = ("LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS")
 _OUR_COMMENTS = ("# newdoc", "# newpar", "# status =", "# annotator =", "# sent_id", "# text =")
+_UNTAGGED = ["O"]  # a part's entity tags outside any entity
 PARAGRAPH = "\n\n"  # the white space a ``# newpar`` puts between two sentences
 
 Part = tuple[int, str, list[str], str | None]  # line, form, entity tags by level, trigger tag
-Shapes = dict[tuple[object, ...], list[int]]  # a token line's shape -> [count, first line]
+# a token line's shape -> [count, first line, whether a MISC key the project keeps is
+# there, the MISC keys]
+Shapes = dict[tuple[object, ...], list[Any]]
 
 
 @dataclass(slots=True)
@@ -97,20 +110,23 @@ def read_with_notes(
     docs: list[AnnotatedDocument] = []
     first: dict[str, tuple[str, int]] = {}
     twins: list[str] = []
-    for found in _documents(content, path, unkept):
-        doc = _build(found, path, options, unkept)
-        if doc is None:
-            continue
-        if found.status in {s.value for s in Status}:
-            doc = replace(doc, status=found.status)
-        sha = doc.document.sha256
-        if sha in first:
-            name, line = first[sha]
-            lost = f", whose {len(doc.spans)} spans were not imported" if doc.spans else ""
-            twins.append(f"{doc.name!r} (line {found.line}) repeats {name!r} (line {line}){lost}")
-            continue
-        first[sha] = (doc.name, found.line)
-        docs.append(doc)
+    with collector_paused():  # a treebank's hundreds of thousands of lines build no cycles
+        for found in _documents(content, path, unkept):
+            doc = _build(found, path, options, unkept)
+            if doc is None:
+                continue
+            if found.status in {s.value for s in Status}:
+                doc = replace(doc, status=found.status)
+            sha = doc.document.sha256
+            if sha in first:
+                name, line = first[sha]
+                lost = f", whose {len(doc.spans)} spans were not imported" if doc.spans else ""
+                twins.append(
+                    f"{doc.name!r} (line {found.line}) repeats {name!r} (line {line}){lost}"
+                )
+                continue
+            first[sha] = (doc.name, found.line)
+            docs.append(doc)
     if not docs:
         raise FormatError(path, None, "the file holds no tokens.")
     notes = [unkept.note()] if unkept.found else []
@@ -141,16 +157,16 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
     current = Sentence()
     pending: _Range | None = None  # an open multiword token
     shapes: Shapes = {}
-    for line_no, raw in enumerate(content.split("\n"), 1):
+    for line_no, raw in enumerate(_lines(content), 1):
         line = raw.rstrip("\r")
-        if line.startswith("# newdoc"):
-            _check_closed(pending, path)
-            doc.sentences += [current] if current.words else []
-            current = Sentence()
-            if doc.sentences:
-                yield doc
-            doc = _Doc(line.partition("=")[2].strip() or doc.name, line_no)
-        if line.startswith("#"):
+        if line[:1] == "#":
+            if line.startswith("# newdoc"):
+                _check_closed(pending, path)
+                doc.sentences += [current] if current.words else []
+                current = Sentence()
+                if doc.sentences:
+                    yield doc
+                doc = _Doc(line.partition("=")[2].strip() or doc.name, line_no)
             _comment(line, line_no, doc, current, unkept)
             continue
         if not line.strip():
@@ -166,6 +182,17 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
     unkept_shapes(shapes, unkept)
     if doc.sentences:
         yield doc
+
+
+def _lines(content: str) -> Iterator[str]:
+    """``content.split("\\n")``, one line at a time: a treebank's list of lines would
+    cost as much memory again as its text."""
+    start = 0
+    find = content.find
+    while (end := find("\n", start)) >= 0:
+        yield content[start:end]
+        start = end + 1
+    yield content[start:]
 
 
 def _comment(line: str, line_no: int, doc: _Doc, sentence: Sentence, unkept: Unkept) -> None:
@@ -194,32 +221,40 @@ def _read_token(
 
     ``shapes`` counts lines by which columns they fill and which MISC keys they
     have (a treebank has few such shapes): one dictionary lookup per line, turned
-    into what is not kept by :func:`unkept_shapes` at the end.
+    into what is not kept by :func:`unkept_shapes` at the end. A line whose shape
+    has no MISC key the project keeps (most lines of a treebank) is taken without
+    reading its MISC values.
     """
     cols = line.split("\t")
     if len(cols) != 10:
         raise FormatError(path, line_no, f"expected 10 tab-separated columns, found {len(cols)}.")
     ident, form, field = cols[0], cols[1], cols[9]
-    misc = dict(_PAIRS.findall(field)) if field != "_" else _NO_MISC
     if "." in ident and _EMPTY_NODE.fullmatch(ident):
         unkept.add("empty nodes", line_no)
         return pending
-    shape = (*map(_BLANK, cols[2:9]), *misc)  # which columns are filled, which MISC keys
+    shape = (*map(_BLANK, cols[2:9]), keys_of(field))  # filled columns, MISC keys
     seen = shapes.get(shape)
     if seen is None:
-        shapes[shape] = [1, line_no]
-    else:
-        seen[0] += 1
+        keys = tuple(misc_of(field))
+        seen = shapes[shape] = [0, line_no, any(_KEPT_MISC.fullmatch(k) for k in keys), keys]
+    seen[0] += 1
+    misc = misc_of(field) if seen[2] else NO_MISC  # tags, a trigger, white space of its own
     if not form:
         raise FormatError(path, line_no, "the FORM column is empty.")
     if "-" in ident:
         return _open_range(ident, form, misc, line_no, path, current, pending)
     if not _ID.fullmatch(ident):
         raise FormatError(path, line_no, f"bad token ID {shown(ident)}.")
-    part = (line_no, form, _levels(misc), misc.get("Trigger"))
-    if pending is None:
-        current.append(_word(form, misc, [part], line_no))
-        return None
+    if misc:
+        part = (line_no, form, levels(misc), misc.get("Trigger"))
+        if pending is None:
+            current.append(_word(form, misc, [part], line_no))
+            return None
+    else:  # outside any entity, followed by a space
+        part = (line_no, form, ["O"], None)
+        if pending is None:
+            current.append(Word(form, " ", [part], "", line_no, False))
+            return None
     if int(ident) != pending.next_id:
         raise FormatError(
             path,
@@ -260,7 +295,7 @@ def _word(
     if not misc:
         return Word(form, " ", parts, "", line, False, multi)
     spaced = "SpaceAfter" in misc or "SpacesAfter" in misc
-    return Word(form, _space(misc), parts, _before(misc), line, spaced, multi)
+    return Word(form, space_after(misc), parts, space_before(misc), line, spaced, multi)
 
 
 def _check_closed(pending: _Range | None, path: str) -> None:
@@ -275,61 +310,39 @@ def _check_closed(pending: _Range | None, path: str) -> None:
 
 def unkept_shapes(shapes: Shapes, unkept: Unkept) -> None:
     """Count what the token lines hold that is not kept (see :func:`_read_token`)."""
-    for shape, (count, line) in shapes.items():  # in order of first line
+    for shape, (count, line, _kept, keys) in shapes.items():  # in order of first line
         for name, blank in zip(_COLUMNS, shape, strict=False):
             if not blank:
                 unkept.add(name, line, count)
-        for key in shape[len(_COLUMNS) :]:
+        for key in keys:
             if not _KEPT_MISC.fullmatch(str(key)):
                 unkept.add(f"MISC {key}", line, count)
 
 
-def _space(misc: dict[str, str]) -> str:
-    if misc.get("SpaceAfter") == "No":
-        return ""
-    if "SpacesAfter" in misc:
-        return _unescape(misc["SpacesAfter"])
-    return " "
-
-
-def _before(misc: dict[str, str]) -> str:
-    return _unescape(misc["SpacesBefore"]) if "SpacesBefore" in misc else ""
-
-
-def _levels(misc: dict[str, str]) -> list[str]:
-    tags = [misc.get("NE", misc.get("NER", "O"))]
-    while f"NE{len(tags) + 1}" in misc:
-        tags.append(misc[f"NE{len(tags) + 1}"])
-    return tags
-
-
-_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)")
-_SIMPLE = {"s": " ", "t": "\t", "n": "\n", "r": "\r", "p": "|", "\\": "\\"}
-
-
-def _unescape(raw: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        code = m.group(1)
-        return chr(int(code[1:], 16)) if len(code) == 5 else _SIMPLE.get(code, m.group(0))
-
-    return _UNESCAPE.sub(one, raw)
-
-
 @dataclass
 class _Rows:
-    """A document's token rows being built: the text's pieces, offsets and tag rows."""
+    """A document's token rows being built: the text's pieces, offsets and tag rows.
+
+    ``tagged``: some token has an entity or trigger tag; without one, no rows are kept
+    (there is nothing to decode), only the line of the first.
+    """
 
     depth: int
+    tagged: bool = True
     pieces: list[str] = field(default_factory=list)
     offsets: list[tuple[int, int]] = field(default_factory=list)
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
     words: list[Multiword] = field(default_factory=list)
     pos: int = 0
+    first_line: int | None = None
 
     def add(self, line: int, form: str, tags: list[str], trig: str, span: int) -> None:
-        levels = tags + ["O"] * (self.depth - len(tags))
-        self.offsets.append((self.pos, self.pos + span))
-        self.rows.append((line, [form, *levels, trig]))
+        if self.first_line is None:
+            self.first_line = line
+        if self.tagged:
+            levels = tags + ["O"] * (self.depth - len(tags))
+            self.offsets.append((self.pos, self.pos + span))
+            self.rows.append((line, [form, *levels, trig]))
 
     def text(self, piece: str) -> None:
         self.pieces.append(piece)
@@ -344,7 +357,7 @@ def _build(found: _Doc, path: str, opts: ReadOptions, unkept: Unkept) -> Annotat
         if sentence.newpar and not prev.words[-1].spaced:
             prev.words[-1].after = PARAGRAPH
     depth = max((len(p[2]) for w in words for p in w.parts), default=1)
-    acc = _Rows(depth)
+    acc = _Rows(depth, any(p[2] != _UNTAGGED or p[3] for w in words for p in w.parts))
     acc.text(words[0].before)
     if words[-1].after == " ":  # the white space UD implies after a document's last token
         words[-1].after = ""
@@ -354,8 +367,12 @@ def _build(found: _Doc, path: str, opts: ReadOptions, unkept: Unkept) -> Annotat
         for word in sentence.words:
             _add_word(acc, word, opts.scheme, unkept)
         bounds.append((first, len(acc.rows)))
-    columns = range(1, depth + 2)
     text = "".join(acc.pieces)
+    if not acc.tagged:  # nothing to decode: the text, and the multiword tokens
+        check_text(text, path, acc.first_line)
+        document = Document(0, found.name, text, text_sha256(text))
+        return AnnotatedDocument(document, words=tuple(acc.words))
+    columns = range(1, depth + 2)
     doc = annotated_from_tags(
         found.name, text, acc.rows, bounds, acc.offsets, columns, opts, path, {depth + 1}
     )
@@ -363,6 +380,17 @@ def _build(found: _Doc, path: str, opts: ReadOptions, unkept: Unkept) -> Annotat
 
 
 def _add_word(acc: _Rows, word: Word, scheme: str, unkept: Unkept) -> None:
+    if not word.multi:  # one part: the row, its offsets and its text, as add and text make them
+        ((line_no, form, tags, trig),) = word.parts
+        end = acc.pos + len(form)
+        if acc.tagged:
+            acc.offsets.append((acc.pos, end))
+            acc.rows.append((line_no, [form, *tags, *["O"] * (acc.depth - len(tags)), trig or "O"]))
+        elif acc.first_line is None:
+            acc.first_line = line_no
+        acc.pieces += (form, word.after)
+        acc.pos = end + len(word.after)
+        return
     forms = [p[1] for p in word.parts]
     if word.multi:
         acc.words.append(Multiword(acc.pos, acc.pos + len(word.form), tuple(forms)))

@@ -9,10 +9,21 @@ hold when it writes, whatever other processes do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, union
+from sqlalchemy import (
+    Engine,
+    Insert,
+    Update,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.core.change import DocumentRecord
@@ -38,6 +49,20 @@ from annotator.store.models import (
 # built once; their compiled forms are cached, so each row costs one execute
 _INSERT_TOKENS = insert(TokensRow)
 _INSERT_CHANGE = insert(ChangeRow)
+_INSERT_DOCUMENT = insert(DocumentRow)
+_IN_BATCH = 500  # ids or hashes in one IN (...) list
+_META = select(MetaRow.value).where(MetaRow.key == bindparam("b_key"))
+_UPDATE_META = update(MetaRow).where(MetaRow.key == bindparam("b_key"))
+_UPDATE_META = _UPDATE_META.values(value=bindparam("b_value"))
+_INSERT_META = insert(MetaRow).values(key=bindparam("b_key"), value=bindparam("b_value"))
+_STATUS_KEY = (StatusRow.doc_id == bindparam("b_doc_id")) & (
+    StatusRow.annotator_id == bindparam("b_aid")
+)
+_STATUS = select(StatusRow.status).where(_STATUS_KEY)
+_UPDATE_STATUS = update(StatusRow).where(_STATUS_KEY).values(status=bindparam("b_status"))
+_INSERT_STATUS = insert(StatusRow).values(
+    doc_id=bindparam("b_doc_id"), annotator_id=bindparam("b_aid"), status=bindparam("b_status")
+)
 # the queries of every one-span edit, built once (building one costs more than running it)
 _DOCUMENT_ID = select(DocumentRow.id).where(DocumentRow.id == bindparam("doc_id"))
 _SPANS_AT = (
@@ -144,8 +169,7 @@ class WriteTx:
 
     def meta(self, key: str) -> str | None:
         """A stored project fact, or None."""
-        row = self.s.get(MetaRow, key)
-        return row.value if row else None
+        return self.s.scalar(_META, {"b_key": key})
 
     def document_length(self, doc_id: int) -> int | None:
         """A document's length in code points, or None if it does not exist.
@@ -276,6 +300,40 @@ class WriteTx:
             or 0
         )
 
+    def span_counts(self, doc_ids: Iterable[int], annotator: str) -> dict[int, int]:
+        """How many spans an annotator has on each of these documents (absent: none)."""
+        aid = self.find_annotator(annotator)
+        wanted = list(dict.fromkeys(doc_ids))
+        found: dict[int, int] = {}
+        for at in range(0, len(wanted), _IN_BATCH) if aid is not None else ():
+            where = (SpanRow.annotator_id == aid) & SpanRow.doc_id.in_(wanted[at : at + _IN_BATCH])
+            query = select(SpanRow.doc_id, func.count()).where(where).group_by(SpanRow.doc_id)
+            found.update((doc_id, int(n)) for doc_id, n in self.s.execute(query))
+        return found
+
+    def statuses(self, doc_ids: Iterable[int], annotator: str) -> dict[int, Status]:
+        """Each of these documents' status for one annotator (absent: "new")."""
+        aid = self.find_annotator(annotator)
+        wanted = list(dict.fromkeys(doc_ids))
+        found: dict[int, Status] = {}
+        for at in range(0, len(wanted), _IN_BATCH) if aid is not None else ():
+            where = (StatusRow.annotator_id == aid) & StatusRow.doc_id.in_(
+                wanted[at : at + _IN_BATCH]
+            )
+            query = select(StatusRow.doc_id, StatusRow.status).where(where)
+            found.update((doc_id, Status(status)) for doc_id, status in self.s.execute(query))
+        return found
+
+    def document_ids(self, shas: Iterable[str]) -> dict[str, int]:
+        """The ids of the documents with these text hashes (those the project has)."""
+        wanted = list(dict.fromkeys(shas))
+        found: dict[str, int] = {}
+        for at in range(0, len(wanted), _IN_BATCH):
+            where = DocumentRow.sha256.in_(wanted[at : at + _IN_BATCH])
+            query = select(DocumentRow.sha256, DocumentRow.id).where(where)
+            found.update((sha, doc_id) for sha, doc_id in self.s.execute(query))
+        return found
+
     def document_id_for_sha(self, sha256: str) -> int | None:
         """The id of the document with this text hash, if any."""
         return self.s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256))
@@ -297,8 +355,10 @@ class WriteTx:
     def status(self, doc_id: int, annotator: str) -> Status:
         """A document's status for one annotator."""
         aid = self.find_annotator(annotator)
-        row = self.s.get(StatusRow, (doc_id, aid)) if aid is not None else None
-        return Status(row.status) if row else Status.NEW
+        found = (
+            self.s.scalar(_STATUS, {"b_doc_id": doc_id, "b_aid": aid}) if aid is not None else None
+        )
+        return Status(found) if found else Status.NEW
 
     def layer_names(self, doc_id: int) -> list[str]:
         """The annotators with spans, events or relations on a document, by name."""
@@ -315,7 +375,8 @@ class WriteTx:
         where = MetaRow.key.startswith(prefix, autoescape=True)
         if suffix:
             where &= MetaRow.key.endswith(suffix, autoescape=True)
-        return {row.key: row.value for row in self.s.scalars(select(MetaRow).where(where))}
+        query = select(MetaRow.key, MetaRow.value).where(where)
+        return {key: value for key, value in self.s.execute(query)}
 
     def document_record(self, doc_id: int, facts: dict[str, str]) -> DocumentRecord | None:
         """A document with its tokens and statuses (and the given ``facts``), or None."""
@@ -326,8 +387,10 @@ class WriteTx:
         tokens = (
             None if tok is None else (tok.tokenizer, tok.count, tok.words, tok.starts, tok.ends)
         )
-        found = self.s.scalars(select(StatusRow).where(StatusRow.doc_id == doc_id))
-        statuses = sorted((self.name_of(r.annotator_id), Status(r.status)) for r in found)
+        found = self.s.execute(
+            select(StatusRow.annotator_id, StatusRow.status).where(StatusRow.doc_id == doc_id)
+        )
+        statuses = sorted((self.name_of(aid), Status(status)) for aid, status in found)
         return DocumentRecord(
             doc.id,
             doc.name,
@@ -394,10 +457,12 @@ class WriteTx:
         conn = self.s.connection()
         if len(text) >= bigvalues.LONG and bigvalues.fits(conn):
             return bigvalues.insert_text(conn, name, text, sha256)
-        row = DocumentRow(name=name, text=text, sha256=sha256, length=len(text))
-        self.s.add(row)
-        self.s.flush()
-        return row.id
+        # a Core insert on the connection: no flush of pending rows, no ORM unit of work
+        # (an import adds hundreds of documents in its one transaction)
+        values = {"name": name, "text": text, "sha256": sha256, "length": len(text)}
+        key = conn.execute(_INSERT_DOCUMENT, values).inserted_primary_key
+        assert key is not None  # a single-row insert
+        return int(key[0])
 
     def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
         """Store a document's tokens, made by ``tokenizer`` (ADR 0015); the words and
@@ -421,7 +486,8 @@ class WriteTx:
     def set_status(self, doc_id: int, annotator: str, status: Status) -> None:
         """Record a document's status for one annotator."""
         aid = self.annotator_id(annotator)
-        self.s.merge(StatusRow(doc_id=doc_id, annotator_id=aid, status=status.value))
+        values = {"b_doc_id": doc_id, "b_aid": aid, "b_status": status.value}
+        self._upsert(_UPDATE_STATUS, _INSERT_STATUS, values)
 
     def set_schema_body(self, body: str) -> None:
         """Replace the stored schema."""
@@ -429,7 +495,19 @@ class WriteTx:
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a project fact."""
-        self.s.merge(MetaRow(key=key, value=value))
+        self._upsert(_UPDATE_META, _INSERT_META, {"b_key": key, "b_value": value})
+
+    def _upsert(self, update_row: Update, insert_row: Insert, values: Mapping[str, object]) -> None:
+        """Update a row, or insert it if there is none: Core statements on the connection.
+
+        Facts and statuses are never loaded as objects in a write transaction (their
+        reads select columns), so no object in the session can hold an older value; an
+        ORM ``merge`` cost a query, a flush and the unit of work for each row, twice per
+        document of an import.
+        """
+        conn = self.s.connection()
+        if conn.execute(update_row, values).rowcount == 0:
+            conn.execute(insert_row, values)
 
     def log(
         self, session: str, origin: str, doc_id: int | None, annotator: str | None, text: str

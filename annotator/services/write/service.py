@@ -9,24 +9,22 @@ from dataclasses import replace
 from sqlalchemy.exc import DBAPIError
 
 from annotator import errorlog
-from annotator.core import multiword
 from annotator.core import schema as schema_io
 from annotator.core.change import Change, NoteChange, Origin, StatusChange
 from annotator.core.errors import (
     MergeCancelled,
     ReadOnlyError,
     SchemaError,
-    SpanError,
     StaleEditError,
 )
 from annotator.core.merge import (
     MergedLayer,
 )
-from annotator.core.model import Bundle, Edit, Status
+from annotator.core.model import Edit, Status
 from annotator.core.schema import Schema
 from annotator.core.signal import Signal
-from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens, word_tokens_of
-from annotator.services.write import deletion
+from annotator.core.tokens import WordTokens, word_tokens_of
+from annotator.services.write import deletion, imports
 from annotator.services.write.edits import apply_edit
 from annotator.services.write.requests import (
     BusyHandler,
@@ -35,12 +33,9 @@ from annotator.services.write.requests import (
     MergeResult,
     NewDocument,
     Plan,
-    document_note_key,
     wait_and_retry,
 )
 from annotator.services.write.steps import (
-    as_placeholders,
-    imported_status,
     is_locked,
     merge_layer,
     outside_schema_change,
@@ -276,20 +271,9 @@ class WriteService:
         def run(tx: WriteTx, schema: Schema) -> Change:
             tx.annotator_id(annotator, "human")  # an import never writes into gold
             after = new_labels(schema) if new_labels is not None else schema
-            edits: list[Edit] = []
-            statuses: list[StatusChange] = []
-            new_docs: list[int] = []
-            for item in items:
-                doc_id = self._document_for(tx, item.document, new_docs, made)
-                remove = self._existing_layer(tx, doc_id, annotator, item, replace_layer)
-                add = as_placeholders(item.bundle, doc_id, annotator)
-                edits.append(Edit(doc_id, annotator, remove, add, description))
-                now = tx.status(doc_id, annotator)
-                wanted = imported_status(item.status, now)
-                if wanted is not now:
-                    statuses.append(StatusChange(doc_id, annotator, now, wanted))
-                if item.note:
-                    tx.set_meta(document_note_key(doc_id, annotator), item.note)
+            edits, statuses, new_docs = imports.plan_layers(
+                tx, annotator, items, replace_layer, made, self.session, description
+            )
             change = Change(
                 tuple(edits),
                 schema if after is not schema else None,
@@ -382,30 +366,9 @@ class WriteService:
         its id appended to ``new_docs``."""
         doc_id = tx.document_id_for_sha(doc.sha256)
         if doc_id is None:
-            doc_id = tx.add_document(doc.name, doc.text, doc.sha256)
-            tokens = made.get(doc.sha256)
-            if tokens is None:  # the document was in the project when read ahead, and is not now
-                tokens = word_tokens(doc.text)
-            tx.set_tokens(doc_id, tokenizer_id(), tokens)
-            if doc.words:
-                tx.set_meta(multiword.multiword_key(doc_id), multiword.encode(doc.words))
+            doc_id = imports.store_document(tx, doc, made.get(doc.sha256), self.session)
             new_docs.append(doc_id)
-            tx.log(self.session, Origin.IMPORT, doc_id, None, f"Add {doc.name}")
         return doc_id
-
-    @staticmethod
-    def _existing_layer(
-        tx: WriteTx, doc_id: int, annotator: str, item: LayerImport, replace_layer: bool
-    ) -> Bundle:
-        if replace_layer:
-            return tx.layer(doc_id, annotator)
-        count = tx.layer_span_count(doc_id, annotator)
-        if count:
-            raise SpanError(
-                f"document {item.document.name!r} already has {count} spans by {annotator!r}. "
-                "Import with --replace to overwrite them, or into another annotator."
-            )
-        return Bundle()
 
     def _apply_in(self, tx: WriteTx, schema: Schema, change: Change) -> Change:
         exact = change.origin is Origin.UNDO
