@@ -247,6 +247,19 @@ def layout_arcs(items: list[ArcEnds], style: ArcStyle) -> list[ArcShape]:
     return shapes
 
 
+def arc_bounds(shape: ArcShape) -> QRectF:
+    """Everything a laid-out arc draws lies in this rectangle: line, arrowhead, caption."""
+    xs = [p.x() for p in shape.points]
+    ys = [p.y() for p in shape.points]
+    if shape.tip is not None:
+        xs += [shape.tip.x() - ARROW, shape.tip.x() + ARROW]
+        ys += [shape.tip.y() - ARROW - 1, shape.tip.y()]
+    pad = PEN_WIDTH + 1
+    bounds = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+    bounds = bounds.adjusted(-pad, -pad, pad, pad)
+    return bounds.united(shape.box) if shape.box is not None else bounds
+
+
 def _pen(color: QColor) -> QPen:
     pen = QPen(color, PEN_WIDTH)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)

@@ -19,7 +19,16 @@ from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.ui.offsets import BlockOffsets, OffsetMap, QtPos
-from annotator.ui.pane.arcs import Anchor, Arc, ArcEnds, ArcShape, ArcStyle, layout_arcs, paint_arcs
+from annotator.ui.pane.arcs import (
+    Anchor,
+    Arc,
+    ArcEnds,
+    ArcShape,
+    ArcStyle,
+    arc_bounds,
+    layout_arcs,
+    paint_arcs,
+)
 from annotator.ui.pane.label_band import Tag, layout_tags, paint_tags
 from annotator.ui.pane.line_band import BandMetrics, band_metrics, place_lines
 from annotator.ui.pane.line_plan import BlockPlan, LinePlanner
@@ -39,6 +48,16 @@ from annotator.ui.pane.span_painter import (
 
 RectCache = dict[tuple[CodePoint, CodePoint], list[QRectF]]
 """Rectangles of ranges in one block, relative to the block's top-left corner."""
+SPILL = 3.0
+"""Pixels a highlight's outline may be drawn outside its rectangles."""
+
+
+def meeting(items: list[PaintItem], clip: QRectF | None) -> list[PaintItem]:
+    """The items with a rectangle that meets ``clip`` (all of them if ``clip`` is None)."""
+    if clip is None:
+        return items
+    near = clip.adjusted(-SPILL, -SPILL, SPILL, SPILL)
+    return [i for i in items if any(r.intersects(near) for r in i.rects)]
 
 
 @dataclass
@@ -332,13 +351,23 @@ class PanePainter:
                 tag.arc_rows,
             )
 
-    def paint_under(self, painter: QPainter, frame: Frame) -> None:
-        """Span backgrounds (before the text)."""
-        paint_under(painter, frame.items)
+    def paint_under(self, painter: QPainter, frame: Frame, clip: QRectF | None = None) -> None:
+        """Span backgrounds (before the text); ``clip``: draw only what meets it."""
+        paint_under(painter, meeting(frame.items, clip))
 
-    def paint_over(self, painter: QPainter, frame: Frame, font: QFont, highlight: QColor) -> None:
-        """Bars, outlines, overlays, then the band's arcs and tags (after the text)."""
-        paint_over(painter, frame.items, highlight)
+    def paint_over(
+        self,
+        painter: QPainter,
+        frame: Frame,
+        font: QFont,
+        highlight: QColor,
+        clip: QRectF | None = None,
+    ) -> None:
+        """Bars, outlines, overlays, then the band's arcs and tags (after the text).
+
+        ``clip``: the part being repainted; what lies wholly outside it is not drawn.
+        """
+        paint_over(painter, meeting(frame.items, clip), highlight)
         # Outlines only: a caption drawn here would cover the words (band off) or the tag
         # (band on); captions are in the tooltip (:meth:`captions_at`) and the side panels.
         if frame.outlines is None:
@@ -346,7 +375,7 @@ class PanePainter:
                 PaintItem(self._block_rects(frame, o.start, o.end), QColor(o.color))
                 for o in self.overlays
             ]
-        paint_overlays(painter, frame.outlines)
+        paint_overlays(painter, meeting(frame.outlines, clip))
         if frame.band is None or not self.band_content:
             return
         if frame.arcs is None:  # laid out once per frame (a repaint of the same frame reuses it)
@@ -356,8 +385,13 @@ class PanePainter:
                 a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
                 items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
             frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
-        paint_arcs(painter, frame.arcs, frame.band)
-        paint_tags(painter, frame.tags, frame.band)
+        arcs = frame.arcs
+        tags = frame.tags
+        if clip is not None:
+            arcs = [a for a in arcs if arc_bounds(a).intersects(clip)]
+            tags = [t for t in tags if t.box is None or t.box.intersects(clip)]
+        paint_arcs(painter, arcs, frame.band)
+        paint_tags(painter, tags, frame.band)
 
     def _start(self, span_id: int) -> CodePoint | None:
         span = self._index.get(span_id)

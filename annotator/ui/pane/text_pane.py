@@ -11,12 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QRegion,
     QTextBlock,
     QTextCursor,
     QTextOption,
@@ -29,6 +30,7 @@ from annotator.core.schema import Schema
 from annotator.ui.bidi import isolate
 from annotator.ui.offsets import OffsetMap, QtPos
 from annotator.ui.pane.arcs import Arc
+from annotator.ui.pane.dirty import strip
 from annotator.ui.pane.pane_hits import char_at, hit_pos
 from annotator.ui.pane.pane_painter import PanePainter
 from annotator.ui.pane.span_index import SpanIndex
@@ -41,6 +43,8 @@ _CLICK_SLOP = 4
 EXACT_DRAG = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 LOAD_FALLBACK_MS = 1000
 """Load a document's spans after this long even if the pane is not painted."""
+STRIPS_AT_MOST = 20
+"""An edit of more spans than this (or of events or relations) repaints the whole viewport."""
 
 
 class TextPane(QPlainTextEdit):
@@ -159,7 +163,11 @@ class TextPane(QPlainTextEdit):
         self.viewport().update()
 
     def apply_edit(self, edit: Edit) -> None:
-        """Update the span index incrementally and repaint the viewport."""
+        """Update the span index incrementally and repaint what the edit changes.
+
+        An edit of a few spans (and nothing else) repaints the strips of their lines
+        only (:func:`~annotator.ui.pane.dirty.strip`); any other the whole viewport.
+        """
         if self._pending is not None:
             return  # the spans still to load are read after the edit: they include it
         for span in edit.remove.spans:
@@ -170,7 +178,20 @@ class TextPane(QPlainTextEdit):
         if kept != self._selected:
             self._selected = kept
             self.spanSelectionChanged.emit(list(kept))
-        self.viewport().update()
+        spans = (*edit.remove.spans, *edit.add.spans)
+        others = (edit.remove.events, edit.add.events, edit.remove.relations, edit.add.relations)
+        if len(spans) > STRIPS_AT_MOST or any(others):
+            self.viewport().update()
+        else:
+            self._update_strips([(s.start, s.end) for s in spans])
+
+    def _update_strips(self, ranges: list[tuple[CodePoint, CodePoint]]) -> None:
+        """Repaint the strips of the lines these ranges are on (see :mod:`.dirty`)."""
+        region = QRegion()
+        for start, end in ranges:
+            region += strip(self, self._map, start, end)
+        if not region.isEmpty():
+            self.viewport().update(region)
 
     def spans(self) -> list[Span]:
         """Every span shown, sorted by offsets."""
@@ -227,17 +248,35 @@ class TextPane(QPlainTextEdit):
         return (a, b) if a < b else None
 
     def select_text(self, start: CodePoint, end: CodePoint) -> None:
-        """Select code points ``[start, end)`` as if by the user."""
+        """Select code points ``[start, end)`` as if by the user.
+
+        The lines around the selection get their band first, so that Qt scrolls the
+        selection into view by the heights they are painted with; if the caret still
+        ends up off screen, it is centred.
+        """
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._map.to_qt(start))
         cursor.setPosition(self._map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self._fit_scrolling(cursor.block())
         self.setTextCursor(cursor)
+        caret = self.cursorRect()
+        if caret.top() < 0 or caret.bottom() > self.viewport().rect().bottom():
+            self.centerCursor()
 
     def clear_text_selection(self) -> None:
-        """Drop the text selection, keeping the caret where it is."""
+        """Drop the text selection, keeping the caret and the view where they are.
+
+        Tagging clears the selection: the text must not move under the user then, even
+        when the caret (the selection's end) is off screen.
+        """
         cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return
         cursor.clearSelection()
+        bar = self.verticalScrollBar()
+        at = bar.value()
         self.setTextCursor(cursor)
+        bar.setValue(at)
 
     def selected_span_ids(self) -> list[int]:
         """Ids of the selected spans, in selection order."""
@@ -252,14 +291,21 @@ class TextPane(QPlainTextEdit):
             ids = [i for i in self._selected if i != span_id] + [span_id]
         else:
             ids = [span_id]
-        if scroll and span_id in self._index:
+        scrolled = scroll and span_id in self._index
+        if scrolled:
             span = self._index.get(span_id)
             assert span is not None
             self.scroll_to_offset(span.start)
+        before = self._selected
         if ids != self._selected:
             self._selected = ids
             self.spanSelectionChanged.emit(list(ids))
-        self.viewport().update()
+        if scrolled:
+            self.viewport().update()
+            return
+        changed = {*before, *ids} - ({*before} & {*ids})  # outlined now, or no longer
+        found = [self._index.get(i) for i in changed]
+        self._update_strips([(s.start, s.end) for s in found if s is not None])
 
     def scroll_to_offset(self, cp: CodePoint) -> None:
         """Move the caret to code point ``cp`` and make it visible."""
@@ -392,9 +438,13 @@ class TextPane(QPlainTextEdit):
         """Give the band to the blocks Qt scrolls by; have it work out the scroll range again.
 
         ``block``: where the view is going (default: the first one on screen).
+        The lines it moves are accounted for here: the next paint does not fit again.
         """
         self._painter.moved = False
         self._painter.place_around(self, self._map, block or self.firstVisibleBlock())
+        if self._painter.moved:
+            self._painter.moved = False
+            self.viewport().update()
         layout = self.document().documentLayout()
         layout.documentSizeChanged.emit(layout.documentSize())
 
@@ -411,19 +461,25 @@ class TextPane(QPlainTextEdit):
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         """Paint span backgrounds, then the text, then bars, outlines, tags and arcs."""
         frame = self._painter.prepare(self, self._text, self._map, set(self._selected))
+        clip = QRectF(e.rect())
         painter = QPainter(self.viewport())
-        self._painter.paint_under(painter, frame)
+        self._painter.paint_under(painter, frame, clip)
         painter.end()
         super().paintEvent(e)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._painter.paint_over(painter, frame, self.font(), self.palette().highlight().color())
+        highlight = self.palette().highlight().color()
+        self._painter.paint_over(painter, frame, self.font(), highlight, clip)
         painter.end()
         if not self.first_paint_done:
             self.first_paint_at = time.perf_counter()
         self.first_paint_done = True
         if self._pending is not None and self._loader.interval() != 0:
             self._loader.start(0)
-        if self._painter.moved:
+        if self._painter.moved:  # lines below the strip painted may have moved: all of it
             self._painter.moved = False
-            QTimer.singleShot(0, self, lambda: self._fit_scrolling())
+            QTimer.singleShot(0, self, self._after_move)
+
+    def _after_move(self) -> None:
+        self._fit_scrolling()
+        self.viewport().update()
