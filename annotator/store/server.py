@@ -71,7 +71,13 @@ def open_server(
     An empty database becomes a project (``create=False`` refuses it). A server that
     cannot be reached, a refused login or a missing database is a :class:`ProjectError`.
     """
-    engine = make_engine(_url(location), busy_timeout_ms)
+    try:
+        engine = make_engine(_url(location), busy_timeout_ms)
+    except ImportError:  # a build without the driver (psycopg is a runtime dependency)
+        raise ProjectError(
+            f"This copy of the app cannot reach database servers (its PostgreSQL driver, "
+            f"psycopg, is missing), so {location.name} cannot be opened."
+        ) from None
     try:
         if not create and _is_empty(engine):
             raise ProjectError(f"The database {location.name} holds no project yet.")

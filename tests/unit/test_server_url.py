@@ -121,3 +121,19 @@ def test_a_refused_login_is_one_sentence_without_the_password(
     assert code == EXIT_REFUSED
     assert err == f"error: The server {host} {sentence} Nothing was changed.\n"
     assert os.listdir(tmp_path) == []
+
+
+def test_a_copy_of_the_app_without_the_driver_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as in a bundle built without it
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql+psycopg://ann:secret@db.lab:5433/team"
+    assert main(["export", "--format", "jsonl", "--out", "x.jsonl", "--gold", "--db", url]) == 2
+    assert capsys.readouterr().err == (
+        "error: This copy of the app cannot reach database servers (its PostgreSQL driver, "
+        "psycopg, is missing), so team on db.lab cannot be opened.\n"
+    )
+    assert os.listdir(tmp_path) == []
