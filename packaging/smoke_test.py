@@ -12,7 +12,8 @@ Runs the one-folder build as a user would, in a temporary HOME with no display a
   itself after ``--quit-after`` and exits with 0, leaving the five seed documents in the project;
 - the CLI imports a text file (Arabic with diacritics, an emoji, NBSP, ZWNJ, tatweel, Latin and
   digits), imports two annotators' layers, measures their agreement and exports CoNLL and JSONL;
-- a non-UTF-8 file is refused with its message and exit code 1.
+- a non-UTF-8 file is refused with its message and exit code 1;
+- a server URL reaches the bundled PostgreSQL driver (a socket where nothing listens is said).
 
 Any output on stderr that is not expected fails the test; stdout is free. Prints a short report
 and exits with 1 if any check failed (each failure is one ``FAIL`` line), 0 otherwise.
@@ -291,6 +292,20 @@ def check_refusal(smoke: Smoke) -> str:
     return f"exit 1: {lines[0][len(str(bad)) + 2 :]}"
 
 
+def check_server_driver(smoke: Smoke) -> str:
+    """A server URL reaches PostgreSQL's driver (psycopg and its libpq are in the bundle): a
+    socket where nothing listens gets the sentence for that, not "the driver is missing"."""
+    url = f"postgresql+psycopg://nobody@/team?host={smoke.work / 'no-server'}"
+    result = smoke.run(
+        "export", "--db", url, "--format", "jsonl", "--out", str(smoke.work / "x.jsonl")
+    )
+    lines = result.stderr.splitlines()
+    expected = "cannot be reached: nothing listens on that socket."
+    if result.code == 0 or len(lines) != 1 or expected not in lines[0]:
+        raise Failure("a server URL did not reach PostgreSQL's driver:\n" + result.describe())
+    return f"exit {result.code}: {lines[0].removeprefix('error: ')}"
+
+
 Check = Callable[[Smoke], str]
 CHECKS: list[tuple[str, Check]] = [
     ("bundle contents", check_contents),
@@ -299,6 +314,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("GUI offscreen", check_gui),
     ("CLI import/agreement/export", check_cli),
     ("non-UTF-8 refused", check_refusal),
+    ("PostgreSQL driver", check_server_driver),
 ]
 
 
