@@ -211,3 +211,32 @@ def test_an_older_copy_of_a_merged_layer_never_replaces_the_newer(proj: Project)
     assert older.layers == ()
     assert words(proj, first.doc_id) == sorted(["حماة", "حلب"])
     assert proj.documents.status(first.doc_id, "badr") is Status.DONE
+
+
+def test_the_report_before_the_commit_names_the_last_layers_document(proj: Project) -> None:
+    """The last progress report, given again just before the commit, names the document of
+    the last layer, not another one (``merge_layers`` mutants 89 and 90: ``layers[+1]``,
+    ``layers[-2]``; every other test's layers were all on one document)."""
+    other_text = TEXT.replace("حماة", "حمص")
+    other_name = "حمص 2024.txt"
+    other_sha = text_sha256(other_text)
+    start = other_text.index("حمص")
+    on_other = IncomingLayer(
+        other_sha,
+        other_name,
+        BADR,
+        Bundle((Span(1, 1, "badr", start, start + 3, "GPE"),)),
+        Status.IN_PROGRESS,
+        "",
+    )
+    asked: list[tuple[int, int, str]] = []
+
+    def progress(index: int, total: int, doc_name: str) -> bool:
+        asked.append((index, total, doc_name))
+        return True
+
+    documents = (NewDocument(NAME, TEXT, SHA), NewDocument(other_name, other_text, other_sha))
+    layers = (layer("حماة"), on_other, layer("حلب", person=CARL))
+    proj.write.merge_layers(MergeBatch(documents, (BADR, CARL), layers), progress)
+    assert asked == [(0, 3, NAME), (1, 3, other_name), (2, 3, NAME), (2, 3, NAME)]
+    assert len(proj.documents.document_ids()) == 2
