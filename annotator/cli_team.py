@@ -60,6 +60,16 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_claim(args: argparse.Namespace) -> int:
+    """Claim the next document that needs you (or the one you claimed and did not finish)."""
+    engine = _engine(args)
+    try:
+        print(team.claim_next(engine))
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """List the people, their roles, and who works on which document in which state."""
     engine = _engine(args)
@@ -89,7 +99,11 @@ def add_team_commands(sub: argparse._SubParsersAction) -> None:
     assign.add_argument("document", metavar="DOC", help="the document's name (or number)")
     assign.add_argument("person", metavar="PERSON", help="the person's layer name or login")
     assign.set_defaults(func=cmd_assign)
+    claim = steps.add_parser(
+        "claim", help="claim the next document that needs you (annotators; N per document)"
+    )
+    claim.set_defaults(func=cmd_claim)
     status = steps.add_parser("status", help="people, roles, and who works on what")
     status.set_defaults(func=cmd_status)
-    for step in (init, add, assign, status):
+    for step in (init, add, assign, claim, status):
         step.add_argument("--db", required=True, help=db_help)

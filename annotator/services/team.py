@@ -191,6 +191,18 @@ def assign(engine: sa.Engine, document: str, person: str) -> str:
     return f"Assigned {found.document} to {found.layer} ({found.login})."
 
 
+def claim_next(engine: sa.Engine) -> str:
+    """Claim the next document that needs this login's person; what happened, as a sentence."""
+    try:
+        claimed = team.claim_next(engine)
+    except DBAPIError as exc:
+        raise _refusal(exc, "give you a document") from None
+    if claimed is None:
+        return "Every document has its number of people; none is left to claim."
+    doc_id, name = claimed
+    return f"Claimed {name} (document {doc_id}): it is yours until you finish it."
+
+
 def status_lines(engine: sa.Engine) -> list[str]:
     """The people with their roles, then who works on which document and in which state."""
     people, work = team.team_state(engine)

@@ -283,3 +283,15 @@ def team_state(engine: Engine) -> tuple[list[Person], list[Work]]:
             )
         ]
     return people, work
+
+
+def claim_next(engine: Engine) -> tuple[int, str] | None:
+    """Claim the next document for the login of ``engine`` (``team_claim_next``: one already
+    assigned or claimed by it first, else the first that still needs people); its id and name,
+    or None when every document has its number of people."""
+    with engine.begin() as conn:
+        doc = conn.execute(text("SELECT team_claim_next()")).scalar()
+        if doc is None:
+            return None
+        name = conn.execute(text("SELECT name FROM documents WHERE id = :d"), {"d": doc}).scalar()
+        return int(doc), str(name)

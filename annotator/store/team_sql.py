@@ -242,4 +242,46 @@ BEGIN
   END IF;
   RETURN 'curating';
 END $$""",
+        f"""CREATE OR REPLACE FUNCTION team_claim_next(stale interval DEFAULT '2 hours')
+RETURNS integer {definer} AS $$
+DECLARE me integer; most integer; taken integer; doc integer; after integer := 0;
+BEGIN
+  {_own_layer("me")}
+  -- a claim nobody touched for `stale` is abandoned: the document goes back to the pool
+  DELETE FROM assignments a USING annotators l
+  WHERE l.id = a.annotator_id AND l.kind <> 'gold' AND a.state = 'claimed'
+    AND a.annotator_id <> me AND a.updated_at < now() - stale;
+  -- a document assigned to me, or claimed and not finished, comes first
+  SELECT a.doc_id INTO doc FROM assignments a
+  WHERE a.annotator_id = me AND a.state IN ('assigned', 'claimed') ORDER BY a.doc_id LIMIT 1;
+  IF doc IS NOT NULL THEN
+    UPDATE assignments SET state = 'claimed', updated_at = now()
+    WHERE doc_id = doc AND annotator_id = me;
+    RETURN doc;
+  END IF;
+  SELECT coalesce(max(m.value)::integer, 1) INTO most FROM project_meta m
+  WHERE m.key = {literal(PER_DOCUMENT_KEY)};
+  LOOP
+    -- the next document not mine that looks open, skipping those another claim holds now
+    SELECT d.id INTO doc FROM documents d
+    WHERE d.id > after
+      AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.doc_id = d.id AND a.annotator_id = me)
+      AND (SELECT count(*) FROM assignments a JOIN annotators l ON l.id = a.annotator_id
+           WHERE a.doc_id = d.id AND l.kind <> 'gold') < most
+    ORDER BY d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED;
+    IF doc IS NULL THEN
+      RETURN NULL;  -- every document has its number of people
+    END IF;
+    -- counted again under the document's lock (a new snapshot): a claim committed since
+    -- the search may have filled it
+    SELECT count(*) INTO taken FROM assignments a JOIN annotators l ON l.id = a.annotator_id
+    WHERE a.doc_id = doc AND l.kind <> 'gold';
+    IF taken < most THEN
+      INSERT INTO assignments (doc_id, annotator_id, login_role, state, assigned_by, updated_at)
+      VALUES (doc, me, session_user::text, 'claimed', session_user::text, now());
+      RETURN doc;
+    END IF;
+    after := doc;
+  END LOOP;
+END $$""",
     ]

@@ -278,3 +278,32 @@ def test_an_annotator_cannot_set_up_the_team_and_is_told_so(
     args = ["add-person", "zaid", "--login", f"{name}_zaid", "--role", "manager", "--db", amal]
     assert _team(args, monkeypatch, "pw\n") == EXIT_REFUSED
     assert "may add people" in capsys.readouterr().err
+
+
+def test_an_annotator_claims_the_next_document_and_then_none_is_left(
+    pg_server: str,
+    db: tuple[str, list[str]],
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name, logins = db
+    passwords = _setup(pg_server, name, logins, monkeypatch)
+    capsys.readouterr()
+    _keep(memory_keyring, pg_server, name, f"{name}_amal", passwords["amal"])
+    amal = _url(pg_server, name, f"{name}_amal")
+    assert _team(["claim", "--db", amal], monkeypatch) == EXIT_OK
+    claimed = "Claimed خبر 1.txt (document 1): it is yours until you finish it.\n"
+    assert capsys.readouterr().out == claimed
+    assert _team(["claim", "--db", amal], monkeypatch) == EXIT_OK  # not finished: the same
+    assert capsys.readouterr().out == claimed
+    engine = sa.create_engine(
+        sa.make_url(amal).set(password=passwords["amal"]), poolclass=sa.pool.NullPool
+    )
+    with engine.begin() as conn:
+        conn.execute(sa.text("SELECT team_finish(1)"))
+    engine.dispose()
+    assert _team(["claim", "--db", amal], monkeypatch) == EXIT_OK
+    assert capsys.readouterr().out == (
+        "Every document has its number of people; none is left to claim.\n"
+    )
