@@ -205,7 +205,7 @@ def test_the_set_up_holds_what_the_adr_says(t: Team) -> None:
             "AND pronamespace = 'public'::regnamespace ORDER BY proname"
         )).fetchall()  # fmt: skip
         assert [p for p, _ in definers] == [
-            "team_changes_since", "team_claim", "team_curate", "team_finish",
+            "team_changes_since", "team_claim", "team_claim_next", "team_curate", "team_finish",
         ]  # fmt: skip
         assert {tuple(c) for _, c in definers} == {("search_path=pg_catalog, public, pg_temp",)}
         verifier = conn.execute(
