@@ -108,8 +108,8 @@ smoke-breaks: bundle
 
 # SIGKILL at random moments (60 trials) and the multi-process tests, repeated
 stress: $(DEV)
-	ANNOTATOR_KILL_TRIALS=60 $(TEST_ENV) $(WITH_PG) $(PY) -m pytest -q -s \
-		tests/unit/test_crash_kill.py tests/unit/test_concurrency.py
+	ANNOTATOR_KILL_TRIALS=60 ANNOTATOR_SERVER_RACE=8x1000x200 $(TEST_ENV) $(WITH_PG) $(PY) -m pytest -q -s \
+		tests/unit/test_crash_kill.py tests/unit/test_concurrency.py tests/unit/test_server_writes.py
 
 # The reader fuzz tests with at least 10,000 generated inputs per reader
 # (make test runs the same tests with a small, derandomized profile).
