@@ -1,8 +1,8 @@
 """Other people's changes to a project on a server, as they commit (issue 20, item 3).
 
 :class:`LiveFeed` wraps the listening connection (:class:`annotator.store.listen.Listener`):
-:meth:`LiveFeed.connect` gives a socket to watch, and :meth:`LiveFeed.take` turns the numbers
-notified since into the layers other clients changed, read from the change feed. The feed, not
+:meth:`LiveFeed.connect` gives a socket to watch, and :meth:`LiveFeed.take`, on each wake,
+reads from the change feed the layers other clients changed. The feed, not
 the notifications, is the record: after a reconnect, :meth:`take` reads everything committed
 since the last number seen, so a change made while the connection was down is not missed.
 A project file has no server to listen to: :meth:`LiveFeed.available` is False there.
@@ -13,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DBAPIError
+
 from annotator.core.errors import AnnotatorError
 from annotator.core.location import ServerUrl
+from annotator.store.listen import Listener, ListenerLost
 
-if TYPE_CHECKING:  # the store is imported where it is used: the GUI imports this module
+if TYPE_CHECKING:
     from annotator.services.project import Project
-    from annotator.store.listen import Listener
 
 
 class LiveLost(AnnotatorError):
@@ -50,8 +52,6 @@ class LiveFeed:
 
     def connect(self) -> int:
         """Open the listening connection; its socket, readable when news arrives."""
-        from annotator.store.listen import Listener
-
         self.close()
         try:
             self._listener = Listener(self._project.repo.engine)
@@ -61,32 +61,22 @@ class LiveFeed:
 
     def take(self) -> list[OtherChange]:
         """What other clients committed since the last call (or since this feed was made,
-        for the first), in commit order; [] when nothing new was notified.
+        for the first), in commit order; [] when nothing new was committed.
 
         Raises :class:`LiveLost` when the listening connection is gone: :meth:`connect` again,
         then :meth:`take` reads what was committed meanwhile.
         """
-        from annotator.store.listen import ListenerLost
-
         if self._listener is None:
             raise LiveLost("not listening")
         try:
-            notified = self._listener.drain()
-        except ListenerLost as exc:
-            self.close()
-            raise LiveLost(_first_line(exc)) from exc
-        from sqlalchemy.exc import DBAPIError
-
-        try:
-            last = self._project.repo.last_seq()
-            if not notified and last <= self._seen:
-                return []
+            self._listener.drain()  # the feed below, not the numbers, says what is new
             changes = self._project.repo.changes_since(self._seen)
-        except DBAPIError as exc:  # the server went away between the wake and the read
+        except (ListenerLost, DBAPIError) as exc:  # gone before or after the wake
             self.close()
-            raise LiveLost(_first_line(exc.orig or exc)) from exc
+            raise LiveLost(_first_line(getattr(exc, "orig", None) or exc)) from exc
+        if changes:
+            self._seen = changes[-1].seq
         mine = self._project.write.session
-        self._seen = max([last, *(c.seq for c in changes)])
         return [
             OtherChange(c.doc_id, c.annotator, c.description) for c in changes if c.session != mine
         ]
