@@ -409,3 +409,19 @@ class MergeService:
     def adopt(self, changes: list[Change]) -> None:
         """Announce the changes a worker process committed to this project (ADR 0017)."""
         self._project.write.adopt(changes)
+
+    def server(self, raw: str) -> ServerUrl:
+        """The project database on a server that ``raw`` names, to merge here (a pull);
+        a :class:`MergeError` with a sentence when ``raw`` names a file or no valid server."""
+        from annotator.store.server import server_url
+
+        try:
+            url = server_url(raw.strip())
+        except ProjectError as exc:
+            raise MergeError(str(exc)) from None
+        if url is None:
+            raise MergeError(
+                f"{escape_controls(raw.strip())} is not a server URL; write it as "
+                "postgresql+psycopg://USER@HOST:PORT/DATABASE (Merge projects… takes files)."
+            )
+        return url

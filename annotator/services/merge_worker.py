@@ -126,11 +126,13 @@ class MergeRun:
         """The worker process's id once started (None before)."""
         return None if self._process is None else self._process.pid
 
-    def read(self, paths: Iterable[Path], progress: Progress | None = None) -> str:
-        """Start the child and read the files there; return the schema differences that need
-        a choice, as text ("" if none). Raises what reading raised."""
+    def read(self, paths: Iterable[Location], progress: Progress | None = None) -> str:
+        """Start the child and read the files (or server databases: a pull) there; return the
+        schema differences that need a choice, as text ("" if none). Raises what reading
+        raised."""
         self._start()
-        return str(self._ask(("read", [Path(p) for p in paths]), progress))
+        sources = [p if isinstance(p, ServerUrl) else Path(p) for p in paths]
+        return str(self._ask(("read", sources), progress))
 
     def merge(
         self, mode: str, annotator: str, progress: Progress | None = None

@@ -11,7 +11,7 @@ cancellable progress dialog (ADR 0017).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError, MergeCancelled
+from annotator.core.location import Location
 from annotator.ui.bidi import isolate_names
 from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.progress import Progress, run_with_progress
@@ -43,6 +45,10 @@ if TYPE_CHECKING:  # the service is only used through the object passed in
 # choose(parent, differences) -> "union", "ours" or "stop"
 Chooser = Callable[[QWidget, str], str]
 PROJECT_FILES = "Project files (*.db *.sqlite *.sqlite3);;All files (*)"
+SERVER_PROMPT = (
+    "The project database to merge here, on a PostgreSQL server:\n"
+    "postgresql+psycopg://USER@HOST:PORT/DATABASE"
+)
 SHOWN_LINES = 20  # more go to the message box's details
 
 
@@ -112,6 +118,7 @@ class MergeFlow(QObject):
         self.merger = merger
         self.choose: Chooser = choose or ask_schema_choice
         self.last_box: QMessageBox | None = None
+        self._last_server = ""
 
     def ask(self) -> None:
         """Ask for one or more project files, then merge them."""
@@ -122,7 +129,25 @@ class MergeFlow(QObject):
         if files:
             self.merge_paths([Path(f) for f in files])
 
-    def merge_paths(self, paths: list[Path]) -> MergeReport | None:
+    def ask_server(self) -> None:
+        """Ask for a project database on a server, then merge it here (a pull, ADR 0012)."""
+        raw, ok = QInputDialog.getText(
+            self._window, "Merge from a server", SERVER_PROMPT, text=self._last_server
+        )
+        if ok and raw.strip():
+            self.merge_server(raw)
+
+    def merge_server(self, raw: str) -> MergeReport | None:
+        """Merge the project database that the URL ``raw`` names; None if nothing merged."""
+        try:
+            url = self.merger.server(raw)
+        except AnnotatorError as exc:
+            self._tell("Merge failed", str(exc), "", warn=True)
+            return None
+        self._last_server = str(url)  # without its password
+        return self.merge_paths([url])
+
+    def merge_paths(self, paths: Sequence[Location]) -> MergeReport | None:
         """Read, settle the schema, merge with progress and report; None if nothing was merged."""
         window = self._window
         run = self.merger.worker()  # reading and merging in a worker process (ADR 0017)
@@ -194,9 +219,14 @@ def install(window: Any, merger: MergeService) -> MergeFlow:
     action = QAction("Merge projects…", menu)
     action.setObjectName("mergeProjectsAction")
     action.triggered.connect(flow.ask)
+    server = QAction("Merge from a server…", menu)
+    server.setObjectName("mergeServerAction")
+    server.setToolTip("Pull a project database on a PostgreSQL server into this project")
+    server.triggered.connect(flow.ask_server)
     quit_ = next((a for a in menu.actions() if a.text().replace("&", "") == "Quit"), None)
-    if quit_ is None:
-        menu.addAction(action)
-    else:
-        menu.insertAction(quit_, action)
+    for added in (action, server):
+        if quit_ is None:
+            menu.addAction(added)
+        else:
+            menu.insertAction(quit_, added)
     return flow
