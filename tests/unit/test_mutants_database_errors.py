@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from annotator.core.errors import ProjectError, ReadOnlyError, StaleEditError
+from annotator.core.location import ServerUrl
 from annotator.core.model import Status
 from annotator.core.text import text_sha256
 from annotator.services.project import Project, open_project
@@ -175,3 +177,75 @@ def test_a_busy_database_is_tried_thirty_times_by_default_then_refused(
     assert asked == list(range(1, 32))
     assert str(refused.value).startswith("The project file stayed locked by another program")
     assert stored_status(db_path) == []
+
+
+# -- the same refusals on a PostgreSQL server (issue 20): its own codes, its own sentences --
+
+
+@pytest.fixture
+def server(pg_project_url: str) -> Iterator[tuple[Project, sa.Engine]]:
+    """A project database on the run's server with one document, and a superuser engine on
+    it (another program that adds triggers)."""
+    project = open_project(ServerUrl(pg_project_url))
+    project.documents.add_text("حماة 😀.txt", TEXT)
+    admin = sa.create_engine(pg_project_url, poolclass=sa.pool.NullPool)
+    yield project, admin
+    project.close()
+    admin.dispose()
+
+
+def server_trigger(admin: sa.Engine, body: str) -> None:
+    """Another program adds a trigger that runs ``body`` before every new span row."""
+    with admin.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE FUNCTION other_tool() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN {body}; RETURN NEW; END $$"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "CREATE TRIGGER other_tool BEFORE INSERT ON spans "
+                "FOR EACH ROW EXECUTE FUNCTION other_tool()"
+            )
+        )
+
+
+def server_spans(admin: sa.Engine) -> int:
+    with admin.connect() as conn:
+        return int(conn.execute(sa.text("SELECT count(*) FROM spans")).scalar_one())
+
+
+def test_a_lock_the_server_could_not_get_is_retried_then_refused_as_another_persons_change(
+    server: tuple[Project, sa.Engine],
+) -> None:
+    project, admin = server
+    server_trigger(admin, "RAISE EXCEPTION 'row is locked' USING ERRCODE = 'lock_not_available'")
+    asked: list[int] = []
+    project.write.busy = lambda attempt: asked.append(attempt) or attempt < 2
+    with pytest.raises(ProjectError) as refused:
+        project.annotations.create_span(1, "amal", *at("حماة"), "GPE")
+    assert asked == [1, 2]
+    assert str(refused.value) == (
+        "Another person's change kept the project busy on the server, so this change was not "
+        "saved. Try again in a moment."
+    )
+    assert server_spans(admin) == 0
+
+
+def test_a_connection_the_server_ends_inside_a_change_is_refused_as_lost_and_not_retried(
+    server: tuple[Project, sa.Engine],
+) -> None:
+    project, admin = server
+    server_trigger(admin, "PERFORM pg_terminate_backend(pg_backend_pid())")
+    asked: list[int] = []
+    project.write.busy = lambda attempt: asked.append(attempt) or True
+    with pytest.raises(ProjectError) as refused:
+        project.annotations.create_span(1, "amal", *at("حماة"), "GPE")
+    assert str(refused.value) == (
+        "The connection to the database server was lost, so the change was not saved (one "
+        "being committed at that very moment may have been). Try again once the server is "
+        "back: the connection is made again by itself."
+    )
+    assert asked == []
+    assert server_spans(admin) == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core import schema_add
 from annotator.core.change import Change, Origin
 from annotator.core.errors import AnnotatorKindError, EventError, SpanError, StaleEditError
 from annotator.core.merge import merge_key
@@ -194,6 +195,29 @@ def test_an_import_adds_the_labels_it_brings_to_the_schema(proj: Project, db_pat
         assert again.write.schema.label("سلاح‌ـجديد") is not None
     finally:
         again.close()
+
+
+def test_an_import_that_adds_labels_reports_them_and_one_that_adds_none_names_no_schema(
+    proj: Project, doc: int
+) -> None:
+    before = proj.write.schema
+
+    def with_weapon(schema: Schema) -> Schema:
+        return schema.with_label(Label("سلاح‌ـجديد", "#aa5500"))
+
+    done = proj.write.import_layers(
+        "amal",
+        [imported("الطائـــرات", label="سلاح‌ـجديد")],
+        replace_layer=False,
+        new_labels=with_weapon,
+    )
+    assert done.schema_before == before and done.schema_after == proj.write.schema
+    # what the import's report says (services.transfer): the labels the file added
+    assert schema_add.summary(done.schema_before, done.schema_after) == (
+        "Added to the schema: labels سلاح‌ـجديد."
+    )
+    plain = proj.write.import_layers("badr", [imported("حماة")], replace_layer=False)
+    assert (plain.schema_before, plain.schema_after) == (None, None)
 
 
 def test_an_import_stores_its_relations_and_refuses_one_to_a_span_not_in_the_file(
