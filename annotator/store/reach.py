@@ -1,0 +1,50 @@
+"""Whether a project's server can be reached: every failure that says it went away is heard,
+and a cheap question says whether it is back (issue 20, item 7).
+
+:func:`watch_losses` hooks the engine's ``handle_error`` event, which SQLAlchemy calls for
+every failed statement and every failed connection attempt, on whatever thread ran it: a read
+of the window, a write transaction, a job's worker. :func:`answers` asks the server
+``SELECT 1`` on a fresh connection from the pool (which drops the connections a restarted
+server ended).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DBAPIError
+
+from annotator.store.dberrors import connection_lost
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of ``exc``'s text (a driver's error is several lines), or its type."""
+    text_ = str(exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def watch_losses(engine: Engine, on_lost: Callable[[str], None]) -> Callable[[], None]:
+    """Call ``on_lost(reason)`` whenever a statement or a connection attempt on ``engine``
+    fails because the server is gone; returns a function that stops watching."""
+
+    def handle(context: Any) -> None:
+        exc = context.original_exception
+        if context.is_pre_ping:  # a pooled connection a restart ended: the pool makes another
+            return
+        if context.is_disconnect or connection_lost(exc):
+            on_lost(first_line(exc))
+
+    event.listen(engine, "handle_error", handle)
+    return lambda: event.remove(engine, "handle_error", handle)
+
+
+def answers(engine: Engine) -> str | None:
+    """None if ``engine``'s server answers now, else the reason it does not."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        return first_line(exc.orig or exc)
+    return None
