@@ -27,7 +27,8 @@ def first_line(exc: BaseException) -> str:
 
 def watch_losses(engine: Engine, on_lost: Callable[[str], None]) -> Callable[[], None]:
     """Call ``on_lost(reason)`` whenever a statement or a connection attempt on ``engine``
-    fails because the server is gone; returns a function that stops watching."""
+    fails because the server is gone; returns a function that stops watching (called again,
+    it does nothing)."""
 
     def handle(context: Any) -> None:
         exc = context.original_exception
@@ -36,8 +37,12 @@ def watch_losses(engine: Engine, on_lost: Callable[[str], None]) -> Callable[[],
         if context.is_disconnect or connection_lost(exc):
             on_lost(first_line(exc))
 
+    def stop() -> None:  # once is enough: a window may be closed twice
+        if event.contains(engine, "handle_error", handle):
+            event.remove(engine, "handle_error", handle)
+
     event.listen(engine, "handle_error", handle)
-    return lambda: event.remove(engine, "handle_error", handle)
+    return stop
 
 
 def answers(engine: Engine) -> str | None:
