@@ -5,7 +5,8 @@ A :class:`ServerLink` turns Offline when anything finds the server gone: a read 
 any thread (the engine's failures, :func:`annotator.store.reach.watch_losses`), or the live
 updates' listening connection (:class:`annotator.services.live.LiveFeed` says so). While it is
 Offline, the write service refuses every change before trying it (:meth:`ServerLink.refuse` is
-its gate): one sentence, nothing half-written, no wait for a connection timeout. It turns
+its gate): one sentence, nothing half-written, no wait for a connection timeout; a read fails
+at once too (no new connection is tried, :func:`annotator.store.reach.hold_connections`). It turns
 Online again when :meth:`ServerLink.probe` (asked every few seconds by the window, on a
 thread of its own) or the listening connection reaches the server. :attr:`ServerLink.changed`
 announces each turn, on the thread that found it.
@@ -21,7 +22,7 @@ from annotator.core.location import ServerUrl
 from annotator.core.signal import Signal
 from annotator.services.project import Project
 from annotator.store.dberrors import connection_lost
-from annotator.store.reach import answers, first_line, watch_losses
+from annotator.store.reach import answers, first_line, hold_connections, watch_losses
 
 
 class OfflineError(ProjectError):
@@ -47,6 +48,7 @@ class ServerLink:
         """Why the server was last found gone (the driver's first line)."""
         self.changed: Signal[bool] = Signal(errorlog.record)
         self._unwatch = watch_losses(self._engine, self.lost)
+        self._unhold = hold_connections(self._engine, lambda: not self._online)
         self._previous_gate = self._write.gate
         self._write.gate = self.refuse
 
@@ -81,6 +83,9 @@ class ServerLink:
         with self._lock:
             turned, self._online, self.reason = self._online, False, reason
         if turned:
+            # the pooled connections lead to a server that is gone: a read would ping them
+            # first, which a server far away that drops packets leaves unanswered for minutes
+            self._engine.dispose()
             self.changed.emit(False)
 
     def reached(self) -> None:
@@ -119,5 +124,6 @@ class ServerLink:
     def close(self) -> None:
         """Stop watching the engine, and let the write service try every change again."""
         self._unwatch()
+        self._unhold()
         if self._write.gate == self.refuse:
             self._write.gate = self._previous_gate

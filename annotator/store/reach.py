@@ -5,11 +5,14 @@ and a cheap question says whether it is back (issue 20, item 7).
 every failed statement and every failed connection attempt, on whatever thread ran it: a read
 of the window, a write transaction, a job's worker. :func:`answers` asks the server
 ``SELECT 1`` on a fresh connection from the pool (which drops the connections a restarted
-server ended).
+server ended). :func:`hold_connections` keeps the engine from opening new connections while
+the server is known to be away, so a read fails at once instead of waiting for the connect
+timeout; :func:`answers` alone still tries.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -45,11 +48,37 @@ def watch_losses(engine: Engine, on_lost: Callable[[str], None]) -> Callable[[],
     return stop
 
 
+HELD = "the server is away, so it is not asked until it answers again (the connection is lost)"
+"""The error of a connection :func:`hold_connections` did not try (``connection_lost`` knows it)."""
+
+_asking = threading.local()  # set while answers() runs on this thread: it may connect
+
+
+def hold_connections(engine: Engine, held: Callable[[], bool]) -> Callable[[], None]:
+    """While ``held()`` is True, a new connection of ``engine`` is not tried: it fails at once
+    with the driver's OperationalError (:data:`HELD`), except for :func:`answers`. Returns a
+    function that stops holding (called again, it does nothing)."""
+
+    def do_connect(dialect: Any, _record: Any, _cargs: Any, _cparams: Any) -> None:
+        if held() and not getattr(_asking, "on", False):
+            raise dialect.loaded_dbapi.OperationalError(HELD)
+
+    def stop() -> None:
+        if event.contains(engine, "do_connect", do_connect):
+            event.remove(engine, "do_connect", do_connect)
+
+    event.listen(engine, "do_connect", do_connect)
+    return stop
+
+
 def answers(engine: Engine) -> str | None:
     """None if ``engine``'s server answers now, else the reason it does not."""
+    _asking.on = True
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except DBAPIError as exc:
         return first_line(exc.orig or exc)
+    finally:
+        _asking.on = False
     return None

@@ -40,14 +40,21 @@ def _statements(engine: sa.Engine) -> list[str]:
     return sent
 
 
+def _connections(engine: sa.Engine) -> list[object]:
+    """Every new connection ``engine`` opens from now on."""
+    made: list[object] = []
+    sa.event.listen(engine, "connect", lambda conn, _record: made.append(conn))
+    return made
+
+
 def test_every_change_is_refused_before_it_is_tried_while_offline(on_server: Project) -> None:
     project = on_server
     doc, _ = project.documents.add_text("حماة 😀.txt", TEXT)
     at = CodePoint(TEXT.index("حماة"))
     kept = project.annotations.create_span(doc, WHO, at, CodePoint(at + 4), "GPE").add.spans[0]
+    seq = project.repo.last_seq()
     link = ServerLink(project)
     link.lost("the server went away (test)")
-    seq = project.repo.last_seq()
     sent = _statements(project.repo.engine)
     near = CodePoint(TEXT.index("حلب"))
     changes: dict[str, Callable[[], Any]] = {
@@ -68,10 +75,9 @@ def test_every_change_is_refused_before_it_is_tried_while_offline(on_server: Pro
         assert str(refused.value) == link.refusal(), what
     assert sent == []  # refused before being tried: not one statement reached the server
     assert link.server in link.refusal()
+    assert link.ask_now()  # the server answers: Online, and changes are made again
     assert project.repo.last_seq() == seq
     assert [s.id for s in project.annotations.spans(doc, WHO)] == [kept.id]
-
-    assert link.ask_now()  # the server answers: Online, and changes are made again
     project.annotations.create_span(doc, WHO, near, CodePoint(near + 3), "GPE")
     assert len(project.annotations.spans(doc, WHO)) == 2
     link.close()
@@ -108,10 +114,15 @@ def test_a_read_that_finds_the_server_gone_turns_offline_and_a_probe_turns_onlin
     assert not link.online and turns == [False]
     with pytest.raises(OfflineError):
         project.documents.set_status(1, WHO, Status.DONE)
+    tried = _connections(project.repo.engine)
+    with pytest.raises(sa.exc.DBAPIError) as held:  # the server is up, but not asked
+        project.repo.last_seq()
+    assert tried == [] and link.is_loss(held.value)  # failed at once, and said as a loss
 
     link.probe()  # on a thread of its own
     deadline = time.monotonic() + 10
     while not link.online and time.monotonic() < deadline:
         time.sleep(0.02)
     assert link.online and turns == [False, True]
+    assert project.repo.last_seq() >= 0 and len(tried) == 1  # the probe's, the read uses it
     link.close()
