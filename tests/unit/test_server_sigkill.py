@@ -1,4 +1,5 @@
-"""A client killed with SIGKILL mid-change, on the server (issue 20, item 7 and its test).
+"""A client killed with SIGKILL mid-change, and a server that crashes mid-session (issue 20,
+item 7 and its test).
 
 A real client process makes edits on a project on the run's PostgreSQL server and prints each
 edit once the write service has returned it (committed: acknowledged). It is killed with
@@ -8,7 +9,9 @@ Each edit is one transaction that writes several rows: two spans on two neighbou
 server holds every acknowledged edit; every stored edit is whole (both spans of a pair, or
 neither; one change-log row per edit; feed numbers with no gap and no duplicate, the document
 and the edits that committed but were not acknowledged included); and the project opens and
-accepts edits.
+accepts edits. The same holds when, instead, the server crashes (``pg_ctl stop -m immediate``)
+under a client twice and comes back by crash recovery, on a cluster with PostgreSQL's durable
+defaults.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +34,7 @@ from annotator.core.location import ServerUrl
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project, open_project
 from tests.conftest import REPO
+from tests.pgcluster import Cluster, wait_until_ready
 
 WORD = "😀 قصفتْ الطائـرات\u00a0مدينة\u200cحماة في 2024 Reuters "
 WHO = "نور\u200c😀"
@@ -72,9 +76,11 @@ def server_project(pg_project_url: str) -> Iterator[Project]:
     project.close()
 
 
-def _run_and_kill(url: str, doc_id: int, rng: random.Random) -> list[list[str]]:
-    """One client, killed with SIGKILL at a random moment after it started editing; the
-    edits it acknowledged, in order."""
+def _run_and_stop(
+    url: str, doc_id: int, rng: random.Random, stop: Callable[[subprocess.Popen[str]], None]
+) -> list[list[str]]:
+    """One client, stopped by ``stop`` at a random moment after it started editing (killed,
+    or its server crashed); the edits it acknowledged, in order."""
     client = subprocess.Popen(
         [sys.executable, "-c", _CLIENT, url, WHO, str(doc_id)],
         cwd=REPO,
@@ -97,31 +103,40 @@ def _run_and_kill(url: str, doc_id: int, rng: random.Random) -> list[list[str]]:
         assert time.monotonic() < deadline, "the client did not start"
         time.sleep(0.02)
     time.sleep(rng.uniform(0.2, 1.5))  # somewhere among its edits, mid-change or between
-    assert client.poll() is None, "the client ran out of words before it was killed"
-    client.send_signal(signal.SIGKILL)
-    client.wait(timeout=30)
+    assert client.poll() is None, "the client ran out of words before it was stopped"
+    stop(client)
+    client.wait(timeout=60)
     reader.join(timeout=30)
-    assert client.returncode == -signal.SIGKILL
+    assert client.returncode != 0  # killed, or refused by a server that went away
     for stream in (client.stdout, client.stderr):
         if stream is not None:
             stream.close()
     return [line.split() for line in lines if line.endswith("\n") and line != "ready\n"]
 
 
+def _sigkill(client: subprocess.Popen[str]) -> None:
+    client.send_signal(signal.SIGKILL)
+
+
 def test_a_client_killed_mid_change_loses_no_acknowledged_edit_and_leaves_none_half_written(
     pg_project_url: str, server_project: Project
 ) -> None:
     doc_id, _ = server_project.documents.add_text("a 😀.txt", WORD * 400)
-    text = server_project.documents.document(doc_id).text
-    starts = [m.start() for m in re.finditer(r"\S+", text)]
-    index = {start: i for i, start in enumerate(starts)}
-    rng = random.Random(20)
+    rounds = [
+        _run_and_stop(pg_project_url, doc_id, random.Random(20 + k), _sigkill) for k in range(KILLS)
+    ]
+    _check(pg_project_url, doc_id, rounds)
+
+
+def _check(url: str, doc_id: int, rounds: list[list[list[str]]]) -> None:
+    """Every acknowledged edit of ``rounds`` (one list per client) is on the server at ``url``,
+    every stored one is whole, the feed has no gap, and the project accepts an edit."""
     added: dict[int, tuple[int, int, int]] = {}  # acknowledged pairs: id -> starts, other id
     deleted: set[int] = set()  # the first ids of the pairs whose deletion was acknowledged
     maybe_gone: set[int] = set()  # per client, the pair it deletes next (maybe unacknowledged)
-    for _ in range(KILLS):
+    for acknowledged in rounds:
         mine: list[int] = []
-        for kind, *values in _run_and_kill(pg_project_url, doc_id, rng):
+        for kind, *values in acknowledged:
             numbers = [int(v) for v in values]
             if kind == "add":
                 added[numbers[2]] = (numbers[0], numbers[1], numbers[3])
@@ -130,10 +145,14 @@ def test_a_client_killed_mid_change_loses_no_acknowledged_edit_and_leaves_none_h
                 deleted.add(numbers[0])
                 mine.remove(numbers[0])
         maybe_gone.update(mine[:1])
-    assert len(added) >= KILLS and deleted  # the clients did edit before they were killed
+    stops = len(rounds)
+    assert len(added) >= stops and deleted  # the clients did edit before they were stopped
 
-    project = open_project(ServerUrl(pg_project_url))  # it opens, as after any crash
+    project = open_project(ServerUrl(url))  # it opens, as after any crash
     try:
+        text = project.documents.document(doc_id).text
+        starts = [m.start() for m in re.finditer(r"\S+", text)]
+        index = {start: i for i, start in enumerate(starts)}
         spans = project.annotations.spans(doc_id, WHO)
         by_id = {s.id: s for s in spans}
         for first, (a, c, second) in added.items():  # every acknowledged edit is there
@@ -146,7 +165,7 @@ def test_a_client_killed_mid_change_loses_no_acknowledged_edit_and_leaves_none_h
         for i, label in at.items():  # whole pairs only: words 2j and 2j + 1, together
             partner = i + 1 if i % 2 == 0 else i - 1
             assert at.get(partner) == ("ORG" if i % 2 == 0 else "GPE"), (i, label)
-        engine = sa.create_engine(pg_project_url, poolclass=sa.pool.NullPool)
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         with engine.connect() as conn:
             logged = conn.execute(
                 sa.text("SELECT seq, description FROM change_log ORDER BY seq, id")
@@ -157,8 +176,8 @@ def test_a_client_killed_mid_change_loses_no_acknowledged_edit_and_leaves_none_h
         assert seqs == sorted(set(seqs)) == list(range(1, last + 1))  # no gap, no duplicate
         kinds = Counter(description for _, description in logged)
         assert kinds["Tag pair"] - kinds["Delete pair"] == len(spans) // 2  # one row per edit
-        assert len(added) <= kinds["Tag pair"] <= len(added) + KILLS  # unacknowledged: 1 each
-        assert len(deleted) <= kinds["Delete pair"] <= len(deleted) + KILLS
+        assert len(added) <= kinds["Tag pair"] <= len(added) + stops  # unacknowledged: 1 each
+        assert len(deleted) <= kinds["Delete pair"] <= len(deleted) + stops
 
         free = next(i for i in range(len(starts)) if i not in at)  # it accepts edits
         word = text[starts[free] :].split()[0]
@@ -167,3 +186,42 @@ def test_a_client_killed_mid_change_loses_no_acknowledged_edit_and_leaves_none_h
         assert len(project.annotations.spans(doc_id, WHO)) == len(spans) + 1
     finally:
         project.close()
+
+
+CRASHES = 2
+DURABLE = {"fsync": "on", "synchronous_commit": "on"}  # as a real server runs
+
+
+@pytest.fixture
+def durable_server() -> Iterator[tuple[Cluster, str]]:
+    """A cluster of this test's own, with PostgreSQL's durable defaults (the run's shared one
+    has synchronous_commit off, which may lose a commit acknowledged just before a crash)."""
+    with Cluster(settings=DURABLE) as cluster:
+        admin = sa.create_engine(cluster.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text("CREATE DATABASE team"))
+        admin.dispose()
+        yield cluster, cluster.url.replace("/postgres?", "/team?")
+
+
+def test_a_server_crash_mid_session_loses_no_acknowledged_edit_and_leaves_none_half_written(
+    durable_server: tuple[Cluster, str],
+) -> None:
+    cluster, url = durable_server
+    project = open_project(ServerUrl(url))
+    doc_id, _ = project.documents.add_text("a 😀.txt", WORD * 400)
+    project.close()
+    assert cluster.folder is not None
+    data = str(cluster.folder / "data")
+
+    def crash(_client: subprocess.Popen[str]) -> None:  # the server dies mid-change
+        cluster._run("pg_ctl", "stop", "-w", "-m", "immediate", "-D", data)
+
+    rounds = []
+    for k in range(CRASHES):
+        rounds.append(_run_and_stop(url, doc_id, random.Random(40 + k), crash))
+        options = f"-c listen_addresses='' -c unix_socket_directories='{cluster.folder}'"
+        log = str(cluster.folder / "server.log")  # crash recovery replays the log:
+        cluster._run("pg_ctl", "start", "-w", "-D", data, "-l", log, "-o", options)
+        wait_until_ready(url)
+    _check(url, doc_id, rounds)
