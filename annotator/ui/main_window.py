@@ -303,14 +303,12 @@ class MainWindow(QMainWindow):
     def mark_done(self) -> None:
         """Mark the shown document done for the current annotator."""
         doc_id = self.current_doc_id()
-        if doc_id is None:
-            return
-        try:
-            self.project.documents.set_status(doc_id, self._annotator, Status.DONE)
-        except AnnotatorError as exc:  # refused (a server away, a read-only file)
-            self.notify(str(exc))
-            return
-        self.show_message("Marked done.")
+        if doc_id is not None:
+            try:
+                self.project.documents.set_status(doc_id, self._annotator, Status.DONE)
+                self.show_message("Marked done.")
+            except AnnotatorError as exc:  # refused (a server away, a read-only file)
+                self.notify(str(exc))
 
     def close_document(self) -> None:
         """Show no document (the shown one was deleted and the project has no other)."""
