@@ -82,6 +82,7 @@ class ServerStatus(QObject):
             "until it is back; the app tries again every few seconds by itself."
         )
         self._retry.start()
+        self._link.probe()  # at once too: only the listening connection may have been lost
 
     def _failed_read(self, exc: BaseException) -> bool:
         """An error nobody caught: if the server is gone, say so in the status bar (no

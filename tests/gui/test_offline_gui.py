@@ -20,8 +20,14 @@ from annotator.app import build_window
 from annotator.core.location import ServerUrl
 from annotator.core.model import Status
 from annotator.core.positions import CodePoint
+from annotator.services.live import LiveFeed
+from annotator.services.online import ServerLink
 from annotator.services.project import Project, open_project
+from annotator.store.listen import APPLICATION_NAME
 from annotator.ui.errors import make_excepthook
+from annotator.ui.live_updates import LiveUpdates
+from annotator.ui.main_window import MainWindow
+from annotator.ui.server_status import ServerStatus
 from tests.gui.test_server_away_gui import TEXT, _pg_ctl
 from tests.pgcluster import Cluster, wait_until_ready
 
@@ -159,3 +165,33 @@ def test_offline_is_shown_edits_are_refused_first_and_it_comes_back(
 
 def _first(window: Any) -> int:
     return int(window.pane.spans()[0].id)
+
+
+def test_a_lost_listener_on_a_server_still_up_is_offline_for_a_moment_only(
+    qtbot: Any, pg_project_url: str
+) -> None:
+    project = open_project(ServerUrl(pg_project_url))
+    try:
+        project.documents.add_text("حماة 😀.txt", TEXT)
+        window = MainWindow(project, "amal")
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda: not window.pane.loading)  # its spans read before it closes
+        link = ServerLink(project)
+        status = ServerStatus(window, link, retry_ms=60_000)  # no retry within the test
+        LiveUpdates(window, LiveFeed(project, link), retry_ms=300)
+        turns: list[bool] = []
+        status.turned.connect(turns.append)
+        end_listener = sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = :name AND datname = current_database()"
+        )
+        admin = sa.create_engine(pg_project_url, poolclass=sa.pool.NullPool)
+        with admin.connect() as conn:
+            conn.execute(end_listener, {"name": APPLICATION_NAME})
+            conn.commit()
+        admin.dispose()
+        qtbot.waitUntil(lambda: turns == [False, True], timeout=10_000)
+        assert status.label.text().startswith("Online")
+        window.close()
+    finally:
+        project.close()
