@@ -18,6 +18,7 @@ from annotator import config
 from annotator.core.errors import AnnotatorError
 from annotator.services.live import LiveFeed
 from annotator.services.merge import MergeService
+from annotator.services.online import ServerLink
 from annotator.services.project import Project, open_project, project_path
 from annotator.ui.app_icon import app_icon
 from annotator.ui.dialogs import merge_dialog, transfer_dialogs
@@ -33,6 +34,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.panels.attributes_panel import install_attribute_tools
 from annotator.ui.review.wiring import install_review_tools
 from annotator.ui.search_wiring import install_search_tools
+from annotator.ui.server_status import install_server_status
 from annotator.ui.session import Session
 from annotator.ui.toolbar import install_toolbar
 
@@ -78,7 +80,9 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     install_agreement_view(window, project)
     install_help_menu(window)  # last: the menu bar ends with Help
     if LiveFeed.available(project):  # a project on a server: others' changes as they commit
-        LiveUpdates(window, LiveFeed(project))
+        link = ServerLink(project)  # Online / Offline, and no edit tried while Offline
+        install_server_status(window, link)  # after the Done guard: its gate is asked second
+        LiveUpdates(window, LiveFeed(project, link))
     return window
 
 

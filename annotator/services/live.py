@@ -20,6 +20,7 @@ from annotator.core.location import ServerUrl
 from annotator.store.listen import Listener, ListenerLost
 
 if TYPE_CHECKING:
+    from annotator.services.online import ServerLink
     from annotator.services.project import Project
 
 
@@ -40,8 +41,9 @@ class OtherChange:
 class LiveFeed:
     """The changes other clients commit to ``project``'s server database."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, link: ServerLink | None = None) -> None:
         self._project = project
+        self._link = link  # told when listening finds the server gone, or reaches it
         self._listener: Listener | None = None
         self._seen = project.repo.last_seq()
 
@@ -56,7 +58,10 @@ class LiveFeed:
         try:
             self._listener = Listener(self._project.repo.engine)
         except Exception as exc:  # the driver's own errors: unreachable, refused, ...
+            self._gone(exc)
             raise LiveLost(_first_line(exc)) from exc
+        if self._link is not None:
+            self._link.reached()
         return self._listener.fileno()
 
     def take(self) -> list[OtherChange]:
@@ -73,6 +78,7 @@ class LiveFeed:
             changes = self._project.repo.changes_since(self._seen)
         except (ListenerLost, DBAPIError) as exc:  # gone before or after the wake
             self.close()
+            self._gone(exc)
             raise LiveLost(_first_line(getattr(exc, "orig", None) or exc)) from exc
         if changes:
             self._seen = changes[-1].seq
@@ -80,6 +86,10 @@ class LiveFeed:
         return [
             OtherChange(c.doc_id, c.annotator, c.description) for c in changes if c.session != mine
         ]
+
+    def _gone(self, exc: BaseException) -> None:
+        if self._link is not None:
+            self._link.lost(_first_line(getattr(exc, "orig", None) or exc))
 
     def close(self) -> None:
         """Stop listening (the project stays open)."""

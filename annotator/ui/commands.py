@@ -183,7 +183,12 @@ def ask_first(stack: QUndoStack, layers: set[Layer] | None = None) -> None:
     Raises:
         EditDeclined: the gate said no.
     """
-    if isinstance(stack, UndoStack) and not stack.edit_gate(layers):
+    if not isinstance(stack, UndoStack):
+        return
+    refused = stack.may_try()  # a server away: refused before anything is read or written
+    if refused is not None:
+        raise EditDeclined(refused)
+    if not stack.edit_gate(layers):
         raise EditDeclined(DECLINED)
 
 

@@ -11,6 +11,17 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from annotator.errorlog import unexpected_message
 
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+QuietHandler = Callable[[BaseException], bool]
+"""Told of an uncaught exception first; True: it said what happened itself (no dialog)."""
+
+_quiet: list[QuietHandler] = []
+
+
+def add_quiet_handler(handler: QuietHandler) -> Callable[[], None]:
+    """Ask ``handler`` about every uncaught exception before the error dialog (a lost
+    server says so in the status bar); returns a function that stops asking it."""
+    _quiet.append(handler)
+    return lambda: _quiet.remove(handler) if handler in _quiet else None
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
@@ -33,6 +44,8 @@ def make_excepthook(parent: Callable[[], QWidget | None]) -> Hook:
             sys.__excepthook__(kind, exc, tb)
             return
         exc.__traceback__ = tb
+        if any(handler(exc) for handler in list(_quiet)):
+            return
         show_error(parent(), "Unexpected error", unexpected_message(exc, "working"))
 
     return hook

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.change import Change
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import Document, DocumentSummary, Edit, ImportReport, Status
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
@@ -303,8 +304,11 @@ class MainWindow(QMainWindow):
         """Mark the shown document done for the current annotator."""
         doc_id = self.current_doc_id()
         if doc_id is not None:
-            self.project.documents.set_status(doc_id, self._annotator, Status.DONE)
-            self.show_message("Marked done.")
+            try:
+                self.project.documents.set_status(doc_id, self._annotator, Status.DONE)
+                self.show_message("Marked done.")
+            except AnnotatorError as exc:  # refused (a server away, a read-only file)
+                self.notify(str(exc))
 
     def close_document(self) -> None:
         """Show no document (the shown one was deleted and the project has no other)."""

@@ -20,6 +20,7 @@ from annotator.core.tokens import snap_to_tokens, trim_whitespace
 from annotator.ui.cascade_text import cascade_question
 from annotator.ui.commands import push_edit
 from annotator.ui.pane.text_pane import TextPane
+from annotator.ui.undo import UndoStack
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.project import Project
@@ -152,7 +153,7 @@ class TaggingController:
         annotations = self._project.annotations
         stack = self._bench.undo_stack
         ids = self._bench.pane.selected_span_ids()
-        if not self._confirm_trigger_loss(ids, label):
+        if not self._may_try() or not self._confirm_trigger_loss(ids, label):
             return
         if len(ids) > 1:
             stack.beginMacro(f"Relabel {len(ids)} spans → {label}")
@@ -167,6 +168,8 @@ class TaggingController:
         if not ids:
             self._bench.show_message("Click a span to select it, then press Delete.")
             return
+        if not self._may_try():  # before the reads below: a server away refuses at once
+            return
         annotations = self._project.annotations
         pane = self._bench.pane
         uses = []
@@ -179,6 +182,13 @@ class TaggingController:
         ):
             return
         self._push(lambda: annotations.delete_spans(ids), "Delete span")
+
+    def _may_try(self) -> bool:
+        stack = self._bench.undo_stack
+        refused = stack.may_try() if isinstance(stack, UndoStack) else None
+        if refused is not None:
+            self._bench.show_message(refused)
+        return refused is None
 
     def _confirm_trigger_loss(self, ids: list[int], label: str) -> bool:
         """Ask before a relabel turns triggers with events into plain spans."""

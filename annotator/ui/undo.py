@@ -28,9 +28,11 @@ class UndoStack(QUndoStack):
 
     Signals:
         historyCleared(str): the history was cleared; the argument says why.
+        declined(str): an undo or redo was refused before it ran (:attr:`may_try`); why.
     """
 
     historyCleared = Signal(str)
+    declined = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,11 +40,16 @@ class UndoStack(QUndoStack):
         self._schema_steps = False
         # asked before an annotation edit, an undo or a redo runs; False: do not run it
         self.edit_gate: EditGate = lambda _layers: True
+        # asked before all else, even the reads an edit makes first: None, or why the edit
+        # is refused at once (a server that cannot be reached, issue 20)
+        self.may_try: Callable[[], str | None] = lambda: None
 
     def undo_asking(self) -> bool:
         """Undo one step unless the edit gate says no for the layers it changes; True if undone."""
         step = self.command(self.index() - 1) if self.canUndo() else None
-        if step is None or not self.edit_gate(step_layers(step, undoing=True)):
+        if step is None or self._refused():
+            return False
+        if not self.edit_gate(step_layers(step, undoing=True)):
             return False
         self.undo()
         return True
@@ -50,10 +57,18 @@ class UndoStack(QUndoStack):
     def redo_asking(self) -> bool:
         """Redo one step unless the edit gate says no for the layers it changes; True if redone."""
         step = self.command(self.index()) if self.canRedo() else None
-        if step is None or not self.edit_gate(step_layers(step, undoing=False)):
+        if step is None or self._refused():
+            return False
+        if not self.edit_gate(step_layers(step, undoing=False)):
             return False
         self.redo()
         return True
+
+    def _refused(self) -> bool:
+        reason = self.may_try()
+        if reason is not None:
+            self.declined.emit(reason)
+        return reason is not None
 
     def note_layers(self, layers: set[Layer], schema: bool = False) -> None:
         """Record that a pushed step touches these layers (and the schema)."""

@@ -72,6 +72,9 @@ class WriteService:
         self.changed: Signal[Change] = Signal(errorlog.record)
         self.last_logged: tuple[int, Origin] | None = None
         """The feed number and origin of this service's last committed change that logged."""
+        self.gate: Callable[[], None] = _try_every_change
+        """Asked before every change (and deletion plan) is tried; raises to refuse it: a
+        server that cannot be reached now (:class:`annotator.services.online.ServerLink`)."""
         self._load_schema()
 
     # -- the schema the project has ---------------------------------------------
@@ -166,6 +169,7 @@ class WriteService:
     def plan_deletion(self, doc_id: int, annotator: str | None = None) -> Change:
         """What deleting a document (or ``annotator``'s layer in it) would remove; nothing
         is written. Count it with :func:`annotator.core.removal.removal`."""
+        self.gate()  # a deletion that could not be made is not planned either
         with self._writer.reading() as tx:
             return self._plan_deletion(tx, doc_id, annotator)
 
@@ -459,3 +463,8 @@ class WriteService:
                 "This project is open read-only, so nothing can be changed. "
                 "Export still works; copy the file somewhere writable to edit it."
             )
+        self.gate()
+
+
+def _try_every_change() -> None:
+    """The write service's gate by default: every change is tried."""
