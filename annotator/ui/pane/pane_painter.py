@@ -108,7 +108,9 @@ class PanePainter:
         self.band_content = True
         self._last = Frame()
         self.moved = False
-        """True when a paint moved lines (the scroll bar's range must be worked out again)."""
+        """True when lines moved (the scroll bar's range must be worked out again)."""
+        self.stale: float | None = None
+        """Viewport y from which the screen is stale because lines moved (None: nowhere)."""
 
     @property
     def overlays(self) -> list[Overlay]:
@@ -151,11 +153,13 @@ class PanePainter:
         blocks: list[VisibleBlock] = []
         plans: list[BlockPlan | None] = []
         block = pane.firstVisibleBlock()
-        offset = pane.contentOffset()
+        offset: QPointF | None = None
         bottom = pane.viewport().rect().bottom()
         while block.isValid():
             conv = offsets.block(QtPos(block.position()), block.length())
             plan = self._place(pane, block, conv, band)
+            if offset is None:  # read after the first block's lines are placed: it follows them
+                offset = pane.contentOffset()
             geo = pane.blockBoundingGeometry(block).translated(offset)
             if geo.top() > bottom:
                 break
@@ -168,14 +172,54 @@ class PanePainter:
     def _place(
         self, pane: QPlainTextEdit, block: QTextBlock, conv: BlockOffsets, band: BandMetrics | None
     ) -> BlockPlan | None:
-        """Lay ``block`` out with the band its lines need; returns its plan (None: band off)."""
+        """Lay ``block`` out with the band its lines need; returns its plan (None: band off).
+
+        If lines move, :attr:`moved` is set, and :attr:`stale` lowered to where the
+        screen no longer shows them (see :meth:`_mark_stale`).
+        """
         pane.blockBoundingGeometry(block)  # lays the block out if it is not yet
         plan = None
         if band is not None:
             plan = self._planner.plan(block, conv, band, self._partners, self._arcs_revision)
-        if place_lines(block.layout(), plan.bands if plan else []):
+        first = place_lines(block.layout(), plan.bands if plan else [])
+        if first >= 0:
             self.moved = True
+            self._mark_stale(pane, block, first)
         return plan
+
+    def _mark_stale(self, pane: QPlainTextEdit, block: QTextBlock, first: int) -> None:
+        """Line ``first`` of ``block`` and everything after it moved: the screen is stale from
+        the bottom of the line above it (the top of its band) down.
+
+        Blocks above the first one on screen do not move what is shown (Qt scrolls by
+        lines); a move in the first block may shift the whole screen, which a stale top
+        above the viewport (repaint everything) covers.
+        """
+        if block.blockNumber() < pane.firstVisibleBlock().blockNumber():
+            return
+        top = pane.blockBoundingGeometry(block).translated(pane.contentOffset()).top()
+        if first > 0:
+            above = block.layout().lineAt(first - 1)
+            top += above.y() + above.height()
+        if top > pane.viewport().rect().bottom():
+            return
+        self.stale = top if self.stale is None else min(self.stale, top)
+
+    def place_range(
+        self, pane: QPlainTextEdit, offsets: OffsetMap, start: CodePoint, end: CodePoint
+    ) -> None:
+        """Give the blocks over code points ``[start, end)`` the band their spans need now
+        (after an edit, before the paint: the paint then finds every line in place)."""
+        band = self.band(pane.font())
+        doc = pane.document()
+        first, last = offsets.to_qt(start), offsets.to_qt(end)
+        block, stop = doc.findBlock(first), doc.findBlock(max(first, last - 1))
+        while block.isValid():
+            conv = offsets.block(QtPos(block.position()), block.length())
+            self._place(pane, block, conv, band)
+            if block == stop:
+                break
+            block = block.next()
 
     def place_around(self, pane: QPlainTextEdit, offsets: OffsetMap, block: QTextBlock) -> None:
         """Make room for the band in the blocks within a screen of ``block`` and at the end.
@@ -191,8 +235,9 @@ class PanePainter:
             self._place(pane, current, conv, band)
             return pane.blockBoundingGeometry(current).height()
 
-        for step in (QTextBlock.previous, QTextBlock.next):
-            seen, current = 0.0, block
+        place(block)
+        for step in (QTextBlock.previous, QTextBlock.next):  # a screen each way, past ``block``
+            seen, current = 0.0, step(block)  # (Qt may put a line at its end at the screen's edge)
             while current.isValid() and seen < screen:
                 seen += place(current)
                 current = step(current)

@@ -30,7 +30,7 @@ from annotator.core.schema import Schema
 from annotator.ui.bidi import isolate
 from annotator.ui.offsets import OffsetMap, QtPos
 from annotator.ui.pane.arcs import Arc
-from annotator.ui.pane.dirty import strip
+from annotator.ui.pane.dirty import below, strip
 from annotator.ui.pane.pane_hits import char_at, hit_pos
 from annotator.ui.pane.pane_painter import PanePainter
 from annotator.ui.pane.span_index import SpanIndex
@@ -186,10 +186,24 @@ class TextPane(QPlainTextEdit):
             self._update_strips([(s.start, s.end) for s in spans])
 
     def _update_strips(self, ranges: list[tuple[CodePoint, CodePoint]]) -> None:
-        """Repaint the strips of the lines these ranges are on (see :mod:`.dirty`)."""
+        """Repaint the strips of the lines these ranges are on (see :mod:`.dirty`).
+
+        Their blocks get the band their spans need first: if a band opened or closed,
+        the lines below it moved, and the same paint covers them down to the bottom.
+        """
+        painter = self._painter
+        painter.stale = None
+        for start, end in ranges:
+            painter.place_range(self, self._map, start, end)
         region = QRegion()
         for start, end in ranges:
             region += strip(self, self._map, start, end)
+        if painter.stale is not None:
+            region += below(self, painter.stale)
+            painter.stale = None
+        if painter.moved:  # the scroll range counts the heights of the last screen's lines
+            painter.moved = False
+            self._refit_range()
         if not region.isEmpty():
             self.viewport().update(region)
 
@@ -267,16 +281,30 @@ class TextPane(QPlainTextEdit):
         """Drop the text selection, keeping the caret and the view where they are.
 
         Tagging clears the selection: the text must not move under the user then, even
-        when the caret (the selection's end) is off screen.
+        when the caret (the selection's end) is off screen. Qt scrolls to the caret
+        anyway; with the viewport's updates off it scrolls there and back without
+        repainting the whole view, and only the selection's strip is repainted (all of
+        it if the view came back a fraction of a pixel off).
         """
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return
+        selected = self.selection_range()
         cursor.clearSelection()
         bar = self.verticalScrollBar()
         at = bar.value()
-        self.setTextCursor(cursor)
-        bar.setValue(at)
+        offset = self.contentOffset()
+        view = self.viewport()
+        view.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, True)
+        try:
+            self.setTextCursor(cursor)
+            bar.setValue(at)
+        finally:
+            view.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, False)
+        if self.contentOffset() != offset:  # back on the same line, not the same fraction
+            view.update()
+        elif selected is not None:  # its highlight goes
+            view.update(strip(self, self._map, *selected))
 
     def selected_span_ids(self) -> list[int]:
         """Ids of the selected spans, in selection order."""
@@ -440,11 +468,18 @@ class TextPane(QPlainTextEdit):
         ``block``: where the view is going (default: the first one on screen).
         The lines it moves are accounted for here: the next paint does not fit again.
         """
-        self._painter.moved = False
-        self._painter.place_around(self, self._map, block or self.firstVisibleBlock())
-        if self._painter.moved:
-            self._painter.moved = False
-            self.viewport().update()
+        painter = self._painter
+        painter.moved = False
+        painter.stale = None
+        painter.place_around(self, self._map, block or self.firstVisibleBlock())
+        if painter.stale is not None:
+            self.viewport().update(below(self, painter.stale))
+        painter.moved = False
+        painter.stale = None
+        self._refit_range()
+
+    def _refit_range(self) -> None:
+        """Have Qt work out the scroll range again (from the heights of the last lines)."""
         layout = self.document().documentLayout()
         layout.documentSizeChanged.emit(layout.documentSize())
 
@@ -460,6 +495,7 @@ class TextPane(QPlainTextEdit):
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         """Paint span backgrounds, then the text, then bars, outlines, tags and arcs."""
+        self._painter.stale = None
         frame = self._painter.prepare(self, self._text, self._map, set(self._selected))
         clip = QRectF(e.rect())
         painter = QPainter(self.viewport())
@@ -476,10 +512,11 @@ class TextPane(QPlainTextEdit):
         self.first_paint_done = True
         if self._pending is not None and self._loader.interval() != 0:
             self._loader.start(0)
-        if self._painter.moved:  # lines below the strip painted may have moved: all of it
+        stale, self._painter.stale = self._painter.stale, None
+        if stale is not None:  # a band opened or closed in this paint: repaint what it moved
+            rest = QRegion(below(self, stale)) - e.region()  # (QRegion.contains only overlaps)
+            if not rest.isEmpty():
+                self.viewport().update(rest)
+        if self._painter.moved:
             self._painter.moved = False
-            QTimer.singleShot(0, self, self._after_move)
-
-    def _after_move(self) -> None:
-        self._fit_scrolling()
-        self.viewport().update()
+            QTimer.singleShot(0, self, self._fit_scrolling)
