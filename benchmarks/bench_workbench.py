@@ -37,10 +37,11 @@ from PySide6.QtGui import QPaintEvent, QTextOption  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget  # noqa: E402
 
-from annotator.app import application  # noqa: E402
+from annotator.app import application, freeze_startup_objects  # noqa: E402
 from annotator.core.model import Bundle, Edit, Span  # noqa: E402
 from annotator.core.tokens import tokenize  # noqa: E402
 from annotator.services.project import Project, open_project  # noqa: E402
+from annotator.ui.gc_freeze import freeze_after_loads  # noqa: E402
 from annotator.ui.main_window import MainWindow  # noqa: E402
 from annotator.ui.pane.text_pane import Arc  # noqa: E402
 from benchmarks.corpus import repeated_text, seed_texts  # noqa: E402
@@ -213,6 +214,8 @@ def main() -> int:
         QTest.qWaitForWindowExposed(window)
         window.activateWindow()
         wait_for(lambda: QApplication.activeWindow() is window)
+        freeze_startup_objects()  # as run_gui does, and after each document's spans load:
+        freeze_after_loads(window.pane)
         assert window.pane.band_on, "the label band is on by default"
         cold, cold_all = measure_open(window, big_id)
         opens = []
