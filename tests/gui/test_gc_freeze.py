@@ -35,7 +35,9 @@ def unfrozen() -> Iterator[None]:
 
 def _spans() -> list[Span]:
     starts = [i for i in range(len(TEXT)) if TEXT.startswith("داعش", i)]
-    return [Span(n + 1, 1, "t", CodePoint(s), CodePoint(s + 4), "ORG") for n, s in enumerate(starts)]
+    return [
+        Span(n + 1, 1, "t", CodePoint(s), CodePoint(s + 4), "ORG") for n, s in enumerate(starts)
+    ]
 
 
 def test_the_spans_of_a_loaded_document_are_frozen(qtbot: Any, unfrozen: None) -> None:

@@ -288,7 +288,9 @@ def test_a_selection_made_by_the_program_stays_on_screen_after_the_paint(qtbot: 
     qtbot.addWidget(pane)
     pane.setFont(default_font(18))
     pane.resize(900, 700)
-    spans = [Span(n + 1, 1, "t", CodePoint(s), CodePoint(s + 4), "ORG") for n, s in enumerate(tagged)]
+    spans = [
+        Span(n + 1, 1, "t", CodePoint(s), CodePoint(s + 4), "ORG") for n, s in enumerate(tagged)
+    ]
     pane.set_document(long_text, spans, default_schema())
     pane.set_band(True)
     pane.show()
