@@ -13,6 +13,9 @@ arcs drawn):
   than wall time to other programs on a loaded machine);
 - peak memory (max RSS) of the whole process.
 
+As in the app, the objects made while starting and those a document's load brings are
+frozen out of the garbage collector (``freeze_startup_objects``, ``ui/gc_freeze.py``).
+
 Targets (issue 2, issue 9): open <= 1 s and within 2x of the bare editor,
 median and p95 create <= 16 ms, peak memory <= 500 MB.
 Run: ``make bench`` or ``QT_QPA_PLATFORM=offscreen python -m benchmarks.bench_workbench``.
