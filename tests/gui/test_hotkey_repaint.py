@@ -305,6 +305,34 @@ def test_a_selection_made_by_the_program_stays_on_screen_after_the_paint(qtbot: 
         assert first.top() >= 0 and last.bottom() <= bottom, (start, first, last)
 
 
+def test_arcs_follow_their_tags_when_a_band_opens_above_them(qtbot: Any) -> None:
+    """The arc layout is kept while no arc end moves; a band opening above the arcs moves
+    their tags down, and every arrowhead must still land on its tag."""
+    pane = _pane(qtbot)
+    middle = pane.viewport().height() / 2
+    above = [
+        s
+        for s in _starts(WORD)
+        if 0 < pane.cursorRect(_cursor_at(pane, s)).top() < middle
+        and not any(
+            abs(pane.cursorRect(_cursor_at(pane, s)).top() - t.anchor.top()) < 2
+            for t in pane.painter.last_frame.tags
+        )
+    ]
+    before = {t.span_id: t.box.top() for t in pane.painter.last_frame.tags if t.box is not None}
+    _tag(pane, above[0])
+    frame = pane.painter.last_frame
+    boxes = {t.span_id: t.box for t in frame.tags if t.box is not None}
+    moved = [i for i, top in before.items() if i in boxes and boxes[i].top() > top]
+    assert moved  # the tags below the new band moved down
+    tips = [shape for shape in frame.arcs or [] if shape.tip is not None]
+    assert tips
+    for shape in tips:
+        box = boxes[shape.arc.arg2]
+        assert shape.tip is not None
+        assert abs(shape.tip.y() - box.top()) < 1 and box.left() <= shape.tip.x() <= box.right()
+
+
 def test_an_arc_lies_within_its_bounds(qtbot: Any) -> None:
     """A partial repaint draws the arcs whose bounds meet it: the bounds hold all of an arc."""
     pane = _pane(qtbot)

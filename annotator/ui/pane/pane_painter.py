@@ -21,6 +21,7 @@ from annotator.ui.pane.arcs import (
     Anchor,
     Arc,
     ArcEnds,
+    ArcShape,
     ArcStyle,
     arc_bounds,
     layout_arcs,
@@ -74,6 +75,9 @@ class PanePainter:
         self.band_on = False
         self.band_content = True
         self._last = Frame()
+        self._arc_layout: tuple[tuple[object, ...], list[ArcShape], list[QRectF]] | None = None
+        """The last arc layout and what it was worked out from (its ends, the band's sizes):
+        an edit that moves no arc end (most: a tag on a line whose band is open) keeps it."""
         self.moved = False
         """True when lines moved (the scroll bar's range must be worked out again)."""
         self.stale: float | None = None
@@ -353,7 +357,14 @@ class PanePainter:
             for arc in (self._arcs[n] for n in visible):
                 a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
                 items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
-            frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
+            key = (frame.band, items)
+            last = self._arc_layout
+            if last is not None and last[0] == key:  # no arc end moved: the same layout
+                frame.arcs = last[1]
+                frame.captions[:] = last[2]
+            else:
+                frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
+                self._arc_layout = (key, frame.arcs, list(frame.captions))
         arcs = frame.arcs
         tags = frame.tags
         if clip is not None:
