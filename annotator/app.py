@@ -28,6 +28,7 @@ from annotator.ui.done_guard import install_done_guard
 from annotator.ui.errors import install_excepthook
 from annotator.ui.events_wiring import install_event_tools
 from annotator.ui.fonts import FontError, register_bundled_fonts
+from annotator.ui.gc_freeze import freeze_after_loads
 from annotator.ui.help_menu import install_help_menu
 from annotator.ui.live_updates import LiveUpdates
 from annotator.ui.main_window import MainWindow
@@ -86,13 +87,20 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     return window
 
 
-def make_session(annotator: str, settings: QSettings | None = None) -> Session:
+def make_session(
+    annotator: str, settings: QSettings | None = None, freeze_loads: bool = False
+) -> Session:
     """The session: a project shown in a window built by :func:`build_window`; File → New
-    project…, Open project… and Open recent replace it."""
-    return Session(
-        lambda project: build_window(project, annotator, settings),
-        lambda path: open_project(path, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS),
-    )
+    project…, Open project… and Open recent replace it. ``freeze_loads``: each window
+    freezes a document's objects once its spans are in (:mod:`annotator.ui.gc_freeze`)."""
+
+    def build(project: Project) -> MainWindow:
+        window = build_window(project, annotator, settings)
+        if freeze_loads:
+            freeze_after_loads(window.pane)
+        return window
+
+    return Session(build, lambda path: open_project(path, busy_timeout_ms=GUI_BUSY_TIMEOUT_MS))
 
 
 def freeze_startup_objects() -> None:
@@ -140,7 +148,7 @@ def run_gui(args: argparse.Namespace) -> int:
         project.close()
         QMessageBox.information(None, "No annotator name", NO_NAME_MESSAGE)
         return 1
-    session = make_session(annotator, QSettings())
+    session = make_session(annotator, QSettings(), freeze_loads=True)
     window = session.show(project)
     install_excepthook(lambda: session.window or window)
     freeze_startup_objects()

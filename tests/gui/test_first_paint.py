@@ -7,7 +7,7 @@ from typing import Any
 from annotator.core.positions import CodePoint
 from annotator.services.project import Project
 from annotator.ui.main_window import MainWindow
-from annotator.ui.pane import text_pane
+from annotator.ui.pane import span_view
 from tests.gui.conftest import ANNOTATOR, find_word
 
 
@@ -81,7 +81,7 @@ def test_an_edit_while_loading_is_counted_once(
 def test_a_pane_that_is_not_painted_loads_each_document_after_its_own_delay(
     qtbot: Any, window: MainWindow, project: Project, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(text_pane, "LOAD_FALLBACK_MS", 3000)
+    monkeypatch.setattr(span_view, "LOAD_FALLBACK_MS", 3000)
     doc_id = _tag(window, project, ["حماة"])
     pane = window.pane
     pane.hide()  # no paint: only the fallback delay loads the spans

@@ -4,9 +4,10 @@ An edit, or a change of the selected span, changes what is drawn over the lines 
 spans are on and in the band above the first of them (where a span's tag sits), and
 nowhere else while the lines stay where they are. Repainting only that strip, not the
 whole viewport, keeps the repaint after a hotkey cheap: Qt draws the text of the strip
-only, and the pane draws only the highlights, tags and arcs that meet it. A paint that
-moves lines (a band grew or shrank) repaints the whole viewport afterwards (see
-:meth:`~annotator.ui.pane.text_pane.TextPane.paintEvent`).
+only, and the pane draws only the highlights, tags and arcs that meet it. An edit that
+opens or closes a band moves the lines below it: the pane places them before the paint
+and adds what lies :func:`below` the band's top, down to the viewport's bottom, to the
+same paint (the lines above stay where they are).
 """
 
 from __future__ import annotations
@@ -56,3 +57,11 @@ def strip(pane: QPlainTextEdit, offsets: OffsetMap, start: CodePoint, end: CodeP
     y0 = math.floor(top) - MARGIN
     y1 = math.ceil(bottom) + MARGIN
     return QRect(view.left(), y0, view.width(), y1 - y0).intersected(view)
+
+
+def below(pane: QPlainTextEdit, top: float) -> QRect:
+    """The viewport, full width, from ``top`` (less :data:`MARGIN`) down to its bottom: what a
+    band that opened or closed at ``top`` moves (the lines above it stay where they are)."""
+    view = pane.viewport().rect()
+    y0 = max(view.top(), math.floor(top) - MARGIN)
+    return QRect(view.left(), y0, view.width(), view.bottom() + 1 - y0)

@@ -117,22 +117,24 @@ def band_metrics(font: QFont) -> BandMetrics:
     return band
 
 
-def place_lines(layout: QTextLayout, bands: list[float]) -> bool:
+def place_lines(layout: QTextLayout, bands: list[float]) -> int:
     """Move a laid-out block's lines so that line ``i`` has ``bands[i]`` pixels free above it.
 
     Works from any earlier placement: lines are stacked as Qt's plain-text layout
     stacks them (each below the last, a negative leading pulls up), plus the bands.
-    All zeros puts them back where Qt laid them out. Returns True if a line moved.
+    All zeros puts them back where Qt laid them out. Returns the index of the first
+    line that moved (every line after it may have moved too), or -1 if none did.
     """
-    moved = False
+    first = -1
     y = 0.0
     for i in range(layout.lineCount()):
         line = layout.lineAt(i)
         y += bands[i] if i < len(bands) else 0.0
         if abs(line.y() - y) > 0.01:
             line.setPosition(QPointF(line.x(), y))
-            moved = True
+            if first < 0:
+                first = i
         y += line.height()
         if line.leading() < 0:
             y += math.ceil(line.leading())
-    return moved
+    return first

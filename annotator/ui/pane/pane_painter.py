@@ -9,8 +9,6 @@ Qt draws the text, and :meth:`PanePainter.paint_over` after it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QPainter, QTextBlock
 from PySide6.QtWidgets import QPlainTextEdit
@@ -29,54 +27,22 @@ from annotator.ui.pane.arcs import (
     layout_arcs,
     paint_arcs,
 )
+from annotator.ui.pane.frame import Frame, RectCaches, frame_rects, meeting
 from annotator.ui.pane.label_band import Tag, layout_tags, paint_tags
 from annotator.ui.pane.line_band import BandMetrics, band_metrics, place_lines
 from annotator.ui.pane.line_plan import BlockPlan, LinePlanner
 from annotator.ui.pane.span_index import SpanIndex
 from annotator.ui.pane.span_painter import (
-    LineSpan,
     Overlay,
     PaintItem,
     VisibleBlock,
     assign_levels,
-    block_lines,
     paint_over,
     paint_overlays,
     paint_under,
-    range_rects,
 )
 
-RectCache = dict[tuple[CodePoint, CodePoint], list[QRectF]]
-"""Rectangles of ranges in one block, relative to the block's top-left corner."""
-SPILL = 3.0
-"""Pixels a highlight's outline may be drawn outside its rectangles."""
-
-
-def meeting(items: list[PaintItem], clip: QRectF | None) -> list[PaintItem]:
-    """The items with a rectangle that meets ``clip`` (all of them if ``clip`` is None)."""
-    if clip is None:
-        return items
-    near = clip.adjusted(-SPILL, -SPILL, SPILL, SPILL)
-    return [i for i in items if any(r.intersects(near) for r in i.rects)]
-
-
-@dataclass
-class Frame:
-    """What one paint draws: visible blocks, span items, tags, arc anchors and captions."""
-
-    blocks: list[VisibleBlock] = field(default_factory=list)
-    items: list[PaintItem] = field(default_factory=list)
-    tags: list[Tag] = field(default_factory=list)
-    anchors: dict[int, Anchor] = field(default_factory=dict)
-    band: BandMetrics | None = None
-    text: str = ""
-    lines: dict[int, list[LineSpan]] = field(default_factory=dict)
-    captions: list[QRectF] = field(default_factory=list)
-    plans: list[BlockPlan | None] = field(default_factory=list)
-    arcs: list[ArcShape] | None = None
-    outlines: list[PaintItem] | None = None
-    key: tuple[object, ...] = ()
-    rect_caches: dict[int, RectCache] = field(default_factory=dict)
+__all__ = ["Frame", "PanePainter", "meeting"]
 
 
 class PanePainter:
@@ -103,12 +69,19 @@ class PanePainter:
         self._arcs_revision = 0
         self._partners: dict[int, list[int]] = {}
         self._planner = LinePlanner(index)
-        self._rect_cache: dict[int, tuple[tuple[object, ...], RectCache]] = {}
+        self._rect_cache = RectCaches()
+        self._styles_of: Schema | None = None
+        self._styles: dict[str, tuple[QColor, bool]] = {}
         self.band_on = False
         self.band_content = True
         self._last = Frame()
+        self._arc_layout: tuple[tuple[object, ...], list[ArcShape], list[QRectF]] | None = None
+        """The last arc layout and what it was worked out from (its ends, the band's sizes):
+        an edit that moves no arc end (most: a tag on a line whose band is open) keeps it."""
         self.moved = False
-        """True when a paint moved lines (the scroll bar's range must be worked out again)."""
+        """True when lines moved (the scroll bar's range must be worked out again)."""
+        self.stale: float | None = None
+        """Viewport y from which the screen is stale because lines moved (None: nowhere)."""
 
     @property
     def overlays(self) -> list[Overlay]:
@@ -151,11 +124,13 @@ class PanePainter:
         blocks: list[VisibleBlock] = []
         plans: list[BlockPlan | None] = []
         block = pane.firstVisibleBlock()
-        offset = pane.contentOffset()
+        offset: QPointF | None = None
         bottom = pane.viewport().rect().bottom()
         while block.isValid():
             conv = offsets.block(QtPos(block.position()), block.length())
             plan = self._place(pane, block, conv, band)
+            if offset is None:  # read after the first block's lines are placed: it follows them
+                offset = pane.contentOffset()
             geo = pane.blockBoundingGeometry(block).translated(offset)
             if geo.top() > bottom:
                 break
@@ -168,14 +143,54 @@ class PanePainter:
     def _place(
         self, pane: QPlainTextEdit, block: QTextBlock, conv: BlockOffsets, band: BandMetrics | None
     ) -> BlockPlan | None:
-        """Lay ``block`` out with the band its lines need; returns its plan (None: band off)."""
+        """Lay ``block`` out with the band its lines need; returns its plan (None: band off).
+
+        If lines move, :attr:`moved` is set, and :attr:`stale` lowered to where the
+        screen no longer shows them (see :meth:`_mark_stale`).
+        """
         pane.blockBoundingGeometry(block)  # lays the block out if it is not yet
         plan = None
         if band is not None:
             plan = self._planner.plan(block, conv, band, self._partners, self._arcs_revision)
-        if place_lines(block.layout(), plan.bands if plan else []):
+        first = place_lines(block.layout(), plan.bands if plan else [])
+        if first >= 0:
             self.moved = True
+            self._mark_stale(pane, block, first)
         return plan
+
+    def _mark_stale(self, pane: QPlainTextEdit, block: QTextBlock, first: int) -> None:
+        """Line ``first`` of ``block`` and everything after it moved: the screen is stale from
+        the bottom of the line above it (the top of its band) down.
+
+        Blocks above the first one on screen do not move what is shown (Qt scrolls by
+        lines); a move in the first block may shift the whole screen, which a stale top
+        above the viewport (repaint everything) covers.
+        """
+        if block.blockNumber() < pane.firstVisibleBlock().blockNumber():
+            return
+        top = pane.blockBoundingGeometry(block).translated(pane.contentOffset()).top()
+        if first > 0:
+            above = block.layout().lineAt(first - 1)
+            top += above.y() + above.height()
+        if top > pane.viewport().rect().bottom():
+            return
+        self.stale = top if self.stale is None else min(self.stale, top)
+
+    def place_range(
+        self, pane: QPlainTextEdit, offsets: OffsetMap, start: CodePoint, end: CodePoint
+    ) -> None:
+        """Give the blocks over code points ``[start, end)`` the band their spans need now
+        (after an edit, before the paint: the paint then finds every line in place)."""
+        band = self.band(pane.font())
+        doc = pane.document()
+        first, last = offsets.to_qt(start), offsets.to_qt(end)
+        block, stop = doc.findBlock(first), doc.findBlock(max(first, last - 1))
+        while block.isValid():
+            conv = offsets.block(QtPos(block.position()), block.length())
+            self._place(pane, block, conv, band)
+            if block == stop:
+                break
+            block = block.next()
 
     def place_around(self, pane: QPlainTextEdit, offsets: OffsetMap, block: QTextBlock) -> None:
         """Make room for the band in the blocks within a screen of ``block`` and at the end.
@@ -191,8 +206,9 @@ class PanePainter:
             self._place(pane, current, conv, band)
             return pane.blockBoundingGeometry(current).height()
 
-        for step in (QTextBlock.previous, QTextBlock.next):
-            seen, current = 0.0, block
+        place(block)
+        for step in (QTextBlock.previous, QTextBlock.next):  # a screen each way, past ``block``
+            seen, current = 0.0, step(block)  # (Qt may put a line at its end at the screen's edge)
             while current.isValid() and seen < screen:
                 seen += place(current)
                 current = step(current)
@@ -206,66 +222,10 @@ class PanePainter:
         self._planner.clear()
         self._rect_cache.clear()
 
-    @staticmethod
-    def rects(frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
-        """Rectangles over code points ``[start, end)`` in the frame's visible blocks."""
-        out: list[QRectF] = []
-        for n, (block, origin, conv) in enumerate(frame.blocks):
-            if conv.end <= start:
-                continue
-            if conv.start >= end:
-                break
-            if n not in frame.lines:
-                frame.lines[n] = block_lines(block.layout(), conv)
-            layout = block.layout()
-            out += range_rects(layout, conv, frame.text, origin, start, end, frame.lines[n])
-        return out
+    rects = staticmethod(frame_rects)
 
     def _block_rects(self, frame: Frame, start: CodePoint, end: CodePoint) -> list[QRectF]:
-        """:meth:`rects`, from a cache per block kept while the block's lines stay put.
-
-        After an edit only the ranges not seen before are measured again: a span
-        added on one line leaves every other range's rectangles as they were.
-        """
-        out: list[QRectF] = []
-        for n, (block, origin, conv) in enumerate(frame.blocks):
-            if conv.end <= start:
-                continue
-            if conv.start >= end:
-                break
-            cache = self._cached_block(frame, n)
-            local = cache.get((start, end))
-            if local is None:
-                local = cache[(start, end)] = range_rects(
-                    block.layout(), conv, frame.text, QPointF(), start, end, frame.lines[n]
-                )
-            out += [r.translated(origin) for r in local]
-        return out
-
-    def _cached_block(self, frame: Frame, n: int) -> RectCache:
-        """The rectangle cache of visible block ``n``, checked once per frame (not per span)."""
-        found = frame.rect_caches.get(n)
-        if found is None:
-            found = frame.rect_caches[n] = self._checked_block(frame, n)
-        return found
-
-    def _checked_block(self, frame: Frame, n: int) -> RectCache:
-        block, _origin, conv = frame.blocks[n]
-        if n not in frame.lines:
-            frame.lines[n] = block_lines(block.layout(), conv)
-        lines = frame.lines[n]
-        key = (
-            frame.text,  # the object: compared by identity first, and kept alive by the key
-            conv.start,
-            conv.end,
-            tuple((line.y(), line.width(), lo, hi) for line, lo, hi in lines),
-        )
-        cached = self._rect_cache.get(block.blockNumber())
-        if cached is None or cached[0] != key:
-            if len(self._rect_cache) > 200:
-                self._rect_cache.clear()
-            cached = self._rect_cache[block.blockNumber()] = (key, {})
-        return cached[1]
+        return self._rect_cache.rects(frame, start, end)
 
     # -- one paint -------------------------------------------------------------------
     def prepare(
@@ -300,16 +260,15 @@ class PanePainter:
             if plan is not None:
                 for span_id, (row, line) in plan.tags.items():
                     tags[span_id] = (row, plan.bands[line], plan.arc_rows[line])
-        schema = self.schema
         for s, level in zip(spans, levels, strict=True):
             rects = self._block_rects(frame, s.start, s.end)
-            color = QColor(schema.color_of(s.label))
+            color, trigger = self._style(s.label)
             frame.items.append(
                 PaintItem(
                     rects,
                     color,
                     level,
-                    trigger=schema.event_type(s.label) is not None,
+                    trigger=trigger,
                     selected=s.id in selected,
                     span_id=s.id,
                 )
@@ -323,6 +282,20 @@ class PanePainter:
             self._tags_and_anchors(frame, spans, pane.viewport().width())
         self._last = frame
         return frame
+
+    def _style(self, label: str) -> tuple[QColor, bool]:
+        """A label's colour and whether it is an event type, worked out once per schema (the
+        schema's look-ups walk its lists; a frame asks for every visible span). The colour
+        is shared: whoever draws with another alpha copies it."""
+        schema = self.schema
+        assert schema is not None
+        if self._styles_of is not schema:
+            self._styles_of, self._styles = schema, {}
+        found = self._styles.get(label)
+        if found is None:
+            color = QColor(schema.color_of(label))
+            found = self._styles[label] = (color, schema.event_type(label) is not None)
+        return found
 
     def _tags_and_anchors(self, frame: Frame, spans: list[Span], width: int) -> None:
         assert frame.band is not None
@@ -384,7 +357,14 @@ class PanePainter:
             for arc in (self._arcs[n] for n in visible):
                 a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
                 items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
-            frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
+            key = (frame.band, items)
+            last = self._arc_layout
+            if last is not None and last[0] == key:  # no arc end moved: the same layout
+                frame.arcs = last[1]
+                frame.captions[:] = last[2]
+            else:
+                frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
+                self._arc_layout = (key, frame.arcs, list(frame.captions))
         arcs = frame.arcs
         tags = frame.tags
         if clip is not None:

@@ -1,227 +1,63 @@
 """The right-to-left text pane: shows one document and its spans, and is where tagging starts.
 
-Spans live in a :class:`~annotator.ui.pane.span_index.SpanIndex` and are painted by
-hand for the visible blocks only (see :mod:`annotator.ui.pane.span_painter`), so a
-200,000-word document with 20,000 spans opens and repaints quickly and
-highlights never change how Arabic letters join.
+Showing and painting are :class:`~annotator.ui.pane.span_view.SpanView`'s; the pane adds
+the text selection (snapped or exact characters), span selection, clicks, hovering and
+tooltips, with hit tests that follow the drawn characters.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import QHelpEvent, QMouseEvent, QTextCursor
+from PySide6.QtWidgets import QToolTip, QWidget
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QHelpEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QRegion,
-    QTextBlock,
-    QTextCursor,
-    QTextOption,
-)
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
-
-from annotator.core.model import Edit, Span
+from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.ui.bidi import isolate
-from annotator.ui.offsets import OffsetMap, QtPos
+from annotator.ui.offsets import QtPos
 from annotator.ui.pane.arcs import Arc
 from annotator.ui.pane.dirty import strip
 from annotator.ui.pane.pane_hits import char_at, hit_pos
-from annotator.ui.pane.pane_painter import PanePainter
-from annotator.ui.pane.span_index import SpanIndex
 from annotator.ui.pane.span_painter import Overlay
+from annotator.ui.pane.span_view import SpanView
 
 __all__ = ["Arc", "Overlay", "TextPane"]
 
 _CLICK_SLOP = 4
 # held while dragging: select exact characters (window managers leave it to applications)
 EXACT_DRAG = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-LOAD_FALLBACK_MS = 1000
-"""Load a document's spans after this long even if the pane is not painted."""
-STRIPS_AT_MOST = 20
-"""An edit of more spans than this (or of events or relations) repaints the whole viewport."""
 
 
-class TextPane(QPlainTextEdit):
+class TextPane(SpanView):
     """Read-only, selectable, right-to-left view of a document with its spans.
 
-    Signals:
+    Signals (besides :class:`SpanView`'s spanSelectionChanged and spansLoaded):
         spanClicked(int): a span was clicked (its id).
-        spanSelectionChanged(list): the ids of the selected spans changed.
         spanHovered(int): the innermost span under the mouse changed (-1 for none).
         textSelectionChanged(): the selected text range changed.
-        spansLoaded(): the spans of a document opened with :meth:`open_text` are in.
     """
 
     spanClicked = Signal(int)
-    spanSelectionChanged = Signal(list)
     spanHovered = Signal(int)
     textSelectionChanged = Signal()
-    spansLoaded = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._text = ""
-        self._map = OffsetMap("")
-        self._index = SpanIndex()
-        self._selected: list[int] = []
-        self._painter = PanePainter(self._index)
-        self._pending: Callable[[], list[Span]] | None = None
-        self._loader = QTimer(self)  # loads the pending spans: after the first paint, or later
-        self._loader.setSingleShot(True)
-        self._loader.timeout.connect(self._load_pending)
         self._hovered = -1
         self._press_pos: QPoint | None = None
         self._alt_selection = False
         self._char_mode = False
-        self.first_paint_done = False
-        """Set by each paint; benchmarks clear it and wait for it (with :attr:`first_paint_at`)."""
-        self.first_paint_at = 0.0
-        """``time.perf_counter()`` when :attr:`first_paint_done` was last set."""
-        self.setReadOnly(True)
-        self.setCursorWidth(0)  # read-only: no blinking caret
-        self.setUndoRedoEnabled(False)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         self.viewport().setMouseTracking(True)
-        self._apply_text_option()
         self.selectionChanged.connect(self._on_selection_changed)
 
-    # -- content -----------------------------------------------------------------
-    def _apply_text_option(self) -> None:
-        option = QTextOption()
-        option.setTextDirection(Qt.LayoutDirection.RightToLeft)
-        option.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.document().setDefaultTextOption(option)
-
-    def set_document(self, text: str, spans: list[Span], schema: Schema) -> None:
-        """Show ``text`` (the stored text) with ``spans`` drawn in ``schema``'s colours."""
-        self._pending = None
-        self._index.reset(spans)
-        self._show(text, schema)
-
-    def open_text(
-        self,
-        text: str,
-        schema: Schema,
-        load: Callable[[], list[Span]],
-        first: Callable[[], list[Span]] | None = None,
-    ) -> None:
-        """Show ``text`` and the spans ``first()`` returns at once, the rest right after.
-
-        ``first`` gives the spans of the opening screen (painted in the first
-        frame); ``load()`` gives all of them, right after the first paint.
-        Whatever asks for the spans earlier loads them all first, so nothing
-        but the first frame sees a partial document. :attr:`spansLoaded` is
-        emitted once they are in.
-        """
-        self._index.reset(first() if first is not None else [])
-        self._pending = load
-        self._show(text, schema)
-        self._loader.start(LOAD_FALLBACK_MS)  # if no paint comes (a paint restarts it at 0)
-
-    @property
-    def loading(self) -> bool:
-        """True while the spans of the document shown are not loaded yet."""
-        return self._pending is not None
-
-    def _load_pending(self) -> None:
-        self._loader.stop()
-        load, self._pending = self._pending, None
-        if load is None:
-            return
-        self._index.reset(load())
-        self.viewport().update()
-        self.spansLoaded.emit()
-
     def _show(self, text: str, schema: Schema) -> None:
-        self._text = text
-        self._map = OffsetMap(text)
-        self._painter.schema = schema
-        self._selected = []
-        self._painter.overlays = []
-        self._painter.set_arcs([])
-        self._painter.forget_plans()
+        super()._show(text, schema)
         self._hovered = -1
-        self._apply_text_option()
-        self.setPlainText(text)
-        self._apply_text_option()
-        self.spanSelectionChanged.emit([])
-
-    def set_schema(self, schema: Schema) -> None:
-        """Redraw with another schema's colours and trigger types."""
-        self._painter.schema = schema
-        self.viewport().update()
-
-    def apply_edit(self, edit: Edit) -> None:
-        """Update the span index incrementally and repaint what the edit changes.
-
-        An edit of a few spans (and nothing else) repaints the strips of their lines
-        only (:func:`~annotator.ui.pane.dirty.strip`); any other the whole viewport.
-        """
-        if self._pending is not None:
-            return  # the spans still to load are read after the edit: they include it
-        for span in edit.remove.spans:
-            self._index.remove(span.id)
-        for span in edit.add.spans:
-            self._index.add(span)
-        kept = [i for i in self._selected if i in self._index]
-        if kept != self._selected:
-            self._selected = kept
-            self.spanSelectionChanged.emit(list(kept))
-        spans = (*edit.remove.spans, *edit.add.spans)
-        others = (edit.remove.events, edit.add.events, edit.remove.relations, edit.add.relations)
-        if len(spans) > STRIPS_AT_MOST or any(others):
-            self.viewport().update()
-        else:
-            self._update_strips([(s.start, s.end) for s in spans])
-
-    def _update_strips(self, ranges: list[tuple[CodePoint, CodePoint]]) -> None:
-        """Repaint the strips of the lines these ranges are on (see :mod:`.dirty`)."""
-        region = QRegion()
-        for start, end in ranges:
-            region += strip(self, self._map, start, end)
-        if not region.isEmpty():
-            self.viewport().update(region)
-
-    def spans(self) -> list[Span]:
-        """Every span shown, sorted by offsets."""
-        self._load_pending()
-        return self._index.all()
-
-    def span_count(self) -> int:
-        """Number of spans shown."""
-        self._load_pending()
-        return len(self._index)
-
-    def span(self, span_id: int) -> Span | None:
-        """The shown span with this id."""
-        self._load_pending()
-        return self._index.get(span_id)
-
-    def spans_at(self, cp: CodePoint) -> list[Span]:
-        """Spans covering code point ``cp``, innermost first."""
-        self._load_pending()
-        return self._index.at(cp)
-
-    @property
-    def text(self) -> str:
-        """The stored text being shown."""
-        return self._text
-
-    @property
-    def offsets(self) -> OffsetMap:
-        """The code point / UTF-16 converter for the shown text."""
-        return self._map
 
     # -- selection -----------------------------------------------------------------
     @property
@@ -267,20 +103,30 @@ class TextPane(QPlainTextEdit):
         """Drop the text selection, keeping the caret and the view where they are.
 
         Tagging clears the selection: the text must not move under the user then, even
-        when the caret (the selection's end) is off screen.
+        when the caret (the selection's end) is off screen. Qt scrolls to the caret
+        anyway; with the viewport's updates off it scrolls there and back without
+        repainting the whole view, and only the selection's strip is repainted (all of
+        it if the view came back a fraction of a pixel off).
         """
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return
+        selected = self.selection_range()
         cursor.clearSelection()
         bar = self.verticalScrollBar()
         at = bar.value()
-        self.setTextCursor(cursor)
-        bar.setValue(at)
-
-    def selected_span_ids(self) -> list[int]:
-        """Ids of the selected spans, in selection order."""
-        return list(self._selected)
+        offset = self.contentOffset()
+        view = self.viewport()
+        view.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, True)
+        try:
+            self.setTextCursor(cursor)
+            bar.setValue(at)
+        finally:
+            view.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, False)
+        if self.contentOffset() != offset:  # back on the same line, not the same fraction
+            view.update()
+        elif selected is not None:  # its highlight goes
+            view.update(strip(self, self._map, *selected))
 
     def select_span(self, span_id: int, add: bool = False, scroll: bool = True) -> None:
         """Select a span (or add it to the selection); -1 clears the span selection."""
@@ -322,11 +168,6 @@ class TextPane(QPlainTextEdit):
         """
         self._fit_scrolling(self.textCursor().block())
         self.centerCursor()
-
-    def set_overlays(self, overlays: list[Overlay]) -> None:
-        """Draw outlined, captioned boxes (e.g. event arguments); ``[]`` clears them."""
-        self._painter.overlays = list(overlays)
-        self.viewport().update()
 
     def _on_selection_changed(self) -> None:
         self.textSelectionChanged.emit()
@@ -421,65 +262,3 @@ class TextPane(QPlainTextEdit):
                 QToolTip.hideText()
             return True
         return super().viewportEvent(e)
-
-    # -- painting -----------------------------------------------------------------
-    @property
-    def band_on(self) -> bool:
-        """True when a band above each line shows label tags and relation arcs."""
-        return self._painter.band_on
-
-    def set_band(self, on: bool) -> None:
-        """Switch the label band on (tags and arcs above each line) or off (dense text)."""
-        self._painter.band_on = bool(on)
-        self._fit_scrolling()
-        self.viewport().update()
-
-    def _fit_scrolling(self, block: QTextBlock | None = None) -> None:
-        """Give the band to the blocks Qt scrolls by; have it work out the scroll range again.
-
-        ``block``: where the view is going (default: the first one on screen).
-        The lines it moves are accounted for here: the next paint does not fit again.
-        """
-        self._painter.moved = False
-        self._painter.place_around(self, self._map, block or self.firstVisibleBlock())
-        if self._painter.moved:
-            self._painter.moved = False
-            self.viewport().update()
-        layout = self.document().documentLayout()
-        layout.documentSizeChanged.emit(layout.documentSize())
-
-    @property
-    def painter(self) -> PanePainter:
-        """What the pane draws besides the text (spans, band, arcs)."""
-        return self._painter
-
-    def set_arcs(self, arcs: list[Arc]) -> None:
-        """Draw these relations as arcs in the band (``[]`` clears them)."""
-        self._painter.set_arcs(arcs)
-        self.viewport().update()
-
-    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
-        """Paint span backgrounds, then the text, then bars, outlines, tags and arcs."""
-        frame = self._painter.prepare(self, self._text, self._map, set(self._selected))
-        clip = QRectF(e.rect())
-        painter = QPainter(self.viewport())
-        self._painter.paint_under(painter, frame, clip)
-        painter.end()
-        super().paintEvent(e)
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        highlight = self.palette().highlight().color()
-        self._painter.paint_over(painter, frame, self.font(), highlight, clip)
-        painter.end()
-        if not self.first_paint_done:
-            self.first_paint_at = time.perf_counter()
-        self.first_paint_done = True
-        if self._pending is not None and self._loader.interval() != 0:
-            self._loader.start(0)
-        if self._painter.moved:  # lines below the strip painted may have moved: all of it
-            self._painter.moved = False
-            QTimer.singleShot(0, self, self._after_move)
-
-    def _after_move(self) -> None:
-        self._fit_scrolling()
-        self.viewport().update()
