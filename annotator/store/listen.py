@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from annotator.store.feed import CHANNEL
+from annotator.store.team_sql import TEAM_CHANNEL
 
 APPLICATION_NAME = "annotator live updates"
 """How a listening connection shows in ``pg_stat_activity``."""
@@ -35,10 +36,15 @@ class Listener:
         raw.detach()  # never given back to the pool: it stays in autocommit, listening
         self._conn.rollback()  # the pool may hand it over inside a transaction
         self._conn.autocommit = True
-        self._backlog: list[str] = []  # payloads received while a statement ran
-        self._conn.add_notify_handler(lambda note: self._backlog.append(note.payload))
+        self._backlog: list[tuple[str, str]] = []  # (channel, payload) heard during a statement
+        self._conn.add_notify_handler(
+            lambda note: self._backlog.append((note.channel, note.payload))
+        )
+        self.team_news = False
+        """True once a team's assignments changed (:data:`TEAM_CHANNEL`); the reader resets it."""
         self._conn.execute(f"SET application_name = '{APPLICATION_NAME}'")  # for the admin
         self._conn.execute(f"LISTEN {CHANNEL}")
+        self._conn.execute(f"LISTEN {TEAM_CHANNEL}")  # heard on a team database only
 
     def fileno(self) -> int:
         """The connection's socket: readable when a notification (or an error) arrives."""
@@ -61,12 +67,13 @@ class Listener:
             if pgconn.status != pq.ConnStatus.OK:
                 raise ListenerLost("the server closed the listening connection")
             while (note := pgconn.notifies()) is not None:  # libpq's queue, without waiting
-                self._backlog.append(note.extra.decode("ascii"))
+                self._backlog.append((note.relname.decode("ascii"), note.extra.decode("ascii")))
             if not self._backlog:
                 self._conn.execute("SELECT 1")  # notifications arriving now: the handler
         except psycopg.Error as exc:
             raise ListenerLost(str(exc)) from exc
-        seqs = [int(payload) for payload in self._backlog]
+        seqs = [int(payload) for channel, payload in self._backlog if channel == CHANNEL]
+        self.team_news |= any(channel == TEAM_CHANNEL for channel, _ in self._backlog)
         self._backlog.clear()
         return seqs
 

@@ -56,6 +56,10 @@ MANAGERS_ONLY = "only a manager may change the schema or the documents"
 # the refusals the functions raise besides insufficient_privilege (42501)
 DOCUMENT_FULL = "AN001"  # a claim on a document that has its number of people
 CURATION_TAKEN = "AN002"  # a second curator on one document
+# notified (payload empty) by every statement that changes ``assignments``: the window's
+# workload column reads them again (issue 20, item 4). Not durable: a client reads the
+# assignments again after it reconnects.
+TEAM_CHANNEL = "annotator_team"
 
 
 def ident(name: str) -> str:
@@ -156,6 +160,15 @@ END $$""",
         "DROP TRIGGER IF EXISTS team_log_of_no_layer ON change_log",
         "CREATE TRIGGER team_log_of_no_layer BEFORE INSERT ON change_log "
         "FOR EACH ROW EXECUTE FUNCTION team_log_of_no_layer()",
+        f"""CREATE OR REPLACE FUNCTION team_assignments_changed() RETURNS trigger
+LANGUAGE plpgsql {pinned} AS $$
+BEGIN
+  PERFORM pg_notify({literal(TEAM_CHANNEL)}, '');
+  RETURN NULL;
+END $$""",
+        "DROP TRIGGER IF EXISTS team_assignments_changed ON assignments",
+        "CREATE TRIGGER team_assignments_changed AFTER INSERT OR UPDATE OR DELETE ON assignments "
+        "FOR EACH STATEMENT EXECUTE FUNCTION team_assignments_changed()",
         *_state_functions(roles, pinned),
     ]
 
@@ -184,7 +197,7 @@ BEGIN
   {_LOCK_DOCUMENT}
   SELECT a.state INTO state_now FROM assignments a WHERE a.doc_id = doc AND a.annotator_id = me;
   IF state_now IS NOT NULL THEN
-    IF state_now = 'assigned' THEN
+    IF state_now IN ('assigned', 'finished') THEN  -- finished: reopened, the person's again
       UPDATE assignments SET state = 'claimed', updated_at = now()
       WHERE doc_id = doc AND annotator_id = me;
       RETURN 'claimed';
@@ -241,6 +254,16 @@ BEGIN
       updated_at = now() WHERE doc_id = doc AND annotator_id = gold;
   END IF;
   RETURN 'curating';
+END $$""",
+        f"""CREATE OR REPLACE FUNCTION team_leave_curation(doc integer) RETURNS boolean {definer}
+AS $$
+BEGIN
+  -- the login's hold on the document's gold layer ends (it left review mode); a finished
+  -- curation is kept, and so is another curator's
+  DELETE FROM assignments a USING annotators l
+  WHERE a.doc_id = doc AND l.id = a.annotator_id AND l.kind = 'gold'
+    AND a.login_role = session_user::text AND a.state = 'curating';
+  RETURN FOUND;
 END $$""",
         f"""CREATE OR REPLACE FUNCTION team_claim_next(stale interval DEFAULT '2 hours')
 RETURNS integer {definer} AS $$
