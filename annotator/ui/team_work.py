@@ -1,0 +1,180 @@
+"""Team mode in the window, on a team server only (issue 20, items 4 and 5; ADR 0024).
+
+- The document list gets a "People" column: who works on each document, the state of
+  their assignment (assigned, claimed, finished; curating for the gold layer) and the
+  status of their layer (new, in progress, done). It is read again when this window
+  changes a status or claims, and when other clients' news arrives
+  (:class:`~annotator.ui.live_updates.LiveUpdates`, ``othersChanged``).
+- Document → Next document claims the next document on the server
+  (:meth:`~annotator.services.team_work.TeamWork.claim_next`) and opens it; when none is
+  left, the window says so. Mark done finishes the person's claim; Reopen claims it again.
+- Review mode holds the document's gold layer (one curator per document at a time): the
+  review controller asks :meth:`TeamTools.take` and :meth:`TeamTools.release`; the window's
+  holds are let go when it closes.
+
+On a project file, or a server database that is no team's, nothing is installed
+(``TeamWork.available``, asked in :mod:`annotator.app`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject
+
+from annotator.core.change import Change
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Status
+from annotator.ui.bidi import isolate
+
+if TYPE_CHECKING:  # app.py makes the TeamWork: the window never reaches the store
+    from annotator.services.team_work import TeamWork, Worker
+    from annotator.ui.live_updates import LiveUpdates
+    from annotator.ui.main_window import MainWindow
+
+NOTHING_LEFT = (
+    "No document is left for you: every document has as many people as the project asks, "
+    "and you have finished the ones you claimed."
+)
+_STATES = {"assigned": "assigned", "claimed": "claimed", "finished": "finished"}
+_GOLD_STATES = {"curating": "curating", "finished": "curated"}
+_STATUS = {"new": "new", "in_progress": "in progress", "done": "done"}
+
+
+def worker_text(worker: Worker) -> str:
+    """One person's part of a document's cell: ``amal: claimed, in progress``."""
+    if worker.gold:
+        return f"{isolate(worker.person)}: {_GOLD_STATES.get(worker.state, worker.state)}"
+    state = _STATES.get(worker.state, worker.state)
+    return f"{isolate(worker.person)}: {state}, {_STATUS.get(worker.status, worker.status)}"
+
+
+def team_cells(workload: dict[int, list[Worker]]) -> dict[int, tuple[str, str]]:
+    """Each document's cell and tooltip (one line per person, with their login)."""
+    return {
+        doc_id: (
+            "; ".join(worker_text(w) for w in workers),
+            "\n".join(f"{worker_text(w)} (login {w.login})" for w in workers),
+        )
+        for doc_id, workers in workload.items()
+    }
+
+
+class TeamTools(QObject):
+    """The window's team tools for one project on a team server (see the module)."""
+
+    def __init__(self, window: MainWindow, work: TeamWork) -> None:
+        super().__init__(window)
+        self.setObjectName("teamTools")
+        self._window = window
+        self._work = work
+        self._me = work.me()
+        self._held: set[int] = set()  # documents whose gold layer this window holds
+        self.refresh_soon = window.gui_thread.throttled(self.refresh, self, 250)
+        window.signals.changeApplied.connect(self._on_change)
+        window.installEventFilter(self)  # lets go of held documents when the window closes
+        self.refresh()
+
+    # -- the People column ------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read who works on what and show it in the document list."""
+        try:
+            cells = team_cells(self._work.workload())
+        except AnnotatorError as exc:
+            self._window.show_message(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 (the server away: the live updates say so)
+            self._window.show_message(f"Who works on what cannot be read now ({exc}).")
+            return
+        self._window.documents.model_.set_team(cells)
+
+    def follow(self, live: LiveUpdates) -> None:
+        """Read the column again whenever other clients' news arrives."""
+        live.othersChanged.connect(self.refresh_soon)
+
+    def _on_change(self, change: Change) -> None:
+        gold = self._window.project.gold_annotator()
+        for status in change.statuses:
+            mine = status.annotator == self._me or (status.annotator == gold and gold)
+            if not mine:
+                continue
+            try:
+                if status.after is Status.DONE:
+                    self._work.finished(status.doc_id)
+                elif status.before is Status.DONE and status.annotator == self._me:
+                    self._work.reopened(status.doc_id)
+            except AnnotatorError as exc:
+                self._window.notify(str(exc))
+        if change.statuses or change.new_documents or change.removed_documents:
+            self.refresh_soon()
+
+    # -- the next document ------------------------------------------------------------
+    def next_document(self) -> None:
+        """Document → Next document: claim the next document on the server and open it."""
+        window = self._window
+        try:
+            claimed = self._work.claim_next()
+        except AnnotatorError as exc:
+            window.notify(str(exc))
+            return
+        if claimed is None:
+            window.notify(NOTHING_LEFT)
+            self.refresh()
+            return
+        doc_id, name = claimed
+        again = doc_id == window.current_doc_id()
+        if window.documents.model_.row_of(doc_id) < 0:  # added by a manager a moment ago
+            window.refresh_documents()
+        self.refresh()
+        window.open_document(doc_id)
+        if again:
+            window.notify(
+                f"{isolate(name)} is still yours and not done: mark it done (Ctrl+D), then "
+                "Next document gives you another."
+            )
+        else:
+            window.show_message(f"Claimed {isolate(name)}: it is yours until you mark it done.")
+
+    # -- one curator per document ------------------------------------------------------------
+    def take(self, doc_id: int) -> str | None:
+        """Hold the document's gold layer for review mode; None when held, else the sentence
+        that says who curates it."""
+        try:
+            self._work.curate(doc_id)
+        except AnnotatorError as exc:
+            return str(exc)
+        self._held.add(doc_id)
+        self.refresh_soon()
+        return None
+
+    def release(self, doc_id: int) -> None:
+        """Let go of the document's gold layer (review mode left it)."""
+        self._held.discard(doc_id)
+        try:
+            self._work.leave_curation(doc_id)
+        except AnnotatorError as exc:
+            self._window.notify(str(exc))
+            return
+        self.refresh_soon()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            for doc_id in sorted(self._held):
+                self.release(doc_id)
+        return False
+
+
+def install_team_tools(window: MainWindow, work: TeamWork, live: LiveUpdates | None) -> TeamTools:
+    """The People column, Next document by claim, one curator per document in review mode
+    (on a team server: see :meth:`TeamWork.available`)."""
+    tools = TeamTools(window, work)
+    if live is not None:
+        tools.follow(live)
+    following = window.actions_["next"]
+    following.triggered.disconnect()  # the list's next row becomes the server's next document
+    following.triggered.connect(lambda _checked=False: tools.next_document())
+    following.setStatusTip("Claim the next document that needs you on the team's server")
+    review = getattr(window, "review_tools", None)
+    if review is not None:
+        review.review.curation_lock = tools
+    return tools
