@@ -125,6 +125,15 @@ class TeamWork:
                 "another document."
             ) from None
 
+    def renew_hold(self, doc_id: int) -> bool:
+        """Keep holding the document's gold layer: a hold not renewed for two hours is taken
+        over by the next curator (``team_curate``'s ``stale``). False when it is no longer
+        held (finished, or taken over)."""
+        try:
+            return team_work.renew_hold(self._engine, doc_id)
+        except DBAPIError as exc:
+            raise self._refusal(exc, "renew your hold on the document") from None
+
     def leave_curation(self, doc_id: int) -> None:
         """Let go of the document's gold layer (``team_leave_curation``); a curation already
         finished, or another curator's, is left as it is."""

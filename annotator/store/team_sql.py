@@ -227,8 +227,11 @@ BEGIN
   END IF;
   RETURN 'finished';
 END $$""",
-        f"""CREATE OR REPLACE FUNCTION team_curate(doc integer) RETURNS text {definer} AS $$
-DECLARE gold integer; holder text; state_now text;
+        # team_curate(integer) of earlier set-ups: with the new default it would be ambiguous
+        "DROP FUNCTION IF EXISTS team_curate(integer)",
+        f"""CREATE OR REPLACE FUNCTION team_curate(doc integer, stale interval DEFAULT '2 hours')
+RETURNS text {definer} AS $$
+DECLARE gold integer; holder text; state_now text; held_at timestamptz;
 BEGIN
   IF NOT {_is(roles, "curator", "session_user")} THEN
     RAISE EXCEPTION USING ERRCODE = '42501',
@@ -241,12 +244,13 @@ BEGIN
     VALUES ('gold', 'gold', md5(random()::text || clock_timestamp()::text), now())
     RETURNING id INTO gold;
   END IF;
-  SELECT a.login_role, a.state INTO holder, state_now FROM assignments a
+  SELECT a.login_role, a.state, a.updated_at INTO holder, state_now, held_at FROM assignments a
   WHERE a.doc_id = doc AND a.annotator_id = gold;
   IF holder IS NULL THEN
     INSERT INTO assignments (doc_id, annotator_id, login_role, state, assigned_by, updated_at)
     VALUES (doc, gold, session_user::text, 'curating', session_user::text, now());
-  ELSIF holder <> session_user::text AND state_now = 'curating' THEN
+  ELSIF holder <> session_user::text AND state_now = 'curating' AND held_at >= now() - stale THEN
+    -- a hold its window has not renewed for `stale` (crashed, or lost the server) is taken over
     RAISE EXCEPTION USING ERRCODE = '{CURATION_TAKEN}',
       MESSAGE = format('%s is curating document %s', holder, doc);
   ELSE

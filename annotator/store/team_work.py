@@ -98,6 +98,22 @@ def curate(engine: Engine, doc_id: int) -> None:
         conn.execute(text("SELECT team_curate(:d)"), {"d": doc_id})
 
 
+def renew_hold(engine: Engine, doc_id: int) -> bool:
+    """Renew the login's hold on the document's gold layer (``team_curate`` again, which
+    sets its time), if it still holds it; False when it does not (finished, or taken over)."""
+    with engine.begin() as conn:
+        renewed = conn.execute(
+            text(
+                "SELECT team_curate(:d) WHERE EXISTS (SELECT 1 FROM assignments a "
+                "JOIN annotators l ON l.id = a.annotator_id WHERE a.doc_id = :d "
+                "AND l.kind = 'gold' AND a.state = 'curating' "
+                "AND a.login_role = session_user::text)"
+            ),
+            {"d": doc_id},
+        ).scalar()
+    return renewed is not None
+
+
 def leave_curation(engine: Engine, doc_id: int) -> None:
     """``team_leave_curation(doc)``: the login no longer holds the document's gold layer."""
     with engine.begin() as conn:

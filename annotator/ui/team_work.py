@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 
 from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
@@ -36,6 +36,9 @@ NOTHING_LEFT = (
     "No document is left for you: every document has as many people as the project asks, "
     "and you have finished the ones you claimed."
 )
+HOLD_RENEW_MS = 10 * 60 * 1000
+"""How often review mode renews its hold (the server lets another curator take over a hold
+not renewed for two hours: the window that held it crashed or lost the server)."""
 _STATES = {"assigned": "assigned", "claimed": "claimed", "finished": "finished"}
 _GOLD_STATES = {"curating": "curating", "finished": "curated"}
 _STATUS = {"new": "new", "in_progress": "in progress", "done": "done"}
@@ -73,6 +76,10 @@ class TeamTools(QObject):
         self.refresh_soon = window.gui_thread.throttled(self.refresh, self, 250)
         window.signals.changeApplied.connect(self._on_change)
         window.installEventFilter(self)  # lets go of held documents when the window closes
+        self._renew = QTimer(self)
+        self._renew.setInterval(HOLD_RENEW_MS)
+        self._renew.timeout.connect(self.renew_holds)
+        self._renew.start()
         self.refresh()
 
     # -- the People column ------------------------------------------------------------
@@ -147,6 +154,15 @@ class TeamTools(QObject):
         self.refresh_soon()
         return None
 
+    def renew_holds(self) -> None:
+        """Renew every hold this window has (a hold finished or taken over is forgotten)."""
+        for doc_id in sorted(self._held):
+            try:
+                if not self._work.renew_hold(doc_id):
+                    self._held.discard(doc_id)
+            except AnnotatorError as exc:  # the server away: tried again next time
+                self._window.show_message(str(exc))
+
     def release(self, doc_id: int) -> None:
         """Let go of the document's gold layer (review mode left it)."""
         self._held.discard(doc_id)
@@ -159,6 +175,7 @@ class TeamTools(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if watched is self._window and event.type() == QEvent.Type.Close:
+            self._renew.stop()
             for doc_id in sorted(self._held):
                 self.release(doc_id)
         return False

@@ -21,6 +21,7 @@ from annotator.services.write import WriteService
 from annotator.services.write.requests import NewDocument
 from annotator.store import team
 from annotator.store.writer import Writer
+from annotator.ui.document_actions import reopen_document
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.review_view import Layout
 from annotator.ui.team_work import NOTHING_LEFT, TeamTools
@@ -138,6 +139,11 @@ def test_next_document_claims_on_the_server_until_none_is_left(
     assert _assignments(t) == [(1, "badr", "claimed"), (2, "amal", "finished"),
                                (3, "amal", "finished")]  # fmt: skip
     assert _people(window, 3) == "\u2068amal\u2069: finished, done"
+    reopen_document(window)  # Document → Reopen: the document is hers to finish again
+    assert (3, "amal", "claimed") in _assignments(t)
+    assert _people(window, 3) == "\u2068amal\u2069: claimed, in progress"
+    following.trigger()
+    assert window.current_doc_id() == 3 and "still yours and not done" in window.last_notice
     _close(qtbot, window)
 
 
@@ -170,5 +176,13 @@ def test_one_curator_per_document_and_the_second_is_told_who(
     cora.open_document(1)
     cora_review.start(["amal", "badr"], Layout.SIDE_BY_SIDE)
     assert cora_review.active and (1, "gold", "curating") in _assignments(t)
+    with t.admin.begin() as conn:  # an hour and a half without renewal...
+        conn.execute(sa.text("UPDATE assignments SET updated_at = now() - interval '90 minutes'"))
+    cora.findChild(TeamTools, "teamTools").renew_holds()  # ...what its timer does every 10 min
+    with t.admin.connect() as conn:
+        age = conn.execute(
+            sa.text("SELECT now() - updated_at FROM assignments WHERE doc_id = 1")
+        ).scalar_one()
+    assert age.total_seconds() < 60
     _close(qtbot, majid, cora)  # closing the window in review mode lets go of the document
     assert [a for a in _assignments(t) if a[1] == "gold"] == [(2, "gold", "finished")]

@@ -23,6 +23,7 @@ from annotator.services.project import Project, open_project
 from annotator.services.team_work import CurationTaken, TeamWork
 from annotator.services.write import WriteService
 from annotator.services.write.requests import NewDocument
+from annotator.store import team_work
 from annotator.store.listen import Listener
 from annotator.store.repository import Repository
 from annotator.store.writer import Writer
@@ -72,6 +73,30 @@ def test_a_curator_who_leaves_lets_the_next_one_in(t: Team) -> None:
     assert _sql(t, "majid", "SELECT team_finish(1)") == "finished"
     assert _sql(t, "majid", "SELECT team_leave_curation(1)") is False  # a finished one stays
     assert _gold_holds(t) == [(1, t.logins["majid"], "finished")]
+
+
+def _age_hold(t: Team, doc_id: int, age: str) -> None:
+    with t.admin.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE assignments SET updated_at = now() - CAST(:age AS interval) "
+                "WHERE doc_id = :d AND state = 'curating'"
+            ),
+            {"age": age, "d": doc_id},
+        )
+
+
+def test_a_hold_not_renewed_for_two_hours_is_taken_over(t: Team) -> None:
+    assert _sql(t, "cora", "SELECT team_curate(1)") == "curating"
+    _age_hold(t, 1, "119 minutes")  # cora's window renews it every 10 minutes
+    with pytest.raises(sa.exc.DBAPIError):
+        _sql(t, "majid", "SELECT team_curate(1)")
+    assert team_work.renew_hold(t.engine("cora"), 1)
+    _age_hold(t, 1, "121 minutes")  # her window crashed, or lost the server
+    assert _sql(t, "majid", "SELECT team_curate(1)") == "curating"
+    assert _gold_holds(t) == [(1, t.logins["majid"], "curating")]
+    assert not team_work.renew_hold(t.engine("cora"), 1)  # hers no longer
+    assert _gold_holds(t) == [(1, t.logins["majid"], "curating")]
 
 
 def test_a_finished_document_claimed_again_is_its_persons_again(t: Team) -> None:
