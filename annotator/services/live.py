@@ -44,7 +44,6 @@ class LiveFeed:
         self._project = project
         self._listener: Listener | None = None
         self._seen = project.repo.last_seq()
-        self._news = False
 
     @staticmethod
     def available(project: Project) -> bool:
@@ -70,8 +69,7 @@ class LiveFeed:
         if self._listener is None:
             raise LiveLost("not listening")
         try:
-            # the feed below, not the numbers, says what is new
-            self._news |= bool(self._listener.drain())
+            self._listener.drain()  # the feed below, not the numbers, says what is new
             changes = self._project.repo.changes_since(self._seen)
         except (ListenerLost, DBAPIError) as exc:  # gone before or after the wake
             self.close()
@@ -83,14 +81,13 @@ class LiveFeed:
             OtherChange(c.doc_id, c.annotator, c.description) for c in changes if c.session != mine
         ]
 
-    def news(self) -> bool:
-        """True when :meth:`take` heard a notification since the last call, even one whose
-        change this login may not read (another person's layer, to a blind annotator), or a
-        change of a team's assignments (ADR 0024): who works on what is read again."""
-        news, self._news = self._news, False
-        if self._listener is not None:
-            news |= self._listener.team_news
-            self._listener.team_news = False
+    def team_news(self) -> bool:
+        """True when :meth:`take` heard, since the last call, that a team's assignments or
+        document statuses changed (ADR 0024; a blind annotator too, who may not read the other
+        layers' changes): who works on what is read again."""
+        if self._listener is None:
+            return False
+        news, self._listener.team_news = self._listener.team_news, False
         return news
 
     def close(self) -> None:

@@ -56,10 +56,15 @@ MANAGERS_ONLY = "only a manager may change the schema or the documents"
 # the refusals the functions raise besides insufficient_privilege (42501)
 DOCUMENT_FULL = "AN001"  # a claim on a document that has its number of people
 CURATION_TAKEN = "AN002"  # a second curator on one document
-# notified (payload empty) by every statement that changes ``assignments``: the window's
-# workload column reads them again (issue 20, item 4). Not durable: a client reads the
-# assignments again after it reconnects.
+# notified (payload empty) by every statement that changes ``assignments`` or
+# ``document_status`` (who works on what, and how far they are: both readable by everybody):
+# the window's People column reads them again (issue 20, item 4). Not durable: a client reads
+# them again after it reconnects.
 TEAM_CHANNEL = "annotator_team"
+_WORKLOAD_TRIGGERS = (
+    ("assignments", "team_assignments_changed"),
+    ("document_status", "team_statuses_changed"),
+)
 
 
 def ident(name: str) -> str:
@@ -160,15 +165,21 @@ END $$""",
         "DROP TRIGGER IF EXISTS team_log_of_no_layer ON change_log",
         "CREATE TRIGGER team_log_of_no_layer BEFORE INSERT ON change_log "
         "FOR EACH ROW EXECUTE FUNCTION team_log_of_no_layer()",
-        f"""CREATE OR REPLACE FUNCTION team_assignments_changed() RETURNS trigger
+        f"""CREATE OR REPLACE FUNCTION team_workload_changed() RETURNS trigger
 LANGUAGE plpgsql {pinned} AS $$
 BEGIN
   PERFORM pg_notify({literal(TEAM_CHANNEL)}, '');
   RETURN NULL;
 END $$""",
-        "DROP TRIGGER IF EXISTS team_assignments_changed ON assignments",
-        "CREATE TRIGGER team_assignments_changed AFTER INSERT OR UPDATE OR DELETE ON assignments "
-        "FOR EACH STATEMENT EXECUTE FUNCTION team_assignments_changed()",
+        *(
+            statement
+            for table, trigger in _WORKLOAD_TRIGGERS
+            for statement in (
+                f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION team_workload_changed()",
+            )
+        ),
         *_state_functions(roles, pinned),
     ]
 

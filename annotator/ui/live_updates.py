@@ -28,9 +28,9 @@ class LiveUpdates(QObject):
     """Keeps ``window`` up to date with other clients' changes, through ``feed``.
 
     Signals:
-        othersChanged(): other clients committed changes (some perhaps hidden from this
-            login) or changed the team's assignments, or the connection is back (what was
-            missed is unknown): a team's workload view reads who works on what again.
+        othersChanged(): a team's assignments or document statuses changed (ADR 0024), or the
+            connection is back (what was missed is unknown): the People column reads who
+            works on what again.
     """
 
     othersChanged = Signal()
@@ -74,7 +74,7 @@ class LiveUpdates(QObject):
             return
         if changes:
             show_other_changes(self._window, changes)
-        if self._feed.news() or changes:
+        if self._feed.team_news():
             self.othersChanged.emit()
 
     def stop(self) -> None:

@@ -18,6 +18,7 @@ On a project file, or a server database that is no team's, nothing is installed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -36,6 +37,8 @@ NOTHING_LEFT = (
     "No document is left for you: every document has as many people as the project asks, "
     "and you have finished the ones you claimed."
 )
+NEWS_MS = 200
+"""How long the People column waits after news, to read once for a burst of it."""
 HOLD_RENEW_MS = 10 * 60 * 1000
 """How often review mode renews its hold (the server lets another curator take over a hold
 not renewed for two hours: the window that held it crashed or lost the server)."""
@@ -52,15 +55,12 @@ def worker_text(worker: Worker) -> str:
     return f"{isolate(worker.person)}: {state}, {_STATUS.get(worker.status, worker.status)}"
 
 
-def team_cells(workload: dict[int, list[Worker]]) -> dict[int, tuple[str, str]]:
-    """Each document's cell and tooltip (one line per person, with their login)."""
-    return {
-        doc_id: (
-            "; ".join(worker_text(w) for w in workers),
-            "\n".join(f"{worker_text(w)} (login {w.login})" for w in workers),
-        )
-        for doc_id, workers in workload.items()
-    }
+def describe(workers: Sequence[Worker]) -> tuple[str, str]:
+    """A document's cell and tooltip (one line per person, with their login)."""
+    return (
+        "; ".join(worker_text(w) for w in workers),
+        "\n".join(f"{worker_text(w)} (login {w.login})" for w in workers),
+    )
 
 
 class TeamTools(QObject):
@@ -76,6 +76,10 @@ class TeamTools(QObject):
         self.refresh_soon = window.gui_thread.throttled(self.refresh, self, 250)
         window.signals.changeApplied.connect(self._on_change)
         window.installEventFilter(self)  # lets go of held documents when the window closes
+        self._later = QTimer(self)  # news comes in bursts: read once per burst
+        self._later.setSingleShot(True)
+        self._later.setInterval(NEWS_MS)
+        self._later.timeout.connect(self.refresh)
         self._renew = QTimer(self)
         self._renew.setInterval(HOLD_RENEW_MS)
         self._renew.timeout.connect(self.renew_holds)
@@ -86,18 +90,18 @@ class TeamTools(QObject):
     def refresh(self) -> None:
         """Read who works on what and show it in the document list."""
         try:
-            cells = team_cells(self._work.workload())
+            workload = self._work.workload()
         except AnnotatorError as exc:
             self._window.show_message(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 (the server away: the live updates say so)
             self._window.show_message(f"Who works on what cannot be read now ({exc}).")
             return
-        self._window.documents.model_.set_team(cells)
+        self._window.documents.model_.set_team(workload, describe)
 
     def follow(self, live: LiveUpdates) -> None:
         """Read the column again whenever other clients' news arrives."""
-        live.othersChanged.connect(self.refresh_soon)
+        live.othersChanged.connect(lambda: self._later.isActive() or self._later.start())
 
     def _on_change(self, change: Change) -> None:
         gold = self._window.project.gold_annotator()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -34,7 +35,8 @@ class DocumentListModel(QAbstractTableModel):
         self._rows: list[DocumentSummary] = []
         self._row: dict[int, int] = {}  # document id -> row
         self._curated: dict[int, bool] | None = None
-        self._team: dict[int, tuple[str, str]] | None = None  # id -> (cell, tooltip)
+        self._team: Mapping[int, Any] | None = None  # id -> what ``_describe`` shows
+        self._describe: Callable[[Any], tuple[str, str]] = lambda _w: ("", "")
 
     def _extra(self) -> list[str]:
         """The optional columns shown, in order."""
@@ -42,8 +44,15 @@ class DocumentListModel(QAbstractTableModel):
             self._team is not None
         )
 
-    def set_team(self, team: dict[int, tuple[str, str]] | None) -> None:
-        """Show who works on each document (id → (cell text, tooltip)); None hides the column."""
+    def set_team(
+        self,
+        team: Mapping[int, Any] | None,
+        describe: Callable[[Any], tuple[str, str]] | None = None,
+    ) -> None:
+        """Show who works on each document (id → what ``describe`` turns into the cell's text
+        and tooltip, when the cell is drawn: only the rows in sight are); None hides the column."""
+        if describe is not None:
+            self._describe = describe
         if (team is None) != (self._team is None):
             self.beginResetModel()
             self._team = team
@@ -56,7 +65,11 @@ class DocumentListModel(QAbstractTableModel):
 
     def team(self, doc_id: int) -> str | None:
         """The document's cell in the team column; None when the column is not shown."""
-        return None if self._team is None else self._team.get(doc_id, ("", ""))[0]
+        return None if self._team is None else self._team_cell(doc_id)[0]
+
+    def _team_cell(self, doc_id: int) -> tuple[str, str]:
+        found = None if self._team is None else self._team.get(doc_id)
+        return ("", "") if found is None else self._describe(found)
 
     def set_curation(self, curated: dict[int, bool] | None) -> None:
         """Show each document's curation status (id → curated); None hides the column."""
@@ -165,7 +178,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return row.name  # the cell may be elided in the middle («000_dfb…5a.txt»)
         if role == Qt.ItemDataRole.ToolTipRole and extra == self.TEAM and self._team:
-            return self._team.get(row.id, ("", ""))[1] or None
+            return self._team_cell(row.id)[1] or None
         if role != _DISPLAY:
             return None
         if extra == self.TEAM:
