@@ -72,6 +72,8 @@ class TeamTools(QObject):
         self._window = window
         self._work = work
         self._me = work.me()
+        self.me = self._me
+        """The layer of the window's login (None: the login has none, e.g. an administrator)."""
         self._held: set[int] = set()  # documents whose gold layer this window holds
         self.refresh_soon = window.gui_thread.throttled(self.refresh, self, 250)
         window.signals.changeApplied.connect(self._on_change)
@@ -189,6 +191,14 @@ def install_team_tools(window: MainWindow, work: TeamWork, live: LiveUpdates | N
     """The People column, Next document by claim, one curator per document in review mode
     (on a team server: see :meth:`TeamWork.available`)."""
     tools = TeamTools(window, work)
+    me = tools.me
+    if me is not None and window.current_annotator() != me:  # the login's layer, not a name
+        asked = window.current_annotator()
+        window.set_annotator(me)
+        window.notify(
+            f"On the team's server your login annotates the layer {isolate(me)}, so the window "
+            f"shows and edits it (not {isolate(asked)})."
+        )
     if live is not None:
         tools.follow(live)
     following = window.actions_["next"]

@@ -119,6 +119,16 @@ def test_the_people_column_is_a_team_servers_only(qtbot: Any, project: Project) 
     window.close()
 
 
+def test_the_window_edits_the_logins_own_layer(qtbot: Any, t: Team, opened: list[Project]) -> None:
+    window = build_window(_project(t, "amal", opened), "أمل 🌙")  # a name typed at start
+    qtbot.addWidget(window)
+    assert window.current_annotator() == "amal"
+    assert window.last_notice.startswith(
+        "On the team's server your login annotates the layer \u2068amal\u2069"
+    )
+    _close(qtbot, window)
+
+
 def test_next_document_claims_on_the_server_until_none_is_left(
     qtbot: Any, t: Team, opened: list[Project]
 ) -> None:
