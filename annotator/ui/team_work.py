@@ -108,9 +108,9 @@ class TeamTools(QObject):
     def _on_change(self, change: Change) -> None:
         gold = self._window.project.gold_annotator()
         for status in change.statuses:
-            mine = status.annotator == self._me or (status.annotator == gold and gold)
-            if not mine:
-                continue
+            held = status.annotator == gold and status.doc_id in self._held
+            if status.annotator != self._me and not held:
+                continue  # gold marked curated in bulk: only the documents this window holds
             try:
                 if status.after is Status.DONE:
                     self._work.finished(status.doc_id)
