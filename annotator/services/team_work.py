@@ -67,7 +67,11 @@ class TeamWork:
     def workload(self) -> dict[int, list[Worker]]:
         """Who works on each document, with their state and their layer's status."""
         by_doc: dict[int, list[Worker]] = defaultdict(list)
-        for worker in team_work.workload(self._engine):
+        try:
+            found = team_work.workload(self._engine)
+        except DBAPIError as exc:  # the server away: the live updates say so and reconnect
+            raise self._refusal(exc, "say who works on what") from None
+        for worker in found:
             by_doc[worker.doc_id].append(worker)
         return dict(by_doc)
 

@@ -93,11 +93,8 @@ class TeamTools(QObject):
         """Read who works on what and show it in the document list."""
         try:
             workload = self._work.workload()
-        except AnnotatorError as exc:
+        except AnnotatorError as exc:  # the server away: read again once it is back
             self._window.show_message(str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 (the server away: the live updates say so)
-            self._window.show_message(f"Who works on what cannot be read now ({exc}).")
             return
         self._window.documents.model_.set_team(workload, describe)
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from annotator.__main__ import main
-from annotator.core.errors import RightsError
+from annotator.core.errors import ProjectError, RightsError
 from annotator.core.location import ServerUrl
 from annotator.services import credentials
 from annotator.services.annotations import AnnotationService
@@ -187,3 +187,24 @@ def test_an_annotator_cannot_adjudicate_on_the_server(
     err = capsys.readouterr().err
     assert "not a curator" in err and "Traceback" not in err
     assert _gold(t) == [] and _gold_holds(t) == []
+
+
+def test_who_works_on_what_is_a_sentence_when_the_server_refuses(t: Team) -> None:
+    amal = _project(t, "amal")
+    login = t.logins["amal"]
+    try:
+        work = TeamWork(amal)
+        assert set(work.workload()) == set()  # nobody works on anything yet
+        with t.admin.connect() as conn:  # her login is locked out, her connections ended
+            conn.execute(sa.text(f'ALTER ROLE "{login}" NOLOGIN'))
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :u"
+                ),
+                {"u": login},
+            )
+            conn.commit()
+        with pytest.raises(ProjectError, match="^The team server could not say who works on"):
+            work.workload()
+    finally:
+        amal.close()
