@@ -6,6 +6,8 @@ autocommit psycopg connection, outside the engine's pool, that has run ``LISTEN`
 (:meth:`Listener.fileno`) becomes readable when a notification arrives, so a GUI can watch it
 without polling. Notifications are not durable: one sent while the connection was down is
 lost, so after a reconnect the client reads the change feed from the last number it saw.
+On a team database the connection also hears :data:`TEAM_CHANNEL` (assignments and statuses
+changed, no payload): :attr:`Listener.team_news`.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ class Listener:
             lambda note: self._backlog.append((note.channel, note.payload))
         )
         self.team_news = False
-        """True once a team's assignments changed (:data:`TEAM_CHANNEL`); the reader resets it."""
+        """True once a team's assignments or statuses changed (:data:`TEAM_CHANNEL`, ADR 0024);
+        the reader resets it."""
         self._conn.execute(f"SET application_name = '{APPLICATION_NAME}'")  # for the admin
         self._conn.execute(f"LISTEN {CHANNEL}")
         self._conn.execute(f"LISTEN {TEAM_CHANNEL}")  # heard on a team database only

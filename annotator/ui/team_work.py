@@ -72,8 +72,6 @@ class TeamTools(QObject):
         self._window = window
         self._work = work
         self._me = work.me()
-        self.me = self._me
-        """The layer of the window's login (None: the login has none, e.g. an administrator)."""
         self._held: set[int] = set()  # documents whose gold layer this window holds
         self.refresh_soon = window.gui_thread.throttled(self.refresh, self, 250)
         window.signals.changeApplied.connect(self._on_change)
@@ -87,6 +85,11 @@ class TeamTools(QObject):
         self._renew.timeout.connect(self.renew_holds)
         self._renew.start()
         self.refresh()
+
+    @property
+    def me(self) -> str | None:
+        """The layer of the window's login (None: the login has none, e.g. an administrator)."""
+        return self._me
 
     # -- the People column ------------------------------------------------------------
     def refresh(self) -> None:
@@ -103,7 +106,7 @@ class TeamTools(QObject):
         live.othersChanged.connect(lambda: self._later.isActive() or self._later.start())
 
     def _on_change(self, change: Change) -> None:
-        gold = self._window.project.gold_annotator()
+        gold = self._window.project.gold_annotator() if change.statuses else None
         for status in change.statuses:
             held = status.annotator == gold and status.doc_id in self._held
             if status.annotator != self._me and not held:
