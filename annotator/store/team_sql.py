@@ -181,7 +181,64 @@ END $$""",
             )
         ),
         *_state_functions(roles, pinned),
+        *_gold_hold(roles, pinned),
     ]
+
+
+HOLD_STALE = "2 hours"
+"""A curation hold not renewed for this long no longer counts (``team_curate``'s default)."""
+# the tables whose rows belong to one document's layer (event arguments: through their event)
+_HELD_TABLES = ("spans", "events", "relations", "document_status", "event_arguments")
+
+
+def _gold_hold(roles: TeamRoles, pinned: str) -> list[str]:
+    """A row of a document's gold layer is written only by the curator who holds it, when
+    one does (a hold fresher than :data:`HOLD_STALE`): statement-level AFTER triggers look at
+    the rows the statement wrote (transition tables, one trigger per event, as PostgreSQL
+    asks) and raise :data:`CURATION_TAKEN` naming the holder, which undoes the statement. One
+    query per statement, not per row. Managers may still delete (deleting a document deletes
+    every layer); superusers are not checked."""
+    held = (
+        "a.state = 'curating' AND a.login_role <> session_user::text "
+        f"AND a.updated_at >= now() - interval '{HOLD_STALE}'"
+    )
+    out = [
+        f"""CREATE OR REPLACE FUNCTION team_gold_held() RETURNS trigger
+LANGUAGE plpgsql {pinned} AS $$
+DECLARE holder text; who text; doc integer;
+BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+     OR (TG_OP = 'DELETE' AND {_is(roles, "manager", "session_user")}) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_TABLE_NAME = 'event_arguments' THEN
+    SELECT a.login_role, a.doc_id INTO holder, doc FROM changed c
+    JOIN events e ON e.id = c.event_id
+    JOIN assignments a ON a.doc_id = e.doc_id AND a.annotator_id = e.annotator_id
+    WHERE {held} LIMIT 1;
+  ELSE
+    SELECT a.login_role, a.doc_id INTO holder, doc FROM changed c
+    JOIN assignments a ON a.doc_id = c.doc_id AND a.annotator_id = c.annotator_id
+    WHERE {held} LIMIT 1;
+  END IF;
+  IF holder IS NOT NULL THEN
+    SELECT name INTO who FROM annotators WHERE login_role = holder;
+    RAISE EXCEPTION USING ERRCODE = '{CURATION_TAKEN}',
+      MESSAGE = format('%s (login %s) is curating document %s', coalesce(who, holder), holder,
+                       doc);
+  END IF;
+  RETURN NULL;
+END $$""",
+    ]
+    for table in _HELD_TABLES:
+        for event, rows in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            name = f"team_gold_held_{event.lower()}"
+            out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {rows} TABLE AS "
+                "changed FOR EACH STATEMENT EXECUTE FUNCTION team_gold_held()"
+            )
+    return out
 
 
 def _own_layer(variable: str) -> str:
@@ -240,8 +297,8 @@ BEGIN
 END $$""",
         # team_curate(integer) of earlier set-ups: with the new default it would be ambiguous
         "DROP FUNCTION IF EXISTS team_curate(integer)",
-        f"""CREATE OR REPLACE FUNCTION team_curate(doc integer, stale interval DEFAULT '2 hours')
-RETURNS text {definer} AS $$
+        f"""CREATE OR REPLACE FUNCTION team_curate(
+  doc integer, stale interval DEFAULT '{HOLD_STALE}') RETURNS text {definer} AS $$
 DECLARE gold integer; holder text; state_now text; held_at timestamptz;
 BEGIN
   IF NOT {_is(roles, "curator", "session_user")} THEN

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from annotator.__main__ import main
 from annotator.core.errors import ProjectError, RightsError
 from annotator.core.location import ServerUrl
+from annotator.core.model import Status
 from annotator.services import credentials
 from annotator.services.annotations import AnnotationService
 from annotator.services.project import Project, open_project
@@ -208,3 +209,43 @@ def test_who_works_on_what_is_a_sentence_when_the_server_refuses(t: Team) -> Non
             work.workload()
     finally:
         amal.close()
+
+
+def _service(t: Team, person: str) -> AnnotationService:
+    engine = t.engine(person)
+    return AnnotationService(Repository(engine), WriteService(Writer(engine)))
+
+
+def _insert_gold(t: Team, person: str, doc_id: int) -> None:
+    """One gold span by plain SQL, as psql would."""
+    with t.engine(person).begin() as conn:
+        conn.execute(
+            sa.text(
+                'INSERT INTO spans (doc_id, annotator_id, start, "end", label, attributes, '
+                "created_at) SELECT :d, id, 0, 4, 'ORG', '{}', now() FROM annotators "
+                "WHERE kind = 'gold'"
+            ),
+            {"d": doc_id},
+        )
+
+
+def test_only_the_holder_writes_a_held_documents_gold_layer(t: Team) -> None:
+    _sql(t, "cora", "SELECT team_curate(1)")  # makes the gold layer too
+    start, end = word("القوات")
+    with pytest.raises(RightsError) as refused:  # a manager is a curator, not the holder
+        _service(t, "majid").create_span(1, "gold", start, end, "ORG")
+    assert str(refused.value) == (
+        f"cora (login {t.logins['cora']}) is curating document 1: one curator per document at "
+        "a time, so nothing was saved. Try again once they leave review mode, or choose "
+        "another document."
+    )
+    with pytest.raises(RightsError, match="^cora"):  # marking it curated, too
+        WriteService(Writer(t.engine("majid"))).set_status(1, "gold", Status.DONE, gold=True)
+    with pytest.raises(sa.exc.DBAPIError) as raw:  # psql is refused too
+        _insert_gold(t, "majid", 1)
+    assert getattr(raw.value.orig, "sqlstate", None) == "AN002"
+    _service(t, "majid").create_span(2, "gold", start, end, "ORG")  # a document nobody holds
+    _service(t, "cora").create_span(1, "gold", start, end, "ORG")  # the holder
+    _age_hold(t, 1, "121 minutes")  # a stale hold no longer counts
+    _insert_gold(t, "majid", 1)
+    assert _gold(t) == [(1, "ORG"), (1, "ORG"), (2, "ORG")]
