@@ -20,6 +20,7 @@ from annotator.services.live import LiveFeed
 from annotator.services.merge import MergeService
 from annotator.services.online import ServerLink
 from annotator.services.project import Project, open_project, project_path
+from annotator.services.team_work import TeamWork
 from annotator.ui.app_icon import app_icon
 from annotator.ui.dialogs import merge_dialog, transfer_dialogs
 from annotator.ui.dialogs.agreement_view import install_agreement_view
@@ -37,6 +38,7 @@ from annotator.ui.review.wiring import install_review_tools
 from annotator.ui.search_wiring import install_search_tools
 from annotator.ui.server_status import install_server_status
 from annotator.ui.session import Session
+from annotator.ui.team_work import install_team_tools
 from annotator.ui.toolbar import install_toolbar
 
 NO_NAME_MESSAGE = (
@@ -80,10 +82,13 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     install_review_tools(window, project)
     install_agreement_view(window, project)
     install_help_menu(window)  # last: the menu bar ends with Help
+    live = None
     if LiveFeed.available(project):  # a project on a server: others' changes as they commit
         link = ServerLink(project)  # Online / Offline, and no edit tried while Offline
         install_server_status(window, link)  # after the Done guard: its gate is asked second
-        LiveUpdates(window, LiveFeed(project, link))
+        live = LiveUpdates(window, LiveFeed(project, link))
+    if TeamWork.available(project):  # a team's server: who works on what, claims, curation
+        install_team_tools(window, TeamWork(project), live)
     return window
 
 

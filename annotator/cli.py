@@ -350,6 +350,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     """``annotator adjudicate --db PATH --strategy unanimous|majority[:N]``: build gold."""
     from annotator.core.adjudicate import Strategy
     from annotator.services import adjudication as adj
+    from annotator.services.team_work import curation_holds
 
     strategy = Strategy.parse(args.strategy)
     names = tuple(n.strip() for n in (args.annotators or "").split(",") if n.strip())
@@ -358,10 +359,15 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
         if project.read_only:
             raise ProjectError(f"{project.path} is read-only, so no gold layer can be written.")
         annotators = adj.choose_annotators(project, names)
-        doc_ids = adj.choose_documents(project, args.docs or (), annotators)
-        report = adj.premerge(project, doc_ids, strategy, annotators, args.gold_name)
-        if args.finish_agreed:
-            report.finished = adj.finish_agreed(project, strategy, annotators, doc_ids, report.gold)
+        chosen = adj.choose_documents(project, args.docs or (), annotators)
+        with curation_holds(project, chosen) as (doc_ids, refused):  # a team's: one curator each
+            for sentence in refused:
+                print(shown(f"skipped: {sentence}"), file=sys.stderr)
+            report = adj.premerge(project, doc_ids, strategy, annotators, args.gold_name)
+            if args.finish_agreed:
+                report.finished = adj.finish_agreed(
+                    project, strategy, annotators, doc_ids, report.gold
+                )
         texts = {d.doc_id: project.documents.document(d.doc_id).text for d in report.documents}
     finally:
         project.close()

@@ -91,6 +91,15 @@ class LiveFeed:
         if self._link is not None:
             self._link.lost(_first_line(getattr(exc, "orig", None) or exc))
 
+    def team_news(self) -> bool:
+        """True when :meth:`take` heard, since the last call, that a team's assignments or
+        document statuses changed (ADR 0024; a blind annotator too, who may not read the other
+        layers' changes): who works on what is read again."""
+        if self._listener is None:
+            return False
+        news, self._listener.team_news = self._listener.team_news, False
+        return news
+
     def close(self) -> None:
         """Stop listening (the project stays open)."""
         if self._listener is not None:

@@ -6,6 +6,8 @@ autocommit psycopg connection, outside the engine's pool, that has run ``LISTEN`
 (:meth:`Listener.fileno`) becomes readable when a notification arrives, so a GUI can watch it
 without polling. Notifications are not durable: one sent while the connection was down is
 lost, so after a reconnect the client reads the change feed from the last number it saw.
+On a team database the connection also hears :data:`TEAM_CHANNEL` (assignments and statuses
+changed, no payload): :attr:`Listener.team_news`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from annotator.store.feed import CHANNEL
+from annotator.store.team_sql import TEAM_CHANNEL
 
 APPLICATION_NAME = "annotator live updates"
 """How a listening connection shows in ``pg_stat_activity``."""
@@ -35,10 +38,16 @@ class Listener:
         raw.detach()  # never given back to the pool: it stays in autocommit, listening
         self._conn.rollback()  # the pool may hand it over inside a transaction
         self._conn.autocommit = True
-        self._backlog: list[str] = []  # payloads received while a statement ran
-        self._conn.add_notify_handler(lambda note: self._backlog.append(note.payload))
+        self._backlog: list[tuple[str, str]] = []  # (channel, payload) heard during a statement
+        self._conn.add_notify_handler(
+            lambda note: self._backlog.append((note.channel, note.payload))
+        )
+        self.team_news = False
+        """True once a team's assignments or statuses changed (:data:`TEAM_CHANNEL`, ADR 0024);
+        the reader resets it."""
         self._conn.execute(f"SET application_name = '{APPLICATION_NAME}'")  # for the admin
         self._conn.execute(f"LISTEN {CHANNEL}")
+        self._conn.execute(f"LISTEN {TEAM_CHANNEL}")  # heard on a team database only
 
     def fileno(self) -> int:
         """The connection's socket: readable when a notification (or an error) arrives."""
@@ -61,12 +70,13 @@ class Listener:
             if pgconn.status != pq.ConnStatus.OK:
                 raise ListenerLost("the server closed the listening connection")
             while (note := pgconn.notifies()) is not None:  # libpq's queue, without waiting
-                self._backlog.append(note.extra.decode("ascii"))
+                self._backlog.append((note.relname.decode("ascii"), note.extra.decode("ascii")))
             if not self._backlog:
                 self._conn.execute("SELECT 1")  # notifications arriving now: the handler
         except psycopg.Error as exc:
             raise ListenerLost(str(exc)) from exc
-        seqs = [int(payload) for payload in self._backlog]
+        seqs = [int(payload) for channel, payload in self._backlog if channel == CHANNEL]
+        self.team_news |= any(channel == TEAM_CHANNEL for channel, _ in self._backlog)
         self._backlog.clear()
         return seqs
 

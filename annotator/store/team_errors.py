@@ -46,7 +46,10 @@ def refused_right(exc: BaseException) -> RightsError | None:
             "claim another one."
         )
     if state == CURATION_TAKEN:
-        return RightsError(f"Another curator holds this document ({message}); try another.")
+        return RightsError(
+            f"{message}: one curator per document at a time, so {_SAVED_NOTHING} "
+            "Try again once they leave review mode, or choose another document."
+        )
     if state != "42501":
         return None
     if message.startswith(MANAGERS_ONLY):

@@ -56,6 +56,15 @@ MANAGERS_ONLY = "only a manager may change the schema or the documents"
 # the refusals the functions raise besides insufficient_privilege (42501)
 DOCUMENT_FULL = "AN001"  # a claim on a document that has its number of people
 CURATION_TAKEN = "AN002"  # a second curator on one document
+# notified (payload empty) by every statement that changes ``assignments`` or
+# ``document_status`` (who works on what, and how far they are: both readable by everybody):
+# the window's People column reads them again (issue 20, item 4). Not durable: a client reads
+# them again after it reconnects.
+TEAM_CHANNEL = "annotator_team"
+_WORKLOAD_TRIGGERS = (
+    ("assignments", "team_assignments_changed"),
+    ("document_status", "team_statuses_changed"),
+)
 
 
 def ident(name: str) -> str:
@@ -156,8 +165,80 @@ END $$""",
         "DROP TRIGGER IF EXISTS team_log_of_no_layer ON change_log",
         "CREATE TRIGGER team_log_of_no_layer BEFORE INSERT ON change_log "
         "FOR EACH ROW EXECUTE FUNCTION team_log_of_no_layer()",
+        f"""CREATE OR REPLACE FUNCTION team_workload_changed() RETURNS trigger
+LANGUAGE plpgsql {pinned} AS $$
+BEGIN
+  PERFORM pg_notify({literal(TEAM_CHANNEL)}, '');
+  RETURN NULL;
+END $$""",
+        *(
+            statement
+            for table, trigger in _WORKLOAD_TRIGGERS
+            for statement in (
+                f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION team_workload_changed()",
+            )
+        ),
         *_state_functions(roles, pinned),
+        *_gold_hold(roles, pinned),
     ]
+
+
+HOLD_STALE = "2 hours"
+"""A curation hold not renewed for this long no longer counts (``team_curate``'s default)."""
+# the tables whose rows belong to one document's layer (event arguments: through their event)
+_HELD_TABLES = ("spans", "events", "relations", "document_status", "event_arguments")
+
+
+def _gold_hold(roles: TeamRoles, pinned: str) -> list[str]:
+    """A row of a document's gold layer is written only by the curator who holds it, when
+    one does (a hold fresher than :data:`HOLD_STALE`): statement-level AFTER triggers look at
+    the rows the statement wrote (transition tables, one trigger per event, as PostgreSQL
+    asks) and raise :data:`CURATION_TAKEN` naming the holder, which undoes the statement. One
+    query per statement, not per row. Managers may still delete (deleting a document deletes
+    every layer); superusers are not checked."""
+    held = (
+        "a.state = 'curating' AND a.login_role <> session_user::text "
+        f"AND a.updated_at >= now() - interval '{HOLD_STALE}'"
+    )
+    out = [
+        f"""CREATE OR REPLACE FUNCTION team_gold_held() RETURNS trigger
+LANGUAGE plpgsql {pinned} AS $$
+DECLARE holder text; who text; doc integer;
+BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+     OR (TG_OP = 'DELETE' AND {_is(roles, "manager", "session_user")}) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_TABLE_NAME = 'event_arguments' THEN
+    SELECT a.login_role, a.doc_id INTO holder, doc FROM changed c
+    JOIN events e ON e.id = c.event_id
+    JOIN assignments a ON a.doc_id = e.doc_id AND a.annotator_id = e.annotator_id
+    WHERE {held} LIMIT 1;
+  ELSE
+    SELECT a.login_role, a.doc_id INTO holder, doc FROM changed c
+    JOIN assignments a ON a.doc_id = c.doc_id AND a.annotator_id = c.annotator_id
+    WHERE {held} LIMIT 1;
+  END IF;
+  IF holder IS NOT NULL THEN
+    SELECT name INTO who FROM annotators WHERE login_role = holder;
+    RAISE EXCEPTION USING ERRCODE = '{CURATION_TAKEN}',
+      MESSAGE = format('%s (login %s) is curating document %s', coalesce(who, holder), holder,
+                       doc);
+  END IF;
+  RETURN NULL;
+END $$""",
+    ]
+    for table in _HELD_TABLES:
+        for event, rows in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            name = f"team_gold_held_{event.lower()}"
+            out.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            out.append(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {rows} TABLE AS "
+                "changed FOR EACH STATEMENT EXECUTE FUNCTION team_gold_held()"
+            )
+    return out
 
 
 def _own_layer(variable: str) -> str:
@@ -184,7 +265,7 @@ BEGIN
   {_LOCK_DOCUMENT}
   SELECT a.state INTO state_now FROM assignments a WHERE a.doc_id = doc AND a.annotator_id = me;
   IF state_now IS NOT NULL THEN
-    IF state_now = 'assigned' THEN
+    IF state_now IN ('assigned', 'finished') THEN  -- finished: reopened, the person's again
       UPDATE assignments SET state = 'claimed', updated_at = now()
       WHERE doc_id = doc AND annotator_id = me;
       RETURN 'claimed';
@@ -214,8 +295,11 @@ BEGIN
   END IF;
   RETURN 'finished';
 END $$""",
-        f"""CREATE OR REPLACE FUNCTION team_curate(doc integer) RETURNS text {definer} AS $$
-DECLARE gold integer; holder text; state_now text;
+        # team_curate(integer) of earlier set-ups: with the new default it would be ambiguous
+        "DROP FUNCTION IF EXISTS team_curate(integer)",
+        f"""CREATE OR REPLACE FUNCTION team_curate(
+  doc integer, stale interval DEFAULT '{HOLD_STALE}') RETURNS text {definer} AS $$
+DECLARE gold integer; holder text; state_now text; held_at timestamptz;
 BEGIN
   IF NOT {_is(roles, "curator", "session_user")} THEN
     RAISE EXCEPTION USING ERRCODE = '42501',
@@ -228,12 +312,13 @@ BEGIN
     VALUES ('gold', 'gold', md5(random()::text || clock_timestamp()::text), now())
     RETURNING id INTO gold;
   END IF;
-  SELECT a.login_role, a.state INTO holder, state_now FROM assignments a
+  SELECT a.login_role, a.state, a.updated_at INTO holder, state_now, held_at FROM assignments a
   WHERE a.doc_id = doc AND a.annotator_id = gold;
   IF holder IS NULL THEN
     INSERT INTO assignments (doc_id, annotator_id, login_role, state, assigned_by, updated_at)
     VALUES (doc, gold, session_user::text, 'curating', session_user::text, now());
-  ELSIF holder <> session_user::text AND state_now = 'curating' THEN
+  ELSIF holder <> session_user::text AND state_now = 'curating' AND held_at >= now() - stale THEN
+    -- a hold its window has not renewed for `stale` (crashed, or lost the server) is taken over
     RAISE EXCEPTION USING ERRCODE = '{CURATION_TAKEN}',
       MESSAGE = format('%s is curating document %s', holder, doc);
   ELSE
@@ -241,6 +326,16 @@ BEGIN
       updated_at = now() WHERE doc_id = doc AND annotator_id = gold;
   END IF;
   RETURN 'curating';
+END $$""",
+        f"""CREATE OR REPLACE FUNCTION team_leave_curation(doc integer) RETURNS boolean {definer}
+AS $$
+BEGIN
+  -- the login's hold on the document's gold layer ends (it left review mode); a finished
+  -- curation is kept, and so is another curator's
+  DELETE FROM assignments a USING annotators l
+  WHERE a.doc_id = doc AND l.id = a.annotator_id AND l.kind = 'gold'
+    AND a.login_role = session_user::text AND a.state = 'curating';
+  RETURN FOUND;
 END $$""",
         f"""CREATE OR REPLACE FUNCTION team_claim_next(stale interval DEFAULT '2 hours')
 RETURNS integer {definer} AS $$

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer, Signal
 
 from annotator.core.errors import AnnotatorError
 
@@ -25,7 +25,15 @@ RETRY_MS = 3000
 
 
 class LiveUpdates(QObject):
-    """Keeps ``window`` up to date with other clients' changes, through ``feed``."""
+    """Keeps ``window`` up to date with other clients' changes, through ``feed``.
+
+    Signals:
+        othersChanged(): a team's assignments or document statuses changed (ADR 0024), or the
+            connection is back (what was missed is unknown): the People column reads who
+            works on what again.
+    """
+
+    othersChanged = Signal()
 
     def __init__(self, window: MainWindow, feed: LiveFeed, retry_ms: int = RETRY_MS) -> None:
         super().__init__(window)
@@ -55,6 +63,7 @@ class LiveUpdates(QObject):
         self._notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self.wake)
         self.wake()
+        self.othersChanged.emit()  # notifications sent while away are lost
 
     def wake(self) -> None:
         """Read what other clients committed and show it."""
@@ -65,6 +74,8 @@ class LiveUpdates(QObject):
             return
         if changes:
             show_other_changes(self._window, changes)
+        if self._feed.team_news():
+            self.othersChanged.emit()
 
     def stop(self) -> None:
         """Stop listening and trying again (the window is closing)."""

@@ -206,6 +206,7 @@ def test_the_set_up_holds_what_the_adr_says(t: Team) -> None:
         )).fetchall()  # fmt: skip
         assert [p for p, _ in definers] == [
             "team_changes_since", "team_claim", "team_claim_next", "team_curate", "team_finish",
+            "team_leave_curation",
         ]  # fmt: skip
         assert {tuple(c) for _, c in definers} == {("search_path=pg_catalog, public, pg_temp",)}
         verifier = conn.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -21,17 +22,54 @@ class DocumentListModel(QAbstractTableModel):
     """Documents with their status and span count for the current annotator.
 
     When the project has a gold layer, a fourth column shows each document's
-    curation status (:meth:`set_curation`).
+    curation status (:meth:`set_curation`); on a team server, the last column shows who
+    works on each document (:meth:`set_team`).
     """
 
     HEADERS = ("Name", "Status", "Spans")
     CURATION = "Curation"
+    TEAM = "People"
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[DocumentSummary] = []
         self._row: dict[int, int] = {}  # document id -> row
         self._curated: dict[int, bool] | None = None
+        self._team: Mapping[int, Any] | None = None  # id -> what ``_describe`` shows
+        self._describe: Callable[[Any], tuple[str, str]] = lambda _w: ("", "")
+
+    def _extra(self) -> list[str]:
+        """The optional columns shown, in order."""
+        return [self.CURATION] * (self._curated is not None) + [self.TEAM] * (
+            self._team is not None
+        )
+
+    def set_team(
+        self,
+        team: Mapping[int, Any] | None,
+        describe: Callable[[Any], tuple[str, str]] | None = None,
+    ) -> None:
+        """Show who works on each document (id → what ``describe`` turns into the cell's text
+        and tooltip, when the cell is drawn: only the rows in sight are); None hides the column."""
+        if describe is not None:
+            self._describe = describe
+        if (team is None) != (self._team is None):
+            self.beginResetModel()
+            self._team = team
+            self.endResetModel()
+            return
+        self._team = team
+        if self._rows and team is not None:
+            column = self.columnCount() - 1
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
+    def team(self, doc_id: int) -> str | None:
+        """The document's cell in the team column; None when the column is not shown."""
+        return None if self._team is None else self._team_cell(doc_id)[0]
+
+    def _team_cell(self, doc_id: int) -> tuple[str, str]:
+        found = None if self._team is None else self._team.get(doc_id)
+        return ("", "") if found is None else self._describe(found)
 
     def set_curation(self, curated: dict[int, bool] | None) -> None:
         """Show each document's curation status (id → curated); None hides the column."""
@@ -128,25 +166,31 @@ class DocumentListModel(QAbstractTableModel):
         """Name, status and span count (and curation, when shown)."""
         if parent.isValid():
             return 0
-        return len(self.HEADERS) + (self._curated is not None)
+        return len(self.HEADERS) + len(self._extra())
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         """Display text (the full name also as the tooltip); span counts align naturally."""
         if not index.isValid():
             return None
         row = self._rows[index.row()]
+        k = index.column() - len(self.HEADERS)
+        extra = self._extra()[k] if k >= 0 else ""
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return row.name  # the cell may be elided in the middle («000_dfb…5a.txt»)
+        if role == Qt.ItemDataRole.ToolTipRole and extra == self.TEAM and self._team:
+            return self._team_cell(row.id)[1] or None
         if role != _DISPLAY:
             return None
-        if index.column() == len(self.HEADERS):
+        if extra == self.TEAM:
+            return self.team(row.id)
+        if extra == self.CURATION:
             return "Curated" if self.curated(row.id) else "Open"
         return (row.name, row.status.display, row.span_count)[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
         """Column titles."""
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return (*self.HEADERS, self.CURATION)[section]
+            return (*self.HEADERS, *self._extra())[section]
         return None
 
 

@@ -9,7 +9,7 @@ F8 / Shift+F8 step through the disagreements the adjudication service finds;
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMenu, QSplitter
@@ -41,6 +41,28 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 
+class CurationLock(Protocol):
+    """Who may curate a document now: on a team server, one curator at a time
+    (:class:`annotator.ui.team_work.TeamTools`); on a project file, anybody."""
+
+    def take(self, doc_id: int) -> str | None:
+        """Hold the document's gold layer; None when held, else why not (a sentence)."""
+
+    def release(self, doc_id: int) -> None:
+        """Let go of the document's gold layer."""
+
+
+class NoLock:
+    """A project file's curation lock: every document may be curated."""
+
+    def take(self, doc_id: int) -> str | None:
+        """Always held."""
+        return None
+
+    def release(self, doc_id: int) -> None:
+        """Nothing to let go of."""
+
+
 class ReviewController(QObject):
     """Owns review mode for one window: which layers, how shown, the current disagreement.
 
@@ -63,6 +85,8 @@ class ReviewController(QObject):
         self.disputes: list[ShownDispute] = []
         self.current = -1
         self._previous_annotator = ""
+        self.curation_lock: CurationLock = NoLock()
+        self._held: int | None = None  # the document whose gold layer review mode holds
         self.view = ReviewView()
         self.panel = DisagreementPanel()
         self.dock: QDockWidget | None = None
@@ -76,7 +100,7 @@ class ReviewController(QObject):
         self._refresh.timeout.connect(self.refresh_gold)
         self.panel.acceptRequested.connect(self.accept)
         self.panel.stepRequested.connect(self.step)
-        window.documentChanged.connect(lambda _doc: self.reload())
+        window.documentChanged.connect(self._on_document)
         window.annotatorChanged.connect(self._on_annotator_changed)
         window.fontChanged.connect(self.view.set_font)  # zoom and font reach every pane at once
         window.signals.editApplied.connect(self._on_edit)
@@ -97,9 +121,15 @@ class ReviewController(QObject):
         if len(names) < 2:
             self._window.show_message("Choose two or more annotators to review.")
             return
+        refused = self._hold(self._window.current_doc_id())
+        if refused is not None:
+            self._window.notify(refused)
+            return
         try:
             gold = self._ensure_gold()
         except AnnotatorError as exc:
+            if not self.active:
+                self._let_go()
             self._window.notify(str(exc))
             return
         if not self.active:
@@ -125,10 +155,38 @@ class ReviewController(QObject):
             set_curation_status(self._project, doc_id, CurationStatus.OPEN)
         return gold
 
+    def _hold(self, doc_id: int | None) -> str | None:
+        """Hold ``doc_id``'s gold layer, letting go of the one held before; None when held,
+        else the sentence saying who holds it."""
+        if doc_id is None or doc_id == self._held:
+            return None
+        refused = self.curation_lock.take(doc_id)
+        if refused is None:
+            self._let_go()
+            self._held = doc_id
+        return refused
+
+    def _let_go(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            self.curation_lock.release(held)
+
+    def _on_document(self, doc_id: int) -> None:
+        """Another document in review mode: its gold layer is held first, or review mode is
+        left, saying which curator holds it."""
+        refused = self._hold(doc_id) if self.active else None
+        if refused is not None:
+            self.stop()
+            self._window.notify(refused)  # after the switch's own notice
+            return
+        self.reload()
+
     def stop(self) -> None:
-        """Leave review mode and go back to the annotator's own layer."""
+        """Leave review mode and go back to the annotator's own layer; the document's gold
+        layer is let go of."""
         if not self.active:
             return
+        self._let_go()
         self.names, self.disputes, self.current = [], [], -1
         self._narrow.leave()  # before hiding the dock: the layout it restores showed it
         if self.dock is not None:
