@@ -66,7 +66,7 @@ _INSERT_STATUS = insert(StatusRow).values(
 # the queries of every one-span edit, built once (building one costs more than running it)
 _DOCUMENT_ID = select(DocumentRow.id).where(DocumentRow.id == bindparam("doc_id"))
 _SPANS_AT = (
-    select(SpanRow)
+    select(*SpanRow.__table__.c)
     .where(
         (SpanRow.doc_id == bindparam("doc_id"))
         & (SpanRow.annotator_id == bindparam("aid"))
@@ -261,7 +261,8 @@ class WriteTx:
         if aid is None:
             return []
         params = {"doc_id": doc_id, "aid": aid, "start": start, "end": end}
-        return rows.spans_of(self.s.scalars(_SPANS_AT, params), self.name_of)
+        # columns on the connection: no ORM objects to build for a check that reads a row
+        return rows.spans_of(self.s.connection().execute(_SPANS_AT, params), self.name_of)
 
     def relations_between(self, arg1_id: int, arg2_id: int) -> list[Relation]:
         """Stored relations from ``arg1_id`` to ``arg2_id``."""
