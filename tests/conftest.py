@@ -222,10 +222,10 @@ def second_window_first(
     original = Writer.transaction
     pending: list[Callable[[Any], object]] = []
 
-    def transaction(self: Writer) -> object:
+    def transaction(self: Writer, layers: Any = None) -> object:
         if pending:
             pending.pop()(other)
-        return original(self)
+        return original(self, layers)
 
     monkeypatch.setattr(Writer, "transaction", transaction)
     yield pending.append

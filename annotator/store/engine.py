@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -51,8 +53,9 @@ def _begin(conn: Connection) -> None:
 
 
 # PostgreSQL (team mode, ADR 0023): every write transaction first takes this transaction-level
-# advisory lock, the server's counterpart of SQLite's BEGIN IMMEDIATE. Advisory locks belong
-# to one database, so the key is the same for every project: one writer per project database.
+# advisory lock, the server's counterpart of SQLite's BEGIN IMMEDIATE: exclusive, or shared with
+# its layers' locks (:func:`write_lock_sql`). Advisory locks belong to one database, so the key
+# is the same for every project.
 WRITE_LOCK_KEY = 0x616E6E6F  # "anno"
 
 
@@ -67,11 +70,43 @@ def _pg_settings(dbapi_connection: Any, _record: Any, busy_ms: int = BUSY_TIMEOU
 
 
 def _pg_begin(conn: Connection) -> None:
-    """A write transaction (``sqlite_begin="IMMEDIATE"``) waits for the project's write lock
-    before anything else, so its reads, checks and writes cannot interleave with another
-    writer's, and its change-feed number follows commit order."""
-    if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+    """A write transaction (``sqlite_begin="IMMEDIATE"``) waits for its write locks before
+    anything else (:func:`write_lock_sql`), so its reads, checks and writes cannot interleave
+    with those of another writer of what it touches."""
+    options = conn.get_execution_options()
+    if options.get("sqlite_begin") == "IMMEDIATE":
+        conn.exec_driver_sql(write_lock_sql(options.get(WRITE_LAYERS)))
+
+
+WRITE_LAYERS = "annotator_write_layers"
+"""The execution option naming the layers (annotator names) a write transaction writes and
+nothing else; without it, the transaction may write anything and locks the whole project."""
+
+
+def layer_lock_key(annotator: str) -> int:
+    """The second key (a signed 32-bit integer) of the advisory lock of one annotator's layer,
+    taken with :data:`WRITE_LOCK_KEY` as the first. Two names may share a key: then their
+    writers wait for each other, which costs time, never a rule."""
+    key = zlib.crc32(annotator.encode("utf-8"))
+    return key - (1 << 32) if key >= 1 << 31 else key
+
+
+def write_lock_sql(layers: Iterable[str] | None) -> str:
+    """The statement that takes a write transaction's locks on PostgreSQL (ADR 0023).
+
+    ``layers`` None: the project's write lock, exclusive: nothing else writes meanwhile (a
+    schema, status, document, merge or import change, and every planned change). Otherwise
+    the project's lock shared (so such a change waits for this one, and this one for it)
+    and, exclusive, the lock of each of these annotators' layers, in key order (two
+    transactions never take two of them in opposite orders). Advisory locks with one 64-bit
+    key and with two 32-bit keys never collide (PostgreSQL tells them apart).
+    """
+    if layers is None:
+        return f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+    locks = [f"pg_advisory_xact_lock_shared({WRITE_LOCK_KEY})"]
+    keys = sorted({layer_lock_key(name) for name in layers})
+    locks += [f"pg_advisory_xact_lock({WRITE_LOCK_KEY}, {key})" for key in keys]
+    return "SELECT " + ", ".join(locks)
 
 
 def sqlite_url(path: Path | str) -> URL:

@@ -1,39 +1,34 @@
 """The change feed: every logged write transaction's number, in commit order (ADR 0008).
 
-A write transaction first locks the one-row ``change_feed`` table
-(:func:`lock`); the first time it logs a change it takes the next number from
-it (:func:`take`), and every ``change_log`` row it writes carries that number
-as ``seq``. The row stays locked until the transaction ends, so no other
-transaction can take a number before this one has committed or rolled back:
-``seq`` order is commit order. On SQLite ``BEGIN IMMEDIATE`` already lets one
-writer in at a time (the lock is a plain read there); on PostgreSQL (READ
-COMMITTED) ``SELECT ... FOR UPDATE`` does the same, where ids from a sequence
-are handed out at insert time and are not in commit order.
+A write transaction that logged changes takes the next number from the one-row
+``change_feed`` table as its last statement before the commit (:func:`take`), and every
+``change_log`` row it writes carries that number as ``seq``: the rows are written by the
+same statement on PostgreSQL, right after it on SQLite. Taking the number updates the row,
+which stays locked until the transaction ends, so no other transaction can take a number
+before this one has committed or rolled back: ``seq`` order is commit order. On SQLite
+``BEGIN IMMEDIATE`` already lets one writer in at a time; on PostgreSQL (READ COMMITTED)
+the row lock does it for writers of different layers that run at once (ADR 0023), where
+ids from a sequence are handed out at insert time and are not in commit order. The lock is
+taken last so that it is held for the commit alone, not for the transaction's checks.
 
-The number is taken at the first log, not up front, so a write transaction
-that logs nothing (opening a project, a merge with nothing new, a refused
-change) leaves the file as it was. A transaction that rolls back gives its
-number back. Pollers keep the highest ``seq`` they have seen and ask for
-greater ones (:func:`changes_since`), never for "the next one": a change is
-read exactly once, in commit order, and a number no row carries (a project
-fact commits without a change-log row, and takes none) makes nobody wait.
+A write transaction that logs nothing (opening a project, a merge with nothing new, a
+refused change) takes no number and leaves the file as it was. A transaction that rolls
+back gives its number back. Pollers keep the highest ``seq`` they have seen and ask for
+greater ones (:func:`changes_since`), never for "the next one": a change is read exactly
+once, in commit order, and a number no row carries (a project fact commits without a
+change-log row, and takes none) makes nobody wait.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.store.models import ChangeFeedRow, ChangeRow
-
-_TAKE = (
-    update(ChangeFeedRow)
-    .where(ChangeFeedRow.id == 1)
-    .values(seq=ChangeFeedRow.seq + 1)
-    .returning(ChangeFeedRow.seq)
-)
 
 
 @dataclass(frozen=True)
@@ -55,26 +50,78 @@ class LoggedChange:
 CHANNEL = "annotator_changes"
 """The PostgreSQL notification channel of committed write transactions (payload: ``seq``)."""
 
-_NOTIFY = text("SELECT pg_notify(:channel, :seq)")
+_TAKE = (
+    update(ChangeFeedRow)
+    .where(ChangeFeedRow.id == 1)
+    .values(seq=ChangeFeedRow.seq + 1)
+    .returning(ChangeFeedRow.seq)
+)
+_INSERT = insert(ChangeRow)
 
-_LOCK = select(ChangeFeedRow.seq).where(ChangeFeedRow.id == 1).with_for_update()
+# PostgreSQL: the number, the notification and the rows in one statement (one round trip
+# while the counter is locked). A SELECT in a WITH runs only if it is referenced (``n`` is
+# joined), an INSERT always; no RETURNING on change_log (team mode's read policy).
+_TAKE_AND_LOG_PG = text(
+    "WITH s AS (UPDATE change_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq), "
+    "n AS (SELECT pg_notify(:channel, s.seq::text) FROM s), "
+    "i AS (INSERT INTO change_log (seq, session, origin, doc_id, annotator, description, at) "
+    "SELECT s.seq, u.session, u.origin, u.doc_id, u.annotator, u.description, u.at "
+    "FROM s CROSS JOIN n CROSS JOIN unnest(CAST(:sessions AS varchar[]), "
+    "CAST(:origins AS varchar[]), CAST(:doc_ids AS integer[]), CAST(:annotators AS varchar[]), "
+    "CAST(:descriptions AS text[]), CAST(:ats AS timestamp[])) "
+    "WITH ORDINALITY AS u(session, origin, doc_id, annotator, description, at, k) "
+    "ORDER BY u.k) "
+    "SELECT seq FROM s"
+)
 
 
-def lock(conn: Connection) -> None:
-    """Lock the counter for the write transaction open on ``conn``: its first statement."""
-    conn.execute(_LOCK)
+@dataclass(frozen=True)
+class LogRow:
+    """One change-log row a write transaction writes when it takes its number."""
+
+    session: str
+    origin: str
+    doc_id: int | None
+    annotator: str | None
+    description: str
+    at: datetime
 
 
-def take(conn: Connection) -> int:
-    """Take the next number for the write transaction open on ``conn`` (which holds the lock).
+def take(conn: Connection, rows: Sequence[LogRow]) -> int:
+    """Take the next number for the write transaction open on ``conn`` and write its
+    change-log ``rows`` (in order) with it: the transaction's last statement before the commit.
 
     On PostgreSQL the transaction also notifies the listeners of :data:`CHANNEL` with the
     number (ids only: a listener reads what it may see with :func:`changes_since`). A
     notification is sent when the transaction commits, never when it rolls back.
     """
-    seq = int(conn.execute(_TAKE).scalar_one())
     if conn.dialect.name == "postgresql":
-        conn.execute(_NOTIFY, {"channel": CHANNEL, "seq": str(seq)})
+        columns = {
+            "sessions": [r.session for r in rows],
+            "origins": [r.origin for r in rows],
+            "doc_ids": [r.doc_id for r in rows],
+            "annotators": [r.annotator for r in rows],
+            "descriptions": [r.description for r in rows],
+            "ats": [r.at for r in rows],
+        }
+        found = conn.execute(_TAKE_AND_LOG_PG, {"channel": CHANNEL, **columns})
+        return int(found.scalar_one())
+    seq = int(conn.execute(_TAKE).scalar_one())
+    conn.execute(
+        _INSERT,
+        [
+            {
+                "seq": seq,
+                "session": r.session,
+                "origin": r.origin,
+                "doc_id": r.doc_id,
+                "annotator": r.annotator,
+                "description": r.description,
+                "at": r.at,
+            }
+            for r in rows
+        ],
+    )
     return seq
 
 

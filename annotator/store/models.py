@@ -33,6 +33,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def now() -> datetime:
+    """The time a row gets as its default (``created_at``, ``at``...), for rows written
+    without the ORM's defaults (:mod:`annotator.store.feed`)."""
+    return _now()
+
+
 def new_uid() -> str:
     """A fresh annotator identity: a random uuid4 as 32 hex digits."""
     return uuid.uuid4().hex
@@ -266,8 +272,9 @@ class SetAsideRow(Base):
 class ChangeFeedRow(Base):
     """The change feed's counter: one row, whose ``seq`` every write transaction takes.
 
-    Each write transaction increments it as its first statement (``store/feed.py``); the
-    row stays locked until the commit, so the numbers follow commit order (migration 0007).
+    Each write transaction that logs increments it as its last statement before the commit
+    (``store/feed.py``); the row stays locked until the commit, so the numbers follow commit
+    order (migration 0007).
     """
 
     __tablename__ = "change_feed"

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.model import (
@@ -72,8 +72,8 @@ def load_spans(s: Session, where: Any, name_of: NameOf) -> list[Span]:
     return spans_of(s.scalars(select(SpanRow).where(where).order_by(SpanRow.id)), name_of)
 
 
-def spans_of(rows: Iterable[SpanRow], name_of: NameOf) -> list[Span]:
-    """Span rows as spans."""
+def spans_of(rows: Iterable[SpanRow] | Iterable[Row[Any]], name_of: NameOf) -> list[Span]:
+    """Span rows (ORM objects, or rows of the table's columns) as spans."""
     return [
         Span(
             r.id,
@@ -166,16 +166,31 @@ def _add_arguments(s: Session, event_id: int, e: Event) -> None:
         s.add(ArgumentRow(event_id=event_id, role=arg.role, span_id=arg.span_id, position=pos))
 
 
+# run on the connection, it is a Core insert (no ORM bulk insert)
+_INSERT_SPANS = insert(SpanRow).returning(SpanRow.id, sort_by_parameter_order=True)
+
+
 def insert_spans(s: Session, spans: list[tuple[int, Span]]) -> list[Span]:
-    """Insert many ``(annotator_id, span)`` in one statement; returns them with their ids."""
-    if not spans:
-        return []
-    params = [{"id": sp.id if sp.id > 0 else None, **_span_values(aid, sp)} for aid, sp in spans]
-    stmt = insert(SpanRow).returning(SpanRow.id, sort_by_parameter_order=True)
-    ids = s.execute(stmt, params).scalars().all()
+    """Insert many ``(annotator_id, span)``; returns them with their ids.
+
+    Core statements on the session's connection (the ORM's bulk insert cost more than the
+    rest of a one-span edit's writes): one for the spans that ask for a new id (id 0 or a
+    placeholder), one for those that bring theirs (an undo puts a span back with its id).
+    """
+    new = [(k, _span_values(aid, sp)) for k, (aid, sp) in enumerate(spans) if sp.id <= 0]
+    kept = [
+        (k, {"id": sp.id, **_span_values(aid, sp)})
+        for k, (aid, sp) in enumerate(spans)
+        if sp.id > 0
+    ]
+    ids: dict[int, int] = {}
+    conn = s.connection()
+    for group in (new, kept):
+        if group:
+            found = conn.execute(_INSERT_SPANS, [values for _k, values in group]).scalars()
+            ids.update(zip((k for k, _v in group), found.all(), strict=True))
     return [
-        replace(sp, id=new_id, attributes=dict(sp.attributes))
-        for (_aid, sp), new_id in zip(spans, ids, strict=True)
+        replace(sp, id=ids[k], attributes=dict(sp.attributes)) for k, (_aid, sp) in enumerate(spans)
     ]
 
 

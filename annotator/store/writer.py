@@ -9,7 +9,7 @@ hold when it writes, whatever other processes do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from sqlalchemy import (
@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     union,
     update,
 )
@@ -31,7 +32,7 @@ from annotator.core.errors import AnnotatorKindError
 from annotator.core.model import Bundle, Event, Relation, Span, Status
 from annotator.core.tokens import WordTokens
 from annotator.store import bigvalues, feed, rows
-from annotator.store.engine import writer_engine
+from annotator.store.engine import WRITE_LAYERS, writer_engine
 from annotator.store.models import (
     AnnotatorRow,
     ArgumentRow,
@@ -44,6 +45,7 @@ from annotator.store.models import (
     SpanRow,
     StatusRow,
     TokensRow,
+    now,
 )
 
 # built once; their compiled forms are cached, so each row costs one execute
@@ -66,7 +68,7 @@ _INSERT_STATUS = insert(StatusRow).values(
 # the queries of every one-span edit, built once (building one costs more than running it)
 _DOCUMENT_ID = select(DocumentRow.id).where(DocumentRow.id == bindparam("doc_id"))
 _SPANS_AT = (
-    select(SpanRow)
+    select(*SpanRow.__table__.c)
     .where(
         (SpanRow.doc_id == bindparam("doc_id"))
         & (SpanRow.annotator_id == bindparam("aid"))
@@ -75,6 +77,15 @@ _SPANS_AT = (
     )
     .order_by(SpanRow.id)
 )
+# what every one-layer edit reads first, in one statement (:meth:`WriteTx.prime`)
+_PRIME = text(
+    "SELECT (SELECT s.body FROM annotation_schema s WHERE s.id = 1) AS body, a.id, a.kind, "
+    "(SELECT st.status FROM document_status st "
+    "WHERE st.doc_id = :doc_id AND st.annotator_id = a.id) AS status, "
+    "(SELECT d.id FROM documents d WHERE d.id = :doc_id) AS doc "
+    "FROM (SELECT 1 AS one) o LEFT JOIN annotators a ON a.name = :name"
+)
+_UNREAD = object()
 
 
 class WriteTx:
@@ -96,6 +107,27 @@ class WriteTx:
         self._names: dict[int, str] = {}
         self._ids: dict[str, int] = {}  # valid for this transaction only
         self._kinds: dict[str, str] = {}
+        # read ahead by :meth:`prime`, and kept up to date by this transaction's writes
+        self._schema: object = _UNREAD
+        self._statuses: dict[tuple[int, int], Status] = {}
+        self._documents: set[int] = set()
+        self._log: list[feed.LogRow] = []
+
+    def prime(self, doc_id: int, annotator: str) -> None:
+        """Read in one statement what an edit of one layer reads first: the schema, the
+        annotator's id and kind, its status on the document and whether the document exists.
+
+        Run right after the transaction's locks are taken (so what it reads holds until the
+        commit); the reads that follow answer from it.
+        """
+        row = self.s.execute(_PRIME, {"doc_id": doc_id, "name": annotator}).one()
+        self._schema = row.body
+        if row.doc is not None:
+            self._documents.add(doc_id)
+        if row.id is not None:
+            self._ids[annotator], self._kinds[annotator] = row.id, row.kind
+            self._names[row.id] = annotator
+            self._statuses[doc_id, row.id] = Status(row.status) if row.status else Status.NEW
 
     # -- reading inside the transaction ----------------------------------------
     def name_of(self, annotator_id: int) -> str:
@@ -180,8 +212,10 @@ class WriteTx:
         remembered instead: ids are never reused (AUTOINCREMENT), no text is ever
         updated, and a deleted document comes back with its own text and id.
         """
-        if self.s.scalar(_DOCUMENT_ID, {"doc_id": doc_id}) is None:
-            return None
+        if doc_id not in self._documents:
+            if self.s.scalar(_DOCUMENT_ID, {"doc_id": doc_id}) is None:
+                return None
+            self._documents.add(doc_id)
         length = self._committed_lengths.get(doc_id, self.lengths_read.get(doc_id))
         if length is None:
             found = self.s.execute(select(DocumentRow.length).where(DocumentRow.id == doc_id))
@@ -261,7 +295,8 @@ class WriteTx:
         if aid is None:
             return []
         params = {"doc_id": doc_id, "aid": aid, "start": start, "end": end}
-        return rows.spans_of(self.s.scalars(_SPANS_AT, params), self.name_of)
+        # columns on the connection: no ORM objects to build for a check that reads a row
+        return rows.spans_of(self.s.connection().execute(_SPANS_AT, params), self.name_of)
 
     def relations_between(self, arg1_id: int, arg2_id: int) -> list[Relation]:
         """Stored relations from ``arg1_id`` to ``arg2_id``."""
@@ -349,12 +384,16 @@ class WriteTx:
 
     def schema_body(self) -> str | None:
         """The stored schema JSON."""
-        row = self.s.get(SchemaRow, 1)
-        return row.body if row else None
+        if self._schema is _UNREAD:
+            row = self.s.get(SchemaRow, 1)
+            self._schema = row.body if row else None
+        return self._schema if isinstance(self._schema, str) else None
 
     def status(self, doc_id: int, annotator: str) -> Status:
         """A document's status for one annotator."""
         aid = self.find_annotator(annotator)
+        if aid is not None and (doc_id, aid) in self._statuses:
+            return self._statuses[doc_id, aid]
         found = (
             self.s.scalar(_STATUS, {"b_doc_id": doc_id, "b_aid": aid}) if aid is not None else None
         )
@@ -416,6 +455,8 @@ class WriteTx:
         s.execute(delete(StatusRow).where(StatusRow.doc_id == record.id))
         s.execute(delete(TokensRow).where(TokensRow.doc_id == record.id))
         s.execute(delete(DocumentRow).where(DocumentRow.id == record.id))
+        self._documents.discard(record.id)
+        self._statuses = {k: v for k, v in self._statuses.items() if k[0] != record.id}
 
     def restore_document(self, record: DocumentRecord) -> None:
         """Put a deleted document back exactly: its row (same id), tokens, statuses, facts."""
@@ -488,10 +529,12 @@ class WriteTx:
         aid = self.annotator_id(annotator)
         values = {"b_doc_id": doc_id, "b_aid": aid, "b_status": status.value}
         self._upsert(_UPDATE_STATUS, _INSERT_STATUS, values)
+        self._statuses[doc_id, aid] = status
 
     def set_schema_body(self, body: str) -> None:
         """Replace the stored schema."""
         self.s.merge(SchemaRow(id=1, body=body))
+        self._schema = body
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a project fact."""
@@ -512,24 +555,18 @@ class WriteTx:
     def log(
         self, session: str, origin: str, doc_id: int | None, annotator: str | None, text: str
     ) -> None:
-        """Record a change in the change log, under this transaction's feed number."""
+        """Record a change in the change log, under this transaction's feed number (taken,
+        with the rows written, just before the commit: :meth:`take_number`)."""
         if not self.writing:
             raise RuntimeError("A read-only transaction cannot log a change.")
-        if self.seq is None:
-            self.seq = feed.take(self.s.connection())
-        # a Core insert on the connection: the ORM's unit of work at commit cost more than
-        # the rest of a one-span edit's writes (every user action logs at least one row)
-        self.s.connection().execute(
-            _INSERT_CHANGE,
-            {
-                "seq": self.seq,
-                "session": session,
-                "origin": origin,
-                "doc_id": doc_id,
-                "annotator": annotator,
-                "description": text[:500],
-            },
-        )
+        self._log.append(feed.LogRow(session, origin, doc_id, annotator, text[:500], now()))
+
+    def take_number(self) -> None:
+        """Write the logged rows under the feed's next number (``seq``), if anything was logged:
+        the last statement before the commit, so the feed's lock is held for the commit alone."""
+        if self._log:
+            self.seq = feed.take(self.s.connection(), self._log)
+            self._log = []
 
 
 class Writer:
@@ -550,14 +587,24 @@ class Writer:
             session.rollback()
 
     @contextmanager
-    def transaction(self) -> Iterator[WriteTx]:
+    def transaction(self, layers: Collection[tuple[int, str]] | None = None) -> Iterator[WriteTx]:
         """One BEGIN IMMEDIATE transaction: committed if the block ends normally.
 
-        Its first statement locks the change feed (:mod:`annotator.store.feed`); its
-        first change-log row takes the feed's next number, which all its rows carry.
+        ``layers``: the (document, annotator) layers the transaction writes, if it writes
+        nothing else (no schema, no document, no other layer); on PostgreSQL it then locks
+        only these annotators' layers, with the project's lock shared (ADR 0023), and a
+        one-layer transaction reads what an edit reads first in one statement
+        (:meth:`WriteTx.prime`). None: it may write anything, and locks the whole project.
+        Its change-log rows take the feed's next number just before the commit
+        (:meth:`WriteTx.take_number`).
         """
         with self._sessions.begin() as session:
-            feed.lock(session.connection())
+            if layers is not None:
+                names = tuple(sorted({annotator for _doc_id, annotator in layers}))
+                session.connection(execution_options={WRITE_LAYERS: names})
             tx = WriteTx(session, writing=True, lengths=self._lengths)
+            if layers is not None and len(layers) == 1:
+                tx.prime(*next(iter(layers)))
             yield tx
+            tx.take_number()
         self._lengths.update(tx.lengths_read)

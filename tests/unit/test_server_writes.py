@@ -163,18 +163,19 @@ def test_a_connection_lost_inside_a_change_is_one_sentence_and_the_next_change_r
 ) -> None:
     doc_id, _ = server_project.documents.add_text("a.txt", TEXT)
     admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    original = feed.lock
+    original = feed.take
     cut: list[int] = []
 
-    def lock_then_lose_the_connection(conn: Any) -> None:
-        original(conn)
+    def take_then_lose_the_connection(conn: Any, rows: Any) -> int:
+        seq = original(conn, rows)  # the change's last statement: the commit comes next
         if not cut:
             pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
             with admin.connect() as other:
                 other.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
             cut.append(pid)
+        return seq
 
-    monkeypatch.setattr(feed, "lock", lock_then_lose_the_connection)
+    monkeypatch.setattr(feed, "take", take_then_lose_the_connection)
     try:
         with pytest.raises(ProjectError) as lost:
             server_project.annotations.create_span(doc_id, "amal", 2, 7, "GPE")

@@ -35,6 +35,7 @@ from annotator.services.write.requests import (
     Plan,
     wait_and_retry,
 )
+from annotator.services.write.scope import layers_only
 from annotator.services.write.steps import (
     is_locked,
     merge_layer,
@@ -123,7 +124,9 @@ class WriteService:
             ProjectError: the database refused (locked too long, disk full, ...).
         """
         self._refuse_if_read_only()
-        return self._commit(lambda tx, schema: self._apply_in(tx, schema, change))
+        return self._commit(
+            lambda tx, schema: self._apply_in(tx, schema, change), layers_only(change)
+        )
 
     def apply_planned(self, plan: Plan) -> Change:
         """Make a change inside the write transaction from what is stored now, and apply it.
@@ -417,8 +420,14 @@ class WriteService:
             self.changed.emit(change)
 
     # -- transactions, retries, errors -------------------------------------------------
-    def _commit(self, run: Callable[[WriteTx, Schema], Change]) -> Change:
+    def _commit(
+        self,
+        run: Callable[[WriteTx, Schema], Change],
+        layers: frozenset[tuple[int, str]] | None = None,
+    ) -> Change:
         """Run ``run`` in a write transaction (retried while locked), then announce.
+
+        ``layers``: the only layers ``run`` writes (:func:`scope.layers_only`), or None.
 
         A schema another program stored is announced even when ``run`` is
         refused or the transaction fails: it was read from committed data, and
@@ -426,7 +435,7 @@ class WriteService:
         """
         outside: list[Change] = []
         try:
-            done = self._transact(run, outside)
+            done = self._transact(run, outside, layers)
         finally:
             for change in outside:
                 self.changed.emit(change)
@@ -437,13 +446,18 @@ class WriteService:
             self.changed.emit(done)
         return done
 
-    def _transact(self, run: Callable[[WriteTx, Schema], Change], outside: list[Change]) -> Change:
+    def _transact(
+        self,
+        run: Callable[[WriteTx, Schema], Change],
+        outside: list[Change],
+        layers: frozenset[tuple[int, str]] | None,
+    ) -> Change:
         """One transaction (retried while locked); ``outside`` gets another program's schema."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                with self._writer.transaction() as tx:
+                with self._writer.transaction(layers) as tx:
                     previous = self._fresh_schema(tx)
                     found = outside_schema_change(previous, self.schema)
                     if found is not None:
