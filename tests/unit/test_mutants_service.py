@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from annotator.core import schema_add
-from annotator.core.multiword import MULTIWORD_PREFIX, Multiword, decode, multiword_key
 from annotator.core.change import Change, Origin
 from annotator.core.errors import AnnotatorKindError, EventError, SpanError, StaleEditError
 from annotator.core.merge import merge_key
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
+from annotator.core.multiword import MULTIWORD_PREFIX, Multiword, decode, multiword_key
 from annotator.core.schema import NOTE, Label, Schema
 from annotator.core.text import text_sha256
 from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens
@@ -332,10 +332,8 @@ def test_an_imported_treebank_document_keeps_its_multiword_tokens_under_its_own_
     (doc,) = proj.documents.ids_with_name("حماة 😀.conllu")
     assert doc != 1
     stored = proj.repo.metas(MULTIWORD_PREFIX)
-    assert stored == {
-        multiword_key(doc): '[[%d,%d,["ح","ماة\u200c"]],[%d,%d,["قر","ب"]]]'
-        % (start, end, end + 1, end + 4)
-    }
+    expected = f'[[{start},{end},["ح","ماة\u200c"]],[{end + 1},{end + 4},["قر","ب"]]]'
+    assert stored == {multiword_key(doc): expected}
     assert decode(stored[multiword_key(doc)], len(TEXT)) == words
 
 
