@@ -17,6 +17,7 @@ from annotator.core.change import Change, Origin
 from annotator.core.errors import AnnotatorKindError, EventError, SpanError, StaleEditError
 from annotator.core.merge import merge_key
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
+from annotator.core.multiword import MULTIWORD_PREFIX, Multiword, decode, multiword_key
 from annotator.core.schema import NOTE, Label, Schema
 from annotator.core.text import text_sha256
 from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens
@@ -318,6 +319,22 @@ def test_an_import_announces_the_documents_it_added(proj: Project) -> None:
     proj.write.import_layers("amal", [imported("حماة")], replace_layer=False)
     (doc,) = proj.documents.document_ids()
     assert [c.new_documents for c in heard] == [(doc,)]
+
+
+def test_an_imported_treebank_document_keeps_its_multiword_tokens_under_its_own_id(
+    proj: Project,
+) -> None:
+    proj.documents.add_text("أول.txt", OTHER)  # so the new document's id is not 1
+    start, end = at("حماة")
+    words = (Multiword(start, end, ("ح", "ماة\u200c")), Multiword(end + 1, end + 4, ("قر", "ب")))
+    item = LayerImport(NewDocument("حماة 😀.conllu", TEXT, text_sha256(TEXT), words), Bundle(), "")
+    proj.write.import_layers("amal", [item], replace_layer=False)
+    (doc,) = proj.documents.ids_with_name("حماة 😀.conllu")
+    assert doc != 1
+    stored = proj.repo.metas(MULTIWORD_PREFIX)
+    expected = f'[[{start},{end},["ح","ماة\u200c"]],[{end + 1},{end + 4},["قر","ب"]]]'
+    assert stored == {multiword_key(doc): expected}
+    assert decode(stored[multiword_key(doc)], len(TEXT)) == words
 
 
 def test_a_note_on_a_span_whose_event_strict_mode_would_refuse_is_still_saved(
