@@ -25,6 +25,7 @@ from typing import Any
 from annotator.core.gcpause import collector_paused
 from annotator.core.model import Document, Status
 from annotator.core.multiword import Multiword
+from annotator.core.prepared_tokens import announce
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -127,6 +128,7 @@ def read_with_notes(
                 continue
             first[sha] = (doc.name, found.line)
             docs.append(doc)
+            announce(doc.document.text)  # its tokens may be made meanwhile (ADR 0026)
     if not docs:
         raise FormatError(path, None, "the file holds no tokens.")
     notes = [unkept.note()] if unkept.found else []
