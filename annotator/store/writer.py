@@ -93,6 +93,7 @@ class WriteTx:
         self._committed_lengths = lengths if lengths is not None else {}
         self.lengths_read: dict[int, int] = {}
         """Lengths read in this transaction (:meth:`Writer.transaction` keeps them on commit)."""
+        self._added: set[int] = set()  # documents this transaction added and did not delete
         self._names: dict[int, str] = {}
         self._ids: dict[str, int] = {}  # valid for this transaction only
         self._kinds: dict[str, str] = {}
@@ -180,8 +181,8 @@ class WriteTx:
         remembered instead: ids are never reused (AUTOINCREMENT), no text is ever
         updated, and a deleted document comes back with its own text and id.
         """
-        if self.s.scalar(_DOCUMENT_ID, {"doc_id": doc_id}) is None:
-            return None
+        if doc_id not in self._added and self.s.scalar(_DOCUMENT_ID, {"doc_id": doc_id}) is None:
+            return None  # (a document this transaction added exists: an import asks for each)
         length = self._committed_lengths.get(doc_id, self.lengths_read.get(doc_id))
         if length is None:
             found = self.s.execute(select(DocumentRow.length).where(DocumentRow.id == doc_id))
@@ -416,6 +417,7 @@ class WriteTx:
         s.execute(delete(StatusRow).where(StatusRow.doc_id == record.id))
         s.execute(delete(TokensRow).where(TokensRow.doc_id == record.id))
         s.execute(delete(DocumentRow).where(DocumentRow.id == record.id))
+        self._added.discard(record.id)
 
     def restore_document(self, record: DocumentRecord) -> None:
         """Put a deleted document back exactly: its row (same id), tokens, statuses, facts."""
@@ -456,13 +458,16 @@ class WriteTx:
         (:mod:`annotator.store.bigvalues`), never bound whole."""
         conn = self.s.connection()
         if len(text) >= bigvalues.LONG and bigvalues.fits(conn):
-            return bigvalues.insert_text(conn, name, text, sha256)
-        # a Core insert on the connection: no flush of pending rows, no ORM unit of work
-        # (an import adds hundreds of documents in its one transaction)
-        values = {"name": name, "text": text, "sha256": sha256, "length": len(text)}
-        key = conn.execute(_INSERT_DOCUMENT, values).inserted_primary_key
-        assert key is not None  # a single-row insert
-        return int(key[0])
+            doc_id = bigvalues.insert_text(conn, name, text, sha256)
+        else:
+            # a Core insert on the connection: no flush of pending rows, no ORM unit of work
+            # (an import adds hundreds of documents in its one transaction)
+            values = {"name": name, "text": text, "sha256": sha256, "length": len(text)}
+            key = conn.execute(_INSERT_DOCUMENT, values).inserted_primary_key
+            assert key is not None  # a single-row insert
+            doc_id = int(key[0])
+        self._added.add(doc_id)
+        return doc_id
 
     def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
         """Store a document's tokens, made by ``tokenizer`` (ADR 0015); the words and
