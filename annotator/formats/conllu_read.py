@@ -51,7 +51,6 @@ from annotator.formats.unkept import Unkept
 _ID = re.compile("[1-9][0-9]{0,8}")
 _EMPTY_NODE = re.compile("[0-9]{1,9}[.][1-9][0-9]{0,8}")
 _KEPT_MISC = re.compile("(NE[0-9]*|NER|Trigger|SpaceAfter|SpacesAfter|SpacesBefore)")
-_BLANK = "_".__eq__
 _COLUMNS = ("LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS")
 _OUR_COMMENTS = ("# newdoc", "# newpar", "# status =", "# annotator =", "# sent_id", "# text =")
 _UNTAGGED = ["O"]  # a part's entity tags outside any entity
@@ -234,7 +233,16 @@ def _read_token(
     if "." in ident and _EMPTY_NODE.fullmatch(ident):
         unkept.add("empty nodes", line_no)
         return pending
-    shape = (*map(_BLANK, cols[2:9]), keys_of(field))  # filled columns, MISC keys
+    shape = (  # filled columns, MISC keys
+        cols[2] == "_",
+        cols[3] == "_",
+        cols[4] == "_",
+        cols[5] == "_",
+        cols[6] == "_",
+        cols[7] == "_",
+        cols[8] == "_",
+        keys_of(field),
+    )
     seen = shapes.get(shape)
     if seen is None:
         keys = tuple(misc_of(field))
