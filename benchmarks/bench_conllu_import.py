@@ -24,15 +24,18 @@ camel-tools' import (its character tables, about a second), reads the texts and
 tokenizes them; it also prints the CPU time of ``word_tokens_of`` alone. The import pays
 Python, the CLI's imports (SQLAlchemy, numpy, the formats), a new project file, the
 reading, the tokens and the write; from 8 MB on (ADR 0026) the tokens are made in a
-spawned child process, whose CPU time ``os.wait4`` counts in the import's (the child is
-waited for), but whose peak RSS is not added: ``ru_maxrss`` is the largest single
-process's, so the import's peak RSS is its main process's (or the child's, if larger).
+spawned child process when a core is free (``--ahead`` forces it either way), whose CPU
+time ``os.wait4`` counts in the import's (the child is waited for), but whose peak RSS is
+not added: ``ru_maxrss`` is the largest single process's, so the import's peak RSS is its
+main process's (or the child's, if larger; the child holds about what the tokenizer run
+holds).
 
 Prints each run, then import/tokenizer ratios of wall time, of CPU time (steadier than
 wall time on a shared machine) and of peak RSS, and the import's peak RSS above the
 startup's.
 
-Run: ``.venv/bin/python -m benchmarks.bench_conllu_import [--mb 30] [--sentences 30]``
+Run: ``.venv/bin/python -m benchmarks.bench_conllu_import [--mb 30] [--sentences 30]
+[--ahead auto|always|never]``
 """
 
 from __future__ import annotations
@@ -131,10 +134,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=30.0, help="size of the CoNLL-U file in MB")
     parser.add_argument("--sentences", type=int, default=30, help="sentences per document")
+    parser.add_argument(
+        "--ahead",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="tokens in a child process (ADR 0026): by the machine's load, always or never",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-conllu-") as tmp:
         folder = Path(tmp)
         env = {**os.environ, "ANNOTATOR_DATA_DIR": str(folder / "data")}
+        if args.ahead != "auto":
+            env["ANNOTATOR_TOKENS_AHEAD"] = args.ahead
+        load, cores = os.getloadavg()[0], len(os.sched_getaffinity(0))
+        print(f"load average {load:.2f} on {cores} cores; tokens ahead: {args.ahead}", flush=True)
         treebank, texts = folder / "bench.conllu", folder / "texts.txt"
         size, docs = write_treebank(treebank, texts, args.mb, args.sentences)
         print(f"file: {size / 1e6:.1f} MB CoNLL-U, {docs} documents", flush=True)

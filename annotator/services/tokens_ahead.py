@@ -12,7 +12,8 @@ the next text, while the reader goes on.
 At most :data:`LIMIT` code points wait here for the child; past that, the reader waits
 for it, so memory stays bounded whatever the file's size.
 
-The child is only a speed-up: tokens it did not make (it died, could not start, or a text
+A core must be free for this to pay (:func:`core_free`, or :data:`SWITCH`). The child is
+only a speed-up: tokens it did not make (it died, could not start, or a text
 came too late) are made in this process as before, so the stored tokens are the same
 either way. Ctrl+C is the parent's: the child ignores it and ends when its pipe closes.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -34,6 +36,9 @@ from annotator.core.tokens import WordTokens
 AHEAD_BYTES = 8_000_000
 """Files of at least this size have their tokens made in a child process: below it,
 starting the child (and camel-tools in it) costs more than it saves."""
+SWITCH = "ANNOTATOR_TOKENS_AHEAD"
+"""Environment variable: ``always`` or ``never`` instead of deciding by the machine's load
+(:func:`core_free`); for benchmarks, and for machines whose load average misleads."""
 LIMIT = 1 << 22  # code points waiting here before the reader waits for the child
 STOP_WAIT_S = 5.0  # how long the child may take to end once its pipe is closed
 _INT32 = np.dtype("<i4")
@@ -118,12 +123,12 @@ class TokensAhead:
             return
         with contextlib.suppress(OSError, ValueError):
             self._conn.send(None)
+        self._conn.close()  # a child writing an answer nobody reads now gets EPIPE and ends
         process.join(STOP_WAIT_S)
         if process.is_alive():
             process.kill()
             process.join()
         process.close()
-        self._conn.close()
         self._pending.clear()
 
     def __enter__(self) -> TokensAhead:
@@ -172,16 +177,29 @@ class TokensAhead:
         self.close()
 
 
+def core_free() -> bool:
+    """True if the last minute's load average leaves a core idle for the child: on a
+    saturated machine the two processes would share about the CPU time one gets (the
+    kernel's fair share), and the child's own start would make the import slower."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not Linux, or no load average: assume a free core
+        return True
+    return load <= cores - 0.5
+
+
 @contextlib.contextmanager
 def tokens_ahead(path: Path) -> Iterator[TokensAhead | None]:
     """Within the block, tokens of the texts announced are made in a child process (given
-    to the block) if the file ``path`` has at least :data:`AHEAD_BYTES`; otherwise nothing
-    changes (None is given)."""
+    to the block) if the file ``path`` has at least :data:`AHEAD_BYTES` and a core is
+    free (or :data:`SWITCH` says ``always``); otherwise nothing changes (None is given)."""
     try:
         big = path.stat().st_size >= AHEAD_BYTES
     except OSError:
         big = False  # the reader says why it cannot read the file
-    if not big:
+    wanted = os.environ.get(SWITCH, "")
+    if not big or wanted == "never" or (wanted != "always" and not core_free()):
         yield None
         return
     with TokensAhead() as ahead, prepared(ahead):

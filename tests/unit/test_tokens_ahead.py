@@ -125,6 +125,7 @@ def test_an_import_through_the_child_stores_the_tokens_made_here(
     (tmp_path / "child").mkdir()
     here = _import(tmp_path / "here", source)
     monkeypatch.setattr(tokens_ahead, "AHEAD_BYTES", 0)
+    monkeypatch.setenv(tokens_ahead.SWITCH, "always")  # whatever the machine's load
     monkeypatch.setattr(tokens_ahead, "TokensAhead", _Counted)
     _Counted.made_in_all = []
     child = _import(tmp_path / "child", source)
@@ -132,3 +133,24 @@ def test_an_import_through_the_child_stores_the_tokens_made_here(
     assert child == here
     assert here[0][1].startswith("وقالــت 😀 الوزارةُ\u00a0إنّ حماة\u200cالسورية")
     assert len(here) == 3  # the odd document and PADT's two
+
+
+def test_the_switch_and_the_size_decide_whether_a_child_is_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _treebank(tmp_path)
+    monkeypatch.setattr(tokens_ahead, "AHEAD_BYTES", 0)
+    monkeypatch.setattr(tokens_ahead, "core_free", lambda: True)  # an idle machine
+    monkeypatch.setenv(tokens_ahead.SWITCH, "never")
+    with tokens_ahead.tokens_ahead(source) as ahead:
+        assert ahead is None
+    monkeypatch.setattr(tokens_ahead, "core_free", lambda: False)  # a saturated machine
+    monkeypatch.setenv(tokens_ahead.SWITCH, "always")
+    with tokens_ahead.tokens_ahead(source) as ahead:
+        assert isinstance(ahead, TokensAhead)
+    monkeypatch.delenv(tokens_ahead.SWITCH)
+    with tokens_ahead.tokens_ahead(source) as ahead:
+        assert ahead is None
+    monkeypatch.setattr(tokens_ahead, "AHEAD_BYTES", source.stat().st_size + 1)
+    with tokens_ahead.tokens_ahead(source) as ahead:
+        assert ahead is None  # a small file: started even "always" would cost more
