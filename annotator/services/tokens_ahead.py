@@ -24,6 +24,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -85,7 +86,7 @@ class TokensAhead:
             target=serve, args=(theirs,), name="annotator-tokens", daemon=True
         )
         try:
-            self._process.start()
+            _start_deaf_to_ctrl_c(self._process)
         except OSError:  # no process could be started: every token is made here
             self._process = None
             self._conn.close()
@@ -116,15 +117,16 @@ class TokensAhead:
             self._pump(wait=True)
         return self._made.get(text)
 
-    def close(self) -> None:
-        """Tell the child to stop and wait for it (killed if it does not end); never raises."""
+    def close(self, wait: bool = True) -> None:
+        """Tell the child to stop and wait for it (killed if it does not end, or at once
+        without ``wait``: an import that failed or was interrupted); never raises."""
         process, self._process = self._process, None
         if process is None:
             return
         with contextlib.suppress(OSError, ValueError):
             self._conn.send(None)
         self._conn.close()  # a child writing an answer nobody reads now gets EPIPE and ends
-        process.join(STOP_WAIT_S)
+        process.join(STOP_WAIT_S if wait else 0)
         if process.is_alive():
             process.kill()
             process.join()
@@ -134,8 +136,8 @@ class TokensAhead:
     def __enter__(self) -> TokensAhead:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
+        self.close(wait=exc_type is None)
 
     def _pump(self, wait: bool) -> None:
         """Take in what the child said, and give it the pending texts when it is idle;
@@ -175,6 +177,21 @@ class TokensAhead:
     def _gone(self) -> None:
         """The child ended without answering: what it did not make is made here."""
         self.close()
+
+
+def _start_deaf_to_ctrl_c(process: multiprocessing.process.BaseProcess) -> None:
+    """Start ``process`` ignoring SIGINT, which it keeps through exec (Python leaves an
+    ignored SIGINT ignored): a Ctrl+C while it starts would otherwise print its traceback.
+    Only the main thread may change a handler; a child started from another thread (the
+    window's import job) gets the terminal's Ctrl+C, which the window does not use."""
+    if threading.current_thread() is not threading.main_thread():
+        process.start()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def core_free() -> bool:
