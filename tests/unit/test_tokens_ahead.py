@@ -112,9 +112,9 @@ class _Counted(TokensAhead):
 
     made_in_all: list[int] = []
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         self.made_in_all.append(self.made)
-        super().close()
+        super().close(wait)
 
 
 def test_an_import_through_the_child_stores_the_tokens_made_here(
