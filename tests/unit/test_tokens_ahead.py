@@ -7,6 +7,7 @@ child that dies must cost nothing but time, and texts waiting for it stay bounde
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,22 @@ def test_the_switch_and_the_size_decide_whether_a_child_is_started(
     monkeypatch.setattr(tokens_ahead, "AHEAD_BYTES", source.stat().st_size + 1)
     with tokens_ahead.tokens_ahead(source) as ahead:
         assert ahead is None  # a small file: started even "always" would cost more
+
+
+def test_a_child_started_from_a_worker_thread_makes_the_tokens() -> None:
+    """The window imports on a job thread, where no signal handler may be changed."""
+    got: list[object] = []
+
+    def work() -> None:
+        try:
+            with TokensAhead() as ahead:
+                ahead.submit(ODD)
+                made = ahead.get(ODD)
+            got.append(None if made is None else _plain(made))
+        except Exception as exc:  # noqa: BLE001 - handed to the test's thread
+            got.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(120)
+    assert got == [_plain(word_tokens(ODD))]
