@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from annotator.core.positions import CodePoint
+from annotator.core.prepared_tokens import current_source
 
 _WORD = re.compile(r"\S+")
 
@@ -216,7 +217,21 @@ def word_tokens_of(texts: list[str], chunk: int = 1_000_000) -> list[WordTokens]
     camel-tools splits at white space first, so the tokens of texts joined by
     line breaks are exactly each text's tokens in turn; one call per chunk of
     about ``chunk`` characters saves the per-call work of many short texts.
+    Within :func:`~annotator.core.prepared_tokens.prepared`, the tokens its source
+    made are taken, and only the others are made here.
     """
+    source = current_source()
+    if source is None:
+        return _word_tokens_of(texts, chunk)
+    found = [source.get(text) for text in texts]
+    missing = [text for text, tokens in zip(texts, found, strict=True) if tokens is None]
+    if not missing:
+        return cast(list[WordTokens], found)
+    made = iter(_word_tokens_of(missing, chunk))
+    return [next(made) if tokens is None else tokens for tokens in found]
+
+
+def _word_tokens_of(texts: list[str], chunk: int) -> list[WordTokens]:
     out: list[WordTokens] = []
     at = 0
     while at < len(texts):

@@ -25,6 +25,7 @@ from typing import Any
 from annotator.core.gcpause import collector_paused
 from annotator.core.model import Document, Status
 from annotator.core.multiword import Multiword
+from annotator.core.prepared_tokens import announce
 from annotator.core.text import text_sha256
 from annotator.formats.base import (
     AnnotatedDocument,
@@ -48,9 +49,9 @@ from annotator.formats.segment import SCHEMES
 from annotator.formats.unkept import Unkept
 
 _ID = re.compile("[1-9][0-9]{0,8}")
+_SMALL_IDS = frozenset(str(k) for k in range(1, 1000))  # IDs _ID takes, without the regex
 _EMPTY_NODE = re.compile("[0-9]{1,9}[.][1-9][0-9]{0,8}")
 _KEPT_MISC = re.compile("(NE[0-9]*|NER|Trigger|SpaceAfter|SpacesAfter|SpacesBefore)")
-_BLANK = "_".__eq__
 _COLUMNS = ("LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS")
 _OUR_COMMENTS = ("# newdoc", "# newpar", "# status =", "# annotator =", "# sent_id", "# text =")
 _UNTAGGED = ["O"]  # a part's entity tags outside any entity
@@ -127,6 +128,7 @@ def read_with_notes(
                 continue
             first[sha] = (doc.name, found.line)
             docs.append(doc)
+            announce(doc.document.text)  # its tokens may be made meanwhile (ADR 0027)
     if not docs:
         raise FormatError(path, None, "the file holds no tokens.")
     notes = [unkept.note()] if unkept.found else []
@@ -169,7 +171,7 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
                 doc = _Doc(line.partition("=")[2].strip() or doc.name, line_no)
             _comment(line, line_no, doc, current, unkept)
             continue
-        if not line.strip():
+        if not line or line.isspace():
             _check_closed(pending, path)
             if current.words:
                 doc.sentences.append(current)
@@ -232,7 +234,16 @@ def _read_token(
     if "." in ident and _EMPTY_NODE.fullmatch(ident):
         unkept.add("empty nodes", line_no)
         return pending
-    shape = (*map(_BLANK, cols[2:9]), keys_of(field))  # filled columns, MISC keys
+    shape = (  # filled columns, MISC keys
+        cols[2] == "_",
+        cols[3] == "_",
+        cols[4] == "_",
+        cols[5] == "_",
+        cols[6] == "_",
+        cols[7] == "_",
+        cols[8] == "_",
+        keys_of(field),
+    )
     seen = shapes.get(shape)
     if seen is None:
         keys = tuple(misc_of(field))
@@ -243,7 +254,7 @@ def _read_token(
         raise FormatError(path, line_no, "the FORM column is empty.")
     if "-" in ident:
         return _open_range(ident, form, misc, line_no, path, current, pending)
-    if not _ID.fullmatch(ident):
+    if ident not in _SMALL_IDS and not _ID.fullmatch(ident):
         raise FormatError(path, line_no, f"bad token ID {shown(ident)}.")
     if misc:
         part = (line_no, form, levels(misc), misc.get("Trigger"))
@@ -321,28 +332,20 @@ def unkept_shapes(shapes: Shapes, unkept: Unkept) -> None:
 
 @dataclass
 class _Rows:
-    """A document's token rows being built: the text's pieces, offsets and tag rows.
-
-    ``tagged``: some token has an entity or trigger tag; without one, no rows are kept
-    (there is nothing to decode), only the line of the first.
-    """
+    """A tagged document's token rows being built: the text's pieces, offsets and tag rows
+    (a document without tags is :func:`_untagged`)."""
 
     depth: int
-    tagged: bool = True
     pieces: list[str] = field(default_factory=list)
     offsets: list[tuple[int, int]] = field(default_factory=list)
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
     words: list[Multiword] = field(default_factory=list)
     pos: int = 0
-    first_line: int | None = None
 
     def add(self, line: int, form: str, tags: list[str], trig: str, span: int) -> None:
-        if self.first_line is None:
-            self.first_line = line
-        if self.tagged:
-            levels = tags + ["O"] * (self.depth - len(tags))
-            self.offsets.append((self.pos, self.pos + span))
-            self.rows.append((line, [form, *levels, trig]))
+        levels = tags + ["O"] * (self.depth - len(tags))
+        self.offsets.append((self.pos, self.pos + span))
+        self.rows.append((line, [form, *levels, trig]))
 
     def text(self, piece: str) -> None:
         self.pieces.append(piece)
@@ -356,11 +359,13 @@ def _build(found: _Doc, path: str, opts: ReadOptions, unkept: Unkept) -> Annotat
     for prev, sentence in zip(found.sentences, found.sentences[1:], strict=False):
         if sentence.newpar and not prev.words[-1].spaced:
             prev.words[-1].after = PARAGRAPH
-    depth = max((len(p[2]) for w in words for p in w.parts), default=1)
-    acc = _Rows(depth, any(p[2] != _UNTAGGED or p[3] for w in words for p in w.parts))
-    acc.text(words[0].before)
     if words[-1].after == " ":  # the white space UD implies after a document's last token
         words[-1].after = ""
+    if not any(p[2] != _UNTAGGED or p[3] for w in words for p in w.parts):
+        return _untagged(found.name, words, path)
+    depth = max((len(p[2]) for w in words for p in w.parts), default=1)
+    acc = _Rows(depth)
+    acc.text(words[0].before)
     bounds: list[tuple[int, int]] = []
     for sentence in found.sentences:
         first = len(acc.rows)
@@ -368,10 +373,6 @@ def _build(found: _Doc, path: str, opts: ReadOptions, unkept: Unkept) -> Annotat
             _add_word(acc, word, opts.scheme, unkept)
         bounds.append((first, len(acc.rows)))
     text = "".join(acc.pieces)
-    if not acc.tagged:  # nothing to decode: the text, and the multiword tokens
-        check_text(text, path, acc.first_line)
-        document = Document(0, found.name, text, text_sha256(text))
-        return AnnotatedDocument(document, words=tuple(acc.words))
     columns = range(1, depth + 2)
     doc = annotated_from_tags(
         found.name, text, acc.rows, bounds, acc.offsets, columns, opts, path, {depth + 1}
@@ -379,15 +380,32 @@ def _build(found: _Doc, path: str, opts: ReadOptions, unkept: Unkept) -> Annotat
     return replace(doc, words=tuple(acc.words))
 
 
+def _untagged(name: str, words: list[Word], path: str) -> AnnotatedDocument:
+    """A document without entity or trigger tags: its text and multiword tokens only (a
+    treebank's usual case; the same text and tokens as :func:`_add_word` would make)."""
+    pieces = [words[0].before]
+    pos = len(pieces[0])
+    multi: list[Multiword] = []
+    for word in words:
+        form, after = word.form, word.after
+        if word.multi:
+            multi.append(Multiword(pos, pos + len(form), tuple(p[1] for p in word.parts)))
+        pieces += (form, after)
+        pos += len(form) + len(after)
+    text = "".join(pieces)
+    first = words[0]
+    spelled = not first.multi or "".join(p[1] for p in first.parts) == first.form
+    check_text(text, path, first.parts[0][0] if spelled else first.line)
+    document = Document(0, name, text, text_sha256(text))
+    return AnnotatedDocument(document, words=tuple(multi))
+
+
 def _add_word(acc: _Rows, word: Word, scheme: str, unkept: Unkept) -> None:
     if not word.multi:  # one part: the row, its offsets and its text, as add and text make them
         ((line_no, form, tags, trig),) = word.parts
         end = acc.pos + len(form)
-        if acc.tagged:
-            acc.offsets.append((acc.pos, end))
-            acc.rows.append((line_no, [form, *tags, *["O"] * (acc.depth - len(tags)), trig or "O"]))
-        elif acc.first_line is None:
-            acc.first_line = line_no
+        acc.offsets.append((acc.pos, end))
+        acc.rows.append((line_no, [form, *tags, *["O"] * (acc.depth - len(tags)), trig or "O"]))
         acc.pieces += (form, word.after)
         acc.pos = end + len(word.after)
         return

@@ -22,6 +22,7 @@ from annotator.core.gcpause import collector_paused
 from annotator.core.model import Bundle, ImportOutcome, ImportReport
 from annotator.core.multiword import MULTIWORD_PREFIX, multiword_key
 from annotator.core.names import annotator_name_problem
+from annotator.core.prepared_tokens import announce
 from annotator.core.schema import Schema
 from annotator.core.schema_add import Additions
 from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
@@ -33,6 +34,7 @@ from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.tagging import WriteStats
 from annotator.formats.target import check_output, project_files
 from annotator.services import selection
+from annotator.services.tokens_ahead import tokens_ahead
 from annotator.services.write import (
     DOCUMENT_NOTE_PREFIX,
     LayerImport,
@@ -418,24 +420,27 @@ def _import_file(project: Project, path: Path, request: ImportRequest) -> Import
     """Read, check and store one file; any failure becomes a "rejected" outcome."""
     opts = _read_options(project, request)
     try:
-        loaded = _load(path, request.format, opts)
-        _check_unique(loaded.docs, str(path))
-        items = [
-            LayerImport(
-                NewDocument(d.name, d.text, d.document.sha256, d.words),
-                Bundle(d.spans, d.events, d.relations),
-                d.status,
-                d.note,
+        with tokens_ahead(path):  # a large file's tokens are made meanwhile (ADR 0027)
+            loaded = _load(path, request.format, opts)
+            for d in loaded.docs:  # what the reader did not announce itself
+                announce(d.text)
+            _check_unique(loaded.docs, str(path))
+            items = [
+                LayerImport(
+                    NewDocument(d.name, d.text, d.document.sha256, d.words),
+                    Bundle(d.spans, d.events, d.relations),
+                    d.status,
+                    d.note,
+                )
+                for d in loaded.docs
+            ]
+            change = project.write.import_layers(
+                request.annotator,
+                items,
+                replace_layer=request.replace,
+                new_labels=_schema_adder(opts.additions) if opts.additions else None,
+                description=f"Import {path.name}",
             )
-            for d in loaded.docs
-        ]
-        change = project.write.import_layers(
-            request.annotator,
-            items,
-            replace_layer=request.replace,
-            new_labels=_schema_adder(opts.additions) if opts.additions else None,
-            description=f"Import {path.name}",
-        )
     except FormatError as exc:
         return ImportOutcome(str(path), "rejected", str(exc))
     except AnnotatorError as exc:

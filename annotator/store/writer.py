@@ -212,7 +212,7 @@ class WriteTx:
         remembered instead: ids are never reused (AUTOINCREMENT), no text is ever
         updated, and a deleted document comes back with its own text and id.
         """
-        if doc_id not in self._documents:
+        if doc_id not in self._documents:  # known to exist: primed, added or read here
             if self.s.scalar(_DOCUMENT_ID, {"doc_id": doc_id}) is None:
                 return None
             self._documents.add(doc_id)
@@ -497,13 +497,16 @@ class WriteTx:
         (:mod:`annotator.store.bigvalues`), never bound whole."""
         conn = self.s.connection()
         if len(text) >= bigvalues.LONG and bigvalues.fits(conn):
-            return bigvalues.insert_text(conn, name, text, sha256)
-        # a Core insert on the connection: no flush of pending rows, no ORM unit of work
-        # (an import adds hundreds of documents in its one transaction)
-        values = {"name": name, "text": text, "sha256": sha256, "length": len(text)}
-        key = conn.execute(_INSERT_DOCUMENT, values).inserted_primary_key
-        assert key is not None  # a single-row insert
-        return int(key[0])
+            doc_id = bigvalues.insert_text(conn, name, text, sha256)
+        else:
+            # a Core insert on the connection: no flush of pending rows, no ORM unit of work
+            # (an import adds hundreds of documents in its one transaction)
+            values = {"name": name, "text": text, "sha256": sha256, "length": len(text)}
+            key = conn.execute(_INSERT_DOCUMENT, values).inserted_primary_key
+            assert key is not None  # a single-row insert
+            doc_id = int(key[0])
+        self._documents.add(doc_id)  # exists: document_length need not ask
+        return doc_id
 
     def set_tokens(self, doc_id: int, tokenizer: str, tokens: WordTokens) -> None:
         """Store a document's tokens, made by ``tokenizer`` (ADR 0015); the words and

@@ -18,6 +18,7 @@ from annotator.core.model import Bundle, Span
 from annotator.core.text import text_sha256
 from annotator.services.project import Project, open_project
 from annotator.services.write.requests import LayerImport, NewDocument
+from annotator.store.writer import Writer
 from tests.conftest import BOTH
 
 BACKENDS = BOTH
@@ -79,3 +80,18 @@ def test_each_edit_logs_its_layer_with_every_column(proj: Project) -> None:
     (logged,) = proj.repo.changes_since(seen)
     assert (logged.seq, logged.session, logged.origin) == (seen + 1, proj.write.session, "user")
     assert (logged.doc_id, logged.annotator, logged.description) == (doc_id, ANN, "Tag GPE")
+
+
+def test_a_document_added_and_deleted_in_one_transaction_no_longer_exists(
+    proj: Project,
+) -> None:
+    """A document the transaction added is known to exist without asking (an import asks
+    for each of hundreds), until the same transaction deletes it."""
+    with Writer(proj.repo.engine).transaction() as tx:
+        doc_id = tx.add_document("short.txt", SHORT, text_sha256(SHORT))
+        tx.lengths_read[doc_id] = len(SHORT)
+        assert tx.document_length(doc_id) == len(SHORT)
+        record = tx.document_record(doc_id, {})
+        assert record is not None
+        tx.delete_document(record)
+        assert tx.document_length(doc_id) is None
