@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget
 
 from annotator.core.change import Change
 from annotator.core.errors import AnnotatorError
@@ -73,6 +74,7 @@ class TeamTools(QObject):
         self._work = work
         self._me = work.me()
         self._held: set[int] = set()  # documents whose gold layer this window holds
+        self._roomy = False  # the Documents panel was widened for the People column
         self.refresh_soon = window.gui_thread.throttled(self.refresh, self, 250)
         window.signals.changeApplied.connect(self._on_change)
         window.installEventFilter(self)  # lets go of held documents when the window closes
@@ -180,6 +182,10 @@ class TeamTools(QObject):
         self.refresh_soon()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self._window and event.type() == QEvent.Type.Show and not self._roomy:
+            self._roomy = True  # once, at the window's size: the user may narrow it later
+            # after the window has pinned or restored its docks' widths (DockLayout)
+            QTimer.singleShot(0, self, lambda: _make_room(self._window))
         if watched is self._window and event.type() == QEvent.Type.Close:
             self._renew.stop()
             for doc_id in sorted(self._held):
@@ -209,3 +215,16 @@ def install_team_tools(window: MainWindow, work: TeamWork, live: LiveUpdates | N
     if review is not None:
         review.review.curation_lock = tools
     return tools
+
+
+PEOPLE_ROOM = "amal: claimed, in progress"
+"""What a People cell has room for without being cut."""
+
+
+def _make_room(window: MainWindow) -> None:
+    """Widen the Documents panel so that the People column and the names both show."""
+    documents = window.documents
+    wanted = documents.room_for(documents.model_.TEAM, PEOPLE_ROOM)
+    dock = documents.parentWidget()
+    if isinstance(dock, QDockWidget) and dock.width() < wanted:
+        window.resizeDocks([dock], [wanted], Qt.Orientation.Horizontal)

@@ -24,7 +24,7 @@ from annotator.store.writer import Writer
 from annotator.ui.document_actions import reopen_document
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.review_view import Layout
-from annotator.ui.team_work import NOTHING_LEFT, TeamTools
+from annotator.ui.team_work import NOTHING_LEFT, PEOPLE_ROOM, TeamTools
 from tests.teamdb import TEXT, Team, team_database, word
 
 MORE = ("doc-2.txt", "doc-3.txt")  # besides teamdb's doc-1.txt (id 1): ids 2 and 3
@@ -103,6 +103,29 @@ def test_the_list_shows_who_works_on_what_and_follows_the_others(
     badr.annotations.create_span(2, "badr", *word("القوات"), "ORG")
     qtbot.waitUntil(
         lambda: _people(window, 2) == "\u2068badr\u2069: claimed, in progress", timeout=1000
+    )
+    _close(qtbot, window)
+
+
+def test_the_documents_panel_makes_room_for_the_people_and_the_names(
+    qtbot: Any, t: Team, opened: list[Project]
+) -> None:
+    window = build_window(_project(t, "amal", opened), "amal")
+    qtbot.addWidget(window)
+    window.resize(1400, 900)  # as a user's screen: the panel widens when the window shows
+    window.show()
+    qtbot.waitExposed(window)
+    documents = window.documents
+    metrics, header = documents.fontMetrics(), documents.horizontalHeader()
+    name = metrics.horizontalAdvance(documents.NAME_ROOM)
+    qtbot.waitUntil(lambda: header.sectionSize(0) >= name)  # not "d…t"
+    people = documents.model_.columnCount() - 1
+    assert header.sectionSize(people) >= metrics.horizontalAdvance(PEOPLE_ROOM)
+    shown = documents.viewport().width()
+    assert header.length() <= shown  # every column in sight, no scrolling sideways
+    window.documents.model_.set_curation({1: False})  # another optional column: room kept
+    assert header.sectionSize(documents.model_.columnCount() - 1) >= metrics.horizontalAdvance(
+        PEOPLE_ROOM
     )
     _close(qtbot, window)
 

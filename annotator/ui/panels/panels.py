@@ -71,6 +71,36 @@ class DocumentList(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)
+        self._room: dict[str, str] = {}  # optional column title -> the text it makes room for
+        self.model_.modelReset.connect(self._fit_optional)  # a column shown anew gets it again
+
+    NAME_ROOM = "000_df…5a.txt"
+    """The room a name keeps beside the optional columns: cut in the middle, still told apart."""
+
+    def room_for(self, title: str, sample: str) -> int:
+        """Give the optional column titled ``title`` room for ``sample`` (a fixed width, like
+        the others), now and after every change of columns; return the width the list needs
+        to show every column and :data:`NAME_ROOM` of each name."""
+        self._room[title] = sample
+        self._fit_optional()
+        metrics, header = self.fontMetrics(), self.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, self.model_.columnCount()))
+        scroll = self.verticalScrollBar().sizeHint().width()
+        return (
+            others + metrics.horizontalAdvance(self.NAME_ROOM) + 16 + scroll + 2 * self.frameWidth()
+        )
+
+    def _fit_optional(self) -> None:
+        metrics, header, model = self.fontMetrics(), self.horizontalHeader(), self.model_
+        for col in range(model.columnCount()):
+            sample = self._room.get(str(model.headerData(col, Qt.Orientation.Horizontal)))
+            if sample is not None:
+                width = max(
+                    metrics.horizontalAdvance(t)
+                    for t in (sample, model.headerData(col, Qt.Orientation.Horizontal))
+                )
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(col, width + 16)
 
     def select_document(self, doc_id: int) -> None:
         """Highlight a document's row without emitting :attr:`documentActivated`."""
