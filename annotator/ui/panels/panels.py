@@ -38,16 +38,21 @@ def _stretch(view: QTableView, column: int, sample: str) -> None:
     Fixed widths (not ResizeToContents) keep inserting rows cheap in a 20,000-row table.
     """
     header = view.horizontalHeader()
-    metrics = view.fontMetrics()
     model = view.model()
     for col in range(model.columnCount()):
         if col == column:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         else:
-            title = str(model.headerData(col, Qt.Orientation.Horizontal))
-            width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width + 16)
+            _fix_width(view, col, sample)
+
+
+def _fix_width(view: QTableView, col: int, sample: str) -> None:
+    """Give column ``col`` a fixed (interactive) width that fits its title and ``sample``."""
+    metrics = view.fontMetrics()
+    title = str(view.model().headerData(col, Qt.Orientation.Horizontal))
+    width = max(metrics.horizontalAdvance(title), metrics.horizontalAdvance(sample))
+    view.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().resizeSection(col, width + 16)
 
 
 class DocumentList(QTableView):
@@ -91,16 +96,11 @@ class DocumentList(QTableView):
         )
 
     def _fit_optional(self) -> None:
-        metrics, header, model = self.fontMetrics(), self.horizontalHeader(), self.model_
+        model = self.model_
         for col in range(model.columnCount()):
             sample = self._room.get(str(model.headerData(col, Qt.Orientation.Horizontal)))
             if sample is not None:
-                width = max(
-                    metrics.horizontalAdvance(t)
-                    for t in (sample, model.headerData(col, Qt.Orientation.Horizontal))
-                )
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(col, width + 16)
+                _fix_width(self, col, sample)
 
     def select_document(self, doc_id: int) -> None:
         """Highlight a document's row without emitting :attr:`documentActivated`."""
