@@ -22,6 +22,9 @@ from annotator.core.model import Bundle, Span, Status
 from annotator.core.text import text_sha256
 from annotator.services.project import Project, open_project
 from annotator.services.write import MergeBatch, NewDocument
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 TEXT = "قصفت الطائـــرات\u00a0مدينةَ حماة قرب حلب\u200cالشهباء 😀 في 2024 (Reuters)"
 NAME = "حماة 😀.txt"

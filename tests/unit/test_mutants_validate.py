@@ -17,6 +17,9 @@ from annotator.core.errors import EventError, SpanError
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span
 from annotator.core.schema import EventType, RelationType, Role
 from annotator.services.project import Project
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 ANN = "amal"
 TEXT = "قصفت الطائرات\u00a0مدينة حماة قرب حلب 😀 في 2024"

@@ -1,7 +1,8 @@
 """One event per trigger span (issue 17): the write transaction refuses a second event on a
 trigger, the database's unique index backs it, and migration 0006 sets older duplicates aside.
 
-Everything runs on real SQLite files; the race uses real processes.
+The first three tests run on a project file and on a PostgreSQL database (``BACKENDS =
+BOTH``); the migration tests are about older project files. The race uses real processes.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import AnnotatorError, EventError
+from annotator.core.location import Location
 from annotator.core.model import Bundle, Edit, Event, Span
 from annotator.services.project import Project, open_project
 from annotator.store.engine import HEAD_REVISION
-from tests.conftest import REPO
+from tests.conftest import BOTH, REPO
 from tests.unit.old_files import add_annotators, add_event, add_spans, project_at
+
+BACKENDS = BOTH
 
 ANN = "amal"
 TEXT = "شنّت القوات هجوماً\u00a0على المدينة 🔥 أمس."
@@ -29,7 +33,7 @@ WORD = "هجوماً"
 ATTACK = "Conflict.Attack"
 
 
-def _project_with_trigger(db: Path) -> tuple[Project, Span]:
+def _project_with_trigger(db: Location) -> tuple[Project, Span]:
     """A project holding TEXT and a Conflict.Attack span on «هجوماً» with no event yet."""
     project = open_project(db)
     doc_id, _created = project.documents.add_text("nbsp-emoji.txt", TEXT)
@@ -45,7 +49,7 @@ def _event_edit(span: Span) -> Edit:
     return Edit(span.doc_id, ANN, add=Bundle(events=(event,)), description="Event")
 
 
-def _event_count(db: Path) -> int:
+def _event_count(db: Location) -> int:
     project = open_project(db)
     try:
         doc_id = project.documents.summaries(ANN)[0].id
@@ -54,8 +58,10 @@ def _event_count(db: Path) -> int:
         project.close()
 
 
-def test_a_second_window_cannot_add_an_event_on_a_trigger_the_first_has(tmp_path: Path) -> None:
-    db = tmp_path / "p.sqlite"
+def test_a_second_window_cannot_add_an_event_on_a_trigger_the_first_has(
+    project_at: Location,
+) -> None:
+    db = project_at
     first, span = _project_with_trigger(db)
     second = open_project(db)
     try:
@@ -74,9 +80,10 @@ RACER = (
     "from pathlib import Path\n"
     "from annotator.core.errors import AnnotatorError\n"
     "from annotator.core.model import Bundle, Edit, Event\n"
+    "from annotator.core.location import ServerUrl\n"
     "from annotator.services.project import open_project\n"
     "db, go, doc_id, span_id = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])\n"
-    "project = open_project(db)\n"
+    "project = open_project(ServerUrl(db) if db.startswith('postgresql') else Path(db))\n"
     "event = Event(0, doc_id, 'amal', 'Conflict.Attack', span_id)\n"
     "edit = Edit(doc_id, 'amal', add=Bundle(events=(event,)), description='Event')\n"
     "while not go.exists():\n"
@@ -91,11 +98,14 @@ RACER = (
 )
 
 
-def _race(tmp_path: Path, db: Path, span: Span, n: int) -> list[subprocess.CompletedProcess[str]]:
+def _race(
+    tmp_path: Path, db: Location, span: Span, n: int
+) -> list[subprocess.CompletedProcess[str]]:
     """``n`` processes, released at once, each adding an event on ``span`` (exit 2: refused)."""
     go = tmp_path / f"go-{time.monotonic_ns()}"
     env = {**os.environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "data")}
-    args = [str(db), str(go), str(span.doc_id), str(span.id)]
+    where = db if isinstance(db, Path) else db.url
+    args = [str(where), str(go), str(span.doc_id), str(span.id)]
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", RACER, *args],
@@ -116,8 +126,10 @@ def _race(tmp_path: Path, db: Path, span: Span, n: int) -> list[subprocess.Compl
     return done
 
 
-def test_processes_racing_for_one_trigger_store_exactly_one_event(tmp_path: Path) -> None:
-    db = tmp_path / "p.sqlite"
+def test_processes_racing_for_one_trigger_store_exactly_one_event(
+    tmp_path: Path, project_at: Location
+) -> None:
+    db = project_at
     project, span = _project_with_trigger(db)
     project.close()
     results = _race(tmp_path, db, span, 2)
@@ -129,14 +141,14 @@ def test_processes_racing_for_one_trigger_store_exactly_one_event(tmp_path: Path
 
 
 def test_the_database_index_refuses_what_the_validator_lets_through(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project_at: Location, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the write service's check is switched off: the unique index must still refuse, and the
     # user gets the project's own error with a sentence, not a traceback or SQLite's text
     from annotator.store.writer import WriteTx
 
     monkeypatch.setattr(WriteTx, "events_on", lambda _tx, _span_id: [])
-    db = tmp_path / "p.sqlite"
+    db = project_at
     first, span = _project_with_trigger(db)
     try:
         first.annotations.apply(_event_edit(span))
