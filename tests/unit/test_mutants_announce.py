@@ -2,22 +2,26 @@
 ``_commit`` and ``steps.outside_schema_change`` that the other tests let live, or that were read
 as likely to before a run reached them (make mutate).
 
-A real project file, the real write service, and what a listener hears: the other windows'
-views and every service built on ``changed`` learn of a schema only from these announcements.
+A real project file or PostgreSQL database (BACKENDS = BOTH), the real write service, and
+what a listener hears: the other windows' views and every service built on ``changed`` learn
+of a schema only from these announcements.
 
 docs/mutation-testing.md lists the mutant each one kills.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
-from pathlib import Path
 
 from annotator.core.change import Change, Origin
+from annotator.core.location import Location
 from annotator.core.schema import Label, Schema
 from annotator.errorlog import log_path
 from annotator.services.project import Project, open_project
+from tests.backends import query
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 TEXT = "قصفت الطائـــرات\u00a0مدينةَ حماة قرب حلب\u200cالشهباء 😀 في 2024 (Reuters)"
 WEAPON = "سلاح😀"
@@ -33,13 +37,13 @@ def with_weapon(schema: Schema) -> Schema:
 
 
 def test_a_schema_another_program_stored_is_announced_as_its_change(
-    proj: Project, db_path: Path
+    proj: Project, project_at: Location
 ) -> None:
     doc, _created = proj.documents.add_text("حماة 😀.txt", TEXT)
     before = proj.write.schema
     heard: list[Change] = []
     proj.write.changed.connect(heard.append)
-    other = open_project(db_path)  # another program: its own connection and session
+    other = open_project(project_at)  # another program: its own connection and session
     try:
         other.schemas.replace(with_weapon(other.schemas.schema))
     finally:
@@ -87,7 +91,7 @@ def test_a_listener_of_the_write_service_that_fails_is_written_to_the_log(proj: 
 
 
 def test_a_deleted_and_a_restored_document_are_logged_under_its_id(
-    proj: Project, db_path: Path
+    proj: Project, project_at: Location
 ) -> None:
     """The change log's row for the document itself (no layer) carries the document's id: a
     window that shows the document without a layer on it learns from that row that it went
@@ -96,13 +100,12 @@ def test_a_deleted_and_a_restored_document_are_logged_under_its_id(
     proj.annotations.create_span(doc_id, "amal", *at("حماة"), "GPE")
 
     def logged_since(seen: int) -> set[tuple[int | None, str | None]]:
-        with sqlite3.connect(db_path) as con:
-            rows = con.execute("SELECT doc_id, annotator FROM change_log WHERE id > ?", (seen,))
-            return set(rows.fetchall())
+        rows = query(project_at, "SELECT doc_id, annotator FROM change_log WHERE id > :s", s=seen)
+        return set(rows)
 
     def last() -> int:
-        with sqlite3.connect(db_path) as con:
-            return int(con.execute("SELECT max(id) FROM change_log").fetchone()[0])
+        ((newest,),) = query(project_at, "SELECT max(id) FROM change_log")
+        return int(newest)
 
     seen = last()
     deleted = proj.write.delete(doc_id)
@@ -113,7 +116,7 @@ def test_a_deleted_and_a_restored_document_are_logged_under_its_id(
 
 
 def test_changes_a_worker_committed_are_announced_here_in_order_and_not_again(
-    proj: Project, db_path: Path
+    proj: Project, project_at: Location
 ) -> None:
     """A merge runs in a worker process with a write service of its own (ADR 0017); the
     window's service adopts what it committed (``adopt``): each change is announced in order,
@@ -122,7 +125,7 @@ def test_changes_a_worker_committed_are_announced_here_in_order_and_not_again(
     doc, _created = proj.documents.add_text("حماة 😀.txt", TEXT)
     heard: list[Change] = []
     proj.write.changed.connect(heard.append)
-    worker = open_project(db_path)  # the worker's own connection and write service
+    worker = open_project(project_at)  # the worker's own connection and write service
     committed: list[Change] = []
     worker.write.changed.connect(committed.append)
     try:

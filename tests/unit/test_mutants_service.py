@@ -15,6 +15,7 @@ import pytest
 from annotator.core import schema_add
 from annotator.core.change import Change, Origin
 from annotator.core.errors import AnnotatorKindError, EventError, SpanError, StaleEditError
+from annotator.core.location import Location
 from annotator.core.merge import merge_key
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
 from annotator.core.multiword import MULTIWORD_PREFIX, Multiword, decode, multiword_key
@@ -23,6 +24,9 @@ from annotator.core.text import text_sha256
 from annotator.core.tokens import WordTokens, tokenizer_id, word_tokens
 from annotator.services.project import Project, open_project
 from annotator.services.write import LayerImport, NewDocument
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 TEXT = "قصفت الطائـــرات\u00a0مدينةَ حماة قرب حلب\u200cالشهباء 😀 في 2024 (Reuters)"
 ATTACK = "Conflict.Attack"
@@ -136,14 +140,14 @@ def test_a_schema_replaced_here_is_reported_to_the_windows_undo_history(proj: Pr
 
 
 def test_undoing_a_schema_replacement_puts_the_old_schema_back(
-    proj: Project, db_path: Path
+    proj: Project, project_at: Location
 ) -> None:
     first = proj.write.schema
     done = proj.write.replace_schema(replace(first, role_check="strict"))
     assert proj.write.schema.role_check == "strict"
     proj.write.apply(done.inverse())
     assert proj.write.schema == first
-    again = open_project(db_path)
+    again = open_project(project_at)
     try:
         assert again.write.schema == first
     finally:
@@ -177,7 +181,9 @@ def test_an_import_into_the_gold_layer_is_refused(proj: Project, doc: int) -> No
     assert proj.annotators() == [("gold", "gold")]
 
 
-def test_an_import_adds_the_labels_it_brings_to_the_schema(proj: Project, db_path: Path) -> None:
+def test_an_import_adds_the_labels_it_brings_to_the_schema(
+    proj: Project, project_at: Location
+) -> None:
     def with_weapon(schema: Schema) -> Schema:
         return schema.with_label(Label("سلاح‌ـجديد", "#aa5500"))
 
@@ -191,7 +197,7 @@ def test_an_import_adds_the_labels_it_brings_to_the_schema(proj: Project, db_pat
     assert proj.write.schema.label("سلاح‌ـجديد") is not None
     (stored,) = proj.annotations.spans(1, "amal")
     assert (TEXT[stored.start : stored.end], stored.label) == ("الطائـــرات", "سلاح‌ـجديد")
-    again = open_project(db_path)
+    again = open_project(project_at)
     try:
         assert again.write.schema.label("سلاح‌ـجديد") is not None
     finally:
@@ -271,6 +277,7 @@ def test_a_document_added_after_a_deletion_gets_its_own_tokens(proj: Project, do
     assert {d: spans(t) for d, t in stored.items()} == {doc: spans(TEXT), new: spans(third)}
 
 
+@pytest.mark.sqlite_only("another program's BEGIN IMMEDIATE on the project file")
 def test_a_document_deleted_after_its_tokens_were_skipped_gets_tokens_made_in_the_transaction(
     proj: Project, doc: int, db_path: Path
 ) -> None:

@@ -2,7 +2,8 @@
 pre-checked (another window, an importer, a script): tests written for mutants of
 core/validate.py and core/cascade.py that the other tests let live (make mutate).
 
-Every edit goes through the real write service into a real project file; each test
+Every edit goes through the real write service into a real project file or PostgreSQL
+database (BACKENDS = BOTH); each test
 checks what a user would see: the sentence of a refusal, or the rows that are stored.
 """
 

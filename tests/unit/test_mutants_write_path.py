@@ -21,11 +21,15 @@ from annotator.core.errors import (
     SpanError,
     StaleEditError,
 )
+from annotator.core.location import Location
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
 from annotator.core.text import text_sha256
 from annotator.services.project import Project, open_project
 from annotator.services.write import LayerImport, NewDocument, WriteService
 from annotator.store.writer import Writer
+from tests.conftest import BOTH
+
+BACKENDS = BOTH
 
 TEXT = "قصفت الطائرات\u00a0مدينة حماة قرب حلب 😀 في 2024"
 
@@ -185,7 +189,7 @@ def test_undoing_an_event_or_relation_deletion_twice_is_refused(
 
 @pytest.mark.parametrize("kind", ["event", "relation"])
 def test_undo_of_a_row_another_window_deleted_is_refused(
-    proj: Project, doc: int, db_path: Path, kind: str
+    proj: Project, doc: int, project_at: Location, kind: str
 ) -> None:
     hama, aleppo = tag(proj, doc, "حماة"), tag(proj, doc, "حلب")
     trigger = tag(proj, doc, "قصفت", "Conflict.Attack")
@@ -199,7 +203,7 @@ def test_undo_of_a_row_another_window_deleted_is_refused(
         made = proj.annotations.apply(Edit(doc, "amal", add=Bundle(relations=(obj,))))
         row = made.add.relations[0]
         gone = Edit(doc, "amal", Bundle(relations=(row,)))
-    other = open_project(db_path)
+    other = open_project(project_at)
     try:
         other.annotations.apply(gone)
     finally:
@@ -286,6 +290,7 @@ def test_a_read_only_service_refuses_every_change_with_one_sentence(
     assert proj.documents.status(doc, "amal") is Status.NEW
 
 
+@pytest.mark.sqlite_only("another program's BEGIN IMMEDIATE on the project file")
 def test_a_file_locked_by_another_program_is_retried_then_refused(db_path: Path, doc: int) -> None:
     project = open_project(db_path, busy_timeout_ms=20)
     asked: list[int] = []
