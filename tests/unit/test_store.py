@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import text
 
 from annotator.core.errors import ProjectError
+from annotator.core.location import Location
 from annotator.core.tokens import tokenizer_id
 from annotator.services.project import open_project
 from annotator.store.engine import open_sqlite
+from tests.conftest import BOTH
 
 
 def test_pragmas_are_set(db_path: Path) -> None:
@@ -108,15 +110,17 @@ def test_an_edit_survives_the_process_being_killed(db_path: Path) -> None:
         project.close()
 
 
-def test_every_statement_the_write_path_sends_is_built_by_sqlalchemy(db_path: Path) -> None:
+@pytest.mark.parametrize("backend", BOTH, indirect=True)
+def test_every_statement_the_write_path_sends_is_built_by_sqlalchemy(project_at: Location) -> None:
     """No hand-written SQL with the driver's ``?`` placeholders: it would not run on PostgreSQL.
 
-    Only the transaction's ``BEGIN`` and the connection's ``PRAGMA``s are sent as
-    text; every row goes through a statement SQLAlchemy compiled for the dialect.
+    Only the transaction's ``BEGIN`` (its advisory locks on PostgreSQL) and the connection's
+    ``PRAGMA``s are sent as text; every row goes through a statement SQLAlchemy compiled for
+    the dialect. On both backends.
     """
     from sqlalchemy import event
 
-    project = open_project(db_path)
+    project = open_project(project_at)
     raw: list[str] = []
 
     def seen(_c: object, _cur: object, statement: str, _p: object, context: Any, _m: bool) -> None:
@@ -134,4 +138,7 @@ def test_every_statement_the_write_path_sends_is_built_by_sqlalchemy(db_path: Pa
     finally:
         event.remove(project.repo.engine, "before_cursor_execute", seen)
         project.close()
-    assert [s for s in raw if not s.startswith(("BEGIN", "PRAGMA"))] == []
+    # the transaction's own locks: BEGIN IMMEDIATE on a project file, the advisory locks
+    # of ADR 0023 (integers only, no parameters) on PostgreSQL
+    locks = ("BEGIN", "PRAGMA", "SELECT pg_advisory_xact_lock")
+    assert [s for s in raw if not s.startswith(locks)] == []
