@@ -146,6 +146,7 @@ screenshot: $(DEV) xcb-libs
 	$(XVFB) $(PY) -m annotator.tools.screenshot --agreement docs/screenshot-agreement.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot --progress docs/screenshot-progress.png
 	$(XVFB) $(PY) -m annotator.tools.screenshot_help docs/screenshot-help.png
+	$(XVFB) $(PY) -m tests.pgcluster $(PY) -m annotator.tools.screenshot_team docs/screenshot-team.png
 
 clean-env:
 	rm -rf $(VENV) $(TOOLS)

@@ -83,6 +83,28 @@ class DockLayout(QObject):
                 height = self._window.height() // len(docks)
                 self._window.resizeDocks(docks, [height] * len(docks), Qt.Orientation.Vertical)
 
+    def make_room(self, dock: QDockWidget, wanted: int) -> int:
+        """Widen docked ``dock`` (with the panels stacked in its area) towards ``wanted``
+        pixels, past its area's usual maximum, as far as the text keeps
+        :data:`COMFORTABLE_CHARS` beside the other area's panels; returns its width then.
+        A panel asks for this when its columns would otherwise scroll sideways."""
+        area = self._docks.get(dock)
+        if area is None or dock.isFloating() or dock.width() >= wanted:
+            return dock.width()
+        others = sum(
+            max(d.width() for d in docks) + SEPARATOR
+            for docks in (self._in_area(a) for a in (LEFT, RIGHT) if a != area)
+            if docks
+        )
+        font = self._pane.font()
+        pane = readable_pane_width(self._pane) - readable_text_width(font)
+        pane += readable_text_width(font, COMFORTABLE_CHARS)
+        width = min(wanted, max(self._window.width() - others - pane - SEPARATOR, dock.width()))
+        for stacked in self._in_area(area):  # docks stacked in one area share its width
+            stacked.setMaximumWidth(max(stacked.maximumWidth(), width))
+        self._window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        return width
+
     def update_pane_minimum(self) -> None:
         """Keep the pane at least readable (call after a font or zoom change)."""
         self._pane.setMinimumWidth(readable_pane_width(self._pane))

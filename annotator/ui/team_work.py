@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.core.change import Change
@@ -222,9 +222,14 @@ PEOPLE_ROOM = "amal: claimed, in progress"
 
 
 def _make_room(window: MainWindow) -> None:
-    """Widen the Documents panel so that the People column and the names both show."""
+    """Widen the Documents panel so that the People column and the names both show, now
+    and whenever another column (Curation) joins them."""
     documents = window.documents
-    wanted = documents.room_for(documents.model_.TEAM, PEOPLE_ROOM)
-    dock = documents.parentWidget()
-    if isinstance(dock, QDockWidget) and dock.width() < wanted:
-        window.resizeDocks([dock], [wanted], Qt.Orientation.Horizontal)
+    documents.roomWanted.connect(lambda wanted: _widen(window, wanted))
+    _widen(window, documents.room_for(documents.model_.TEAM, PEOPLE_ROOM))
+
+
+def _widen(window: MainWindow, wanted: int) -> None:
+    dock = window.documents.parentWidget()
+    if isinstance(dock, QDockWidget):
+        window.dock_layout.make_room(dock, wanted)

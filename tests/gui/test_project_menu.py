@@ -148,3 +148,6 @@ def test_document_names_are_elided_in_the_middle_with_the_full_name_as_tooltip(
     assert "…" in shown  # the column is narrower than the name at the default layout
     assert shown.startswith("000_") and shown.endswith(".txt")
     assert view.model_.data(index, Qt.ItemDataRole.ToolTipRole) == name
+    # rows are one line high: a wrapped name (or Arabic span text in the Annotations list)
+    # showed only its cut first line, as "000_dfb…" over half of "25a.txt" under Xvfb
+    assert not view.wordWrap() and not window.annotations_panel.table.wordWrap()

@@ -21,6 +21,7 @@ from annotator.services.write import WriteService
 from annotator.services.write.requests import NewDocument
 from annotator.store import team
 from annotator.store.writer import Writer
+from annotator.ui.dock_layout import COMFORTABLE_CHARS, readable_text_width
 from annotator.ui.document_actions import reopen_document
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review.review_view import Layout
@@ -127,6 +128,11 @@ def test_the_documents_panel_makes_room_for_the_people_and_the_names(
     assert header.sectionSize(documents.model_.columnCount() - 1) >= metrics.horizontalAdvance(
         PEOPLE_ROOM
     )
+    # and the panel widens again, past the right docks' usual 380 px, for all five columns
+    qtbot.waitUntil(lambda: header.length() <= documents.viewport().width())
+    assert documents.parentWidget().width() > 380
+    assert header.sectionSize(0) >= name
+    assert window.pane.width() >= readable_text_width(window.pane.font(), COMFORTABLE_CHARS)
     _close(qtbot, window)
 
 

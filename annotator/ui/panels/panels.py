@@ -29,6 +29,7 @@ def _setup(view: QTableView) -> None:
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.setTabKeyNavigation(False)
+    view.setWordWrap(False)  # rows have one line's height: elide, never wrap into a cut line
     view.horizontalHeader().setStretchLastSection(False)
 
 
@@ -63,6 +64,7 @@ class DocumentList(QTableView):
     """
 
     documentActivated = Signal(int)
+    roomWanted = Signal(int)  # noqa: N815 (Qt style)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,7 +79,8 @@ class DocumentList(QTableView):
         self.clicked.connect(self._on_clicked)
         self.activated.connect(self._on_clicked)
         self._room: dict[str, str] = {}  # optional column title -> the text it makes room for
-        self.model_.modelReset.connect(self._fit_optional)  # a column shown anew gets it again
+        self._titles = self._column_titles()
+        self.model_.modelReset.connect(self._columns_changed)  # a column shown anew gets room
 
     NAME_ROOM = "000_df…5a.txt"
     """The room a name keeps beside the optional columns: cut in the middle, still told apart."""
@@ -88,12 +91,32 @@ class DocumentList(QTableView):
         to show every column and :data:`NAME_ROOM` of each name."""
         self._room[title] = sample
         self._fit_optional()
+        return self.wanted_width()
+
+    def wanted_width(self) -> int:
+        """The width that shows every column and :data:`NAME_ROOM` of each name."""
         metrics, header = self.fontMetrics(), self.horizontalHeader()
         others = sum(header.sectionSize(c) for c in range(1, self.model_.columnCount()))
         scroll = self.verticalScrollBar().sizeHint().width()
         return (
             others + metrics.horizontalAdvance(self.NAME_ROOM) + 16 + scroll + 2 * self.frameWidth()
         )
+
+    def _column_titles(self) -> set[str]:
+        model = self.model_
+        return {
+            str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())
+        }
+
+    def _columns_changed(self) -> None:
+        """After a reset: the optional columns get their widths again, and when a column was
+        added while some column asked for room, :attr:`roomWanted` says the width needed now
+        (the Curation column can appear beside People after the window made room)."""
+        self._fit_optional()
+        titles = self._column_titles()
+        grew, self._titles = bool(titles - self._titles), titles
+        if grew and self._room:
+            self.roomWanted.emit(self.wanted_width())
 
     def _fit_optional(self) -> None:
         model = self.model_
