@@ -93,11 +93,12 @@ class TeamWork:
             return None
         return doc, self._project.documents.document(doc).name
 
-    def finished(self, doc_id: int) -> bool:
+    def finished(self, doc_id: int, gold: bool = False) -> bool:
         """The person marked the document done: their claim on it is finished
-        (``team_finish``). False when they held no claim there (nothing to finish)."""
+        (``team_finish``), or with ``gold`` (marked curated) the curation they hold. False
+        when they held no such row there (nothing to finish)."""
         try:
-            return team_work.finish(self._engine, doc_id)
+            return team_work.finish(self._engine, doc_id, gold)
         except DBAPIError as exc:
             raise self._refusal(exc, "record that you finished the document") from None
 
@@ -138,6 +139,13 @@ class TeamWork:
         except DBAPIError as exc:
             raise self._refusal(exc, "renew your hold on the document") from None
 
+    def holding(self) -> list[int]:
+        """The documents whose gold layer this login holds now (curating, not finished)."""
+        try:
+            return team_work.holding(self._engine)
+        except DBAPIError as exc:
+            raise self._refusal(exc, "say which documents you curate") from None
+
     def leave_curation(self, doc_id: int) -> None:
         """Let go of the document's gold layer (``team_leave_curation``); a curation already
         finished, or another curator's, is left as it is."""
@@ -152,14 +160,18 @@ def curation_holds(
     project: Project, doc_ids: Sequence[int]
 ) -> Iterator[tuple[list[int], list[str]]]:
     """Hold the gold layer of each of ``doc_ids`` while the block runs (``annotator
-    adjudicate`` on a team server): yields the documents held and, for each held by another
-    curator, the sentence naming them; every hold taken is let go of afterwards. On a
-    project file, or a server that is no team's, every document is yours and nothing is held.
+    adjudicate`` on a team server, the window's bulk finish): yields the documents held and,
+    for each held by another curator, the sentence naming them. Afterwards each hold taken
+    here ends as Mark curated ends one: a document whose gold layer is now done has its
+    curation finished (``team_finish(doc, true)``), any other is let go of; a hold the login
+    had before (review mode's) is left as it was. On a project file, or a server that is no
+    team's, every document is yours and nothing is held.
     """
     if not TeamWork.available(project):
         yield list(doc_ids), []
         return
     work, held, refused = TeamWork(project), [], []
+    had = set(work.holding())
     try:
         for doc_id in doc_ids:
             try:
@@ -170,6 +182,23 @@ def curation_holds(
             held.append(doc_id)
         yield list(held), refused
     finally:
-        for doc_id in held:
+        taken = [d for d in held if d not in had]
+        curated: set[int] = set()
+        with suppress(AnnotatorError):
+            curated = _curated(project, taken)
+        for doc_id in taken:
             with suppress(AnnotatorError):  # the server away: the hold stays until taken over
-                work.leave_curation(doc_id)
+                if doc_id in curated:
+                    work.finished(doc_id, gold=True)
+                else:
+                    work.leave_curation(doc_id)
+
+
+def _curated(project: Project, doc_ids: Sequence[int]) -> set[int]:
+    """Which of ``doc_ids`` have their gold layer done (marked curated)."""
+    from annotator.services.adjudication import CurationStatus, curation_statuses
+
+    if not doc_ids:
+        return set()
+    statuses = curation_statuses(project)
+    return {d for d in doc_ids if statuses.get(d) is CurationStatus.CURATED}

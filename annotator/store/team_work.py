@@ -73,15 +73,19 @@ def claim_next(engine: Engine) -> int | None:
     return None if doc is None else int(doc)
 
 
-def finish(engine: Engine, doc_id: int) -> bool:
-    """``team_finish(doc)`` when the login works on the document; False when it does not."""
+def finish(engine: Engine, doc_id: int, gold: bool = False) -> bool:
+    """``team_finish(doc, gold)`` when the login has that row: its own layer's claim or
+    assignment on the document, or (``gold``) the curation of its gold layer that it holds.
+    False when it has none (nothing to finish)."""
     with engine.begin() as conn:
         done = conn.execute(
             text(
-                "SELECT team_finish(:d) WHERE EXISTS (SELECT 1 FROM assignments "
-                "WHERE doc_id = :d AND login_role = session_user::text)"
+                "SELECT team_finish(:d, :g) WHERE EXISTS (SELECT 1 FROM assignments a "
+                "JOIN annotators l ON l.id = a.annotator_id WHERE a.doc_id = :d AND CASE "
+                "WHEN :g THEN l.kind = 'gold' AND a.login_role = session_user::text "
+                "ELSE l.kind <> 'gold' AND l.login_role = session_user::text END)"
             ),
-            {"d": doc_id},
+            {"d": doc_id, "g": gold},
         ).scalar()
     return done is not None
 
@@ -112,6 +116,19 @@ def renew_hold(engine: Engine, doc_id: int) -> bool:
             {"d": doc_id},
         ).scalar()
     return renewed is not None
+
+
+def holding(engine: Engine) -> list[int]:
+    """The documents whose gold layer the login holds now (``curating``), in id order."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT a.doc_id FROM assignments a JOIN annotators l ON l.id = a.annotator_id "
+                "WHERE l.kind = 'gold' AND a.state = 'curating' "
+                "AND a.login_role = session_user::text ORDER BY a.doc_id"
+            )
+        )
+        return [int(d) for (d,) in rows]
 
 
 def leave_curation(engine: Engine, doc_id: int) -> None:
