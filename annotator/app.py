@@ -38,6 +38,7 @@ from annotator.ui.review.wiring import install_review_tools
 from annotator.ui.search_wiring import install_search_tools
 from annotator.ui.server_status import install_server_status
 from annotator.ui.session import Session
+from annotator.ui.team_layers import install_team_layers
 from annotator.ui.team_work import install_team_tools
 from annotator.ui.toolbar import install_toolbar
 
@@ -88,7 +89,9 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
         install_server_status(window, link)  # after the Done guard: its gate is asked second
         live = LiveUpdates(window, LiveFeed(project, link))
     if TeamWork.available(project):  # a team's server: who works on what, claims, curation
-        install_team_tools(window, TeamWork(project), live)
+        work = TeamWork(project)
+        team = install_team_tools(window, work, live)
+        install_team_layers(window, work, team)  # Switch annotator…: readable layers only
         # the bulk finish holds each document it marks curated (the server asks a hold)
         review.curation.holds = lambda ids: curation_holds(project, ids)
     return window

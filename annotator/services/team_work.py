@@ -21,12 +21,12 @@ from annotator.core.location import ServerUrl
 from annotator.store import team_work
 from annotator.store.team_errors import refused_right
 from annotator.store.team_sql import CURATION_TAKEN
-from annotator.store.team_work import Worker
+from annotator.store.team_work import Readable, Worker
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
-__all__ = ["CurationTaken", "TeamWork", "Worker", "curation_holds"]
+__all__ = ["CurationTaken", "Readable", "TeamWork", "Worker", "curation_holds"]
 
 
 class CurationTaken(RightsError):
@@ -63,6 +63,14 @@ class TeamWork:
     def me(self) -> str | None:
         """The layer of this window's login (None: the login is nobody's, e.g. an admin)."""
         return team_work.my_layer(self._engine)
+
+    def readable(self) -> Readable:
+        """The layers this login may show: its own, gold for a curator, the others' when the
+        project lets them be read (File → Switch annotator… offers only these)."""
+        try:
+            return team_work.readable(self._engine)
+        except DBAPIError as exc:
+            raise self._refusal(exc, "say which layers you may show") from None
 
     def workload(self) -> dict[int, list[Worker]]:
         """Who works on each document, with their state and their layer's status."""

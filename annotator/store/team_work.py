@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
+from annotator.store.team_sql import OTHERS_LAYERS_KEY, TeamRoles
+
 _WORKLOAD = text(
     """SELECT a.doc_id, l.name, l.kind, a.login_role, coalesce(p.name, a.login_role), a.state,
   coalesce(s.status, 'new')
@@ -151,3 +153,37 @@ def curator_of(engine: Engine, doc_id: int) -> tuple[str, str] | None:
             return None
         name = conn.execute(_PERSON, {"login": login}).scalar()
     return (str(name) if name is not None else str(login)), str(login)
+
+
+@dataclass(frozen=True)
+class Readable:
+    """The layers a login may show on a team server: its own, the gold layer's name when it is
+    a curator (None: it is not), and the other people's layers when the project lets them be
+    read (``team/others_layers`` is ``readable``; empty otherwise: blind annotation)."""
+
+    mine: str | None
+    gold: str | None
+    others: tuple[str, ...]
+
+
+def readable(engine: Engine) -> Readable:
+    """What :class:`Readable` says for the login ``engine`` connects as."""
+    curators = TeamRoles(str(engine.url.database)).group("curator")
+    with engine.connect() as conn:
+        curator, open_ = conn.execute(
+            text(
+                "SELECT pg_has_role(session_user, :g, 'MEMBER'), EXISTS (SELECT 1 FROM "
+                "project_meta WHERE key = :k AND value = 'readable')"
+            ),
+            {"g": curators, "k": OTHERS_LAYERS_KEY},
+        ).one()
+        rows = conn.execute(
+            text(
+                "SELECT name, kind, login_role = session_user::text FROM annotators "
+                "ORDER BY kind DESC, name"
+            )
+        ).all()
+    mine = next((str(n) for n, _k, me in rows if me), None)
+    gold = next((str(n) for n, k, _me in rows if k == "gold"), "gold") if curator else None
+    others = tuple(str(n) for n, k, me in rows if k != "gold" and not me) if open_ else ()
+    return Readable(mine, gold, others)
