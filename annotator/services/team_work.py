@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from annotator.core.errors import AnnotatorError, ProjectError, RightsError
 from annotator.core.location import ServerUrl
 from annotator.store import team_work
+from annotator.store.dberrors import connection_lost
 from annotator.store.team_errors import refused_right
 from annotator.store.team_sql import CURATION_TAKEN
 from annotator.store.team_work import Readable, Worker
@@ -58,6 +59,12 @@ class TeamWork:
         known = refused_right(exc)
         if known is not None:
             return known
+        if connection_lost(exc):  # the server away (or known away): nothing was changed
+            return ProjectError(
+                f"Offline: the team's server {self._project.path.name} cannot be reached, "
+                f"so it could not {what}; nothing was changed. Try again once it is back "
+                "(the status bar says Online)."
+            )
         return ProjectError(f"The team server could not {what}: {_first_line(exc)}")
 
     def me(self) -> str | None:
