@@ -121,3 +121,33 @@ def test_another_persons_layer_is_shown_read_only_when_the_project_allows(
     _tag(window, "القوات", "ORG")  # her own layer: written
     assert window.pane.span_count() == 1
     _close(qtbot, window)
+
+
+def test_mark_curated_outside_review_mode_holds_the_document_and_finishes_it(
+    qtbot: Any, t: Team, opened: list[Project]
+) -> None:
+    with t.engine("majid").begin() as conn:
+        conn.execute(sa.text("SELECT team_curate(2)"))
+    window = _window(qtbot, t, "cora", opened)
+    curation = window.review_tools.curation  # type: ignore[attr-defined]
+    window.open_document(1)  # her own layer shown; nobody holds document 1
+    curation.mark_curated()
+    assert window.statusBar().currentMessage() == "Marked curated."
+    with t.admin.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT a.doc_id, a.login_role, a.state, s.status FROM assignments a "
+                "JOIN annotators l ON l.id = a.annotator_id AND l.kind = 'gold' "
+                "LEFT JOIN document_status s ON s.doc_id = a.doc_id "
+                "AND s.annotator_id = a.annotator_id ORDER BY a.doc_id"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (1, t.logins["cora"], "finished", "done"),  # recorded as Mark curated records it
+        (2, t.logins["majid"], "curating", None),
+    ]
+    window.open_document(2)
+    curation.mark_curated()  # majid holds it: refused, naming him, nothing written
+    assert window.last_notice.startswith(f"majid (login {t.logins['majid']}) is curating")
+    assert _gold_holds(t) == [(2, t.logins["majid"])]
+    _close(qtbot, window)

@@ -72,8 +72,12 @@ class CurationTools:
         if doc_id is None:
             self._window.show_message("Import a document first.")
             return
-        try:
-            adjudication.set_curation_status(self._project, doc_id, CurationStatus.CURATED)
+        try:  # on a team server, under a hold of the document (its finish records it)
+            with self.holds([doc_id]) as (held, refused):
+                if not held:
+                    self._window.notify(" ".join(refused))
+                    return
+                adjudication.set_curation_status(self._project, doc_id, CurationStatus.CURATED)
         except AnnotatorError as exc:
             self._window.notify(str(exc))
             return
