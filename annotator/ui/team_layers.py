@@ -75,7 +75,7 @@ class TeamLayers(QObject):
 
     # -- what may be shown -------------------------------------------------------------
     def readable(self) -> Readable:
-        """The login's readable layers, read once (asked again after a refusal)."""
+        """The login's readable layers, as last read (read again by :meth:`choose`)."""
         if self._readable is None:
             self._readable = self._work.readable()
         return self._readable
@@ -89,13 +89,14 @@ class TeamLayers(QObject):
         return out + [f"{name}{READ_ONLY}" for name in r.others]
 
     def choose(self) -> None:
-        """File → Switch annotator…: offer the readable layers and show the chosen one."""
+        """File → Switch annotator…: offer the readable layers (read again: a manager may have
+        changed who may read what) and show the chosen one."""
         try:
-            offered = self.choices()
-        except AnnotatorError as exc:
-            self._readable = None
+            self._readable = self._work.readable()
+        except AnnotatorError as exc:  # the server away: what was read before still holds
             self._window.notify(str(exc))
             return
+        offered = self.choices()
         shown = self._window.current_annotator()
         current = next((i for i, c in enumerate(offered) if c.rsplit(" (", 1)[0] == shown), 0)
         chosen = self.ask(offered, current)
