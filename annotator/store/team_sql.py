@@ -385,6 +385,11 @@ BEGIN
   DELETE FROM assignments a USING annotators l
   WHERE l.id = a.annotator_id AND l.kind <> 'gold' AND a.state = 'claimed'
     AND a.annotator_id <> me AND a.updated_at < now() - stale;
+  -- a claim whose layer I marked done is finished (Mark done's finish, a transaction of its
+  -- own, was lost with the server): it is not given back as still mine
+  UPDATE assignments a SET state = 'finished', updated_at = now() FROM document_status s
+  WHERE a.annotator_id = me AND a.state IN ('assigned', 'claimed') AND s.doc_id = a.doc_id
+    AND s.annotator_id = me AND s.status = 'done';
   -- a document assigned to me, or claimed and not finished, comes first
   SELECT a.doc_id INTO doc FROM assignments a
   WHERE a.annotator_id = me AND a.state IN ('assigned', 'claimed') ORDER BY a.doc_id LIMIT 1;

@@ -339,3 +339,16 @@ def test_adjudicate_finish_agreed_records_the_curation_finished(
             )
         ).all()
     assert [(int(d), str(st)) for d, st in status][0] == (1, "done")
+
+
+def test_a_claim_done_whose_finish_was_lost_is_finished_by_the_next_claim(t: Team) -> None:
+    """Mark done commits the status, then finishes the claim in a second transaction: if the
+    server went away between the two, the next claim finishes it instead of giving it back."""
+    assert _sql(t, "amal", "SELECT team_claim_next()") == 1
+    WriteService(Writer(t.engine("amal"))).set_status(1, "amal", Status.DONE)  # no finish
+    assert _sql(t, "amal", "SELECT team_claim_next()") == 2  # not document 1 again
+    with t.admin.connect() as conn:
+        states = conn.execute(
+            sa.text("SELECT doc_id, state FROM assignments ORDER BY doc_id")
+        ).all()
+    assert [tuple(r) for r in states] == [(1, "finished"), (2, "claimed")]
