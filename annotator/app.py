@@ -20,7 +20,7 @@ from annotator.services.live import LiveFeed
 from annotator.services.merge import MergeService
 from annotator.services.online import ServerLink
 from annotator.services.project import Project, open_project, project_path
-from annotator.services.team_work import TeamWork
+from annotator.services.team_work import TeamWork, curation_holds
 from annotator.ui.app_icon import app_icon
 from annotator.ui.dialogs import merge_dialog, transfer_dialogs
 from annotator.ui.dialogs.agreement_view import install_agreement_view
@@ -38,6 +38,7 @@ from annotator.ui.review.wiring import install_review_tools
 from annotator.ui.search_wiring import install_search_tools
 from annotator.ui.server_status import install_server_status
 from annotator.ui.session import Session
+from annotator.ui.team_layers import install_team_layers
 from annotator.ui.team_work import install_team_tools
 from annotator.ui.toolbar import install_toolbar
 
@@ -79,7 +80,7 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
     install_search_tools(window, project, guard.tag_all_documents)
     transfer_dialogs.install(window, project)
     merge_dialog.install(window, MergeService(project))
-    install_review_tools(window, project)
+    review = install_review_tools(window, project)
     install_agreement_view(window, project)
     install_help_menu(window)  # last: the menu bar ends with Help
     live = None
@@ -88,7 +89,11 @@ def build_window(project: Project, annotator: str, settings: QSettings | None = 
         install_server_status(window, link)  # after the Done guard: its gate is asked second
         live = LiveUpdates(window, LiveFeed(project, link))
     if TeamWork.available(project):  # a team's server: who works on what, claims, curation
-        install_team_tools(window, TeamWork(project), live)
+        work = TeamWork(project)
+        team = install_team_tools(window, work, live)
+        install_team_layers(window, work, team)  # Switch annotator…: readable layers only
+        # the bulk finish holds each document it marks curated (the server asks a hold)
+        review.curation.holds = lambda ids: curation_holds(project, ids)
     return window
 
 

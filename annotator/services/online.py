@@ -15,6 +15,7 @@ announces each turn, on the thread that found it.
 from __future__ import annotations
 
 import threading
+import time
 
 from annotator import errorlog
 from annotator.core.errors import ProjectError
@@ -22,7 +23,17 @@ from annotator.core.location import ServerUrl
 from annotator.core.signal import Signal
 from annotator.services.project import Project
 from annotator.store.dberrors import connection_lost
-from annotator.store.reach import answers, first_line, hold_connections, watch_losses
+from annotator.store.reach import (
+    answers,
+    answers_quickly,
+    first_line,
+    hold_connections,
+    watch_losses,
+)
+
+ASK_AGAIN_S = 1.0
+"""After a refused edit's question went unanswered, the next refused edit within this long
+is refused without asking (a far server that drops packets would freeze each edit)."""
 
 
 class OfflineError(ProjectError):
@@ -44,6 +55,7 @@ class ServerLink:
         self._lock = threading.Lock()
         self._online = True
         self._probing = False
+        self._unanswered = -ASK_AGAIN_S  # when a refused edit's question last went unanswered
         self.reason = ""
         """Why the server was last found gone (the driver's first line)."""
         self.changed: Signal[bool] = Signal(errorlog.record)
@@ -66,10 +78,27 @@ class ServerLink:
         )
 
     def refuse(self) -> None:
-        """Raise :class:`OfflineError` while Offline (the write service asks before every
-        change)."""
-        if not self._online:
+        """Raise :class:`OfflineError` while Offline and the server does not answer at once
+        (the write service asks before every change; nothing has been tried yet)."""
+        if not self.may_edit():
             raise OfflineError(self.refusal())
+
+    def may_edit(self) -> bool:
+        """True while Online. While Offline, ask the server at once (:func:`answers_quickly`,
+        on this thread): if it answers, Online again (announced) and True; else False, and
+        another edit within :data:`ASK_AGAIN_S` is refused without asking again."""
+        if self._online:
+            return True
+        with self._lock:
+            if time.monotonic() - self._unanswered < ASK_AGAIN_S:
+                return False
+        reason = answers_quickly(self._engine)
+        if reason is None:
+            self.reached()
+            return True
+        with self._lock:
+            self._unanswered, self.reason = time.monotonic(), reason
+        return False
 
     def is_loss(self, exc: BaseException) -> bool:
         """Whether ``exc`` (a failed read, say) says the server is gone; if so, Offline."""

@@ -19,14 +19,15 @@ from sqlalchemy.exc import DBAPIError
 from annotator.core.errors import AnnotatorError, ProjectError, RightsError
 from annotator.core.location import ServerUrl
 from annotator.store import team_work
+from annotator.store.dberrors import connection_lost
 from annotator.store.team_errors import refused_right
 from annotator.store.team_sql import CURATION_TAKEN
-from annotator.store.team_work import Worker
+from annotator.store.team_work import Readable, Worker
 
 if TYPE_CHECKING:
     from annotator.services.project import Project
 
-__all__ = ["CurationTaken", "TeamWork", "Worker", "curation_holds"]
+__all__ = ["CurationTaken", "Readable", "TeamWork", "Worker", "curation_holds"]
 
 
 class CurationTaken(RightsError):
@@ -58,11 +59,25 @@ class TeamWork:
         known = refused_right(exc)
         if known is not None:
             return known
+        if connection_lost(exc):  # the server away (or known away): nothing was changed
+            return ProjectError(
+                f"Offline: the team's server {self._project.path.name} cannot be reached, "
+                f"so it could not {what}; nothing was changed. Try again once it is back "
+                "(the status bar says Online)."
+            )
         return ProjectError(f"The team server could not {what}: {_first_line(exc)}")
 
     def me(self) -> str | None:
         """The layer of this window's login (None: the login is nobody's, e.g. an admin)."""
         return team_work.my_layer(self._engine)
+
+    def readable(self) -> Readable:
+        """The layers this login may show: its own, gold for a curator, the others' when the
+        project lets them be read (File → Switch annotator… offers only these)."""
+        try:
+            return team_work.readable(self._engine)
+        except DBAPIError as exc:
+            raise self._refusal(exc, "say which layers you may show") from None
 
     def workload(self) -> dict[int, list[Worker]]:
         """Who works on each document, with their state and their layer's status."""
@@ -93,11 +108,12 @@ class TeamWork:
             return None
         return doc, self._project.documents.document(doc).name
 
-    def finished(self, doc_id: int) -> bool:
+    def finished(self, doc_id: int, gold: bool = False) -> bool:
         """The person marked the document done: their claim on it is finished
-        (``team_finish``). False when they held no claim there (nothing to finish)."""
+        (``team_finish``), or with ``gold`` (marked curated) the curation they hold. False
+        when they held no such row there (nothing to finish)."""
         try:
-            return team_work.finish(self._engine, doc_id)
+            return team_work.finish(self._engine, doc_id, gold)
         except DBAPIError as exc:
             raise self._refusal(exc, "record that you finished the document") from None
 
@@ -138,6 +154,13 @@ class TeamWork:
         except DBAPIError as exc:
             raise self._refusal(exc, "renew your hold on the document") from None
 
+    def holding(self) -> list[int]:
+        """The documents whose gold layer this login holds now (curating, not finished)."""
+        try:
+            return team_work.holding(self._engine)
+        except DBAPIError as exc:
+            raise self._refusal(exc, "say which documents you curate") from None
+
     def leave_curation(self, doc_id: int) -> None:
         """Let go of the document's gold layer (``team_leave_curation``); a curation already
         finished, or another curator's, is left as it is."""
@@ -152,14 +175,18 @@ def curation_holds(
     project: Project, doc_ids: Sequence[int]
 ) -> Iterator[tuple[list[int], list[str]]]:
     """Hold the gold layer of each of ``doc_ids`` while the block runs (``annotator
-    adjudicate`` on a team server): yields the documents held and, for each held by another
-    curator, the sentence naming them; every hold taken is let go of afterwards. On a
-    project file, or a server that is no team's, every document is yours and nothing is held.
+    adjudicate`` on a team server, the window's bulk finish): yields the documents held and,
+    for each held by another curator, the sentence naming them. Afterwards each hold taken
+    here ends as Mark curated ends one: a document whose gold layer is now done has its
+    curation finished (``team_finish(doc, true)``), any other is let go of; a hold the login
+    had before (review mode's) is left as it was. On a project file, or a server that is no
+    team's, every document is yours and nothing is held.
     """
     if not TeamWork.available(project):
         yield list(doc_ids), []
         return
     work, held, refused = TeamWork(project), [], []
+    had = set(work.holding())
     try:
         for doc_id in doc_ids:
             try:
@@ -170,6 +197,23 @@ def curation_holds(
             held.append(doc_id)
         yield list(held), refused
     finally:
-        for doc_id in held:
+        taken = [d for d in held if d not in had]
+        curated: set[int] = set()
+        with suppress(AnnotatorError):
+            curated = _curated(project, taken)
+        for doc_id in taken:
             with suppress(AnnotatorError):  # the server away: the hold stays until taken over
-                work.leave_curation(doc_id)
+                if doc_id in curated:
+                    work.finished(doc_id, gold=True)
+                else:
+                    work.leave_curation(doc_id)
+
+
+def _curated(project: Project, doc_ids: Sequence[int]) -> set[int]:
+    """Which of ``doc_ids`` have their gold layer done (marked curated)."""
+    from annotator.services.adjudication import CurationStatus, curation_statuses
+
+    if not doc_ids:
+        return set()
+    statuses = curation_statuses(project)
+    return {d for d in doc_ids if statuses.get(d) is CurationStatus.CURATED}

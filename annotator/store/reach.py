@@ -7,7 +7,8 @@ of the window, a write transaction, a job's worker. :func:`answers` asks the ser
 ``SELECT 1`` on a fresh connection from the pool (which drops the connections a restarted
 server ended). :func:`hold_connections` keeps the engine from opening new connections while
 the server is known to be away, so a read fails at once instead of waiting for the connect
-timeout; :func:`answers` alone still tries.
+timeout; :func:`answers` alone still tries. :func:`answers_quickly` asks on a connection of
+its own with a short timeout, for an edit refused while Offline that may go through at once.
 """
 
 from __future__ import annotations
@@ -81,4 +82,33 @@ def answers(engine: Engine) -> str | None:
         return first_line(exc.orig or exc)
     finally:
         _asking.on = False
+    return None
+
+
+QUICK_TIMEOUT_S = 2
+"""How long :func:`answers_quickly` waits: for the connection (libpq takes 2 s for anything
+shorter) and for the answer."""
+
+
+def answers_quickly(engine: Engine, timeout_s: int = QUICK_TIMEOUT_S) -> str | None:
+    """None if ``engine``'s server answers ``SELECT 1`` within ``timeout_s``, else the reason.
+
+    One connection of its own, outside the pool and its events (so neither a held engine nor
+    a failure here counts as a loss), closed afterwards."""
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    cparams = {**cparams, "connect_timeout": timeout_s}
+    cparams["options"] = f"{cparams.get('options', '')} -c statement_timeout={timeout_s * 1000}"
+    dbapi = engine.dialect.loaded_dbapi
+    try:
+        conn = dbapi.connect(*cargs, **cparams)
+    except dbapi.Error as exc:
+        return first_line(exc)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except dbapi.Error as exc:
+        return first_line(exc)
+    finally:
+        conn.close()
     return None

@@ -15,7 +15,12 @@ import re
 from sqlalchemy.exc import DBAPIError
 
 from annotator.core.errors import RightsError
-from annotator.store.team_sql import CURATION_TAKEN, DOCUMENT_FULL, MANAGERS_ONLY
+from annotator.store.team_sql import (
+    CURATION_NOT_HELD,
+    CURATION_TAKEN,
+    DOCUMENT_FULL,
+    MANAGERS_ONLY,
+)
 
 _SAVED_NOTHING = "nothing was saved."
 _LAYERS = (
@@ -49,6 +54,13 @@ def refused_right(exc: BaseException) -> RightsError | None:
         return RightsError(
             f"{message}: one curator per document at a time, so {_SAVED_NOTHING} "
             "Try again once they leave review mode, or choose another document."
+        )
+    if state == CURATION_NOT_HELD:
+        doc = message.rsplit(" ", 1)[-1]
+        return RightsError(
+            f"On the team's server the gold layer of a document is written only by the curator "
+            f"who holds it, and you do not hold document {doc} now, so {_SAVED_NOTHING} "
+            "Open it in review mode (which holds it for you), then edit its gold layer."
         )
     if state != "42501":
         return None

@@ -56,6 +56,7 @@ MANAGERS_ONLY = "only a manager may change the schema or the documents"
 # the refusals the functions raise besides insufficient_privilege (42501)
 DOCUMENT_FULL = "AN001"  # a claim on a document that has its number of people
 CURATION_TAKEN = "AN002"  # a second curator on one document
+CURATION_NOT_HELD = "AN003"  # a gold write to a document the writer does not hold
 # notified (payload empty) by every statement that changes ``assignments`` or
 # ``document_status`` (who works on what, and how far they are: both readable by everybody):
 # the window's People column reads them again (issue 20, item 4). Not durable: a client reads
@@ -192,15 +193,21 @@ _HELD_TABLES = ("spans", "events", "relations", "document_status", "event_argume
 
 
 def _gold_hold(roles: TeamRoles, pinned: str) -> list[str]:
-    """A row of a document's gold layer is written only by the curator who holds it, when
-    one does (a hold fresher than :data:`HOLD_STALE`): statement-level AFTER triggers look at
-    the rows the statement wrote (transition tables, one trigger per event, as PostgreSQL
-    asks) and raise :data:`CURATION_TAKEN` naming the holder, which undoes the statement. One
-    query per statement, not per row. Managers may still delete (deleting a document deletes
-    every layer); superusers are not checked."""
+    """A row of a document's gold layer is written only by the curator who holds it
+    (``team_curate``): statement-level AFTER triggers look at the rows the statement wrote
+    (transition tables, one trigger per event, as PostgreSQL asks) and raise
+    :data:`CURATION_TAKEN` naming the holder when another curator holds the document (a hold
+    fresher than :data:`HOLD_STALE`), else :data:`CURATION_NOT_HELD` when the writer holds no
+    curation of it; raising undoes the statement. Two queries per statement at most, not per
+    row. Managers may still delete (deleting a document deletes every layer); superusers are
+    not checked."""
     held = (
         "a.state = 'curating' AND a.login_role <> session_user::text "
         f"AND a.updated_at >= now() - interval '{HOLD_STALE}'"
+    )
+    mine = (
+        "SELECT 1 FROM assignments h WHERE h.doc_id = {d} AND h.annotator_id = l.id "
+        "AND h.state = 'curating' AND h.login_role = session_user::text"
     )
     out = [
         f"""CREATE OR REPLACE FUNCTION team_gold_held() RETURNS trigger
@@ -226,6 +233,20 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = '{CURATION_TAKEN}',
       MESSAGE = format('%s (login %s) is curating document %s', coalesce(who, holder), holder,
                        doc);
+  END IF;
+  -- a gold row of a document whose curation the writer does not hold (or has finished)
+  IF TG_TABLE_NAME = 'event_arguments' THEN
+    SELECT e.doc_id INTO doc FROM changed c JOIN events e ON e.id = c.event_id
+    JOIN annotators l ON l.id = e.annotator_id AND l.kind = 'gold'
+    WHERE NOT EXISTS ({mine.format(d="e.doc_id")}) LIMIT 1;
+  ELSE
+    SELECT c.doc_id INTO doc FROM changed c
+    JOIN annotators l ON l.id = c.annotator_id AND l.kind = 'gold'
+    WHERE NOT EXISTS ({mine.format(d="c.doc_id")}) LIMIT 1;
+  END IF;
+  IF doc IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = '{CURATION_NOT_HELD}',
+      MESSAGE = format('%s does not hold the curation of document %s', session_user, doc);
   END IF;
   RETURN NULL;
 END $$""",
@@ -284,15 +305,33 @@ BEGIN
   VALUES (doc, me, session_user::text, 'claimed', session_user::text, now());
   RETURN 'claimed';
 END $$""",
-        f"""CREATE OR REPLACE FUNCTION team_finish(doc integer) RETURNS text {definer} AS $$
+        # team_finish(integer) of earlier set-ups: with the new default it would be ambiguous
+        "DROP FUNCTION IF EXISTS team_finish(integer)",
+        f"""CREATE OR REPLACE FUNCTION team_finish(doc integer, gold boolean DEFAULT false)
+RETURNS text {definer} AS $$
+DECLARE layer integer;
 BEGIN
-  UPDATE assignments SET state = 'finished', updated_at = now()
-  WHERE doc_id = doc AND login_role = session_user::text AND state <> 'finished';
-  IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM assignments
-      WHERE doc_id = doc AND login_role = session_user::text) THEN
-    RAISE EXCEPTION USING ERRCODE = '42501',
-      MESSAGE = format('%s works on no layer of document %s', session_user, doc);
+  -- one row: the caller's own layer's claim or assignment on the document, or (gold) the
+  -- curation of its gold layer that the caller holds; never both
+  IF gold THEN
+    SELECT a.annotator_id INTO layer FROM assignments a JOIN annotators l
+      ON l.id = a.annotator_id AND l.kind = 'gold'
+    WHERE a.doc_id = doc AND a.login_role = session_user::text;
+    IF layer IS NULL THEN
+      RAISE EXCEPTION USING ERRCODE = '42501',
+        MESSAGE = format('%s holds no curation of document %s', session_user, doc);
+    END IF;
+  ELSE
+    SELECT a.annotator_id INTO layer FROM assignments a JOIN annotators l
+      ON l.id = a.annotator_id AND l.kind <> 'gold'
+    WHERE a.doc_id = doc AND l.login_role = session_user::text;
+    IF layer IS NULL THEN
+      RAISE EXCEPTION USING ERRCODE = '42501',
+        MESSAGE = format('%s works on no layer of document %s', session_user, doc);
+    END IF;
   END IF;
+  UPDATE assignments SET state = 'finished', updated_at = now()
+  WHERE doc_id = doc AND annotator_id = layer AND state <> 'finished';
   RETURN 'finished';
 END $$""",
         # team_curate(integer) of earlier set-ups: with the new default it would be ambiguous
@@ -346,6 +385,11 @@ BEGIN
   DELETE FROM assignments a USING annotators l
   WHERE l.id = a.annotator_id AND l.kind <> 'gold' AND a.state = 'claimed'
     AND a.annotator_id <> me AND a.updated_at < now() - stale;
+  -- a claim whose layer I marked done is finished (Mark done's finish, a transaction of its
+  -- own, was lost with the server): it is not given back as still mine
+  UPDATE assignments a SET state = 'finished', updated_at = now() FROM document_status s
+  WHERE a.annotator_id = me AND a.state IN ('assigned', 'claimed') AND s.doc_id = a.doc_id
+    AND s.annotator_id = me AND s.status = 'done';
   -- a document assigned to me, or claimed and not finished, comes first
   SELECT a.doc_id INTO doc FROM assignments a
   WHERE a.annotator_id = me AND a.state IN ('assigned', 'claimed') ORDER BY a.doc_id LIMIT 1;

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
+from annotator.store.team_sql import OTHERS_LAYERS_KEY, TeamRoles
+
 _WORKLOAD = text(
     """SELECT a.doc_id, l.name, l.kind, a.login_role, coalesce(p.name, a.login_role), a.state,
   coalesce(s.status, 'new')
@@ -73,15 +75,19 @@ def claim_next(engine: Engine) -> int | None:
     return None if doc is None else int(doc)
 
 
-def finish(engine: Engine, doc_id: int) -> bool:
-    """``team_finish(doc)`` when the login works on the document; False when it does not."""
+def finish(engine: Engine, doc_id: int, gold: bool = False) -> bool:
+    """``team_finish(doc, gold)`` when the login has that row: its own layer's claim or
+    assignment on the document, or (``gold``) the curation of its gold layer that it holds.
+    False when it has none (nothing to finish)."""
     with engine.begin() as conn:
         done = conn.execute(
             text(
-                "SELECT team_finish(:d) WHERE EXISTS (SELECT 1 FROM assignments "
-                "WHERE doc_id = :d AND login_role = session_user::text)"
+                "SELECT team_finish(:d, :g) WHERE EXISTS (SELECT 1 FROM assignments a "
+                "JOIN annotators l ON l.id = a.annotator_id WHERE a.doc_id = :d AND CASE "
+                "WHEN :g THEN l.kind = 'gold' AND a.login_role = session_user::text "
+                "ELSE l.kind <> 'gold' AND l.login_role = session_user::text END)"
             ),
-            {"d": doc_id},
+            {"d": doc_id, "g": gold},
         ).scalar()
     return done is not None
 
@@ -114,6 +120,19 @@ def renew_hold(engine: Engine, doc_id: int) -> bool:
     return renewed is not None
 
 
+def holding(engine: Engine) -> list[int]:
+    """The documents whose gold layer the login holds now (``curating``), in id order."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT a.doc_id FROM assignments a JOIN annotators l ON l.id = a.annotator_id "
+                "WHERE l.kind = 'gold' AND a.state = 'curating' "
+                "AND a.login_role = session_user::text ORDER BY a.doc_id"
+            )
+        )
+        return [int(d) for (d,) in rows]
+
+
 def leave_curation(engine: Engine, doc_id: int) -> None:
     """``team_leave_curation(doc)``: the login no longer holds the document's gold layer."""
     with engine.begin() as conn:
@@ -134,3 +153,37 @@ def curator_of(engine: Engine, doc_id: int) -> tuple[str, str] | None:
             return None
         name = conn.execute(_PERSON, {"login": login}).scalar()
     return (str(name) if name is not None else str(login)), str(login)
+
+
+@dataclass(frozen=True)
+class Readable:
+    """The layers a login may show on a team server: its own, the gold layer's name when it is
+    a curator (None: it is not), and the other people's layers when the project lets them be
+    read (``team/others_layers`` is ``readable``; empty otherwise: blind annotation)."""
+
+    mine: str | None
+    gold: str | None
+    others: tuple[str, ...]
+
+
+def readable(engine: Engine) -> Readable:
+    """What :class:`Readable` says for the login ``engine`` connects as."""
+    curators = TeamRoles(str(engine.url.database)).group("curator")
+    with engine.connect() as conn:
+        curator, open_ = conn.execute(
+            text(
+                "SELECT pg_has_role(session_user, :g, 'MEMBER'), EXISTS (SELECT 1 FROM "
+                "project_meta WHERE key = :k AND value = 'readable')"
+            ),
+            {"g": curators, "k": OTHERS_LAYERS_KEY},
+        ).one()
+        rows = conn.execute(
+            text(
+                "SELECT name, kind, login_role = session_user::text FROM annotators "
+                "ORDER BY kind DESC, name"
+            )
+        ).all()
+    mine = next((str(n) for n, _k, me in rows if me), None)
+    gold = next((str(n) for n, k, _me in rows if k == "gold"), "gold") if curator else None
+    others = tuple(str(n) for n, k, me in rows if k != "gold" and not me) if open_ else ()
+    return Readable(mine, gold, others)

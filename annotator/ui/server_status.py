@@ -64,8 +64,10 @@ class ServerStatus(QObject):
         self._show(link.online)
 
     def refusal(self) -> str | None:
-        """None while Online; else the sentence that refuses an edit (nothing is tried)."""
-        return None if self._link.online else self._link.refusal()
+        """None while Online, or when the server answers at once (:meth:`ServerLink.may_edit`:
+        it came back before the next probe); else the sentence that refuses an edit (nothing
+        is tried)."""
+        return None if self._link.may_edit() else self._link.refusal()
 
     def _show(self, online: bool) -> None:
         server = self._link.server

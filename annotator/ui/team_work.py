@@ -115,7 +115,7 @@ class TeamTools(QObject):
                 continue  # gold marked curated in bulk: only the documents this window holds
             try:
                 if status.after is Status.DONE:
-                    self._work.finished(status.doc_id)
+                    self._work.finished(status.doc_id, gold=held)
                 elif status.before is Status.DONE and status.annotator == self._me:
                     self._work.reopened(status.doc_id)
             except AnnotatorError as exc:

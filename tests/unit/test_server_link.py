@@ -1,8 +1,9 @@
 """Online / Offline for a project on a server (issue 20, item 7), below the window.
 
-While the link is Offline, every kind of change is refused by the write service before it is
-tried (no statement reaches the server), with one sentence; once the server answers again,
-changes are made again. A read that finds the server gone turns the link Offline; a pooled
+While the link is Offline and the server does not answer, every kind of change is refused by
+the write service before it is tried (no statement reaches the server), with one sentence; once
+the server is back, the next change asks it at once and is made (once), without waiting for
+the probe. A read that finds the server gone turns the link Offline; a pooled
 connection that a server restart ended, and that the pool replaces, does not.
 """
 
@@ -19,8 +20,10 @@ from annotator.core.location import ServerUrl
 from annotator.core.model import Bundle, Edit, Status
 from annotator.core.positions import CodePoint
 from annotator.core.schema import default_schema
-from annotator.services.online import OfflineError, ServerLink
+from annotator.services.online import ASK_AGAIN_S, OfflineError, ServerLink
 from annotator.services.project import Project, open_project
+from tests.gui.test_server_away_gui import _pg_ctl
+from tests.pgcluster import Cluster, wait_until_ready
 
 TEXT = "😀 قصفت الطائـــرات\u00a0مدينةَ حماة قرب حلب\u200cالشهباء في 2024 (Reuters)"
 WHO = "سلمى 😀"
@@ -31,6 +34,17 @@ def on_server(pg_project_url: str) -> Iterator[Project]:
     project = open_project(ServerUrl(pg_project_url))
     yield project
     project.close()
+
+
+@pytest.fixture
+def own_server() -> Iterator[tuple[Cluster, str]]:
+    """A cluster of this test's own (it is stopped and started again) with a database."""
+    with Cluster() as cluster:
+        admin = sa.create_engine(cluster.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text("CREATE DATABASE away"))
+        admin.dispose()
+        yield cluster, cluster.url.replace("/postgres?", "/away?")
 
 
 def _statements(engine: sa.Engine) -> list[str]:
@@ -47,14 +61,22 @@ def _connections(engine: sa.Engine) -> list[object]:
     return made
 
 
-def test_every_change_is_refused_before_it_is_tried_while_offline(on_server: Project) -> None:
-    project = on_server
+def test_every_change_is_refused_before_it_is_tried_while_offline(
+    own_server: tuple[Cluster, str],
+) -> None:
+    cluster, url = own_server
+    project = open_project(ServerUrl(url))
     doc, _ = project.documents.add_text("حماة 😀.txt", TEXT)
     at = CodePoint(TEXT.index("حماة"))
     kept = project.annotations.create_span(doc, WHO, at, CodePoint(at + 4), "GPE").add.spans[0]
     seq = project.repo.last_seq()
     link = ServerLink(project)
-    link.lost("the server went away (test)")
+    turns: list[bool] = []
+    link.changed.connect(turns.append)
+    _pg_ctl(cluster, "stop")
+    with pytest.raises(sa.exc.DBAPIError):
+        project.repo.last_seq()  # a read finds the server gone: Offline
+    assert not link.online and turns == [False]
     sent = _statements(project.repo.engine)
     near = CodePoint(TEXT.index("حلب"))
     changes: dict[str, Callable[[], Any]] = {
@@ -74,13 +96,19 @@ def test_every_change_is_refused_before_it_is_tried_while_offline(on_server: Pro
             change()
         assert str(refused.value) == link.refusal(), what
     assert sent == []  # refused before being tried: not one statement reached the server
-    assert link.server in link.refusal()
-    assert link.ask_now()  # the server answers: Online, and changes are made again
-    assert project.repo.last_seq() == seq
-    assert [s.id for s in project.annotations.spans(doc, WHO)] == [kept.id]
-    project.annotations.create_span(doc, WHO, near, CodePoint(near + 3), "GPE")
-    assert len(project.annotations.spans(doc, WHO)) == 2
+    assert link.server in link.refusal() and not link.online and turns == [False]
+    _pg_ctl(cluster, "start")
+    wait_until_ready(url)
+    time.sleep(ASK_AGAIN_S)  # the last refusal's unanswered question is older than that
+    # no probe has run: the change asks the server at once, which answers, and it is made
+    made = project.annotations.create_span(doc, WHO, near, CodePoint(near + 3), "GPE")
+    assert link.online and turns == [False, True]
+    assert project.repo.last_seq() == seq + 1  # one change: made once, nothing half-made
+    assert sorted(s.id for s in project.annotations.spans(doc, WHO)) == sorted(
+        [kept.id, made.add.spans[0].id]
+    )
     link.close()
+    project.close()
 
 
 def test_a_read_that_finds_the_server_gone_turns_offline_and_a_probe_turns_online(
@@ -112,8 +140,6 @@ def test_a_read_that_finds_the_server_gone_turns_offline_and_a_probe_turns_onlin
         with pytest.raises(sa.exc.DBAPIError):
             conn.execute(sa.text("SELECT 1"))  # a read on a connection the server ended
     assert not link.online and turns == [False]
-    with pytest.raises(OfflineError):
-        project.documents.set_status(1, WHO, Status.DONE)
     tried = _connections(project.repo.engine)
     with pytest.raises(sa.exc.DBAPIError) as held:  # the server is up, but not asked
         project.repo.last_seq()

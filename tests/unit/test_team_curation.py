@@ -71,7 +71,7 @@ def test_a_curator_who_leaves_lets_the_next_one_in(t: Team) -> None:
     assert _sql(t, "cora", "SELECT team_leave_curation(1)") is True
     assert _gold_holds(t) == []
     assert _sql(t, "majid", "SELECT team_curate(1)") == "curating"
-    assert _sql(t, "majid", "SELECT team_finish(1)") == "finished"
+    assert _sql(t, "majid", "SELECT team_finish(1, true)") == "finished"
     assert _sql(t, "majid", "SELECT team_leave_curation(1)") is False  # a finished one stays
     assert _gold_holds(t) == [(1, t.logins["majid"], "finished")]
 
@@ -216,16 +216,16 @@ def _service(t: Team, person: str) -> AnnotationService:
     return AnnotationService(Repository(engine), WriteService(Writer(engine)))
 
 
-def _insert_gold(t: Team, person: str, doc_id: int) -> None:
-    """One gold span by plain SQL, as psql would."""
+def _insert_gold(t: Team, person: str, doc_id: int, start: int = 0) -> None:
+    """One gold span (``start``, 4 code points) by plain SQL, as psql would."""
     with t.engine(person).begin() as conn:
         conn.execute(
             sa.text(
                 'INSERT INTO spans (doc_id, annotator_id, start, "end", label, attributes, '
-                "created_at) SELECT :d, id, 0, 4, 'ORG', '{}', now() FROM annotators "
+                "created_at) SELECT :d, id, :s, :s + 4, 'ORG', '{}', now() FROM annotators "
                 "WHERE kind = 'gold'"
             ),
-            {"d": doc_id},
+            {"d": doc_id, "s": start},
         )
 
 
@@ -244,8 +244,111 @@ def test_only_the_holder_writes_a_held_documents_gold_layer(t: Team) -> None:
     with pytest.raises(sa.exc.DBAPIError) as raw:  # psql is refused too
         _insert_gold(t, "majid", 1)
     assert getattr(raw.value.orig, "sqlstate", None) == "AN002"
-    _service(t, "majid").create_span(2, "gold", start, end, "ORG")  # a document nobody holds
+    _sql(t, "majid", "SELECT team_curate(2)")  # a document nobody holds: he holds it first
+    _service(t, "majid").create_span(2, "gold", start, end, "ORG")
     _service(t, "cora").create_span(1, "gold", start, end, "ORG")  # the holder
-    _age_hold(t, 1, "121 minutes")  # a stale hold no longer counts
+    _age_hold(t, 1, "121 minutes")  # a stale hold no longer counts: he takes it over
+    _sql(t, "majid", "SELECT team_curate(1)")
     _insert_gold(t, "majid", 1)
     assert _gold(t) == [(1, "ORG"), (1, "ORG"), (2, "ORG")]
+
+
+def test_gold_is_written_only_by_a_curator_who_holds_the_document(t: Team) -> None:
+    """Issue 20 item 1 of the follow-up: no hold, no gold write (app and psql alike)."""
+    _sql(t, "cora", "SELECT team_curate(1)")  # makes the gold layer; doc 2 nobody holds
+    start, end = word("القوات")
+    with pytest.raises(RightsError) as refused:
+        _service(t, "majid").create_span(2, "gold", start, end, "ORG")
+    assert str(refused.value) == (
+        "On the team's server the gold layer of a document is written only by the curator who "
+        "holds it, and you do not hold document 2 now, so nothing was saved. Open it in review "
+        "mode (which holds it for you), then edit its gold layer."
+    )
+    with pytest.raises(RightsError, match="do not hold document 2"):
+        WriteService(Writer(t.engine("majid"))).set_status(2, "gold", Status.DONE, gold=True)
+    with pytest.raises(sa.exc.DBAPIError) as raw:  # psql is refused too
+        _insert_gold(t, "cora", 2)  # holding document 1 is no right on document 2
+    assert getattr(raw.value.orig, "sqlstate", None) == "AN003"
+    _insert_gold(t, "cora", 1)
+    assert _sql(t, "cora", "SELECT team_finish(1, true)") == "finished"
+    with pytest.raises(sa.exc.DBAPIError) as done:  # a finished curation is no hold either
+        _insert_gold(t, "cora", 1, start=5)
+    assert getattr(done.value.orig, "sqlstate", None) == "AN003"
+    assert _gold(t) == [(1, "ORG")]
+    with t.admin.begin() as conn:  # a manager may still delete a document's rows
+        conn.execute(sa.text("UPDATE assignments SET state = 'curating'"))
+    with t.engine("majid").begin() as conn:
+        deleted = conn.execute(sa.text("DELETE FROM spans WHERE doc_id = 1")).rowcount
+    assert deleted == 1 and _gold(t) == []
+
+
+def test_finishing_ends_one_row_not_every_row_of_the_person(t: Team) -> None:
+    """cora annotates document 1 in her own layer and curates it: finishing her claim
+    leaves her curation going, and finishing her curation leaves her claim."""
+    cora = _project(t, "cora")
+    try:
+        assert _sql(t, "cora", "SELECT team_claim(1)") == "claimed"
+        assert _sql(t, "cora", "SELECT team_curate(1)") == "curating"
+        assert TeamWork(cora).finished(1) is True
+        assert _gold_holds(t) == [(1, t.logins["cora"], "curating")]
+        assert _claims(t) == [(1, "cora", "finished")]
+        assert _sql(t, "cora", "SELECT team_claim(1)") == "claimed"  # reopened
+        assert TeamWork(cora).finished(1, gold=True) is True
+        assert _gold_holds(t) == [(1, t.logins["cora"], "finished")]
+        assert _claims(t) == [(1, "cora", "claimed")]
+        assert TeamWork(cora).finished(2, gold=True) is False  # holds nothing there
+    finally:
+        cora.close()
+    with pytest.raises(sa.exc.DBAPIError, match="holds no curation of document 1"):
+        _sql(t, "amal", "SELECT team_finish(1, true)")
+
+
+def _claims(t: Team) -> list[tuple[int, str, str]]:
+    with t.admin.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT a.doc_id, l.name, a.state FROM assignments a JOIN annotators l "
+                "ON l.id = a.annotator_id WHERE l.kind <> 'gold' ORDER BY a.doc_id, l.name"
+            )
+        )
+        return [(int(d), str(n), str(s)) for d, n, s in rows]
+
+
+def test_adjudicate_finish_agreed_records_the_curation_finished(
+    t: Team, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Document 1 agreed (marked curated: its hold is finished, as Mark curated does);
+    document 2 disagreed (its hold is let go of)."""
+    for person in ("amal", "badr"):
+        _annotate(t, person, 1, ("القوات", "ORG"), ("2005", "TIME"))
+    _annotate(t, "amal", 2, ("القوات", "ORG"))
+    _annotate(t, "badr", 2, ("القوات", "GPE"))
+    url = sa.make_url(t.server).set(database=t.name, username=t.logins["cora"])
+    with kept_in_memory():
+        credentials.remember_password(url, t.passwords["cora"])
+        db = ["--db", url.render_as_string(hide_password=False)]
+        assert main(["adjudicate", "--annotators", "amal,badr", "--finish-agreed", *db]) == 0
+    out = capsys.readouterr().out
+    assert "doc-1.txt" in out
+    assert _gold_holds(t) == [(1, t.logins["cora"], "finished")]
+    with t.admin.connect() as conn:
+        status = conn.execute(
+            sa.text(
+                "SELECT s.doc_id, s.status FROM document_status s JOIN annotators a "
+                "ON a.id = s.annotator_id WHERE a.kind = 'gold' ORDER BY s.doc_id"
+            )
+        ).all()
+    assert [(int(d), str(st)) for d, st in status][0] == (1, "done")
+
+
+def test_a_claim_done_whose_finish_was_lost_is_finished_by_the_next_claim(t: Team) -> None:
+    """Mark done commits the status, then finishes the claim in a second transaction: if the
+    server went away between the two, the next claim finishes it instead of giving it back."""
+    assert _sql(t, "amal", "SELECT team_claim_next()") == 1
+    WriteService(Writer(t.engine("amal"))).set_status(1, "amal", Status.DONE)  # no finish
+    assert _sql(t, "amal", "SELECT team_claim_next()") == 2  # not document 1 again
+    with t.admin.connect() as conn:
+        states = conn.execute(
+            sa.text("SELECT doc_id, state FROM assignments ORDER BY doc_id")
+        ).all()
+    assert [tuple(r) for r in states] == [(1, "finished"), (2, "claimed")]

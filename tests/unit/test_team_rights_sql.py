@@ -104,6 +104,7 @@ def test_an_annotator_cannot_write_gold_and_a_curator_can(t: Team) -> None:
     start, end = word("2005")
     _refused(t.engine("amal"), SPAN, layer=t.layer_id("gold"), start=start, end=end, label="TIME")
     assert _count(t, "spans") == 0
+    _run(t.engine("cora"), "SELECT team_curate(1)")  # gold is written under a hold
     _span(t, "gold", "2005", "TIME", by="cora")
     assert _count(t, "spans", f"annotator_id = {t.layer_id('gold')}") == 1
     # the curator reads every layer; the annotator still sees no gold

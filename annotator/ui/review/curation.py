@@ -6,6 +6,8 @@ service's rule): the column appears once the project has a gold layer.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
 from annotator.core.change import Change
@@ -22,6 +24,16 @@ if TYPE_CHECKING:
     from annotator.services.project import Project
     from annotator.ui.main_window import MainWindow
 
+Holds = Callable[[Sequence[int]], AbstractContextManager[tuple[list[int], list[str]]]]
+"""Holds the gold layer of some documents while a block runs: yields those held and a
+sentence for each another curator holds (on a team server: ``curation_holds``)."""
+
+
+@contextmanager
+def every_document_yours(doc_ids: Sequence[int]) -> Iterator[tuple[list[int], list[str]]]:
+    """On a project file nobody else curates: every document is held, none refused."""
+    yield list(doc_ids), []
+
 
 class CurationTools:
     """Keeps the document list's curation column current and runs the curation actions.
@@ -34,6 +46,8 @@ class CurationTools:
     def __init__(self, window: MainWindow, project: Project) -> None:
         self._window = window
         self._project = project
+        self.holds: Holds = every_document_yours
+        """Asked around each chunk of the bulk finish; a team server's holds (app.py)."""
         refresh = window.gui_thread.throttled(self.refresh, window, 250)
         window.signals.documentsChanged.connect(lambda _doc: refresh())
         window.signals.changeApplied.connect(self._on_change)
@@ -58,8 +72,12 @@ class CurationTools:
         if doc_id is None:
             self._window.show_message("Import a document first.")
             return
-        try:
-            adjudication.set_curation_status(self._project, doc_id, CurationStatus.CURATED)
+        try:  # on a team server, under a hold of the document (its finish records it)
+            with self.holds([doc_id]) as (held, refused):
+                if not held:
+                    self._window.notify(" ".join(refused))
+                    return
+                adjudication.set_curation_status(self._project, doc_id, CurationStatus.CURATED)
         except AnnotatorError as exc:
             self._window.notify(str(exc))
             return
@@ -74,6 +92,7 @@ class CurationTools:
         """
         project = self._project
         finished: list[str] = []
+        skipped: list[str] = []  # another curator holds them (a team server)
 
         def work(progress: Progress) -> None:  # on a worker thread (ADR 0017)
             names = adjudication.choose_annotators(project)
@@ -81,8 +100,9 @@ class CurationTools:
             for n in range(0, len(ids), CHUNK):
                 if not progress(n, len(ids), f"{n} of {len(ids)} documents"):
                     break
-                chunk = ids[n : n + CHUNK]
-                finished.extend(adjudication.finish_agreed(project, None, names, chunk))
+                with self.holds(ids[n : n + CHUNK]) as (chunk, refused):
+                    skipped.extend(refused)
+                    finished.extend(adjudication.finish_agreed(project, None, names, chunk))
             progress(len(ids), len(ids), "")
 
         try:
@@ -94,5 +114,6 @@ class CurationTools:
         self._window.notify(
             f"{count} document{'s' if count != 1 else ''} without disagreement marked curated"
             + (f": {', '.join(isolate(name) for name in finished)}." if finished else ".")
+            + (f" Skipped {len(skipped)}: {' '.join(skipped)}" if skipped else "")
         )
         return finished
