@@ -52,6 +52,7 @@ class Frame:
     captions: list[QRectF] = field(default_factory=list)
     plans: list[BlockPlan | None] = field(default_factory=list)
     arcs: list[ArcShape] | None = None
+    arc_bounds: list[QRectF] = field(default_factory=list)
     outlines: list[PaintItem] | None = None
     key: tuple[object, ...] = ()
     rect_caches: dict[int, RectCache] = field(default_factory=dict)

@@ -16,13 +16,10 @@ from PySide6.QtWidgets import QPlainTextEdit
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.ui.offsets import BlockOffsets, OffsetMap, QtPos
+from annotator.ui.pane.arc_layouts import ArcLayouts
 from annotator.ui.pane.arcs import (
     Arc,
     ArcEnds,
-    ArcShape,
-    ArcStyle,
-    arc_bounds,
-    layout_arcs,
     paint_arcs,
 )
 from annotator.ui.pane.block_frames import (
@@ -81,9 +78,7 @@ class PanePainter:
         self.band_on = False
         self.band_content = True
         self._last = Frame()
-        self._arc_layout: tuple[tuple[object, ...], list[ArcShape], list[QRectF]] | None = None
-        """The last arc layout and what it was worked out from (its ends, the band's sizes):
-        an edit that moves no arc end (most: a tag on a line whose band is open) keeps it."""
+        self._arc_layout = ArcLayouts()
         self.moved = False
         """True when lines moved (the scroll bar's range must be worked out again)."""
         self.stale: float | None = None
@@ -362,18 +357,10 @@ class PanePainter:
             for arc in (self._arcs[n] for n in visible):
                 a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
                 items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
-            key = (frame.band, items)
-            last = self._arc_layout
-            if last is not None and last[0] == key:  # no arc end moved: the same layout
-                frame.arcs = last[1]
-                frame.captions[:] = last[2]
-            else:
-                frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
-                self._arc_layout = (key, frame.arcs, list(frame.captions))
-        arcs = frame.arcs
+            self._arc_layout.lay_out(frame, items)
+        arcs = self._arc_layout.meeting(frame, clip)
         tags = frame.tags
         if clip is not None:
-            arcs = [a for a in arcs if arc_bounds(a).intersects(clip)]
             tags = [t for t in tags if t.box is None or t.box.intersects(clip)]
         paint_arcs(painter, arcs, frame.band)
         paint_tags(painter, tags, frame.band)
