@@ -52,6 +52,7 @@ class Frame:
     captions: list[QRectF] = field(default_factory=list)
     plans: list[BlockPlan | None] = field(default_factory=list)
     arcs: list[ArcShape] | None = None
+    arc_bounds: list[QRectF] = field(default_factory=list)
     outlines: list[PaintItem] | None = None
     key: tuple[object, ...] = ()
     rect_caches: dict[int, RectCache] = field(default_factory=dict)
@@ -89,19 +90,24 @@ class RectCaches:
         added on one line leaves every other range's rectangles as they were.
         """
         out: list[QRectF] = []
-        for n, (block, origin, conv) in enumerate(frame.blocks):
+        for n, (_block, _origin, conv) in enumerate(frame.blocks):
             if conv.end <= start:
                 continue
             if conv.start >= end:
                 break
-            cache = self._cached(frame, n)
-            local = cache.get((start, end))
-            if local is None:
-                local = cache[(start, end)] = range_rects(
-                    block.layout(), conv, frame.text, QPointF(), start, end, frame.lines[n]
-                )
-            out += [r.translated(origin) for r in local]
+            out += self.rects_in(frame, n, start, end)
         return out
+
+    def rects_in(self, frame: Frame, n: int, start: CodePoint, end: CodePoint) -> list[QRectF]:
+        """The part of :meth:`rects` in visible block ``n`` (in viewport coordinates)."""
+        block, origin, conv = frame.blocks[n]
+        cache = self._cached(frame, n)
+        local = cache.get((start, end))
+        if local is None:
+            local = cache[(start, end)] = range_rects(
+                block.layout(), conv, frame.text, QPointF(), start, end, frame.lines[n]
+            )
+        return [r.translated(origin) for r in local]
 
     def _cached(self, frame: Frame, n: int) -> RectCache:
         """The rectangle cache of visible block ``n``, checked once per frame (not per span)."""

@@ -13,22 +13,24 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QPainter, QTextBlock
 from PySide6.QtWidgets import QPlainTextEdit
 
-from annotator.core.model import Span
 from annotator.core.positions import CodePoint
 from annotator.core.schema import Schema
 from annotator.ui.offsets import BlockOffsets, OffsetMap, QtPos
+from annotator.ui.pane.arc_layouts import ArcLayouts
 from annotator.ui.pane.arcs import (
-    Anchor,
     Arc,
     ArcEnds,
-    ArcShape,
-    ArcStyle,
-    arc_bounds,
-    layout_arcs,
     paint_arcs,
 )
+from annotator.ui.pane.block_frames import (
+    BlockFrame,
+    BlockFrames,
+    BlockInput,
+    build_block,
+    lines_key,
+)
 from annotator.ui.pane.frame import Frame, RectCaches, frame_rects, meeting
-from annotator.ui.pane.label_band import Tag, layout_tags, paint_tags
+from annotator.ui.pane.label_band import paint_tags
 from annotator.ui.pane.line_band import BandMetrics, band_metrics, place_lines
 from annotator.ui.pane.line_plan import BlockPlan, LinePlanner
 from annotator.ui.pane.span_index import SpanIndex
@@ -36,7 +38,7 @@ from annotator.ui.pane.span_painter import (
     Overlay,
     PaintItem,
     VisibleBlock,
-    assign_levels,
+    block_lines,
     paint_over,
     paint_overlays,
     paint_under,
@@ -70,14 +72,13 @@ class PanePainter:
         self._partners: dict[int, list[int]] = {}
         self._planner = LinePlanner(index)
         self._rect_cache = RectCaches()
+        self._frames = BlockFrames()
         self._styles_of: Schema | None = None
         self._styles: dict[str, tuple[QColor, bool]] = {}
         self.band_on = False
         self.band_content = True
         self._last = Frame()
-        self._arc_layout: tuple[tuple[object, ...], list[ArcShape], list[QRectF]] | None = None
-        """The last arc layout and what it was worked out from (its ends, the band's sizes):
-        an edit that moves no arc end (most: a tag on a line whose band is open) keeps it."""
+        self._arc_layout = ArcLayouts()
         self.moved = False
         """True when lines moved (the scroll bar's range must be worked out again)."""
         self.stale: float | None = None
@@ -221,6 +222,14 @@ class PanePainter:
         """Another document is shown: no block plan or cached rectangle holds any more."""
         self._planner.clear()
         self._rect_cache.clear()
+        self._frames.clear()
+
+    def forget_frames(self) -> None:
+        """Build every block's frame again at the next paint, from nothing (for checks that
+        the kept ones are what a fresh build draws)."""
+        self._rect_cache.clear()
+        self._frames.clear()
+        self._last = Frame()
 
     rects = staticmethod(frame_rects)
 
@@ -252,36 +261,54 @@ class PanePainter:
         if not frame.blocks or self.schema is None:
             self._last = frame
             return frame
-        lo, hi = frame.blocks[0][2].start, frame.blocks[-1][2].end
-        spans = self._index.overlapping(lo, hi)
-        levels = assign_levels([(s.start, s.end) for s in spans])
-        tags: dict[int, tuple[int, float, int]] = {}  # span id -> tag row, its line's band
-        for plan in plans:
-            if plan is not None:
-                for span_id, (row, line) in plan.tags.items():
-                    tags[span_id] = (row, plan.bands[line], plan.arc_rows[line])
-        for s, level in zip(spans, levels, strict=True):
-            rects = self._block_rects(frame, s.start, s.end)
-            color, trigger = self._style(s.label)
-            frame.items.append(
-                PaintItem(
-                    rects,
-                    color,
-                    level,
-                    trigger=trigger,
-                    selected=s.id in selected,
-                    span_id=s.id,
-                )
-            )
-            if frame.band and rects and s.id in tags:
-                row, height, arc_rows = tags[s.id]
-                tag = Tag(s.id, rects[0], s.label, color, row, band_height=height)
-                tag.arc_rows = arc_rows
-                frame.tags.append(tag)
-        if frame.band:
-            self._tags_and_anchors(frame, spans, pane.viewport().width())
+        width = pane.viewport().width()
+        common = (text, band, self.band_content, self.schema, width, pane.font().key())
+        for n, plan in enumerate(plans):
+            part = self._block(frame, n, common, selected, plan, width)
+            frame.items += part.items
+            frame.tags += part.tags
+            frame.anchors.update(part.anchors)
         self._last = frame
         return frame
+
+    def _block(
+        self,
+        frame: Frame,
+        n: int,
+        common: tuple[object, ...],
+        selected: set[int],
+        plan: BlockPlan | None,
+        width: int,
+    ) -> BlockFrame:
+        """Visible block ``n``'s frame: kept, or built again if anything it shows changed
+        (see :mod:`.block_frames` for what its key holds)."""
+        block, origin, conv = frame.blocks[n]
+        spans = self._index.overlapping(conv.start, conv.end)
+        lines = frame.lines.get(n)
+        if lines is None:
+            lines = frame.lines[n] = block_lines(block.layout(), conv)
+        overlays = tuple(o for o in self._overlays if o.start < conv.end and o.end > conv.start)
+        key = (
+            common,
+            conv.start,
+            conv.end,
+            origin.x(),
+            origin.y(),
+            lines_key(lines),
+            tuple(spans),
+            tuple(s.id for s in spans if s.id in selected),
+            overlays,
+            plan,
+        )
+        found = self._frames.get(block.blockNumber(), key)
+        if found is not None:
+            return found
+        given = BlockInput(spans, selected, overlays, plan, frame.band, width)
+        built = build_block(
+            key, given, lambda a, b: self._rect_cache.rects_in(frame, n, a, b), self._style
+        )
+        self._frames.put(block.blockNumber(), built)
+        return built
 
     def _style(self, label: str) -> tuple[QColor, bool]:
         """A label's colour and whether it is an event type, worked out once per schema (the
@@ -296,33 +323,6 @@ class PanePainter:
             color = QColor(schema.color_of(label))
             found = self._styles[label] = (color, schema.event_type(label) is not None)
         return found
-
-    def _tags_and_anchors(self, frame: Frame, spans: list[Span], width: int) -> None:
-        assert frame.band is not None
-        by_range = {(o.start, o.end): o for o in self.overlays if o.caption}
-        by_id = {s.id: s for s in spans}
-        for tag in frame.tags:
-            span = by_id[tag.span_id]
-            overlay = by_range.get((span.start, span.end))
-            if overlay is not None:  # the tag keeps the entity type; the role is in its tooltip
-                tag.title = f"{span.label} ({overlay.caption})"
-                tag.outline = QColor(overlay.color)
-        layout_tags(frame.tags, frame.band)
-        for tag in frame.tags:
-            assert tag.box is not None
-            start = by_id[tag.span_id].start
-            frame.anchors[tag.span_id] = Anchor(
-                round(tag.box.center().x()),
-                tag.box.top(),
-                tag.anchor.top(),
-                2.0,
-                width - 2.0,
-                start,
-                tag.anchor.top() - tag.band_height,
-                tag.box.left(),
-                tag.box.right(),
-                tag.arc_rows,
-            )
 
     def paint_under(self, painter: QPainter, frame: Frame, clip: QRectF | None = None) -> None:
         """Span backgrounds (before the text); ``clip``: draw only what meets it."""
@@ -357,18 +357,10 @@ class PanePainter:
             for arc in (self._arcs[n] for n in visible):
                 a, b = frame.anchors.get(arc.arg1), frame.anchors.get(arc.arg2)
                 items.append((arc, a, b, self._start(arc.arg2), self._start(arc.arg1)))
-            key = (frame.band, items)
-            last = self._arc_layout
-            if last is not None and last[0] == key:  # no arc end moved: the same layout
-                frame.arcs = last[1]
-                frame.captions[:] = last[2]
-            else:
-                frame.arcs = layout_arcs(items, ArcStyle(frame.band, frame.captions))
-                self._arc_layout = (key, frame.arcs, list(frame.captions))
-        arcs = frame.arcs
+            self._arc_layout.lay_out(frame, items)
+        arcs = self._arc_layout.meeting(frame, clip)
         tags = frame.tags
         if clip is not None:
-            arcs = [a for a in arcs if arc_bounds(a).intersects(clip)]
             tags = [t for t in tags if t.box is None or t.box.intersects(clip)]
         paint_arcs(painter, arcs, frame.band)
         paint_tags(painter, tags, frame.band)
@@ -376,6 +368,11 @@ class PanePainter:
     def _start(self, span_id: int) -> CodePoint | None:
         span = self._index.get(span_id)
         return span.start if span else None
+
+    @property
+    def frames_built(self) -> int:
+        """How many block frames were built so far (the others were kept)."""
+        return self._frames.built
 
     @property
     def last_frame(self) -> Frame:

@@ -154,15 +154,17 @@ class SpanView(QPlainTextEdit):
         else:
             self._update_strips([(s.start, s.end) for s in spans])
 
-    def _update_strips(self, ranges: list[tuple[CodePoint, CodePoint]]) -> None:
+    def _update_strips(self, ranges: list[tuple[CodePoint, CodePoint]], place: bool = True) -> None:
         """Repaint the strips of the lines these ranges are on (see :mod:`.dirty`).
 
         Their blocks get the band their spans need first: if a band opened or closed,
         the lines below it moved, and the same paint covers them down to the bottom.
+        ``place=False``: the spans did not change (a selection, an overlay), so neither
+        did any band; the blocks are not planned again.
         """
         painter = self._painter
         painter.stale = None
-        for start, end in ranges:
+        for start, end in ranges if place else ():
             painter.place_range(self, self._map, start, end)
         region = QRegion()
         for start, end in ranges:
@@ -211,9 +213,18 @@ class SpanView(QPlainTextEdit):
         return list(self._selected)
 
     def set_overlays(self, overlays: list[Overlay]) -> None:
-        """Draw outlined, captioned boxes (e.g. event arguments); ``[]`` clears them."""
+        """Draw outlined, captioned boxes (e.g. event arguments); ``[]`` clears them.
+
+        The panels hand over their overlays after every selection change, mostly the same
+        ones: then nothing is repainted. Otherwise only the strips of the overlays that
+        come or go are (an outline, and the caption in its tag's tooltip, stay on its lines).
+        """
+        before = self._painter.overlays
+        if overlays == before:
+            return
         self._painter.overlays = list(overlays)
-        self.viewport().update()
+        changed = set(before) ^ set(overlays)
+        self._update_strips(sorted({(o.start, o.end) for o in changed}), place=False)
 
     # -- painting -----------------------------------------------------------------
     @property
@@ -254,7 +265,13 @@ class SpanView(QPlainTextEdit):
         return self._painter
 
     def set_arcs(self, arcs: list[Arc]) -> None:
-        """Draw these relations as arcs in the band (``[]`` clears them)."""
+        """Draw these relations as arcs in the band (``[]`` clears them).
+
+        The same arcs again (the panels hand them over after every selection change)
+        change nothing: no repaint, and the lines' bands and the arc layout are kept.
+        """
+        if arcs == self._painter.arcs:
+            return
         self._painter.set_arcs(arcs)
         self.viewport().update()
 

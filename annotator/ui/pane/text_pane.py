@@ -151,7 +151,7 @@ class TextPane(SpanView):
             return
         changed = {*before, *ids} - ({*before} & {*ids})  # outlined now, or no longer
         found = [self._index.get(i) for i in changed]
-        self._update_strips([(s.start, s.end) for s in found if s is not None])
+        self._update_strips([(s.start, s.end) for s in found if s is not None], place=False)
 
     def scroll_to_offset(self, cp: CodePoint) -> None:
         """Move the caret to code point ``cp`` and make it visible."""
