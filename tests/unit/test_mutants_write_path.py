@@ -7,10 +7,13 @@ write service. docs/mutation-testing.md lists the mutant each one kills.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from annotator.core.change import Change, Origin, StatusChange
 from annotator.core.errors import (
@@ -21,11 +24,12 @@ from annotator.core.errors import (
     SpanError,
     StaleEditError,
 )
-from annotator.core.location import Location
+from annotator.core.location import Location, ServerUrl
 from annotator.core.model import Argument, Bundle, Edit, Event, Relation, Span, Status
 from annotator.core.text import text_sha256
 from annotator.services.project import Project, open_project
 from annotator.services.write import LayerImport, NewDocument, WriteService
+from annotator.store.engine import write_lock_sql
 from annotator.store.writer import Writer
 from tests.conftest import BOTH
 
@@ -492,3 +496,66 @@ def test_a_small_edit_refuses_a_span_the_layer_has_with_the_validators_sentence(
     with pytest.raises(SpanError, match=r"^An identical GPE span \[\d+, \d+\) is already there"):
         proj.annotations.apply(Edit(doc, "amal", add=Bundle((again,))))
     assert len(proj.annotations.spans(doc, "amal")) == 1
+
+
+# -- what a write transaction locks on a server (services/write/scope.py: layers_only, as
+# WriteService.apply passes it on; ADR 0023). On a project file BEGIN IMMEDIATE locks the whole
+# file whatever the change, so these run on the server only (pg_project_url, not ``backend``).
+
+
+def _impatient(url: str) -> tuple[Project, list[int]]:
+    """A project on the server whose writes give up after two busy tries (``tries``)."""
+    project = open_project(ServerUrl(url), busy_timeout_ms=100)
+    tries: list[int] = []
+    project.write.busy = lambda attempt: tries.append(attempt) is None and attempt < 2
+    return project, tries
+
+
+@contextmanager
+def _badr_writing(url: str) -> Iterator[None]:
+    """Another client's edit of badr's layer, its transaction still open with its locks."""
+    holder = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with holder.begin() as conn:
+            conn.execute(sa.text(write_lock_sql(["badr"])))
+            yield
+    finally:
+        holder.dispose()
+
+
+def test_an_edit_of_a_layer_does_not_wait_for_a_writer_of_another_layer(
+    pg_project_url: str,
+) -> None:
+    project, tries = _impatient(pg_project_url)
+    try:
+        doc_id, _created = project.documents.add_text("حماة 😀.txt", TEXT)
+        with _badr_writing(pg_project_url):
+            done = project.annotations.create_span(doc_id, "amal", *at("حماة"), "GPE")
+        assert tries == []  # never waited
+        assert [s.id for s in project.annotations.spans(doc_id, "amal")] == [done.add.spans[0].id]
+    finally:
+        project.close()
+
+
+@pytest.mark.parametrize("kind", ["gold", "document restored"])
+def test_a_change_beyond_layers_waits_for_every_layer_writer(
+    pg_project_url: str, kind: str
+) -> None:
+    """A gold edit (the project has one gold layer) and the undo of a document's deletion
+    take the project's lock alone: while badr's edit is open they wait, and give up."""
+    project, tries = _impatient(pg_project_url)
+    try:
+        doc_id, _created = project.documents.add_text("حماة 😀.txt", TEXT)
+        if kind == "gold":
+            span = Span(0, doc_id, "gold", *at("حلب"), "GPE")
+            change = Change((Edit(doc_id, "gold", add=Bundle((span,))),), gold=True)
+        else:
+            project.annotations.create_span(doc_id, "amal", *at("حماة"), "GPE")
+            change = project.write.delete(doc_id).inverse()
+        with _badr_writing(pg_project_url), pytest.raises(ProjectError):
+            project.write.apply(change)
+        assert tries == [1, 2]
+        project.write.apply(change)  # badr's edit ended: it goes through
+        assert tries == [1, 2]
+    finally:
+        project.close()
