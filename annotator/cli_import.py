@@ -72,7 +72,8 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     )
     project = _open_for_writing(args)
     try:
-        report = import_annotations(project, request, TerminalProgress("Importing"))
+        early = getattr(args, "early_tokens", None)  # a child started by annotator.__main__
+        report = import_annotations(project, request, TerminalProgress("Importing"), early)
     finally:
         project.close()
     _print_outcomes(report.outcomes)

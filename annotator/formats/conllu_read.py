@@ -55,6 +55,7 @@ _KEPT_MISC = re.compile("(NE[0-9]*|NER|Trigger|SpaceAfter|SpacesAfter|SpacesBefo
 _COLUMNS = ("LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS")
 _OUR_COMMENTS = ("# newdoc", "# newpar", "# status =", "# annotator =", "# sent_id", "# text =")
 _UNTAGGED = ["O"]  # a part's entity tags outside any entity
+_LINES_AT_ONCE = 1 << 16  # code points of the file split into lines at a time
 PARAGRAPH = "\n\n"  # the white space a ``# newpar`` puts between two sentences
 
 Part = tuple[int, str, list[str], str | None]  # line, form, entity tags by level, trigger tag
@@ -187,14 +188,13 @@ def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
 
 
 def _lines(content: str) -> Iterator[str]:
-    """``content.split("\\n")``, one line at a time: a treebank's list of lines would
-    cost as much memory again as its text."""
+    """``content.split("\\n")``, split a piece of about :data:`_LINES_AT_ONCE` code points
+    at a time: a treebank's list of lines would cost as much memory again as its text."""
     start = 0
-    find = content.find
-    while (end := find("\n", start)) >= 0:
-        yield content[start:end]
+    while (end := content.find("\n", start + _LINES_AT_ONCE)) >= 0:
+        yield from content[start:end].split("\n")
         start = end + 1
-    yield content[start:]
+    yield from content[start:].split("\n")
 
 
 def _comment(line: str, line_no: int, doc: _Doc, sentence: Sentence, unkept: Unkept) -> None:

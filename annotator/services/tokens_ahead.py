@@ -107,6 +107,11 @@ class TokensAhead:
         return self._size
 
     @property
+    def running(self) -> bool:
+        """True until the child is closed (or found gone)."""
+        return self._process is not None
+
+    @property
     def made(self) -> int:
         """How many texts' tokens the child has made so far."""
         return len(self._made)
@@ -206,18 +211,33 @@ def core_free() -> bool:
     return load <= cores - 0.5
 
 
-@contextlib.contextmanager
-def tokens_ahead(path: Path) -> Iterator[TokensAhead | None]:
-    """Within the block, tokens of the texts announced are made in a child process (given
-    to the block) if the file ``path`` has at least :data:`AHEAD_BYTES` and a core is
-    free (or :data:`SWITCH` says ``always``); otherwise nothing changes (None is given)."""
+def _big(path: Path) -> bool:
     try:
-        big = path.stat().st_size >= AHEAD_BYTES
+        return path.stat().st_size >= AHEAD_BYTES
     except OSError:
-        big = False  # the reader says why it cannot read the file
-    wanted = os.environ.get(SWITCH, "")
-    if not big or wanted == "never" or (wanted != "always" and not core_free()):
+        return False  # the reader says why it cannot read the file
+
+
+def wanted(path: Path) -> bool:
+    """True if the file ``path`` has at least :data:`AHEAD_BYTES` and a core is free (or
+    :data:`SWITCH` says ``always``): its import should make its tokens in a child."""
+    choice = os.environ.get(SWITCH, "")
+    return _big(path) and choice != "never" and (choice == "always" or core_free())
+
+
+@contextlib.contextmanager
+def tokens_ahead(path: Path, started: TokensAhead | None = None) -> Iterator[TokensAhead | None]:
+    """Within the block, tokens of the texts announced are made in a child process (given
+    to the block) if the import of ``path`` wants one (:func:`wanted`); otherwise nothing
+    changes (None is given). ``started``: a child the caller started earlier, for these
+    files (:mod:`annotator.cli_early`): a large file takes it if it still runs, instead of
+    starting one, and the block closes it."""
+    if started is not None and started.running and _big(path):
+        ahead = started
+    elif wanted(path):
+        ahead = TokensAhead()
+    else:
         yield None
         return
-    with TokensAhead() as ahead, prepared(ahead):
+    with ahead, prepared(ahead):
         yield ahead

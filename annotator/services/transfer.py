@@ -34,7 +34,7 @@ from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.tagging import WriteStats
 from annotator.formats.target import check_output, project_files
 from annotator.services import selection
-from annotator.services.tokens_ahead import tokens_ahead
+from annotator.services.tokens_ahead import TokensAhead, tokens_ahead
 from annotator.services.write import (
     DOCUMENT_NOTE_PREFIX,
     LayerImport,
@@ -379,9 +379,13 @@ def _open_writers(project: Project, request: ExportRequest) -> dict[str, transfe
 
 # -- import ---------------------------------------------------------------------
 def import_annotations(
-    project: Project, request: ImportRequest, progress: Progress | None = None
+    project: Project,
+    request: ImportRequest,
+    progress: Progress | None = None,
+    tokens: TokensAhead | None = None,
 ) -> ImportReport:
-    """Import every file; each one goes in completely or not at all."""
+    """Import every file; each one goes in completely or not at all. ``tokens``: a child
+    started early for these files' tokens (ADR 0027), taken by the first large file."""
     if request.format not in IMPORT_FORMATS:
         raise TransferError(
             f"Cannot import format {request.format!r}; choose one of {IMPORT_FORMATS}."
@@ -396,7 +400,7 @@ def import_annotations(
     for index, path in enumerate(files):
         if progress is not None and not progress(index, len(files), path.name):
             break
-        report.outcomes.append(_import_file(project, path, request))
+        report.outcomes.append(_import_file(project, path, request, tokens))
     if progress is not None:
         progress(len(files), len(files), "")
     return report
@@ -416,11 +420,13 @@ def _read_options(project: Project, request: ImportRequest) -> ReadOptions:
     )
 
 
-def _import_file(project: Project, path: Path, request: ImportRequest) -> ImportOutcome:
+def _import_file(
+    project: Project, path: Path, request: ImportRequest, tokens: TokensAhead | None
+) -> ImportOutcome:
     """Read, check and store one file; any failure becomes a "rejected" outcome."""
     opts = _read_options(project, request)
     try:
-        with tokens_ahead(path):  # a large file's tokens are made meanwhile (ADR 0027)
+        with tokens_ahead(path, tokens):  # a large file's tokens are made meanwhile (ADR 0027)
             loaded = _load(path, request.format, opts)
             for d in loaded.docs:  # what the reader did not announce itself
                 announce(d.text)
