@@ -559,3 +559,28 @@ def test_a_change_beyond_layers_waits_for_every_layer_writer(
         assert tries == [1, 2]
     finally:
         project.close()
+
+
+def test_a_window_polling_after_its_own_edit_sends_no_query(proj: Project, doc: int) -> None:
+    """The write service keeps the feed number of its last commit (``last_logged``): a
+    window's poll right after its own edit knows it saw everything up to it, and asks the
+    database nothing (it polls after every edit). ``_transact`` mutants 22 and 23."""
+    proj.foreign_changes()  # everything so far is seen
+    proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
+    sent: list[str] = []
+
+    def seen(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    sa.event.listen(proj.repo.engine, "before_cursor_execute", seen)
+    try:
+        assert proj.foreign_changes() == []
+    finally:
+        sa.event.remove(proj.repo.engine, "before_cursor_execute", seen)
+    assert sent == []
+    other = open_project(proj.path)  # another window's edit: read from the feed
+    try:
+        other.annotations.create_span(doc, "badr", *at("حلب"), "LOC")
+    finally:
+        other.close()
+    assert [c[2:] for c in proj.foreign_changes()] == [("badr", "Tag LOC")]
