@@ -584,3 +584,24 @@ def test_a_window_polling_after_its_own_edit_sends_no_query(proj: Project, doc: 
     finally:
         other.close()
     assert [c[2:] for c in proj.foreign_changes()] == [("badr", "Tag LOC")]
+
+
+def test_a_change_the_database_refuses_is_not_retried_as_busy(
+    proj: Project, doc: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a locked database is waited for: a change a constraint refuses (here the unique
+    index of one event per trigger, with the write service's own check switched off) fails
+    at once, without asking the busy handler (the GUI's "busy" notice, the CLI's 6 s of
+    retries). ``_transact`` mutant 24."""
+    from annotator.store.writer import WriteTx
+
+    monkeypatch.setattr(WriteTx, "events_on", lambda _tx, _span_id: [])
+    asked: list[int] = []
+    proj.write.busy = lambda attempt: asked.append(attempt) is None and attempt < 3
+    trigger = proj.annotations.create_span(doc, "amal", *at("قصفت"), "Conflict.Attack")
+    (span,) = trigger.add.spans
+    event = Event(0, doc, "amal", "Conflict.Attack", span.id)
+    proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
+    with pytest.raises(AnnotatorError, match="already the trigger of an event"):
+        proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
+    assert asked == []
