@@ -605,3 +605,18 @@ def test_a_change_the_database_refuses_is_not_retried_as_busy(
     with pytest.raises(AnnotatorError, match="already the trigger of an event"):
         proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
     assert asked == []
+
+
+def test_the_default_busy_handler_waits_a_fifth_of_a_second_thirty_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The CLI's (and any caller's that names no handler) wait for a locked database: 30
+    tries a fifth of a second apart, about 6 s, then the change is refused. ``wait_and_retry``
+    mutants 1 to 6."""
+    from annotator.services.write import requests
+
+    slept: list[float] = []
+    monkeypatch.setattr(requests.time, "sleep", slept.append)
+    busy = requests.wait_and_retry()
+    assert [busy(attempt) for attempt in range(1, 32)] == [True] * 30 + [False]
+    assert slept == [0.2] * 30
