@@ -559,3 +559,64 @@ def test_a_change_beyond_layers_waits_for_every_layer_writer(
         assert tries == [1, 2]
     finally:
         project.close()
+
+
+def test_a_window_polling_after_its_own_edit_sends_no_query(proj: Project, doc: int) -> None:
+    """The write service keeps the feed number of its last commit (``last_logged``): a
+    window's poll right after its own edit knows it saw everything up to it, and asks the
+    database nothing (it polls after every edit). ``_transact`` mutants 22 and 23."""
+    proj.foreign_changes()  # everything so far is seen
+    proj.annotations.create_span(doc, "amal", *at("حماة"), "GPE")
+    sent: list[str] = []
+
+    def seen(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    sa.event.listen(proj.repo.engine, "before_cursor_execute", seen)
+    try:
+        assert proj.foreign_changes() == []
+    finally:
+        sa.event.remove(proj.repo.engine, "before_cursor_execute", seen)
+    assert sent == []
+    other = open_project(proj.path)  # another window's edit: read from the feed
+    try:
+        other.annotations.create_span(doc, "badr", *at("حلب"), "LOC")
+    finally:
+        other.close()
+    assert [c[2:] for c in proj.foreign_changes()] == [("badr", "Tag LOC")]
+
+
+def test_a_change_the_database_refuses_is_not_retried_as_busy(
+    proj: Project, doc: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a locked database is waited for: a change a constraint refuses (here the unique
+    index of one event per trigger, with the write service's own check switched off) fails
+    at once, without asking the busy handler (the GUI's "busy" notice, the CLI's 6 s of
+    retries). ``_transact`` mutant 24."""
+    from annotator.store.writer import WriteTx
+
+    monkeypatch.setattr(WriteTx, "events_on", lambda _tx, _span_id: [])
+    asked: list[int] = []
+    proj.write.busy = lambda attempt: asked.append(attempt) is None and attempt < 3
+    trigger = proj.annotations.create_span(doc, "amal", *at("قصفت"), "Conflict.Attack")
+    (span,) = trigger.add.spans
+    event = Event(0, doc, "amal", "Conflict.Attack", span.id)
+    proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
+    with pytest.raises(AnnotatorError, match="already the trigger of an event"):
+        proj.annotations.apply(Edit(doc, "amal", add=Bundle(events=(event,))))
+    assert asked == []
+
+
+def test_the_default_busy_handler_waits_a_fifth_of_a_second_thirty_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The CLI's (and any caller's that names no handler) wait for a locked database: 30
+    tries a fifth of a second apart, about 6 s, then the change is refused. ``wait_and_retry``
+    mutants 1 to 6."""
+    from annotator.services.write import requests
+
+    slept: list[float] = []
+    monkeypatch.setattr(requests.time, "sleep", slept.append)
+    busy = requests.wait_and_retry()
+    assert [busy(attempt) for attempt in range(1, 32)] == [True] * 30 + [False]
+    assert slept == [0.2] * 30
