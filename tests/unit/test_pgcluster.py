@@ -68,6 +68,10 @@ def test_the_wrapper_stops_and_deletes_its_cluster_after_ctrl_c(tmp_path: Path) 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # Ctrl+C reaches the whole group, as in a terminal
+        # with Ctrl+C's default action, as a terminal gives it: a suite started in the
+        # background by a shell (``make test &``, nohup) runs with SIGINT ignored, which the
+        # wrapper and its command would inherit, and they would never see this Ctrl+C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 90
     while not noted.exists() and wrapper.poll() is None and time.monotonic() < deadline:
@@ -76,6 +80,11 @@ def test_the_wrapper_stops_and_deletes_its_cluster_after_ctrl_c(tmp_path: Path) 
     folder = _server_folder(noted.read_text())
     assert (folder / "data" / "postmaster.pid").exists()
     os.killpg(wrapper.pid, signal.SIGINT)
-    wrapper.communicate(timeout=60)
+    try:
+        wrapper.communicate(timeout=60)
+    finally:  # never left running to trouble later tests (and its cluster goes with it)
+        if wrapper.poll() is None:
+            os.killpg(wrapper.pid, signal.SIGTERM)
+            wrapper.communicate(timeout=60)
     assert wrapper.returncode != 0  # the command was interrupted
     assert not folder.exists()
