@@ -41,11 +41,12 @@ def readable_text_width(font: QFont, chars: int = READABLE_CHARS) -> int:
     return ceil(metrics.horizontalAdvance(SAMPLE) / len(SAMPLE) * chars)
 
 
-def readable_pane_width(pane: QPlainTextEdit) -> int:
-    """The pane width whose viewport fits a readable line (frame, margins and scroll bar too)."""
+def readable_pane_width(pane: QPlainTextEdit, chars: int = READABLE_CHARS) -> int:
+    """The pane width whose viewport fits a line of ``chars`` average characters (a readable
+    one by default; frame, margins and scroll bar too)."""
     margin = 2 * pane.document().documentMargin() + 2 * pane.frameWidth()
     scroll = pane.verticalScrollBar().sizeHint().width()
-    return readable_text_width(pane.font()) + ceil(margin) + scroll
+    return readable_text_width(pane.font(), chars) + ceil(margin) + scroll
 
 
 class DockLayout(QObject):
@@ -96,9 +97,7 @@ class DockLayout(QObject):
             for docks in (self._in_area(a) for a in (LEFT, RIGHT) if a != area)
             if docks
         )
-        font = self._pane.font()
-        pane = readable_pane_width(self._pane) - readable_text_width(font)
-        pane += readable_text_width(font, COMFORTABLE_CHARS)
+        pane = readable_pane_width(self._pane, COMFORTABLE_CHARS)
         width = min(wanted, max(self._window.width() - others - pane - SEPARATOR, dock.width()))
         for stacked in self._in_area(area):  # docks stacked in one area share its width
             stacked.setMaximumWidth(max(stacked.maximumWidth(), width))
