@@ -20,7 +20,7 @@ import os
 import secrets
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,10 +93,10 @@ def team_demo(server: str) -> Iterator[Demo]:
         root.dispose()
 
 
-def _as(demo: Demo, person: str, act: object) -> None:
+def _as(demo: Demo, person: str, act: Callable[[TeamWork], object]) -> None:
     project = demo.project(person)
     try:
-        act(TeamWork(project))  # type: ignore[operator]
+        act(TeamWork(project))
     finally:
         project.close()
 
