@@ -45,3 +45,22 @@ def killed_at_the_third_layer(conn: Connection, cancel: Any, path: Path, session
 
     write_service.merge_layer = killed
     serve(conn, cancel, path, session)
+
+
+def waits_for_cancel_at_the_second_layer(
+    conn: Connection, cancel: Any, path: Path, session: str
+) -> None:
+    """:func:`serve`, which waits inside the transaction at the second layer until the window
+    has asked to cancel (at most 30 s), so that Cancel never loses a race with the merge's end
+    however busy the machine is."""
+    real = write_service.merge_layer
+    calls: list[int] = []
+
+    def waiting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            cancel.wait(30)
+        return real(*args, **kwargs)
+
+    write_service.merge_layer = waiting
+    serve(conn, cancel, path, session)

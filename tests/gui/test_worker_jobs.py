@@ -180,6 +180,7 @@ def test_cancelling_a_merge_leaves_the_project_file_byte_for_byte_unchanged(
     before = _file_bytes(db_path)
     seen: list[int] = []
     _watch_progress(window, "Merging", seen, cancel_at=1)
+    flow.merger = MergeService(project, entry=merge_child.waits_for_cancel_at_the_second_layer)
     assert flow.merge_paths([other]) is not None
     report_box = flow.last_box
     assert report_box is not None
