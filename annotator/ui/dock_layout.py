@@ -134,18 +134,15 @@ class DockLayout(QObject):
         """
         self.update_pane_minimum()
         before = set(self._auto_hidden)
-        room = self._window.width() - readable_pane_width(self._pane) - SEPARATOR
+        free = self._window.width() - SEPARATOR  # for the docks and the pane
         hidden: list[str] = []
-        font = self._pane.font()
-        extra = {LEFT: 0, RIGHT: readable_text_width(font, COMFORTABLE_CHARS)}
-        extra[RIGHT] -= readable_text_width(font)
-        for area in (LEFT, RIGHT):
+        for area, chars in ((LEFT, READABLE_CHARS), (RIGHT, COMFORTABLE_CHARS)):
             docks = self._in_area(area, with_hidden=True)
             if not docks:
                 continue
             cost = max(d.minimumWidth() for d in docks) + SEPARATOR
-            keep = cost + extra[area] <= room
-            room -= cost if keep else 0
+            keep = cost + readable_pane_width(self._pane, chars) <= free
+            free -= cost if keep else 0
             for dock in docks:
                 self._set_shown(dock, keep)
                 if not keep:
