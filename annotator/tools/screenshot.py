@@ -315,14 +315,14 @@ def main(argv: list[str]) -> int:
                 window.tagging.create_span(label, start, CodePoint(start + len(phrase)))
             window.pane.select_span(-1, scroll=False)
         elif mixed:
-            window.zoom(1)
-            window.zoom(1)
+            window.view.zoom(1)
+            window.view.zoom(1)
             mixed_demo(window, mixed_id)
         else:
             tag_demo_spans(window)
         if band:
-            window.zoom(1)
-            window.zoom(1)
+            window.view.zoom(1)
+            window.view.zoom(1)
             tag_band_demo(window)
         if search:
             search_demo(window)

@@ -97,11 +97,11 @@ def install_menus(window: MainWindow) -> dict[str, QAction]:
         doc.addAction(acts[key])
 
     view = window.view_menu
-    acts["zoom_in"] = _action(window, "Zoom in", lambda: window.zoom(1), "Ctrl+=", "Ctrl++")
-    acts["zoom_out"] = _action(window, "Zoom out", lambda: window.zoom(-1), "Ctrl+-")
-    acts["zoom_reset"] = _action(window, "Reset zoom", lambda: window.zoom(0), "Ctrl+0")
-    acts["font"] = _action(window, "Font…", window.choose_font)
-    acts["default_font"] = _action(window, "Default font", lambda: window.set_text_font(None))
+    acts["zoom_in"] = _action(window, "Zoom in", lambda: window.view.zoom(1), "Ctrl+=", "Ctrl++")
+    acts["zoom_out"] = _action(window, "Zoom out", lambda: window.view.zoom(-1), "Ctrl+-")
+    acts["zoom_reset"] = _action(window, "Reset zoom", lambda: window.view.zoom(0), "Ctrl+0")
+    acts["font"] = _action(window, "Font…", window.view.choose_font)
+    acts["default_font"] = _action(window, "Default font", lambda: window.view.set_text_font(None))
     for key in ("zoom_in", "zoom_out", "zoom_reset", "font", "default_font"):
         view.addAction(acts[key])
     view.addSeparator()

@@ -14,8 +14,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFontDialog,
-    QLabel,
     QMainWindow,
     QWidget,
 )
@@ -26,20 +24,19 @@ from annotator.core.model import Document, DocumentSummary, Edit, ImportReport, 
 from annotator.core.schema import Schema
 from annotator.ui.actions import LabelActions, install_menus
 from annotator.ui.band_action import install_band_action
-from annotator.ui.bidi import isolate
 from annotator.ui.bridge import ServiceSignals
 from annotator.ui.deletion_actions import follow_deletions
 from annotator.ui.dialogs.import_flow import import_into
-from annotator.ui.dock_layout import DockLayout
 from annotator.ui.document_actions import switched_message
 from annotator.ui.document_feed import DocumentFeed
-from annotator.ui.fonts import default_font, remember_font, remembered_font, with_fallbacks
 from annotator.ui.gui_thread import connect_workers
 from annotator.ui.pane.text_pane import TextPane
 from annotator.ui.panels.palette import KIND_LABEL, LabelPalette
 from annotator.ui.panels.panels import AnnotationPanel, DocumentList
+from annotator.ui.status_line import StatusLine
 from annotator.ui.tagging import EventTypeHandler, RelationTypeHandler, TaggingController
 from annotator.ui.undo import UndoStack, hear_other_writers, watch_other_writers
+from annotator.ui.window_view import WindowView
 
 if TYPE_CHECKING:  # services are only used through the objects passed in
     from annotator.services.project import Project
@@ -77,25 +74,24 @@ class MainWindow(QMainWindow):
         self.gui_thread = connect_workers(project, self.show_message)  # ADR 0017
         self.last_notice = ""
         self._pane = TextPane(self)
-        self._base_font = remembered_font(settings) or default_font()
-        self._pane.setFont(self._base_font)
         self.setCentralWidget(self._pane)
-        self.dock_layout = DockLayout(self, self._pane)
-        self._layout_restored = False
+        self.view = WindowView(self, self._pane, settings, self.fontChanged.emit, self.show_message)
+        self.dock_layout = self.view.dock_layout
         self.tagging = TaggingController(self, project, self)
         self.documents = DocumentList(self)
         self.annotations_panel = AnnotationPanel(self)
         self.table = self.annotations_panel.table
         self.palette_panel = LabelPalette(self)
         self._build_menus_and_docks()
-        self._build_status_bar()
+        self.status_line = StatusLine(self, project.path, project.read_only)
+        self._update_status()
         self._connect()
         self._on_schema_changed(project.schemas.schema)
         self.refresh_documents()
         first = self.documents.model_.rows()
         if first:
             self.open_document(first[0].id)
-        self._restore_geometry()
+        self.view.restore_geometry()
         self._watch = watch_other_writers(
             self._undo, project.foreign_changes, project.skip_foreign_changes, self
         )
@@ -178,21 +174,6 @@ class MainWindow(QMainWindow):
         self.annotations_dock = self.add_dock(
             self.annotations_panel, "Annotations", Area.LeftDockWidgetArea
         )
-
-    def _build_status_bar(self) -> None:
-        self._mode_label = QLabel(self)
-        self._annotator_label = QLabel(self)
-        self.statusBar().addPermanentWidget(self._mode_label)
-        self.statusBar().addPermanentWidget(self._annotator_label)
-        if self.project.read_only:  # the file or its folder cannot be written
-            self.read_only_label = QLabel("Read-only", self)
-            self.read_only_label.setObjectName("readOnlyLabel")
-            self.read_only_label.setToolTip(
-                f"{self.project.path} cannot be written: changes cannot be saved. "
-                "Export still works."
-            )
-            self.statusBar().addPermanentWidget(self.read_only_label)
-        self._update_status()
 
     def _connect(self) -> None:
         self._undo.historyCleared.connect(self.notify)
@@ -383,80 +364,29 @@ class MainWindow(QMainWindow):
         self.palette_panel.set_schema(schema)
         self.label_actions.rebuild(schema)
 
-    # -- view ------------------------------------------------------------------------
-    def zoom(self, step: int) -> None:
-        """Make the text bigger (1), smaller (-1) or reset it (0)."""
-        if step == 0:
-            self._pane.setFont(self._base_font)
-        elif step > 0:
-            self._pane.zoomIn(1)
-        else:
-            self._pane.zoomOut(1)
-        self._fit_panels()
-        self.fontChanged.emit(self._pane.font())
-
-    def choose_font(self) -> None:
-        """Pick the pane's font with a font dialog; the bundled fonts stay as fallbacks."""
-        ok, font = QFontDialog.getFont(self._pane.font(), self, "Text font")
-        if ok:
-            self.set_text_font(with_fallbacks(font))
-
-    def set_text_font(self, font: QFont | None) -> None:
-        """Use ``font`` for the text (None: the bundled default) and remember the choice."""
-        self._base_font = font or default_font()
-        remember_font(self._settings, font)
-        self._pane.setFont(self._base_font)
-        self._fit_panels()
-        self.fontChanged.emit(self._base_font)
-
+    # -- status --------------------------------------------------------------------
     def _update_status(self) -> None:
-        doc = self._document
-        mode = "Characters" if self._pane.char_mode else "Tokens"
-        self._mode_label.setText(f"Mode: {mode}")
-        self._annotator_label.setText(f"Annotator: {isolate(self._annotator)}")
-        name = doc.name if doc else "no document"
-        status = ""
+        doc, status = self._document, ""
         if doc is not None:
             row = self.documents.model_.row_of(doc.id)
-            if row >= 0:
-                status = f" [{self.documents.model_.summary(row).status.display}]"
-        read_only = " (read-only)" if self.project.read_only else ""
-        self.setWindowTitle(
-            f"{name}{status} — {self._annotator} — {self.project.path.name}{read_only}"
-        )
+            status = self.documents.model_.summary(row).status.display if row >= 0 else ""
+        name = doc.name if doc is not None else None
+        self.status_line.show(name, status, self._annotator, self._pane.char_mode)
 
     # -- lifetime ------------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        self.resize(1300, 800)
-        if self._settings is not None:
-            geometry = self._settings.value("window/geometry")
-            if geometry is not None:
-                self.restoreGeometry(geometry)
-
-    def _fit_panels(self) -> None:
-        if self._layout_restored:
-            notice = self.dock_layout.fit()
-            if notice:
-                self.show_message(notice)
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         """On first show (every dock exists by then), restore or pin the dock layout."""
-        if not self._layout_restored:
-            self._layout_restored = True
-            self.dock_layout.restore(self._settings)
-            self._fit_panels()
+        self.view.first_show()
         super().showEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         """Let panels give way when the text would become narrower than readable."""
         super().resizeEvent(event)
-        self._fit_panels()
+        self.view.fit_panels()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Keep the window geometry, and stop listening to the project."""
-        if self._settings is not None and self._layout_restored:
-            self._settings.setValue("window/geometry", self.saveGeometry())
-            self.dock_layout.save(self._settings)
+        self.view.save()
         self._watch.stop()
         self.signals.detach()
         super().closeEvent(event)

@@ -70,7 +70,7 @@ def test_a_picked_font_keeps_the_bundled_fallbacks_and_is_remembered(
     qtbot.addWidget(window)
     picked = QFont("Noto Sans")
     picked.setPointSize(21)
-    window.set_text_font(fonts.with_fallbacks(picked))
+    window.view.set_text_font(fonts.with_fallbacks(picked))
     expected = ["Noto Sans", "Noto Naskh Arabic", "Noto Sans Math", "Noto Color Emoji"]
     assert window.pane.font().families() == expected
     assert drawn_with(window.pane, "👍🏽") == {"Noto Color Emoji"}
@@ -79,7 +79,7 @@ def test_a_picked_font_keeps_the_bundled_fallbacks_and_is_remembered(
     qtbot.addWidget(again)
     assert again.pane.font().families() == expected
     assert again.pane.font().pointSize() == 21
-    again.set_text_font(None)  # View → Default font
+    again.view.set_text_font(None)  # View → Default font
     assert again.pane.font().families() == list(fonts.TEXT_FAMILIES)
     again.close()
     third = MainWindow(text_project, "tester", settings)
