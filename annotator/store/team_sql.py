@@ -198,9 +198,10 @@ def _gold_hold(roles: TeamRoles, pinned: str) -> list[str]:
     (transition tables, one trigger per event, as PostgreSQL asks) and raise
     :data:`CURATION_TAKEN` naming the holder when another curator holds the document (a hold
     fresher than :data:`HOLD_STALE`), else :data:`CURATION_NOT_HELD` when the writer holds no
-    curation of it; raising undoes the statement. Two queries per statement at most, not per
-    row. Managers may still delete (deleting a document deletes every layer); superusers are
-    not checked."""
+    curation of it (a document the same transaction added, as a merge does, needs no hold:
+    no one else sees it yet); raising undoes the statement. Two queries per statement at
+    most, not per row. Managers may still delete (deleting a document deletes every layer);
+    superusers are not checked."""
     held = (
         "a.state = 'curating' AND a.login_role <> session_user::text "
         f"AND a.updated_at >= now() - interval '{HOLD_STALE}'"
@@ -208,6 +209,9 @@ def _gold_hold(roles: TeamRoles, pinned: str) -> list[str]:
     mine = (
         "SELECT 1 FROM assignments h WHERE h.doc_id = {d} AND h.annotator_id = l.id "
         "AND h.state = 'curating' AND h.login_role = session_user::text"
+        # or a document this transaction added (a merge's): nobody else can see it to hold it
+        " UNION ALL SELECT 1 FROM documents n WHERE n.id = {d} AND n.xmin = "
+        "(pg_current_xact_id()::text::numeric % 4294967296)::text::xid"
     )
     out = [
         f"""CREATE OR REPLACE FUNCTION team_gold_held() RETURNS trigger
