@@ -53,6 +53,10 @@ ALL_TABLES = (
 # what the change log's trigger says when a non-manager logs a change of no layer: the write
 # path logs before its other rows reach the server, so this is the refusal a person sees
 MANAGERS_ONLY = "only a manager may change the schema or the documents"
+# the project fact that says which set-up ``team init`` last ran on the database: a client
+# refuses a team database set up by an older version (its functions and checks are older)
+SETUP_VERSION_KEY = "team/setup_version"
+SETUP_VERSION = 2  # 2: the merge's holds (AN003 passes a document its transaction added)
 # the refusals the functions raise besides insufficient_privilege (42501)
 DOCUMENT_FULL = "AN001"  # a claim on a document that has its number of people
 CURATION_TAKEN = "AN002"  # a second curator on one document
