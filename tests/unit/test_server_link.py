@@ -3,8 +3,8 @@
 While the link is Offline and the server does not answer, every kind of change is refused by
 the write service before it is tried (no statement reaches the server), with one sentence; once
 the server is back, a refused change asks it (off the caller's thread) and the next change is
-made (once), without waiting for the probe. A read that finds the server gone turns the link Offline; a pooled
-connection that a server restart ended, and that the pool replaces, does not.
+made (once), without waiting for the probe. A read that finds the server gone turns the link
+Offline; a pooled connection that a server restart ended, and that the pool replaces, does not.
 """
 
 from __future__ import annotations
