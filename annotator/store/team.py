@@ -1,6 +1,7 @@
 """Team mode's set-up on a PostgreSQL server: roles, people, assignments (ADR 0024).
 
-The SQL lives in :mod:`.team_sql` and :mod:`.team_policies`; this module runs it.
+The SQL lives in :mod:`.team_sql`, :mod:`.team_functions` and :mod:`.team_policies`; this
+module runs it.
 Each function takes an engine on the team database, logged in as the role the
 step needs: :func:`set_up` and :func:`add_person` a superuser or the database's
 owner login with CREATEROLE, :func:`assign` a manager (the policies refuse

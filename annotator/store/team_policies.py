@@ -14,12 +14,12 @@ are the managers'.
 
 from __future__ import annotations
 
+from annotator.store.team_functions import functions
 from annotator.store.team_sql import (
     ALL_TABLES,
     LAYER_TABLES,
     MANAGER_TABLES,
     TeamRoles,
-    _functions,
     ident,
 )
 
@@ -220,7 +220,7 @@ def rights_statements(roles: TeamRoles, database: str) -> list[str]:
         *_database_grants(roles, database),  # first: a new owner needs CREATE on the schema
         *_ownership(roles),
         f"SET LOCAL ROLE {ident(roles.owner)}",
-        *_functions(roles),
+        *functions(roles),
         *_table_policies(roles),
         *_grants(roles),
         "RESET ROLE",
