@@ -121,12 +121,13 @@ def _gold_hold(roles: TeamRoles, pinned: str) -> list[str]:
         "a.state = 'curating' AND a.login_role <> session_user::text "
         f"AND a.updated_at >= now() - interval '{HOLD_STALE}'"
     )
+    # held by the writer, or a document this transaction added (a merge's): nobody else can
+    # see it to hold it (asked only of the rows the first check leaves)
     mine = (
-        "SELECT 1 FROM assignments h WHERE h.doc_id = {d} AND h.annotator_id = l.id "
-        "AND h.state = 'curating' AND h.login_role = session_user::text"
-        # or a document this transaction added (a merge's): nobody else can see it to hold it
-        " UNION ALL SELECT 1 FROM documents n WHERE n.id = {d} AND n.xmin = "
-        "(pg_current_xact_id()::text::numeric % 4294967296)::text::xid"
+        "NOT EXISTS (SELECT 1 FROM assignments h WHERE h.doc_id = {d} AND h.annotator_id = l.id "
+        "AND h.state = 'curating' AND h.login_role = session_user::text) "
+        "AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.id = {d} AND n.xmin = "
+        "(pg_current_xact_id()::text::numeric % 4294967296)::text::xid)"
     )
     out = [
         f"""CREATE OR REPLACE FUNCTION team_gold_held() RETURNS trigger
@@ -157,11 +158,11 @@ BEGIN
   IF TG_TABLE_NAME = 'event_arguments' THEN
     SELECT e.doc_id INTO doc FROM changed c JOIN events e ON e.id = c.event_id
     JOIN annotators l ON l.id = e.annotator_id AND l.kind = 'gold'
-    WHERE NOT EXISTS ({mine.format(d="e.doc_id")}) LIMIT 1;
+    WHERE {mine.format(d="e.doc_id")} LIMIT 1;
   ELSE
     SELECT c.doc_id INTO doc FROM changed c
     JOIN annotators l ON l.id = c.annotator_id AND l.kind = 'gold'
-    WHERE NOT EXISTS ({mine.format(d="c.doc_id")}) LIMIT 1;
+    WHERE {mine.format(d="c.doc_id")} LIMIT 1;
   END IF;
   IF doc IS NOT NULL THEN
     RAISE EXCEPTION USING ERRCODE = '{CURATION_NOT_HELD}',
