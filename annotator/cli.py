@@ -14,11 +14,13 @@ from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.location import Location, ServerUrl
 from annotator.services.project import Project, open_project, project_path
 from annotator.store.dberrors import translate
+from annotator.store.team_errors import TeamSetupOutdated
 
 EXIT_OK = 0
 EXIT_SOME_REJECTED = 1  # an import where some files were rejected, or a cancelled export
 EXIT_REFUSED = 2  # a refused input or request (also argparse's usage errors)
 EXIT_UNEXPECTED = 3  # a bug or an unknown failure; the traceback is in the log file
+EXIT_TEAM_SETUP = 4  # a team database set up by an older version: `team init` must run again
 EXIT_INTERRUPTED = 130  # Ctrl+C
 EXIT_CODES_HELP = """exit codes:
   0    success
@@ -26,6 +28,8 @@ EXIT_CODES_HELP = """exit codes:
   2    the command was refused: bad arguments, a missing or unusable project file,
        an export target that must not be replaced
   3    unexpected error: one line names the log file that holds the details
+  4    the team database was set up by an older version: a manager runs
+       'annotator team init' on it again
   130  interrupted (Ctrl+C)
 """
 
@@ -452,6 +456,9 @@ def run_command(args: argparse.Namespace) -> int:
     func: Command = args.func
     try:
         return func(args)
+    except TeamSetupOutdated as exc:
+        _refused(exc)
+        return EXIT_TEAM_SETUP
     except AnnotatorError as exc:
         return _refused(exc)
     except KeyboardInterrupt:

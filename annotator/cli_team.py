@@ -14,19 +14,30 @@ from typing import TYPE_CHECKING
 
 from annotator.cli import EXIT_OK
 from annotator.services import credentials, team
+from annotator.store import team as team_store
+from annotator.store.team_errors import TeamSetupOutdated
 from annotator.store.team_sql import GROUPS
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-def _engine(args: argparse.Namespace) -> Engine:
-    return team.connect(args.db, credentials.ask_on_terminal)
+def _engine(args: argparse.Namespace, set_up: bool = True) -> Engine:
+    """The login's engine; unless ``set_up`` is False (init, add-person: a superuser's or
+    owner's steps), a database an older version set up is refused (``team init`` again)."""
+    engine = team.connect(args.db, credentials.ask_on_terminal)
+    if set_up:
+        try:
+            team_store.check_setup(engine)
+        except TeamSetupOutdated:
+            engine.dispose()
+            raise
+    return engine
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Set up the database: tables, roles, rights."""
-    engine = _engine(args)
+    engine = _engine(args, set_up=False)
     try:
         done = team.init(engine)
     finally:
@@ -42,7 +53,7 @@ def cmd_add_person(args: argparse.Namespace) -> int:
     """Create a person's login (with a password read from the terminal or stdin) and layer."""
     login = team.login_for(args.name, args.login)
     password = credentials.read_new_password(login)
-    engine = _engine(args)
+    engine = _engine(args, set_up=False)
     try:
         print(team.add_person(engine, args.name, args.role, login, password))
     finally:

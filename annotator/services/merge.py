@@ -38,6 +38,14 @@ from annotator.core.schema import Schema
 from annotator.core.schema_diff import SchemaDiff
 from annotator.services.merge_check import check_rows
 from annotator.services.merge_report import FileOutcome, MergeReport
+from annotator.services.merge_schema import (
+    MergeError,
+    baseline,
+    conflicts_text,
+    is_empty,
+    refuse_on_conflicts,
+    schema_conflicts,
+)
 from annotator.services.write import (
     DOCUMENT_NOTE_PREFIX,
     MergeBatch,
@@ -48,6 +56,18 @@ from annotator.store import privatecopy, projectfile
 from annotator.store.dberrors import translate
 from annotator.store.rawrows import read_rows
 
+__all__ = [  # the schema's part lives in merge_schema; callers import it from here too
+    "MergeError",
+    "MergeService",
+    "Source",
+    "baseline",
+    "conflicts_text",
+    "merge_sources",
+    "read_sources",
+    "refuse_on_conflicts",
+    "schema_conflicts",
+]
+
 if TYPE_CHECKING:
     from annotator.core.change import Change
     from annotator.services.merge_worker import Entry, MergeRun
@@ -57,10 +77,6 @@ SCHEMA_CHOICES = ("stop", "union", "ours")
 # progress(done, total, current_name) -> False to cancel
 Progress = Callable[[int, int, str], bool]
 _BATCH = 200
-
-
-class MergeError(AnnotatorError):
-    """A merge cannot be carried out as asked (nothing was changed)."""
 
 
 @dataclass(frozen=True)
@@ -234,54 +250,6 @@ def _layers_of(
     return out
 
 
-# -- schemas -----------------------------------------------------------------------------------
-def schema_conflicts(
-    baseline: Schema, sources: Iterable[Source]
-) -> list[tuple[Location, SchemaDiff]]:
-    """The files whose schema differs from ``baseline`` in a way that needs a choice."""
-    found = []
-    for source in sources:
-        diff = schema_diff.diff(baseline, source.schema)
-        if diff.blocking:
-            found.append((source.path, diff))
-    return found
-
-
-def conflicts_text(conflicts: list[tuple[Location, SchemaDiff]]) -> str:
-    """The schema differences, one block per file."""
-    lines = []
-    for path, diff in conflicts:
-        lines.append(escape_controls(f"{path.name}:"))
-        lines += [escape_controls(f"  {line}") for line in diff.lines()]  # names may hold ESC
-    return "\n".join(lines)
-
-
-def refuse_on_conflicts(baseline: Schema, sources: list[Source]) -> None:
-    """``--schema stop``: raise :class:`MergeError` listing the differences, if any."""
-    conflicts = schema_conflicts(baseline, sources)
-    if conflicts:
-        raise MergeError(
-            "The schemas differ, so nothing was merged (--schema stop). Choose --schema "
-            "union to add their labels and types to ours, or --schema ours to keep ours "
-            "and skip what does not fit.\n" + conflicts_text(conflicts)
-        )
-
-
-def baseline(team: Project, sources: list[Source]) -> tuple[Schema, list[Source]]:
-    """The schema the files are compared with, and the files to compare.
-
-    An empty project takes the first file's schema, so the others are compared with that.
-    """
-    if is_empty(team) and sources:
-        return sources[0].schema, sources[1:]
-    return team.write.schema, sources
-
-
-def is_empty(project: Project) -> bool:
-    """True for a project with no documents and no annotators (it takes the first schema)."""
-    return not project.repo.document_ids() and not project.repo.identities()
-
-
 # -- planning and merging ---------------------------------------------------------------------
 @dataclass
 class FilePlan:
@@ -370,8 +338,21 @@ def merge_sources(
     With ``mode`` "stop", nothing is merged if any file's schema differs.
     ``progress`` is told about each layer, ``started`` about each file.
     """
+    from annotator.services.merge_holds import gold_holds
+
     if mode == "stop":
         refuse_on_conflicts(*baseline(team, sources))
+    with gold_holds(team, sources):  # on a team server: the curator's holds, or nothing
+        return _merge_each(team, sources, mode, progress, started)
+
+
+def _merge_each(
+    team: Project,
+    sources: list[Source],
+    mode: str,
+    progress: Progress | None,
+    started: Callable[[Source], None] | None,
+) -> MergeReport:
     report = MergeReport()
     for source in sources:
         if started is not None:

@@ -8,7 +8,9 @@ Offline, the write service refuses every change before trying it (:meth:`ServerL
 its gate): one sentence, nothing half-written, no wait for a connection timeout; a read fails
 at once too (no new connection is tried, :func:`annotator.store.reach.hold_connections`). It turns
 Online again when :meth:`ServerLink.probe` (asked every few seconds by the window, on a
-thread of its own) or the listening connection reaches the server. :attr:`ServerLink.changed`
+thread of its own), a refused edit's quick question (:meth:`ServerLink.may_edit`, on a thread
+of its own too: nothing here waits for a far server on the caller's thread) or the listening
+connection reaches the server. :attr:`ServerLink.changed`
 announces each turn, on the thread that found it.
 """
 
@@ -32,8 +34,8 @@ from annotator.store.reach import (
 )
 
 ASK_AGAIN_S = 1.0
-"""After a refused edit's question went unanswered, the next refused edit within this long
-is refused without asking (a far server that drops packets would freeze each edit)."""
+"""After a refused edit's question went unanswered, a refused edit within this long asks
+nothing (a far server that drops packets would otherwise be asked on every keystroke)."""
 
 
 class OfflineError(ProjectError):
@@ -55,6 +57,7 @@ class ServerLink:
         self._lock = threading.Lock()
         self._online = True
         self._probing = False
+        self._asking = False  # a refused edit's quick question is out
         self._unanswered = -ASK_AGAIN_S  # when a refused edit's question last went unanswered
         self.reason = ""
         """Why the server was last found gone (the driver's first line)."""
@@ -78,27 +81,39 @@ class ServerLink:
         )
 
     def refuse(self) -> None:
-        """Raise :class:`OfflineError` while Offline and the server does not answer at once
-        (the write service asks before every change; nothing has been tried yet)."""
+        """Raise :class:`OfflineError` while Offline, at once (the write service asks before
+        every change; nothing has been tried yet). :meth:`may_edit` asks the server meanwhile,
+        on a thread of its own, so the next change may go through."""
         if not self.may_edit():
             raise OfflineError(self.refusal())
 
     def may_edit(self) -> bool:
-        """True while Online. While Offline, ask the server at once (:func:`answers_quickly`,
-        on this thread): if it answers, Online again (announced) and True; else False, and
-        another edit within :data:`ASK_AGAIN_S` is refused without asking again."""
+        """True while Online. While Offline, False at once: it never waits for the server
+        (a far server that drops packets would hold the caller, the GUI thread, for
+        :data:`~annotator.store.reach.QUICK_TIMEOUT_S`). It starts a quick question
+        (:func:`answers_quickly`) on a thread of its own, one at a time and not again within
+        :data:`ASK_AGAIN_S` of one that went unanswered; when the server answers, the link
+        turns Online (announced) and the next edit goes through."""
         if self._online:
             return True
         with self._lock:
-            if time.monotonic() - self._unanswered < ASK_AGAIN_S:
+            if self._asking or time.monotonic() - self._unanswered < ASK_AGAIN_S:
                 return False
-        reason = answers_quickly(self._engine)
-        if reason is None:
-            self.reached()
-            return True
-        with self._lock:
-            self._unanswered, self.reason = time.monotonic(), reason
+            self._asking = True
+        threading.Thread(target=self._ask_quickly, name="server question", daemon=True).start()
         return False
+
+    def _ask_quickly(self) -> None:
+        try:
+            reason = answers_quickly(self._engine)
+            if reason is None:
+                self.reached()
+                return
+            with self._lock:
+                self._unanswered, self.reason = time.monotonic(), reason
+        finally:
+            with self._lock:
+                self._asking = False
 
     def is_loss(self, exc: BaseException) -> bool:
         """Whether ``exc`` (a failed read, say) says the server is gone; if so, Offline."""

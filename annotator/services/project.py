@@ -18,6 +18,7 @@ from annotator.services.documents import DocumentService
 from annotator.services.schema import SchemaService
 from annotator.services.search import SearchService
 from annotator.services.write import WriteService
+from annotator.store import team
 from annotator.store.engine import BUSY_TIMEOUT_MS, SET_ASIDE_TABLE, open_file
 from annotator.store.projectfile import check_path
 from annotator.store.repository import Repository
@@ -161,6 +162,11 @@ def open_project(
         # a password kept in the system keyring by `annotator team` (ADR 0024)
         login = credentials.with_stored_password(path)
         opened = open_server(login, create=create, busy_timeout_ms=busy_timeout_ms)
+        try:  # a team database set up by an older version: `team init` must run again
+            team.check_setup(opened.engine)
+        except BaseException:
+            opened.engine.dispose()
+            raise
     else:
         opened = open_file(path, create=create, busy_timeout_ms=busy_timeout_ms)
         path = Path(path)

@@ -1,6 +1,7 @@
 """Team mode's set-up on a PostgreSQL server: roles, people, assignments (ADR 0024).
 
-The SQL lives in :mod:`.team_sql` and :mod:`.team_policies`; this module runs it.
+The SQL lives in :mod:`.team_sql`, :mod:`.team_functions` and :mod:`.team_policies`; this
+module runs it.
 Each function takes an engine on the team database, logged in as the role the
 step needs: :func:`set_up` and :func:`add_person` a superuser or the database's
 owner login with CREATEROLE, :func:`assign` a manager (the policies refuse
@@ -17,8 +18,17 @@ from sqlalchemy.exc import DBAPIError
 
 from annotator.store.engine import migrate
 from annotator.store.models import AnnotatorRow, AssignmentRow, DocumentRow, new_uid
+from annotator.store.team_errors import refuse_outdated
 from annotator.store.team_policies import rights_statements
-from annotator.store.team_sql import GROUPS, TeamRoles, ident, literal, role_statements
+from annotator.store.team_sql import (
+    GROUPS,
+    SETUP_VERSION,
+    SETUP_VERSION_KEY,
+    TeamRoles,
+    ident,
+    literal,
+    role_statements,
+)
 
 
 def _run(conn: Connection, statements: list[str]) -> None:
@@ -86,7 +96,37 @@ def set_up(engine: Engine, create_tables: bool = True) -> TeamRoles:
         migrate(engine)  # a new database gets the newest tables at once (engine._create_at_head)
     with engine.begin() as conn:
         _run(conn, rights_statements(roles, roles.database))
+        conn.execute(  # last, in the same transaction: the version says every step ran
+            text(
+                "INSERT INTO project_meta (key, value) VALUES (:k, :v) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+            ),
+            {"k": SETUP_VERSION_KEY, "v": str(SETUP_VERSION)},
+        )
     return roles
+
+
+def setup_version(engine: Engine) -> int | None:
+    """The set-up version ``team init`` recorded on a team database: 0 when it recorded none
+    (an older version set it up), None for a database that is no team's."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT to_regprocedure('team_readable_layers()') IS NOT NULL, "
+                "(SELECT value FROM project_meta WHERE key = :k)"
+            ),
+            {"k": SETUP_VERSION_KEY},
+        ).one()
+    if not found[0]:
+        return None
+    value = str(found[1] or "")
+    return int(value) if value.isdigit() else 0
+
+
+def check_setup(engine: Engine) -> None:
+    """Refuse, with :class:`~annotator.store.team_errors.TeamSetupOutdated`, a team database
+    that an older version set up (asked on connect by the window and every command)."""
+    refuse_outdated(str(engine.url.database), setup_version(engine))
 
 
 def scram_verifier(conn: Connection, login: str, password: str) -> str:

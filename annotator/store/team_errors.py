@@ -14,12 +14,13 @@ import re
 
 from sqlalchemy.exc import DBAPIError
 
-from annotator.core.errors import RightsError
+from annotator.core.errors import ProjectError, RightsError
 from annotator.store.team_sql import (
     CURATION_NOT_HELD,
     CURATION_TAKEN,
     DOCUMENT_FULL,
     MANAGERS_ONLY,
+    SETUP_VERSION,
 )
 
 _SAVED_NOTHING = "nothing was saved."
@@ -35,6 +36,22 @@ _MANAGERS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"assignments"}), "assign documents"),
 )
 _TABLE = re.compile(r'(?:for table|on table) "?([a-z_]+)"?')
+
+
+class TeamSetupOutdated(ProjectError):
+    """The team database was set up by an older version: ``team init`` must run again."""
+
+
+def refuse_outdated(name: str, version: int | None) -> None:
+    """Raise :class:`TeamSetupOutdated` when ``version`` (``team.setup_version``: None for a
+    database that is no team's) is older than this client's set-up, naming the database."""
+    if version is not None and version < SETUP_VERSION:
+        raise TeamSetupOutdated(
+            f"The team database {name} was set up by an older version of this app, so its "
+            "server lacks what this version needs (e.g. to mark a document done): a manager "
+            f"must run 'annotator team init --db URL' on it again (set-up {version}, this "
+            f"app needs {SETUP_VERSION}); nothing was changed."
+        )
 
 
 def _sqlstate(exc: BaseException) -> tuple[str | None, str]:

@@ -8,17 +8,18 @@ project fact ``team/others_layers`` is ``readable``); curators read every layer
 and write the gold layer; managers are curators who also write documents, the
 schema, the people and the assignments, and may delete any layer (deleting a
 document deletes every layer on it). Notes (``note/document/<id>/<layer>``)
-follow their layer; other project facts are the managers'.
+and merge records (``merged/<layer uid>/<doc id>``) follow their layer; other project facts
+are the managers'.
 """
 
 from __future__ import annotations
 
+from annotator.store.team_functions import functions
 from annotator.store.team_sql import (
     ALL_TABLES,
     LAYER_TABLES,
     MANAGER_TABLES,
     TeamRoles,
-    _functions,
     ident,
 )
 
@@ -32,6 +33,16 @@ def _note_of(layers: str) -> str:
         "(key LIKE 'note/document/%' AND EXISTS (SELECT 1 FROM annotators a "
         f"WHERE a.id IN {layers} "
         "AND key = 'note/document/' || split_part(key, '/', 3) || '/' || a.name))"
+    )
+
+
+def _merge_record_of(layers: str) -> str:
+    """A merge record key (``merged/<layer uid>/<doc id>``, ADR 0012) of one of ``layers``: a
+    person who pushes a laptop records what of their own layer it brought."""
+    return (
+        "(key LIKE 'merged/%' AND EXISTS (SELECT 1 FROM annotators a "
+        f"WHERE a.id IN {layers} "
+        "AND key = 'merged/' || a.uid || '/' || split_part(key, '/', 3)))"
     )
 
 
@@ -120,7 +131,8 @@ def _table_policies(roles: TeamRoles) -> list[str]:
 
 
 def _meta_and_log(p: _Policies) -> None:
-    note_read, note_write = _note_of(READABLE), _note_of(WRITABLE)
+    note_read = _note_of(READABLE)
+    note_write = f"({_note_of(WRITABLE)} OR {_merge_record_of(WRITABLE)})"
     p.add(
         "project_meta",
         "team_read",
@@ -208,7 +220,7 @@ def rights_statements(roles: TeamRoles, database: str) -> list[str]:
         *_database_grants(roles, database),  # first: a new owner needs CREATE on the schema
         *_ownership(roles),
         f"SET LOCAL ROLE {ident(roles.owner)}",
-        *_functions(roles),
+        *functions(roles),
         *_table_policies(roles),
         *_grants(roles),
         "RESET ROLE",

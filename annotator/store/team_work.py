@@ -1,7 +1,7 @@
 """Team mode's workload and curation, as the window uses them (issue 20, items 4 and 5).
 
 Each function takes an engine logged in as the person (the window's own) and goes
-through the state functions of :mod:`.team_sql` (``team_claim_next``, ``team_claim``,
+through the state functions of :mod:`.team_functions` (``team_claim_next``, ``team_claim``,
 ``team_finish``, ``team_curate``, ``team_leave_curation``), which check ``session_user``:
 the server decides, this module only asks. :func:`workload` reads who works on what,
 which every person may read (``assignments`` and ``document_status``, ADR 0024).

@@ -64,9 +64,10 @@ class ServerStatus(QObject):
         self._show(link.online)
 
     def refusal(self) -> str | None:
-        """None while Online, or when the server answers at once (:meth:`ServerLink.may_edit`:
-        it came back before the next probe); else the sentence that refuses an edit (nothing
-        is tried)."""
+        """None while Online; else, at once, the sentence that refuses an edit (nothing is
+        tried). :meth:`ServerLink.may_edit` asks the server meanwhile off the GUI thread, so
+        the window never waits for a far server, and an edit after its answer goes through
+        without waiting for the next probe."""
         return None if self._link.may_edit() else self._link.refusal()
 
     def _show(self, online: bool) -> None:

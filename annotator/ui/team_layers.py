@@ -8,8 +8,8 @@ mode holds it: one curator per document at a time; the hold moves with the shown
 ends when the window shows another layer); and the other people's layers, read-only, when the
 project lets annotators read each other's (``team/others_layers``; blind annotation
 otherwise). While another person's layer is shown, an edit, undo or redo is refused at once
-with a sentence (the undo stack's ``may_try``); a panel's change is refused by the server,
-with its own sentence.
+with a sentence (the undo stack's ``may_try``), and so is a change in the Attributes, Event
+or Relations panel (``commands.push_edit`` asks ``may_try`` first): no statement is sent.
 """
 
 from __future__ import annotations

@@ -281,7 +281,11 @@ class EventPanel(QWidget):
         if self._event is None:
             return
         event = self._event
-        self._ctx.push(lambda: self._ctx.events.delete_event(event), f"Delete {event.type}")
+        try:
+            self._ctx.push(lambda: self._ctx.events.delete_event(event), f"Delete {event.type}")
+        except AnnotatorError as exc:  # e.g. another person's layer shown read-only
+            self._say(str(exc), ERROR_STYLE)
+            return
         self.set_event(None)
 
     def _on_type_chosen(self, index: int) -> None:

@@ -139,7 +139,10 @@ class RelationPanel(QWidget):
         if not 0 <= row < len(self._relations):
             return
         rel = self._relations[row]
-        self._ctx.push(lambda: self._ctx.events.delete_relation(rel), f"Delete {rel.type}")
+        try:
+            self._ctx.push(lambda: self._ctx.events.delete_relation(rel), f"Delete {rel.type}")
+        except AnnotatorError as exc:  # e.g. another person's layer shown read-only
+            self._say(str(exc), ERROR_STYLE)
 
     def _show_row(self, row: int) -> None:
         rel = self._relations[row]
