@@ -34,6 +34,7 @@ from annotator.formats import (
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.formats.conll import TokenOptions, WriteStats
 from annotator.formats.labelstudio_file import LabelStudioWriter
+from annotator.formats.summary import ImportSummary
 
 STREAM_FORMATS = ("jsonl", "doccano", "spacy", "conll", "conll2002", "conllu", "hf")
 FOLDER_FORMATS = ("brat", "webanno")  # one file per document, in a folder
@@ -295,3 +296,26 @@ def read_brat(
         declared = decode_utf8(read_input(conf, max_bytes), str(conf))
         brat_conf.read_conf(declared, str(conf), opts)
     return [brat.read(ann, text, txt_path.name, str(ann_path), opts)]
+
+
+def read_file(
+    fmt: str, path: Path, opts: ReadOptions, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> tuple[list[AnnotatedDocument], ImportSummary]:
+    """Read one input file of an import in any format it takes: its documents, and the
+    summary of what came in and what could not (``opts.summary``, filled by the reader)."""
+    if fmt == "brat":
+        docs = read_brat(path, opts, max_bytes)
+    elif fmt == "webanno":
+        docs = webanno_files.read(path, opts, max_bytes)
+    else:
+        content = decode_document(read_input(path, max_bytes), str(path), max_bytes)
+        if fmt in ("conll", "conll2002"):
+            opts.label_map = conll2002.read_map(path)
+        docs = read_stream(fmt, content, str(path), opts)
+    opts.summary.took(
+        documents=len(docs),
+        spans=sum(len(d.spans) for d in docs),
+        events=sum(len(d.events) for d in docs),
+        relations=sum(len(d.relations) for d in docs),
+    )
+    return docs, opts.summary

@@ -9,7 +9,7 @@ the SHA-256 of their text, or added.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +21,8 @@ from annotator.core.names import annotator_name_problem
 from annotator.core.prepared_tokens import announce
 from annotator.core.schema import Schema
 from annotator.core.schema_add import Additions
-from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, read_input
+from annotator.core.text import MAX_DOCUMENT_BYTES
 from annotator.errorlog import unexpected_message
-from annotator.formats import conll, conll2002, conllu, webanno_files
 from annotator.formats import files as transfer_io
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.services.tokens_ahead import TokensAhead, tokens_ahead
@@ -49,12 +48,6 @@ class ImportRequest:
     skip_bad_lines: bool = False  # doccano: import the good lines, list the bad ones
     offsets: str = ""  # doccano: unit of lines without an "offsets" key (default utf16)
     predictions: bool = False  # labelstudio: read predictions instead of annotations
-
-
-@dataclass
-class _Loaded:
-    docs: list[AnnotatedDocument]
-    notes: list[str] = field(default_factory=list)
 
 
 def import_annotations(
@@ -106,10 +99,10 @@ def _import_file(
     opts = _read_options(project, request)
     try:
         with tokens_ahead(path, tokens):  # a large file's tokens are made meanwhile (ADR 0027)
-            loaded = _load(path, request.format, opts)
-            for d in loaded.docs:  # what the reader did not announce itself
+            docs, summary = transfer_io.read_file(request.format, path, opts, MAX_FILE_BYTES)
+            for d in docs:  # what the reader did not announce itself
                 announce(d.text)
-            _check_unique(loaded.docs, str(path))
+            _check_unique(docs, str(path))
             items = [
                 LayerImport(
                     NewDocument(d.name, d.text, d.document.sha256, d.words),
@@ -117,7 +110,7 @@ def _import_file(
                     d.status,
                     d.note,
                 )
-                for d in loaded.docs
+                for d in docs
             ]
             change = project.write.import_layers(
                 request.annotator,
@@ -136,24 +129,13 @@ def _import_file(
         return ImportOutcome(
             str(path), "rejected", f"{path}: " + unexpected_message(exc, f"importing {path}")
         )
-    spans = sum(len(d.spans) for d in loaded.docs)
-    events = sum(len(d.events) for d in loaded.docs)
-    relations = sum(len(d.relations) for d in loaded.docs)
-    message = (
-        f"{path}: {len(loaded.docs)} documents, {spans} spans, {events} events, "
-        f"{relations} relations imported into {request.annotator!r}."
-    )
+    summary.into = request.annotator
     if change.schema_before is not None and change.schema_after is not None:
-        added = schema_add.summary(change.schema_before, change.schema_after)
-        message += f" {added}" if added else ""
-    if opts.counts:
-        message += " Read: " + ", ".join(f"{n} {what}" for what, n in opts.counts.items()) + "."
-    for note in [*loaded.notes, *_words_not_kept(items, change)]:
-        message += " " + note
-    for note in opts.notes:
-        message += "\n  " + note
+        summary.schema_added = schema_add.summary(change.schema_before, change.schema_after)
+    for note in _words_not_kept(items, change):
+        summary.note(note)
     first = change.edits[0].doc_id if change.edits else None
-    return ImportOutcome(str(path), "added", message, first)
+    return ImportOutcome(str(path), "added", summary.text(str(path)), first)
 
 
 def _words_not_kept(items: list[LayerImport], change: Change) -> list[str]:
@@ -168,21 +150,6 @@ def _words_not_kept(items: list[LayerImport], change: Change) -> list[str]:
         f"{len(old)} documents were in the project already; their multiword tokens were not "
         "stored (delete the document and import again to keep them)."
     ]
-
-
-def _load(path: Path, fmt: str, opts: ReadOptions) -> _Loaded:
-    if fmt == "brat":
-        return _Loaded(transfer_io.read_brat(path, opts, MAX_FILE_BYTES))
-    if fmt == "webanno":
-        return _Loaded(*webanno_files.read(path, opts, MAX_FILE_BYTES))
-    content = decode_document(read_input(path, MAX_FILE_BYTES), str(path), MAX_FILE_BYTES)
-    if fmt in ("conll", "conll2002"):
-        opts.label_map = conll2002.read_map(path)
-    if fmt == "conllu":
-        return _Loaded(*conllu.read_with_notes(content, str(path), opts))
-    docs = transfer_io.read_stream(fmt, content, str(path), opts)
-    notes = [conll.REBUILT_NOTE] if fmt in ("conll", "conll2002") else []
-    return _Loaded(docs, notes)
 
 
 def _check_unique(docs: list[AnnotatedDocument], path: str) -> None:
