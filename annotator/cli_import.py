@@ -58,7 +58,7 @@ def _print_outcomes(outcomes: list[ImportOutcome]) -> None:
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     """``annotator import PATH... --format FORMAT --annotator NAME``: annotated files."""
     from annotator.formats.summary import files_line
-    from annotator.services.transfer import ImportRequest, import_annotations
+    from annotator.services.transfer_import import ImportRequest, import_annotations
 
     request = ImportRequest(
         paths=tuple(Path(p) for p in args.paths),

@@ -23,7 +23,7 @@ from annotator.core.schema import Schema
 from annotator.core.schema_add import Additions
 from annotator.core.text import MAX_DOCUMENT_BYTES
 from annotator.errorlog import unexpected_message
-from annotator.formats import files as transfer_io
+from annotator.formats import inputs
 from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
 from annotator.services.tokens_ahead import TokensAhead, tokens_ahead
 from annotator.services.transfer_base import IMPORT_FORMATS, Progress, TransferError
@@ -67,7 +67,7 @@ def import_annotations(
     problem = annotator_name_problem(request.annotator)
     if problem is not None:
         raise TransferError(f"Choose another --annotator: {problem}.")
-    files = transfer_io.collect_inputs(request.paths, request.format)
+    files = inputs.collect_inputs(request.paths, request.format)
     report = ImportReport()
     for index, path in enumerate(files):
         if progress is not None and not progress(index, len(files), path.name):
@@ -99,7 +99,7 @@ def _import_file(
     opts = _read_options(project, request)
     try:
         with tokens_ahead(path, tokens):  # a large file's tokens are made meanwhile (ADR 0027)
-            docs, summary = transfer_io.read_file(request.format, path, opts, MAX_FILE_BYTES)
+            docs, summary = inputs.read_file(request.format, path, opts, MAX_FILE_BYTES)
             for d in docs:  # what the reader did not announce itself
                 announce(d.text)
             _check_unique(docs, str(path))

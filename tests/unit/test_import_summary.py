@@ -1,19 +1,22 @@
 """Issue 19 item 6: every importer fills one :class:`ImportSummary`, and the import shows it.
 
 Each registered import format is exported from a real project, read back with
-:func:`annotator.formats.files.read_file`, and imported again: the reader's
+:func:`annotator.formats.inputs.read_file`, and imported again: the reader's
 summary is the one type, it counts what came in, and the outcome's message (what
 the command line prints and the window shows) is that summary's text.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.formats.base import ReadOptions
-from annotator.formats.files import FOLDER_FORMATS, collect_inputs, read_file
+from annotator.formats.files import FOLDER_FORMATS
+from annotator.formats.inputs import collect_inputs, read_file
 from annotator.formats.summary import ImportSummary
 from annotator.services.project import Project
 from annotator.services.transfer import (
@@ -95,3 +98,21 @@ def test_the_text_puts_counts_first_then_one_line_per_thing_not_kept() -> None:
         "  Not imported: 1 × MISC Foo (line 3).",
         "  line 9 skipped: 'text' is missing or not a string.",
     ]
+
+
+def test_a_conllu_import_loads_no_other_format_module(tmp_path: Path) -> None:
+    """The command line's import pays only for its own reader (issue 19 item 1)."""
+    code = (
+        "import sys\n"
+        "from annotator.services.transfer_import import import_annotations\n"
+        "from annotator.formats.inputs import reader\n"
+        "reader('conllu')\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('annotator.formats.'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    loaded = set(done.stdout.split())
+    assert "annotator.formats.conllu_read" in loaded
+    others = ("files", "webanno", "webanno_files", "doccano", "labelstudio", "brat", "spacy")
+    assert not loaded & {f"annotator.formats.{name}" for name in others}
