@@ -133,7 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _add_transfer_commands(sub: argparse._SubParsersAction, imp: argparse.ArgumentParser) -> None:
-    from annotator.services.transfer import FORMATS, IMPORT_FORMATS
+    from annotator.services.transfer_base import FORMATS, IMPORT_FORMATS
 
     imp.add_argument(
         "--format", choices=IMPORT_FORMATS, help="import annotated files in this format"

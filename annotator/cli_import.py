@@ -57,7 +57,8 @@ def _print_outcomes(outcomes: list[ImportOutcome]) -> None:
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
     """``annotator import PATH... --format FORMAT --annotator NAME``: annotated files."""
-    from annotator.services.transfer import ImportRequest, import_annotations
+    from annotator.formats.summary import files_line
+    from annotator.services.transfer_import import ImportRequest, import_annotations
 
     request = ImportRequest(
         paths=tuple(Path(p) for p in args.paths),
@@ -77,5 +78,5 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     finally:
         project.close()
     _print_outcomes(report.outcomes)
-    print(f"{len(report.added)} files imported, {len(report.rejected)} rejected")
+    print(files_line(len(report.added), len(report.rejected)))
     return 1 if report.rejected or not report.outcomes else 0

@@ -25,6 +25,7 @@ from annotator.core.multiword import Multiword
 from annotator.core.schema_add import Additions
 from annotator.core.text import is_invisible, normalize_text
 from annotator.core.tokens import WordTokens
+from annotator.formats.summary import ImportSummary
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PIECE = 1 << 20  # code points encoded at a time by check_content (bounded memory)
@@ -87,8 +88,8 @@ class ReadOptions:
     unknown span labels, event types and relation types are accepted and,
     with the roles and attributes a file uses or its configuration declares,
     collected in ``additions`` (see :mod:`annotator.core.schema_add`). Readers
-    record what came in with :meth:`count` and what they could not represent
-    in ``notes``, for the import's summary.
+    record what came in and what they could not represent in ``summary``
+    (:class:`~annotator.formats.summary.ImportSummary`).
     """
 
     span_labels: frozenset[str] | None = None
@@ -97,9 +98,7 @@ class ReadOptions:
     add_labels: bool = False
     scheme: str = "iob2"
     additions: Additions = field(default_factory=Additions)
-    counts: dict[str, int] = field(default_factory=dict)
-    # what a reader could not represent, one sentence each naming the line (import summary)
-    notes: list[str] = field(default_factory=list)
+    summary: ImportSummary = field(default_factory=ImportSummary)  # what came in, what did not
     skip_bad_lines: bool = False  # line formats: skip a bad line (noted) instead of the file
     offsets: str = ""  # doccano: the unit of lines without an "offsets" key ("" is utf16)
     predictions: bool = False  # Label Studio: read predictions instead of annotations
@@ -177,7 +176,7 @@ class ReadOptions:
 
     def count(self, what: str, n: int = 1) -> None:
         """Count ``n`` things of a kind that came in (e.g. "T lines")."""
-        self.counts[what] = self.counts.get(what, 0) + n
+        self.summary.count(what, n)
 
 
 def shown(value: object) -> str:

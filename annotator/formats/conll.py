@@ -114,9 +114,10 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
             ignored |= skipped
     if not docs:
         raise FormatError(path, None, "the file holds no tokens.")
+    options.summary.note(REBUILT_NOTE)
     if ignored:
         columns = ", ".join(str(c + 1) for c in sorted(ignored))
-        options.notes.append(
+        options.summary.note(
             f"columns {columns} hold no IOB tags (POS, chunk or placeholder columns such as "
             "'-X-' and '_', as in CoNLL 2003 files from DKPro, INCEpTION or Label Studio's "
             "converter); the tags were read from the last column only."

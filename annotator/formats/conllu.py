@@ -21,7 +21,7 @@ from functools import cache
 from operator import add
 
 from annotator.formats.base import AnnotatedDocument
-from annotator.formats.conllu_read import read, read_with_notes
+from annotator.formats.conllu_read import read
 from annotator.formats.segment import gap_forms, joined
 from annotator.formats.tagging import (
     Tagged,
@@ -31,7 +31,7 @@ from annotator.formats.tagging import (
     tag_documents,
 )
 
-__all__ = ["dumps", "dumps_many", "escape_space", "read", "read_with_notes"]
+__all__ = ["dumps", "dumps_many", "escape_space", "read"]
 
 _EMPTY = "\t_\t_\t_\t_\t_\t_\t_\t"
 _ESCAPES = {"\\": "\\\\", " ": "\\s", "\t": "\\t", "\n": "\\n", "\r": "\\r", "|": "\\p"}

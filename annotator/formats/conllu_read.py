@@ -11,8 +11,8 @@ parts again. ``# newdoc`` starts a document; ``# newpar`` puts a blank line
 before its sentence where the file gives no white space of its own.
 
 What the project cannot keep (lemmas, UPOS, XPOS, FEATS, HEAD, DEPREL, DEPS,
-other MISC keys, empty nodes, other comments) is counted in :class:`Unkept`
-and named, with the first line, in the import summary.
+other MISC keys, empty nodes, other comments) is counted, with its first lines, in the
+import summary (:class:`~annotator.formats.summary.ImportSummary`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from annotator.formats.conllu_misc import (
 )
 from annotator.formats.multiword_tokens import merged_levels
 from annotator.formats.segment import SCHEMES
-from annotator.formats.unkept import Unkept
+from annotator.formats.summary import ImportSummary
 
 _ID = re.compile("[1-9][0-9]{0,8}")
 _SMALL_IDS = frozenset(str(k) for k in range(1, 1000))  # IDs _ID takes, without the regex
@@ -94,21 +94,15 @@ class _Doc:
 
 
 def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocument]:
-    """Parse CoNLL-U; each ``# newdoc`` starts a document (see :func:`read_with_notes`)."""
-    return read_with_notes(content, path, options)[0]
+    """Parse CoNLL-U; each ``# newdoc`` starts a document. What the file holds that was
+    not kept is named in ``options.summary``.
 
-
-def read_with_notes(
-    content: str, path: str, options: ReadOptions
-) -> tuple[list[AnnotatedDocument], list[str]]:
-    """The documents, and sentences naming what the file holds that was not kept.
-
-    Two documents with the same text are one: the first is kept, and the note
+    Two documents with the same text are one: the first is kept, and the summary
     names the others (with their lines) and the spans they lose.
     """
     if options.scheme not in SCHEMES:
         raise FormatError(path, None, f"unknown tag scheme {options.scheme!r}.")
-    unkept = Unkept()
+    unkept = options.summary
     docs: list[AnnotatedDocument] = []
     first: dict[str, tuple[str, int]] = {}
     twins: list[str] = []
@@ -132,15 +126,14 @@ def read_with_notes(
             announce(doc.document.text)  # its tokens may be made meanwhile (ADR 0027)
     if not docs:
         raise FormatError(path, None, "the file holds no tokens.")
-    notes = [unkept.note()] if unkept.found else []
     if twins:
-        notes.append(
+        unkept.note(
             f"{len(twins)} documents have the text of an earlier one and were imported once: "
             + "; ".join(twins[:5])
             + ("; ..." if len(twins) > 5 else "")
             + "."
         )
-    return docs, notes
+    return docs
 
 
 @dataclass
@@ -153,7 +146,7 @@ class _Range:
     next_id: int
 
 
-def _documents(content: str, path: str, unkept: Unkept) -> Iterator[_Doc]:
+def _documents(content: str, path: str, unkept: ImportSummary) -> Iterator[_Doc]:
     """Each document with its recorded status (``# status = done``) and sentences."""
     check_content(content, path)
     doc = _Doc(path.rsplit("/", 1)[-1], 1)
@@ -197,17 +190,17 @@ def _lines(content: str) -> Iterator[str]:
     yield from content[start:].split("\n")
 
 
-def _comment(line: str, line_no: int, doc: _Doc, sentence: Sentence, unkept: Unkept) -> None:
+def _comment(line: str, line_no: int, doc: _Doc, sentence: Sentence, unkept: ImportSummary) -> None:
     if line.startswith("# status ="):
         doc.status = line.partition("=")[2].strip()
     elif line.startswith("# newpar"):
         sentence.newpar = True
         if "=" in line:
-            unkept.add("# newpar ids", line_no)
+            unkept.not_imported("# newpar ids", line_no)
     elif line.startswith("# sent_id"):
-        unkept.add("# sent_id (an export numbers sentences NAME-1, NAME-2, ...)", line_no)
+        unkept.not_imported("# sent_id (an export numbers sentences NAME-1, NAME-2, ...)", line_no)
     elif not line.startswith(_OUR_COMMENTS):
-        unkept.add("other comment lines", line_no)
+        unkept.not_imported("other comment lines", line_no)
 
 
 def _read_token(
@@ -216,7 +209,7 @@ def _read_token(
     path: str,
     current: list[Word],
     pending: _Range | None,
-    unkept: Unkept,
+    unkept: ImportSummary,
     shapes: Shapes,
 ) -> _Range | None:
     """Add one token line to the sentence; return the multiword token still open.
@@ -232,7 +225,7 @@ def _read_token(
         raise FormatError(path, line_no, f"expected 10 tab-separated columns, found {len(cols)}.")
     ident, form, field = cols[0], cols[1], cols[9]
     if "." in ident and _EMPTY_NODE.fullmatch(ident):
-        unkept.add("empty nodes", line_no)
+        unkept.not_imported("empty nodes", line_no)
         return pending
     shape = (  # filled columns, MISC keys
         cols[2] == "_",
@@ -319,15 +312,15 @@ def _check_closed(pending: _Range | None, path: str) -> None:
         )
 
 
-def unkept_shapes(shapes: Shapes, unkept: Unkept) -> None:
+def unkept_shapes(shapes: Shapes, unkept: ImportSummary) -> None:
     """Count what the token lines hold that is not kept (see :func:`_read_token`)."""
     for shape, (count, line, _kept, keys) in shapes.items():  # in order of first line
         for name, blank in zip(_COLUMNS, shape, strict=False):
             if not blank:
-                unkept.add(name, line, count)
+                unkept.not_imported(name, line, count)
         for key in keys:
             if not _KEPT_MISC.fullmatch(str(key)):
-                unkept.add(f"MISC {key}", line, count)
+                unkept.not_imported(f"MISC {key}", line, count)
 
 
 @dataclass
@@ -352,7 +345,9 @@ class _Rows:
         self.pos += len(piece)
 
 
-def _build(found: _Doc, path: str, opts: ReadOptions, unkept: Unkept) -> AnnotatedDocument | None:
+def _build(
+    found: _Doc, path: str, opts: ReadOptions, unkept: ImportSummary
+) -> AnnotatedDocument | None:
     words = [w for s in found.sentences for w in s.words]
     if not words:
         return None
@@ -400,7 +395,10 @@ def _untagged(name: str, words: list[Word], path: str) -> AnnotatedDocument:
     return AnnotatedDocument(document, words=tuple(multi))
 
 
-def _add_word(acc: _Rows, word: Word, scheme: str, unkept: Unkept) -> None:
+_WIDENED = "entity edges inside a multiword token (widened to the token)"
+
+
+def _add_word(acc: _Rows, word: Word, scheme: str, unkept: ImportSummary) -> None:
     if not word.multi:  # one part: the row, its offsets and its text, as add and text make them
         ((line_no, form, tags, trig),) = word.parts
         end = acc.pos + len(form)
@@ -419,7 +417,9 @@ def _add_word(acc: _Rows, word: Word, scheme: str, unkept: Unkept) -> None:
     else:
         tags, widened = merged_levels(word.parts, acc.depth, scheme)
         if widened:
-            unkept.add("entity edges inside a multiword token (widened to the token)", word.line)
+            unkept.not_imported(
+                "entity edges inside a multiword token (widened to the token)", word.line
+            )
         acc.add(word.line, word.form, tags[:-1], tags[-1], len(word.form))
         acc.text(word.form)
     acc.text(word.after)

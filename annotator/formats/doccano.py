@@ -29,7 +29,7 @@ named in the export summary.
 
 **Bad lines.** By default one bad line refuses the file. With
 ``ReadOptions.skip_bad_lines`` a bad line is skipped and named, with its line number and
-reason, in ``ReadOptions.notes``, as doccano's own import does. A span that repeats an
+reason, in ``ReadOptions.summary``, as doccano's own import does. A span that repeats an
 earlier one of its line (same offsets and label) is kept once and noted.
 
 **Nesting.** Unless the doccano project allows overlapping spans, doccano keeps,
@@ -218,7 +218,7 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
     """Parse a doccano JSONL file, either layout; unnamed documents are named ``FILE:LINE``.
 
     With ``options.skip_bad_lines`` a bad line (or one repeating an earlier line's text)
-    is skipped and named in ``options.notes``; otherwise it refuses the file.
+    is skipped and named in ``options.summary``; otherwise it refuses the file.
     """
     check_content(content, path)
     docs: list[AnnotatedDocument] = []
@@ -228,7 +228,7 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
         if not raw.strip():
             continue
         # what a line notes or adds to the schema is taken back if it is skipped
-        mark = len(options.notes)
+        mark = len(options.summary.notes)
         additions = copy.deepcopy(options.additions) if options.skip_bad_lines else None
         try:
             doc, keys = _read_raw(raw, path, line_no, options)
@@ -238,9 +238,9 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
         except FormatError as exc:
             if additions is None:  # bad lines are not skipped: the whole file is refused
                 raise
-            del options.notes[mark:]
+            del options.summary.notes[mark:]
             options.additions = additions
-            options.notes.append(f"line {line_no} skipped: {exc.reason}")
+            options.summary.note(f"line {line_no} skipped: {exc.reason}")
             continue
         docs.append(doc)
         for key in keys:
@@ -249,7 +249,7 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
         raise FormatError(path, None, "the file holds no documents that could be read.")
     for key, lines in sorted(unread.items()):
         where = ", ".join(map(str, lines))
-        options.notes.append(f"{key!r} (line{'s' if len(lines) > 1 else ''} {where}) not imported.")
+        options.summary.note(f"{key!r} (line{'s' if len(lines) > 1 else ''} {where}) not imported.")
     return docs
 
 
@@ -334,7 +334,7 @@ def _read_line(obj: dict[str, Any], path: str, line: int, opts: ReadOptions) -> 
                 path, line, f"the entity id {ident!r} is used twice or is not a number."
             )
         if (a, b, label) in known:
-            opts.notes.append(
+            opts.summary.note(
                 f"line {line}: the span [{start}, {end}) {label} appears twice; kept once."
             )
             by_id[ident] = known[a, b, label]

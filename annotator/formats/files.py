@@ -1,4 +1,4 @@
-"""Files on disk for every format: pick a writer, collect input files, read them.
+"""Files on disk for every format: pick a writer (reading: :mod:`annotator.formats.inputs`).
 
 Writers write to a new, uniquely named temporary file or folder beside the
 target and rename it into place only when the export finishes, so a
@@ -11,27 +11,23 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol, TextIO
 
 from annotator.core.schema import Schema
-from annotator.core.text import MAX_DOCUMENT_BYTES, decode_document, decode_utf8, read_input
 from annotator.formats import (
     brat,
-    brat_conf,
     conll,
     conll2002,
     conllu,
     doccano,
     hf,
     jsonl,
-    labelstudio,
     spacy,
     target,
     webanno_files,
 )
-from annotator.formats.base import AnnotatedDocument, FormatError, ReadOptions
+from annotator.formats.base import AnnotatedDocument, FormatError
 from annotator.formats.conll import TokenOptions, WriteStats
 from annotator.formats.labelstudio_file import LabelStudioWriter
 
@@ -43,27 +39,6 @@ FOLDER_FORMATS = ("brat", "webanno")  # one file per document, in a folder
 TOKEN_FORMATS = frozenset({"spacy", "conll", "conll2002", "conllu", "hf"})
 BATCH_DOCUMENTS = 500
 BATCH_CHARS = 1_000_000
-_SUFFIXES = {
-    "jsonl": (".jsonl", ".json"),
-    "doccano": (".jsonl", ".json"),
-    "spacy": (".jsonl", ".json"),
-    "conll": (".conll", ".iob", ".bio", ".txt", ".tsv"),
-    "conll2002": (".conll", ".iob", ".bio", ".txt", ".tsv"),
-    "conllu": (".conllu",),
-    "hf": (".jsonl", ".json"),
-    "brat": (".ann",),
-    "labelstudio": (".json",),
-    "webanno": (".tsv",),
-}
-_READERS: dict[str, Callable[[str, str, ReadOptions], list[AnnotatedDocument]]] = {
-    "jsonl": jsonl.read,
-    "doccano": doccano.read,
-    "spacy": spacy.read,
-    "conll": conll.read,
-    "conll2002": conll.read,
-    "conllu": conllu.read,
-    "labelstudio": labelstudio.read,
-}
 
 
 class Writer(Protocol):
@@ -253,45 +228,3 @@ def open_writer(
     if fmt == "labelstudio":
         return LabelStudioWriter(out, schema, protected)
     return StreamWriter(fmt, out, opts, schema, doccano_opts)
-
-
-def collect_inputs(paths: Iterable[Path], fmt: str) -> list[Path]:
-    """Expand folders into the files of ``fmt`` (sorted); keep files as given.
-
-    For brat, a ``.txt`` given directly stands for its ``.ann``.
-    """
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            out.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in _SUFFIXES[fmt])
-            )
-        elif fmt == "brat" and path.suffix == ".txt":
-            out.append(path.with_suffix(".ann"))
-        else:
-            out.append(path)
-    return out
-
-
-def read_stream(fmt: str, content: str, path: str, opts: ReadOptions) -> list[AnnotatedDocument]:
-    """Parse the decoded content of a one-file format."""
-    return _READERS[fmt](content, path, opts)
-
-
-def read_brat(
-    ann_path: Path, opts: ReadOptions, max_bytes: int = MAX_DOCUMENT_BYTES
-) -> list[AnnotatedDocument]:
-    """Read one ``.ann`` file and the ``.txt`` beside it (each at most ``max_bytes``)."""
-    txt_path = ann_path.with_suffix(".txt")
-    if not os.path.lexists(txt_path):
-        raise FormatError(
-            str(ann_path), None, f"there is no {txt_path.name} beside it; brat needs both files."
-        )
-    text = decode_document(read_input(txt_path, max_bytes), str(txt_path), max_bytes)
-    ann = decode_utf8(read_input(ann_path, max_bytes), str(ann_path))
-    conf = ann_path.parent / "annotation.conf"
-    if opts.add_labels and conf.is_file():  # brat's configuration declares what to add
-        declared = decode_utf8(read_input(conf, max_bytes), str(conf))
-        brat_conf.read_conf(declared, str(conf), opts)
-    return [brat.read(ann, text, txt_path.name, str(ann_path), opts)]

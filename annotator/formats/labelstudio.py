@@ -25,7 +25,7 @@ with every relation type and role, and ``<Text name="text" value="$text"/>``, so
 Labeling Interface (Code view) before importing the tasks.
 
 **Reading** takes each task's first annotation that was not cancelled (or, with
-``predictions``, its first prediction) and lists in :attr:`ReadOptions.notes`, by task
+``predictions``, its first prediction) and lists in :attr:`ReadOptions.summary`, by task
 and line, whatever it leaves out: other annotations, results that are not text regions
 or relations, and relations to missing regions.
 """
@@ -149,7 +149,7 @@ def read(content: str, path: str, options: ReadOptions) -> list[AnnotatedDocumen
             unread.setdefault(key, []).append(k)
     for key, ks in sorted(unread.items()):
         listed = ", ".join(map(str, ks))
-        options.notes.append(
+        options.summary.note(
             f"data {key!r} (task{'s' if len(ks) > 1 else ''} {listed}) not imported."
         )
     return docs
@@ -232,7 +232,7 @@ def _task(
     where = f"task {k} (line {line})"
     lists = sorted(key for key, value in data.items() if isinstance(value, list))
     if "data" not in obj and lists:  # e.g. Label Studio's JSON-MIN export
-        opts.notes.append(
+        opts.summary.note(
             f"{where}: no 'data' object, so the task is its own data and "
             + ", ".join(repr(key) for key in lists)
             + " is not read as regions (export JSON, not JSON-MIN, from Label Studio)."
@@ -259,9 +259,9 @@ def _results(
         raise FormatError(path, line, f"{where}: {key!r} must be a list of objects.")
     kept = [a for a in items if not a.get("was_cancelled")]
     if len(items) > len(kept):
-        opts.notes.append(f"{where}: {len(items) - len(kept)} cancelled annotations skipped.")
+        opts.summary.note(f"{where}: {len(items) - len(kept)} cancelled annotations skipped.")
     if len(kept) > 1:
-        opts.notes.append(f"{where}: {len(kept)} {key}; only the first was imported.")
+        opts.summary.note(f"{where}: {len(kept)} {key}; only the first was imported.")
     if not kept:
         return []
     result = kept[0].get("result", [])
@@ -288,7 +288,7 @@ def _regions(
             continue
         value = r.get("value")
         if r.get("type") != "labels" or not isinstance(value, dict):
-            opts.notes.append(f"{where}: a {r.get('type')!r} result is not a text region; skipped.")
+            opts.summary.note(f"{where}: a {r.get('type')!r} result is not a text region; skipped.")
             continue
         expected = value.get("text")
         start, end = check_offsets(
@@ -305,7 +305,7 @@ def _regions(
         for label in labels:
             label = check_name(label, path, line, "a region label")
             if (start, end, label) in seen:
-                opts.notes.append(
+                opts.summary.note(
                     f"{where}: region [{start}, {end}) {label} appears twice; kept once."
                 )
                 continue
@@ -340,14 +340,14 @@ def _links(
             continue
         ends = (r.get("from_id"), r.get("to_id"))
         if not all(isinstance(e, (str, int)) and e in regions for e in ends):
-            opts.notes.append(f"{where}: a relation refers to a region that is not there; skipped.")
+            opts.summary.note(f"{where}: a relation refers to a region that is not there; skipped.")
             continue
         a, b = regions[ends[0]], regions[ends[1]]
         if r.get("direction") == "left":
             a, b = b, a
         labels = r.get("labels") or []
         if not isinstance(labels, list) or len(labels) != 1:
-            opts.notes.append(
+            opts.summary.note(
                 f"{where}: a relation with {len(labels) if isinstance(labels, list) else 0} "
                 "labels (one is needed); skipped."
             )

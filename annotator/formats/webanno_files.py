@@ -74,10 +74,10 @@ def document_name(path: Path) -> str:
 
 def read(
     path: Path, opts: ReadOptions, max_bytes: int = MAX_DOCUMENT_BYTES
-) -> tuple[list[AnnotatedDocument], list[str]]:
-    """Read one ``.tsv`` file: its document and the notes on what it could not take."""
+) -> list[AnnotatedDocument]:
+    """Read one ``.tsv`` file: its document (what it could not take: ``opts.summary``)."""
     content = decode_utf8(read_input(path, max_bytes), str(path)).removeprefix("\ufeff")
     with collector_paused():  # a million token lines build no cycles
         parsed = parse(content, str(path))
-        doc, notes = to_document(parsed, document_name(path), str(path), opts)
-    return [doc], notes
+        doc = to_document(parsed, document_name(path), str(path), opts)
+    return [doc]

@@ -23,7 +23,7 @@ label, zero width, an argument without a role...).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from annotator.core.model import Argument, Document, Event, Relation, Span
 from annotator.core.positions import CodePoint
@@ -44,28 +44,6 @@ from annotator.formats.webanno_names import (
     short_name,
 )
 from annotator.formats.webanno_read import Annotation, Column, Parsed
-
-_SHOWN_LINES = 8
-
-
-@dataclass
-class Notes:
-    """What could not be represented, by reason, with the lines it was on."""
-
-    lines: dict[str, list[int]] = field(default_factory=dict)
-
-    def add(self, reason: str, line: int) -> None:
-        """Note one thing left out."""
-        self.lines.setdefault(reason, []).append(line)
-
-    def render(self) -> list[str]:
-        """One sentence per reason: the count and the first few lines."""
-        out = []
-        for reason, lines in self.lines.items():
-            shown = ", ".join(map(str, sorted(set(lines))[:_SHOWN_LINES]))
-            more = ", …" if len(set(lines)) > _SHOWN_LINES else ""
-            out.append(f"Not imported: {len(lines)} × {reason} (line {shown}{more}).")
-        return out
 
 
 @dataclass(frozen=True)
@@ -133,7 +111,7 @@ class _Builder:
         self.path = path
         self.opts = opts
         self.layers = layers(parsed.columns)
-        self.notes = Notes()
+        self.notes = opts.summary
         self.spans: dict[tuple[int, int, str], Span] = {}
         self.span_of: dict[int, int] = {}  # annotation index -> span id
         self.events: list[Event] = []
@@ -147,7 +125,7 @@ class _Builder:
                 self._span(index, anno, kind)
             elif not kind:
                 why = self.layers[anno.layer].why
-                self.notes.add(f"annotation of layer {anno.layer} ({why})", anno.line)
+                self.notes.not_imported(f"annotation of layer {anno.layer} ({why})", anno.line)
         for index, anno in enumerate(self.parsed.annotations):
             kind = self.layers[anno.layer].kind
             if kind == "event" and index in self.span_of:
@@ -172,7 +150,7 @@ class _Builder:
     def _span(self, index: int, anno: Annotation, kind: str) -> None:
         label = self._label(anno)
         if anno.start == anno.end:
-            self.notes.add("zero-width annotation", anno.line)
+            self.notes.not_imported("zero-width annotation", anno.line)
             return
         if kind == "event":
             self.opts.check_event_type(label, self.path, anno.line)
@@ -182,7 +160,9 @@ class _Builder:
         key = (anno.start, anno.end, label)
         span = self.spans.get(key)
         if span is not None:
-            self.notes.add("second span with the same offsets and label (kept once)", anno.line)
+            self.notes.not_imported(
+                "second span with the same offsets and label (kept once)", anno.line
+            )
         else:
             span = Span(
                 len(self.spans) + 1, 0, "", CodePoint(anno.start), CodePoint(anno.end), label
@@ -190,7 +170,9 @@ class _Builder:
             self.spans[key] = span
         for name, value in attrs.items():
             if span.attributes.setdefault(name, value) != value:
-                self.notes.add(f"second value of attribute {name!r} on the same span", anno.line)
+                self.notes.not_imported(
+                    f"second value of attribute {name!r} on the same span", anno.line
+                )
         self.span_of[index] = span.id
 
     def _resolve(self, layer: str, unit: str, ident: int, line: int) -> int | None:
@@ -215,7 +197,7 @@ class _Builder:
     def _event(self, index: int, anno: Annotation) -> None:
         trigger = self.span_of[index]
         if any(e.trigger_id == trigger for e in self.events):
-            self.notes.add("second event on the same trigger", anno.line)
+            self.notes.not_imported("second event on the same trigger", anno.line)
             return
         args: list[Argument] = []
         targets = {c.feature: c.target_type for c in self.parsed.columns if c.layer == anno.layer}
@@ -228,9 +210,9 @@ class _Builder:
             for role, (unit, ident, line) in zip(roles, refs, strict=True):
                 found = self._resolve(targets.get(feature, ANY), unit, ident, line)
                 if role is None:
-                    self.notes.add("argument without a role", line)
+                    self.notes.not_imported("argument without a role", line)
                 elif found is None or found not in self.span_of:
-                    self.notes.add("argument whose target span was not imported", line)
+                    self.notes.not_imported("argument whose target span was not imported", line)
                 else:
                     args.append(Argument(role, self.span_of[found]))
         check_arguments(args, trigger, "the event", self.path, anno.line)
@@ -242,31 +224,29 @@ class _Builder:
         layer = self.layers[anno.layer]
         rtype = self._label(anno)
         if anno.source is None:
-            self.notes.add(f"relation without a source in layer {anno.layer}", anno.line)
+            self.notes.not_imported(f"relation without a source in layer {anno.layer}", anno.line)
             return
         self.opts.check_relation_type(rtype, self.path, anno.line)
         for feature in layer.attributes:
             if anno.values.get(feature) is not None:
-                self.notes.add(
+                self.notes.not_imported(
                     f"relation feature {feature!r} (relations have no attributes)", anno.line
                 )
         unit, source_id, target_id = anno.source
         source = self._resolve(layer.target, unit, source_id, anno.line)
         target = self._resolve(layer.target, anno.unit, target_id, anno.line)
         if source not in self.span_of or target not in self.span_of:
-            self.notes.add("relation whose end spans were not imported", anno.line)
+            self.notes.not_imported("relation whose end spans were not imported", anno.line)
             return
         a1, a2 = self.span_of[source], self.span_of[target]
         if a1 == a2:
-            self.notes.add("relation from a span to itself", anno.line)
+            self.notes.not_imported("relation from a span to itself", anno.line)
             return
         self.relations.append(Relation(len(self.relations) + 1, 0, "", rtype, a1, a2))
 
 
-def to_document(
-    parsed: Parsed, name: str, path: str, opts: ReadOptions
-) -> tuple[AnnotatedDocument, list[str]]:
-    """The document a parsed file holds, and notes on what it could not take."""
+def to_document(parsed: Parsed, name: str, path: str, opts: ReadOptions) -> AnnotatedDocument:
+    """The document a parsed file holds; what it could not take goes to ``opts.summary``."""
     text = parsed.text.removesuffix("\n")  # the line break the reader puts after each sentence
     check_text(text, path, None)
     builder = _Builder(parsed, path, opts)
@@ -279,4 +259,4 @@ def to_document(
         tuple(builder.events),
         tuple(builder.relations),
     )
-    return doc, builder.notes.render()
+    return doc

@@ -112,6 +112,7 @@ def test_import_dialog_fills_the_layer_and_reports(qtbot: Any, project: Project)
     _ok(dialog)
     box = _report(qtbot, window, "importAnnotationsReport")
     assert "7 spans, 1 events, 1 relations imported into 'tester'" in box.text()
+    assert box.text().endswith("\n1 files imported, 0 rejected")  # the CLI's last line
     doc_id = project.documents.find_by_names([SEED_NAME])[SEED_NAME]
     assert len(project.annotations.spans(doc_id, "tester")) == 7
     assert len(project.annotations.events(doc_id, "tester")) == 1

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import SchemaError
-from annotator.services import transfer
+from annotator.services import transfer_import
 from annotator.services.project import Project
 from annotator.services.transfer import ImportRequest, import_annotations
 from tests.unit.bad_inputs import (
@@ -149,7 +149,7 @@ def test_fifo_dev_zero_and_huge_files_are_refused_without_hanging(
 def test_the_size_limit_applies_while_reading(
     project: Project, db_path: Path, monkeypatch: pytest.MonkeyPatch, alarm: None
 ) -> None:
-    monkeypatch.setattr(transfer, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(transfer_import, "MAX_FILE_BYTES", 100)
     assert os.stat("/proc/self/smaps").st_size == 0  # only reading finds its length
     _import_rejects(project, db_path, "/proc/self/smaps", "jsonl", "too large (more than that")
 

@@ -57,10 +57,11 @@ def test_keys_not_kept_are_named_for_each_line_that_has_them() -> None:
         ]
     )
     opts = ReadOptions(span_labels=None)
-    docs, notes = conllu.read_with_notes(content, "m.conllu", opts)
-    (note,) = notes
-    assert "MISC Foo ×1 (first on line 3)" in note
-    assert "MISC Bar ×1 (first on line 4)" in note
+    docs = conllu.read(content, "m.conllu", opts)
+    assert opts.summary.unkept_lines() == [
+        "Not imported: 1 × MISC Foo (line 3).",
+        "Not imported: 1 × MISC Bar (line 4).",
+    ]
     (doc,) = docs
     assert doc.text == "بِـ 😀x9"
     assert [(s.start, s.end, s.label) for s in doc.spans] == [(5, 7, "PER")]

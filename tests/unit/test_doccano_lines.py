@@ -157,4 +157,4 @@ def test_a_skipped_line_adds_nothing_to_the_schema() -> None:
     docs = doccano.read(content, "two.jsonl", opts)
     assert len(docs) == 1
     assert opts.additions.labels == {"GPE"}
-    assert opts.notes == ["line 2 skipped: the same text as line 1."]
+    assert opts.summary.notes == ["line 2 skipped: the same text as line 1."]

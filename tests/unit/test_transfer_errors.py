@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator.__main__ import main
-from annotator.services import transfer
+from annotator.services import transfer_import
 from annotator.services.project import Project
 from annotator.services.transfer import (
     ExportRequest,
@@ -158,7 +158,7 @@ def test_undecodable_files(
 def test_huge_file_is_refused(
     project: Project, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(transfer, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(transfer_import, "MAX_FILE_BYTES", 1000)
     path = tmp_path / "huge.conll"
     path.write_text("كلمة\tO\n" * 200, encoding="utf-8")
     _rejects(project, db_path, path, "conll", "too large")

@@ -24,9 +24,10 @@ DATA = Path(__file__).parent.parent / "data" / "webanno"
 
 
 def _read(name: str) -> tuple[AnnotatedDocument, list[str]]:
-    docs, notes = read(DATA / f"{name}.tsv", ReadOptions())
+    opts = ReadOptions()
+    docs = read(DATA / f"{name}.tsv", opts)
     assert len(docs) == 1
-    return docs[0], notes
+    return docs[0], opts.summary.unkept_lines()
 
 
 def _spans(doc: AnnotatedDocument) -> set[tuple[int, int, str]]:
@@ -74,7 +75,7 @@ def test_sub_token_spans_and_zero_width_ones_named_with_lines() -> None:
         (9, 13, "5"),
         (9, 11, "3"),
     }
-    assert notes == ["Not imported: 3 × zero-width annotation (line 11, 14, 15)."]
+    assert notes == ["Not imported: 3 × zero-width annotation (lines 11, 14, 15)."]
 
 
 def test_stacked_relations_with_disambiguation_ids() -> None:
@@ -112,12 +113,12 @@ def test_unknown_layers_and_chains_are_named_with_their_lines() -> None:
     assert len(doc.spans) == 9 and not doc.relations
     pos = "de.tudarmstadt.ukp.dkpro.core.api.lexmorph.type.pos.POS"
     assert notes[0].startswith(f"Not imported: 86 × annotation of layer {pos}")
-    assert "(line 8, 9, 10, 11, 12, 15, 16, 17, …)" in notes[0]
+    assert "(lines 8, 9, 10, 11, 12, 15, 16, 17, …)" in notes[0]
     assert "dependency.Dependency" in notes[1]
     _, chain_notes = _read("testSimpleChain")
     assert chain_notes == [
         "Not imported: 3 × annotation of layer webanno.custom.SimpleLink "
-        "(coreference chains are not imported) (line 6, 7, 8)."
+        "(coreference chains are not imported) (lines 6, 7, 8)."
     ]
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.formats.summary import files_line
 from annotator.ui.dialogs import folders
 from annotator.ui.dialogs.progress import run_with_progress
 
@@ -319,7 +320,9 @@ class ImportDialog(QDialog):
             _message(self, "importAnnotationsReport", "Import failed", str(exc), True)
             return
         self.report = report
-        text = "\n".join(o.message for o in report.outcomes) or "No files found."
+        lines = [o.message for o in report.outcomes]  # each file's ImportSummary, as the CLI
+        text = "\n".join([*lines, files_line(len(report.added), len(report.rejected))])
+        text = text if lines else "No files found."
         if cancelled:
             text = f"Import cancelled after {len(report.outcomes)} files.\n{text}"
         warn = bool(report.rejected) or not report.outcomes or cancelled
