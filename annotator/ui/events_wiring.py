@@ -19,6 +19,7 @@ from annotator.services.events import EventService
 from annotator.ui.dialogs.schema_editor import SchemaEditor
 from annotator.ui.pane.arcs import Arc
 from annotator.ui.panels.event_panel import EditorContext, EventPanel, follow
+from annotator.ui.panels.layer_reads import LayerReads
 from annotator.ui.panels.relation_panel import RelationPanel
 
 if TYPE_CHECKING:
@@ -52,6 +53,10 @@ class EventTools(QObject):
             schema=lambda: project.schemas.schema,
             doc_id=window.current_doc_id,
             annotator=window.current_annotator,
+            # before the panels: it hears each edit first (see LayerReads)
+            reads=LayerReads(
+                project.annotations, window.pane, window.current_doc_id, window.current_annotator
+            ),
         )
         self.event_panel = EventPanel(self.ctx)
         self.relation_panel = RelationPanel(self.ctx)
@@ -123,9 +128,7 @@ class EventTools(QObject):
 
     # -- view ------------------------------------------------------------------
     def _read_events(self) -> None:
-        doc_id = self._window.current_doc_id()
-        ann = self._window.current_annotator()
-        self._events = [] if doc_id is None else self._project.annotations.events(doc_id, ann)
+        self._events = self.ctx.reads.events()
 
     def _on_edit(self, edit: Edit) -> None:
         """Re-read the events (for their argument arcs) when an edit touches them."""
@@ -143,6 +146,7 @@ class EventTools(QObject):
         ]
 
     def _on_document(self) -> None:
+        self.ctx.reads.forget()  # another document, or the schema changed
         self._read_events()
         self.event_panel.refresh()
         self.relation_panel.refresh()

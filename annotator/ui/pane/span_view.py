@@ -59,6 +59,10 @@ class SpanView(QPlainTextEdit):
         """Set by each paint; benchmarks clear it and wait for it (with :attr:`first_paint_at`)."""
         self.first_paint_at = 0.0
         """``time.perf_counter()`` when :attr:`first_paint_done` was last set."""
+        self.shown = 0
+        """How many texts the pane has been given to show: a view that keeps what it read
+        of the shown document reads again when this changes (the same document shown again
+        after another client changed it, too)."""
         self.setReadOnly(True)
         self.setCursorWidth(0)  # read-only: no blinking caret
         self.setUndoRedoEnabled(False)
@@ -114,6 +118,7 @@ class SpanView(QPlainTextEdit):
         self.spansLoaded.emit()
 
     def _show(self, text: str, schema: Schema) -> None:
+        self.shown += 1
         self._text = text
         self._map = OffsetMap(text)
         self._painter.schema = schema

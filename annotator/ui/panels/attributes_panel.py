@@ -55,6 +55,7 @@ class AttributePanel(QWidget):
         self._ctx = ctx
         self._span: Span | None = None
         self._event: Event | None = None
+        self._shown: tuple[object, ...] | None = None  # what the form was last built from
         self.boxes: dict[tuple[str, str], QComboBox] = {}  # (span|event, name) -> choice
         self.title = QLabel(NOTHING)
         self.title.setWordWrap(True)
@@ -91,11 +92,17 @@ class AttributePanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the selected span and its event, and rebuild the form."""
-        ids = self._ctx.pane.selected_span_ids()
-        span = self._ctx.annotations.span(ids[-1]) if ids else None
-        self._span = span
-        self._event = self._ctx.events.event_for_trigger(span) if span else None
+        """Take the selected span (from the pane, which follows every edit) and its event
+        (from the layer's reads), and rebuild the form if either changed (issue 18: a
+        hotkey create read both from the store twice, before the pane could repaint)."""
+        pane = self._ctx.pane
+        ids = pane.selected_span_ids()
+        span = pane.span(ids[-1]) if ids else None
+        event = self._ctx.reads.event_for_trigger(span.id) if span else None
+        shown = (span, event, self._ctx.schema(), pane.shown)
+        if self._shown is not None and all(a is b for a, b in zip(shown, self._shown, strict=True)):
+            return  # the same objects: an edit gives a changed span or event a new one
+        self._span, self._event, self._shown = span, event, shown
         self._render()
 
     # -- editing -----------------------------------------------------------------
@@ -148,6 +155,7 @@ class AttributePanel(QWidget):
             self._say(str(exc))
         else:
             self._say("")
+        self._shown = None  # a refused value must leave the choice it was made in
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------

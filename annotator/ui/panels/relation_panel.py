@@ -93,9 +93,7 @@ class RelationPanel(QWidget):
 
     def refresh(self) -> None:
         """Re-read the document's relations and the schema's relation types."""
-        doc = self._ctx.doc_id()
-        ann = self._ctx.annotator()
-        self._relations = [] if doc is None else self._ctx.annotations.relations(doc, ann)
+        self._relations = self._ctx.reads.relations()
         self.types.clear()
         for rt in self._ctx.schema().relations:
             key = f"  ({rt.hotkey})" if rt.hotkey else ""
