@@ -159,3 +159,21 @@ def test_an_event_edit_is_read_again(qtbot: Any, proj: Project) -> None:
     assert panel.current_event().attributes == stored.attributes
     box = panel.boxes[("event", next(iter(stored.attributes)))]
     assert box.currentText() == next(iter(stored.attributes.values()))
+
+
+def test_the_attributes_form_is_kept_for_a_span_like_the_last(qtbot: Any, proj: Project) -> None:
+    window = _window(qtbot, proj)
+    panel = window.attributes  # type: ignore[attr-defined]
+    _create(window, proj, 0)
+    box = panel.boxes[("span", "MentionType")]
+    qtbot.keyClick(window.pane, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    _settle()
+    assert box.currentText() == "NAM"
+    _create(window, proj, 1)  # another PER: the same choice, not laid out again
+    assert panel.boxes == {("span", "MentionType"): box}
+    assert box.currentText() == "—"  # the new span's value, not the last one's
+    first = window.pane.spans()[0]
+    window.pane.select_span(first.id, scroll=False)
+    _settle()
+    assert panel.boxes[("span", "MentionType")] is box
+    assert box.currentText() == "NAM"
