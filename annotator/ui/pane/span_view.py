@@ -39,10 +39,12 @@ class SpanView(QPlainTextEdit):
     Signals:
         spanSelectionChanged(list): the ids of the selected spans changed.
         spansLoaded(): the spans of a document opened with :meth:`open_text` are in.
+        painted(): a paint of the viewport is done.
     """
 
     spanSelectionChanged = Signal(list)
     spansLoaded = Signal()
+    painted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -307,3 +309,4 @@ class SpanView(QPlainTextEdit):
         if self._painter.moved:
             self._painter.moved = False
             QTimer.singleShot(0, self, self._fit_scrolling)
+        self.painted.emit()
