@@ -177,3 +177,40 @@ def test_the_attributes_form_is_kept_for_a_span_like_the_last(qtbot: Any, proj: 
     _settle()
     assert panel.boxes[("span", "MentionType")] is box
     assert box.currentText() == "NAM"
+
+
+def _relate(window: MainWindow, first: int, second: int, kind: str) -> None:
+    window.pane.select_span(first, scroll=False)
+    window.pane.select_span(second, add=True, scroll=False)
+    assert window.event_tools.relation_panel.relate(kind)  # type: ignore[attr-defined]
+    _settle()
+
+
+def test_a_selection_change_sets_only_the_relation_rows_it_highlights(
+    qtbot: Any, proj: Project
+) -> None:
+    window = _window(qtbot, proj)
+    for occurrence in range(4):
+        _create(window, proj, occurrence)  # four PER spans on «حماة»
+    a, b, c, d = (s.id for s in window.pane.spans())
+    _relate(window, a, b, "PHYS")
+    _relate(window, c, d, "PHYS")
+    table = window.event_tools.relation_panel.table  # type: ignore[attr-defined]
+    assert table.rowCount() == 2
+    window.pane.select_span(a, scroll=False)
+    _settle()
+    other = [table.item(1, col) for col in range(3)]
+    assert table.item(0, 0).font().bold() and not other[0].font().bold()
+    window.pane.select_span(b, scroll=False)  # the same relation: no row changes
+    _settle()
+    now = [table.item(1, col) for col in range(3)]
+    assert all(x is y for x, y in zip(now, other, strict=True))  # the same items, not new ones
+    assert table.item(0, 0).font().bold()
+    window.pane.select_span(d, scroll=False)
+    _settle()
+    assert not table.item(0, 0).font().bold() and table.item(1, 0).font().bold()
+    window.pane.select_span(c, scroll=False)
+    window.tagging.relabel_selected("ORG")  # an end relabelled: its row says so at once
+    _settle()
+    assert table.item(1, 1).text().endswith("ORG")
+    assert table.item(1, 0).font().bold()

@@ -46,6 +46,7 @@ class RelationPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._relations: list[Relation] = []
+        self._hits: set[int] = set()  # rows highlighted: relations of the selected span
         self._build()
         ctx.pane.spanSelectionChanged.connect(lambda _ids: self._render())
         follow(ctx.annotations.changed, self, self._on_edit)
@@ -101,12 +102,18 @@ class RelationPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, rt.name)
             item.setToolTip(rt.description)
             self.types.addItem(item)
+        self._fill()
         self._render()
 
     def _on_edit(self, edit: Edit) -> None:
-        """Re-read only when an edit touches relations."""
+        """Re-read when an edit touches relations; describe the ends again when it changes one."""
         if edit.remove.relations or edit.add.relations:
             self.refresh()
+            return
+        ends = {i for rel in self._relations for i in (rel.arg1_id, rel.arg2_id)}
+        if any(s.id in ends for s in (*edit.remove.spans, *edit.add.spans)):
+            self._fill()
+            self._render()
 
     # -- actions -------------------------------------------------------------------
     def relate(self, rel_type: str) -> bool:
@@ -184,26 +191,42 @@ class RelationPanel(QWidget):
         span = self._ctx.pane.span(span_id)
         return f"«{span.text_in(self._ctx.pane.text)}» {span.label}" if span else f"span {span_id}"
 
+    def _fill(self) -> None:
+        """One row per relation: its type and its two ends, unhighlighted."""
+        self.table.setRowCount(len(self._relations))
+        for r in range(len(self._relations)):
+            self._set_row(r, hit=False)
+        self._hits = set()
+
     def _render(self) -> None:
+        """Show the chosen pair and highlight the selected span's relations.
+
+        Only the rows whose highlight changes are set again: a selection change (every
+        hotkey create makes one) must not rebuild a table of thousands of relations (issue 18).
+        """
         pair = self.chosen_pair()
         if pair is None:
             self.pair.setText(PICK_TWO)
         else:
             self.pair.setText(f"{self._describe(pair[0])}  →  {self._describe(pair[1])}")
         focus = self._focus()
-        self.table.setRowCount(len(self._relations))
+        hits = {r for r, rel in enumerate(self._relations) if focus & {rel.arg1_id, rel.arg2_id}}
+        for r in hits ^ self._hits:
+            self._set_row(r, hit=r in hits)
+        self._hits = hits
+        self.overlaysChanged.emit()
+
+    def _set_row(self, r: int, hit: bool) -> None:
+        rel = self._relations[r]
+        cells = [
+            QTableWidgetItem(rel.type),
+            QTableWidgetItem(self._describe(rel.arg1_id)),
+            QTableWidgetItem(self._describe(rel.arg2_id)),
+        ]
         bold = QFont()
         bold.setBold(True)
-        for r, rel in enumerate(self._relations):
-            cells = [
-                QTableWidgetItem(rel.type),
-                QTableWidgetItem(self._describe(rel.arg1_id)),
-                QTableWidgetItem(self._describe(rel.arg2_id)),
-            ]
-            hit = bool(focus & {rel.arg1_id, rel.arg2_id})
-            for c, cell in enumerate(cells):
-                if hit:
-                    cell.setFont(bold)
-                    cell.setBackground(QBrush(QColor("#fff3cd")))
-                self.table.setItem(r, c, cell)
-        self.overlaysChanged.emit()
+        for c, cell in enumerate(cells):
+            if hit:
+                cell.setFont(bold)
+                cell.setBackground(QBrush(QColor("#fff3cd")))
+            self.table.setItem(r, c, cell)
