@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Event
 from annotator.core.positions import CodePoint
+from annotator.core.schema import Schema
 from annotator.services.events import EventService
 from annotator.ui.dialogs.schema_editor import SchemaEditor
 from annotator.ui.pane.arcs import Arc
@@ -76,6 +77,7 @@ class EventTools(QObject):
         for panel in (self.event_panel, self.relation_panel):
             panel.overlaysChanged.connect(self.update_overlays)
         self._events: list[Event] = []
+        self._argument_arcs: tuple[list[Event], Schema, list[Arc]] | None = None  # made from
         window.documentChanged.connect(lambda _doc: self._on_document())
         follow(project.schemas.changed, self, lambda _s: self._on_document())
         follow(project.annotations.changed, self, self._on_edit)
@@ -137,13 +139,23 @@ class EventTools(QObject):
             self.update_overlays()
 
     def argument_arcs(self) -> list[Arc]:
-        """An arc from each event's trigger to each of its arguments, captioned with the role."""
+        """An arc from each event's trigger to each of its arguments, captioned with the role.
+
+        Made again only when the events were read again or the schema changed (this is
+        asked after every selection change; issue 18).
+        """
         schema = self._project.schemas.schema
-        return [
-            Arc(event.trigger_id, arg.span_id, arg.role, schema.color_of(event.type))
+        made = self._argument_arcs
+        if made is not None and made[0] is self._events and made[1] is schema:
+            return made[2]
+        colors = {t: schema.color_of(t) for t in {event.type for event in self._events}}
+        arcs = [
+            Arc(event.trigger_id, arg.span_id, arg.role, colors[event.type])
             for event in self._events
             for arg in event.arguments
         ]
+        self._argument_arcs = (self._events, schema, arcs)
+        return arcs
 
     def _on_document(self) -> None:
         self.ctx.reads.forget()  # another document, or the schema changed

@@ -214,3 +214,34 @@ def test_a_selection_change_sets_only_the_relation_rows_it_highlights(
     _settle()
     assert table.item(1, 1).text().endswith("ORG")
     assert table.item(1, 0).font().bold()
+
+
+def test_the_arcs_are_made_again_only_when_relations_or_events_change(
+    qtbot: Any, proj: Project
+) -> None:
+    window = _window(qtbot, proj)
+    for occurrence in range(4):
+        _create(window, proj, occurrence)
+    a, b, c, d = (s.id for s in window.pane.spans())
+    _relate(window, a, b, "PHYS")
+    tools = window.event_tools  # type: ignore[attr-defined]
+    relations, arguments = tools.relation_panel.arcs(), tools.argument_arcs()
+    window.pane.select_span(c, scroll=False)  # a selection change asks for them again
+    _settle()
+    assert tools.relation_panel.arcs() is relations and tools.argument_arcs() is arguments
+    _relate(window, c, d, "PHYS")
+    assert [(x.arg1, x.arg2) for x in tools.relation_panel.arcs()] == [(a, b), (c, d)]
+    at = TEXT.index("هجوماً")
+    window.pane.select_text(CodePoint(at), CodePoint(at + 6))
+    window.apply_name("Conflict.Attack")
+    tools.event_panel.arm_role("Attacker")
+    tools.event_panel.fill_with_span(a)
+    _settle()
+    (event,) = proj.annotations.events(window.current_doc_id() or 0, ANNOTATOR)
+    made = [(x.arg1, x.arg2, x.caption) for x in tools.argument_arcs()]
+    assert made == [(event.trigger_id, a, "Attacker")]
+    assert [(x.arg1, x.arg2) for x in window.pane.painter.arcs] == [
+        (a, b),
+        (c, d),
+        (event.trigger_id, a),
+    ]

@@ -277,7 +277,7 @@ class SpanView(QPlainTextEdit):
         The same arcs again (the panels hand them over after every selection change)
         change nothing: no repaint, and the lines' bands and the arc layout are kept.
         """
-        if arcs == self._painter.arcs:
+        if arcs is self._painter.arcs or arcs == self._painter.arcs:
             return
         self._painter.set_arcs(arcs)
         self.viewport().update()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Relation
+from annotator.core.schema import Schema
 from annotator.ui.pane.text_pane import Arc, Overlay
 from annotator.ui.panels.event_panel import ERROR_STYLE, WARN_STYLE, EditorContext, follow
 
@@ -47,6 +48,8 @@ class RelationPanel(QWidget):
         self._ctx = ctx
         self._relations: list[Relation] = []
         self._hits: set[int] = set()  # rows highlighted: relations of the selected span
+        self._rows_of: dict[int, list[int]] = {}  # span id -> rows of its relations
+        self._arcs: tuple[list[Relation], Schema, list[Arc]] | None = None  # made from
         self._build()
         ctx.pane.spanSelectionChanged.connect(lambda _ids: self._render())
         follow(ctx.annotations.changed, self, self._on_edit)
@@ -110,8 +113,7 @@ class RelationPanel(QWidget):
         if edit.remove.relations or edit.add.relations:
             self.refresh()
             return
-        ends = {i for rel in self._relations for i in (rel.arg1_id, rel.arg2_id)}
-        if any(s.id in ends for s in (*edit.remove.spans, *edit.add.spans)):
+        if any(s.id in self._rows_of for s in (*edit.remove.spans, *edit.add.spans)):
             self._fill()
             self._render()
 
@@ -161,9 +163,7 @@ class RelationPanel(QWidget):
         focus = self._focus()
         out: list[Overlay] = []
         schema = self._ctx.schema()
-        for rel in self._relations:
-            if not focus & {rel.arg1_id, rel.arg2_id}:
-                continue
+        for rel in (self._relations[r] for r in sorted(self._rows_with(focus))):
             outgoing = rel.arg1_id in focus
             other = self._ctx.pane.span(rel.arg2_id if outgoing else rel.arg1_id)
             rtype = schema.relation_type(rel.type)
@@ -174,13 +174,22 @@ class RelationPanel(QWidget):
         return out
 
     def arcs(self) -> list[Arc]:
-        """Every relation of the document, to draw as an arc from Arg1 to Arg2 in the band."""
+        """Every relation of the document, to draw as an arc from Arg1 to Arg2 in the band.
+
+        Made again only when the relations were read again or the schema changed: the event
+        tools ask after every selection change, and a document may hold thousands.
+        """
         schema = self._ctx.schema()
-        out: list[Arc] = []
-        for rel in self._relations:
-            rtype = schema.relation_type(rel.type)
-            out.append(Arc(rel.arg1_id, rel.arg2_id, rel.type, rtype.color if rtype else "#9e9e9e"))
-        return out
+        made = self._arcs
+        if made is not None and made[0] is self._relations and made[1] is schema:
+            return made[2]
+        colors = {rt.name: rt.color for rt in schema.relations}
+        arcs = [
+            Arc(rel.arg1_id, rel.arg2_id, rel.type, colors.get(rel.type, "#9e9e9e"))
+            for rel in self._relations
+        ]
+        self._arcs = (self._relations, schema, arcs)
+        return arcs
 
     def _say(self, text: str, style: str = "") -> None:
         self.message.setText(text)
@@ -191,8 +200,16 @@ class RelationPanel(QWidget):
         span = self._ctx.pane.span(span_id)
         return f"«{span.text_in(self._ctx.pane.text)}» {span.label}" if span else f"span {span_id}"
 
+    def _rows_with(self, span_ids: set[int]) -> set[int]:
+        """The rows of the relations that have one of these spans as an end."""
+        return {r for i in span_ids for r in self._rows_of.get(i, ())}
+
     def _fill(self) -> None:
         """One row per relation: its type and its two ends, unhighlighted."""
+        self._rows_of = {}
+        for r, rel in enumerate(self._relations):
+            for end in {rel.arg1_id, rel.arg2_id}:
+                self._rows_of.setdefault(end, []).append(r)
         self.table.setRowCount(len(self._relations))
         for r in range(len(self._relations)):
             self._set_row(r, hit=False)
@@ -210,7 +227,7 @@ class RelationPanel(QWidget):
         else:
             self.pair.setText(f"{self._describe(pair[0])}  →  {self._describe(pair[1])}")
         focus = self._focus()
-        hits = {r for r, rel in enumerate(self._relations) if focus & {rel.arg1_id, rel.arg2_id}}
+        hits = self._rows_with(focus)
         for r in hits ^ self._hits:
             self._set_row(r, hit=r in hits)
         self._hits = hits
