@@ -245,3 +245,25 @@ def test_the_arcs_are_made_again_only_when_relations_or_events_change(
         (c, d),
         (event.trigger_id, a),
     ]
+
+
+def test_a_document_with_relations_shows_its_text_before_its_spans_are_read(
+    qtbot: Any, proj: Project
+) -> None:
+    window = _window(qtbot, proj)
+    for occurrence in range(2):
+        _create(window, proj, occurrence)
+    a, b = (s.id for s in window.pane.spans())
+    _relate(window, a, b, "PHYS")
+    doc_id = window.current_doc_id()
+    assert doc_id is not None
+    table = window.event_tools.relation_panel.table  # type: ignore[attr-defined]
+    window.open_document(doc_id)  # shown again: the text first, the spans after its first paint
+    assert window.pane.loading  # the Relations list did not make the pane read them all
+    assert table.rowCount() == 0
+    qtbot.waitUntil(lambda: not window.pane.loading)
+    assert table.rowCount() == 1
+    assert table.item(0, 1).text() == "«حماة» PER"
+    window.pane.select_span(b, scroll=False)
+    _settle()
+    assert table.item(0, 0).font().bold()

@@ -50,8 +50,10 @@ class RelationPanel(QWidget):
         self._hits: set[int] = set()  # rows highlighted: relations of the selected span
         self._rows_of: dict[int, list[int]] = {}  # span id -> rows of its relations
         self._arcs: tuple[list[Relation], Schema, list[Arc]] | None = None  # made from
+        self._unfilled = False  # the rows wait for the pane's spans (they describe the ends)
         self._build()
         ctx.pane.spanSelectionChanged.connect(lambda _ids: self._render())
+        ctx.pane.spansLoaded.connect(self._on_spans_loaded)
         follow(ctx.annotations.changed, self, self._on_edit)
         self.refresh()
 
@@ -105,6 +107,10 @@ class RelationPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, rt.name)
             item.setToolTip(rt.description)
             self.types.addItem(item)
+        self._rows_of = {}
+        for r, rel in enumerate(self._relations):
+            for end in {rel.arg1_id, rel.arg2_id}:
+                self._rows_of.setdefault(end, []).append(r)
         self._fill()
         self._render()
 
@@ -114,6 +120,11 @@ class RelationPanel(QWidget):
             self.refresh()
             return
         if any(s.id in self._rows_of for s in (*edit.remove.spans, *edit.add.spans)):
+            self._fill()
+            self._render()
+
+    def _on_spans_loaded(self) -> None:
+        if self._unfilled:
             self._fill()
             self._render()
 
@@ -205,15 +216,26 @@ class RelationPanel(QWidget):
         return {r for i in span_ids for r in self._rows_of.get(i, ())}
 
     def _fill(self) -> None:
-        """One row per relation: its type and its two ends, unhighlighted."""
-        self._rows_of = {}
-        for r, rel in enumerate(self._relations):
-            for end in {rel.arg1_id, rel.arg2_id}:
-                self._rows_of.setdefault(end, []).append(r)
+        """One row per relation: its type and its two ends, unhighlighted.
+
+        While the pane is still loading a document's spans the table stays empty and is
+        filled once they are in: describing the ends would load them all before the
+        document's first paint (ADR 0005, text first).
+        """
+        self._hits = set()
+        if self._wait_for_spans():
+            return
         self.table.setRowCount(len(self._relations))
         for r in range(len(self._relations)):
             self._set_row(r, hit=False)
-        self._hits = set()
+
+    def _wait_for_spans(self) -> bool:
+        """True (and the table emptied) while the pane is loading a document's spans."""
+        self._unfilled = self._ctx.pane.loading
+        if self._unfilled:
+            self.table.setRowCount(0)
+            self._hits = set()
+        return self._unfilled
 
     def _render(self) -> None:
         """Show the chosen pair and highlight the selected span's relations.
@@ -227,7 +249,7 @@ class RelationPanel(QWidget):
         else:
             self.pair.setText(f"{self._describe(pair[0])}  →  {self._describe(pair[1])}")
         focus = self._focus()
-        hits = self._rows_with(focus)
+        hits = set() if self._unfilled or self._wait_for_spans() else self._rows_with(focus)
         for r in hits ^ self._hits:
             self._set_row(r, hit=r in hits)
         self._hits = hits
