@@ -15,10 +15,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Event
 from annotator.core.positions import CodePoint
+from annotator.core.schema import Schema
 from annotator.services.events import EventService
 from annotator.ui.dialogs.schema_editor import SchemaEditor
 from annotator.ui.pane.arcs import Arc
 from annotator.ui.panels.event_panel import EditorContext, EventPanel, follow
+from annotator.ui.panels.layer_reads import LayerReads
 from annotator.ui.panels.relation_panel import RelationPanel
 
 if TYPE_CHECKING:
@@ -52,6 +54,10 @@ class EventTools(QObject):
             schema=lambda: project.schemas.schema,
             doc_id=window.current_doc_id,
             annotator=window.current_annotator,
+            # before the panels: it hears each edit first (see LayerReads)
+            reads=LayerReads(
+                project.annotations, window.pane, window.current_doc_id, window.current_annotator
+            ),
         )
         self.event_panel = EventPanel(self.ctx)
         self.relation_panel = RelationPanel(self.ctx)
@@ -71,6 +77,7 @@ class EventTools(QObject):
         for panel in (self.event_panel, self.relation_panel):
             panel.overlaysChanged.connect(self.update_overlays)
         self._events: list[Event] = []
+        self._argument_arcs: tuple[list[Event], Schema, list[Arc]] | None = None  # made from
         window.documentChanged.connect(lambda _doc: self._on_document())
         follow(project.schemas.changed, self, lambda _s: self._on_document())
         follow(project.annotations.changed, self, self._on_edit)
@@ -123,9 +130,7 @@ class EventTools(QObject):
 
     # -- view ------------------------------------------------------------------
     def _read_events(self) -> None:
-        doc_id = self._window.current_doc_id()
-        ann = self._window.current_annotator()
-        self._events = [] if doc_id is None else self._project.annotations.events(doc_id, ann)
+        self._events = self.ctx.reads.events()
 
     def _on_edit(self, edit: Edit) -> None:
         """Re-read the events (for their argument arcs) when an edit touches them."""
@@ -134,15 +139,26 @@ class EventTools(QObject):
             self.update_overlays()
 
     def argument_arcs(self) -> list[Arc]:
-        """An arc from each event's trigger to each of its arguments, captioned with the role."""
+        """An arc from each event's trigger to each of its arguments, captioned with the role.
+
+        Made again only when the events were read again or the schema changed (this is
+        asked after every selection change; issue 18).
+        """
         schema = self._project.schemas.schema
-        return [
-            Arc(event.trigger_id, arg.span_id, arg.role, schema.color_of(event.type))
+        made = self._argument_arcs
+        if made is not None and made[0] is self._events and made[1] is schema:
+            return made[2]
+        colors = {t: schema.color_of(t) for t in {event.type for event in self._events}}
+        arcs = [
+            Arc(event.trigger_id, arg.span_id, arg.role, colors[event.type])
             for event in self._events
             for arg in event.arguments
         ]
+        self._argument_arcs = (self._events, schema, arcs)
+        return arcs
 
     def _on_document(self) -> None:
+        self.ctx.reads.forget()  # another document, or the schema changed
         self._read_events()
         self.event_panel.refresh()
         self.relation_panel.refresh()

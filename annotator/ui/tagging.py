@@ -19,6 +19,7 @@ from annotator.core.positions import CodePoint
 from annotator.core.tokens import snap_to_tokens, trim_whitespace
 from annotator.ui.cascade_text import cascade_question
 from annotator.ui.commands import push_edit
+from annotator.ui.gc_freeze import CollectorHold
 from annotator.ui.pane.text_pane import TextPane
 from annotator.ui.undo import UndoStack
 
@@ -66,10 +67,12 @@ class TaggingController:
         self.relation_type_handler: RelationTypeHandler = self._no_relations
         self.confirm_cascade: Callable[[str], bool] = self._ask
         self.last_label = ""  # the entity or value label applied last (Tag all opens on it)
+        self.collector = CollectorHold(bench.pane)  # no collection between a hotkey and its paint
 
     # -- entry points ---------------------------------------------------------
     def apply_name(self, name: str, char_mode: bool = False) -> None:
         """Apply a schema item by name: a label, an event type or a relation type."""
+        self.collector.hold()
         schema = self._project.schemas.schema
         if schema.label(name) is not None:
             self.apply_label(name, char_mode)

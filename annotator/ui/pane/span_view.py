@@ -39,10 +39,12 @@ class SpanView(QPlainTextEdit):
     Signals:
         spanSelectionChanged(list): the ids of the selected spans changed.
         spansLoaded(): the spans of a document opened with :meth:`open_text` are in.
+        painted(): a paint of the viewport is done.
     """
 
     spanSelectionChanged = Signal(list)
     spansLoaded = Signal()
+    painted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,10 @@ class SpanView(QPlainTextEdit):
         """Set by each paint; benchmarks clear it and wait for it (with :attr:`first_paint_at`)."""
         self.first_paint_at = 0.0
         """``time.perf_counter()`` when :attr:`first_paint_done` was last set."""
+        self.shown = 0
+        """How many texts the pane has been given to show: a view that keeps what it read
+        of the shown document reads again when this changes (the same document shown again
+        after another client changed it, too)."""
         self.setReadOnly(True)
         self.setCursorWidth(0)  # read-only: no blinking caret
         self.setUndoRedoEnabled(False)
@@ -114,6 +120,7 @@ class SpanView(QPlainTextEdit):
         self.spansLoaded.emit()
 
     def _show(self, text: str, schema: Schema) -> None:
+        self.shown += 1
         self._text = text
         self._map = OffsetMap(text)
         self._painter.schema = schema
@@ -270,7 +277,7 @@ class SpanView(QPlainTextEdit):
         The same arcs again (the panels hand them over after every selection change)
         change nothing: no repaint, and the lines' bands and the arc layout are kept.
         """
-        if arcs == self._painter.arcs:
+        if arcs is self._painter.arcs or arcs == self._painter.arcs:
             return
         self._painter.set_arcs(arcs)
         self.viewport().update()
@@ -302,3 +309,4 @@ class SpanView(QPlainTextEdit):
         if self._painter.moved:
             self._painter.moved = False
             QTimer.singleShot(0, self, self._fit_scrolling)
+        self.painted.emit()

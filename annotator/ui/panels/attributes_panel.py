@@ -55,7 +55,9 @@ class AttributePanel(QWidget):
         self._ctx = ctx
         self._span: Span | None = None
         self._event: Event | None = None
+        self._shown: tuple[object, ...] | None = None  # what the form was last built from
         self.boxes: dict[tuple[str, str], QComboBox] = {}  # (span|event, name) -> choice
+        self._rows: list[tuple[str, Attribute]] = []  # what the boxes are for, in order
         self.title = QLabel(NOTHING)
         self.title.setWordWrap(True)
         self.form = QFormLayout()
@@ -91,11 +93,17 @@ class AttributePanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the selected span and its event, and rebuild the form."""
-        ids = self._ctx.pane.selected_span_ids()
-        span = self._ctx.annotations.span(ids[-1]) if ids else None
-        self._span = span
-        self._event = self._ctx.events.event_for_trigger(span) if span else None
+        """Take the selected span (from the pane, which follows every edit) and its event
+        (from the layer's reads), and rebuild the form if either changed (issue 18: a
+        hotkey create read both from the store twice, before the pane could repaint)."""
+        pane = self._ctx.pane
+        ids = pane.selected_span_ids()
+        span = pane.span(ids[-1]) if ids else None
+        event = self._ctx.reads.event_for_trigger(span.id) if span else None
+        shown = (span, event, self._ctx.schema(), pane.shown)
+        if self._shown is not None and all(a is b for a, b in zip(shown, self._shown, strict=True)):
+            return  # the same objects: an edit gives a changed span or event a new one
+        self._span, self._event, self._shown = span, event, shown
         self._render()
 
     # -- editing -----------------------------------------------------------------
@@ -148,6 +156,7 @@ class AttributePanel(QWidget):
             self._say(str(exc))
         else:
             self._say("")
+        self._shown = None  # a refused value must leave the choice it was made in
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------
@@ -157,28 +166,46 @@ class AttributePanel(QWidget):
         self.message.setVisible(bool(text))
 
     def _render(self) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.boxes = {}
         span, schema = self._span, self._ctx.schema()
         self.note.setEnabled(span is not None)
-        self.note.setText(span.attributes.get(NOTE, "") if span else "")
+        note = span.attributes.get(NOTE, "") if span else ""
+        if self.note.text() != note:
+            self.note.setText(note)
+        choices: list[tuple[str, Attribute, str]] = []
         if span is None:
             self.title.setText(NOTHING)
-            return
-        word = span.text_in(self._ctx.pane.text)
-        self.title.setText(f"{isolate(span.label)}: {isolate(word)}")
-        for attr in schema.span_attributes(span.label):
-            self._add_box("span", attr, span.attributes.get(attr.name, ""))
-        if self._event is not None:
-            for attr in schema.event_attributes():
-                self._add_box("event", attr, self._event.attributes.get(attr.name, ""))
+        else:
+            word = span.text_in(self._ctx.pane.text)
+            self.title.setText(f"{isolate(span.label)}: {isolate(word)}")
+            attrs = span.attributes
+            choices += [
+                ("span", a, attrs.get(a.name, "")) for a in schema.span_attributes(span.label)
+            ]
+        if span is not None and self._event is not None:
+            attrs = self._event.attributes
+            choices += [("event", a, attrs.get(a.name, "")) for a in schema.event_attributes()]
+        self._show_choices(choices)
 
-    def _add_box(self, owner: str, attr: Attribute, value: str) -> None:
+    def _show_choices(self, choices: list[tuple[str, Attribute, str]]) -> None:
+        """One choice per (owner, attribute, value); the boxes are kept when the same
+        attributes are shown again (a hotkey create selects a span like the last one), so
+        the panel is neither laid out nor painted again for nothing (issue 18)."""
+        rows = [(owner, attr) for owner, attr, _value in choices]
+        if rows != self._rows:
+            while self.form.rowCount():
+                self.form.removeRow(0)
+            self.boxes = {}
+            for owner, attr in rows:
+                self._add_box(owner, attr)
+            self._rows = rows
+        for owner, attr, value in choices:
+            box = self.boxes[(owner, attr.name)]
+            box.setCurrentIndex(box.findText(value) if value in attr.values else 0)
+
+    def _add_box(self, owner: str, attr: Attribute) -> None:
         box = QComboBox()
         box.setObjectName(f"{owner}:{attr.name}")
         box.addItems([UNSET, *attr.values])
-        box.setCurrentIndex(box.findText(value) if value in attr.values else 0)
         box.setToolTip(f"{attr.description} ({attr.hotkey})" if attr.hotkey else attr.description)
         box.activated.connect(partial(self._chosen, owner, attr.name, box))
         caption = f"Event {attr.name}" if owner == "event" else attr.name

@@ -39,6 +39,7 @@ from annotator.ui.pane.text_pane import Overlay, TextPane
 
 if TYPE_CHECKING:
     from annotator.services.annotations import AnnotationService
+    from annotator.ui.panels.layer_reads import LayerReads
 
 WARN_STYLE = "background:#fff3cd; color:#7a4b00; padding:4px; border:1px solid #e0a800;"
 ERROR_STYLE = "background:#f8d7da; color:#842029; padding:4px; border:1px solid #c62828;"
@@ -60,6 +61,8 @@ class EditorContext:
         schema: returns the project's current schema.
         doc_id: returns the id of the document shown, or None.
         annotator: returns the current annotator's name.
+        reads: the shown layer's events and relations, read once per change (the panels
+            read them there, not from the services, on every selection and edit).
     """
 
     pane: TextPane
@@ -69,6 +72,7 @@ class EditorContext:
     schema: Callable[[], Schema]
     doc_id: Callable[[], int | None]
     annotator: Callable[[], str]
+    reads: LayerReads
 
     def push(self, action: Callable[[], Edit], text: str) -> Edit:
         """Run ``action`` as one undoable command (raises what the service refuses)."""
@@ -195,14 +199,10 @@ class EventPanel(QWidget):
             self.refresh()
 
     def _lookup(self, event_id: int | None) -> Event | None:
-        doc = self._ctx.doc_id()
-        if event_id is None or doc is None:
-            return None
-        return self._ctx.events.event(doc, self._ctx.annotator(), event_id)
+        return None if event_id is None else self._ctx.reads.event(event_id)
 
     def _event_of_span(self, span_id: int) -> Event | None:
-        span = self._ctx.pane.span(span_id)
-        return self._ctx.events.event_for_trigger(span) if span else None
+        return self._ctx.reads.event_for_trigger(span_id)
 
     # -- choosing a role ---------------------------------------------------------
     def arm_index(self, row: int) -> None:

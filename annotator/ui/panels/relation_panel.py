@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Edit, Relation
+from annotator.core.schema import Schema
 from annotator.ui.pane.text_pane import Arc, Overlay
 from annotator.ui.panels.event_panel import ERROR_STYLE, WARN_STYLE, EditorContext, follow
 
@@ -46,8 +47,13 @@ class RelationPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._relations: list[Relation] = []
+        self._hits: set[int] = set()  # rows highlighted: relations of the selected span
+        self._rows_of: dict[int, list[int]] = {}  # span id -> rows of its relations
+        self._arcs: tuple[list[Relation], Schema, list[Arc]] | None = None  # made from
+        self._unfilled = False  # the rows wait for the pane's spans (they describe the ends)
         self._build()
         ctx.pane.spanSelectionChanged.connect(lambda _ids: self._render())
+        ctx.pane.spansLoaded.connect(self._on_spans_loaded)
         follow(ctx.annotations.changed, self, self._on_edit)
         self.refresh()
 
@@ -93,9 +99,7 @@ class RelationPanel(QWidget):
 
     def refresh(self) -> None:
         """Re-read the document's relations and the schema's relation types."""
-        doc = self._ctx.doc_id()
-        ann = self._ctx.annotator()
-        self._relations = [] if doc is None else self._ctx.annotations.relations(doc, ann)
+        self._relations = self._ctx.reads.relations()
         self.types.clear()
         for rt in self._ctx.schema().relations:
             key = f"  ({rt.hotkey})" if rt.hotkey else ""
@@ -103,12 +107,26 @@ class RelationPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, rt.name)
             item.setToolTip(rt.description)
             self.types.addItem(item)
+        self._rows_of = {}
+        for r, rel in enumerate(self._relations):
+            for end in {rel.arg1_id, rel.arg2_id}:
+                self._rows_of.setdefault(end, []).append(r)
+        self._fill()
         self._render()
 
     def _on_edit(self, edit: Edit) -> None:
-        """Re-read only when an edit touches relations."""
+        """Re-read when an edit touches relations; describe the ends again when it changes one."""
         if edit.remove.relations or edit.add.relations:
             self.refresh()
+            return
+        if any(s.id in self._rows_of for s in (*edit.remove.spans, *edit.add.spans)):
+            self._fill()
+            self._render()
+
+    def _on_spans_loaded(self) -> None:
+        if self._unfilled:
+            self._fill()
+            self._render()
 
     # -- actions -------------------------------------------------------------------
     def relate(self, rel_type: str) -> bool:
@@ -159,9 +177,7 @@ class RelationPanel(QWidget):
         focus = self._focus()
         out: list[Overlay] = []
         schema = self._ctx.schema()
-        for rel in self._relations:
-            if not focus & {rel.arg1_id, rel.arg2_id}:
-                continue
+        for rel in (self._relations[r] for r in sorted(self._rows_with(focus))):
             outgoing = rel.arg1_id in focus
             other = self._ctx.pane.span(rel.arg2_id if outgoing else rel.arg1_id)
             rtype = schema.relation_type(rel.type)
@@ -172,13 +188,22 @@ class RelationPanel(QWidget):
         return out
 
     def arcs(self) -> list[Arc]:
-        """Every relation of the document, to draw as an arc from Arg1 to Arg2 in the band."""
+        """Every relation of the document, to draw as an arc from Arg1 to Arg2 in the band.
+
+        Made again only when the relations were read again or the schema changed: the event
+        tools ask after every selection change, and a document may hold thousands.
+        """
         schema = self._ctx.schema()
-        out: list[Arc] = []
-        for rel in self._relations:
-            rtype = schema.relation_type(rel.type)
-            out.append(Arc(rel.arg1_id, rel.arg2_id, rel.type, rtype.color if rtype else "#9e9e9e"))
-        return out
+        made = self._arcs
+        if made is not None and made[0] is self._relations and made[1] is schema:
+            return made[2]
+        colors = {rt.name: rt.color for rt in schema.relations}
+        arcs = [
+            Arc(rel.arg1_id, rel.arg2_id, rel.type, colors.get(rel.type, "#9e9e9e"))
+            for rel in self._relations
+        ]
+        self._arcs = (self._relations, schema, arcs)
+        return arcs
 
     def _say(self, text: str, style: str = "") -> None:
         self.message.setText(text)
@@ -189,26 +214,61 @@ class RelationPanel(QWidget):
         span = self._ctx.pane.span(span_id)
         return f"«{span.text_in(self._ctx.pane.text)}» {span.label}" if span else f"span {span_id}"
 
+    def _rows_with(self, span_ids: set[int]) -> set[int]:
+        """The rows of the relations that have one of these spans as an end."""
+        return {r for i in span_ids for r in self._rows_of.get(i, ())}
+
+    def _fill(self) -> None:
+        """One row per relation: its type and its two ends, unhighlighted.
+
+        While the pane is still loading a document's spans the table stays empty and is
+        filled once they are in: describing the ends would load them all before the
+        document's first paint (ADR 0005, text first).
+        """
+        self._hits = set()
+        if self._wait_for_spans():
+            return
+        self.table.setRowCount(len(self._relations))
+        for r in range(len(self._relations)):
+            self._set_row(r, hit=False)
+
+    def _wait_for_spans(self) -> bool:
+        """True (and the table emptied) while the pane is loading a document's spans."""
+        self._unfilled = self._ctx.pane.loading
+        if self._unfilled:
+            self.table.setRowCount(0)
+            self._hits = set()
+        return self._unfilled
+
     def _render(self) -> None:
+        """Show the chosen pair and highlight the selected span's relations.
+
+        Only the rows whose highlight changes are set again: a selection change (every
+        hotkey create makes one) must not rebuild a table of thousands of relations (issue 18).
+        """
         pair = self.chosen_pair()
         if pair is None:
             self.pair.setText(PICK_TWO)
         else:
             self.pair.setText(f"{self._describe(pair[0])}  →  {self._describe(pair[1])}")
         focus = self._focus()
-        self.table.setRowCount(len(self._relations))
+        hits = set() if self._unfilled or self._wait_for_spans() else self._rows_with(focus)
+        for r in hits ^ self._hits:
+            self._set_row(r, hit=r in hits)
+        self._hits = hits
+        self.overlaysChanged.emit()
+
+    def _set_row(self, r: int, hit: bool) -> None:
+        rel = self._relations[r]
+        cells = [
+            QTableWidgetItem(rel.type),
+            QTableWidgetItem(self._describe(rel.arg1_id)),
+            QTableWidgetItem(self._describe(rel.arg2_id)),
+        ]
         bold = QFont()
         bold.setBold(True)
-        for r, rel in enumerate(self._relations):
-            cells = [
-                QTableWidgetItem(rel.type),
-                QTableWidgetItem(self._describe(rel.arg1_id)),
-                QTableWidgetItem(self._describe(rel.arg2_id)),
-            ]
-            hit = bool(focus & {rel.arg1_id, rel.arg2_id})
-            for c, cell in enumerate(cells):
-                if hit:
-                    cell.setFont(bold)
-                    cell.setBackground(QBrush(QColor("#fff3cd")))
-                self.table.setItem(r, c, cell)
-        self.overlaysChanged.emit()
+        for c, cell in enumerate(cells):
+            if hit:
+                cell.setFont(bold)
+                cell.setBackground(QBrush(QColor("#fff3cd")))
+            self.table.setItem(r, c, cell)
