@@ -29,6 +29,7 @@ from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.store.models import ChangeFeedRow, ChangeRow
+from annotator.store.roundtrips import pyformat, run_together
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ _TAKE_AND_LOG_PG = text(
     "ORDER BY u.k) "
     "SELECT seq FROM s"
 )
+_TAKE_AND_LOG_PG_RAW = pyformat(str(_TAKE_AND_LOG_PG))
 
 
 @dataclass(frozen=True)
@@ -96,15 +98,7 @@ def take(conn: Connection, rows: Sequence[LogRow]) -> int:
     notification is sent when the transaction commits, never when it rolls back.
     """
     if conn.dialect.name == "postgresql":
-        columns = {
-            "sessions": [r.session for r in rows],
-            "origins": [r.origin for r in rows],
-            "doc_ids": [r.doc_id for r in rows],
-            "annotators": [r.annotator for r in rows],
-            "descriptions": [r.description for r in rows],
-            "ats": [r.at for r in rows],
-        }
-        found = conn.execute(_TAKE_AND_LOG_PG, {"channel": CHANNEL, **columns})
+        found = conn.execute(_TAKE_AND_LOG_PG, _pg_params(rows))
         return int(found.scalar_one())
     seq = int(conn.execute(_TAKE).scalar_one())
     conn.execute(
@@ -123,6 +117,28 @@ def take(conn: Connection, rows: Sequence[LogRow]) -> int:
         ],
     )
     return seq
+
+
+def take_and_commit(conn: Connection, rows: Sequence[LogRow]) -> int:
+    """:func:`take`, then commit the transaction, in one round trip to the server (PostgreSQL
+    only): the feed's row is locked from the number to the end of the commit, and the server
+    runs the two back to back, without waiting for the client in between
+    (:func:`annotator.store.roundtrips.run_together`). After it, the transaction has ended;
+    the driver's commit sends nothing. A failed commit raises, and nothing was saved."""
+    (number,), _commit = run_together(conn, [_TAKE_AND_LOG_PG_RAW, "COMMIT"], _pg_params(rows))
+    return int(number[0])
+
+
+def _pg_params(rows: Sequence[LogRow]) -> dict[str, object]:
+    return {
+        "channel": CHANNEL,
+        "sessions": [r.session for r in rows],
+        "origins": [r.origin for r in rows],
+        "doc_ids": [r.doc_id for r in rows],
+        "annotators": [r.annotator for r in rows],
+        "descriptions": [r.description for r in rows],
+        "ats": [r.at for r in rows],
+    }
 
 
 def last(s: Session) -> int:

@@ -28,6 +28,7 @@ from annotator.store.models import (
     StatusRow,
     TokensRow,
 )
+from annotator.store.roundtrips import pyformat, run_together
 
 _IN_BATCH = 500  # ids or hashes in one IN (...) list
 _META = select(MetaRow.value).where(MetaRow.key == bindparam("b_key"))
@@ -55,6 +56,7 @@ _PRIME = text(
     "(SELECT d.id FROM documents d WHERE d.id = :doc_id) AS doc "
     "FROM (SELECT 1 AS one) o LEFT JOIN annotators a ON a.name = :name"
 )
+_PRIME_PG = pyformat(str(_PRIME))
 _UNREAD = object()
 
 
@@ -75,21 +77,28 @@ class TxReads:
         self._statuses: dict[tuple[int, int], Status] = {}
         self._documents: set[int] = set()
 
-    def prime(self, doc_id: int, annotator: str) -> None:
+    def prime(self, doc_id: int, annotator: str, lock: str | None = None) -> None:
         """Read in one statement what an edit of one layer reads first: the schema, the
         annotator's id and kind, its status on the document and whether the document exists.
 
         Run right after the transaction's locks are taken (so what it reads holds until the
-        commit); the reads that follow answer from it.
+        commit); the reads that follow answer from it. ``lock``: the statement that takes
+        them (PostgreSQL), sent with the read in one round trip
+        (:func:`annotator.store.roundtrips.run_together`), the lock first.
         """
-        row = self.s.execute(_PRIME, {"doc_id": doc_id, "name": annotator}).one()
-        self._schema = row.body
-        if row.doc is not None:
+        params = {"doc_id": doc_id, "name": annotator}
+        if lock is None:
+            row = tuple(self.s.execute(_PRIME, params).one())
+        else:
+            _locked, (row,) = run_together(self.s.connection(), [lock, _PRIME_PG], params)
+        body, aid, kind, status, doc = row
+        self._schema = body
+        if doc is not None:
             self._documents.add(doc_id)
-        if row.id is not None:
-            self._ids[annotator], self._kinds[annotator] = row.id, row.kind
-            self._names[row.id] = annotator
-            self._statuses[doc_id, row.id] = Status(row.status) if row.status else Status.NEW
+        if aid is not None:
+            self._ids[annotator], self._kinds[annotator] = aid, kind
+            self._names[aid] = annotator
+            self._statuses[doc_id, aid] = Status(status) if status else Status.NEW
 
     # -- reading inside the transaction ----------------------------------------
     def name_of(self, annotator_id: int) -> str:

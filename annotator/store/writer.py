@@ -21,7 +21,12 @@ from annotator.core.errors import AnnotatorKindError
 from annotator.core.model import Bundle, Status
 from annotator.core.tokens import WordTokens
 from annotator.store import bigvalues, feed, rows
-from annotator.store.engine import WRITE_LAYERS, writer_engine
+from annotator.store.engine import (
+    LOCKS_WITH_FIRST_READ,
+    WRITE_LAYERS,
+    write_lock_sql,
+    writer_engine,
+)
 from annotator.store.models import (
     AnnotatorRow,
     DocumentRow,
@@ -254,10 +259,21 @@ class WriteTx(TxReads):
 
     def take_number(self) -> None:
         """Write the logged rows under the feed's next number (``seq``), if anything was logged:
-        the last statement before the commit, so the feed's lock is held for the commit alone."""
-        if self._log:
-            self.seq = feed.take(self.s.connection(), self._log)
-            self._log = []
+        the last statement before the commit, so the feed's lock is held for the commit alone.
+
+        On PostgreSQL the same message commits (:func:`annotator.store.feed.take_and_commit`):
+        the server does not wait for the client between the number and the commit. Pending
+        ORM rows are written first, so nothing is left for a commit after it.
+        """
+        if not self._log:
+            return
+        self.s.flush()
+        conn = self.s.connection()
+        if conn.dialect.name == "postgresql":
+            self.seq = feed.take_and_commit(conn, self._log)
+        else:
+            self.seq = feed.take(conn, self._log)
+        self._log = []
 
 
 class Writer:
@@ -266,6 +282,7 @@ class Writer:
     def __init__(self, engine: Engine) -> None:
         self._sessions = sessionmaker(writer_engine(engine), expire_on_commit=False)
         self._readers = sessionmaker(engine, expire_on_commit=False)
+        self._server = engine.dialect.name == "postgresql"
         # lengths of committed documents by id (:meth:`WriteTx.document_length`); a length
         # read in a transaction that rolls back is not kept: its id may be given again
         self._lengths: dict[int, int] = {}
@@ -285,17 +302,22 @@ class Writer:
         nothing else (no schema, no document, no other layer); on PostgreSQL it then locks
         only these annotators' layers, with the project's lock shared (ADR 0023), and a
         one-layer transaction reads what an edit reads first in one statement
-        (:meth:`WriteTx.prime`). None: it may write anything, and locks the whole project.
-        Its change-log rows take the feed's next number just before the commit
-        (:meth:`WriteTx.take_number`).
+        (:meth:`WriteTx.prime`; on PostgreSQL the locks and that read go in one round trip).
+        None: it may write anything, and locks the whole project. Its change-log rows take
+        the feed's next number just before the commit (:meth:`WriteTx.take_number`).
         """
         with self._sessions.begin() as session:
+            lock = None
             if layers is not None:
                 names = tuple(sorted({annotator for _doc_id, annotator in layers}))
-                session.connection(execution_options={WRITE_LAYERS: names})
+                options: dict[str, object] = {WRITE_LAYERS: names}
+                if self._server and len(layers) == 1:
+                    lock = write_lock_sql(names)  # sent by prime, with its read
+                    options[LOCKS_WITH_FIRST_READ] = True
+                session.connection(execution_options=options)
             tx = WriteTx(session, writing=True, lengths=self._lengths)
             if layers is not None and len(layers) == 1:
-                tx.prime(*next(iter(layers)))
+                tx.prime(*next(iter(layers)), lock=lock)
             yield tx
             tx.take_number()
         self._lengths.update(tx.lengths_read)
