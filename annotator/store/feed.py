@@ -29,7 +29,7 @@ from sqlalchemy import Connection, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.store.models import ChangeFeedRow, ChangeRow
-from annotator.store.roundtrips import pyformat, run_together
+from annotator.store.roundtrips import Prepared, run_together
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,19 @@ _TAKE_AND_LOG_PG = text(
     "ORDER BY u.k) "
     "SELECT seq FROM s"
 )
-_TAKE_AND_LOG_PG_RAW = pyformat(str(_TAKE_AND_LOG_PG))
+_TAKE_AND_LOG_PG_PREPARED = Prepared(
+    "annotator_take_and_log",
+    str(_TAKE_AND_LOG_PG),
+    (
+        ("channel", "text"),
+        ("sessions", "varchar[]"),
+        ("origins", "varchar[]"),
+        ("doc_ids", "integer[]"),
+        ("annotators", "varchar[]"),
+        ("descriptions", "text[]"),
+        ("ats", "timestamp[]"),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -125,7 +137,7 @@ def take_and_commit(conn: Connection, rows: Sequence[LogRow]) -> int:
     runs the two back to back, without waiting for the client in between
     (:func:`annotator.store.roundtrips.run_together`). After it, the transaction has ended;
     the driver's commit sends nothing. A failed commit raises, and nothing was saved."""
-    (number,), _commit = run_together(conn, [_TAKE_AND_LOG_PG_RAW, "COMMIT"], _pg_params(rows))
+    (number,), _commit = run_together(conn, [_TAKE_AND_LOG_PG_PREPARED, "COMMIT"], _pg_params(rows))
     return int(number[0])
 
 
