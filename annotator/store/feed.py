@@ -31,7 +31,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.store.models import ChangeFeedRow, ChangeRow
-from annotator.store.roundtrips import Prepared, run_together
+from annotator.store.roundtrips import pyformat, run_together
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,9 @@ _TAKE = (
 )
 _INSERT = insert(ChangeRow)
 
-# PostgreSQL: the number, the notification and the rows in one statement, kept planned on
-# each connection (sent with the COMMIT: :func:`take_and_commit`). A SELECT in a WITH runs
-# only if it is referenced (``n`` is joined), an INSERT always; no RETURNING on change_log
-# (team mode's read policy).
+# PostgreSQL: the number, the notification and the rows in one statement (sent with the
+# COMMIT: :func:`take_and_commit`). A SELECT in a WITH runs only if it is referenced (``n``
+# is joined), an INSERT always; no RETURNING on change_log (team mode's read policy).
 _TAKE_AND_LOG_PG = (
     "WITH s AS (UPDATE change_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq), "
     "n AS (SELECT pg_notify(:channel, s.seq::text) FROM s), "
@@ -77,19 +76,7 @@ _TAKE_AND_LOG_PG = (
     "ORDER BY u.k) "
     "SELECT seq FROM s"
 )
-_TAKE_AND_LOG_PG_PREPARED = Prepared(
-    "annotator_take_and_log",
-    _TAKE_AND_LOG_PG,
-    (
-        ("channel", "text"),
-        ("sessions", "varchar[]"),
-        ("origins", "varchar[]"),
-        ("doc_ids", "integer[]"),
-        ("annotators", "varchar[]"),
-        ("descriptions", "text[]"),
-        ("ats", "timestamp[]"),
-    ),
-)
+_TAKE_AND_LOG_PG_RAW = pyformat(_TAKE_AND_LOG_PG)
 
 
 @dataclass(frozen=True)
@@ -139,7 +126,7 @@ def take_and_commit(conn: Connection, rows: Sequence[LogRow]) -> int:
     a listener reads what it may see with :func:`changes_since`). A notification is sent when
     the transaction commits, never when it rolls back.
     """
-    (number,), _commit = run_together(conn, [_TAKE_AND_LOG_PG_PREPARED, "COMMIT"], _pg_params(rows))
+    (number,), _commit = run_together(conn, [_TAKE_AND_LOG_PG_RAW, "COMMIT"], _pg_params(rows))
     return int(number[0])
 
 

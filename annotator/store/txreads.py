@@ -28,7 +28,7 @@ from annotator.store.models import (
     StatusRow,
     TokensRow,
 )
-from annotator.store.roundtrips import Prepared, run_together
+from annotator.store.roundtrips import pyformat, run_together
 
 _IN_BATCH = 500  # ids or hashes in one IN (...) list
 _META = select(MetaRow.value).where(MetaRow.key == bindparam("b_key"))
@@ -56,7 +56,7 @@ _PRIME = text(
     "(SELECT d.id FROM documents d WHERE d.id = :doc_id) AS doc "
     "FROM (SELECT 1 AS one) o LEFT JOIN annotators a ON a.name = :name"
 )
-_PRIME_PG = Prepared("annotator_prime", str(_PRIME), (("doc_id", "integer"), ("name", "varchar")))
+_PRIME_PG = pyformat(str(_PRIME))
 _UNREAD = object()
 
 

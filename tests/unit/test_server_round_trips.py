@@ -4,9 +4,8 @@ sends between two answers of the server, read from libpq's own trace of the conn
 A one-span edit makes five: BEGIN; the locks with the edit's first read; the twin check; the
 insert; the feed's number with the commit. The locks and the read, and the number and the
 commit, go in one message each (``store/roundtrips.py``), so the feed's row is never locked
-while the server waits for the client; the read and the number are statements the server
-keeps planned (``PREPARE``, once per connection). (The pool's liveness check of the
-connection, before it is lent, is not counted here.)
+while the server waits for the client. (The pool's liveness check of the connection, before
+it is lent, is not counted here.)
 """
 
 from __future__ import annotations
@@ -89,10 +88,10 @@ def test_a_one_span_edit_makes_five_round_trips_with_the_feed_and_commit_in_one(
     assert len(first) == 1
     locks, read = first[0].removeprefix("Query ").split("; ")
     assert locks.startswith("SELECT pg_advisory_xact_lock_shared(")
-    assert read == f"EXECUTE annotator_prime({doc_id}, 'amal')"  # planned once per connection
+    assert read.startswith("SELECT (SELECT s.body FROM annotation_schema s")
     assert twins[-2:] == insert[-2:] == ["Execute", "Sync"]
     assert len(last) == 1
-    assert last[0].startswith("Query EXECUTE annotator_take_and_log('annotator_changes', ")
+    assert last[0].startswith("Query WITH s AS (UPDATE change_feed SET seq = seq + 1")
     assert last[0].endswith("; COMMIT")
     assert [s.start for s in server_project.annotations.spans(doc_id, "amal")][-1] == 40
 
@@ -104,7 +103,7 @@ def test_a_change_that_logs_nothing_commits_alone(server_project: Project, tmp_p
     before = server_project.write.last_logged
     trips = _traced(server_project, tmp_path, lambda: server_project.write.set_meta("x", "1"))
     assert trips[-1] == ["Query COMMIT"]
-    assert not any("take_and_log" in m for trip in trips for m in trip)
+    assert not any("change_feed" in m for trip in trips for m in trip)
     assert server_project.write.last_logged == before
 
 
@@ -119,7 +118,7 @@ def test_a_schema_change_writes_its_rows_before_the_number_and_the_commit(
         tmp_path,
         lambda: server_project.write.replace_schema(replace(schema, name="changed")),
     )
-    assert trips[-1][0].startswith("Query EXECUTE annotator_take_and_log(")
+    assert trips[-1][0].startswith("Query WITH s AS (UPDATE change_feed")
     assert trips[-1][0].endswith("; COMMIT")
     assert sum(trip[0].startswith("Query BEGIN") for trip in trips) == 1
     again = open_project(ServerUrl(pg_project_url))
