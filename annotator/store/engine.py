@@ -74,13 +74,19 @@ def _pg_begin(conn: Connection) -> None:
     anything else (:func:`write_lock_sql`), so its reads, checks and writes cannot interleave
     with those of another writer of what it touches."""
     options = conn.get_execution_options()
-    if options.get("sqlite_begin") == "IMMEDIATE":
+    if options.get("sqlite_begin") == "IMMEDIATE" and not options.get(LOCKS_WITH_FIRST_READ):
         conn.exec_driver_sql(write_lock_sql(options.get(WRITE_LAYERS)))
 
 
 WRITE_LAYERS = "annotator_write_layers"
 """The execution option naming the layers (annotator names) a write transaction writes and
 nothing else; without it, the transaction may write anything and locks the whole project."""
+
+LOCKS_WITH_FIRST_READ = "annotator_locks_with_first_read"
+"""The execution option of a write transaction that sends its locks itself (PostgreSQL), in
+the message of its first read (:meth:`annotator.store.txreads.TxReads.prime`), so that they
+cost no round trip of their own: :func:`_pg_begin` then takes none. The server runs the
+lock statement first and the read after it, with a snapshot taken once the locks are held."""
 
 
 def layer_lock_key(annotator: str) -> int:

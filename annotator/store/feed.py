@@ -9,7 +9,9 @@ before this one has committed or rolled back: ``seq`` order is commit order. On 
 ``BEGIN IMMEDIATE`` already lets one writer in at a time; on PostgreSQL (READ COMMITTED)
 the row lock does it for writers of different layers that run at once (ADR 0023), where
 ids from a sequence are handed out at insert time and are not in commit order. The lock is
-taken last so that it is held for the commit alone, not for the transaction's checks.
+taken last so that it is held for the commit alone, not for the transaction's checks; on
+PostgreSQL the number and the commit go to the server in one message
+(:func:`take_and_commit`), so the row is never locked while the server waits for a client.
 
 A write transaction that logs nothing (opening a project, a merge with nothing new, a
 refused change) takes no number and leaves the file as it was. A transaction that rolls
@@ -25,10 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from annotator.store.models import ChangeFeedRow, ChangeRow
+from annotator.store.roundtrips import pyformat, run_together
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,10 @@ _TAKE = (
 )
 _INSERT = insert(ChangeRow)
 
-# PostgreSQL: the number, the notification and the rows in one statement (one round trip
-# while the counter is locked). A SELECT in a WITH runs only if it is referenced (``n`` is
-# joined), an INSERT always; no RETURNING on change_log (team mode's read policy).
-_TAKE_AND_LOG_PG = text(
+# PostgreSQL: the number, the notification and the rows in one statement (sent with the
+# COMMIT: :func:`take_and_commit`). A SELECT in a WITH runs only if it is referenced (``n``
+# is joined), an INSERT always; no RETURNING on change_log (team mode's read policy).
+_TAKE_AND_LOG_PG = (
     "WITH s AS (UPDATE change_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq), "
     "n AS (SELECT pg_notify(:channel, s.seq::text) FROM s), "
     "i AS (INSERT INTO change_log (seq, session, origin, doc_id, annotator, description, at) "
@@ -73,6 +76,7 @@ _TAKE_AND_LOG_PG = text(
     "ORDER BY u.k) "
     "SELECT seq FROM s"
 )
+_TAKE_AND_LOG_PG_RAW = pyformat(_TAKE_AND_LOG_PG)
 
 
 @dataclass(frozen=True)
@@ -88,24 +92,9 @@ class LogRow:
 
 
 def take(conn: Connection, rows: Sequence[LogRow]) -> int:
-    """Take the next number for the write transaction open on ``conn`` and write its
-    change-log ``rows`` (in order) with it: the transaction's last statement before the commit.
-
-    On PostgreSQL the transaction also notifies the listeners of :data:`CHANNEL` with the
-    number (ids only: a listener reads what it may see with :func:`changes_since`). A
-    notification is sent when the transaction commits, never when it rolls back.
-    """
-    if conn.dialect.name == "postgresql":
-        columns = {
-            "sessions": [r.session for r in rows],
-            "origins": [r.origin for r in rows],
-            "doc_ids": [r.doc_id for r in rows],
-            "annotators": [r.annotator for r in rows],
-            "descriptions": [r.description for r in rows],
-            "ats": [r.at for r in rows],
-        }
-        found = conn.execute(_TAKE_AND_LOG_PG, {"channel": CHANNEL, **columns})
-        return int(found.scalar_one())
+    """Take the next number for the write transaction open on ``conn`` (a project file) and
+    write its change-log ``rows`` (in order) with it: the transaction's last statements
+    before the commit. On PostgreSQL: :func:`take_and_commit`."""
     seq = int(conn.execute(_TAKE).scalar_one())
     conn.execute(
         _INSERT,
@@ -123,6 +112,34 @@ def take(conn: Connection, rows: Sequence[LogRow]) -> int:
         ],
     )
     return seq
+
+
+def take_and_commit(conn: Connection, rows: Sequence[LogRow]) -> int:
+    """Take the next number for the write transaction open on ``conn`` (a server), write its
+    change-log ``rows`` (in order) with it, and commit, in one round trip: the feed's row is
+    locked from the number to the end of the commit, and the server runs the two back to
+    back, without waiting for the client in between
+    (:func:`annotator.store.roundtrips.run_together`). After it, the transaction has ended;
+    the driver's commit sends nothing. A failed commit raises, and nothing was saved.
+
+    The transaction also notifies the listeners of :data:`CHANNEL` with the number (ids only:
+    a listener reads what it may see with :func:`changes_since`). A notification is sent when
+    the transaction commits, never when it rolls back.
+    """
+    (number,), _commit = run_together(conn, [_TAKE_AND_LOG_PG_RAW, "COMMIT"], _pg_params(rows))
+    return int(number[0])
+
+
+def _pg_params(rows: Sequence[LogRow]) -> dict[str, object]:
+    return {
+        "channel": CHANNEL,
+        "sessions": [r.session for r in rows],
+        "origins": [r.origin for r in rows],
+        "doc_ids": [r.doc_id for r in rows],
+        "annotators": [r.annotator for r in rows],
+        "descriptions": [r.description for r in rows],
+        "ats": [r.at for r in rows],
+    }
 
 
 def last(s: Session) -> int:

@@ -163,19 +163,18 @@ def test_a_connection_lost_inside_a_change_is_one_sentence_and_the_next_change_r
 ) -> None:
     doc_id, _ = server_project.documents.add_text("a.txt", TEXT)
     admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    original = feed.take
+    original = feed.take_and_commit
     cut: list[int] = []
 
-    def take_then_lose_the_connection(conn: Any, rows: Any) -> int:
-        seq = original(conn, rows)  # the change's last statement: the commit comes next
-        if not cut:
+    def lose_the_connection_then_take(conn: Any, rows: Any) -> int:
+        if not cut:  # the change's last message (the number and the commit) finds it gone
             pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
             with admin.connect() as other:
                 other.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
             cut.append(pid)
-        return seq
+        return original(conn, rows)
 
-    monkeypatch.setattr(feed, "take", take_then_lose_the_connection)
+    monkeypatch.setattr(feed, "take_and_commit", lose_the_connection_then_take)
     try:
         with pytest.raises(ProjectError) as lost:
             server_project.annotations.create_span(doc_id, "amal", 2, 7, "GPE")

@@ -97,9 +97,9 @@ def test_the_app_says_only_a_manager_changes_the_schema_and_a_manager_does(t: Te
     write, _ = _app(t, "amal")
     changed = write.schema.with_label(Label("WEA_X", "#123456"))
     message = _refused(lambda: write.replace_schema(changed))
-    assert message == (
-        "Only a manager may change the schema or the documents on the team's server, so "
-        "nothing was saved."
+    assert (
+        message
+        == "Only a manager may change the schema on the team's server, so nothing was saved."
     )
     manager, _ = _app(t, "majid")
     manager.replace_schema(changed)
