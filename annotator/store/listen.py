@@ -1,7 +1,7 @@
 """A dedicated connection that hears other clients' commits on a PostgreSQL server.
 
 Every write transaction notifies :data:`annotator.store.feed.CHANNEL` with its change-feed
-number when it commits (:func:`annotator.store.feed.take`). A :class:`Listener` holds one
+number when it commits (:func:`annotator.store.feed.take_and_commit`). A :class:`Listener` holds one
 autocommit psycopg connection, outside the engine's pool, that has run ``LISTEN``; its socket
 (:meth:`Listener.fileno`) becomes readable when a notification arrives, so a GUI can watch it
 without polling. Notifications are not durable: one sent while the connection was down is
