@@ -46,6 +46,10 @@ class EventTools(QObject):
         self._window = window
         self._project = project
         self.events = EventService(project.annotations, lambda: project.schemas.schema)
+        self._events: list[Event] = []
+        self._waiting = False  # the events are read once the pane has the document's spans
+        # before the panels': the argument arcs are ready when the relation arcs are
+        window.pane.spansLoaded.connect(self._on_spans_loaded)
         self.ctx = EditorContext(
             pane=window.pane,
             stack=window.undo_stack,
@@ -76,15 +80,13 @@ class EventTools(QObject):
         window.edit_menu.addAction(self.schema_action)
         for panel in (self.event_panel, self.relation_panel):
             panel.overlaysChanged.connect(self.update_overlays)
-        self._events: list[Event] = []
         self._argument_arcs: tuple[list[Event], Schema, list[Arc]] | None = None  # made from
         window.documentChanged.connect(lambda _doc: self._on_document())
         follow(project.schemas.changed, self, lambda _s: self._on_document())
         follow(project.annotations.changed, self, self._on_edit)
-        self._read_events()
         # The window opened its first document before these tools existed: draw its
-        # relations now, not only after the next documentChanged (issue 18, point 3).
-        self.update_overlays()
+        # relations now (or once its spans are in), not only after the next documentChanged.
+        self._on_document()
 
     # -- handlers the window calls ---------------------------------------------
     def create_event(self, name: str, start: CodePoint, end: CodePoint) -> None:
@@ -158,11 +160,27 @@ class EventTools(QObject):
         return arcs
 
     def _on_document(self) -> None:
-        self.ctx.reads.forget()  # another document, or the schema changed
-        self._read_events()
+        """Another document, or the schema changed: read the events again.
+
+        While the pane is loading a document's spans (it has just opened it) nothing is
+        read: the arcs and panels are emptied now and filled on ``spansLoaded``, after the
+        first paint (ADR 0005, text first).
+        """
+        self.ctx.reads.forget()
+        self._waiting = self._window.pane.loading
+        if self._waiting:
+            self._events = []
+        else:
+            self._read_events()
         self.event_panel.refresh()
         self.relation_panel.refresh()
         self.update_overlays()
+
+    def _on_spans_loaded(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            self._read_events()
+            self.update_overlays()
 
     def update_overlays(self) -> None:
         """Draw the event's arguments and the selected span's relations in the text."""

@@ -117,6 +117,7 @@ class EventPanel(QWidget):
         self._ctx = ctx
         self._event: Event | None = None
         self._hovered: Event | None = None
+        self._reshow: Event | None = None  # shown again once the pane has the spans
         self._armed = ""
         self._build()
         self._shortcuts: list[QShortcut] = []
@@ -127,6 +128,7 @@ class EventPanel(QWidget):
             self._shortcuts.append(sc)
         pane = ctx.pane
         pane.spanClicked.connect(self._on_span_clicked)
+        pane.spansLoaded.connect(lambda: self._reshow and self.refresh())
         pane.spanSelectionChanged.connect(self._on_selection)
         pane.spanHovered.connect(self._on_hover)
         follow(ctx.annotations.changed, self, self._on_edit)
@@ -177,18 +179,24 @@ class EventPanel(QWidget):
     def set_event(self, event_id: int | None) -> None:
         """Show the event with this id (None shows nothing)."""
         self._event = self._lookup(event_id)
+        self._reshow = None
         self._armed = ""
         self._render()
 
     def refresh(self) -> None:
-        """Re-read the shown event after any edit or document change."""
-        doc = self._ctx.doc_id()
-        current = self._event
+        """Re-read the shown event after any edit or document change.
+
+        Nothing is read while the pane loads a document's spans (ADR 0005, text first): the
+        panel shows no event until they are in, then the same document's event again.
+        """
+        doc, loading = self._ctx.doc_id(), self._ctx.pane.loading
+        current = self._event or self._reshow
         if current is not None and current.doc_id != doc:
             current = None
-        self._event = self._lookup(current.id if current else None)
+        self._reshow = current if loading else None
+        self._event = None if loading else self._lookup(current.id if current else None)
         if self._hovered is not None:
-            self._hovered = self._lookup(self._hovered.id)
+            self._hovered = None if loading else self._lookup(self._hovered.id)
         if self._event is None:
             self._armed = ""
         self._render()
@@ -322,7 +330,7 @@ class EventPanel(QWidget):
     def overlays(self) -> list[Overlay]:
         """Outlines for the hovered event (else the shown one): trigger and arguments."""
         event = self._hovered or self._event
-        if event is None:
+        if event is None or self._ctx.pane.loading:  # drawn once the spans are in
             return []
         pane, schema = self._ctx.pane, self._ctx.schema()
         out: list[Overlay] = []

@@ -51,6 +51,7 @@ class RelationPanel(QWidget):
         self._rows_of: dict[int, list[int]] = {}  # span id -> rows of its relations
         self._arcs: tuple[list[Relation], Schema, list[Arc]] | None = None  # made from
         self._unfilled = False  # the rows wait for the pane's spans (they describe the ends)
+        self._unread = False  # the relations too: read once the pane has the spans
         self._build()
         ctx.pane.spanSelectionChanged.connect(lambda _ids: self._render())
         ctx.pane.spansLoaded.connect(self._on_spans_loaded)
@@ -89,8 +90,8 @@ class RelationPanel(QWidget):
 
     # -- state -------------------------------------------------------------------
     def relations(self) -> list[Relation]:
-        """The relations of the document shown, as listed."""
-        return list(self._relations)
+        """The relations of the document shown (read now if the list waits for the spans)."""
+        return self._ctx.reads.relations() if self._unread else list(self._relations)
 
     def chosen_pair(self) -> tuple[int, int] | None:
         """The two most recently selected spans (first end, second end), if two are selected."""
@@ -98,8 +99,14 @@ class RelationPanel(QWidget):
         return (ids[-2], ids[-1]) if len(ids) >= 2 else None
 
     def refresh(self) -> None:
-        """Re-read the document's relations and the schema's relation types."""
-        self._relations = self._ctx.reads.relations()
+        """Re-read the document's relations and the schema's relation types.
+
+        While the pane is loading a document's spans the relations are not read (nor their
+        arcs made): the list is empty until ``spansLoaded``, so the document's first paint
+        waits for neither (ADR 0005, text first).
+        """
+        self._unread = self._ctx.pane.loading
+        self._relations = [] if self._unread else self._ctx.reads.relations()
         self.types.clear()
         for rt in self._ctx.schema().relations:
             key = f"  ({rt.hotkey})" if rt.hotkey else ""
@@ -124,7 +131,9 @@ class RelationPanel(QWidget):
             self._render()
 
     def _on_spans_loaded(self) -> None:
-        if self._unfilled:
+        if self._unread:
+            self.refresh()
+        elif self._unfilled:
             self._fill()
             self._render()
 
