@@ -180,6 +180,7 @@ class EventTools(QObject):
         if self._waiting:
             self._waiting = False
             self._read_events()
+            self.event_panel.refresh()  # the event it showed before the document was reopened
             self.update_overlays()
 
     def update_overlays(self) -> None:

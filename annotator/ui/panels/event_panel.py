@@ -128,7 +128,6 @@ class EventPanel(QWidget):
             self._shortcuts.append(sc)
         pane = ctx.pane
         pane.spanClicked.connect(self._on_span_clicked)
-        pane.spansLoaded.connect(lambda: self._reshow and self.refresh())
         pane.spanSelectionChanged.connect(self._on_selection)
         pane.spanHovered.connect(self._on_hover)
         follow(ctx.annotations.changed, self, self._on_edit)
@@ -187,7 +186,8 @@ class EventPanel(QWidget):
         """Re-read the shown event after any edit or document change.
 
         Nothing is read while the pane loads a document's spans (ADR 0005, text first): the
-        panel shows no event until they are in, then the same document's event again.
+        panel shows no event until they are in, then (the event tools refresh it on the
+        pane's ``spansLoaded``) the same document's event again.
         """
         doc, loading = self._ctx.doc_id(), self._ctx.pane.loading
         current = self._event or self._reshow
